@@ -1,0 +1,282 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.text import slugify
+
+from lib.dates import PRECISION_RANK, Precision, format_date, interval
+from sources.models import Passage
+
+CONTEXT_CHARS = 32
+
+
+class ActorKind(models.TextChoices):
+    PERSON = "person", "person"
+    ORGANIZATION = "organization", "organization"
+    COUNTRY = "country", "country"
+    PLACE = "place", "place or venue"
+
+
+class EventType(models.TextChoices):
+    VISIT = "visit", "visit"
+    MEETING = "meeting", "meeting or talks"
+    ARMS_DEAL = "arms_deal", "arms deal or delivery"
+    AGREEMENT = "agreement", "agreement"
+    UN_ACTION = "un_action", "UN vote or statement"
+    STATEMENT = "statement", "statement"
+    AWARD = "award", "award or honour"
+    CONFERENCE = "conference", "conference or exhibition"
+    PARADE = "parade", "parade"
+    EXERCISE = "exercise", "exercise or military games"
+    ECONOMIC = "economic", "economic talks"
+    MILITARY_ACTION = "military_action", "military action"
+    POLICY = "policy", "policy"
+    AGGREGATE = "aggregate", "multi-year total"
+    OTHER = "other", "other"
+
+
+class Role(models.TextChoices):
+    VISITOR = "visitor", "visitor"
+    HOST = "host", "host"
+    SUPPLIER = "supplier", "supplier"
+    RECIPIENT = "recipient", "recipient"
+    PARTICIPANT = "participant", "participant"
+    ORGANIZER = "organizer", "organizer"
+    SPEAKER = "speaker", "speaker"
+    SUBJECT = "subject", "subject"
+    VOTER = "voter", "voter"
+    HONOREE = "honoree", "honoree"
+    SIGNATORY = "signatory", "signatory"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "draft"
+    PUBLISHED = "published", "published"
+
+
+class ActorQuerySet(models.QuerySet):
+    def named(self, name: str) -> "ActorQuerySet":
+        """Actors whose name, slug or any alias is ``name``, ignoring case."""
+        name = name.strip()
+        return self.filter(
+            models.Q(name__iexact=name) | models.Q(slug=name) | models.Q(aliases__name__iexact=name)
+        ).distinct()
+
+
+class Actor(models.Model):
+    name = models.CharField(max_length=200, unique=True, help_text="Canonical name.")
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=12, choices=ActorKind.choices)
+    description = models.CharField(max_length=500, blank=True)
+
+    objects = ActorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            # Lookup by name is case-insensitive, so names must be too.
+            models.UniqueConstraint(Lower("name"), name="actor_name_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = slugify(self.name)[:200]
+        super().save(*args, **kwargs)
+
+
+class Alias(models.Model):
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200, help_text="Another spelling the sources use.")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "aliases"
+        constraints = [
+            # One spelling names one actor: serves alias lookup too.
+            models.UniqueConstraint(Lower("name"), name="alias_name_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        clash = Actor.objects.filter(name__iexact=self.name).exclude(pk=self.actor_id).first()
+        if clash:
+            raise ValidationError({"name": f'"{self.name}" is already the name of {clash}.'})
+
+
+class EventQuerySet(models.QuerySet):
+    def published(self) -> "EventQuerySet":
+        return self.filter(status=Status.PUBLISHED)
+
+    def overlapping(self, first, last) -> "EventQuerySet":
+        """Events whose date interval overlaps [first, last] (either may be None)."""
+        qs = self
+        if first is not None:
+            qs = qs.filter(span_end__gte=first)
+        if last is not None:
+            qs = qs.filter(span_start__lte=last)
+        return qs
+
+    def in_year(self, year: int) -> "EventQuerySet":
+        import datetime as dt
+
+        return self.overlapping(dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+    def for_actor(self, actor: Actor) -> "EventQuerySet":
+        return self.filter(participations__actor=actor)
+
+    def chronological(self) -> "EventQuerySet":
+        return self.order_by(
+            models.F("date_start").asc(nulls_last=True), "precision_rank", "date_end", "title", "pk"
+        )
+
+
+class Event(models.Model):
+    title = models.CharField(max_length=300)
+    summary = models.TextField(blank=True)
+    type = models.CharField(max_length=20, choices=EventType.choices, default=EventType.OTHER)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    location = models.CharField(max_length=200, blank=True, help_text="Place name.")
+    date_start = models.DateField(null=True, blank=True, verbose_name="start")
+    date_end = models.DateField(null=True, blank=True, verbose_name="end")
+    date_precision = models.CharField(
+        max_length=5, choices=Precision.choices, default=Precision.DAY, verbose_name="precision"
+    )
+    date_text = models.CharField(
+        max_length=200, blank=True, verbose_name="date as written", help_text='e.g. "June 22-24"'
+    )
+    date_approximate = models.BooleanField(default=False, verbose_name="approximate")
+    # Derived from the date fields on save: the interval the event occupies.
+    span_start = models.DateField(null=True, editable=False)
+    span_end = models.DateField(null=True, editable=False)
+    precision_rank = models.PositiveSmallIntegerField(default=0, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    actors = models.ManyToManyField(Actor, through="Participation", related_name="events")
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date_start", "precision_rank", "title"]
+        indexes = [
+            # Chronological listing and sorting.
+            models.Index(fields=["date_start", "precision_rank"], name="event_chrono_idx"),
+            # Year and from/to filters: interval overlap.
+            models.Index(fields=["span_start", "span_end"], name="event_span_idx"),
+            # Type filter and facets.
+            models.Index(fields=["type"], name="event_type_idx"),
+            models.Index(fields=["status"], name="event_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(date_end__isnull=True)
+                | models.Q(date_end__gte=models.F("date_start")),
+                name="event_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(date_start__isnull=False) | models.Q(date_end__isnull=True),
+                name="event_end_needs_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date_display()}: {self.title}"
+
+    def date_display(self) -> str:
+        return format_date(
+            self.date_start, self.date_end, self.date_precision, self.date_approximate
+        )
+
+    def clean(self) -> None:
+        if self.date_end and not self.date_start:
+            raise ValidationError({"date_end": "An end date needs a start date."})
+        if self.date_start and self.date_end and self.date_end < self.date_start:
+            raise ValidationError({"date_end": "The end date is before the start date."})
+
+    def save(self, *args, **kwargs) -> None:
+        if self.date_start:
+            self.span_start, self.span_end = interval(
+                self.date_start, self.date_end, self.date_precision
+            )
+        else:
+            self.span_start = self.span_end = None
+        self.precision_rank = PRECISION_RANK[Precision(self.date_precision)]
+        super().save(*args, **kwargs)
+
+
+class Participation(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participations")
+    actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="participations")
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.PARTICIPANT)
+
+    class Meta:
+        ordering = ["event", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "actor", "role"], name="participation_unique_role"
+            ),
+        ]
+        indexes = [
+            # Actor filter: events of an actor (and with a role).
+            models.Index(fields=["actor", "role"], name="participation_actor_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor} ({self.role}) in {self.event_id}"
+
+
+class Citation(models.Model):
+    """A verbatim quote from one passage proving an event.
+
+    The quote equals ``passage.text[start:end]`` (W3C TextPositionSelector);
+    prefix and suffix are up to 32 characters around it (TextQuoteSelector).
+    A database trigger refuses any row where the quote does not match.
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="citations")
+    passage = models.ForeignKey(Passage, on_delete=models.PROTECT, related_name="citations")
+    quote = models.TextField()
+    start = models.PositiveIntegerField(help_text="Offset of the quote in the passage.")
+    end = models.PositiveIntegerField(help_text="Offset just past the quote in the passage.")
+    prefix = models.CharField(max_length=CONTEXT_CHARS, blank=True)
+    suffix = models.CharField(max_length=CONTEXT_CHARS, blank=True)
+    date_text = models.CharField(
+        max_length=200, blank=True, help_text="The date as this source writes it."
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["event", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="citation_nonempty_span"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"“{self.quote[:60]}” ({self.passage})"
+
+    def clean(self) -> None:
+        if self.passage_id is None:
+            return
+        problem = quote_mismatch(self.passage.text, self.quote, self.start, self.end)
+        if problem:
+            raise ValidationError({"quote": problem})
+
+
+def quote_mismatch(text: str, quote: str, start: int | None, end: int | None) -> str:
+    """Why ``quote`` is not ``text[start:end]``, or "" when it is."""
+    if start is None or end is None or start < 0 or end <= start or end > len(text):
+        return f"Offsets {start}–{end} are outside the passage (0–{len(text)})."
+    found = text[start:end]
+    if found != quote:
+        return f"The quote does not match the passage at {start}–{end}: the passage says “{found}”."
+    return ""

@@ -1,0 +1,116 @@
+import hashlib
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from lib.dates import Precision, format_date
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def split_passages(text: str) -> list[tuple[int, int]]:
+    """Paragraph offsets: every non-blank line, without its surrounding spaces.
+
+    Offsets are in characters (code points) of ``text``. The split depends only
+    on the text, so re-importing the same text gives the same passages.
+    """
+    spans = []
+    position = 0
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        if stripped:
+            start = position + line.index(stripped)
+            spans.append((start, start + len(stripped)))
+        position += len(line)
+    return spans
+
+
+class SourceQuerySet(models.QuerySet):
+    def by_key_or_id(self, value: str) -> "SourceQuerySet":
+        if str(value).isdigit():
+            return self.filter(pk=int(value))
+        return self.filter(key=value)
+
+
+class Source(models.Model):
+    key = models.SlugField(
+        max_length=100, unique=True, help_text="Stable short name used in links and exports."
+    )
+    title = models.CharField(max_length=500)
+    publisher = models.CharField(max_length=300, blank=True)
+    author = models.CharField(max_length=300, blank=True)
+    url = models.URLField(max_length=1000, blank=True, verbose_name="URL")
+    published_date = models.DateField(
+        null=True, blank=True, help_text="First day of the publication period, when known."
+    )
+    published_precision = models.CharField(
+        max_length=5, choices=Precision.choices, default=Precision.DAY
+    )
+    published_on_or_after = models.BooleanField(
+        default=False,
+        verbose_name="written on or after",
+        help_text="The date is only a lower bound: the text was written on or after it.",
+    )
+    reference_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text='Date used to resolve bare dates in the text, such as "March 26".',
+    )
+    text = models.TextField(help_text="Full text, UTF-8. Immutable once any passage is cited.")
+    sha256 = models.CharField(max_length=64, unique=True, editable=False)
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def published_display(self) -> str:
+        if self.published_date is None:
+            return "date unknown"
+        when = format_date(self.published_date, None, self.published_precision)
+        return f"written on or after {when}" if self.published_on_or_after else when
+
+    def clean(self) -> None:
+        if self.pk and self.is_cited():
+            stored = Source.objects.filter(pk=self.pk).values_list("text", flat=True).first()
+            if stored is not None and stored != self.text:
+                raise ValidationError(
+                    {"text": "This source is cited, so its text can no longer change."}
+                )
+
+    def is_cited(self) -> bool:
+        return self.passages.filter(citations__isnull=False).exists()
+
+    def save(self, *args, **kwargs) -> None:
+        self.sha256 = text_sha256(self.text)
+        super().save(*args, **kwargs)
+
+
+class Passage(models.Model):
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="passages")
+    index = models.PositiveIntegerField(help_text="Position in the source, from 0.")
+    text = models.TextField()
+    start = models.PositiveIntegerField(help_text="Offset of the first character in the source.")
+    end = models.PositiveIntegerField(help_text="Offset just past the last character.")
+
+    class Meta:
+        ordering = ["source", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "index"], name="passage_unique_index"),
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="passage_nonempty_span"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source.key} ¶{self.index}"
+
+    @property
+    def anchor(self) -> str:
+        return f"p-{self.index}"
