@@ -190,6 +190,16 @@ class Event(models.Model):
     def __str__(self) -> str:
         return f"{self.date_display()}: {self.title}"
 
+    def save(self, *args, **kwargs) -> None:
+        if self.date_start:
+            self.span_start, self.span_end = interval(
+                self.date_start, self.date_end, self.date_precision
+            )
+        else:
+            self.span_start = self.span_end = None
+        self.precision_rank = PRECISION_RANK[Precision(self.date_precision)]
+        super().save(*args, **kwargs)
+
     def date_display(self) -> str:
         return format_date(
             self.date_start, self.date_end, self.date_precision, self.date_approximate
@@ -200,16 +210,6 @@ class Event(models.Model):
             raise ValidationError({"date_end": "An end date needs a start date."})
         if self.date_start and self.date_end and self.date_end < self.date_start:
             raise ValidationError({"date_end": "The end date is before the start date."})
-
-    def save(self, *args, **kwargs) -> None:
-        if self.date_start:
-            self.span_start, self.span_end = interval(
-                self.date_start, self.date_end, self.date_precision
-            )
-        else:
-            self.span_start = self.span_end = None
-        self.precision_rank = PRECISION_RANK[Precision(self.date_precision)]
-        super().save(*args, **kwargs)
 
 
 class Participation(models.Model):

@@ -70,6 +70,10 @@ class Source(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs) -> None:
+        self.sha256 = text_sha256(self.text)
+        super().save(*args, **kwargs)
+
     def published_display(self) -> str:
         if self.published_date is None:
             return "date unknown"
@@ -86,10 +90,6 @@ class Source(models.Model):
 
     def is_cited(self) -> bool:
         return self.passages.filter(citations__isnull=False).exists()
-
-    def save(self, *args, **kwargs) -> None:
-        self.sha256 = text_sha256(self.text)
-        super().save(*args, **kwargs)
 
 
 class Passage(models.Model):

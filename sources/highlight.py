@@ -1,0 +1,22 @@
+"""Cited spans of a passage, built from stored offsets (never from markup)."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Segment:
+    text: str
+    citations: list = field(default_factory=list)
+
+
+def segments(text: str, citations) -> list[Segment]:
+    """Cut ``text`` at every citation boundary; each piece knows which citations cover it."""
+    cuts = {0, len(text)}
+    for citation in citations:
+        cuts.update({citation.start, citation.end})
+    bounds = sorted(cut for cut in cuts if 0 <= cut <= len(text))
+    pieces = []
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        covering = [c for c in citations if c.start <= start and end <= c.end]
+        pieces.append(Segment(text[start:end], covering))
+    return pieces
