@@ -104,7 +104,7 @@ _WEEKDAY = re.compile(
 )
 _ABBREV_DOT = re.compile(rf"\b({MONTHS})\.", re.IGNORECASE)
 _YEAR_RANGE = re.compile(
-    r"^(?:between\s+|from\s+)?(?P<a>\d{4})\s*(?:-|–|—|and|to|until)\s*(?P<b>\d{4})$", re.IGNORECASE
+    r"^(?:between\s+|from\s+)?(?P<a>\d{4})\s*(?:-|–|—|and|to|until)\s*(?P<b>\d{1,4})$", re.IGNORECASE
 )
 _DAY_RANGE = re.compile(
     rf"^(?P<month>{MONTHS})\s+(?P<a>\d{{1,2}})\s*(?:-|–|—|to|and)\s*(?P<b>\d{{1,2}})(?:,?\s+(?P<year>\d{{4}}))?$",
@@ -162,7 +162,9 @@ def parse_date_text(text: str, reference: dt.date) -> ParsedDate:
     core = _ABBREV_DOT.sub(r"\1", core).strip().rstrip(".,;")
 
     if match := _YEAR_RANGE.match(core):
-        a, b = int(match["a"]), int(match["b"])
+        a = int(match["a"])
+        # "1978-9" and "1999-2018": a short end year takes the start's leading digits.
+        b = int(match["a"][: 4 - len(match["b"])] + match["b"])
         if b < a:
             raise DateTextError(f'"{text}" ends before it starts.')
         return ParsedDate(dt.date(a, 1, 1), dt.date(b, 1, 1), Precision.YEAR, approximate)
