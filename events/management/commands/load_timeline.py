@@ -32,7 +32,8 @@ class Command(BaseCommand):
             stats = load(data, base_dir=path.parent)
         except LoadError as exc:
             raise CommandError(f"Nothing loaded from {path}: {exc}") from None
-        self.stdout.write(
-            f"Loaded {path.name}: {stats['created']} events created, "
-            f"{stats['updated']} updated, {stats['unchanged']} unchanged."
-        )
+        if options["verbosity"]:
+            self.stdout.write(
+                f"Loaded {path.name}: {stats['created']} events created, "
+                f"{stats['updated']} updated, {stats['unchanged']} unchanged."
+            )
