@@ -154,8 +154,10 @@ def _load_source(raw: dict, where: str, base_dir: Path | None) -> Source:
             published.get("precision", Precision.DAY), Precision, f"{where}.published.precision"
         ),
         "published_on_or_after": bool(published.get("on_or_after", False)),
-        "reference_date": _date(raw.get("reference_date"), f"{where}.reference_date"),
     }
+    meta["reference_date"] = (
+        _date(raw.get("reference_date"), f"{where}.reference_date") or meta["published_date"]
+    )
     existing = Source.objects.filter(key=key).first()
     if existing is not None and existing.text != text:
         raise LoadError(f"{where}: source “{key}” exists with a different text.")
@@ -178,6 +180,9 @@ def _load_actor(raw: dict, where: str) -> Actor:
     if not name:
         raise LoadError(f"{where}: an actor needs a name.")
     kind = _choice(raw.get("kind"), ActorKind, f"{where}.kind")
+    alias = Alias.objects.filter(name__iexact=name).exclude(actor__name__iexact=name).first()
+    if alias is not None:
+        raise LoadError(f"{where}: “{name}” is already an alias of {alias.actor}.")
     actor = Actor.objects.filter(name__iexact=name).first()
     if actor is None:
         actor = Actor.objects.create(name=name, kind=kind, description=raw.get("description", ""))
@@ -313,8 +318,16 @@ def load(data: dict, base_dir: Path | None = None) -> dict[str, int]:
         actors[actor.name.lower()] = actor
     stats = {"created": 0, "updated": 0, "unchanged": 0}
     existing = {(e.title, e.date_start): e for e in events_with_relations()}
+    seen: dict = {}
     for i, raw in enumerate(data.get("events", [])):
         plan = _resolve_event(raw, f"events[{i}]", sources, actors)
+        identity = (plan["title"], plan["date_start"])
+        if identity in seen:
+            raise LoadError(
+                f"events[{i}]: same title and start date as events[{seen[identity]}]; "
+                "an event is identified by them, so give one a distinct title."
+            )
+        seen[identity] = i
         event = existing.get((plan["title"], plan["date_start"]))
         if event is not None and event_payload(event) == _planned_payload(plan):
             stats["unchanged"] += 1

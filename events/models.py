@@ -59,7 +59,9 @@ class ActorQuerySet(models.QuerySet):
         """Actors whose name, slug or any alias is ``name``, ignoring case."""
         name = name.strip()
         return self.filter(
-            models.Q(name__iexact=name) | models.Q(slug=name) | models.Q(aliases__name__iexact=name)
+            models.Q(name__iexact=name)
+            | models.Q(slug__iexact=name)
+            | models.Q(aliases__name__iexact=name)
         ).distinct()
 
 
@@ -85,6 +87,11 @@ class Actor(models.Model):
         if not self.slug:
             self.slug = slugify(self.name)[:200]
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        alias = Alias.objects.filter(name__iexact=self.name).exclude(actor_id=self.pk).first()
+        if alias is not None:
+            raise ValidationError({"name": f'"{self.name}" is already an alias of {alias.actor}.'})
 
 
 class Alias(models.Model):

@@ -80,7 +80,7 @@ def format_date(
             return f"{day:%B} {day.year}"
         return f"{day.day} {day:%B} {day.year}"
 
-    if end is None or end == start:
+    if end is None or one(end) == one(start):
         return prefix + one(start)
     if precision == Precision.DAY and (start.year, start.month) == (end.year, end.month):
         return f"{prefix}{start.day}–{end.day} {end:%B} {end.year}"
@@ -104,7 +104,8 @@ _WEEKDAY = re.compile(
 )
 _ABBREV_DOT = re.compile(rf"\b({MONTHS})\.", re.IGNORECASE)
 _YEAR_RANGE = re.compile(
-    r"^(?:between\s+|from\s+)?(?P<a>\d{4})\s*(?:-|–|—|and|to|until)\s*(?P<b>\d{1,4})$", re.IGNORECASE
+    r"^(?:between\s+|from\s+)?(?P<a>\d{4})\s*(?:-|–|—|and|to|until)\s*(?P<b>\d{1,4})$",
+    re.IGNORECASE,
 )
 _DAY_RANGE = re.compile(
     rf"^(?P<month>{MONTHS})\s+(?P<a>\d{{1,2}})\s*(?:-|–|—|to|and)\s*(?P<b>\d{{1,2}})(?:,?\s+(?P<year>\d{{4}}))?$",
@@ -163,11 +164,13 @@ def parse_date_text(text: str, reference: dt.date) -> ParsedDate:
 
     if match := _YEAR_RANGE.match(core):
         a = int(match["a"])
-        # "1978-9" and "1999-2018": a short end year takes the start's leading digits.
+        # "1978-9" and "1999-2018": a short end year takes the start's leading digits;
+        # a short end that would not be later ("2021-06") is a month, read below.
         b = int(match["a"][: 4 - len(match["b"])] + match["b"])
-        if b < a:
+        if b < a and len(match["b"]) == 4:
             raise DateTextError(f'"{text}" ends before it starts.')
-        return ParsedDate(dt.date(a, 1, 1), dt.date(b, 1, 1), Precision.YEAR, approximate)
+        if b > a:
+            return ParsedDate(dt.date(a, 1, 1), dt.date(b, 1, 1), Precision.YEAR, approximate)
     for pattern in (_DAY_RANGE, _DAY_RANGE_DMY):
         if match := pattern.match(core):
             year = int(match["year"]) if match["year"] else reference.year

@@ -1,0 +1,44 @@
+import io
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from tests.factories import ActorFactory, EventFactory, SourceFactory
+
+CORPUS_DIR: Path = settings.FIXTURES_DIR / "corpus"
+TIMELINE_FILE: Path = settings.FIXTURES_DIR / "timeline.json"
+
+
+def corpus_files() -> list[Path]:
+    """The five sample articles, in file-name order."""
+    return sorted(CORPUS_DIR.glob("*.txt"))
+
+
+def run(*args, **options) -> str:
+    """Run a management command; return what it printed."""
+    out = io.StringIO()
+    call_command(*args, stdout=out, **options)
+    return out.getvalue()
+
+
+@pytest.fixture
+def source(db):
+    return SourceFactory()
+
+
+@pytest.fixture
+def event(db):
+    return EventFactory()
+
+
+@pytest.fixture
+def actor(db):
+    return ActorFactory()
+
+
+@pytest.fixture
+def timeline(db) -> str:
+    """The curated timeline loaded by ``load_timeline``; returns what it printed."""
+    return run("load_timeline")

@@ -1,0 +1,65 @@
+"""factory_boy factories: sources go through import_source, like every real source."""
+
+import datetime as dt
+
+import factory
+from factory.django import DjangoModelFactory
+
+from events.models import Actor, ActorKind, Alias, Event, EventType, Status
+from lib.dates import Precision
+from sources.models import Source
+from sources.services import import_source
+
+
+class SourceFactory(factory.Factory):
+    """A source with passages, made by ``sources.services.import_source``."""
+
+    class Meta:
+        model = Source
+
+    title = factory.Sequence(lambda n: f"Report {n}")
+    key = factory.Sequence(lambda n: f"report-{n}")
+    text = factory.Sequence(
+        lambda n: (
+            f"Report number {n} on Russia and Myanmar.\n"
+            "\n"
+            "Min Aung Hlaing visited Moscow on June 22. He met Sergei Shoigu in Moscow.\n"
+            "  The talks covered arms deliveries and the training of officers.  \n"
+            "Shoigu called Myanmar a time-tested strategic partner.\n"
+        )
+    )
+    publisher = ""
+    published_date = None
+    published_precision = Precision.DAY
+
+    @classmethod
+    def _create(cls, model_class, text, **kwargs):
+        source, _created = import_source(text, **kwargs)
+        return source
+
+
+class ActorFactory(DjangoModelFactory):
+    class Meta:
+        model = Actor
+
+    name = factory.Sequence(lambda n: f"Actor {n}")
+    kind = ActorKind.PERSON
+
+
+class AliasFactory(DjangoModelFactory):
+    class Meta:
+        model = Alias
+
+    actor = factory.SubFactory(ActorFactory)
+    name = factory.Sequence(lambda n: f"Alias {n}")
+
+
+class EventFactory(DjangoModelFactory):
+    class Meta:
+        model = Event
+
+    title = factory.Sequence(lambda n: f"Event {n}")
+    type = EventType.VISIT
+    status = Status.PUBLISHED
+    date_start = dt.date(2021, 6, 22)
+    date_precision = Precision.DAY

@@ -1,0 +1,168 @@
+"""lib.dates: reading dates as the sources write them, and their intervals.
+
+Pure functions: no database, so no django_db mark (and Hypothesis stays free
+of function-scoped fixtures).
+"""
+
+import datetime as dt
+
+import dateparser
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lib.dates import (
+    DateTextError,
+    ParsedDate,
+    Precision,
+    format_date,
+    interval,
+    parse_date_text,
+    period_end,
+    truncate,
+)
+
+REFERENCE = dt.date(2021, 6, 24)
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "precision", "approximate"),
+    [
+        ("June 22-24", D(2021, 6, 22), D(2021, 6, 24), Precision.DAY, False),
+        ("May 20-22, 2021", D(2021, 5, 20), D(2021, 5, 22), Precision.DAY, False),
+        ("September 1-7", D(2021, 9, 1), D(2021, 9, 7), Precision.DAY, False),
+        ("22–24 June 2021", D(2021, 6, 22), D(2021, 6, 24), Precision.DAY, False),
+        ("between 1999 and 2018", D(1999, 1, 1), D(2018, 1, 1), Precision.YEAR, False),
+        ("from 2000 to 2019", D(2000, 1, 1), D(2019, 1, 1), Precision.YEAR, False),
+        ("1999–2018", D(1999, 1, 1), D(2018, 1, 1), Precision.YEAR, False),
+        ("1978-9", D(1978, 1, 1), D(1979, 1, 1), Precision.YEAR, False),
+        ("2020-21", D(2020, 1, 1), D(2021, 1, 1), Precision.YEAR, False),
+        ("On Jan. 25", D(2021, 1, 25), None, Precision.DAY, False),
+        ("May 2020", D(2020, 5, 1), None, Precision.MONTH, False),
+        ("In November 2020", D(2020, 11, 1), None, Precision.MONTH, False),
+        ("in 2016", D(2016, 1, 1), None, Precision.YEAR, False),
+        ("March 26", D(2021, 3, 26), None, Precision.DAY, False),
+        ("In late June", D(2021, 6, 1), None, Precision.MONTH, True),
+        ("Thursday, March 25", D(2021, 3, 25), None, Precision.DAY, False),
+        ("22 June 2021", D(2021, 6, 22), None, Precision.DAY, False),
+    ],
+)
+def test_reads_a_date_as_an_analyst_would(text, start, end, precision, approximate):
+    assert parse_date_text(text, REFERENCE) == ParsedDate(start, end, precision, approximate)
+
+
+def test_dateparser_alone_misreads_a_day_range_so_we_read_it_ourselves():
+    # dateparser takes the "24" of "June 22-24" for the year 2024: this is why
+    # parse_date_text reads day ranges itself.
+    misread = dateparser.parse("June 22-24", settings={"RELATIVE_BASE": dt.datetime(2021, 6, 24)})
+    assert misread.date() == D(2024, 6, 22)
+
+    ours = parse_date_text("June 22-24", REFERENCE)
+    assert (ours.start, ours.end, ours.precision) == (D(2021, 6, 22), D(2021, 6, 24), "day")
+    assert ours.describe() == "22–24 June 2021"
+
+
+def test_an_iso_year_and_month_is_a_month_not_a_year_range():
+    assert parse_date_text("2021-06", REFERENCE) == ParsedDate(D(2021, 6, 1), None, "month")
+
+
+def test_a_bare_day_takes_the_year_of_the_reference_date():
+    assert parse_date_text("March 26", D(2019, 12, 31)).start == D(2019, 3, 26)
+    assert parse_date_text("June 22-24", D(2019, 1, 1)).start == D(2019, 6, 22)
+
+
+def test_an_unreadable_text_is_refused_with_examples_of_what_works():
+    with pytest.raises(DateTextError, match='Could not read a date in "not a date"') as exc:
+        parse_date_text("not a date", REFERENCE)
+    assert "22 June 2021" in str(exc.value) and "between 1999 and 2018" in str(exc.value)
+
+
+@pytest.mark.parametrize("text", ["between 2018 and 1999", "from 2019 to 2000", "June 24-22"])
+def test_a_range_that_ends_before_it_starts_is_refused(text):
+    with pytest.raises(DateTextError, match=f'"{text}" ends before it starts'):
+        parse_date_text(text, REFERENCE)
+
+
+def test_a_day_range_with_an_impossible_day_is_refused():
+    with pytest.raises(DateTextError, match="is not a real date"):
+        parse_date_text("June 30-31", REFERENCE)
+
+
+@pytest.mark.parametrize("text", ["", "   "])
+def test_an_empty_text_is_refused(text):
+    with pytest.raises(DateTextError, match="empty"):
+        parse_date_text(text, REFERENCE)
+
+
+def test_date_text_error_is_a_value_error():
+    assert issubclass(DateTextError, ValueError)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "precision", "approximate", "expected"),
+    [
+        (D(2021, 6, 22), D(2021, 6, 24), Precision.DAY, False, "22–24 June 2021"),
+        (D(2021, 6, 22), None, Precision.DAY, False, "22 June 2021"),
+        (D(2021, 6, 22), D(2021, 6, 22), Precision.DAY, False, "22 June 2021"),
+        (D(2021, 6, 30), D(2021, 7, 2), Precision.DAY, False, "30 June – 2 July 2021"),
+        (D(2020, 12, 30), D(2021, 1, 2), Precision.DAY, False, "30 December 2020–2 January 2021"),
+        (D(2020, 5, 1), None, Precision.MONTH, False, "May 2020"),
+        (D(2021, 3, 1), D(2021, 6, 1), Precision.MONTH, False, "March–June 2021"),
+        (D(2016, 1, 1), None, Precision.YEAR, False, "2016"),
+        (D(1999, 1, 1), D(2018, 1, 1), Precision.YEAR, False, "1999–2018"),
+        (D(2021, 6, 1), None, Precision.MONTH, True, "c. June 2021"),
+        (None, None, Precision.DAY, False, "undated"),
+    ],
+)
+def test_formats_a_date_as_precisely_as_known_and_no_more(
+    start, end, precision, approximate, expected
+):
+    assert format_date(start, end, precision, approximate) == expected
+
+
+@pytest.mark.parametrize(
+    ("precision", "start", "end", "expected"),
+    [
+        (Precision.DAY, D(2021, 6, 22), None, (D(2021, 6, 22), D(2021, 6, 22))),
+        (Precision.DAY, D(2021, 6, 22), D(2021, 6, 24), (D(2021, 6, 22), D(2021, 6, 24))),
+        (Precision.MONTH, D(2021, 6, 1), None, (D(2021, 6, 1), D(2021, 6, 30))),
+        (Precision.MONTH, D(2021, 6, 15), None, (D(2021, 6, 1), D(2021, 6, 30))),
+        (Precision.MONTH, D(2020, 2, 1), None, (D(2020, 2, 1), D(2020, 2, 29))),
+        (Precision.MONTH, D(2021, 2, 1), None, (D(2021, 2, 1), D(2021, 2, 28))),
+        (Precision.MONTH, D(2021, 3, 1), D(2021, 5, 1), (D(2021, 3, 1), D(2021, 5, 31))),
+        (Precision.YEAR, D(2016, 1, 1), None, (D(2016, 1, 1), D(2016, 12, 31))),
+        (Precision.YEAR, D(1999, 1, 1), D(2018, 1, 1), (D(1999, 1, 1), D(2018, 12, 31))),
+    ],
+)
+def test_interval_widens_to_the_whole_period_at_each_precision(precision, start, end, expected):
+    assert interval(start, end, precision) == expected
+
+
+dates = st.dates(min_value=D(1, 1, 1), max_value=D(9999, 12, 31))
+
+
+@given(
+    start=dates,
+    length=st.none() | st.integers(min_value=0, max_value=40_000),
+    precision=st.sampled_from(list(Precision)),
+)
+def test_interval_contains_start_and_end_and_is_bounded_by_whole_periods(start, length, precision):
+    end = None
+    if length is not None:
+        end = min(start + dt.timedelta(days=min(length, (D.max - start).days)), D.max)
+    first, last = interval(start, end, precision)
+
+    assert first <= start <= last
+    assert first <= (end or start) <= last
+    assert first == truncate(start, precision)
+    assert last == period_end(end or start, precision)
+    # The bounds are the first and last days of whole periods.
+    assert truncate(first, precision) == first
+    assert period_end(last, precision) == last
+    if precision != Precision.DAY:
+        assert first.day == 1
+        if last < D.max:
+            assert truncate(last + dt.timedelta(days=1), precision) == last + dt.timedelta(days=1)
+    if precision == Precision.YEAR:
+        assert (first.month, last.month, last.day) == (1, 12, 31)
