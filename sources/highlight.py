@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 class Segment:
     text: str
     citations: list = field(default_factory=list)
+    # Citations whose quote begins with this piece: their anchors go here, once each.
+    opens: list = field(default_factory=list)
 
 
 def segments(text: str, citations) -> list[Segment]:
@@ -18,5 +20,6 @@ def segments(text: str, citations) -> list[Segment]:
     pieces = []
     for start, end in zip(bounds, bounds[1:], strict=False):
         covering = [c for c in citations if c.start <= start and end <= c.end]
-        pieces.append(Segment(text[start:end], covering))
+        opens = [c for c in covering if c.start == start]
+        pieces.append(Segment(text[start:end], covering, opens))
     return pieces

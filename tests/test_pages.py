@@ -57,3 +57,13 @@ def test_source_text_is_escaped_in_the_reader(client):
     body = client.get(reverse("source-detail", args=[source.pk])).content.decode()
     assert "<script>alert(1)" not in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+def test_overlapping_citations_each_get_one_anchor_in_the_reader(client):
+    source, _ = import_source("Talks were held in Moscow on June 22.", title="y", key="y")
+    event = Event.objects.create(title="Talks", status=Status.PUBLISHED)
+    wide = cite(event, locate(source, "Talks were held in Moscow"))
+    narrow = cite(event, locate(source, "held in Moscow on June 22"))
+    body = client.get(reverse("source-detail", args=[source.pk])).content.decode()
+    assert body.count(f'id="c-{wide.pk}"') == 1
+    assert body.count(f'id="c-{narrow.pk}"') == 1
