@@ -77,35 +77,61 @@ def actor_payload(actor: Actor) -> dict:
     }
 
 
+EVENT_FIELDS = [
+    "title",
+    "summary",
+    "type",
+    "status",
+    "location",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "date_text",
+    "date_approximate",
+]
+
+
+def _event_shape(values: dict, actors: list[tuple[str, str]], citations: list[dict]) -> dict:
+    return {
+        "title": values["title"],
+        "summary": values["summary"],
+        "type": values["type"],
+        "status": values["status"],
+        "location": values["location"],
+        "date": {
+            "start": _iso(values["date_start"]),
+            "end": _iso(values["date_end"]),
+            "precision": values["date_precision"],
+            "text": values["date_text"],
+            "approximate": values["date_approximate"],
+        },
+        "actors": [{"name": name, "role": role} for name, role in actors],
+        "citations": citations,
+    }
+
+
+def _citation_shape(passage, quote: str, start: int, end: int, date_text: str, note: str) -> dict:
+    return {
+        "source": passage.source.key,
+        "passage": passage.index,
+        "quote": quote,
+        "start": start,
+        "end": end,
+        "date_text": date_text,
+        "note": note,
+    }
+
+
 def event_payload(event: Event) -> dict:
     """The event shape of the format; needs participations and citations prefetched."""
-    return {
-        "title": event.title,
-        "summary": event.summary,
-        "type": event.type,
-        "status": event.status,
-        "location": event.location,
-        "date": {
-            "start": _iso(event.date_start),
-            "end": _iso(event.date_end),
-            "precision": event.date_precision,
-            "text": event.date_text,
-            "approximate": event.date_approximate,
-        },
-        "actors": [{"name": p.actor.name, "role": p.role} for p in event.participations.all()],
-        "citations": [
-            {
-                "source": c.passage.source.key,
-                "passage": c.passage.index,
-                "quote": c.quote,
-                "start": c.start,
-                "end": c.end,
-                "date_text": c.date_text,
-                "note": c.note,
-            }
+    return _event_shape(
+        {name: getattr(event, name) for name in EVENT_FIELDS},
+        [(p.actor.name, p.role) for p in event.participations.all()],
+        [
+            _citation_shape(c.passage, c.quote, c.start, c.end, c.date_text, c.note)
             for c in event.citations.all()
         ],
-    }
+    )
 
 
 def events_with_relations(queryset=None):
@@ -254,33 +280,14 @@ def _resolve_event(raw: dict, where: str, sources: dict, actors: dict) -> dict:
 
 
 def _planned_payload(plan: dict) -> dict:
-    return {
-        "title": plan["title"],
-        "summary": plan["summary"],
-        "type": plan["type"],
-        "status": plan["status"],
-        "location": plan["location"],
-        "date": {
-            "start": _iso(plan["date_start"]),
-            "end": _iso(plan["date_end"]),
-            "precision": plan["date_precision"],
-            "text": plan["date_text"],
-            "approximate": plan["date_approximate"],
-        },
-        "actors": [{"name": a.name, "role": r} for a, r in plan["participants"]],
-        "citations": [
-            {
-                "source": loc.passage.source.key,
-                "passage": loc.passage.index,
-                "quote": loc.quote,
-                "start": loc.start,
-                "end": loc.end,
-                "date_text": date_text,
-                "note": note,
-            }
+    return _event_shape(
+        plan,
+        [(actor.name, role) for actor, role in plan["participants"]],
+        [
+            _citation_shape(loc.passage, loc.quote, loc.start, loc.end, date_text, note)
             for loc, date_text, note in plan["citations"]
         ],
-    }
+    )
 
 
 def write_event(event: Event | None, plan: dict) -> Event:
