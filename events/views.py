@@ -1,6 +1,7 @@
 from itertools import groupby
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Prefetch
+from django.db.models.functions import ExtractYear
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
@@ -8,7 +9,8 @@ from django.views.decorators.http import require_GET
 from sources.highlight import segments
 from sources.models import Source
 
-from .models import Citation, Event, Participation
+from .filters import EventFilter
+from .models import Citation, Event, EventType, Participation
 
 
 def visible_events(request: HttpRequest):
@@ -23,14 +25,44 @@ def visible_events(request: HttpRequest):
 
 @require_GET
 def timeline(request: HttpRequest) -> HttpResponse:
-    events = list(visible_events(request).chronological())
-    years = [
-        (year, list(items))
-        for year, items in groupby(
-            events, key=lambda e: e.date_start.year if e.date_start else None
+    filterset = EventFilter(request.GET, queryset=visible_events(request).chronological())
+    context = {
+        "filterset": filterset,
+        "params": request.GET,
+        "actors": [name for name in request.GET.getlist("actor") if name.strip()],
+        "types": request.GET.getlist("type"),
+        "type_choices": EventType.choices,
+        "sources": Source.objects.only("pk", "key", "title"),
+        "filtered": any(v for k, v in request.GET.items() if k != "sort"),
+    }
+    status = 200
+    if filterset.is_valid():
+        events = list(filterset.qs)
+        facets = filterset.qs.prefetch_related(None).order_by()
+        labels = dict(EventType.choices)
+        context.update(
+            count=len(events),
+            years=[
+                (year, list(items))
+                for year, items in groupby(
+                    events, key=lambda e: e.date_start.year if e.date_start else None
+                )
+            ],
+            type_counts=[
+                (labels.get(row["type"], row["type"]), row["n"])
+                for row in facets.values("type").annotate(n=Count("pk")).order_by("-n", "type")
+            ],
+            year_counts=[
+                (row["year"], row["n"])
+                for row in facets.values(year=ExtractYear("date_start"))
+                .annotate(n=Count("pk"))
+                .order_by(F("year").asc(nulls_last=True))
+            ],
         )
-    ]
-    return render(request, "events/timeline.html", {"years": years, "count": len(events)})
+    elif request.htmx:
+        status = 400
+    template = "events/timeline.html#results" if request.htmx else "events/timeline.html"
+    return render(request, template, context, status=status)
 
 
 @require_GET

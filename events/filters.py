@@ -1,0 +1,243 @@
+"""The event filter: one FilterSet shared by the timeline page (and later the API).
+
+Public query parameters: ``actor`` (repeatable, all of them), ``type`` (repeatable, any of
+them), ``year``, ``from``, ``to``, ``source``, ``q`` and ``sort``. Every filter that follows a
+relation goes through a ``pk__in`` subquery, so no event is listed twice and prefetches keep
+working. Nothing here knows about HTML.
+"""
+
+import datetime as dt
+import re
+
+import django_filters
+from django import forms
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connections
+from django.db.models import F, Q, QuerySet
+
+from lib.dates import Precision, period_end
+from sources.models import Source
+
+from .models import Actor, Citation, Event, EventType, Participation
+
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+SEARCH_CONFIG = "english"
+
+
+class ActorNamesField(forms.Field):
+    """Repeatable actor names: each a slug, name or alias; cleaned to the matching actor pks."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[str]:
+        if not value:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        return [name.strip() for name in value if name and name.strip()]
+
+    def clean(self, value) -> list[list[int]]:
+        names = self.to_python(value)
+        groups = []
+        for name in names:
+            pks = list(Actor.objects.named(name).values_list("pk", flat=True))
+            if not pks:
+                raise forms.ValidationError(
+                    f"actor: no actor is named “{name}”; use an actor's name, slug or alias "
+                    "(for example actor=min-aung-hlaing).",
+                    code="unknown_actor",
+                )
+            groups.append(pks)
+        return groups
+
+
+class PartialDateField(forms.CharField):
+    """YYYY, YYYY-MM or YYYY-MM-DD, cleaned to the closed interval of days it names."""
+
+    def __init__(self, *, param: str, **kwargs) -> None:
+        self.param = param
+        super().__init__(**kwargs)
+
+    def clean(self, value) -> tuple[dt.date, dt.date] | None:
+        value = super().clean(value)
+        if not value:
+            return None
+        error = forms.ValidationError(
+            f"{self.param}: “{value}” is not a date; write YYYY, YYYY-MM or YYYY-MM-DD "
+            f"(for example {self.param}=2021-06).",
+            code="invalid",
+        )
+        match = _PARTIAL_DATE.match(value)
+        if not match:
+            raise error
+        year, month, day = match.groups()
+        try:
+            first = dt.date(int(year), int(month or 1), int(day or 1))
+        except ValueError:
+            raise error from None
+        precision = Precision.DAY if day else Precision.MONTH if month else Precision.YEAR
+        return first, period_end(first, precision)
+
+
+class SourceKeyField(forms.CharField):
+    """A source id or key, cleaned to the source's pk."""
+
+    def clean(self, value) -> int | None:
+        value = super().clean(value)
+        if not value:
+            return None
+        pk = Source.objects.by_key_or_id(value).values_list("pk", flat=True).first()
+        if pk is None:
+            raise forms.ValidationError(
+                f"source: no source has the id or key “{value}”; use a source's key "
+                "(for example source=mah-moscow-visit-june-2021) or its id.",
+                code="unknown_source",
+            )
+        return pk
+
+
+class ActorFilter(django_filters.Filter):
+    """Events involving every one of the named actors."""
+
+    field_class = ActorNamesField
+
+    def filter(self, qs: QuerySet, value: list[list[int]]) -> QuerySet:
+        for pks in value or []:
+            qs = qs.filter(pk__in=Participation.objects.filter(actor_id__in=pks).values("event_id"))
+        return qs
+
+
+class PartialDateFilter(django_filters.Filter):
+    """Interval overlap: ``from`` compares to span_end, ``to`` to span_start."""
+
+    field_class = PartialDateField
+
+    def __init__(self, *, bound: str, **kwargs) -> None:
+        self.bound = bound
+        super().__init__(**kwargs)
+
+    def filter(self, qs: QuerySet, value: tuple[dt.date, dt.date] | None) -> QuerySet:
+        if value is None:
+            return qs
+        first, last = value
+        return qs.overlapping(first, None) if self.bound == "from" else qs.overlapping(None, last)
+
+
+class YearFilter(django_filters.Filter):
+    """Events whose date interval overlaps the year."""
+
+    field_class = forms.IntegerField
+
+    def filter(self, qs: QuerySet, value: int | None) -> QuerySet:
+        return qs if value is None else qs.in_year(value)
+
+
+class SourceFilter(django_filters.Filter):
+    """Events with at least one citation from the source."""
+
+    field_class = SourceKeyField
+
+    def filter(self, qs: QuerySet, value: int | None) -> QuerySet:
+        if value is None:
+            return qs
+        return qs.filter(
+            pk__in=Citation.objects.filter(passage__source_id=value).values("event_id")
+        )
+
+
+class TextFilter(django_filters.CharFilter):
+    """Words in titles, summaries or citation quotes.
+
+    Full-text search (websearch syntax) on PostgreSQL; a case-insensitive substring elsewhere.
+    """
+
+    def filter(self, qs: QuerySet, value: str) -> QuerySet:
+        value = (value or "").strip()
+        if not value:
+            return qs
+        if connections[qs.db].vendor == "postgresql":
+            query = SearchQuery(value, search_type="websearch", config=SEARCH_CONFIG)
+            in_events = Event.objects.annotate(
+                search=SearchVector("title", "summary", config=SEARCH_CONFIG)
+            ).filter(search=query)
+            in_quotes = Citation.objects.annotate(
+                search=SearchVector("quote", config=SEARCH_CONFIG)
+            ).filter(search=query)
+            return qs.filter(
+                Q(pk__in=in_events.values("pk")) | Q(pk__in=in_quotes.values("event_id"))
+            )
+        in_quotes = Citation.objects.filter(quote__icontains=value)
+        return qs.filter(
+            Q(title__icontains=value)
+            | Q(summary__icontains=value)
+            | Q(pk__in=in_quotes.values("event_id"))
+        )
+
+
+class SortFilter(django_filters.ChoiceFilter):
+    """``date`` (the default, oldest first) or ``-date`` (newest first); undated stay last."""
+
+    def filter(self, qs: QuerySet, value: str) -> QuerySet:
+        if value == "-date":
+            return qs.order_by(
+                F("date_start").desc(nulls_last=True),
+                "-precision_rank",
+                F("date_end").desc(nulls_last=True),
+                "-title",
+                "-pk",
+            )
+        return qs.chronological()
+
+
+class EventFilterForm(forms.Form):
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("from"), data.get("to")
+        if start and end and start[0] > end[1]:
+            self.add_error(
+                "from",
+                f"from: {start[0]:%Y-%m-%d} is after to={end[1]:%Y-%m-%d}; "
+                "make from earlier than or equal to to.",
+            )
+        return data
+
+
+TYPE_VALUES = ", ".join(EventType.values)
+
+
+class EventFilter(django_filters.FilterSet):
+    actor = ActorFilter(label="Actor")
+    type = django_filters.MultipleChoiceFilter(
+        choices=EventType.choices,
+        distinct=False,
+        label="Type",
+        error_messages={
+            "invalid_choice": f"type: unknown event type “%(value)s”; use one of {TYPE_VALUES}.",
+            "invalid_list": f"type: give each type as its own parameter, one of {TYPE_VALUES}.",
+        },
+    )
+    year = YearFilter(
+        label="Year",
+        min_value=1,
+        max_value=9999,
+        error_messages={
+            "invalid": "year: write the year as four digits (for example year=2021).",
+            "min_value": "year: write the year as four digits (for example year=2021).",
+            "max_value": "year: write the year as four digits (for example year=2021).",
+        },
+    )
+    # "from" is a Python keyword, so it is declared through the class namespace.
+    locals()["from"] = PartialDateFilter(bound="from", param="from", label="From")
+    to = PartialDateFilter(bound="to", param="to", label="To")
+    source = SourceFilter(label="Source")
+    q = TextFilter(label="Text")
+    sort = SortFilter(
+        choices=[("date", "oldest first"), ("-date", "newest first")],
+        label="Sort",
+        error_messages={"invalid_choice": "sort: use sort=date or sort=-date."},
+    )
+
+    class Meta:
+        model = Event
+        fields: list[str] = []
+        form = EventFilterForm

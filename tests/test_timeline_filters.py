@@ -1,0 +1,246 @@
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from events.filters import EventFilter
+from events.models import Actor, Event, Participation, Status
+from events.services import cite, locate
+from sources.models import Source
+from sources.services import import_source
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("timeline")
+
+
+@pytest.fixture
+def curated(db) -> None:
+    call_command("load_timeline", verbosity=0)
+
+
+def titles(data: dict | str) -> list[str]:
+    """Titles of the events the filter selects (a dict or a query string), in its order."""
+    if isinstance(data, dict):
+        data = urlencode(data, doseq=True)
+    filterset = EventFilter(QueryDict(data), queryset=Event.objects.published().chronological())
+    assert filterset.is_valid(), filterset.errors
+    return list(filterset.qs.values_list("title", flat=True))
+
+
+def errors(query: str) -> dict:
+    filterset = EventFilter(QueryDict(query), queryset=Event.objects.all())
+    assert not filterset.is_valid()
+    return filterset.errors
+
+
+def test_filter_by_alias_finds_the_same_events_as_by_slug(curated):
+    by_alias = titles({"actor": "Tatmado"})
+    assert by_alias
+    assert by_alias == titles({"actor": "tatmadaw"}) == titles({"actor": "TATMADAW"})
+
+
+def test_repeated_actor_finds_events_involving_all_of_them(curated):
+    both = titles("actor=min-aung-hlaing&actor=sergei-shoigu")
+    mah, shoigu = Actor.objects.get(slug="min-aung-hlaing"), Actor.objects.get(slug="sergei-shoigu")
+    expected = set(
+        Event.objects.published()
+        .filter(participations__actor=mah)
+        .filter(participations__actor=shoigu)
+        .values_list("title", flat=True)
+    )
+    assert set(both) == expected
+    assert len(both) == len(set(both)) >= 3
+    assert len(both) < len(titles({"actor": "min-aung-hlaing"}))
+
+
+def test_an_actor_with_several_roles_in_one_event_is_listed_once(curated):
+    found = titles({"actor": "russia"})
+    assert len(found) == len(set(found))
+
+
+def test_repeated_type_finds_events_of_any_of_them(curated):
+    visits, parades = titles({"type": "visit"}), titles({"type": "parade"})
+    both = titles("type=visit&type=parade")
+    assert set(both) == set(visits) | set(parades)
+    assert len(both) == len(visits) + len(parades)
+
+
+def test_year_selects_events_whose_interval_overlaps_it(curated):
+    in_2016 = titles({"year": "2016"})
+    assert "Min Aung Hlaing visits Russia (2016)" in in_2016
+    # The SIPRI total (1999–2018) overlaps 2016, though it starts earlier.
+    assert any(
+        title.startswith("Myanmar's arms purchases from Russia, 1999-2018") for title in in_2016
+    )
+    assert not any("coup" in title for title in in_2016)
+
+
+def test_from_and_to_overlap_at_month_precision(db):
+    def event(title, start, precision="day", end=None):
+        Event.objects.create(
+            title=title,
+            status=Status.PUBLISHED,
+            date_start=start,
+            date_end=end,
+            date_precision=precision,
+        )
+
+    event("May 31", dt.date(2021, 5, 31))
+    event("June as a month", dt.date(2021, 6, 1), "month")
+    event("June 30", dt.date(2021, 6, 30))
+    event("July 1", dt.date(2021, 7, 1))
+    event("The year 2021", dt.date(2021, 1, 1), "year")
+    event("May to July", dt.date(2021, 5, 20), end=dt.date(2021, 7, 2))
+
+    june = {"June as a month", "June 30", "The year 2021", "May to July"}
+    assert set(titles({"from": "2021-06", "to": "2021-06"})) == june
+    assert set(titles({"from": "2021-06-30"})) == june | {"July 1"}
+    assert set(titles({"to": "2021-05"})) == {"May 31", "The year 2021", "May to July"}
+    assert set(titles({"from": "2021-07-02"})) == {"The year 2021", "May to July"}
+
+
+def test_source_filter_accepts_a_key_or_an_id(curated):
+    key = "pacnet-russia-myanmar-defence"
+    source = Source.objects.get(key=key)
+    by_key, by_id = titles({"source": key}), titles({"source": str(source.pk)})
+    assert by_key == by_id
+    assert by_key
+    assert all(
+        Event.objects.get(title=t).citations.filter(passage__source=source).exists() for t in by_key
+    )
+    assert len(by_key) == len(set(by_key))
+
+
+def test_text_search_finds_a_word_only_in_a_citation_quote(db):
+    source, _ = import_source(
+        "The delegation inspected the frigate Gremyashiy at the jetty.\n", title="s", key="s"
+    )
+    event = Event.objects.create(
+        title="Naval visit",
+        summary="A visit.",
+        status=Status.PUBLISHED,
+        date_start=dt.date(2021, 1, 1),
+    )
+    cite(event, locate(source, "inspected the frigate Gremyashiy"))
+    Event.objects.create(title="Other", status=Status.PUBLISHED, date_start=dt.date(2021, 1, 2))
+    assert titles({"q": "frigate"}) == ["Naval visit"]
+    assert titles({"q": "visit"}) == ["Naval visit"]
+    assert titles({"q": "submarine"}) == []
+
+
+def test_sort_newest_first_reverses_the_order(curated):
+    oldest_first = titles({})
+    newest_first = titles({"sort": "-date"})
+    assert sorted(oldest_first) == sorted(newest_first)
+    assert newest_first[0] != oldest_first[0]
+    dates = list(
+        EventFilter({"sort": "-date"}, queryset=Event.objects.published()).qs.values_list(
+            "date_start", flat=True
+        )
+    )
+    assert dates == sorted(dates, reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("query", "param"),
+    [
+        ("actor=nobody-at-all", "actor"),
+        ("year=abc", "year"),
+        ("from=2021-13", "from"),
+        ("to=21/06/2021", "to"),
+        ("from=2021-07&to=2021-06", "from"),
+        ("type=picnic", "type"),
+        ("source=no-such-source", "source"),
+        ("sort=title", "sort"),
+    ],
+)
+def test_invalid_values_are_form_errors_naming_the_parameter(db, query, param):
+    found = errors(query)
+    assert param in found
+    assert all(message.startswith(f"{param}:") for message in found[param])
+
+
+def test_invalid_filter_shows_the_message_on_the_page(client, curated):
+    response = client.get(URL, {"year": "abc"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "year: write the year as four digits" in body
+    assert "<html" in body
+
+
+def test_invalid_filter_is_a_400_fragment_for_htmx(client, curated):
+    response = client.get(URL, {"from": "2021-07", "to": "2021-06"}, headers={"HX-Request": "true"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "make from earlier than or equal to to" in body
+    assert "<html" not in body
+
+
+def test_htmx_request_gets_only_the_results_fragment(client, curated):
+    full = client.get(URL, {"actor": "tatmadaw"}).content.decode()
+    response = client.get(URL, {"actor": "tatmadaw"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    fragment = response.content.decode()
+    assert "<html" not in fragment
+    assert "<form" not in fragment
+    assert fragment.strip().startswith('<div id="results"')
+    assert (
+        fragment.count('class="badge"')
+        == full.count('class="badge"')
+        == len(titles({"actor": "tatmadaw"}))
+    )
+
+
+def test_page_shows_count_facets_and_empty_state(client, curated):
+    body = client.get(URL, {"year": "2016"}).content.decode()
+    count = len(titles({"year": "2016"}))
+    assert f"{count} events" in body
+    assert 'class="facet-types"' in body
+    assert "2016: 4" in body
+    empty = client.get(URL, {"q": "zzzzunfindable"}).content.decode()
+    assert "No events match these filters" in empty
+
+
+def test_filter_form_works_without_javascript(client, curated):
+    body = client.get(URL, {"type": "parade", "q": "Naypyi"}).content.decode()
+    assert 'method="get"' in body
+    assert 'hx-get="/"' in body
+    assert 'value="parade" checked' in body
+
+
+def make_events(n: int) -> None:
+    source, _ = import_source("Then talks were held in Moscow.\n", title="A source", key="a-source")
+    russia = Actor.objects.create(name="Russia", kind="country")
+    for i in range(n):
+        event = Event.objects.create(
+            title=f"Event {i}",
+            type="visit" if i % 2 else "meeting",
+            status=Status.PUBLISHED,
+            date_start=dt.date(2020 + i % 3, 1 + i % 12, 1),
+        )
+        cite(event, locate(source, "talks were held in Moscow"))
+        Participation.objects.create(event=event, actor=russia, role="host")
+
+
+@pytest.mark.parametrize("rows", [1, 5, 20])
+def test_filtered_timeline_runs_the_same_queries_however_many_events(
+    client, django_assert_num_queries, rows
+):
+    make_events(rows)
+    # events, participations, citations, type facets, year facets, the source list,
+    # then one lookup each for the actor and the source.
+    with django_assert_num_queries(8):
+        response = client.get(
+            URL, {"actor": "russia", "source": "a-source", "type": ["visit", "meeting"]}
+        )
+    assert response.status_code == 200
+    with django_assert_num_queries(6):
+        response = client.get(URL, {"sort": "-date", "q": "talks"})
+    assert response.content.decode().count('class="badge"') == rows
+    with django_assert_num_queries(5):
+        response = client.get(URL, {"to": "2022"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
