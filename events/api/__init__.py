@@ -1,0 +1,1 @@
+"""The REST API: serializers, filters, renderers and read-only viewsets (router in urls.py)."""

@@ -1,0 +1,149 @@
+"""/api/actors/, /api/sources/, /api/citations/, the schema and the docs page."""
+
+import json
+
+import pytest
+
+from events.models import Actor, Citation, Status
+from events.services import cite, locate
+from sources.models import Source
+from tests.factories import ActorFactory, AliasFactory, EventFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def names(response) -> list[str]:
+    assert response.status_code == 200, response.content
+    return [actor["name"] for actor in response.json()["results"]]
+
+
+def test_actors_are_listed_with_their_aliases(client):
+    actor = ActorFactory(name="Sergei Shoigu")
+    AliasFactory(actor=actor, name="Shoigu")
+
+    [body] = client.get("/api/actors/").json()["results"]
+
+    assert body == {
+        "id": actor.pk,
+        "url": "http://testserver/api/actors/sergei-shoigu/",
+        "slug": "sergei-shoigu",
+        "name": "Sergei Shoigu",
+        "kind": "person",
+        "description": "",
+        "aliases": ["Shoigu"],
+    }
+
+
+def test_actor_search_matches_names_and_aliases_ignoring_case(client, timeline):
+    assert names(client.get("/api/actors/", {"q": "SHOIGU"})) == ["Sergei Shoigu"]
+    assert names(client.get("/api/actors/", {"q": "general min"})) == ["Min Aung Hlaing"]
+    assert "Min Aung Hlaing" in names(client.get("/api/actors/", {"q": "hlaing"}))
+    assert names(client.get("/api/actors/", {"q": "no such person"})) == []
+
+
+def test_an_actor_is_found_by_slug(client, timeline):
+    body = client.get("/api/actors/min-aung-hlaing/").json()
+
+    assert body["name"] == "Min Aung Hlaing"
+    assert sorted(body["aliases"]) == ["General Min", "Hlaing"]
+    assert client.get("/api/actors/nobody/").status_code == 404
+
+
+def test_actors_can_be_filtered_by_kind(client, timeline):
+    countries = names(client.get("/api/actors/", {"kind": "country", "page_size": 500}))
+
+    assert countries == list(Actor.objects.filter(kind="country").values_list("name", flat=True))
+
+
+def test_sources_are_listed_without_their_text(client, timeline):
+    body = client.get("/api/sources/").json()
+
+    assert body["count"] == Source.objects.count()
+    first = body["results"][0]
+    assert set(first) == {
+        "id",
+        "api_url",
+        "key",
+        "title",
+        "publisher",
+        "author",
+        "url",
+        "published",
+        "reference_date",
+        "sha256",
+    }
+
+
+def test_a_source_lists_its_passages(client):
+    source = SourceFactory(key="moscow-report")
+
+    body = client.get(f"/api/sources/{source.pk}/").json()
+
+    assert body["key"] == "moscow-report"
+    assert body["published"] is None
+    passages = list(source.passages.all())
+    assert body["passages"] == [
+        {"index": p.index, "start": p.start, "end": p.end, "text": p.text} for p in passages
+    ]
+    for passage in body["passages"]:
+        assert source.text[passage["start"] : passage["end"]] == passage["text"]
+
+
+def test_citations_of_drafts_are_hidden_from_anonymous_users(client, django_user_model):
+    source = SourceFactory(key="moscow-report")
+    shown = cite(EventFactory(), locate(source, "He met Sergei Shoigu"))
+    hidden = cite(EventFactory(status=Status.DRAFT), locate(source, "arms deliveries"))
+
+    body = client.get("/api/citations/").json()
+    assert [c["id"] for c in body["results"]] == [shown.pk]
+    assert client.get(f"/api/citations/{hidden.pk}/").status_code == 404
+
+    client.force_login(django_user_model.objects.create_user("analyst"))
+    assert client.get("/api/citations/").json()["count"] == 2
+
+
+def test_a_citation_names_its_event_source_and_passage(client):
+    source = SourceFactory(key="moscow-report", title="Moscow report")
+    citation = cite(EventFactory(), locate(source, "He met Sergei Shoigu"))
+
+    body = client.get(f"/api/citations/{citation.pk}/").json()
+
+    assert body["event"] == citation.event_id
+    assert body["source"] == {"id": source.pk, "key": "moscow-report", "title": "Moscow report"}
+    assert body["passage"] == citation.passage.index
+    assert body["quote"] == "He met Sergei Shoigu"
+    assert (body["start"], body["end"]) == (citation.start, citation.end)
+
+
+def test_citations_can_be_filtered_by_source_and_event(client, timeline):
+    key = "mah-moscow-visit-june-2021"
+    by_source = client.get("/api/citations/", {"source": key, "page_size": 500}).json()
+    assert by_source["count"] == Citation.objects.filter(passage__source__key=key).count()
+    assert {c["source"]["key"] for c in by_source["results"]} == {key}
+
+    event_id = by_source["results"][0]["event"]
+    by_event = client.get("/api/citations/", {"event": event_id}).json()
+    assert {c["event"] for c in by_event["results"]} == {event_id}
+
+
+def test_the_schema_is_openapi_3_and_lists_every_endpoint(client):
+    response = client.get("/api/schema/", {"format": "json"})
+
+    assert response.status_code == 200
+    schema = json.loads(response.content)
+    assert schema["openapi"].startswith("3.")
+    for path in ("/api/events/", "/api/events/{id}/", "/api/actors/{slug}/", "/api/sources/"):
+        assert path in schema["paths"]
+    parameters = {p["name"] for p in schema["paths"]["/api/events/"]["get"]["parameters"]}
+    assert {"actor", "role", "type", "year", "from", "to", "source", "q", "sort"} <= parameters
+    assert {"precision", "page", "page_size", "format"} <= parameters
+
+
+def test_the_docs_page_loads_without_any_cdn(client):
+    response = client.get("/api/docs/")
+
+    assert response.status_code == 200
+    page = response.content.decode().lower()
+    assert "swagger-ui" in page
+    for host in ("cdn", "unpkg", "jsdelivr"):
+        assert host not in page
