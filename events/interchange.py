@@ -12,13 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Prefetch
 
 from lib.dates import Precision
 from sources.models import Source
 from sources.services import SourceError, decode_text, import_source
 
-from .models import Actor, ActorKind, Alias, Citation, Event, EventType, Participation, Role, Status
+from .models import Actor, ActorKind, Alias, Event, EventType, Role, Status
 from .services import CitationError, cite, locate
 
 
@@ -135,11 +134,7 @@ def event_payload(event: Event) -> dict:
 
 
 def events_with_relations(queryset=None):
-    queryset = Event.objects.all() if queryset is None else queryset
-    return queryset.prefetch_related(
-        Prefetch("participations", queryset=Participation.objects.select_related("actor")),
-        Prefetch("citations", queryset=Citation.objects.select_related("passage__source")),
-    )
+    return (Event.objects.all() if queryset is None else queryset).with_evidence()
 
 
 def dump() -> dict:

@@ -119,6 +119,21 @@ class EventQuerySet(models.QuerySet):
     def published(self) -> "EventQuerySet":
         return self.filter(status=Status.PUBLISHED)
 
+    def visible_to(self, user) -> "EventQuerySet":
+        """Drafts are for signed-in users; everyone else reads published events."""
+        return self if user.is_authenticated else self.published()
+
+    def with_evidence(self) -> "EventQuerySet":
+        """Prefetch actors and citations with their sources: a constant number of queries."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "participations", queryset=Participation.objects.select_related("actor")
+            ),
+            models.Prefetch(
+                "citations", queryset=Citation.objects.select_related("passage__source")
+            ),
+        )
+
     def overlapping(self, first, last) -> "EventQuerySet":
         """Events whose date interval overlaps [first, last] (either may be None)."""
         qs = self

@@ -10,17 +10,11 @@ from sources.highlight import segments
 from sources.models import Source
 
 from .filters import EventFilter
-from .models import Citation, Event, EventType, Participation
+from .models import Citation, Event, EventType
 
 
 def visible_events(request: HttpRequest):
-    events = Event.objects.all()
-    if not request.user.is_authenticated:
-        events = events.published()
-    return events.prefetch_related(
-        Prefetch("participations", queryset=Participation.objects.select_related("actor")),
-        Prefetch("citations", queryset=Citation.objects.select_related("passage__source")),
-    )
+    return Event.objects.visible_to(request.user).with_evidence()
 
 
 @require_GET

@@ -1,6 +1,6 @@
 """Viewsets: events are writable by signed-in users; actors, sources, citations read-only."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from sources.models import Source
 
-from ..models import Actor, Citation, Event, Participation, Status
+from ..models import Actor, Citation, Event, Status
 from .filters import ActorFilter, ApiEventFilter, CitationFilter
 from .renderers import EXPORT_FORMATS, CSVRenderer, ICSRenderer, TimelineJSRenderer
 from .serializers import (
@@ -67,13 +67,7 @@ class EventViewSet(viewsets.ModelViewSet):
     ]
 
     def get_queryset(self) -> QuerySet:
-        events = Event.objects.all()
-        if not self.request.user.is_authenticated:
-            events = events.published()
-        return events.chronological().prefetch_related(
-            Prefetch("participations", queryset=Participation.objects.select_related("actor")),
-            Prefetch("citations", queryset=Citation.objects.select_related("passage__source")),
-        )
+        return Event.objects.visible_to(self.request.user).with_evidence().chronological()
 
     def get_serializer_class(self):
         if self.action in ("create", "update", "partial_update"):
