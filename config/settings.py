@@ -79,6 +79,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "events.context_processors.analyst",
             ],
         },
     },
@@ -112,7 +113,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "events.api.pagination.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    "DEFAULT_PERMISSION_CLASSES": ["events.access.IsAnalystOrReadOnly"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so unauthenticated writes get 401 with WWW-Authenticate: Token.
         "rest_framework.authentication.TokenAuthentication",

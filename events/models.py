@@ -120,8 +120,10 @@ class EventQuerySet(models.QuerySet):
         return self.filter(status=Status.PUBLISHED)
 
     def visible_to(self, user) -> "EventQuerySet":
-        """Drafts are for signed-in users; everyone else reads published events."""
-        return self if user.is_authenticated else self.published()
+        """Drafts are for analysts; everyone else reads published events."""
+        from .access import is_analyst
+
+        return self if is_analyst(user) else self.published()
 
     def with_evidence(self) -> "EventQuerySet":
         """Prefetch actors and citations with their sources: a constant number of queries."""

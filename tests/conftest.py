@@ -42,3 +42,19 @@ def actor(db):
 def timeline(db) -> str:
     """The curated timeline loaded by ``load_timeline``; returns what it printed."""
     return run("load_timeline")
+
+
+@pytest.fixture
+def analyst(django_user_model):
+    """A signed-in-able member of the "analysts" group (created by a migration)."""
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user("analyst", password="not-a-default-1")
+    user.groups.add(Group.objects.get(name="analysts"))
+    return user
+
+
+@pytest.fixture
+def reader(django_user_model):
+    """A signed-in user who is not an analyst: reads published events only."""
+    return django_user_model.objects.create_user("reader", password="not-a-default-2")

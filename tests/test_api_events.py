@@ -76,9 +76,9 @@ def test_anonymous_users_see_no_drafts(client):
     assert client.get(f"{URL}{draft.pk}/").status_code == 404
 
 
-def test_signed_in_users_see_drafts(client, django_user_model):
+def test_analysts_see_drafts(client, analyst):
     draft = EventFactory(status=Status.DRAFT)
-    client.force_login(django_user_model.objects.create_user("analyst"))
+    client.force_login(analyst)
 
     assert draft.pk in ids(all_results(client))
     assert client.get(f"{URL}{draft.pk}/").json()["status"] == "draft"

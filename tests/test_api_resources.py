@@ -89,7 +89,7 @@ def test_a_source_lists_its_passages(client):
         assert source.text[passage["start"] : passage["end"]] == passage["text"]
 
 
-def test_citations_of_drafts_are_hidden_from_anonymous_users(client, django_user_model):
+def test_citations_of_drafts_are_hidden_from_anonymous_users(client, analyst):
     source = SourceFactory(key="moscow-report")
     shown = cite(EventFactory(), locate(source, "He met Sergei Shoigu"))
     hidden = cite(EventFactory(status=Status.DRAFT), locate(source, "arms deliveries"))
@@ -98,7 +98,7 @@ def test_citations_of_drafts_are_hidden_from_anonymous_users(client, django_user
     assert [c["id"] for c in body["results"]] == [shown.pk]
     assert client.get(f"/api/citations/{hidden.pk}/").status_code == 404
 
-    client.force_login(django_user_model.objects.create_user("analyst"))
+    client.force_login(analyst)
     assert client.get("/api/citations/").json()["count"] == 2
 
 

@@ -24,8 +24,8 @@ NEW_EVENT = {
 
 
 @pytest.fixture
-def user(django_user_model):
-    return django_user_model.objects.create_user("analyst")
+def user(analyst):
+    return analyst
 
 
 @pytest.fixture

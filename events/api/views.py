@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from sources.models import Source
 
+from ..access import is_analyst
 from ..models import Actor, Citation, Event, Status
 from .filters import ActorFilter, ApiEventFilter, CitationFilter
 from .renderers import EXPORT_FORMATS, CSVRenderer, ICSRenderer, TimelineJSRenderer
@@ -161,6 +162,6 @@ class CitationViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet:
         citations = Citation.objects.select_related("passage__source").order_by("event", "pk")
-        if not self.request.user.is_authenticated:
+        if not is_analyst(self.request.user):
             citations = citations.filter(event__status=Status.PUBLISHED)
         return citations
