@@ -33,3 +33,20 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-sync",
         ],
     }
+
+
+def sign_in(page, live_server, user) -> None:
+    """Give the browser context a session for ``user`` (as if they had signed in)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies["sessionid"]
+    page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
+
+
+@pytest.fixture
+def analyst_page(page, live_server, analyst):
+    """A browser page signed in as a member of the "analysts" group."""
+    sign_in(page, live_server, analyst)
+    return page
