@@ -11,9 +11,20 @@ import re
 
 import django_filters
 from django import forms
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections
-from django.db.models import F, Q, QuerySet
+from django.db.models import (
+    Case,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from lib.dates import Precision, period_end
 from sources.models import Source
@@ -146,9 +157,12 @@ class SourceFilter(django_filters.Filter):
 
 
 class TextFilter(django_filters.CharFilter):
-    """Words in titles, summaries or citation quotes.
+    """Words in titles, summaries or citation quotes, annotated with ``search_rank``.
 
-    Full-text search (websearch syntax) on PostgreSQL; a case-insensitive substring elsewhere.
+    PostgreSQL: full-text search (websearch syntax) over exactly the tsvector expressions of
+    the GIN indexes in ``events/migrations/0003_search_indexes.py`` (``event_vector`` and
+    ``quote_vector``), ranked by ``ts_rank`` of the event's text plus its best quote.
+    Elsewhere: a case-insensitive substring, ranked title (4) + summary (2) + quote (1).
     """
 
     def filter(self, qs: QuerySet, value: str) -> QuerySet:
@@ -157,25 +171,48 @@ class TextFilter(django_filters.CharFilter):
             return qs
         if connections[qs.db].vendor == "postgresql":
             query = SearchQuery(value, search_type="websearch", config=SEARCH_CONFIG)
-            in_events = Event.objects.annotate(
-                search=SearchVector("title", "summary", config=SEARCH_CONFIG)
-            ).filter(search=query)
-            in_quotes = Citation.objects.annotate(
-                search=SearchVector("quote", config=SEARCH_CONFIG)
-            ).filter(search=query)
+            in_events = Event.objects.annotate(search=event_vector()).filter(search=query)
+            in_quotes = Citation.objects.annotate(search=quote_vector()).filter(search=query)
+            best_quote = (
+                Citation.objects.filter(event_id=OuterRef("pk"))
+                .annotate(rank=SearchRank(quote_vector(), query))
+                .order_by("-rank")
+                .values("rank")[:1]
+            )
             return qs.filter(
                 Q(pk__in=in_events.values("pk")) | Q(pk__in=in_quotes.values("event_id"))
+            ).annotate(
+                search_rank=SearchRank(event_vector(), query)
+                + Coalesce(Subquery(best_quote, output_field=FloatField()), Value(0.0))
             )
-        in_quotes = Citation.objects.filter(quote__icontains=value)
+        in_quotes = Citation.objects.filter(quote__icontains=value).values("event_id")
         return qs.filter(
-            Q(title__icontains=value)
-            | Q(summary__icontains=value)
-            | Q(pk__in=in_quotes.values("event_id"))
+            Q(title__icontains=value) | Q(summary__icontains=value) | Q(pk__in=in_quotes)
+        ).annotate(
+            search_rank=Case(When(title__icontains=value, then=Value(4.0)), default=Value(0.0))
+            + Case(When(summary__icontains=value, then=Value(2.0)), default=Value(0.0))
+            + Case(When(pk__in=in_quotes, then=Value(1.0)), default=Value(0.0))
         )
 
 
+def event_vector() -> SearchVector:
+    """The indexed text of an event, title weighing A and summary B (``event_search_gin``)."""
+    return SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
+        "summary", weight="B", config=SEARCH_CONFIG
+    )
+
+
+def quote_vector() -> SearchVector:
+    """The indexed text of a citation (GIN index ``citation_quote_search_gin``)."""
+    return SearchVector("quote", config=SEARCH_CONFIG)
+
+
 class SortFilter(django_filters.ChoiceFilter):
-    """``date`` (the default, oldest first) or ``-date`` (newest first); undated stay last."""
+    """``date`` (oldest first) or ``-date`` (newest first); undated stay last.
+
+    Without ``sort``: oldest first, or best match first when ``q`` is given (see
+    ``EventFilter.filter_queryset``).
+    """
 
     def filter(self, qs: QuerySet, value: str) -> QuerySet:
         if value == "-date":
@@ -241,3 +278,16 @@ class EventFilter(django_filters.FilterSet):
         model = Event
         fields: list[str] = []
         form = EventFilterForm
+
+    @property
+    def ranked(self) -> bool:
+        """Whether the results are ordered best match first (``q`` given, ``sort`` absent)."""
+        data = self.form.cleaned_data if self.is_bound and self.is_valid() else {}
+        return bool((data.get("q") or "").strip()) and not data.get("sort")
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        if self.ranked:
+            chronological = queryset.chronological().query.order_by
+            queryset = queryset.order_by(F("search_rank").desc(), *chronological)
+        return queryset

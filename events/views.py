@@ -1,68 +1,406 @@
-from itertools import groupby
+"""The HTML pages: timeline, event, actors, sources. Function-based, GET only, htmx-aware."""
 
-from django.db.models import Count, F, Prefetch
-from django.db.models.functions import ExtractYear
-from django.http import HttpRequest, HttpResponse
+import datetime as dt
+import functools
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import groupby
+from urllib.parse import urlencode
+
+from django.db.models import Case, Count, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
+from lib.dates import DateTextError, Precision, interval, parse_date_text
 from sources.highlight import segments
 from sources.models import Source
 
 from .filters import EventFilter
-from .models import Citation, Event, EventType
+from .models import Actor, Alias, Citation, Event, EventType, Participation, Role
+
+SUGGESTIONS = 10
+PAGE_SIZE = 50
+TOP_ACTORS = 10
+# Roles worth printing beside an actor's name; "participant" says nothing.
+TELLING_ROLES = frozenset(Role.values) - {Role.PARTICIPANT}
+# The query parameters of the event filter (the API's exports take the same ones).
+FILTER_PARAMS = ("actor", "type", "year", "from", "to", "source", "q", "sort")
+# The API's exports of the current filter: (format, label).
+DOWNLOADS = (("csv", "CSV"), ("json", "JSON"), ("ics", "iCalendar"), ("timelinejs", "TimelineJS"))
+_DISAGREE = re.compile(r"\bdisagree", re.IGNORECASE)
 
 
 def visible_events(request: HttpRequest):
     return Event.objects.visible_to(request.user).with_evidence()
 
 
+# --- Where sources disagree -------------------------------------------------------------
+
+
+@dataclass
+class Disagreement:
+    """Why an event's sources are flagged as disagreeing, with each source's wording."""
+
+    on_dates: bool
+    in_summary: bool
+    citations: list = field(default_factory=list)
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_interval(text: str, reference: dt.date) -> tuple[dt.date, dt.date] | None:
+    try:
+        parsed = parse_date_text(text, reference)
+    except DateTextError:
+        return None
+    return interval(parsed.start, parsed.end, parsed.precision)
+
+
+def disagreement(event: Event) -> Disagreement | None:
+    """Whether the sources of ``event`` disagree, or None.
+
+    They disagree on dates when two citations from different sources give dates
+    (``date_text``, read against the source's reference date) whose intervals do not
+    overlap: "June 20" against "June 22-24", "March 26" against "March 27". Texts that are
+    no date ("the following day") are ignored, and a less precise date that contains a more
+    precise one ("June" and "June 22") is no disagreement. They also disagree when the
+    curated summary says so (it uses the word "disagree"), for figures as well as dates.
+    Uses only prefetched citations: no query.
+    """
+    citations = list(event.citations.all())
+    dated = []
+    for citation in citations:
+        text = " ".join(citation.date_text.split())
+        source = citation.passage.source
+        reference = source.reference_date or source.published_date or event.date_start
+        if text and reference:
+            span = _date_interval(text, reference)
+            if span:
+                dated.append((source.pk, span))
+    on_dates = any(
+        a_source != b_source and (a[1] < b[0] or b[1] < a[0])
+        for i, (a_source, a) in enumerate(dated)
+        for b_source, b in dated[i + 1 :]
+    )
+    in_summary = bool(_DISAGREE.search(event.summary))
+    if not (on_dates or in_summary):
+        return None
+    return Disagreement(on_dates, in_summary, citations)
+
+
+def annotate(events: list[Event]) -> list[Event]:
+    """Set ``disagreement`` and ``source_count`` on each event (no query)."""
+    for event in events:
+        event.disagreement = disagreement(event)
+        event.source_count = len({c.passage.source_id for c in event.citations.all()})
+    return events
+
+
+# --- The timeline ---------------------------------------------------------------------
+
+
+@dataclass
+class Group:
+    """Events of one year (``year`` None: undated), in month groups."""
+
+    year: int | None
+    months: list = field(default_factory=list)  # [(month date or None, continued, events)]
+    continued: bool = False
+
+
+def month_key(event: Event) -> tuple[int | None, dt.date | None]:
+    if event.date_start is None:
+        return None, None
+    if event.date_precision == Precision.YEAR:
+        return event.date_start.year, None
+    return event.date_start.year, event.date_start.replace(day=1)
+
+
+def group_events(
+    events: list[Event], previous: Event | None, *, newest_first: bool = False
+) -> list[Group]:
+    """Events by year, then month; year-precision events in a "month not given" group first
+    (last when newest first).
+
+    ``previous`` is the last event of the previous page: when this page begins in its year
+    (or month), that group is marked continued.
+    """
+    before = month_key(previous) if previous else (object(), object())
+    groups = []
+    for year, in_year in groupby(events, key=lambda e: month_key(e)[0]):
+        group = Group(year, continued=year == before[0])
+        in_year = list(in_year)
+        if year is None:
+            group.months.append((None, group.continued, in_year))
+        else:
+            dated = [e for e in in_year if month_key(e)[1] is not None]
+            for month, items in groupby(dated, key=lambda e: month_key(e)[1]):
+                group.months.append((month, (year, month) == before, list(items)))
+            whole_year = [e for e in in_year if month_key(e)[1] is None]
+            if whole_year:
+                at = len(group.months) if newest_first else 0
+                group.months.insert(at, ("year", False, whole_year))
+        groups.append(group)
+    return groups
+
+
+def filter_query(params: QueryDict, *, drop: tuple[str, ...] = (), **extra) -> str:
+    """The filter's query string without empty values or ``drop``; ``extra`` replaces keys.
+
+    An ``extra`` value may be a list (repeated parameter); ``page`` goes last.
+    """
+    pairs = []
+    for key in FILTER_PARAMS:
+        if key in drop and key not in extra:
+            continue
+        values = extra.get(key, params.getlist(key))
+        values = [values] if isinstance(values, str) else values
+        pairs.extend((key, value.strip()) for value in values if value and value.strip())
+    if extra.get("page"):
+        pairs.append(("page", extra["page"]))
+    return urlencode(pairs)
+
+
+def year_density(spans: list[tuple], params: QueryDict) -> tuple[list[dict], int]:
+    """One bar per year from the first to the last year of the matching events.
+
+    A year counts the events whose interval overlaps it (as ``year=`` filters them), so a
+    bar's count is the number of events its link shows. Returns the bars and undated count.
+    """
+    counts: Counter = Counter()
+    undated = 0
+    for start, end in spans:
+        if start is None:
+            undated += 1
+            continue
+        for year in range(start.year, end.year + 1):
+            counts[year] += 1
+    if not counts:
+        return [], undated
+    top = max(counts.values())
+    first, last = min(counts), max(counts)
+    bars = [
+        {
+            "year": year,
+            "count": counts[year],
+            "height": round(100 * counts[year] / top),
+            "query": filter_query(params, drop=("year",), year=str(year)),
+            "current": params.get("year") == str(year),
+            # Print the first and last year, and round years not crowding them.
+            "labelled": year in (first, last) or (year % 5 == 0 and first + 3 <= year <= last - 3),
+        }
+        for year in range(first, last + 1)
+    ]
+    return bars, undated
+
+
+def parse_page(value: str | None) -> int | None:
+    """The page number (1 when absent), or None when ``value`` is no positive number."""
+    if value is None or value == "":
+        return 1
+    if not re.fullmatch(r"[0-9]{1,9}", value) or int(value) < 1:
+        return None
+    return int(value)
+
+
 @require_GET
 def timeline(request: HttpRequest) -> HttpResponse:
-    filterset = EventFilter(request.GET, queryset=visible_events(request).chronological())
+    params = request.GET
+    filterset = EventFilter(params, queryset=visible_events(request).chronological())
+    actor_names = [name.strip() for name in params.getlist("actor") if name.strip()]
     context = {
         "filterset": filterset,
-        "params": request.GET,
-        "actors": [name for name in request.GET.getlist("actor") if name.strip()],
-        "types": request.GET.getlist("type"),
+        "params": params,
+        "actors": [
+            {
+                "name": name,
+                "remove": filter_query(params, actor=actor_names[:i] + actor_names[i + 1 :]),
+            }
+            for i, name in enumerate(actor_names)
+        ],
+        "types": params.getlist("type"),
         "type_choices": EventType.choices,
         "sources": Source.objects.only("pk", "key", "title"),
-        "filtered": any(v for k, v in request.GET.items() if k != "sort"),
+        "filtered": bool(filter_query(params, drop=("sort",))),
+        "query": filter_query(params),
+        "page_size": PAGE_SIZE,
+        "download_formats": DOWNLOADS,
     }
-    status = 200
-    if filterset.is_valid():
-        events = list(filterset.qs)
-        facets = filterset.qs.prefetch_related(None).order_by()
-        labels = dict(EventType.choices)
-        context.update(
-            count=len(events),
-            years=[
-                (year, list(items))
-                for year, items in groupby(
-                    events, key=lambda e: e.date_start.year if e.date_start else None
-                )
-            ],
-            type_counts=[
-                (labels.get(row["type"], row["type"]), row["n"])
-                for row in facets.values("type").annotate(n=Count("pk")).order_by("-n", "type")
-            ],
-            year_counts=[
-                (row["year"], row["n"])
-                for row in facets.values(year=ExtractYear("date_start"))
-                .annotate(n=Count("pk"))
-                .order_by(F("year").asc(nulls_last=True))
-            ],
+    errors: dict[str, list[str]] = {}
+    page = parse_page(params.get("page"))
+    if page is None:
+        errors["page"] = [
+            f"page: “{params.get('page')}” is not a page number; write page=2 or leave it out."
+        ]
+    if not filterset.is_valid():
+        errors.update({k: list(v) for k, v in filterset.errors.items()})
+    if not errors:
+        events_qs = filterset.qs
+        facts = list(
+            events_qs.prefetch_related(None)
+            .order_by()
+            .values_list("pk", "type", "span_start", "span_end")
         )
-    elif request.htmx:
-        status = 400
-    template = "events/timeline.html#results" if request.htmx else "events/timeline.html"
-    return render(request, template, context, status=status)
+        count = len(facts)
+        start = (page - 1) * PAGE_SIZE
+        if page > 1 and start >= count:
+            last = max(1, -(-count // PAGE_SIZE))
+            errors["page"] = [
+                f"page: there {'is' if last == 1 else 'are'} only {last} page"
+                f"{'' if last == 1 else 's'} of {count} events; write page={last} or less."
+            ]
+    if not errors:
+        ranked = filterset.ranked
+        if page > 1:
+            window = list(events_qs[start - 1 : start + PAGE_SIZE])
+            previous, events = window[0], window[1:]
+        else:
+            previous, events = None, list(events_qs[:PAGE_SIZE])
+        annotate(events)
+        chosen = {pk for pks in filterset.form.cleaned_data.get("actor") or [] for pk in pks}
+        top_actors = (
+            Participation.objects.filter(event_id__in=events_qs.order_by().values("pk"))
+            .exclude(actor_id__in=chosen)
+            .values("actor__name", "actor__slug")
+            .annotate(n=Count("event_id", distinct=True))
+            .order_by("-n", "actor__name")[:TOP_ACTORS]
+        )
+        labels = dict(EventType.choices)
+        type_counts = Counter(type_ for _pk, type_, _s, _e in facts)
+        bars, undated = year_density([(s, e) for _pk, _t, s, e in facts], params)
+        more = start + PAGE_SIZE < count
+        context.update(
+            count=count,
+            page=page,
+            first_number=start + 1,
+            last_number=start + len(events),
+            ranked=ranked,
+            events=events,
+            groups=[]
+            if ranked
+            else group_events(events, previous, newest_first=params.get("sort") == "-date"),
+            type_counts=[
+                {
+                    "label": labels.get(value, value),
+                    "n": n,
+                    "query": filter_query(params, drop=("type",), type=value),
+                }
+                for value, n in sorted(type_counts.items(), key=lambda item: (-item[1], item[0]))
+            ],
+            bars=bars,
+            undated=undated,
+            top_actors=[
+                {**row, "query": filter_query(params, actor=[*actor_names, row["actor__slug"]])}
+                for row in top_actors
+            ],
+            next_query=filter_query(params, page=str(page + 1)) if more else "",
+            previous_query=filter_query(params, page=str(page - 1) if page > 2 else None),
+            date_query=filter_query(params, sort="date"),
+        )
+    context["errors"] = errors
+    status = 400 if errors and request.htmx else 200
+    if request.htmx and not request.htmx.history_restore_request:
+        more_page = not errors and request.htmx.trigger == "load-more"
+        template = "events/timeline.html#" + ("more" if more_page else "fragment")
+        response = render(request, template, context, status=status)
+        if not more_page:
+            query = context["query"]
+            response["HX-Push-Url"] = reverse("timeline") + (f"?{query}" if query else "")
+    else:
+        response = render(request, "events/timeline.html", context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_GET
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(visible_events(request), pk=pk)
+    annotate([event])
     return render(request, "events/event_detail.html", {"event": event})
+
+
+# --- Actors -----------------------------------------------------------------------------
+
+
+@require_GET
+def actor_suggest(request: HttpRequest) -> HttpResponse:
+    """An HTML fragment of at most ten actors whose name, slug or alias contains ``q``.
+
+    Prefix matches of the name come first, then other matches by name; every suggestion
+    carries its canonical name and slug (``data-name``, ``data-slug``) and its aliases.
+    """
+    q = request.GET.get("q", "").strip()[:100]
+    actors: list[Actor] = []
+    if q:
+        in_aliases = Alias.objects.filter(name__icontains=q).values("actor_id")
+        actors = list(
+            Actor.objects.filter(Q(name__icontains=q) | Q(slug__icontains=q) | Q(pk__in=in_aliases))
+            .annotate(
+                rank=Case(
+                    When(name__istartswith=q, then=Value(0)),
+                    When(name__icontains=q, then=Value(1)),
+                    default=Value(2),
+                )
+            )
+            .order_by("rank", "name")
+            .prefetch_related("aliases")[:SUGGESTIONS]
+        )
+    return render(request, "actors/_suggest.html", {"actors": actors, "q": q})
+
+
+def visible_participations(request: HttpRequest):
+    """Participations in the events ``request.user`` may read."""
+    return Participation.objects.filter(
+        event_id__in=Event.objects.visible_to(request.user).values("pk")
+    )
+
+
+@require_GET
+def actor_list(request: HttpRequest) -> HttpResponse:
+    counts = (
+        visible_participations(request)
+        .filter(actor_id=OuterRef("pk"))
+        .order_by()
+        .values("actor_id")
+        .annotate(n=Count("event_id", distinct=True))
+        .values("n")
+    )
+    actors = (
+        Actor.objects.annotate(event_count=Coalesce(Subquery(counts), 0))
+        .prefetch_related("aliases")
+        .order_by("name")
+    )
+    return render(request, "actors/actor_list.html", {"actors": actors})
+
+
+@require_GET
+def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    actor = get_object_or_404(Actor.objects.prefetch_related("aliases"), slug=slug)
+    events = annotate(list(visible_events(request).for_actor(actor).distinct().chronological()))
+    mine = visible_participations(request).filter(actor=actor).values("event_id")
+    partners = (
+        visible_participations(request)
+        .filter(event_id__in=mine)
+        .exclude(actor=actor)
+        .values("actor__name", "actor__slug", "actor__kind")
+        .annotate(n=Count("event_id", distinct=True))
+        .order_by("-n", "actor__name")[:TOP_ACTORS]
+    )
+    context = {
+        "actor": actor,
+        "events": events,
+        "groups": group_events(events, None),
+        "partners": list(partners),
+        "query": urlencode({"actor": actor.slug}),
+    }
+    return render(request, "actors/actor_detail.html", context)
+
+
+# --- Sources ----------------------------------------------------------------------------
 
 
 @require_GET

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from events.models import Event, Status
+from events.models import Actor, Event, Status
 from events.services import cite, locate
 from sources.services import import_source
 
@@ -68,3 +68,267 @@ def test_overlapping_citations_each_get_one_anchor_in_the_reader(client):
     body = client.get(reverse("source-detail", args=[source.pk])).content.decode()
     assert body.count(f'id="c-{wide.pk}"') == 1
     assert body.count(f'id="c-{narrow.pk}"') == 1
+
+
+# --- The timeline page: htmx, density strip, paging, downloads, disagreements -----------
+
+HTMX = {"HX-Request": "true"}
+
+
+def make_dated_events(n: int, *, year: int = 2021) -> list[Event]:
+    """``n`` published events, one a day from 1 January of ``year`` (no citations)."""
+    return [
+        Event.objects.create(
+            title=f"Day {i:03}",
+            type="meeting",
+            status=Status.PUBLISHED,
+            date_start=dt.date(year, 1, 1) + dt.timedelta(days=i),
+        )
+        for i in range(n)
+    ]
+
+
+def test_htmx_filter_returns_the_fragment_and_pushes_the_clean_url(client, timeline):
+    query = "q=&actor=Tatmadaw&year=2021&from=&type=visit&type=meeting&sort="
+    response = client.get(f"/?{query}", headers=HTMX)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="results"')
+    assert "<html" not in body and "<form" not in body
+    assert response["HX-Push-Url"] == "/?actor=Tatmadaw&type=visit&type=meeting&year=2021"
+    # The chosen actors are swapped out of band, so the filter bar shows them.
+    assert '<span id="chosen-actors" class="chips" hx-swap-oob="true">' in body
+    assert 'name="actor" value="Tatmadaw"' in body
+    # Screen readers hear the new count from a status region outside the swapped list.
+    assert (
+        '<p id="results-status" class="visually-hidden" role="status" hx-swap-oob="true">' in body
+    )
+    assert "HX-Request" in response["Vary"]
+
+
+def test_without_htmx_the_same_url_renders_the_whole_page(client, timeline):
+    response = client.get("/", {"actor": "Tatmadaw", "year": "2021"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" in body and '<form id="filters"' in body and '<div id="results"' in body
+    assert "HX-Push-Url" not in response
+    assert '<span id="chosen-actors" class="chips">' in body
+
+
+def test_history_restore_request_gets_the_whole_page(client, timeline):
+    headers = {**HTMX, "HX-History-Restore-Request": "true"}
+    body = client.get("/", {"year": "2021"}, headers=headers).content.decode()
+    assert "<html" in body
+
+
+def test_density_strip_has_one_labelled_link_per_year_replacing_the_year(client, db):
+    make_dated_events(3, year=2019)
+    make_dated_events(1, year=2021)
+    body = client.get("/", {"type": "meeting", "year": "2019"}).content.decode()
+    assert body.count('aria-label="2019: 3 events"') == 1
+    # Only 2019 events match, so the strip has one bar.
+    assert 'aria-label="2021:' not in body
+    body = client.get("/", {"type": "meeting"}).content.decode()
+    start = body.index('<nav class="density"')
+    strip = body[start : body.index("</nav>", start)]
+    assert strip.count("<li>") == 3  # 2019, an empty 2020, 2021
+    assert 'aria-label="2020: 0 events"' in strip
+    assert 'href="/?type=meeting&amp;year=2021"' in strip
+    assert 'hx-get="/?type=meeting&amp;year=2021"' in strip
+    assert 'hx-target="#results"' in strip and 'hx-push-url="true"' in strip
+    assert 'style="height:100%"' in strip and 'style="height:33%"' in strip
+    assert '<span class="yr" aria-hidden="true">2019</span>' in strip  # first and last years
+    assert '<span class="yr" aria-hidden="true">2021</span>' in strip
+
+
+def test_density_bar_count_is_what_its_year_filter_shows(client, timeline):
+    import re
+
+    body = client.get("/").content.decode()
+    for year, n in re.findall(r'aria-label="(\d{4}): (\d+) events?"', body):
+        shown = client.get("/", {"year": year}).content.decode()
+        assert f'<strong class="count">{n} event' in shown, year
+
+
+def test_long_lists_show_fifty_events_and_a_load_more_link(client, db):
+    make_dated_events(120)
+    body = client.get("/", {"type": "meeting"}).content.decode()
+    assert body.count('class="badge"') == 50
+    assert "showing 1–50" in body
+    assert 'href="/?type=meeting&amp;page=2"' in body and 'id="load-more"' in body
+    assert '<strong class="count">120 events</strong>' in body
+
+
+def test_load_more_through_htmx_appends_the_next_events_only(client, db):
+    make_dated_events(120)
+    response = client.get(
+        "/", {"type": "meeting", "page": "2"}, headers={**HTMX, "HX-Trigger": "load-more"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="results"' not in body and "<html" not in body
+    assert "HX-Push-Url" not in response
+    assert body.count('class="badge"') == 50
+    assert "Day 050" in body and "Day 049" not in body and "Day 100" not in body
+    # The page goes on in the year (and month) the previous page ended in.
+    assert "(continued)" in body
+    assert 'href="/?type=meeting&amp;page=3"' in body
+
+
+def test_next_page_without_javascript_is_a_whole_page_with_the_filters(client, db):
+    make_dated_events(120)
+    body = client.get("/", {"type": "meeting", "page": "3"}).content.decode()
+    assert "<html" in body
+    assert body.count('class="badge"') == 20
+    assert "showing 101–120" in body
+    assert 'id="load-more"' not in body
+    assert 'href="/?type=meeting&amp;page=2"' in body  # back one page
+    assert 'value="meeting" checked' in body
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "9", "²", "99999999999999999999"])
+def test_a_bad_page_is_a_clear_message_and_a_400_for_htmx(client, db, page):
+    make_dated_events(3)
+    response = client.get("/", {"page": page})
+    assert response.status_code == 200
+    assert "page: " in response.content.decode()
+    assert client.get("/", {"page": page}, headers=HTMX).status_code == 400
+
+
+@pytest.mark.parametrize("rows", [1, 20, 120])
+def test_paged_timeline_runs_the_same_queries_however_many_events(
+    client, django_assert_num_queries, rows
+):
+    make_dated_events(rows)
+    # the source list, the facts for counts and facets, events, participations, citations,
+    # top actors
+    with django_assert_num_queries(6):
+        client.get("/", {"page": "1"})
+    if rows > 50:
+        with django_assert_num_queries(6):
+            client.get("/", {"page": "2"})
+
+
+def test_downloads_link_the_api_exports_of_the_current_filter(client, timeline):
+    body = client.get("/", {"actor": "Tatmadaw", "year": "2021", "q": ""}).content.decode()
+    for fmt in ("csv", "json", "ics", "timelinejs"):
+        assert f'href="/api/events/?actor=Tatmadaw&amp;year=2021&amp;format={fmt}"' in body
+    api = client.get("/api/events/", {"actor": "Tatmadaw", "year": "2021", "format": "csv"})
+    assert api.status_code == 200
+
+
+def test_top_actor_facets_count_matching_events_and_add_the_actor(client, timeline):
+    body = client.get("/", {"actor": "min-aung-hlaing"}).content.decode()
+    facets = body[body.index('class="facet-actors"') :]
+    facets = facets[: facets.index("</ul>")]
+    assert "Min Aung Hlaing" not in facets  # already chosen
+    russia = Actor.objects.get(name="Russia")
+    both = Event.objects.published().filter(participations__actor=russia)
+    both = both.filter(participations__actor__slug="min-aung-hlaing").distinct().count()
+    assert 'href="/?actor=min-aung-hlaing&amp;actor=russia"' in facets
+    assert f">Russia</a>: {both}<" in facets
+
+
+def test_no_match_is_a_clear_empty_state_with_the_count(client, timeline):
+    body = client.get("/", {"q": "zzzzunfindable"}).content.decode()
+    assert '<strong class="count">0 events</strong>' in body
+    assert "No events match these filters" in body
+
+
+def test_sources_disagreeing_on_the_date_are_shown_with_each_wording(client, timeline):
+    army_day = Event.objects.get(title__startswith="76th Armed Forces Day")
+    body = client.get(reverse("event-detail", args=[army_day.pk])).content.decode()
+    assert "Sources disagree</strong> on the date" in body
+    assert 'dates it <q class="date-text">March 26</q>' in body
+    assert 'dates it <q class="date-text">March 27</q>' in body
+    # Each wording names its source.
+    assert (
+        "Why does Russia support Myanmar&#x27;s military government?</a></cite>: dates it" in body
+    )
+
+
+def test_the_june_2021_visit_shows_its_disagreement_on_the_timeline(client, timeline):
+    body = client.get("/", {"actor": "min-aung-hlaing", "from": "2021-06", "to": "2021-06"})
+    body = body.content.decode()
+    visit = body[body.index(">Min Aung Hlaing visits Moscow<") :]
+    visit = visit[: visit.index("</article>")]
+    assert "Sources disagree</strong> on the date" in visit
+    assert '<q class="date-text">June 20</q>' in visit
+    assert '<q class="date-text">June 22-24</q>' in visit
+
+
+def test_consistent_dates_are_no_disagreement(client, timeline):
+    coup = Event.objects.get(title="Myanmar military coup")  # "February 1", "February", …
+    body = client.get(reverse("event-detail", args=[coup.pk])).content.decode()
+    assert "Sources disagree" not in body
+
+
+def test_disagreement_rule_needs_two_sources_with_disjoint_dates(client, db):
+    one, _ = import_source("Talks began on March 26 in Moscow.\n", title="One", key="one")
+    two, _ = import_source("Talks began on March 27 in Moscow.\n", title="Two", key="two")
+    for source in (one, two):
+        source.reference_date = dt.date(2021, 6, 1)
+        source.save()
+    disputed = Event.objects.create(title="Disputed", status=Status.PUBLISHED)
+    cite(disputed, locate(one, "Talks began on March 26"), date_text="March 26")
+    cite(disputed, locate(two, "Talks began on March 27"), date_text="March 27")
+    agreed = Event.objects.create(title="Agreed", status=Status.PUBLISHED)
+    cite(agreed, locate(one, "Talks began on March 26"), date_text="March 26")
+    cite(agreed, locate(two, "Talks began"), date_text="in March")
+    body = client.get("/").content.decode()
+    disputed_entry = body[body.index(f'id="e-{disputed.pk}"') :]
+    agreed_entry = body[body.index(f'id="e-{agreed.pk}"') :]
+    assert "sources disagree" in disputed_entry[: disputed_entry.index("</article>")]
+    assert "sources disagree" not in agreed_entry[: agreed_entry.index("</article>")]
+
+
+def test_timeline_groups_by_year_then_month_with_year_only_events_apart(client, db):
+    from lib.dates import Precision
+
+    Event.objects.create(
+        title="Sometime in 2020",
+        status=Status.PUBLISHED,
+        date_start=dt.date(2020, 1, 1),
+        date_precision=Precision.YEAR,
+    )
+    Event.objects.create(title="March", status=Status.PUBLISHED, date_start=dt.date(2020, 3, 5))
+    Event.objects.create(title="Undated", status=Status.PUBLISHED)
+    body = client.get("/").content.decode()
+    assert '<h2 class="year" id="y-2020-1"><time datetime="2020">2020</time></h2>' in body
+    assert body.index("Month not given") < body.index(">Sometime in 2020<")
+    assert '<h3 class="month"><time datetime="2020-03">March 2020</time></h3>' in body
+    assert (
+        body.index(">Sometime in 2020<") < body.index("March 2020</time>") < body.index(">March<")
+    )
+    assert body.index(">March<") < body.index(">Undated</h2>") < body.index(">Undated</a>")
+    assert '<time class="date" datetime="2020-03-05">5 March 2020</time>' in body
+    assert '<time class="date" datetime="2020">2020</time>' in body
+    newest = client.get("/", {"sort": "-date"}).content.decode()
+    assert newest.index(">March<") < newest.index("Month not given")
+
+
+@pytest.mark.parametrize("rows", [1, 5, 20])
+def test_event_page_runs_the_same_queries_however_many_citations(
+    client, django_assert_num_queries, rows
+):
+    source, _ = import_source(TEXT, title="A source", key="a-source")
+    event = Event.objects.create(title="Talks", status=Status.PUBLISHED)
+    for _ in range(rows):
+        cite(event, locate(source, "talks were held in Moscow"), date_text="in Moscow")
+    # event, participations, citations with passages and sources
+    with django_assert_num_queries(3):
+        response = client.get(reverse("event-detail", args=[event.pk]))
+    assert response.content.decode().count('class="citation"') == rows
+
+
+@pytest.mark.parametrize("rows", [1, 5])
+def test_source_list_links_each_source_to_its_events_in_one_query(
+    client, django_assert_num_queries, rows
+):
+    for i in range(rows):
+        import_source(f"Source text {i}.\n", title=f"Source {i}", key=f"source-{i}")
+    make_events(1)
+    with django_assert_num_queries(1):
+        body = client.get(reverse("source-list")).content.decode()
+    assert body.count("<h2 class=") == rows + 1
+    assert 'href="/?source=a-source">its events on the timeline</a>' in body

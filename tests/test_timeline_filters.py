@@ -200,7 +200,8 @@ def test_page_shows_count_facets_and_empty_state(client, curated):
     count = len(titles({"year": "2016"}))
     assert f"{count} events" in body
     assert 'class="facet-types"' in body
-    assert "2016: 4" in body
+    # The density bar of a year counts the events the year filter selects.
+    assert f'aria-label="2016: {count} events"' in body
     empty = client.get(URL, {"q": "zzzzunfindable"}).content.decode()
     assert "No events match these filters" in empty
 
@@ -244,3 +245,75 @@ def test_filtered_timeline_runs_the_same_queries_however_many_events(
     with django_assert_num_queries(5):
         response = client.get(URL, {"to": "2022"}, headers={"HX-Request": "true"})
     assert response.status_code == 200
+
+
+# --- q: ranking and the full-text indexes ------------------------------------------------
+
+
+def make_ranked_events() -> None:
+    """Four events that say "frigate" in different places (and one that does not)."""
+    source, _ = import_source(
+        "The delegation inspected a frigate at the jetty.\n", title="s", key="s"
+    )
+    day = dt.date(2021, 1, 1)
+    in_quote = Event.objects.create(title="Naval visit", status=Status.PUBLISHED, date_start=day)
+    cite(in_quote, locate(source, "inspected a frigate"))
+    Event.objects.create(
+        title="Talks",
+        summary="They discussed a frigate, a frigate and another frigate.",
+        status=Status.PUBLISHED,
+        date_start=day + dt.timedelta(days=1),
+    )
+    Event.objects.create(
+        title="Frigate delivered",
+        summary="Russia delivered a frigate.",
+        status=Status.PUBLISHED,
+        date_start=day + dt.timedelta(days=2),
+    )
+    Event.objects.create(title="Parade", status=Status.PUBLISHED, date_start=day)
+
+
+def test_text_search_ranks_best_match_first_without_sort(db):
+    make_ranked_events()
+    ranked = titles({"q": "frigate"})
+    assert ranked[0] == "Frigate delivered"  # in the title and the summary
+    assert ranked[-1] == "Naval visit"  # only in a quote
+    assert set(ranked) == {"Frigate delivered", "Talks", "Naval visit"}
+
+
+def test_text_search_with_sort_keeps_the_date_order(db):
+    make_ranked_events()
+    assert titles({"q": "frigate", "sort": "date"}) == ["Naval visit", "Talks", "Frigate delivered"]
+    assert titles({"q": "frigate", "sort": "-date"}) == [
+        "Frigate delivered",
+        "Talks",
+        "Naval visit",
+    ]
+
+
+def test_ranked_page_is_a_flat_list_labelled_with_a_way_back_to_dates(client, db):
+    make_ranked_events()
+    body = client.get(URL, {"q": "frigate"}).content.decode()
+    assert "ranked by relevance, best match first" in body
+    assert 'class="events ranked"' in body
+    assert '<h2 class="year"' not in body
+    assert 'href="/?q=frigate&amp;sort=date"' in body
+    dated = client.get(URL, {"q": "frigate", "sort": "date"}).content.decode()
+    assert "ranked by relevance" not in dated
+    assert '<h2 class="year"' in dated
+
+
+def test_text_search_uses_the_gin_indexes_on_postgresql(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("full-text indexes exist on PostgreSQL only")
+    make_ranked_events()
+    qs = EventFilter(QueryDict("q=frigate"), queryset=Event.objects.all()).qs
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "event_search_gin" in plan
+    assert "citation_quote_search_gin" in plan

@@ -9,7 +9,9 @@ from django.db import migrations
 INDEXES = {
     "event_search_gin": (
         "events_event",
-        "to_tsvector('english'::regconfig, coalesce(title, '') || ' ' || coalesce(summary, ''))",
+        # Title words weigh A, summary words B: ts_rank puts title matches first.
+        "setweight(to_tsvector('english'::regconfig, coalesce(title, '')), 'A')"
+        " || setweight(to_tsvector('english'::regconfig, coalesce(summary, '')), 'B')",
     ),
     "citation_quote_search_gin": (
         "events_citation",

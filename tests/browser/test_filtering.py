@@ -1,0 +1,123 @@
+"""The filter bar in a real browser: actor suggestions, the density strip, Back."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from django.http import QueryDict
+from playwright.sync_api import Page, expect
+
+from events.filters import EventFilter
+from events.models import Event
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def loaded(live_server):
+    call_command("load_timeline", verbosity=0)
+    return live_server
+
+
+def expected(query: str) -> tuple[int, list[str]]:
+    """How many published events the filter selects, and the titles of the first page."""
+    filterset = EventFilter(QueryDict(query), queryset=Event.objects.published().chronological())
+    assert filterset.is_valid(), filterset.errors
+    titles = list(filterset.qs.values_list("title", flat=True))
+    return len(titles), titles[:50]
+
+
+def expect_results(page: Page, query: str) -> None:
+    count, titles = expected(query)
+    expect(page.locator("#results .count")).to_have_text(f"{count} event{'s' * (count != 1)}")
+    assert page.locator("#results article.event h3.title").all_inner_texts() == titles
+
+
+def test_filter_by_actor_then_year_and_back(page: Page, loaded):
+    page.goto(loaded.url + "/")
+    expect_results(page, "")
+
+    page.locator("#f-actor").press_sequentially("Tatmado", delay=30)
+    option = page.locator("#actor-suggestions button[data-name='Tatmadaw']")
+    expect(option).to_be_visible()
+    page.keyboard.press("ArrowDown")
+    expect(option).to_be_focused()
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url(re.compile(r"/\?actor=Tatmadaw$"))
+    expect_results(page, "actor=Tatmadaw")
+    expect(page.locator("#chosen-actors .chip")).to_have_text(re.compile("Tatmadaw"))
+    expect(page.locator("#f-actor")).to_have_value("")
+
+    bar = page.locator('nav.density a[aria-label^="2021:"]')
+    count, _ = expected("actor=Tatmadaw&year=2021")
+    expect(bar).to_have_attribute("aria-label", f"2021: {count} events")
+    bar.click()
+
+    expect(page).to_have_url(re.compile(r"/\?actor=Tatmadaw&year=2021$"))
+    expect_results(page, "actor=Tatmadaw&year=2021")
+    expect(page.locator("#f-year")).to_have_value("2021")
+
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/\?actor=Tatmadaw$"))
+    expect_results(page, "actor=Tatmadaw")
+    expect(page.locator("#f-year")).to_have_value("")
+
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/$"))
+    expect_results(page, "")
+
+
+def test_alias_suggestion_finds_tatmadaw_and_is_reachable_by_tab(page: Page, loaded):
+    page.goto(loaded.url + "/")
+    page.locator("#f-actor").press_sequentially("Tatmado", delay=30)
+    option = page.locator("#actor-suggestions li[role=option] button").first
+    expect(option).to_have_attribute("data-name", "Tatmadaw")
+    expect(option).to_contain_text("also:")
+    expect(page.locator("#f-actor")).to_have_attribute("aria-expanded", "true")
+    page.keyboard.press("Tab")
+    expect(option).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(page.locator("#actor-suggestions button")).to_have_count(0)
+    expect(page.locator("#f-actor")).to_be_focused()
+    page.wait_for_timeout(500)  # Escape closes the suggestions for good: nothing reopens them
+    expect(page.locator("#actor-suggestions button")).to_have_count(0)
+    # Typing alone filters nothing: the list is unchanged until a suggestion is chosen.
+    expect(page).to_have_url(re.compile(r"/$"))
+
+
+def test_load_more_appends_the_next_page_keeping_the_filters(page: Page, loaded):
+    from tests.test_pages import make_dated_events
+
+    make_dated_events(70, year=2030)
+    page.goto(loaded.url + "/?year=2030")
+    expect(page.locator("#results article.event")).to_have_count(50)
+    page.locator("#load-more").click()
+    expect(page.locator("#results article.event")).to_have_count(70)
+    expect(page).to_have_url(re.compile(r"/\?year=2030$"))
+    assert page.locator("#results article.event h3.title").all_inner_texts() == expected(
+        "year=2030"
+    )[1] + [f"Day {i:03}" for i in range(50, 70)]
+
+
+def test_remove_a_chosen_actor_and_add_a_top_actor_through_htmx(page: Page, loaded):
+    page.goto(loaded.url + "/?actor=Tatmadaw")
+    expect_results(page, "actor=Tatmadaw")
+    page.locator("details.facets summary").click()
+    page.locator(".facet-actors a", has_text="Min Aung Hlaing").click()
+    expect(page).to_have_url(re.compile(r"/\?actor=Tatmadaw&actor=min-aung-hlaing$"))
+    expect_results(page, "actor=Tatmadaw&actor=min-aung-hlaing")
+    expect(page.locator("#chosen-actors .chip")).to_have_count(2)
+
+    page.get_by_label("Remove actor Tatmadaw").focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/\?actor=min-aung-hlaing$"))
+    expect_results(page, "actor=min-aung-hlaing")
+    expect(page.locator("#chosen-actors .chip")).to_have_count(1)
+
+
+@pytest.mark.parametrize("path", ["/", "/?q=Shoigu", "/actors/", "/actors/min-aung-hlaing/"])
+def test_pages_fit_a_phone_screen(page: Page, loaded, path):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(loaded.url + path)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

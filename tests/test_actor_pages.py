@@ -1,0 +1,200 @@
+"""Actor pages: the alias-aware suggestion fragment, /actors/ and /actors/<slug>/."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from events.models import Actor
+from tests.factories import ActorFactory, AliasFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def suggested(response) -> list[str]:
+    return re.findall(r'data-name="([^"]*)"', response.content.decode())
+
+
+def test_suggestion_finds_tatmadaw_from_a_partial_alias(client, timeline):
+    response = client.get(reverse("actor-suggest"), {"q": "Tatmado"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert '<ul class="suggestions" role="listbox"' in body
+    assert suggested(response)[0] == "Tatmadaw"
+    assert 'data-slug="tatmadaw"' in body
+    assert "also: " in body and "Myanmar Armed Forces" in body
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("tatmado", "Tatmadaw"),  # ignoring case
+        ("min-aung", "Min Aung Hlaing"),  # slug
+        ("SIPRI", "Stockholm International Peace Research Institute"),  # alias
+        ("Peace Research", "Stockholm International Peace Research Institute"),  # substring
+    ],
+)
+def test_suggestion_matches_names_slugs_and_aliases(client, timeline, q, expected):
+    assert expected in suggested(client.get(reverse("actor-suggest"), {"q": q}))
+
+
+def test_suggestion_puts_name_prefix_matches_first(client, timeline):
+    names = suggested(client.get(reverse("actor-suggest"), {"q": "rus"}))
+    assert names[0].lower().startswith("rus")
+    prefix = [n for n in names if n.lower().startswith("rus")]
+    assert names[: len(prefix)] == prefix
+
+
+def test_suggestion_offers_at_most_ten_actors(client):
+    for i in range(15):
+        ActorFactory(name=f"Minister {i:02}")
+    assert len(suggested(client.get(reverse("actor-suggest"), {"q": "minister"}))) == 10
+
+
+def test_suggestion_without_a_match_says_so_and_offers_nothing(client, timeline):
+    response = client.get(reverse("actor-suggest"), {"q": "Zzyzx"})
+    assert response.status_code == 200
+    assert suggested(response) == []
+    assert "No actor matches" in response.content.decode()
+
+
+def test_empty_suggestion_query_offers_nothing_without_querying(client, django_assert_num_queries):
+    ActorFactory(name="Somebody")
+    with django_assert_num_queries(0):
+        response = client.get(reverse("actor-suggest"), {"q": "  "})
+    assert suggested(response) == []
+
+
+def test_suggestion_escapes_names(client):
+    actor = ActorFactory(name='<b>"Bold"</b>')
+    AliasFactory(actor=actor, name="<i>it</i>")
+    body = client.get(reverse("actor-suggest"), {"q": "bold"}).content.decode()
+    assert "<b>" not in body and "<i>it" not in body
+    assert "&lt;b&gt;&quot;Bold&quot;&lt;/b&gt;" in body
+
+
+def test_suggestion_refuses_post(client):
+    assert client.post(reverse("actor-suggest"), {"q": "x"}).status_code == 405
+
+
+@pytest.mark.parametrize("rows", [1, 5, 10])
+def test_suggestion_runs_the_same_queries_however_many_actors(
+    client, django_assert_num_queries, rows
+):
+    for i in range(rows):
+        actor = ActorFactory(name=f"General {i}")
+        AliasFactory(actor=actor, name=f"Gen. {i}")
+    # actors, their aliases
+    with django_assert_num_queries(2):
+        response = client.get(reverse("actor-suggest"), {"q": "gen"})
+    assert len(suggested(response)) == rows
+    assert Actor.objects.count() == rows
+
+
+# --- /actors/ and /actors/<slug>/ -------------------------------------------------------
+
+
+def make_actor_events(rows: int) -> Actor:
+    """``rows`` published events of one actor, each with a partner, a citation and a draft."""
+    import datetime as dt
+
+    from events.models import Event, Participation, Status
+    from events.services import cite, locate
+    from sources.services import import_source
+
+    source, _ = import_source("Talks were held in Moscow.\n", title="S", key="s")
+    hero = ActorFactory(name="Hero")
+    AliasFactory(actor=hero, name="The Hero")
+    partner = ActorFactory(name="Partner")
+    for i in range(rows):
+        event = Event.objects.create(
+            title=f"Event {i}", status=Status.PUBLISHED, date_start=dt.date(2020 + i % 3, 1, 1)
+        )
+        cite(event, locate(source, "Talks were held"))
+        Participation.objects.create(event=event, actor=hero, role="visitor")
+        Participation.objects.create(event=event, actor=ActorFactory(), role="host")
+        if i % 2 == 0:
+            Participation.objects.create(event=event, actor=partner, role="participant")
+    draft = Event.objects.create(title="Secret draft", status=Status.DRAFT)
+    Participation.objects.create(event=draft, actor=hero, role="visitor")
+    Participation.objects.create(event=draft, actor=ActorFactory(name="Secret partner"))
+    return hero
+
+
+@pytest.mark.parametrize("rows", [1, 5, 20])
+def test_actor_list_runs_the_same_queries_however_many_actors(
+    client, django_assert_num_queries, rows
+):
+    make_actor_events(rows)
+    # actors with their event counts, their aliases
+    with django_assert_num_queries(2):
+        response = client.get(reverse("actor-list"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.count("<tr>") == Actor.objects.count() + 1
+
+
+def test_actor_list_shows_kind_aliases_and_counts_of_published_events(client):
+    make_actor_events(3)
+    body = client.get(reverse("actor-list")).content.decode()
+    assert 'href="/actors/hero/">Hero</a>' in body
+    assert "The Hero" in body
+    assert ">3</a>" in body  # the draft is not counted for a reader
+    assert "person" in body
+
+
+def test_actor_list_counts_drafts_for_analysts(client, django_user_model):
+    from django.contrib.auth.models import Group
+
+    make_actor_events(3)
+    # The group comes from a migration; get_or_create survives an earlier transactional flush.
+    analysts, _ = Group.objects.get_or_create(name="analysts")
+    analyst = django_user_model.objects.create_user("an-analyst", password="not-a-default-3")
+    analyst.groups.add(analysts)
+    client.force_login(analyst)
+    assert ">4</a>" in client.get(reverse("actor-list")).content.decode()
+
+
+@pytest.mark.parametrize("rows", [1, 5, 20])
+def test_actor_page_runs_the_same_queries_however_many_events(
+    client, django_assert_num_queries, rows
+):
+    make_actor_events(rows)
+    # actor, aliases, events, participations, citations, partners
+    with django_assert_num_queries(6):
+        response = client.get(reverse("actor-detail", args=["hero"]))
+    assert response.status_code == 200
+    assert response.content.decode().count('class="badge"') == rows + 1  # + the kind badge
+
+
+def test_actor_page_shows_aliases_events_and_partners_with_counts(client):
+    make_actor_events(4)
+    body = client.get(reverse("actor-detail", args=["hero"])).content.decode()
+    assert "<h1>Hero" in body
+    assert "Also written: The Hero" in body
+    assert "4 events" in body
+    assert 'href="/actors/partner/">Partner</a> <span class="meta">2 events</span>' in body
+    assert "Secret" not in body  # neither the draft nor its actors
+    assert 'href="/?actor=hero"' in body
+
+
+def test_actor_page_of_an_unknown_slug_is_404(client, db):
+    assert client.get(reverse("actor-detail", args=["nobody"])).status_code == 404
+
+
+def test_actor_page_lists_tatmadaw_events_of_the_curated_timeline(client, timeline):
+    from events.models import Event
+
+    body = client.get(reverse("actor-detail", args=["tatmadaw"])).content.decode()
+    tatmadaw = Actor.objects.get(slug="tatmadaw")
+    events = Event.objects.published().filter(participations__actor=tatmadaw).distinct()
+    assert body.count('class="badge"') == events.count() + 1
+    assert "Min Aung Hlaing" in body
+
+
+def test_timeline_links_actors_to_their_pages_with_telling_roles(client, timeline):
+    body = client.get(reverse("timeline"), {"actor": "min-aung-hlaing"}).content.decode()
+    assert (
+        '<a href="/actors/min-aung-hlaing/">Min Aung Hlaing</a> <small class="role">visitor' in body
+    )
+    assert '<small class="role">participant' not in body
