@@ -5,7 +5,13 @@ the API permission class and the templates (``request.user|is_analyst`` is not n
 ``is_analyst`` context variable comes from ``events.context_processors``).
 """
 
+from functools import wraps
+
 from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django_htmx.http import HttpResponseClientRedirect
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 ANALYSTS_GROUP = "analysts"
@@ -30,3 +36,26 @@ class IsAnalystOrReadOnly(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return request.method in SAFE_METHODS or is_analyst(request.user)
+
+
+def analyst_required(view):
+    """Pages for analysts only.
+
+    Anonymous visitors are sent to sign in (a 302, or ``HX-Redirect`` for htmx requests, so a
+    login page is never swapped into a fragment); signed-in users who are not analysts get a
+    403 page that says why.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            if getattr(request, "htmx", False):
+                # Come back to the page showing the fragment, not to the fragment itself.
+                current = request.htmx.current_url_abs_path or request.get_full_path()
+                return HttpResponseClientRedirect(redirect_to_login(current).url)
+            return redirect_to_login(request.get_full_path())
+        if not is_analyst(request.user):
+            return render(request, "registration/analysts_only.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper

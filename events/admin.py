@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import F
 
 from .models import Actor, Alias, Citation, Event, Participation
 
@@ -45,9 +46,35 @@ class EventAdmin(admin.ModelAdmin):
     date_hierarchy = "date_start"
     inlines = [ParticipationInline, CitationInline]
 
+    def save_model(self, request, obj, form, change) -> None:
+        # Every change takes a new version, so API ETags and open edit forms see it.
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+
+class BumpsEventVersion:
+    """Saving or deleting a participant or citation on its own is a change to its event."""
+
+    def _bump(self, obj) -> None:
+        Event.objects.filter(pk=obj.event_id).update(version=F("version") + 1)
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        self._bump(obj)
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        self._bump(obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        events = list(queryset.values_list("event_id", flat=True))
+        super().delete_queryset(request, queryset)
+        Event.objects.filter(pk__in=events).update(version=F("version") + 1)
+
 
 @admin.register(Participation)
-class ParticipationAdmin(admin.ModelAdmin):
+class ParticipationAdmin(BumpsEventVersion, admin.ModelAdmin):
     list_display = ["event", "actor", "role"]
     list_filter = ["role"]
     search_fields = ["event__title", "actor__name"]
@@ -55,7 +82,7 @@ class ParticipationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(admin.ModelAdmin):
+class CitationAdmin(BumpsEventVersion, admin.ModelAdmin):
     list_display = ["event", "passage", "quote"]
     search_fields = ["quote", "event__title"]
     list_select_related = ["event", "passage__source"]

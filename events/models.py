@@ -3,9 +3,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
 
 from lib.dates import PRECISION_RANK, Precision, format_date, interval
 from sources.models import Passage
+
+from .history_base import HistoryBatch
 
 CONTEXT_CHARS = 32
 
@@ -185,6 +188,11 @@ class Event(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     actors = models.ManyToManyField(Actor, through="Participation", related_name="events")
+    # Who changed what and when (events.history); derived fields are recomputed on save.
+    history = HistoricalRecords(
+        excluded_fields=["span_start", "span_end", "precision_rank", "updated"],
+        bases=[HistoryBatch],
+    )
 
     objects = EventQuerySet.as_manager()
 
@@ -240,6 +248,7 @@ class Participation(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participations")
     actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="participations")
     role = models.CharField(max_length=12, choices=Role.choices, default=Role.PARTICIPANT)
+    history = HistoricalRecords(bases=[HistoryBatch])
 
     class Meta:
         ordering = ["event", "pk"]
@@ -276,6 +285,7 @@ class Citation(models.Model):
         max_length=200, blank=True, help_text="The date as this source writes it."
     )
     note = models.TextField(blank=True)
+    history = HistoricalRecords(bases=[HistoryBatch])
 
     class Meta:
         ordering = ["event", "pk"]

@@ -50,7 +50,8 @@ def analyst(django_user_model):
     from django.contrib.auth.models import Group
 
     user = django_user_model.objects.create_user("analyst", password="not-a-default-1")
-    user.groups.add(Group.objects.get(name="analysts"))
+    # get_or_create: transaction=True tests flush the group made by the migration.
+    user.groups.add(Group.objects.get_or_create(name="analysts")[0])
     return user
 
 

@@ -1,0 +1,138 @@
+"""Adding a source in the browser: pasted text or an uploaded .txt or .html file."""
+
+import datetime as dt
+from pathlib import PurePath
+
+from django import forms
+
+from lib.dates import DateTextError, ParsedDate, parse_date_text
+
+from .html import html_to_text
+from .models import Source, text_sha256
+from .services import MAX_SOURCE_BYTES, SourceError, decode_text
+
+UPLOAD_SUFFIXES = (".txt", ".html", ".htm")
+
+
+class SourceForm(forms.Form):
+    text = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 14, "style": "width:100%"}),
+        label="Paste the text",
+        help_text="Plain text; each non-blank line becomes a passage.",
+    )
+    file = forms.FileField(
+        required=False,
+        label="or upload a file",
+        help_text=".txt (UTF-8) or .html (reduced to its text), at most 2 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".txt,.html,.htm"}),
+    )
+    title = forms.CharField(
+        max_length=500, required=False, help_text="Defaults to the HTML title or the first line."
+    )
+    publisher = forms.CharField(max_length=300, required=False)
+    author = forms.CharField(max_length=300, required=False)
+    url = forms.URLField(max_length=1000, required=False, label="URL", assume_scheme="https")
+    published = forms.CharField(
+        max_length=100,
+        required=False,
+        label="Publication date",
+        help_text='As written: "22 June 2021", "June 2021" or "2021".',
+    )
+    published_on_or_after = forms.BooleanField(
+        required=False,
+        label="written on or after this date",
+        help_text="Tick when the date is only a lower bound.",
+    )
+
+    def __init__(self, *args, today: dt.date | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today or dt.date.today()
+        self.existing: Source | None = None
+        self.html_title = ""
+
+    def clean_file(self) -> str | None:
+        """The uploaded file's text, or None when no file was sent."""
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return None
+        name = PurePath(upload.name).name
+        suffix = PurePath(name).suffix.lower()
+        if suffix not in UPLOAD_SUFFIXES:
+            raise forms.ValidationError(
+                f"“{name}” is not a .txt or .html file; save the article as one of those."
+            )
+        if upload.size > MAX_SOURCE_BYTES:
+            raise forms.ValidationError(f"“{name}” is larger than 2 MB; split it or trim it.")
+        try:
+            text = decode_text(upload.read(), f"“{name}”")
+        except SourceError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        if suffix in (".html", ".htm"):
+            reduced = html_to_text(text)
+            if not reduced.text.strip():
+                raise forms.ValidationError(
+                    f"“{name}” has no readable text once scripts, styles and tags are removed."
+                )
+            self.html_title = reduced.title
+            text = reduced.text
+        return text
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data.get("text", "")
+        # Browsers send line breaks as CRLF; store them as the text reads.
+        text = text.replace("\r\n", "\n")
+        if len(text.encode("utf-8")) > MAX_SOURCE_BYTES:
+            raise forms.ValidationError("The text is larger than 2 MB; split it or trim it.")
+        return text
+
+    def clean_published(self) -> ParsedDate | None:
+        written = self.cleaned_data.get("published", "").strip()
+        if not written:
+            return None
+        try:
+            parsed = parse_date_text(written, self.today)
+        except DateTextError as exc:
+            # The first sentence says what failed; the hint is for this field, which takes one date.
+            problem = str(exc).split(". Write it like")[0].rstrip(".")
+            raise forms.ValidationError(
+                f"{problem}. Write one date such as “22 June 2021”, “June 2021” or “2021”."
+            ) from None
+        if parsed.end is not None:
+            raise forms.ValidationError(
+                f"“{written}” is a range ({parsed}); give the one date the article was published."
+            )
+        if parsed.start > self.today:
+            raise forms.ValidationError(
+                f"“{written}” reads as {parsed}, which is in the future; write the year."
+            )
+        return parsed
+
+    def clean(self) -> dict:
+        data = super().clean()
+        pasted = data.get("text") or ""
+        uploaded = data.get("file")
+        if "text" in self.errors or "file" in self.errors:
+            return data
+        if pasted.strip() and uploaded is not None:
+            raise forms.ValidationError("Paste the text or upload a file, not both.")
+        if uploaded is None and not pasted.strip():
+            if pasted:
+                self.add_error("text", "The text is empty: there is nothing to import.")
+            else:
+                raise forms.ValidationError(
+                    "Paste the article's text or upload a .txt or .html file."
+                )
+            return data
+        text = uploaded if uploaded is not None else pasted
+        data["source_text"] = text
+        self.existing = Source.objects.filter(sha256=text_sha256(text)).first()
+        if self.existing is not None:
+            raise forms.ValidationError(
+                f"This text is already a source: “{self.existing.title}”. Nothing was added."
+            )
+        if not data.get("title"):
+            first_line = next(line.strip() for line in text.splitlines() if line.strip())
+            data["title"] = (self.html_title or first_line)[:500]
+        return data
