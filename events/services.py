@@ -2,9 +2,22 @@
 
 from dataclasses import dataclass
 
+from django.db import transaction
+from django.db.models import F
+from django.utils.text import slugify
+
 from sources.models import Passage, Source
 
-from .models import CONTEXT_CHARS, Citation, Event, quote_mismatch
+from .models import (
+    CONTEXT_CHARS,
+    Actor,
+    Alias,
+    Citation,
+    Event,
+    Participation,
+    Status,
+    quote_mismatch,
+)
 
 
 class CitationError(ValueError):
@@ -93,3 +106,113 @@ def cite(event: Event, located: Located, date_text: str = "", note: str = "") ->
         date_text=date_text or "",
         note=note or "",
     )
+
+
+# The event form and cite-while-reading -----------------------------------------------------
+
+
+class EditConflict(Exception):
+    """Someone else saved the event after ``base_version``: nothing was written."""
+
+    def __init__(self, event: Event, base_version: int) -> None:
+        super().__init__(
+            f"Event {event.pk} is at version {event.version}, not {base_version}: "
+            "another analyst saved it in between."
+        )
+        self.event = event
+        self.base_version = base_version
+
+
+@dataclass(frozen=True)
+class NewCitation:
+    located: Located
+    date_text: str = ""
+    note: str = ""
+
+
+def _claim_version(event: Event, base_version: int | None) -> None:
+    """Take the next version of ``event`` if it is still at ``base_version`` (or any, if None).
+
+    One conditional UPDATE: of two concurrent saves from the same version, exactly one wins.
+    """
+    rows = Event.objects.filter(pk=event.pk)
+    if base_version is not None:
+        rows = rows.filter(version=base_version)
+    if not rows.update(version=F("version") + 1):
+        raise EditConflict(Event.objects.get(pk=event.pk), base_version)
+    event.version = Event.objects.filter(pk=event.pk).values_list("version", flat=True).get()
+
+
+def _actor_for(choice, created: dict[str, Actor]) -> Actor:
+    if choice.actor is not None:
+        return choice.actor
+    key = choice.name.lower()
+    if key not in created:
+        base = slugify(choice.name)[:190] or "actor"
+        slug, n = base, 2
+        while Actor.objects.filter(slug=slug).exists():
+            slug, n = f"{base}-{n}", n + 1
+        actor = Actor(name=choice.name, kind=choice.kind, slug=slug)
+        actor.full_clean()
+        actor.save()
+        for alias in choice.aliases:
+            Alias.objects.create(actor=actor, name=alias)
+        created[key] = actor
+    return created[key]
+
+
+@transaction.atomic
+def save_event(
+    event: Event,
+    *,
+    actors: list | None = None,
+    add_citations: list[NewCitation] = (),
+    remove_citations: list[Citation] = (),
+    base_version: int | None = None,
+    user=None,
+) -> Event:
+    """Create or change ``event`` (its fields already set), its actors and its citations.
+
+    ``actors`` (``events.forms.ActorChoice``: an existing actor or a new one to create, with a
+    role) replaces the participants when given. Editing needs ``base_version``, the version the
+    form was loaded from: if someone saved since, ``EditConflict`` and nothing is written.
+    All or nothing, and the event's version goes up by exactly one.
+    """
+    if event.pk is None:
+        if user is not None and user.is_authenticated and event.author_id is None:
+            event.author = user
+        event.version = 1
+        event.save()
+    else:
+        _claim_version(event, base_version)
+        event.save()
+    if actors is not None:
+        created: dict[str, Actor] = {}
+        wanted = [(_actor_for(choice, created), choice.role) for choice in actors]
+        current = {(p.actor_id, p.role): p for p in event.participations.all()}
+        keep = {(actor.pk, role) for actor, role in wanted}
+        for key, participation in current.items():
+            if key not in keep:
+                participation.delete()
+        for actor, role in wanted:
+            if (actor.pk, role) not in current:
+                Participation.objects.create(event=event, actor=actor, role=role)
+    for citation in remove_citations:
+        if citation.event_id != event.pk:
+            raise CitationError(f"Citation {citation.pk} belongs to another event.")
+        citation.delete()
+    for new in add_citations:
+        cite(event, new.located, date_text=new.date_text, note=new.note)
+    if event.status == Status.PUBLISHED and not event.citations.exists():
+        raise CitationError(
+            "A published event needs at least one citation: add one, or save it as a draft."
+        )
+    return event
+
+
+@transaction.atomic
+def add_citation(event: Event, located: Located, date_text: str = "", note: str = "") -> Citation:
+    """Cite ``located`` on ``event`` (from the source reader), bumping its version once."""
+    _claim_version(event, None)
+    event.save(update_fields=["version", "updated"])
+    return cite(event, located, date_text=date_text, note=note)

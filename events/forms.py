@@ -1,0 +1,424 @@
+"""The event form: the event's own fields, its actors and its citations.
+
+Validation lives here only; ``events.services.save_event`` writes what these forms cleaned.
+
+The date rule: the explicit start/end/precision fields win when a start is filled; otherwise
+the date comes from the free text, parsed against the reference date (the cited source's
+reference date). On edit the explicit fields start blank when they say the same as the text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from lib.dates import DateTextError, ParsedDate, Precision, parse_date_text
+from sources.models import Passage, Source
+
+from .models import Actor, ActorKind, Citation, Event, EventType, Role, Status
+from .services import CitationError, Located, locate
+
+
+def parse_reference(value: str | None) -> dt.date | None:
+    """A reference date written as a source id or an ISO date; None when unreadable."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        source = Source.objects.filter(pk=int(value)).first()
+        return source_reference(source) if source else None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def source_reference(source: Source) -> dt.date:
+    """The date bare dates in ``source`` are read against."""
+    return source.reference_date or source.published_date or dt.date.today()
+
+
+class EventForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    reference = forms.DateField(
+        widget=forms.HiddenInput,
+        required=False,
+        help_text="Bare dates in the date text are read against this date.",
+    )
+
+    class Meta:
+        model = Event
+        fields = [
+            "title",
+            "type",
+            "status",
+            "summary",
+            "location",
+            "date_text",
+            "date_start",
+            "date_end",
+            "date_precision",
+            "date_approximate",
+        ]
+        labels = {
+            "date_text": "Date",
+            "date_start": "Start",
+            "date_end": "End",
+            "date_precision": "Precision",
+        }
+        help_texts = {
+            "date_text": 'As the source writes it: "22 June 2021", "June 22-24", "May 2020".',
+            "date_start": "Leave blank to take the date from the text above.",
+        }
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            # ISO dates: what <input type="date"> reads and sends, whatever the locale.
+            "date_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "date_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = EventType.choices
+        self.fields["status"].choices = Status.choices
+        self.fields["date_precision"].required = False
+        self.parsed: ParsedDate | None = None
+        event = self.instance
+        if event.pk and not self.is_bound:
+            self.initial["version"] = event.version
+            if event.date_text and event.date_start:
+                # Explicit fields blank when they only repeat what the text says.
+                try:
+                    parsed = parse_date_text(event.date_text, self.reference_date())
+                except DateTextError:
+                    parsed = None
+                if parsed and (parsed.start, parsed.end, parsed.precision) == (
+                    event.date_start,
+                    event.date_end,
+                    event.date_precision,
+                ):
+                    for name in ("date_start", "date_end", "date_precision"):
+                        self.initial[name] = None
+
+    def reference_date(self) -> dt.date:
+        given = self.cleaned_data.get("reference") if hasattr(self, "cleaned_data") else None
+        if given is None and not self.is_bound:
+            given = self.initial.get("reference")
+        if given is None and self.instance.pk:
+            citation = (
+                Citation.objects.filter(event=self.instance)
+                .select_related("passage__source")
+                .first()
+            )
+            if citation:
+                given = source_reference(citation.passage.source)
+        return given or dt.date.today()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("date_start"), data.get("date_end")
+        text = (data.get("date_text") or "").strip()
+        if start:
+            data["date_precision"] = data.get("date_precision") or Precision.DAY
+        elif end:
+            self.add_error("date_start", "An end date needs a start date.")
+        elif text:
+            try:
+                self.parsed = parse_date_text(text, self.reference_date())
+            except DateTextError as exc:
+                self.add_error("date_text", f"{exc} Or fill in start and precision below.")
+            else:
+                data["date_start"] = self.parsed.start
+                data["date_end"] = self.parsed.end
+                data["date_precision"] = self.parsed.precision
+                data["date_approximate"] = data.get("date_approximate") or self.parsed.approximate
+        else:
+            data["date_precision"] = data.get("date_precision") or Precision.DAY
+        start, end = data.get("date_start"), data.get("date_end")
+        if start and end and end < start:
+            self.add_error("date_end", "The end date is before the start date; swap them.")
+        return data
+
+    def _post_clean(self) -> None:
+        # The model's clean() checks the dates again, on the values chosen above.
+        for name in ("date_start", "date_end", "date_precision", "date_approximate"):
+            if name in self.cleaned_data:
+                setattr(self.instance, name, self.cleaned_data[name])
+        super()._post_clean()
+
+
+# Actors ------------------------------------------------------------------------------------
+
+
+@dataclass
+class ActorChoice:
+    """An existing actor, or a new one to create (``actor`` is None) with its aliases."""
+
+    role: str
+    actor: Actor | None = None
+    name: str = ""
+    kind: str = ""
+    aliases: tuple[str, ...] = ()
+
+
+def split_aliases(text: str) -> list[str]:
+    seen, names = set(), []
+    for name in (text or "").replace("\n", ",").split(","):
+        name = name.strip()
+        if name and name.lower() not in seen:
+            seen.add(name.lower())
+            names.append(name)
+    return names
+
+
+class ParticipantForm(forms.Form):
+    name = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Actor",
+        help_text="Name, slug or any alias.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "actor-name"}),
+    )
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.PARTICIPANT)
+    new_kind = forms.ChoiceField(
+        choices=[("", "— existing actor —"), *ActorKind.choices],
+        required=False,
+        label="New actor of kind",
+        help_text="Only when no actor has this name: create it.",
+    )
+    new_aliases = forms.CharField(
+        max_length=1000,
+        required=False,
+        label="Its aliases",
+        help_text="Other spellings, separated by commas.",
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        name = (data.get("name") or "").strip()
+        if not name:
+            if data.get("new_kind") or data.get("new_aliases"):
+                self.add_error("name", "Write the new actor's name.")
+            return data
+        actor = Actor.objects.named(name).first()
+        if actor is not None:
+            data["choice"] = ActorChoice(role=data.get("role") or Role.PARTICIPANT, actor=actor)
+            return data
+        kind = data.get("new_kind")
+        if not kind:
+            self.add_error(
+                "name",
+                f"No actor is named “{name}”. Pick one from the suggestions, "
+                "or choose a kind to create it as a new actor.",
+            )
+            return data
+        aliases = [
+            a for a in split_aliases(data.get("new_aliases", "")) if a.lower() != name.lower()
+        ]
+        for alias in aliases:
+            taken = Actor.objects.named(alias).first()
+            if taken is not None:
+                self.add_error("new_aliases", f"“{alias}” already names {taken}; leave it out.")
+        data["choice"] = ActorChoice(
+            role=data.get("role") or Role.PARTICIPANT, name=name, kind=kind, aliases=tuple(aliases)
+        )
+        return data
+
+
+class BaseParticipantFormSet(forms.BaseFormSet):
+    def choices(self) -> list[ActorChoice]:
+        return [
+            form.cleaned_data["choice"]
+            for form in self.forms
+            if form.cleaned_data.get("choice") and not self._should_delete_form(form)
+        ]
+
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        seen: set[tuple[str, str]] = set()
+        new_names: dict[str, ActorChoice] = {}
+        new_aliases: set[str] = set()
+        for choice in self.choices():
+            key = (str(choice.actor.pk) if choice.actor else choice.name.lower(), choice.role)
+            if key in seen:
+                raise ValidationError(
+                    "An actor is listed twice with the same role; list it once.", code="duplicate"
+                )
+            seen.add(key)
+            if choice.actor is None:
+                known = new_names.get(choice.name.lower())
+                if known and (known.kind, known.aliases) != (choice.kind, choice.aliases):
+                    raise ValidationError(
+                        f"The new actor “{choice.name}” is described twice differently; "
+                        "give its kind and aliases once.",
+                        code="new_twice",
+                    )
+                if not known:
+                    for alias in choice.aliases:
+                        if alias.lower() in new_aliases or alias.lower() in new_names:
+                            raise ValidationError(
+                                f"“{alias}” is given to two new actors; give it to one.",
+                                code="alias_twice",
+                            )
+                        new_aliases.add(alias.lower())
+                    if choice.name.lower() in new_aliases:
+                        raise ValidationError(
+                            f"“{choice.name}” is both a new actor and another's alias.",
+                            code="alias_twice",
+                        )
+                new_names[choice.name.lower()] = choice
+
+
+ParticipantFormSet = forms.formset_factory(
+    ParticipantForm, formset=BaseParticipantFormSet, extra=2, can_delete=True
+)
+
+
+# Citations ---------------------------------------------------------------------------------
+
+
+def located_from_offsets(
+    passage: Passage, start: int, end: int, quote: str | None = None
+) -> Located:
+    """The citation for ``passage.text[start:end]``, trimmed of surrounding spaces.
+
+    The offsets come from a browser selection: the server takes the quote from its own copy
+    of the passage, and refuses a ``quote`` (what the browser saw) that differs from it.
+    """
+    text = passage.text
+    if end <= start:
+        raise CitationError(
+            f"The selection is empty (start {start}, end {end}): it touches no text; "
+            "select the words to cite."
+        )
+    if start < 0 or end > len(text):
+        raise CitationError(
+            f"Offsets {start}–{end} are outside passage {passage.index} (0–{len(text)}): "
+            "select text inside one paragraph."
+        )
+    if quote is not None and quote != text[start:end]:
+        raise CitationError(
+            "The selection does not match the passage at those offsets; reload the page and "
+            "select again."
+        )
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start == end:
+        raise CitationError("The selection touches no text: select the words to cite.")
+    return locate(passage.source, text[start:end], passage.index, start, end, passages=[passage])
+
+
+class NewCitationForm(forms.Form):
+    source = forms.ModelChoiceField(
+        queryset=Source.objects.only("pk", "key", "title"), required=False
+    )
+    quote = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="The exact words of the source.",
+    )
+    passage = forms.IntegerField(
+        required=False, min_value=0, widget=forms.HiddenInput, label="Passage index"
+    )
+    start = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    end = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    date_text = forms.CharField(
+        max_length=200, required=False, label="Date as this source writes it"
+    )
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 1}))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        source, quote = data.get("source"), data.get("quote") or ""
+        if not quote.strip():
+            if source is not None:
+                self.add_error("quote", "Copy the exact words from the source to cite.")
+            return data
+        if source is None:
+            self.add_error("source", "Choose the source this quote comes from.")
+            return data
+        index, start, end = data.get("passage"), data.get("start"), data.get("end")
+        try:
+            if index is None:
+                data["located"] = locate(source, quote.strip())
+            else:
+                data["located"] = locate(source, quote, index, start, end)
+        except CitationError as exc:
+            if index is None:
+                self.add_error("quote", str(exc))
+                return data
+            # The quote was edited after a selection: find the new words on their own.
+            try:
+                data["located"] = locate(source, quote.strip())
+            except CitationError:
+                self.add_error("quote", str(exc))
+        return data
+
+
+class BaseNewCitationFormSet(forms.BaseFormSet):
+    def citations(self) -> list[tuple[Located, str, str]]:
+        return [
+            (
+                form.cleaned_data["located"],
+                form.cleaned_data["date_text"],
+                form.cleaned_data["note"],
+            )
+            for form in self.forms
+            if form.cleaned_data.get("located")
+        ]
+
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        spans = [(loc.passage.pk, loc.start, loc.end) for loc, _d, _n in self.citations()]
+        if len(spans) != len(set(spans)):
+            raise ValidationError("The same quote is added twice; add it once.", code="duplicate")
+
+
+NewCitationFormSet = forms.formset_factory(NewCitationForm, formset=BaseNewCitationFormSet, extra=1)
+
+
+class RemoveCitationsForm(forms.Form):
+    remove = forms.ModelMultipleChoiceField(
+        queryset=Citation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Remove",
+    )
+
+    def __init__(self, *args, event: Event | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if event is not None and event.pk:
+            self.fields["remove"].queryset = Citation.objects.filter(event=event)
+
+
+class CiteForm(forms.Form):
+    """A selection in the source reader: a passage and offsets (and what the browser saw)."""
+
+    passage = forms.ModelChoiceField(
+        queryset=Passage.objects.select_related("source"),
+        error_messages={"invalid_choice": "No such passage: reload the source and select again."},
+    )
+    start = forms.IntegerField(min_value=0)
+    end = forms.IntegerField(min_value=0)
+    quote = forms.CharField(required=False, strip=False)
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            data["located"] = located_from_offsets(
+                data["passage"], data["start"], data["end"], data.get("quote") or None
+            )
+        except CitationError as exc:
+            raise ValidationError(str(exc)) from None
+        return data

@@ -1,0 +1,156 @@
+"""An analyst records an event while reading: sign in, add a source, select, cite, publish."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from events.models import Actor, ActorKind, Alias, Event, Status
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ARTICLE = (
+    "Russian Defence Minister in Myanmar\n"
+    "\n"
+    "The visit had been planned since the spring.\n"
+    "Sergei Shoigu held talks with the Myanmar military leadership in Naypyidaw. "
+    "The two sides discussed arms deliveries.\n"
+    "Observers called the meeting a sign of close ties.\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def analysts_group(transactional_db):
+    """The group the migration makes is flushed between transactional tests: make it again."""
+    from django.contrib.auth.models import Group
+
+    Group.objects.get_or_create(name="analysts")
+
+
+SENTENCE = "Sergei Shoigu held talks with the Myanmar military leadership in Naypyidaw."
+
+
+def select_in_passage(page: Page, index: int, text: str) -> None:
+    """Select ``text`` inside passage ``index`` the way a mouse would: a DOM Range."""
+    page.evaluate(
+        """([index, text]) => {
+            const ptext = document.querySelector(`#p-${index} .ptext`);
+            const walker = document.createTreeWalker(ptext, NodeFilter.SHOW_TEXT);
+            let node;
+            while ((node = walker.nextNode())) {
+                const at = node.data.indexOf(text);
+                if (at >= 0) {
+                    const range = document.createRange();
+                    range.setStart(node, at);
+                    range.setEnd(node, at + text.length);
+                    const selection = document.getSelection();
+                    selection.removeAllRanges();
+                    selection.addRange(range);
+                    return;
+                }
+            }
+            throw new Error("text not found in passage " + index);
+        }""",
+        [index, text],
+    )
+
+
+def sign_in_with_the_login_page(page: Page, base: str) -> None:
+    page.goto(base + "/accounts/login/")
+    page.get_by_label("Username").fill("analyst")
+    page.get_by_label("Password").fill("not-a-default-1")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("Signed in as")).to_be_visible()
+
+
+def test_an_analyst_records_an_event_from_a_selected_sentence(page: Page, live_server, analyst):
+    shoigu = Actor.objects.create(name="Sergei Shoigu", kind=ActorKind.PERSON)
+    Alias.objects.create(actor=shoigu, name="Shoigu")
+    sign_in_with_the_login_page(page, live_server.url)
+
+    # Add a source by pasting its text.
+    page.goto(live_server.url + "/sources/new/")
+    page.get_by_label("Paste the text").fill(ARTICLE)
+    page.get_by_label("Title").fill("Shoigu in Naypyidaw")
+    page.get_by_label("Publication date").fill("24 June 2021")
+    page.get_by_role("button", name="Add the source").click()
+    expect(page).to_have_url(re.compile(r"/sources/\d+/$"))
+
+    # Select a sentence in the reader: the popover offers a new event from it.
+    select_in_passage(page, 2, SENTENCE)
+    popover = page.locator("#cite-popover")
+    expect(popover).to_be_visible()
+    popover.get_by_role("link", name="New event from this").click()
+    expect(page).to_have_url(re.compile(rf"/events/new/\?passage=\d+&start=0&end={len(SENTENCE)}$"))
+    expect(page.locator("blockquote.prefilled")).to_have_text(SENTENCE)
+
+    # Fill in the form; the date is parsed while typing.
+    page.locator("#id_title").fill("Shoigu holds talks in Naypyidaw")
+    page.locator("#id_type").select_option("meeting")
+    date = page.locator("#id_date_text")
+    date.fill("")
+    date.press_sequentially("May 20-22, 2021")
+    expect(page.locator("#date-preview")).to_have_text("20–22 May 2021, day precision")
+    name = page.locator("input[name='actors-0-name']")
+    name.press_sequentially("shoi")
+    page.locator(".suggest-box button[data-name='Sergei Shoigu']").click()
+    expect(name).to_have_value("Sergei Shoigu")
+    page.locator("select[name='actors-0-role']").select_option("visitor")
+    page.locator("#id_status").select_option("published")
+    page.get_by_role("button", name="Create event").click()
+
+    expect(page).to_have_url(re.compile(r"/events/\d+/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Shoigu holds talks in Naypyidaw")
+    event = Event.objects.get(title="Shoigu holds talks in Naypyidaw")
+    assert event.status == Status.PUBLISHED
+    assert event.citations.get().quote == SENTENCE
+    assert str(event.date_start) == "2021-05-20"
+
+    # Find it on the timeline filtered by its actor.
+    page.goto(live_server.url + "/?actor=shoigu")
+    expect(
+        page.locator("ol.events > li", has_text="Shoigu holds talks in Naypyidaw")
+    ).to_be_visible()
+
+
+def test_a_selection_across_two_passages_is_refused_with_a_message(analyst_page: Page, live_server):
+    from sources.services import import_source
+
+    source, _ = import_source(ARTICLE, title="Two passages", key="two-passages")
+    page = analyst_page
+    page.goto(f"{live_server.url}/sources/{source.pk}/")
+    page.evaluate(
+        """() => {
+            const first = document.querySelector('#p-1 .ptext').firstChild;
+            const last = document.querySelector('#p-2 .ptext').firstChild;
+            const range = document.createRange();
+            range.setStart(first, 4);
+            range.setEnd(last, 10);
+            document.getSelection().removeAllRanges();
+            document.getSelection().addRange(range);
+        }"""
+    )
+    popover = page.locator("#cite-popover")
+    expect(popover.locator(".cite-message")).to_have_text(re.compile("spans two"))
+    expect(popover.get_by_role("link", name="New event from this")).to_be_hidden()
+
+
+def test_a_selection_is_added_to_an_existing_event(analyst_page: Page, live_server):
+    from sources.services import import_source
+
+    source, _ = import_source(ARTICLE, title="Existing", key="existing")
+    event = Event.objects.create(title="Shoigu visits Myanmar", status=Status.DRAFT)
+    page = analyst_page
+    page.goto(f"{live_server.url}/sources/{source.pk}/")
+    select_in_passage(page, 3, "a sign of close ties")
+    popover = page.locator("#cite-popover")
+    popover.get_by_role("button", name="Add to event…").click()
+    popover.get_by_label("Event title or date").press_sequentially("visits")
+    popover.get_by_role("button", name="Add to “Shoigu visits Myanmar”").click()
+
+    expect(page).to_have_url(re.compile(rf"/events/{event.pk}/#c-\d+$"))
+    citation = event.citations.get()
+    assert citation.quote == "a sign of close ties"
+    assert citation.start == ARTICLE.splitlines()[4].index("a sign of close ties")
+    event.refresh_from_db()
+    assert event.version == 2

@@ -1,0 +1,237 @@
+"""Cite while reading: the reader's popover, the event search and POST /events/<id>/cite/."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from events.models import Citation, Status
+from events.services import cite, locate
+from tests.factories import EventFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+QUOTE = "He met Sergei Shoigu in Moscow."
+
+
+@pytest.fixture
+def passage():
+    source = SourceFactory()
+    source.reference_date = dt.date(2021, 6, 24)
+    source.save()
+    return source.passages.get(index=1)
+
+
+@pytest.fixture
+def signed_in(client, analyst):
+    client.force_login(analyst)
+    return client
+
+
+def selection(passage, quote=QUOTE, **extra) -> dict:
+    start = passage.text.index(quote)
+    return {"passage": passage.pk, "start": start, "end": start + len(quote), **extra}
+
+
+def post_cite(client, event, data, **headers):
+    return client.post(reverse("event-cite", args=[event.pk]), data, **headers)
+
+
+# The cite endpoint ----------------------------------------------------------------------------
+
+
+def test_a_selection_is_cited_verbatim_with_its_context_and_the_version_goes_up(signed_in, passage):
+    event = EventFactory()
+    response = post_cite(signed_in, event, selection(passage, quote=QUOTE))
+    citation = Citation.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("event-detail", args=[event.pk]) + f"#c-{citation.pk}"
+    assert citation.quote == QUOTE
+    assert passage.text[citation.start : citation.end] == QUOTE
+    assert citation.prefix == passage.text[max(0, citation.start - 32) : citation.start]
+    assert citation.suffix == passage.text[citation.end : citation.end + 32]
+    event.refresh_from_db()
+    assert event.version == 2
+
+
+def test_the_server_trims_spaces_around_a_selection(signed_in, passage):
+    event = EventFactory()
+    start = passage.text.index(QUOTE)
+    post_cite(
+        signed_in, event, {"passage": passage.pk, "start": start - 1, "end": start + len(QUOTE)}
+    )
+    assert Citation.objects.get().quote == QUOTE
+
+
+def test_htmx_citing_follows_hx_redirect(signed_in, passage):
+    event = EventFactory()
+    response = post_cite(signed_in, event, selection(passage), HTTP_HX_REQUEST="true")
+    assert response["HX-Redirect"].startswith(reverse("event-detail", args=[event.pk]))
+
+
+def test_citing_the_same_span_twice_adds_it_once(signed_in, passage):
+    event = EventFactory()
+    post_cite(signed_in, event, selection(passage))
+    response = post_cite(signed_in, event, selection(passage))
+    assert response.status_code == 302
+    assert Citation.objects.count() == 1
+    event.refresh_from_db()
+    assert event.version == 2
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"start": 0, "end": 500}, "outside passage 1"),
+        ({"start": 10, "end": 10}, "it touches no text"),
+        ({"start": 12, "end": 5}, "it touches no text"),
+        ({"start": "x"}, "Enter a whole number."),
+        ({"passage": 999_999}, "No such passage"),
+        ({"passage": ""}, "This field is required."),
+        ({"quote": "Min Aung Hlaing visited Yangon"}, "does not match the passage"),
+    ],
+)
+def test_a_bad_selection_is_refused_with_a_message_and_nothing_written(
+    signed_in, passage, change, message
+):
+    event = EventFactory()
+    data = {**selection(passage), **change}
+    response = post_cite(signed_in, event, data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Citation.objects.exists()
+    event.refresh_from_db()
+    assert event.version == 1
+
+
+def test_a_selection_of_only_spaces_touches_no_text(signed_in, passage):
+    event = EventFactory()
+    space = passage.text.index(" ")
+    response = post_cite(
+        signed_in, event, {"passage": passage.pk, "start": space, "end": space + 1}
+    )
+    assert response.status_code == 400
+    assert "touches no text" in response.content.decode()
+
+
+def test_citing_a_missing_event_is_404(signed_in, passage):
+    assert signed_in.post(reverse("event-cite", args=[999]), selection(passage)).status_code == 404
+
+
+def test_citing_needs_a_post(signed_in, passage):
+    event = EventFactory()
+    response = signed_in.get(reverse("event-cite", args=[event.pk]), selection(passage))
+    assert response.status_code == 405
+
+
+def test_anonymous_visitors_cannot_cite(client, passage):
+    event = EventFactory()
+    response = post_cite(client, event, selection(passage))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    assert not Citation.objects.exists()
+
+
+def test_readers_who_are_not_analysts_cannot_cite(client, reader, passage):
+    client.force_login(reader)
+    event = EventFactory()
+    assert post_cite(client, event, selection(passage)).status_code == 403
+    assert not Citation.objects.exists()
+
+
+# Searching events to add a selection to ------------------------------------------------------
+
+
+def search(client, passage, q, **headers):
+    return client.get(reverse("event-cite-search"), {**selection(passage), "q": q}, **headers)
+
+
+def test_events_are_found_by_title_words_with_a_form_to_cite(signed_in, passage):
+    wanted = EventFactory(title="Shoigu meets Min Aung Hlaing")
+    EventFactory(title="Navy parade")
+    response = search(signed_in, passage, "shoigu")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Shoigu meets Min Aung Hlaing" in body
+    assert "Navy parade" not in body
+    assert f'action="{reverse("event-cite", args=[wanted.pk])}"' in body
+    assert f'name="start" value="{passage.text.index(QUOTE)}"' in body
+
+
+def test_events_are_found_by_date(signed_in, passage):
+    EventFactory(title="In June", date_start=dt.date(2021, 6, 22))
+    EventFactory(title="In March", date_start=dt.date(2021, 3, 1))
+    body = search(signed_in, passage, "June 2021").content.decode()
+    assert "In June" in body
+    assert "In March" not in body
+
+
+def test_drafts_are_offered_to_analysts(signed_in, passage):
+    EventFactory(title="Draft visit", status=Status.DRAFT)
+    assert "Draft visit" in search(signed_in, passage, "visit").content.decode()
+
+
+def test_the_search_answers_htmx_with_a_fragment(signed_in, passage):
+    EventFactory(title="Talks")
+    response = search(signed_in, passage, "talks", HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert body.startswith('\n<div id="cite-results"') or body.startswith('<div id="cite-results"')
+    assert "<html" not in body
+
+
+def test_the_search_says_when_nothing_matches(signed_in, passage):
+    body = search(signed_in, passage, "zzz").content.decode()
+    assert "No event matches “zzz”" in body
+
+
+def test_the_search_refuses_a_bad_selection(signed_in, passage):
+    response = signed_in.get(
+        reverse("event-cite-search"), {"passage": passage.pk, "start": 0, "end": 999, "q": ""}
+    )
+    assert response.status_code == 400
+    assert "outside passage 1" in response.content.decode()
+
+
+@pytest.mark.parametrize("rows", [1, 5, 10])
+def test_the_search_runs_the_same_queries_however_many_events(
+    signed_in, passage, django_assert_num_queries, rows
+):
+    for i in range(rows):
+        EventFactory(title=f"Talks {i}")
+    search(signed_in, passage, "talks")
+    # session, user, groups, the passage with its source, the events
+    with django_assert_num_queries(5):
+        body = search(signed_in, passage, "talks").content.decode()
+    assert body.count("Add to “Talks") == rows
+
+
+def test_readers_who_are_not_analysts_cannot_search(client, reader, passage):
+    client.force_login(reader)
+    assert search(client, passage, "x").status_code == 403
+
+
+# The reader offers it only to analysts --------------------------------------------------------
+
+
+def test_the_reader_offers_the_popover_to_analysts_only(client, analyst, reader, passage):
+    url = reverse("source-detail", args=[passage.source_id])
+    for user in (None, reader):
+        if user:
+            client.force_login(user)
+        body = client.get(url).content.decode()
+        assert 'id="cite-popover"' not in body
+        assert "js/cite.js" not in body
+    client.force_login(analyst)
+    body = client.get(url).content.decode()
+    assert 'id="cite-popover"' in body
+    assert "New event from this" in body
+    assert "Add to event…" in body
+
+
+def test_the_reader_wraps_each_passage_text_and_marks_links_as_not_text(signed_in, passage):
+    event = EventFactory()
+    cite(event, locate(passage.source, QUOTE))
+    body = signed_in.get(reverse("source-detail", args=[passage.source_id])).content.decode()
+    assert f'<span class="ptext" data-passage="{passage.pk}">' in body
+    assert "data-nontext><sup>↗</sup>" in body
+    assert f'id="{passage.anchor}"' in body
