@@ -116,6 +116,7 @@ _DAY_RANGE_DMY = re.compile(
     re.IGNORECASE,
 )
 _YEAR_ONLY = re.compile(r"^\d{4}$")
+_DECADE = re.compile(r"^(?P<decade>\d{3}0)s$")
 
 
 def _settings(reference: dt.date) -> dict:
@@ -162,6 +163,12 @@ def parse_date_text(text: str, reference: dt.date) -> ParsedDate:
     core = _WEEKDAY.sub("", core)
     core = _ABBREV_DOT.sub(r"\1", core).strip().rstrip(".,;")
 
+    if match := _DECADE.match(core):
+        # "the 1950s": dateparser reads it as a day near the reference date.
+        decade = int(match["decade"])
+        return ParsedDate(
+            dt.date(decade, 1, 1), dt.date(decade + 9, 1, 1), Precision.YEAR, approximate
+        )
     if match := _YEAR_RANGE.match(core):
         a = int(match["a"])
         # "1978-9" and "1999-2018": a short end year takes the start's leading digits;

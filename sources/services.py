@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from lib.dates import Precision
 
 from .models import Passage, Source, split_passages, text_sha256
+from .signals import source_imported
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 
@@ -77,4 +78,5 @@ def import_source(
         Passage(source=source, index=i, text=text[start:end], start=start, end=end)
         for i, (start, end) in enumerate(split_passages(text))
     )
+    source_imported.send(sender=Source, source=source)
     return source, True

@@ -1,0 +1,134 @@
+"""``GET /api/sources/<id>/suggestions/``: the review queue as JSON (analysts only)."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from events.access import is_analyst
+from events.models import EventType
+from lib.dates import Precision
+from sources.models import Source
+
+from .services import review
+from .views import accept_url
+
+
+class IsAnalyst(BasePermission):
+    message = "Suggested events are for analysts: sign in, or send 'Authorization: Token <key>'."
+
+    def has_permission(self, request, view) -> bool:
+        return is_analyst(request.user)
+
+
+class DateSerializer(serializers.Serializer):
+    text = serializers.CharField(help_text="The date expression as written.")
+    passage = serializers.IntegerField(help_text="Index of the passage it is written in.")
+    start = serializers.IntegerField(help_text="Offset of the expression in that passage.")
+    end = serializers.IntegerField()
+    date_start = serializers.DateField(source="parsed.start")
+    date_end = serializers.DateField(source="parsed.end", allow_null=True)
+    precision = serializers.ChoiceField(choices=Precision.choices, source="parsed.precision")
+    approximate = serializers.BooleanField(source="parsed.approximate")
+    display = serializers.CharField(help_text='Human form, e.g. "22–24 June 2021".')
+    inherited = serializers.BooleanField(
+        help_text="True when the date is the chronology entry's, not the sentence's own."
+    )
+
+
+class ActorMentionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    slug = serializers.CharField()
+    text = serializers.CharField(help_text="The spelling in the sentence (name or alias).")
+    start = serializers.IntegerField(help_text="Offset in the passage.")
+    end = serializers.IntegerField()
+
+
+class SuggestionEventRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+
+
+class ProposalSerializer(serializers.Serializer):
+    # "standing", not "status": an enum named "status" would collide with the events' one.
+    standing = serializers.ChoiceField(
+        choices=["new", "corroboration", "done"],
+        help_text="done: the sentence is already cited; corroboration: an event with an "
+        "overlapping date shares its actors; new: neither.",
+    )
+    passage_id = serializers.IntegerField()
+    passage = serializers.IntegerField(help_text="The passage's index in the source.")
+    start = serializers.IntegerField(help_text="Offset of the sentence in the passage.")
+    end = serializers.IntegerField()
+    quote = serializers.CharField(help_text="The sentence, verbatim: the citation.")
+    date = DateSerializer()
+    actors = ActorMentionSerializer(many=True)
+    type = serializers.ChoiceField(choices=EventType.choices)
+    cues = serializers.ListField(child=serializers.CharField())
+    corroborates = SuggestionEventRefSerializer(many=True)
+    cited_by = SuggestionEventRefSerializer(many=True)
+    accept_url = serializers.CharField(help_text="The event form, prefilled.")
+
+
+def _proposal_data(item) -> dict:
+    p = item.proposal
+    return {
+        "standing": item.status,
+        "passage_id": p.passage_id,
+        "passage": p.passage_index,
+        "start": p.start,
+        "end": p.end,
+        "quote": p.quote,
+        "date": {
+            "text": p.date.text,
+            "passage": p.date_passage_index,
+            "start": p.date.start,
+            "end": p.date.end,
+            "parsed": p.date.parsed,
+            "display": p.date.parsed.describe(),
+            "inherited": p.inherited,
+        },
+        "actors": [
+            {
+                "id": m.actor.id,
+                "name": m.actor.name,
+                "slug": m.actor.slug,
+                "text": m.text,
+                "start": m.start,
+                "end": m.end,
+            }
+            for m in p.actors
+        ],
+        "type": p.type,
+        "cues": list(p.cues),
+        "corroborates": [{"id": e.pk, "title": e.title} for e in item.corroborates],
+        "cited_by": [{"id": e.pk, "title": e.title} for e in item.cited_by],
+        "accept_url": accept_url(p),
+    }
+
+
+@extend_schema(
+    operation_id="sources_suggestions",
+    summary="Events proposed from a source's sentences",
+    description=(
+        "Every dated sentence of the source that names an actor or suggests a kind of event, "
+        "not dismissed, with its standing (new, corroboration of an event, or done). "
+        "Analysts only."
+    ),
+    responses={
+        200: ProposalSerializer(many=True),
+        401: OpenApiResponse(description="Not signed in (send 'Authorization: Token <key>')."),
+        403: OpenApiResponse(description="Signed in, but not an analyst."),
+        404: OpenApiResponse(description="No source with this id."),
+    },
+)
+@api_view(["GET"])
+@permission_classes([IsAnalyst])
+def source_suggestions(request: Request, pk: int) -> Response:
+    source = get_object_or_404(Source, pk=pk)
+    items = review(source)
+    return Response(ProposalSerializer([_proposal_data(i) for i in items], many=True).data)

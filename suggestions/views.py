@@ -1,0 +1,147 @@
+"""The review queue of a source's proposals: accept, add to an event, dismiss (analysts only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from events.access import analyst_required
+from events.models import Event
+from sources.models import Source
+
+from .extract import Proposal
+from .services import (
+    Review,
+    SuggestionError,
+    add_to_event,
+    dismiss,
+    find_proposal,
+    review,
+)
+
+CONTEXT_CHARS = 240
+
+
+@dataclass
+class Piece:
+    text: str
+    kind: str = ""  # "", "sentence", "date", "actor"
+
+
+def pieces(item: Review) -> list[Piece]:
+    """The passage around the sentence, cut at the sentence, date and actor offsets.
+
+    Built from offsets only; the template escapes every piece.
+    """
+    p = item.proposal
+    text = item.passage.text
+    marks: list[tuple[int, int, str]] = [(m.start, m.end, "actor") for m in p.actors]
+    if not p.inherited:
+        marks.append((p.date.start, p.date.end, "date"))
+    marks = sorted(m for m in marks if p.start <= m[0] < m[1] <= p.end)
+    first = max(0, p.start - CONTEXT_CHARS)
+    last = min(len(text), p.end + CONTEXT_CHARS)
+    out = [Piece(("…" if first else "") + text[first : p.start])]
+    cursor = p.start
+    for start, end, kind in marks:
+        if start < cursor:  # overlapping marks: keep the first
+            continue
+        out += [Piece(text[cursor:start], "sentence"), Piece(text[start:end], kind)]
+        cursor = end
+    out += [
+        Piece(text[cursor : p.end], "sentence"),
+        Piece(text[p.end : last] + ("…" if last < len(text) else "")),
+    ]
+    return [piece for piece in out if piece.text]
+
+
+def accept_url(p: Proposal) -> str:
+    """The event form, prefilled (its GET contract: passage, start, end, date_text, type, actor)."""
+    query = [
+        ("passage", p.passage_id),
+        ("start", p.start),
+        ("end", p.end),
+        ("date_text", p.date.text),
+        ("type", p.type),
+    ] + [("actor", ref.name) for ref in p.actor_refs]
+    return f"{reverse('event-new')}?{urlencode(query)}"
+
+
+def _queue_context(request: HttpRequest, source: Source) -> dict:
+    items = review(source)
+    for item in items:
+        item.pieces = pieces(item)
+        item.accept_url = accept_url(item.proposal)
+    return {"source": source, "items": items}
+
+
+@require_GET
+@analyst_required
+def source_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
+    source = get_object_or_404(Source, pk=pk)
+    context = _queue_context(request, source)
+    template = "suggestions/queue.html"
+    if request.htmx:
+        template += "#queue"
+    return render(request, template, context)
+
+
+def _int(request: HttpRequest, name: str) -> int:
+    value = request.POST.get(name, "").strip()
+    if not value.isdigit():
+        raise SuggestionError(f"{name}: expected a whole number, got “{value[:20]}”.")
+    return int(value)
+
+
+def _done(request: HttpRequest, source: Source, error: str = "", notice: str = "") -> HttpResponse:
+    """After a POST: the queue fragment for htmx (400 on error), else a redirect to the queue."""
+    if request.htmx:
+        context = _queue_context(request, source) | {"error": error, "notice": notice}
+        return render(
+            request, "suggestions/queue.html#queue", context, status=400 if error else 200
+        )
+    if error:
+        messages.error(request, error)
+    elif notice:
+        messages.success(request, notice)
+    return redirect("source-suggestions", pk=source.pk)
+
+
+@require_POST
+@analyst_required
+def add_to_existing(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cite the proposed sentence on an existing event (one transaction; version + 1)."""
+    source = get_object_or_404(Source, pk=pk)
+    try:
+        proposal = find_proposal(
+            source, _int(request, "passage"), _int(request, "start"), _int(request, "end")
+        )
+        event_id = request.POST.get("event", "").strip()
+        event = Event.objects.filter(pk=int(event_id)).first() if event_id.isdigit() else None
+        if event is None:
+            raise SuggestionError("event: choose the event to add this citation to.")
+        add_to_event(source, proposal, event)
+    except SuggestionError as exc:
+        return _done(request, source, error=str(exc))
+    return _done(request, source, notice=f"Added the sentence to “{event.title}”.")
+
+
+@require_POST
+@analyst_required
+def dismiss_proposal(request: HttpRequest, pk: int) -> HttpResponse:
+    """Dismiss a proposal: it is not proposed again."""
+    source = get_object_or_404(Source, pk=pk)
+    try:
+        proposal = find_proposal(
+            source, _int(request, "passage"), _int(request, "start"), _int(request, "end")
+        )
+    except SuggestionError as exc:
+        return _done(request, source, error=str(exc))
+    dismiss(proposal, request.user)
+    return _done(request, source, notice="Dismissed: it will not be proposed again.")

@@ -1,0 +1,519 @@
+"""Suggested events: extraction, corroboration, the review queue, its API and command."""
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+from events.models import Actor, Citation, Event
+from sources.models import Passage, Source
+from sources.services import import_source
+from sources.signals import source_imported
+from suggestions.extract import ActorRef, Lexicon, guess_type, split_sentences
+from suggestions.models import Dismissal
+from suggestions.services import proposals_for_source, review
+from tests.conftest import run
+from tests.factories import ActorFactory, AliasFactory, EventFactory
+
+pytestmark = pytest.mark.django_db
+
+REFERENCE = dt.date(2021, 10, 30)
+CHRONOLOGY = (
+    "Chronology of contacts.\n"
+    "October 24: Vice Admiral Vladimir Kasatonov arrives in Yangon.\n"
+    "The Tatmado holds talks with him at the Defense Services Academy.\n"
+    "October 29: Min Aung Hlaing visits the Russian warship at Thilawa Jetty. It stays for a "
+    "while.\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def new_source(text: str = CHRONOLOGY, key: str = "chronology") -> Source:
+    source, _ = import_source(text, title="A chronology", key=key, reference_date=REFERENCE)
+    return source
+
+
+@pytest.fixture
+def actors(db):
+    mah = ActorFactory(name="Min Aung Hlaing")
+    AliasFactory(actor=mah, name="Hlaing")
+    tatmadaw = ActorFactory(name="Tatmadaw", kind="organization")
+    AliasFactory(actor=tatmadaw, name="Tatmado")
+    kasatonov = ActorFactory(name="Vladimir Kasatonov")
+    yangon = ActorFactory(name="Yangon", kind="place")
+    port = ActorFactory(name="Thilawa Port", kind="place")
+    AliasFactory(actor=port, name="Thilawa Jetty")
+    us = ActorFactory(name="United States", kind="country")
+    AliasFactory(actor=us, name="US")
+    return {
+        "mah": mah,
+        "tatmadaw": tatmadaw,
+        "kasatonov": kasatonov,
+        "yangon": yangon,
+        "port": port,
+    }
+
+
+# --- Extraction -------------------------------------------------------------------------
+
+
+def test_sentences_split_at_full_stops_but_not_after_abbreviations_or_initials():
+    text = (
+        "Vice Snr. Gen. Soe Win visits on Jan. 25 with No. 2 Mill staff. Fomin (L) and Min (C) "
+        "meet. “It works,” he said. Done"
+    )
+    assert [text[a:b] for a, b in split_sentences(text)] == [
+        "Vice Snr. Gen. Soe Win visits on Jan. 25 with No. 2 Mill staff.",
+        "Fomin (L) and Min (C) meet.",
+        "“It works,” he said.",
+        "Done",
+    ]
+
+
+def test_actors_are_recognised_by_name_and_alias_at_word_boundaries_with_case():
+    ref = {n: ActorRef(i, n, n.lower(), "person") for i, n in enumerate(["Tatmadaw", "TASS", "US"])}
+    lexicon = Lexicon(
+        [("Tatmadaw", ref["Tatmadaw"]), ("Tatmado", ref["Tatmadaw"]), ("Tatmador", ref["Tatmadaw"]),
+         ("TASS", ref["TASS"]), ("Tas", ref["TASS"]), ("US", ref["US"])]
+    )  # fmt: skip
+    text = (
+        "The Tatmado told Tas that the Tatmador’s chief met US envoys; "
+        "tas, us, Tatmadoes and US$2.3 billion are not names."
+    )
+    found = [(m.text, m.actor.name) for m in lexicon.mentions(text)]
+    assert found == [
+        ("Tatmado", "Tatmadaw"),
+        ("Tas", "TASS"),
+        ("Tatmador", "Tatmadaw"),
+        ("US", "US"),
+    ]
+
+
+def test_the_longest_spelling_wins():
+    fomin = ActorRef(1, "Alexander Fomin", "alexander-fomin", "person")
+    lexicon = Lexicon([("Fomin", fomin), ("Alexander Vasilyevich Fomin", fomin)])
+    (mention,) = lexicon.mentions("General Alexander Vasilyevich Fomin arrives.")
+    assert mention.text == "Alexander Vasilyevich Fomin"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind", "cues"),
+    [
+        ("Hlaing presented Fomin with a Myanmar medal and a decorative sword.", "award",
+         ("presented Fomin with", "medal")),
+        ("Most diplomats refrain from the Armed Forces Day parade.", "parade",
+         ("Armed Forces Day", "parade")),
+        ("In May, the Air Force chief visited Russia.", "visit", ("visited",)),
+        ("Russia sells an additional US$2.3 billion worth of weapons.", "arms_deal",
+         ("sells", "weapons")),
+        ("The coup leader shows the swords.", "other", ()),
+        ("The weather was fine.", "other", ()),
+    ],
+)  # fmt: skip
+def test_the_type_is_guessed_from_cue_words_which_are_kept(sentence, kind, cues):
+    assert guess_type(sentence) == (kind, cues)
+
+
+def test_a_multi_year_figure_is_an_aggregate():
+    from lib.dates import parse_date_text
+
+    date = parse_date_text("between 1999 and 2018", REFERENCE)
+    kind, cues = guess_type("Myanmar procured US$1.5 billion of arms from Russia.", date)
+    assert kind == "aggregate" and "billion" in cues
+
+
+def test_a_proposal_is_a_verbatim_sentence_with_its_date_actors_and_type(actors):
+    source = new_source()
+    proposals = proposals_for_source(source)
+    first = proposals[0]
+    passage = Passage.objects.get(pk=first.passage_id)
+    assert passage.text[first.start : first.end] == first.quote
+    assert first.quote.startswith("October 24: Vice Admiral Vladimir Kasatonov arrives")
+    assert (first.date.text, first.date.parsed.start) == ("October 24", dt.date(2021, 10, 24))
+    assert passage.text[first.date.start : first.date.end] == "October 24"
+    assert [ref.name for ref in first.actor_refs] == ["Vladimir Kasatonov", "Yangon"]
+    assert first.type == "visit" and "arrives" in first.cues
+
+
+def test_a_chronology_line_without_a_date_takes_its_entry_date(actors):
+    proposals = proposals_for_source(new_source())
+    hosted = next(p for p in proposals if p.quote.startswith("The Tatmado holds"))
+    assert hosted.inherited and hosted.date.text == "October 24"
+    assert hosted.date_passage_index == 1
+    assert [ref.name for ref in hosted.actor_refs] == ["Tatmadaw"]
+
+
+def test_one_line_opening_with_a_date_does_not_make_an_essay_a_chronology(actors):
+    text = "Update, March 26: the essay follows.\nMarch 26: a note.\nThe Tatmado holds talks.\n"
+    quotes = [p.quote for p in proposals_for_source(new_source(text, key="essay"))]
+    assert "The Tatmado holds talks." not in quotes
+
+
+def test_a_sentence_without_a_date_takes_the_date_of_the_sentence_before_it(actors):
+    text = "In June, Min Aung Hlaing visited Russia. In Moscow, Hlaing met the Tatmado.\n"
+    second = proposals_for_source(new_source(text, key="paragraph"))[1]
+    assert second.quote == "In Moscow, Hlaing met the Tatmado."
+    assert second.inherited and second.date.text == "June"
+    assert second.date_passage_index == second.passage_index
+
+
+def test_a_sentence_without_date_actor_or_cue_is_not_proposed(actors):
+    quotes = [p.quote for p in proposals_for_source(new_source())]
+    assert "Chronology of contacts." not in quotes
+    assert "It stays for a while." not in quotes
+
+
+def test_importing_a_source_sends_source_imported_and_computes_its_proposals(
+    actors, django_capture_on_commit_callbacks
+):
+    received = []
+
+    def listener(sender, source, **kwargs):
+        received.append(source)
+
+    source_imported.connect(listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            source = new_source()
+        again, created = import_source(CHRONOLOGY, title="Same text")
+    finally:
+        source_imported.disconnect(listener)
+    assert received == [source] and not created  # the same text twice: one signal
+    # The receiver of the suggestions app cached the proposals at import.
+    assert any(key for key in cache._cache if "suggestions:" in str(key))
+
+
+# --- Corroboration and done -------------------------------------------------------------
+
+
+def visit_event(actors, **kwargs) -> Event:
+    event = EventFactory(
+        title="Kasatonov visits Yangon",
+        date_start=kwargs.pop("date_start", dt.date(2021, 10, 24)),
+        **kwargs,
+    )
+    event.participations.create(actor=actors["kasatonov"], role="visitor")
+    return event
+
+
+def test_a_proposal_matching_an_event_in_dates_and_actors_corroborates_it(actors):
+    event = visit_event(actors)
+    items = review(new_source())
+    first = items[0]
+    assert first.status == "corroboration"
+    assert first.corroborates == [event]
+    # The Thilawa sentence overlaps no event: new.
+    assert items[-1].status == "new" and items[-1].corroborates == []
+
+
+def test_an_event_on_other_dates_or_with_other_actors_is_no_corroboration(actors):
+    visit_event(actors, date_start=dt.date(2021, 6, 1))
+    other = EventFactory(title="Someone else", date_start=dt.date(2021, 10, 24))
+    other.participations.create(actor=ActorFactory(name="Nobody"), role="visitor")
+    assert review(new_source())[0].corroborates == []
+
+
+def test_a_sentence_already_cited_is_done(actors, analyst, client):
+    event = visit_event(actors)
+    source = new_source()
+    client.force_login(analyst)
+    item = review(source)[0]
+    p = item.proposal
+    client.post(
+        reverse("source-suggestions-add", args=[source.pk]),
+        {"passage": p.passage_id, "start": p.start, "end": p.end, "event": event.pk},
+    )
+    again = review(source)[0]
+    assert again.status == "done" and again.cited_by == [event]
+
+
+# --- The queue: accept, add, dismiss ----------------------------------------------------
+
+
+def queue_url(source: Source) -> str:
+    return reverse("source-suggestions", args=[source.pk])
+
+
+def test_the_queue_shows_each_sentence_highlighted_in_context_escaped(actors, analyst, client):
+    text = "Intro <b>bold</b> text.\nOctober 24: Min Aung Hlaing visits <script>x</script>.\n"
+    source = new_source(text, key="escaping")
+    client.force_login(analyst)
+    response = client.get(queue_url(source))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<span class="sentence date-expr">October 24</span>' in html
+    assert '<span class="sentence actor">Min Aung Hlaing</span>' in html
+    assert "&lt;script&gt;x&lt;/script&gt;" in html and "<script>x</script>" not in html
+    assert "1 proposal." in html
+
+
+def test_accept_links_to_the_event_form_prefilled(actors, analyst, client):
+    source = new_source()
+    client.force_login(analyst)
+    html = client.get(queue_url(source)).content.decode()
+    p = proposals_for_source(source)[0]
+    expected = (
+        f"/events/new/?passage={p.passage_id}&amp;start={p.start}&amp;end={p.end}"
+        "&amp;date_text=October+24&amp;type=visit&amp;actor=Vladimir+Kasatonov&amp;actor=Yangon"
+    )
+    assert expected in html
+
+
+def test_add_to_an_existing_event_cites_the_sentence_and_bumps_its_version(actors, analyst, client):
+    event = visit_event(actors)
+    source = new_source()
+    p = proposals_for_source(source)[0]
+    client.force_login(analyst)
+    response = client.post(
+        reverse("source-suggestions-add", args=[source.pk]),
+        {"passage": p.passage_id, "start": p.start, "end": p.end, "event": event.pk},
+    )
+    assert response.status_code == 302 and response.url == queue_url(source)
+    citation = Citation.objects.get(event=event)
+    assert (citation.passage_id, citation.start, citation.end) == (p.passage_id, p.start, p.end)
+    assert citation.quote == p.quote and citation.date_text == "October 24"
+    event.refresh_from_db()
+    assert event.version == 2
+
+
+def test_adding_the_same_sentence_twice_is_refused_with_a_message(actors, analyst, client):
+    event = visit_event(actors)
+    source = new_source()
+    p = proposals_for_source(source)[0]
+    client.force_login(analyst)
+    data = {"passage": p.passage_id, "start": p.start, "end": p.end, "event": event.pk}
+    client.post(reverse("source-suggestions-add", args=[source.pk]), data)
+    response = client.post(reverse("source-suggestions-add", args=[source.pk]), data, follow=True)
+    assert "already cites this sentence" in response.content.decode()
+    event.refresh_from_db()
+    assert event.version == 2 and event.citations.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"passage": "x", "start": "0", "end": "5", "event": "1"}, "passage: expected a whole"),
+        ({"passage": "999999", "start": "0", "end": "5", "event": "1"}, "not among the source"),
+        ({"start": "0", "end": "5"}, "passage: expected a whole number"),
+    ],
+)
+def test_bad_input_to_add_is_a_message_and_writes_nothing(analyst, client, actors, data, message):
+    source = new_source()
+    client.force_login(analyst)
+    response = client.post(reverse("source-suggestions-add", args=[source.pk]), data, follow=True)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert Citation.objects.count() == 0
+
+
+def test_add_without_an_event_asks_for_one(actors, analyst, client):
+    source = new_source()
+    p = proposals_for_source(source)[0]
+    client.force_login(analyst)
+    response = client.post(
+        reverse("source-suggestions-add", args=[source.pk]),
+        {"passage": p.passage_id, "start": p.start, "end": p.end, "event": "12345678"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 400
+    assert "event: choose the event" in response.content.decode()
+    assert Citation.objects.count() == 0
+
+
+def test_dismissing_is_remembered_and_the_proposal_is_not_proposed_again(actors, analyst, client):
+    source = new_source()
+    p = proposals_for_source(source)[0]
+    client.force_login(analyst)
+    url = reverse("source-suggestions-dismiss", args=[source.pk])
+    data = {"passage": p.passage_id, "start": p.start, "end": p.end}
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 302  # twice: still one dismissal
+    assert Dismissal.objects.filter(passage_id=p.passage_id, start=p.start, end=p.end).count() == 1
+    assert p.quote not in client.get(queue_url(source)).content.decode()
+    assert p.key not in {i.proposal.key for i in review(source)}
+    cache.clear()  # recomputed from scratch: still dismissed
+    assert p.key not in {i.proposal.key for i in review(source)}
+
+
+def test_htmx_actions_return_the_queue_fragment(actors, analyst, client):
+    source = new_source()
+    p = proposals_for_source(source)[0]
+    client.force_login(analyst)
+    response = client.post(
+        reverse("source-suggestions-dismiss", args=[source.pk]),
+        {"passage": p.passage_id, "start": p.start, "end": p.end},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<div id="queue">') and "<html" not in html
+    assert "Dismissed" in html
+    fragment = client.get(queue_url(source), HTTP_HX_REQUEST="true").content.decode()
+    assert fragment.lstrip().startswith('<div id="queue">')
+
+
+def test_every_action_has_a_real_form_beside_htmx(actors, analyst, client):
+    visit_event(actors)
+    source = new_source()
+    client.force_login(analyst)
+    html = client.get(queue_url(source)).content.decode()
+    add = reverse("source-suggestions-add", args=[source.pk])
+    dismiss = reverse("source-suggestions-dismiss", args=[source.pk])
+    assert html.count(f'action="{add}" hx-post="{add}"') >= 1
+    assert html.count(f'action="{dismiss}" hx-post="{dismiss}"') == len(review(source))
+
+
+# --- Denied -------------------------------------------------------------------------------
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, actors):
+    source = new_source()
+    response = client.get(queue_url(source))
+    assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+def test_readers_who_are_not_analysts_are_refused_and_write_nothing(reader, client, actors):
+    event = visit_event(actors)
+    source = new_source()
+    p = proposals_for_source(source)[0]
+    client.force_login(reader)
+    assert client.get(queue_url(source)).status_code == 403
+    data = {"passage": p.passage_id, "start": p.start, "end": p.end, "event": event.pk}
+    assert client.post(reverse("source-suggestions-add", args=[source.pk]), data).status_code == 403
+    url = reverse("source-suggestions-dismiss", args=[source.pk])
+    assert client.post(url, data).status_code == 403
+    assert Citation.objects.count() == 0 and Dismissal.objects.count() == 0
+
+
+def test_actions_need_post(analyst, client, actors):
+    source = new_source()
+    client.force_login(analyst)
+    assert client.get(reverse("source-suggestions-dismiss", args=[source.pk])).status_code == 405
+
+
+def test_an_unknown_source_is_404(analyst, client):
+    client.force_login(analyst)
+    assert client.get(reverse("source-suggestions", args=[987654])).status_code == 404
+
+
+# --- Constant queries ---------------------------------------------------------------------
+
+
+def many_dated_sentences(n: int) -> str:
+    lines = ["A long chronology."]
+    for i in range(n):
+        lines.append(f"October {i % 28 + 1}: Min Aung Hlaing visits Yangon (visit {i}).")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("n", [1, 5, 25])
+def test_the_queue_runs_a_constant_number_of_queries(
+    n, actors, analyst, client, django_assert_num_queries
+):
+    source = new_source(many_dated_sentences(n), key=f"many-{n}")
+    for day in (1, 2, 3):
+        event = EventFactory(title=f"Visit {day}", date_start=dt.date(2021, 10, day))
+        event.participations.create(actor=actors["mah"], role="visitor")
+    client.force_login(analyst)
+    client.get(queue_url(source))  # warm the cache and the session
+    # Session, user, groups, source, passages, actors, aliases, dismissals, citations,
+    # events overlapping the proposals and their participants.
+    with django_assert_num_queries(11):
+        response = client.get(queue_url(source))
+    assert response.content.decode().count('data-status="') == n
+
+
+@pytest.mark.parametrize("n", [1, 5, 25])
+def test_the_api_runs_a_constant_number_of_queries(
+    n, actors, analyst, client, django_assert_num_queries
+):
+    source = new_source(many_dated_sentences(n), key=f"api-{n}")
+    client.force_login(analyst)
+    url = reverse("api-source-suggestions", args=[source.pk])
+    client.get(url)
+    with django_assert_num_queries(10):
+        response = client.get(url)
+    assert len(response.json()) == n
+
+
+# --- The API ------------------------------------------------------------------------------
+
+
+def test_the_api_returns_the_same_proposals_as_the_queue(actors, analyst, client):
+    event = visit_event(actors)
+    source = new_source()
+    client.force_login(analyst)
+    data = client.get(reverse("api-source-suggestions", args=[source.pk])).json()
+    assert [d["quote"] for d in data] == [i.proposal.quote for i in review(source)]
+    first = data[0]
+    assert first["standing"] == "corroboration"
+    assert first["corroborates"] == [{"id": event.pk, "title": event.title}]
+    assert first["date"] == {
+        "text": "October 24",
+        "passage": 1,
+        "start": 0,
+        "end": 10,
+        "date_start": "2021-10-24",
+        "date_end": None,
+        "precision": "day",
+        "approximate": False,
+        "display": "24 October 2021",
+        "inherited": False,
+    }
+    assert [a["name"] for a in first["actors"]] == ["Vladimir Kasatonov", "Yangon"]
+    assert first["type"] == "visit" and first["accept_url"].startswith("/events/new/?passage=")
+
+
+def test_the_api_refuses_anonymous_and_non_analysts(client, reader, actors):
+    source = new_source()
+    url = reverse("api-source-suggestions", args=[source.pk])
+    assert client.get(url).status_code == 401
+    client.force_login(reader)
+    assert client.get(url).status_code == 403
+
+
+def test_the_api_answers_404_for_an_unknown_source_even_a_huge_id(analyst, client):
+    client.force_login(analyst)
+    for pk in (987654, 2**70):
+        assert client.get(f"/api/sources/{pk}/suggestions/").status_code == 404
+
+
+def test_the_api_is_in_the_schema_with_every_status(client):
+    schema = client.get("/api/schema/?format=json").json()
+    operation = schema["paths"]["/api/sources/{id}/suggestions/"]["get"]
+    assert set(operation["responses"]) == {"200", "401", "403", "404"}
+
+
+# --- The command --------------------------------------------------------------------------
+
+
+def test_suggest_events_prints_the_proposals_of_a_source_by_key_or_id(actors):
+    source = new_source()
+    by_key = run("suggest_events", "chronology")
+    assert "“October 24: Vice Admiral Vladimir Kasatonov arrives" in by_key
+    assert "date: October 24 → 24 October 2021" in by_key
+    assert "actors: Vladimir Kasatonov, Yangon" in by_key
+    assert "type: visit (arrives" in by_key
+    assert "3 proposals from “chronology”: 3 new" in by_key
+    assert run("suggest_events", str(source.pk)) == by_key
+
+
+def test_suggest_events_refuses_an_unknown_source():
+    with pytest.raises(CommandError, match="No source “nope”"):
+        run("suggest_events", "nope")
+
+
+def test_the_curated_corpus_proposals_are_mostly_done_once_the_timeline_is_loaded(timeline):
+    source = Source.objects.get(key="myanmar-russia-contacts-after-coup")
+    items = review(source)
+    statuses = {i.status for i in items}
+    assert "done" in statuses
+    assert Actor.objects.count() == 57
