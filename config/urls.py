@@ -2,16 +2,55 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from events import views
+from events import edit_views, history_views, views
 from events.api.urls import router
+from sources import views as source_views
+from suggestions import api as suggestion_api
+from suggestions import views as suggestion_views
 
 urlpatterns = [
     path("", views.timeline, name="timeline"),
+    path("actors/", views.actor_list, name="actor-list"),
+    path("actors/suggest/", views.actor_suggest, name="actor-suggest"),
+    path("actors/<slug:slug>/", views.actor_detail, name="actor-detail"),
+    path("events/new/", edit_views.event_new, name="event-new"),
+    path("events/parse-date/", edit_views.parse_date, name="event-parse-date"),
+    path("events/cite-search/", edit_views.cite_search, name="event-cite-search"),
+    path("events/<int:pk>/edit/", edit_views.event_edit, name="event-edit"),
+    path("events/<int:pk>/cite/", edit_views.event_cite, name="event-cite"),
     path("events/<int:pk>/", views.event_detail, name="event-detail"),
+    path("events/<int:pk>/history/", history_views.event_history, name="event-history"),
+    path(
+        "events/<int:pk>/history/<int:history_id>/restore/",
+        history_views.event_restore,
+        name="event-restore",
+    ),
     path("sources/", views.source_list, name="source-list"),
+    path("sources/new/", source_views.source_new, name="source-new"),
     path("sources/<int:pk>/", views.source_detail, name="source-detail"),
+    path(
+        "sources/<int:pk>/suggestions/",
+        suggestion_views.source_suggestions,
+        name="source-suggestions",
+    ),
+    path(
+        "sources/<int:pk>/suggestions/add/",
+        suggestion_views.add_to_existing,
+        name="source-suggestions-add",
+    ),
+    path(
+        "sources/<int:pk>/suggestions/dismiss/",
+        suggestion_views.dismiss_proposal,
+        name="source-suggestions-dismiss",
+    ),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "api/sources/<int:pk>/suggestions/",
+        suggestion_api.source_suggestions,
+        name="api-source-suggestions",
+    ),
     path("api/", include(router.urls)),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]
