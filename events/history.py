@@ -19,21 +19,8 @@ from django.db import models, transaction
 
 from sources.models import Passage
 
-from .models import Actor, Citation, Event, Participation, quote_mismatch
+from .models import EVENT_FIELDS, Actor, Citation, Event, Participation, quote_mismatch
 
-# The fields an analyst edits: compared in diffs and put back by a restore.
-EVENT_FIELDS = (
-    "title",
-    "summary",
-    "type",
-    "status",
-    "location",
-    "date_start",
-    "date_end",
-    "date_precision",
-    "date_text",
-    "date_approximate",
-)
 PARTICIPATION_FIELDS = ("actor_id", "role")
 CITATION_FIELDS = ("passage_id", "quote", "start", "end", "prefix", "suffix", "date_text", "note")
 REASON_CHARS = 100  # simple-history's history_change_reason column

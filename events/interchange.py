@@ -17,7 +17,7 @@ from lib.dates import Precision
 from sources.models import Source
 from sources.services import SourceError, decode_text, import_source
 
-from .models import Actor, ActorKind, Alias, Event, EventType, Role, Status
+from .models import EVENT_FIELDS, Actor, ActorKind, Alias, Event, EventType, Role, Status
 from .services import CitationError, cite, locate
 
 
@@ -74,20 +74,6 @@ def actor_payload(actor: Actor) -> dict:
         "description": actor.description,
         "aliases": sorted(alias.name for alias in actor.aliases.all()),
     }
-
-
-EVENT_FIELDS = [
-    "title",
-    "summary",
-    "type",
-    "status",
-    "location",
-    "date_start",
-    "date_end",
-    "date_precision",
-    "date_text",
-    "date_approximate",
-]
 
 
 def _event_shape(values: dict, actors: list[tuple[str, str]], citations: list[dict]) -> dict:

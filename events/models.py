@@ -244,6 +244,21 @@ class Event(models.Model):
             raise ValidationError({"date_end": "The end date is before the start date."})
 
 
+# The fields an analyst edits: exported, compared in history diffs and put back by a restore.
+EVENT_FIELDS = (
+    "title",
+    "summary",
+    "type",
+    "status",
+    "location",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "date_text",
+    "date_approximate",
+)
+
+
 class Participation(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participations")
     actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="participations")
