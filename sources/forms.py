@@ -101,11 +101,13 @@ class SourceForm(forms.Form):
             ) from None
         if parsed.end is not None:
             raise forms.ValidationError(
-                f"“{written}” is a range ({parsed}); give the one date the article was published."
+                f"“{written}” is a range ({parsed.describe()}); give the one date the article was "
+                "published."
             )
         if parsed.start > self.today:
             raise forms.ValidationError(
-                f"“{written}” reads as {parsed}, which is in the future; write the year."
+                f"“{written}” reads as {parsed.describe()}, which is in the future; give the date "
+                "the article was published, with its year."
             )
         return parsed
 
