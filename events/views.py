@@ -309,7 +309,11 @@ def timeline(request: HttpRequest) -> HttpResponse:
         response = render(request, template, context, status=status)
         if not more_page:
             query = context["query"]
-            response["HX-Push-Url"] = reverse("timeline") + (f"?{query}" if query else "")
+            url = reverse("timeline") + (f"?{query}" if query else "")
+            # One history entry per change: a repeat of the page already shown pushes nothing
+            # (Enter in the text box fires keyup, change and submit for the same filter).
+            unchanged = url == request.htmx.current_url_abs_path
+            response["HX-Push-Url"] = "false" if unchanged else url
     else:
         response = render(request, "events/timeline.html", context, status=status)
     patch_vary_headers(response, ["HX-Request"])

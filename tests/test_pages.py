@@ -88,6 +88,15 @@ def make_dated_events(n: int, *, year: int = 2021) -> list[Event]:
     ]
 
 
+def test_repeating_the_filter_already_shown_pushes_no_new_history_entry(client, timeline):
+    shown = "http://testserver/?actor=Tatmadaw&year=2021"
+    same = client.get("/?actor=Tatmadaw&year=2021&q=", headers={**HTMX, "HX-Current-URL": shown})
+    other = client.get("/?actor=Tatmadaw&year=2016", headers={**HTMX, "HX-Current-URL": shown})
+
+    assert same["HX-Push-Url"] == "false"
+    assert other["HX-Push-Url"] == "/?actor=Tatmadaw&year=2016"
+
+
 def test_htmx_filter_returns_the_fragment_and_pushes_the_clean_url(client, timeline):
     query = "q=&actor=Tatmadaw&year=2021&from=&type=visit&type=meeting&sort="
     response = client.get(f"/?{query}", headers=HTMX)
