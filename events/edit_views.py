@@ -145,7 +145,7 @@ class EventForms:
             self.form.add_error(None, "This form lost its version number: reload the page.")
             return False
         if self.form.cleaned_data["status"] == Status.PUBLISHED:
-            removed = {c.pk for c in self.removals.cleaned_data["remove"]}
+            removed = {c.pk for c in self.removals.cleaned_data["remove_citation"]}
             kept = [c for c in self.citations if c.pk not in removed]
             if not kept and not self.new_citations.citations():
                 self.form.add_error(
@@ -164,7 +164,7 @@ class EventForms:
                 NewCitation(located, date_text, note)
                 for located, date_text, note in self.new_citations.citations()
             ],
-            remove_citations=list(self.removals.cleaned_data["remove"]),
+            remove_citations=list(self.removals.cleaned_data["remove_citation"]),
             base_version=self.form.cleaned_data.get("version"),
             user=user,
         )
@@ -180,7 +180,8 @@ class EventForms:
             text = form.initial.get("date_text", self.event.date_text)
             reference = form.initial.get("reference")
         reference = reference or form.reference_date()
-        removed = set(self.removals.data.getlist("remove")) if self.removals.is_bound else set()
+        removals = self.removals
+        removed = set(removals.data.getlist("remove_citation")) if removals.is_bound else set()
         return {
             "event": self.event,
             "form": form,

@@ -386,7 +386,7 @@ NewCitationFormSet = forms.formset_factory(NewCitationForm, formset=BaseNewCitat
 
 
 class RemoveCitationsForm(forms.Form):
-    remove = forms.ModelMultipleChoiceField(
+    remove_citation = forms.ModelMultipleChoiceField(
         queryset=Citation.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -396,7 +396,7 @@ class RemoveCitationsForm(forms.Form):
     def __init__(self, *args, event: Event | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if event is not None and event.pk:
-            self.fields["remove"].queryset = Citation.objects.filter(event=event)
+            self.fields["remove_citation"].queryset = Citation.objects.filter(event=event)
 
 
 class CiteForm(forms.Form):

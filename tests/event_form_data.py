@@ -42,5 +42,5 @@ def form_data(
         for key in ("source", "quote", "passage", "start", "end", "date_text", "note"):
             data[f"citations-{i}-{key}"] = str(citation.get(key, ""))
     if remove:
-        data["remove"] = [str(pk) for pk in remove]
+        data["remove_citation"] = [str(pk) for pk in remove]
     return data

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from playwright.sync_api import Browser, expect
 
 from events.models import Event, Status
@@ -62,4 +63,32 @@ def test_the_second_editor_sees_what_changed_and_keeps_their_input(
     event.refresh_from_db()
     assert (event.title, event.version) == ("Shoigu meets Min Aung Hlaing", 3)
     for page in pages:
+        page.context.close()
+
+
+def test_a_refused_save_replaces_the_form_of_a_cited_event(
+    browser: Browser, live_server, two_analysts
+):
+    # Regression: an input named "remove" shadowed form.remove() and htmx left the stale form.
+    call_command("load_timeline", verbosity=0)
+    event = Event.objects.filter(citations__isnull=False).order_by("pk").first()
+    url = f"{live_server.url}/events/{event.pk}/edit/"
+    first, second = (browser.new_context().new_page() for _ in two_analysts)
+    for page, user in zip((first, second), two_analysts, strict=True):
+        sign_in(page, live_server, user)
+        page.goto(url)
+    errors = []
+    second.on("pageerror", lambda error: errors.append(error))
+
+    first.locator("#id_location").fill("Moscow")
+    first.get_by_role("button", name="Save changes").click()
+    expect(first).to_have_url(re.compile(rf"/events/{event.pk}/$"))
+    second.locator("#id_location").fill("Naypyidaw")
+    second.get_by_role("button", name="Save changes").click()
+
+    expect(second.locator("section.conflict")).to_be_visible()
+    expect(second.locator("form#event-form")).to_have_count(1)
+    expect(second.locator("#id_location")).to_have_value("Naypyidaw")
+    assert errors == []
+    for page in (first, second):
         page.context.close()
