@@ -147,3 +147,27 @@ def test_the_docs_page_loads_without_any_cdn(client):
     assert "swagger-ui" in page
     for host in ("cdn", "unpkg", "jsdelivr"):
         assert host not in page
+
+
+@pytest.mark.parametrize("rows", [1, 10, 60])
+def test_actor_source_and_citation_lists_cost_the_same_queries_whatever_their_size(
+    client, django_assert_num_queries, rows
+):
+    event = EventFactory()
+    for n in range(rows):
+        actor = ActorFactory()
+        AliasFactory(actor=actor, name=f"Alias {n}")
+        AliasFactory(actor=actor, name=f"Other alias {n}")
+        cite(event, locate(SourceFactory(), "He met Sergei Shoigu"))
+
+    # count, actors, their aliases
+    with django_assert_num_queries(3):
+        actors = client.get("/api/actors/", {"page_size": 500}).json()
+    # count, sources
+    with django_assert_num_queries(2):
+        sources = client.get("/api/sources/", {"page_size": 500}).json()
+    # count, citations with their passages and sources
+    with django_assert_num_queries(2):
+        citations = client.get("/api/citations/", {"page_size": 500}).json()
+
+    assert (actors["count"], sources["count"], citations["count"]) == (rows, rows, rows)

@@ -1,10 +1,14 @@
 """API filters: the timeline's ``EventFilter`` plus ``role`` and ``precision``."""
 
 import copy
+import re
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
+from rest_framework.exceptions import ValidationError
 
 from lib.dates import Precision
 
@@ -61,11 +65,25 @@ class ApiEventFilter(EventFilter):
 
 # The shared filters are custom classes the schema generator cannot type by itself.
 _STRING = {"type": "string"}
+_PARTIAL_DATE = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 _SCHEMAS = {
     "actor": {"type": "array", "items": _STRING, "description": "Actor slug, name or alias."},
-    "year": {"type": "integer", "description": "Events overlapping the year."},
-    "from": {**_STRING, "description": "YYYY, YYYY-MM or YYYY-MM-DD: events ending on or after."},
-    "to": {**_STRING, "description": "YYYY, YYYY-MM or YYYY-MM-DD: events starting on or before."},
+    "year": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 9999,
+        "description": "Events overlapping the year.",
+    },
+    "from": {
+        **_STRING,
+        "pattern": _PARTIAL_DATE,
+        "description": "YYYY, YYYY-MM or YYYY-MM-DD: events ending on or after.",
+    },
+    "to": {
+        **_STRING,
+        "pattern": _PARTIAL_DATE,
+        "description": "YYYY, YYYY-MM or YYYY-MM-DD: events starting on or before.",
+    },
     "source": {**_STRING, "description": "Source key or id: events citing it."},
 }
 for _name, _schema in _SCHEMAS.items():
@@ -94,8 +112,42 @@ class ActorFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=matching.values("pk"))
 
 
+MAX_ID = 2**31 - 1
+_KEY = re.compile(r"^[-a-zA-Z0-9_]+$")
+
+
+def is_key_or_id(value: str) -> bool:
+    """A source key (a slug) or an id the database can hold."""
+    return bool(_KEY.match(value)) and (not value.isdigit() or int(value) <= MAX_ID)
+
+
+def source_error(value: str) -> str:
+    return (
+        f"source: no source has the id or key “{value}”; use a source's key "
+        "(for example source=mah-moscow-visit-june-2021) or its id."
+    )
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
+class IdFilter(django_filters.Filter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
 class CitationFilter(django_filters.FilterSet):
-    event = django_filters.NumberFilter(field_name="event_id", label="Event id")
+    event = IdFilter(
+        field_name="event_id",
+        label="Event id",
+        error_messages={
+            "invalid": "event: give the event's id, a whole number (for example event=12).",
+            "min_value": "event: give the event's id, a whole number (for example event=12).",
+            "max_value": "event: give the event's id, a whole number (for example event=12).",
+        },
+    )
     source = django_filters.CharFilter(method="filter_source", label="Source id or key")
 
     class Meta:
@@ -103,6 +155,37 @@ class CitationFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_source(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if not is_key_or_id(value):
+            raise ValidationError({"source": [source_error(value)]})
         if value.isdigit():
             return queryset.filter(passage__source_id=int(value))
         return queryset.filter(passage__source__key=value)
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, with error messages passed through as written.
+
+    (The stock one applies ``%`` formatting to messages that may quote the request, so a
+    ``%`` in a parameter value would be a 500.) Values with a NUL character (which
+    PostgreSQL cannot compare) and source values that cannot be a key or an id are refused
+    here, before any query.
+    """
+
+    def filter_queryset(self, request, queryset: QuerySet, view) -> QuerySet:
+        for name, values in request.query_params.lists():
+            if any("\x00" in value for value in values):
+                raise ValidationError({name: [f"{name}: remove the NUL character from the value."]})
+        for value in request.query_params.getlist("source"):
+            if value.strip() and not is_key_or_id(value.strip()):
+                raise ValidationError({"source": [source_error(value)]})
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
+            raise ValidationError(
+                {
+                    name: [str(message) for message in errors]
+                    for name, errors in filterset.errors.items()
+                }
+            )
+        return filterset.qs

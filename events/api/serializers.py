@@ -1,14 +1,23 @@
-"""Read serializers: an event is the interchange event shape plus ids and links."""
+"""Serializers: an event is the interchange event shape plus ids and links.
 
-from django.db import transaction
+Reads use ``EventSerializer``; writes use ``EventWriteSerializer`` (and
+``CitationWriteSerializer`` for /api/citations/), which validate everything, citations
+included, before anything is saved.
+"""
+
+import datetime as dt
+
+from django.db import models
 from django.urls import reverse
+from django.utils.text import slugify
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from lib.dates import Precision
+from lib.dates import DateTextError, Precision, parse_date_text
 from sources.models import Passage, Source
 
-from ..models import Actor, Citation, Event, Participation, Role
+from ..models import Actor, ActorKind, Citation, Event, Participation, Role
+from ..services import CitationError, Located, cite, locate
 
 
 class SelfLink(serializers.HyperlinkedIdentityField):
@@ -44,9 +53,16 @@ class SourceRefSerializer(serializers.ModelSerializer):
         fields = ["id", "key", "title"]
 
 
+def offset() -> serializers.IntegerField:
+    """A plain integer: the model field's limits differ by database, the schema must not."""
+    return serializers.IntegerField(read_only=True)
+
+
 class EventCitationSerializer(serializers.ModelSerializer):
     source = SourceRefSerializer(source="passage.source")
     passage = serializers.IntegerField(source="passage.index")
+    start = offset()
+    end = offset()
 
     class Meta:
         model = Citation
@@ -121,6 +137,10 @@ class SourceSerializer(serializers.ModelSerializer):
 
 
 class PassageSerializer(serializers.ModelSerializer):
+    index = offset()
+    start = offset()
+    end = offset()
+
     class Meta:
         model = Passage
         fields = ["index", "start", "end", "text"]
@@ -138,6 +158,8 @@ class CitationSerializer(serializers.ModelSerializer):
     event = serializers.PrimaryKeyRelatedField(read_only=True)
     source = SourceRefSerializer(source="passage.source")
     passage = serializers.IntegerField(source="passage.index")
+    start = offset()
+    end = offset()
 
     class Meta:
         model = Citation
@@ -157,68 +179,377 @@ class CitationSerializer(serializers.ModelSerializer):
         ]
 
 
+# ---------------------------------------------------------------------------------------------
+# Writes: JSON types are checked strictly (no "1" for 1, no 0 for false), as the schema says.
+
+MAX_INT = 2**31 - 1
+
+
+def is_text(data) -> bool:
+    """A string any database can store: UTF-8 (no lone surrogate from JSON), no NUL."""
+    if not isinstance(data, str) or "\x00" in data:
+        return False
+    try:
+        data.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+class StrictCharField(serializers.CharField):
+    default_error_messages = {
+        "invalid": "Not a valid string (JSON text of valid Unicode, without NUL characters)."
+    }
+
+    def to_internal_value(self, data) -> str:
+        if not is_text(data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictChoiceField(serializers.ChoiceField):
+    def to_internal_value(self, data) -> str:
+        if not is_text(data):
+            self.fail("invalid_choice", input=data)
+        return super().to_internal_value(data)
+
+
+class StrictIntegerField(serializers.IntegerField):
+    def to_internal_value(self, data) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    default_error_messages = {"invalid": "Must be true or false."}
+
+    def to_internal_value(self, data) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid")
+        return data
+
+
+@extend_schema_field({"oneOf": [{"type": "string", "maxLength": 200}, {"type": "integer"}]})
+class SourceRefField(serializers.Field):
+    """A source's key (a string) or its id (a number, or a string of digits)."""
+
+    default_error_messages = {"invalid": "Give the source's key (a string) or its id."}
+
+    def to_internal_value(self, data) -> Source:
+        if not (is_text(data) or (isinstance(data, int) and not isinstance(data, bool))):
+            self.fail("invalid")
+        return find_source(str(data))
+
+    def to_representation(self, value) -> str:
+        return value.key
+
+
+def require(attrs: dict, name: str) -> None:
+    """Nested items are validated as partial in a PATCH; their key fields stay required."""
+    if name not in attrs:
+        raise serializers.ValidationError({name: ["This field is required."]})
+
+
+def find_source(value: str) -> Source:
+    """A source by key, or by id when the value is all digits."""
+    value = str(value).strip()
+    source = Source.objects.filter(key=value).first()
+    if source is None and value.isascii() and value.isdigit() and int(value) <= MAX_INT:
+        source = Source.objects.filter(pk=int(value)).first()
+    if source is None:
+        raise serializers.ValidationError(
+            f"No source has the key or id “{value}”; use a key from /api/sources/."
+        )
+    return source
+
+
+class WriteCitationSerializer(serializers.Serializer):
+    """A citation: ``source`` and ``quote`` (located automatically), or explicit offsets.
+
+    Validated data is ``{"located": Located, "date_text", "note"}``.
+    """
+
+    source = SourceRefField(help_text="The source's key, or its id (see /api/sources/).")
+    quote = StrictCharField(
+        required=False,
+        trim_whitespace=False,
+        help_text="The exact words of the source. Without passage/start, they must occur "
+        "exactly once in the source.",
+    )
+    passage = StrictIntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=MAX_INT,
+        help_text="Passage index in the source.",
+    )
+    start = StrictIntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=MAX_INT,
+        help_text="Offset of the quote in the passage.",
+    )
+    end = StrictIntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=MAX_INT,
+        help_text="Offset just past the quote in the passage.",
+    )
+    date_text = StrictCharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="The date as this source writes it.",
+    )
+    note = StrictCharField(required=False, allow_blank=True, max_length=5000)
+
+    def validate(self, attrs: dict) -> dict:
+        require(attrs, "source")  # also in a PATCH: a citation of the list is whole
+        source: Source = attrs["source"]
+        quote = attrs.get("quote")
+        index, start, end = attrs.get("passage"), attrs.get("start"), attrs.get("end")
+        passages = list(source.passages.all())
+        if index is not None and not any(p.index == index for p in passages):
+            raise serializers.ValidationError(
+                {
+                    "passage": f"Source “{source.key}” has no passage {index}; it has passages "
+                    f"0 to {len(passages) - 1} (see /api/sources/{source.pk}/)."
+                }
+            )
+        if (start is not None or end is not None) and index is None:
+            raise serializers.ValidationError(
+                {"passage": "Offsets are counted within a passage: give passage with start/end."}
+            )
+        if not quote:
+            if index is None or start is None or end is None:
+                raise serializers.ValidationError(
+                    {
+                        "quote": "Give the quote (the exact words of the source), or passage, "
+                        "start and end."
+                    }
+                )
+            passage = next(p for p in passages if p.index == index)
+            if not start < end <= len(passage.text):
+                raise serializers.ValidationError(
+                    {
+                        "end": f"Offsets {start}–{end} are outside passage {index} "
+                        f"(0–{len(passage.text)}); start must be before end."
+                    }
+                )
+            quote = passage.text[start:end]
+        try:
+            located = locate(source, quote, index, start, end, passages=passages)
+        except CitationError as exc:
+            field = "start" if start is not None else "quote"
+            raise serializers.ValidationError({field: str(exc)}) from None
+        return {
+            "located": located,
+            "date_text": attrs.get("date_text", ""),
+            "note": attrs.get("note", ""),
+        }
+
+
+def cite_all(event: Event, citations: list[dict]) -> None:
+    """Replace the event's citations, keeping (and updating) those that cite the same span."""
+    kept = {(c.passage_id, c.start, c.end): c for c in event.citations.all()}
+    wanted = set()
+    for item in citations:
+        located: Located = item["located"]
+        span = (located.passage.pk, located.start, located.end)
+        if span in wanted:
+            continue
+        wanted.add(span)
+        citation = kept.get(span)
+        if citation is None:
+            cite(event, located, item["date_text"], item["note"])
+        elif (citation.date_text, citation.note) != (item["date_text"], item["note"]):
+            citation.date_text, citation.note = item["date_text"], item["note"]
+            citation.save(update_fields=["date_text", "note"])
+    stale = [c.pk for span, c in kept.items() if span not in wanted]
+    if stale:
+        Citation.objects.filter(pk__in=stale).delete()
+
+
 class WriteDateSerializer(serializers.Serializer):
+    """Either the structured date, or ``{"text": "June 22-24, 2021"}`` alone (parsed)."""
+
     start = serializers.DateField(source="date_start", required=False, allow_null=True)
     end = serializers.DateField(source="date_end", required=False, allow_null=True)
-    precision = serializers.ChoiceField(
+    precision = StrictChoiceField(
         source="date_precision", choices=Precision.choices, required=False
     )
-    text = serializers.CharField(source="date_text", required=False, allow_blank=True)
-    approximate = serializers.BooleanField(source="date_approximate", required=False)
+    text = StrictCharField(
+        source="date_text",
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="The date as written. Sent alone, it is parsed (relative to the reference "
+        "date of the first cited source, or today) into start, end and precision.",
+    )
+    approximate = StrictBooleanField(source="date_approximate", required=False)
+
+    def validate(self, attrs: dict) -> dict:
+        if set(attrs) == {"date_text"} and attrs["date_text"].strip():
+            attrs["date_parse"] = True
+        return attrs
 
 
 class WriteActorSerializer(serializers.Serializer):
-    name = serializers.CharField(help_text="The actor's name, slug or an alias.")
-    role = serializers.ChoiceField(choices=Role.choices, default=Role.PARTICIPANT)
+    """An actor by name, slug or alias; ``"create": true`` makes an unknown one."""
 
-    def validate_name(self, value: str) -> Actor:
-        actor = Actor.objects.named(value).first()
-        if actor is None:
+    name = StrictCharField(max_length=200, help_text="The actor's name, slug or an alias.")
+    role = StrictChoiceField(choices=Role.choices, default=Role.PARTICIPANT)
+    create = StrictBooleanField(
+        default=False,
+        help_text="Create the actor when no actor has this name, slug or alias "
+        "(then kind is required).",
+    )
+    kind = StrictChoiceField(
+        choices=ActorKind.choices, required=False, help_text="For a new actor."
+    )
+    description = StrictCharField(
+        max_length=500, required=False, allow_blank=True, help_text="For a new actor."
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        require(attrs, "name")  # also in a PATCH: an actor of the list is whole
+        name = attrs["name"].strip()
+        actor = Actor.objects.named(name).first()
+        if actor is None and not attrs.get("create", False):
             raise serializers.ValidationError(
-                f"No actor is named “{value}”; use an existing actor's name, slug or alias "
-                "(see /api/actors/?q=)."
+                {
+                    "name": f"No actor is named “{name}”; use an existing actor's name, slug or "
+                    'alias (see /api/actors/?q=), or add "create": true and a "kind" to '
+                    "create it."
+                }
             )
-        return actor
+        if actor is None:
+            if "kind" not in attrs:
+                kinds = ", ".join(ActorKind.values)
+                raise serializers.ValidationError(
+                    {"kind": f"Say what kind of actor “{name}” is: one of {kinds}."}
+                )
+            slug = slugify(name)[:200]
+            if not slug:
+                raise serializers.ValidationError(
+                    {"name": "A new actor's name needs letters or digits."}
+                )
+            clash = Actor.objects.filter(slug=slug).first()
+            if clash is not None:
+                raise serializers.ValidationError(
+                    {
+                        "name": f"“{name}” would have the same slug as “{clash.name}” "
+                        f"({slug}); use that actor or a distinct name."
+                    }
+                )
+        return {
+            "actor": actor,
+            "name": name,
+            "role": attrs.get("role", Role.PARTICIPANT),
+            "kind": attrs.get("kind"),
+            "description": attrs.get("description", ""),
+        }
 
 
 class EventWriteSerializer(serializers.ModelSerializer):
-    """Create or change an event's own fields and actors; citations are added elsewhere."""
+    """Create or change an event, its actors and its citations, all validated first.
+
+    ``actors`` and ``citations``, when given, replace the event's lists (PUT and PATCH
+    alike); left out, they stay as they are.
+    """
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+    }
+    serializer_choice_field = StrictChoiceField
 
     date = WriteDateSerializer(source="*", required=False)
     actors = WriteActorSerializer(many=True, required=False)
+    citations = WriteCitationSerializer(many=True, required=False)
 
     class Meta:
         model = Event
-        fields = ["title", "summary", "type", "status", "location", "date", "actors"]
+        fields = ["title", "summary", "type", "status", "location", "date", "actors", "citations"]
+
+    def reference_date(self, attrs: dict) -> dt.date:
+        """What bare dates are read against: the first cited source's reference date.
+
+        The citations of this request first; else, on an update, the event's first citation;
+        else today. A source without a reference date falls back to its publication date.
+        """
+        sources = [item["located"].passage.source for item in attrs.get("citations") or []]
+        if not sources and self.instance is not None:
+            first = self.instance.citations.select_related("passage__source").first()
+            sources = [first.passage.source] if first else []
+        for source in sources[:1]:
+            if source.reference_date or source.published_date:
+                return source.reference_date or source.published_date
+        return dt.date.today()
 
     def validate(self, attrs: dict) -> dict:
+        if attrs.pop("date_parse", False):
+            text = attrs["date_text"].strip()
+            try:
+                parsed = parse_date_text(text, self.reference_date(attrs))
+            except DateTextError as exc:
+                raise serializers.ValidationError(
+                    {
+                        "date": {
+                            "text": [
+                                f"Cannot read the date “{text}” ({exc}); write it like "
+                                "“June 22-24, 2021”, “May 2020” or “between 1999 and 2018”, "
+                                "or give start and precision."
+                            ]
+                        }
+                    }
+                ) from None
+            attrs.update(
+                date_start=parsed.start,
+                date_end=parsed.end,
+                date_precision=parsed.precision,
+                date_approximate=parsed.approximate,
+                date_text=text,
+            )
         values = {
             name: attrs.get(name, getattr(self.instance, name, None))
             for name in ("date_start", "date_end")
         }
         if values["date_end"] and not values["date_start"]:
-            raise serializers.ValidationError({"date": {"end": "An end date needs a start date."}})
+            raise serializers.ValidationError(
+                {"date": {"end": ["An end date needs a start date."]}}
+            )
         if values["date_end"] and values["date_end"] < values["date_start"]:
             raise serializers.ValidationError(
-                {"date": {"end": "The end date is before the start date; swap them."}}
+                {"date": {"end": ["The end date is before the start date; swap them."]}}
             )
-        pairs = [(a["name"].pk, a["role"]) for a in attrs.get("actors", [])]
+        pairs = [
+            (a["actor"].pk if a["actor"] else slugify(a["name"]), a["role"])
+            for a in attrs.get("actors", [])
+        ]
         if len(pairs) != len(set(pairs)):
             raise serializers.ValidationError(
-                {"actors": "An actor is listed twice with the same role; list it once."}
+                {"actors": ["An actor is listed twice with the same role; list it once."]}
             )
         return attrs
 
-    @transaction.atomic
     def create(self, validated_data: dict) -> Event:
+        """Called inside the view's transaction."""
         actors = validated_data.pop("actors", [])
+        citations = validated_data.pop("citations", [])
         event = Event.objects.create(**validated_data)
         self._set_actors(event, actors)
+        cite_all(event, citations)
         return event
 
-    @transaction.atomic
     def update(self, event: Event, validated_data: dict) -> Event:
+        """Called inside the view's transaction, with the event row locked."""
         actors = validated_data.pop("actors", None)
+        citations = validated_data.pop("citations", None)
         for name, value in validated_data.items():
             setattr(event, name, value)
         event.version += 1
@@ -226,9 +557,35 @@ class EventWriteSerializer(serializers.ModelSerializer):
         if actors is not None:
             event.participations.all().delete()
             self._set_actors(event, actors)
+        if citations is not None:
+            cite_all(event, citations)
         return event
 
     def _set_actors(self, event: Event, actors: list[dict]) -> None:
-        Participation.objects.bulk_create(
-            Participation(event=event, actor=a["name"], role=a["role"]) for a in actors
-        )
+        # One save each (not bulk_create), so django-simple-history records every participant.
+        made: dict[str, Actor] = {}
+        for item in actors:
+            slug = slugify(item["name"])[:200]
+            actor = item["actor"] or made.get(slug)
+            if actor is None:
+                actor = Actor.objects.create(
+                    name=item["name"], slug=slug, kind=item["kind"], description=item["description"]
+                )
+                made[slug] = actor
+            Participation.objects.create(event=event, actor=actor, role=item["role"])
+
+
+class CitationWriteSerializer(WriteCitationSerializer):
+    """POST /api/citations/: one citation added to an existing event."""
+
+    event = StrictIntegerField(min_value=1, max_value=MAX_INT, help_text="The event's id.")
+
+    def validate_event(self, value: int) -> Event:
+        event = Event.objects.filter(pk=value).first()
+        if event is None:
+            raise serializers.ValidationError(f"No event has the id {value}; see /api/events/.")
+        return event
+
+    def validate(self, attrs: dict) -> dict:
+        event = attrs.pop("event")
+        return {**super().validate(attrs), "event": event}

@@ -1,26 +1,42 @@
-"""Viewsets: events are writable by signed-in users; actors, sources, citations read-only."""
+"""Viewsets: analysts write events and citations; actors and sources are read-only.
 
+Every write is one transaction. Event writes lock the event row (``select_for_update``), check
+``If-Match`` against its version, and bump the version once; responses carry its ``ETag``.
+"""
+
+from django.db import transaction
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import viewsets
+from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import APIException, NotFound
+from rest_framework.parsers import JSONParser
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from sources.models import Source
 
 from ..access import is_analyst
 from ..models import Actor, Citation, Event, Status
-from .filters import ActorFilter, ApiEventFilter, CitationFilter
+from ..services import cite
+from .filters import ActorFilter, ApiEventFilter, CitationFilter, FilterBackend
 from .renderers import EXPORT_FORMATS, CSVRenderer, ICSRenderer, TimelineJSRenderer
+from .schema import ApiSchema
 from .serializers import (
     ActorSerializer,
     CitationSerializer,
+    CitationWriteSerializer,
     EventSerializer,
     EventWriteSerializer,
     SourceDetailSerializer,
     SourceSerializer,
 )
+
+# Ids in paths: up to 9 digits, so no lookup overflows the database's integers; anything
+# else is the API's JSON 404 (events.api.urls).
+ID = "[0-9]{1,9}"
+SLUG = "[-a-zA-Z0-9_]+"
 
 FORMAT_PARAMETER = OpenApiParameter(
     "format",
@@ -33,32 +49,94 @@ FORMAT_PARAMETER = OpenApiParameter(
 )
 
 
+class PreconditionFailed(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_code = "precondition_failed"
+
+
+def etag(event: Event) -> str:
+    return f'"{event.version}"'
+
+
+def check_if_match(request: Request, event: Event) -> None:
+    """A stale ``If-Match`` is a 412; no header means "write regardless"."""
+    header = request.headers.get("If-Match")
+    if header is None:
+        return
+    tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    if "*" in tags or etag(event) in tags:
+        return
+    raise PreconditionFailed(
+        f"The event changed since you read it: it is now version {event.version} "
+        f"(ETag {etag(event)}), not {header.strip()}. GET it again, redo your change and send "
+        "the new ETag in If-Match."
+    )
+
+
+def locked(event: Event) -> Event:
+    """The event row again, locked until the end of the transaction."""
+    return Event.objects.select_for_update().get(pk=event.pk)
+
+
+def bump(event: Event) -> None:
+    """One more version, saved before its participants or citations change (events.history)."""
+    event.version += 1
+    event.save(update_fields=["version", "updated"])
+
+
+WRITE_DESCRIPTION = (
+    '`actors` are names, slugs or aliases (`"create": true` with a `kind` creates an unknown '
+    "one); `citations` are `{source, quote}` (located in the source) or `{source, passage, "
+    'start, end}`; `date` is the structured date or `{"text": "June 22-24, 2021"}` alone, '
+    "parsed against the first cited source's reference date. One transaction: any error "
+    "changes nothing."
+)
+UPDATE_DESCRIPTION = (
+    f"{WRITE_DESCRIPTION} `actors` and `citations`, when given, replace the event's lists; "
+    "left out, they stay. Send the ETag you read as `If-Match`: a stale one is a 412. The "
+    "version goes up by one."
+)
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="List events (or export them)",
         description="Anonymous users see published events only. Filters combine with AND.",
         parameters=[FORMAT_PARAMETER],
     ),
-    retrieve=extend_schema(summary="One event with its actors and citations"),
+    retrieve=extend_schema(
+        summary="One event with its actors and citations",
+        description="The `ETag` header is the event's version, for `If-Match` on writes.",
+    ),
     create=extend_schema(
-        summary="Create an event (signed in)",
+        summary="Create an event (analysts)",
+        description=WRITE_DESCRIPTION,
         request=EventWriteSerializer,
         responses={201: EventSerializer},
     ),
     update=extend_schema(
-        summary="Replace an event's fields and actors (signed in)",
+        summary="Replace an event (analysts)",
+        description=UPDATE_DESCRIPTION,
         request=EventWriteSerializer,
         responses={200: EventSerializer},
     ),
     partial_update=extend_schema(
-        summary="Change some of an event's fields (signed in)",
+        summary="Change some of an event's fields (analysts)",
+        description=UPDATE_DESCRIPTION,
         request=EventWriteSerializer,
         responses={200: EventSerializer},
     ),
-    destroy=extend_schema(summary="Delete an event and its citations (signed in)"),
+    destroy=extend_schema(
+        summary="Delete an event and its citations (analysts)",
+        description="Send the ETag you read as `If-Match`: a stale one is a 412.",
+    ),
 )
 class EventViewSet(viewsets.ModelViewSet):
+    schema = ApiSchema()
+    filter_backends = [FilterBackend]
+    lookup_value_regex = ID
     filterset_class = ApiEventFilter
+    parser_classes = [JSONParser]
     renderer_classes = [
         JSONRenderer,
         BrowsableAPIRenderer,
@@ -75,26 +153,45 @@ class EventViewSet(viewsets.ModelViewSet):
             return EventWriteSerializer
         return EventSerializer
 
-    def perform_create(self, serializer) -> None:
-        serializer.save(author=self.request.user)
-
     def _written(self, event: Event, status: int) -> Response:
         # Answer with the read shape, reloaded with its relations.
         event = self.get_queryset().get(pk=event.pk)
-        return Response(EventSerializer(event, context=self.get_serializer_context()).data, status)
+        data = EventSerializer(event, context=self.get_serializer_context()).data
+        response = Response(data, status, headers={"ETag": etag(event)})
+        if status == 201:
+            response["Location"] = str(data["url"])
+        return response
+
+    def retrieve(self, request, *args, **kwargs) -> Response:
+        event = self.get_object()
+        data = self.get_serializer(event).data
+        return Response(data, headers={"ETag": etag(event)})
 
     def create(self, request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        self.perform_create(serializer)
-        return self._written(serializer.instance, 201)
+        with transaction.atomic():
+            event = serializer.save(author=request.user)
+        return self._written(event, 201)
 
     def update(self, request, *args, **kwargs) -> Response:
         partial = kwargs.pop("partial", False)
-        serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        serializer.save()
-        return self._written(serializer.instance, 200)
+        event = self.get_object()
+        with transaction.atomic():
+            event = locked(event)
+            serializer = self.get_serializer(event, data=request.data, partial=partial)
+            serializer.is_valid(raise_exception=True)
+            check_if_match(request, event)
+            serializer.save()
+        return self._written(event, 200)
+
+    def destroy(self, request, *args, **kwargs) -> Response:
+        event = self.get_object()
+        with transaction.atomic():
+            event = locked(event)
+            check_if_match(request, event)
+            event.delete()
+        return Response(status=204)
 
     def is_export(self) -> bool:
         renderer = getattr(self.request, "accepted_renderer", None)
@@ -103,6 +200,11 @@ class EventViewSet(viewsets.ModelViewSet):
     def list(self, request, *args, **kwargs) -> Response:
         if not self.is_export():
             return super().list(request, *args, **kwargs)
+        # Not paginated, but page and page_size are checked as for JSON.
+        self.paginator.get_page_size(request)
+        page = request.query_params.get(self.paginator.page_query_param, "")
+        if page and not (page.isascii() and page.isdigit() and int(page) >= 1):
+            raise NotFound("Invalid page.")
         events = self.filter_queryset(self.get_queryset())
         response = Response(self.get_serializer(events, many=True).data)
         fmt = request.accepted_renderer.format
@@ -110,13 +212,14 @@ class EventViewSet(viewsets.ModelViewSet):
             response["Content-Disposition"] = f'attachment; filename="timeline.{fmt}"'
         return response
 
-    def handle_exception(self, exc) -> Response:
-        # Errors are JSON whatever format was asked for, so clients can read them.
-        response = super().handle_exception(exc)
-        if self.is_export():
-            self.request.accepted_renderer = JSONRenderer()
-            self.request.accepted_media_type = JSONRenderer.media_type
-        return response
+    def finalize_response(self, request, response, *args, **kwargs) -> Response:
+        # Exports are lists of events: errors, writes and OPTIONS answer JSON whatever
+        # format was asked for, so clients can read them.
+        exported = request.method == "GET" and response.status_code < 400
+        if self.is_export() and not exported:
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
 
 
 @extend_schema_view(
@@ -127,6 +230,9 @@ class EventViewSet(viewsets.ModelViewSet):
     retrieve=extend_schema(summary="One actor, by slug"),
 )
 class ActorViewSet(viewsets.ReadOnlyModelViewSet):
+    schema = ApiSchema()
+    filter_backends = [FilterBackend]
+    lookup_value_regex = SLUG
     queryset = Actor.objects.prefetch_related("aliases").order_by("name")
     serializer_class = ActorSerializer
     filterset_class = ActorFilter
@@ -138,6 +244,8 @@ class ActorViewSet(viewsets.ReadOnlyModelViewSet):
     retrieve=extend_schema(summary="One source with its passages"),
 )
 class SourceViewSet(viewsets.ReadOnlyModelViewSet):
+    schema = ApiSchema()
+    lookup_value_regex = ID
     queryset = Source.objects.order_by("key")
 
     def get_queryset(self) -> QuerySet:
@@ -155,13 +263,54 @@ class SourceViewSet(viewsets.ReadOnlyModelViewSet):
         description="Anonymous users see citations of published events only.",
     ),
     retrieve=extend_schema(summary="One citation"),
+    create=extend_schema(
+        summary="Cite a source for an event (analysts)",
+        description="`{event, source, quote}` (the quote must occur once in the source) or "
+        "`{event, source, passage, start, end}`; optional `date_text` and `note`. The event's "
+        "version goes up by one.",
+        request=CitationWriteSerializer,
+        responses={201: CitationSerializer},
+    ),
+    destroy=extend_schema(
+        summary="Remove a citation (analysts)",
+        description="The event's version goes up by one.",
+    ),
 )
-class CitationViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = CitationSerializer
+class CitationViewSet(
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
+    schema = ApiSchema()
+    filter_backends = [FilterBackend]
+    lookup_value_regex = ID
     filterset_class = CitationFilter
+    parser_classes = [JSONParser]
 
     def get_queryset(self) -> QuerySet:
         citations = Citation.objects.select_related("passage__source").order_by("event", "pk")
         if not is_analyst(self.request.user):
             citations = citations.filter(event__status=Status.PUBLISHED)
         return citations
+
+    def get_serializer_class(self):
+        return CitationWriteSerializer if self.action == "create" else CitationSerializer
+
+    def create(self, request, *args, **kwargs) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        with transaction.atomic():
+            event = locked(data["event"])
+            bump(event)
+            citation = cite(event, data["located"], data["date_text"], data["note"])
+        citation = self.get_queryset().get(pk=citation.pk)
+        body = CitationSerializer(citation, context=self.get_serializer_context()).data
+        return Response(body, status=201, headers={"Location": str(body["url"])})
+
+    def destroy(self, request, *args, **kwargs) -> Response:
+        citation = self.get_object()
+        with transaction.atomic():
+            bump(locked(citation.event))
+            citation.delete()
+        return Response(status=204)

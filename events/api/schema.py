@@ -1,0 +1,119 @@
+"""The OpenAPI schema: every status code each operation can answer, documented in one place.
+
+``ApiSchema`` is set on every viewset (``schema = ApiSchema()``). It adds the error responses
+by operation (400 for bad input or filters, 401 for a bad token or a missing login on writes,
+403 for signed-in non-analysts, 404, 412 for a stale ``If-Match``), marks reads as open to
+anonymous users, and documents the ``ETag``/``If-Match`` headers of event writes.
+"""
+
+from drf_spectacular.openapi import AutoSchema
+from rest_framework.permissions import SAFE_METHODS
+
+DETAIL = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+FIELD_ERRORS = {
+    "type": "object",
+    "description": "Each field with what is wrong and how to fix it; nested fields (date, "
+    "actors, citations) carry their errors at the same place, lists by index.",
+    "additionalProperties": True,
+}
+TIMELINEJS = {
+    "type": "object",
+    "description": "TimelineJS3 JSON (format=timelinejs).",
+    "properties": {"events": {"type": "array", "items": {"type": "object"}}},
+    "required": ["events"],
+}
+EMPTY = {"type": "string", "maxLength": 0}
+NOT_EMPTY = {"page_size", "type"}  # an empty value is refused (an empty page is page 1)
+NO_NUL = "^[^\\x00]*$"  # text in a query may not hold NUL characters
+ETAG = {
+    "ETag": {
+        "description": 'The event\'s version, for If-Match: "<version>".',
+        "schema": {"type": "string"},
+    }
+}
+
+ERRORS = {
+    "400": ("Invalid input: the fields (or query parameters) and how to fix them.", FIELD_ERRORS),
+    "401": ("Missing or invalid credentials (a bad token is refused on reads too).", DETAIL),
+    "403": ("Signed in but not an analyst, or a browser session without its CSRF token.", DETAIL),
+    "404": ("No such object (or a draft, for non-analysts), or no such page.", DETAIL),
+    "415": ("The body is not JSON (send Content-Type: application/json).", DETAIL),
+    "412": ("If-Match names an older version: GET the event again and retry.", DETAIL),
+}
+
+
+def _response(code: str) -> dict:
+    description, schema = ERRORS[code]
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+class ApiSchema(AutoSchema):
+    def get_auth(self) -> list[dict]:
+        auths = super().get_auth()
+        if self.method in SAFE_METHODS and {} not in auths:
+            auths.append({})  # anyone reads (anonymous users see published events only)
+        return auths
+
+    def error_codes(self) -> list[str]:
+        method = self.method
+        codes = ["401"]  # a bad token is refused everywhere
+        if method == "GET":
+            codes += ["400", "404"]  # bad filters; no such object or page
+        else:
+            codes += ["400", "403", "415"] if method in ("POST", "PUT", "PATCH") else ["403"]
+            codes.append("404")  # no such object, or an unknown ?format=
+        if self.view.__class__.__name__ == "EventViewSet" and method in ("PUT", "PATCH", "DELETE"):
+            codes.append("412")
+        return codes
+
+    def get_operation(self, *args, **kwargs) -> dict | None:
+        operation = super().get_operation(*args, **kwargs)
+        if operation is None:
+            return None
+        for parameter in operation.get("parameters", []):
+            schema = parameter.get("schema", {})
+            text = schema.get("items", {}) if schema.get("type") == "array" else schema
+            if parameter["in"] == "query" and text.get("type") == "string":
+                text.setdefault("pattern", NO_NUL)
+            if (
+                parameter["in"] == "query"
+                and parameter["name"] not in NOT_EMPTY
+                and schema.get("type") != "array"  # its items may be empty already
+            ):
+                # An empty value means "no filter", as on the timeline page's form.
+                parameter["schema"] = {"anyOf": [parameter["schema"], EMPTY]}
+        responses = operation.setdefault("responses", {})
+        for code in self.error_codes():
+            responses.setdefault(code, _response(code))
+        if self.view.__class__.__name__ == "EventViewSet":
+            self._document_event_formats(operation)
+        return operation
+
+    def _document_event_formats(self, operation: dict) -> None:
+        for code in ("200", "201"):
+            content = operation["responses"].get(code, {}).get("content", {})
+            for media in ("text/csv", "text/calendar"):
+                if media in content and self.method == "GET":
+                    content[media] = {"schema": {"type": "string"}}
+                elif media in content:
+                    del content[media]  # writes answer JSON whatever the format
+            if "application/json" in content and self.method == "GET":
+                json_schema = content["application/json"]["schema"]
+                content["application/json"]["schema"] = {"oneOf": [json_schema, TIMELINEJS]}
+            if code in operation["responses"] and not self._is_list_view():
+                operation["responses"][code].setdefault("headers", {}).update(ETAG)
+        if self.method in ("PUT", "PATCH", "DELETE"):
+            operation.setdefault("parameters", []).append(
+                {
+                    "in": "header",
+                    "name": "If-Match",
+                    "required": False,
+                    "schema": {"type": "string"},
+                    "description": "The ETag you read; a stale one gets 412 and changes "
+                    "nothing. Leave it out to write regardless.",
+                }
+            )
