@@ -190,12 +190,26 @@ def year_density(spans: list[tuple], params: QueryDict) -> tuple[list[dict], int
             "height": round(100 * counts[year] / top),
             "query": filter_query(params, drop=("year",), year=str(year)),
             "current": params.get("year") == str(year),
-            # Print the first and last year, and round years not crowding them.
-            "labelled": year in (first, last) or (year % 5 == 0 and first + 3 <= year <= last - 3),
+            "label": _year_label(year, first, last),
         }
         for year in range(first, last + 1)
     ]
     return bars, undated
+
+
+def _year_label(year: int, first: int, last: int) -> str:
+    """Which years the strip prints: "major" everywhere, "minor" only on wide screens.
+
+    The first and last year, and round years far enough from them not to crowd their labels;
+    a span of a dozen years or fewer prints every year.
+    """
+    if last - first < 12 or year in (first, last):
+        return "major"
+    if year % 10 == 0 and first + 6 <= year <= last - 6:
+        return "major"
+    if year % 5 == 0 and first + 3 <= year <= last - 3:
+        return "minor"
+    return ""
 
 
 def parse_page(value: str | None) -> int | None:

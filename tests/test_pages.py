@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -146,8 +147,36 @@ def test_density_strip_has_one_labelled_link_per_year_replacing_the_year(client,
     assert 'hx-get="/?type=meeting&amp;year=2021"' in strip
     assert 'hx-target="#results"' in strip and 'hx-push-url="true"' in strip
     assert 'style="height:100%"' in strip and 'style="height:33%"' in strip
-    assert '<span class="yr" aria-hidden="true">2019</span>' in strip  # first and last years
-    assert '<span class="yr" aria-hidden="true">2021</span>' in strip
+    assert '<span class="yr major" aria-hidden="true">2019</span>' in strip  # a short span:
+    assert '<span class="yr major" aria-hidden="true">2020</span>' in strip  # every year
+    assert '<span class="yr major" aria-hidden="true">2021</span>' in strip
+
+
+def test_a_long_density_strip_labels_round_years_fewer_on_a_phone(client, timeline):
+    body = client.get("/").content.decode()  # the curated timeline spans 1947 to 2021
+    labels = dict(
+        (int(year), kind)
+        for kind, year in re.findall(r'<span class="yr ?(\w*)" aria-hidden="true">(\d*)<', body)
+        if year
+    )
+    assert labels == {
+        1947: "major",
+        1950: "minor",
+        1955: "minor",
+        1960: "major",
+        1965: "minor",
+        1970: "major",
+        1975: "minor",
+        1980: "major",
+        1985: "minor",
+        1990: "major",
+        1995: "minor",
+        2000: "major",
+        2005: "minor",
+        2010: "major",
+        2015: "minor",
+        2021: "major",
+    }
 
 
 def test_density_bar_count_is_what_its_year_filter_shows(client, timeline):
