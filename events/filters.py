@@ -45,7 +45,12 @@ class ActorNamesField(forms.Field):
             return []
         if isinstance(value, str):
             value = [value]
-        return [name.strip() for name in value if name and name.strip()]
+        names = [name.strip() for name in value if name and name.strip()]
+        if any("\x00" in name for name in names):
+            raise forms.ValidationError(
+                "actor: a name cannot contain a NUL character; remove it.", code="null_characters"
+            )
+        return names
 
     def clean(self, value) -> list[list[int]]:
         names = self.to_python(value)

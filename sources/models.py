@@ -29,8 +29,10 @@ def split_passages(text: str) -> list[tuple[int, int]]:
 
 class SourceQuerySet(models.QuerySet):
     def by_key_or_id(self, value: str) -> "SourceQuerySet":
-        if str(value).isdigit():
-            return self.filter(pk=int(value))
+        value = str(value)
+        if value.isascii() and value.isdigit():
+            # An id beyond any database integer matches nothing (and must not overflow).
+            return self.filter(pk=int(value)) if len(value) <= 9 else self.none()
         return self.filter(key=value)
 
 

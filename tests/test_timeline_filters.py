@@ -317,3 +317,27 @@ def test_text_search_uses_the_gin_indexes_on_postgresql(db):
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "event_search_gin" in plan
     assert "citation_quote_search_gin" in plan
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=a%00b",
+        "actor=a%00b",
+        "actor=100%25",
+        "actor=%25(x)s",
+        "source=%C2%B2",  # "²" is a digit to Python, not an id
+        "source=99999999999999999999",
+        "year=99999999999999",
+        "type=%25s",
+        "from=2021-%25",
+        "page=%C2%B2",
+        "page=99999999999999999999",
+    ],
+)
+def test_odd_input_is_a_message_never_a_server_error(client, timeline, query):
+    page = client.get(f"/?{query}")
+    fragment = client.get(f"/?{query}", headers={"HX-Request": "true"})
+
+    assert page.status_code == 200
+    assert fragment.status_code in (200, 400)
