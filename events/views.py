@@ -10,8 +10,8 @@ from urllib.parse import urlencode
 
 from django.db.models import Case, Count, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
@@ -397,7 +397,13 @@ def actor_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    actor = get_object_or_404(Actor.objects.prefetch_related("aliases"), slug=slug)
+    actor = Actor.objects.prefetch_related("aliases").filter(slug=slug).first()
+    if actor is None:
+        # /actors/Tatmadaw/ or an alias: the one actor so named, at its own address.
+        named = list(Actor.objects.named(slug)[:2])
+        if len(named) != 1:
+            raise Http404(f"No actor is named “{slug}”.")
+        return redirect("actor-detail", slug=named[0].slug, permanent=True)
     events = annotate(list(visible_events(request).for_actor(actor).distinct().chronological()))
     mine = visible_participations(request).filter(actor=actor).values("event_id")
     partners = (

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from events.models import EventType
 from lib.dates import ParsedDate, interval
 from lib.datesearch import FoundDate, find_dates
 
@@ -202,6 +203,10 @@ class Proposal:
     actors: tuple[Mention, ...]
     type: str
     cues: tuple[str, ...]
+
+    @property
+    def type_label(self) -> str:
+        return EventType(self.type).label if self.type in EventType.values else self.type
 
     @property
     def key(self) -> str:

@@ -198,3 +198,17 @@ def test_timeline_links_actors_to_their_pages_with_telling_roles(client, timelin
         '<a href="/actors/min-aung-hlaing/">Min Aung Hlaing</a> <small class="role">visitor' in body
     )
     assert '<small class="role">participant' not in body
+
+
+@pytest.mark.parametrize("written", ["Tatmadaw", "tatmado", "TATMADOR"])
+def test_an_actor_address_by_name_or_alias_redirects_to_its_page(client, timeline, written):
+    actor = Actor.objects.named(written).get()
+
+    response = client.get(f"/actors/{written}/")
+
+    assert response.status_code == 301
+    assert response["Location"] == f"/actors/{actor.slug}/"
+
+
+def test_an_unknown_actor_address_is_not_found(client, timeline):
+    assert client.get("/actors/nobody-at-all/").status_code == 404
