@@ -10,6 +10,7 @@ from sources.models import Passage, Source
 
 from .models import (
     CONTEXT_CHARS,
+    EVENT_FIELDS,
     Actor,
     Alias,
     Citation,
@@ -161,6 +162,21 @@ def _actor_for(choice, created: dict[str, Actor]) -> Actor:
     return created[key]
 
 
+def _changes(event: Event, actors, add_citations, remove_citations) -> bool:
+    """Whether saving would change the stored event, its participants or its citations."""
+    if add_citations or remove_citations:
+        return True
+    stored = Event.objects.filter(pk=event.pk).values(*EVENT_FIELDS).first()
+    if stored is None or any(stored[name] != getattr(event, name) for name in EVENT_FIELDS):
+        return True
+    if actors is None:
+        return False
+    if any(choice.actor is None for choice in actors):
+        return True
+    wanted = {(choice.actor.pk, choice.role) for choice in actors}
+    return wanted != set(event.participations.values_list("actor_id", "role"))
+
+
 @transaction.atomic
 def save_event(
     event: Event,
@@ -176,8 +192,12 @@ def save_event(
     ``actors`` (``events.forms.ActorChoice``: an existing actor or a new one to create, with a
     role) replaces the participants when given. Editing needs ``base_version``, the version the
     form was loaded from: if someone saved since, ``EditConflict`` and nothing is written.
-    All or nothing, and the event's version goes up by exactly one.
+    All or nothing, and the event's version goes up by exactly one; a save that changes
+    nothing writes nothing (so it takes no version and can't conflict).
     """
+    if event.pk is not None and not _changes(event, actors, add_citations, remove_citations):
+        event.refresh_from_db()
+        return event
     if event.pk is None:
         if user is not None and user.is_authenticated and event.author_id is None:
             event.author = user

@@ -594,3 +594,24 @@ def test_without_a_reference_bare_dates_are_read_against_the_cited_source(signed
     row = {"source": source.pk, "quote": "He met Sergei Shoigu in Moscow."}
     new(signed_in, form_data(reference="", date_text="March 26", citations=[row]))
     assert Event.objects.get().date_start == dt.date(2021, 3, 26)
+
+
+def test_saving_without_a_change_takes_no_new_version(signed_in):
+    putin = ActorFactory(name="Vladimir Putin")
+    data = form_data(
+        title="Talks in Moscow",
+        date_text="June 22, 2021",
+        actors=[{"name": putin.name, "role": "host"}],
+    )
+    assert signed_in.post(reverse("event-new"), data).status_code == 302
+    event = Event.objects.get()
+    records = event.history.count()
+
+    # As the browser sends it back: the actor row is now one of the form's initial rows.
+    unchanged = {**data, "version": "1", "actors-INITIAL_FORMS": "1"}
+    response = signed_in.post(reverse("event-edit", args=[event.pk]), unchanged)
+
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.version == 1
+    assert event.history.count() == records
