@@ -75,6 +75,7 @@ def test_an_analyst_records_an_event_from_a_selected_sentence(page: Page, live_s
     page.get_by_label("Publication date").fill("24 June 2021")
     page.get_by_role("button", name="Add the source").click()
     expect(page).to_have_url(re.compile(r"/sources/\d+/$"))
+    page.wait_for_load_state()  # the reader's script listens for selections once loaded
 
     # Select a sentence in the reader: the popover offers a new event from it.
     select_in_passage(page, 2, SENTENCE)
@@ -83,6 +84,7 @@ def test_an_analyst_records_an_event_from_a_selected_sentence(page: Page, live_s
     popover.get_by_role("link", name="New event from this").click()
     expect(page).to_have_url(re.compile(rf"/events/new/\?passage=\d+&start=0&end={len(SENTENCE)}$"))
     expect(page.locator("blockquote.prefilled")).to_have_text(SENTENCE)
+    page.wait_for_load_state()  # htmx must be listening before we type
 
     # Fill in the form; the date is parsed while typing.
     page.locator("#id_title").fill("Shoigu holds talks in Naypyidaw")
