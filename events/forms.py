@@ -38,7 +38,7 @@ def parse_reference(value: str | None) -> dt.date | None:
 
 def source_reference(source: Source) -> dt.date:
     """The date bare dates in ``source`` are read against."""
-    return source.reference_date or source.published_date or dt.date.today()
+    return source.dates_read_against or dt.date.today()
 
 
 class EventForm(forms.ModelForm):

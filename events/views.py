@@ -76,7 +76,7 @@ def disagreement(event: Event) -> Disagreement | None:
     for citation in citations:
         text = " ".join(citation.date_text.split())
         source = citation.passage.source
-        reference = source.reference_date or source.published_date or event.date_start
+        reference = source.dates_read_against or event.date_start
         if text and reference:
             span = _date_interval(text, reference)
             if span:

@@ -76,6 +76,11 @@ class Source(models.Model):
         self.sha256 = text_sha256(self.text)
         super().save(*args, **kwargs)
 
+    @property
+    def dates_read_against(self):
+        """The date bare dates in the text ("March 26") are resolved against, if it has one."""
+        return self.reference_date or self.published_date
+
     def published_display(self) -> str:
         if self.published_date is None:
             return "date unknown"

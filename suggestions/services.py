@@ -29,7 +29,7 @@ CACHE_SECONDS = 24 * 3600
 
 def source_reference(source: Source) -> dt.date:
     """The date bare dates in the source are read against."""
-    return source.reference_date or source.published_date or source.imported_at.date()
+    return source.dates_read_against or source.imported_at.date()
 
 
 def load_lexicon() -> Lexicon:

@@ -486,10 +486,8 @@ class EventWriteSerializer(serializers.ModelSerializer):
         if not sources and self.instance is not None:
             first = self.instance.citations.select_related("passage__source").first()
             sources = [first.passage.source] if first else []
-        for source in sources[:1]:
-            if source.reference_date or source.published_date:
-                return source.reference_date or source.published_date
-        return dt.date.today()
+        first = sources[0].dates_read_against if sources else None
+        return first or dt.date.today()
 
     def validate(self, attrs: dict) -> dict:
         if attrs.pop("date_parse", False):
