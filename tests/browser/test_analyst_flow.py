@@ -19,14 +19,6 @@ ARTICLE = (
 )
 
 
-@pytest.fixture(autouse=True)
-def analysts_group(transactional_db):
-    """The group the migration makes is flushed between transactional tests: make it again."""
-    from django.contrib.auth.models import Group
-
-    Group.objects.get_or_create(name="analysts")
-
-
 SENTENCE = "Sergei Shoigu held talks with the Myanmar military leadership in Naypyidaw."
 
 
