@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
@@ -188,9 +189,12 @@ class Event(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     actors = models.ManyToManyField(Actor, through="Participation", related_name="events")
+    # Title (A), summary (B) and citation quotes (C), kept by database triggers on PostgreSQL
+    # (events/migrations/0006_scale_search.py); unused on SQLite, which has events_search (FTS5).
+    search_vector = SearchVectorField(null=True, editable=False)
     # Who changed what and when (events.history); derived fields are recomputed on save.
     history = HistoricalRecords(
-        excluded_fields=["span_start", "span_end", "precision_rank", "updated"],
+        excluded_fields=["span_start", "span_end", "precision_rank", "updated", "search_vector"],
         bases=[HistoryBatch],
     )
 
