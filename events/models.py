@@ -157,6 +157,46 @@ class EventQuerySet(models.QuerySet):
     def for_actor(self, actor: Actor) -> "EventQuerySet":
         return self.filter(participations__actor=actor)
 
+    # Facets: counts computed by the database (GROUP BY), never by reading the matching rows.
+
+    def type_counts(self) -> dict[str, int]:
+        """Matching events per type, in one GROUP BY (their sum is the total count)."""
+        rows = self.order_by().values_list("type").annotate(n=models.Count("pk"))
+        return dict(rows)
+
+    def year_counts(self) -> tuple[dict[int, int], int]:
+        """Events overlapping each year (as ``year=`` filters them) and the undated count.
+
+        One GROUP BY over (first year, last year) of the events' intervals: a few hundred
+        distinct pairs at most, spread over their years here.
+        """
+        from django.db.models.functions import ExtractYear
+
+        rows = (
+            self.order_by()
+            .values_list(ExtractYear("span_start"), ExtractYear("span_end"))
+            .annotate(n=models.Count("pk"))
+        )
+        counts: dict[int, int] = {}
+        undated = 0
+        for first, last, n in rows:
+            if first is None:
+                undated += n
+                continue
+            for year in range(first, last + 1):
+                counts[year] = counts.get(year, 0) + n
+        return counts, undated
+
+    def actor_counts(self, limit: int, exclude: set[int] = frozenset()):
+        """The ``limit`` actors in most matching events: rows of name, slug, kind, n."""
+        return (
+            Participation.objects.filter(event_id__in=self.order_by().values("pk"))
+            .exclude(actor_id__in=exclude)
+            .values("actor__name", "actor__slug", "actor__kind")
+            .annotate(n=models.Count("event_id", distinct=True))
+            .order_by("-n", "actor__name")[:limit]
+        )
+
     def chronological(self) -> "EventQuerySet":
         return self.order_by(
             models.F("date_start").asc(nulls_last=True), "precision_rank", "date_end", "title", "pk"

@@ -30,8 +30,9 @@ def test_timeline_runs_the_same_queries_however_many_events(
     client, django_assert_num_queries, rows
 ):
     make_events(rows)
-    # events, participations, citations, type facets, year facets, the filter's source list
-    with django_assert_num_queries(6):
+    # type counts, year counts, top actors (each one GROUP BY), events, participations,
+    # citations, the filter's capped source list
+    with django_assert_num_queries(7):
         response = client.get(reverse("timeline"))
     assert response.status_code == 200
     assert response.content.decode().count('class="badge"') == rows
@@ -238,12 +239,12 @@ def test_paged_timeline_runs_the_same_queries_however_many_events(
     client, django_assert_num_queries, rows
 ):
     make_dated_events(rows)
-    # the source list, the facts for counts and facets, events, participations, citations,
-    # top actors
-    with django_assert_num_queries(6):
+    # the source list, type counts, year counts, top actors, events, participations,
+    # citations
+    with django_assert_num_queries(7):
         client.get("/", {"page": "1"})
     if rows > 50:
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(7):
             client.get("/", {"page": "2"})
 
 
