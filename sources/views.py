@@ -1,6 +1,7 @@
 """Pages that write sources: adding one by pasting text or uploading a file (analysts only)."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
@@ -50,10 +51,18 @@ def source_new(request: HttpRequest) -> HttpResponse:
     return redirect("source-detail", pk=source.pk)
 
 
+SOURCES_PAGE = 100
+
+
 @require_GET
 def source_list(request: HttpRequest) -> HttpResponse:
-    sources = Source.objects.annotate(citation_count=Count("passages__citations"))
-    return render(request, "sources/source_list.html", {"sources": sources})
+    """Sources by key, 100 a page, each with its citation count (one query with the page)."""
+    page_obj = Paginator(
+        Source.objects.defer("text").annotate(citation_count=Count("passages__citations")),
+        SOURCES_PAGE,
+    ).get_page(request.GET.get("page"))
+    context = {"sources": page_obj.object_list, "page_obj": page_obj}
+    return render(request, "sources/source_list.html", context)
 
 
 @require_GET
