@@ -136,7 +136,11 @@ class EventQuerySet(models.QuerySet):
                 "participations", queryset=Participation.objects.select_related("actor")
             ),
             models.Prefetch(
-                "citations", queryset=Citation.objects.select_related("passage__source")
+                "citations",
+                # Never the texts: a source's full text is megabytes a citation does not need.
+                queryset=Citation.objects.select_related("passage__source").defer(
+                    "passage__text", "passage__source__text"
+                ),
             ),
         )
 
