@@ -58,7 +58,9 @@ SOURCES_PAGE = 100
 def source_list(request: HttpRequest) -> HttpResponse:
     """Sources by key, 100 a page, each with its citation count (one query with the page)."""
     page_obj = Paginator(
-        Source.objects.defer("text").annotate(citation_count=Count("passages__citations")),
+        Source.objects.defer("text")
+        .annotate(citation_count=Count("passages__citations"))
+        .order_by("key"),
         SOURCES_PAGE,
     ).get_page(request.GET.get("page"))
     context = {"sources": page_obj.object_list, "page_obj": page_obj}
