@@ -41,8 +41,8 @@ def test_the_generator_is_deterministic_and_covers_every_type_and_role():
     write_archive(200, 3, second)
     assert first.getvalue() == second.getvalue()
     data = json.loads(first.getvalue())
-    assert EVENT_TYPES == list(EventType.values)
-    assert ROLES == list(Role.values)
+    assert list(EventType.values) == EVENT_TYPES
+    assert list(Role.values) == ROLES
     big = archive(2000)
     assert {e["type"] for e in big["events"]} == set(EventType.values)
     assert {e["date"]["precision"] for e in big["events"]} == set(Precision.values)
