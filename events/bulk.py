@@ -14,7 +14,7 @@ JSON items, such as ``ijson`` item generators) and writes them in one transactio
    quote verbatim text of its passage at its offsets, a published event has a citation, a span
    is cited once per event. The first violation refuses the whole file: nothing is written.
 4. Staged events whose identity (title, start date) is stored already are compared with the
-   stored event (a fingerprint of the interchange shape): unchanged ones are left alone,
+   stored event (their interchange shapes): unchanged ones are left alone,
    changed ones are replaced through ``events.interchange.write_event`` (the ORM path, with
    its version bump and history). New events, their participants and citations and their
    "created" history records are written with ``INSERT ... SELECT`` from the staging tables.
@@ -27,9 +27,7 @@ ANALYZE runs after the commit (``analyze``), so the planner knows the new sizes.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
-import json
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -342,7 +340,6 @@ STAGE = {
         ("idx", "integer"),
         ("event_id", "bigint"),
         ("action", "integer"),  # 0 new, 1 unchanged, 2 changed
-        ("fingerprint", "varchar(32)"),
         ("title", "text"),
         ("summary", "text"),
         ("type", "text"),
@@ -448,12 +445,6 @@ class Stager:
             self.rows[table] = []
 
 
-def fingerprint(fields: dict, actors: list[tuple[str, str]], citations: list[tuple]) -> str:
-    """A digest of an event's interchange shape: equal digests, equal events."""
-    shape = [[fields[name] for name in EVENT_FIELDS], actors, citations]
-    return hashlib.md5(json.dumps(shape, default=str).encode()).hexdigest()
-
-
 def stage_events(
     items: Iterable,
     stager: Stager,
@@ -461,13 +452,6 @@ def stage_events(
     sources: dict[str, int],
     progress: Progress | None = None,
 ) -> int:
-    actor_names = dict(Actor.objects.values_list("pk", "name"))
-    source_keys = {pk: key for key, pk in sources.items()}
-
-    @lru_cache(maxsize=2048)
-    def source_with_passages(pk: int) -> tuple[Source, list[Passage]]:
-        return Source.objects.get(pk=pk), list(Passage.objects.filter(source_id=pk))
-
     count = 0
     for i, raw in enumerate(items):
         where = f"events[{i}]"
@@ -496,7 +480,6 @@ def stage_events(
             "date_approximate": bool(date.get("approximate", False)),
         }
         span = interval(start, end, fields["date_precision"]) if start else (None, None)
-        shape_actors = []
         for k, item in enumerate(_list(raw.get("actors"), f"{where}.actors")):
             item = _object(item, f"{where}.actors[{k}]", "an actor and role")
             name = _text(item.get("name"), f"{where}.actors[{k}].name").strip()
@@ -505,8 +488,7 @@ def stage_events(
                 raise LoadError(f"{where}.actors[{k}]: no actor is named or aliased “{name}”.")
             role = _choice(item.get("role", Role.PARTICIPANT), Role, f"{where}.actors[{k}].role")
             stager.add("load_participation", (i, k, pk, role))
-            shape_actors.append((actor_names.get(pk, ""), role))
-        shape_citations = []
+        cited = 0
         for k, item in enumerate(_list(raw.get("citations"), f"{where}.citations")):
             at = f"{where}.citations[{k}]"
             item = _object(item, at, "a citation")
@@ -518,37 +500,29 @@ def stage_events(
             passage = _int(item.get("passage"), f"{at}.passage")
             begin = _int(item.get("start"), f"{at}.start")
             finish = _int(item.get("end"), f"{at}.end")
-            if passage is None or begin is None:
-                source, passages = source_with_passages(source_id)
-                try:
-                    located = locate(source, quote, passage, begin, finish, passages=passages)
-                except CitationError as exc:
-                    raise LoadError(f"{at}: {exc}") from None
-                passage, begin, finish = located.passage.index, located.start, located.end
-            elif finish is None:
-                finish = begin + len(quote)
             if not quote:
                 raise LoadError(f"{at}: The quote is empty: copy the exact words from the source.")
+            if passage is None or begin is None:
+                begin = finish = None  # located set-wise (locate_staged_quotes)
+            elif finish is None:
+                finish = begin + len(quote)
             date_text = _text(item.get("date_text"), f"{at}.date_text")
             note = _text(item.get("note"), f"{at}.note")
             stager.add(
                 "load_citation",
                 (i, k, source_id, passage, None, quote, begin, finish, date_text, note),
             )
-            shape_citations.append(
-                (source_keys[source_id], passage, quote, begin, finish, date_text, note)
-            )
+            cited += 1
         stager.add(
             "load_event",
             (
                 i,
                 None,
                 0,
-                fingerprint(fields, shape_actors, shape_citations),
                 *fields.values(),
                 *span,
                 PRECISION_RANK[Precision(fields["date_precision"])],
-                len(shape_citations),
+                cited,
             ),
         )
         count += 1
@@ -560,6 +534,55 @@ def stage_events(
     if progress:
         progress(count)
     return count
+
+
+# Events: locating bare quotes, set-wise ------------------------------------------------------
+
+
+def locate_staged_quotes(cursor) -> str | None:
+    """Find the passage and offsets of staged quotes given without them, in two UPDATEs.
+
+    A bare quote must occur once in its source (and inside one passage); a quote given with a
+    passage but no offsets, once in that passage. What cannot be located is explained by
+    ``events.services.locate`` (the message of a single write), for the first such citation.
+    """
+    find = "strpos" if connection.vendor == "postgresql" else "instr"
+    cursor.execute(
+        f"""UPDATE load_citation
+            SET passage_index = p."index", start = {find}(p.text, load_citation.quote) - 1,
+                "end" = {find}(p.text, load_citation.quote) - 1 + length(load_citation.quote)
+            FROM sources_passage p, sources_source s
+            WHERE load_citation.passage_index IS NULL AND load_citation.start IS NULL
+              AND s.id = load_citation.source_id AND p.source_id = load_citation.source_id
+              AND {find}(p.text, load_citation.quote) > 0
+              AND length(s.text) - length(replace(s.text, load_citation.quote, ''))
+                  = length(load_citation.quote)"""
+    )
+    cursor.execute(
+        f"""UPDATE load_citation
+            SET start = {find}(p.text, load_citation.quote) - 1,
+                "end" = {find}(p.text, load_citation.quote) - 1 + length(load_citation.quote)
+            FROM sources_passage p
+            WHERE load_citation.start IS NULL AND load_citation.passage_index IS NOT NULL
+              AND p.source_id = load_citation.source_id
+              AND p."index" = load_citation.passage_index
+              AND length(p.text) - length(replace(p.text, load_citation.quote, ''))
+                  = length(load_citation.quote)"""
+    )
+    cursor.execute(
+        """SELECT idx, pos, source_id, quote, passage_index FROM load_citation
+           WHERE start IS NULL ORDER BY idx, pos LIMIT 1"""
+    )
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    idx, pos, source_id, quote, passage_index = row
+    source = Source.objects.get(pk=source_id)
+    try:
+        locate(source, quote, passage_index)
+    except CitationError as exc:
+        return f"events[{idx}].citations[{pos}]: {exc}"
+    return f"events[{idx}].citations[{pos}]: the quote could not be located; give its passage."
 
 
 # Events: the rules, set-wise -----------------------------------------------------------------
@@ -575,6 +598,9 @@ def staged_rule_violation(cursor) -> str | None:
     the staging tables ``load_event``, ``load_participation``, ``load_citation``.
     """
     same = "IS NOT DISTINCT FROM" if connection.vendor == "postgresql" else "IS"
+    problem = locate_staged_quotes(cursor)
+    if problem:
+        return problem
     cursor.execute(
         f"""SELECT a.idx, min(b.idx) FROM load_event a JOIN load_event b
             ON b.title = a.title AND b.date_start {same} a.date_start AND b.idx < a.idx
@@ -587,11 +613,9 @@ def staged_rule_violation(cursor) -> str | None:
             "an event is identified by them, so give one a distinct title."
         )
     cursor.execute(
-        """UPDATE load_citation SET passage_id = (
-               SELECT p.id FROM sources_passage p
-               WHERE p.source_id = load_citation.source_id
-                 AND p."index" = load_citation.passage_index
-           )"""
+        """UPDATE load_citation SET passage_id = p.id FROM sources_passage p
+           WHERE p.source_id = load_citation.source_id
+             AND p."index" = load_citation.passage_index"""
     )
     cursor.execute(
         """SELECT c.idx, c.pos, c.source_id, c.passage_index,
@@ -644,50 +668,86 @@ def staged_rule_violation(cursor) -> str | None:
 
 
 def _mark_existing(cursor) -> None:
-    """Match staged events to stored ones by identity and mark the unchanged ones."""
+    """Match staged events to stored ones by identity and mark the unchanged ones.
+
+    Only staged events that exist already are compared (a chunk at a time): their staged
+    interchange shape against ``event_payload`` of the stored event.
+    """
     from .interchange import event_payload, events_with_relations
 
-    if connection.vendor == "postgresql":
-        cursor.execute(
-            """UPDATE load_event SET event_id = e.id, action = 2 FROM events_event e
-               WHERE e.title = load_event.title
-                 AND e.date_start IS NOT DISTINCT FROM load_event.date_start"""
-        )
-    else:
-        cursor.execute(
-            """UPDATE load_event SET event_id = e.id, action = 2 FROM events_event e
-               WHERE e.title = load_event.title AND e.date_start IS load_event.date_start"""
-        )
+    same = "IS NOT DISTINCT FROM" if connection.vendor == "postgresql" else "IS"
+    cursor.execute(
+        f"""UPDATE load_event SET event_id = e.id, action = 2 FROM events_event e
+            WHERE e.title = load_event.title AND e.date_start {same} load_event.date_start"""
+    )
     last = -1
     while True:
         cursor.execute(
-            """SELECT event_id, fingerprint FROM load_event
-               WHERE event_id IS NOT NULL AND event_id > %s ORDER BY event_id LIMIT 2000""",
+            """SELECT idx, event_id FROM load_event
+               WHERE event_id IS NOT NULL AND idx > %s ORDER BY idx LIMIT 2000""",
             [last],
         )
         rows = cursor.fetchall()
         if not rows:
             return
         last = rows[-1][0]
-        staged = dict(rows)
-        same = []
-        for event in events_with_relations(Event.objects.filter(pk__in=staged)):
-            shape = event_payload(event)
-            digest = fingerprint(
-                {name: getattr(event, name) for name in EVENT_FIELDS},
-                [(a["name"], a["role"]) for a in shape["actors"]],
-                [
-                    (c["source"], c["passage"], c["quote"], c["start"], c["end"])
-                    + (c["date_text"], c["note"])
-                    for c in shape["citations"]
-                ],
-            )
-            if digest == staged[event.pk]:
-                same.append(event.pk)
-        for k in range(0, len(same), 500):
-            chunk = same[k : k + 500]
+        staged = _staged_shapes(cursor, rows[0][0], last)
+        stored = {
+            event.pk: event_payload(event)
+            for event in events_with_relations(Event.objects.filter(pk__in=[r[1] for r in rows]))
+        }
+        same_ids = [event_id for idx, event_id in rows if stored.get(event_id) == staged[idx]]
+        for k in range(0, len(same_ids), 500):
+            chunk = same_ids[k : k + 500]
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(f"UPDATE load_event SET action = 1 WHERE event_id IN ({marks})", chunk)
+
+
+def _staged_shapes(cursor, first: int, last: int) -> dict[int, dict]:
+    """The interchange shape of the staged events ``first``..``last`` (by idx)."""
+    from .interchange import _event_shape
+
+    names = [*EVENT_FIELDS]
+    cursor.execute(
+        f"SELECT idx, {', '.join(names)} FROM load_event WHERE idx BETWEEN %s AND %s",
+        [first, last],
+    )
+    events = {}
+    for idx, *values in cursor.fetchall():
+        fields = dict(zip(names, values, strict=True))
+        for name in ("date_start", "date_end"):
+            if isinstance(fields[name], str):
+                fields[name] = dt.date.fromisoformat(fields[name])
+        fields["date_approximate"] = bool(fields["date_approximate"])
+        events[idx] = (fields, [], [])
+    cursor.execute(
+        """SELECT lp.idx, a.name, lp.role FROM load_participation lp
+           JOIN events_actor a ON a.id = lp.actor_id
+           WHERE lp.idx BETWEEN %s AND %s ORDER BY lp.idx, lp.pos""",
+        [first, last],
+    )
+    for idx, name, role in cursor.fetchall():
+        events[idx][1].append((name, role))
+    cursor.execute(
+        """SELECT lc.idx, s.key, lc.passage_index, lc.quote, lc.start, lc."end",
+                  lc.date_text, lc.note
+           FROM load_citation lc JOIN sources_source s ON s.id = lc.source_id
+           WHERE lc.idx BETWEEN %s AND %s ORDER BY lc.idx, lc.pos""",
+        [first, last],
+    )
+    for idx, key, passage, quote, start, end, date_text, note in cursor.fetchall():
+        events[idx][2].append(
+            {
+                "source": key,
+                "passage": passage,
+                "quote": quote,
+                "start": start,
+                "end": end,
+                "date_text": date_text,
+                "note": note,
+            }
+        )
+    return {idx: _event_shape(*parts) for idx, parts in events.items()}
 
 
 def _replace_changed(cursor) -> None:
@@ -788,12 +848,30 @@ def _insert_new(cursor) -> int:
     )
     # Events last: their search document (0006_scale_search) reads their quotes on insert, and
     # the foreign keys of participants and citations are checked at commit.
-    cursor.execute(
-        f"""INSERT INTO events_event (id, {", ".join(fields)}, version, created, updated)
-            SELECT event_id, {", ".join(fields)}, 1, %s, %s FROM load_event
-            WHERE action = 0 ORDER BY idx""",
-        [now, now],
-    )
+    if postgres:
+        # The search document (0006_scale_search), computed set-wise: the same expression the
+        # trigger would compute row by row, with the quotes from the staging table.
+        cursor.execute(
+            f"""INSERT INTO events_event
+                  (id, {", ".join(fields)}, version, created, updated, search_vector)
+                SELECT e.event_id, {", ".join("e." + f for f in fields)}, 1, %s, %s,
+                  setweight(to_tsvector('english'::regconfig, coalesce(e.title, '')), 'A')
+                  || setweight(to_tsvector('english'::regconfig, coalesce(e.summary, '')), 'B')
+                  || setweight(to_tsvector('english'::regconfig, coalesce(q.quotes, '')), 'C')
+                FROM load_event e LEFT JOIN (
+                  SELECT idx, string_agg(quote, ' ' ORDER BY pos) AS quotes
+                  FROM load_citation GROUP BY idx
+                ) q ON q.idx = e.idx
+                WHERE e.action = 0 ORDER BY e.idx""",
+            [now, now],
+        )
+    else:
+        cursor.execute(
+            f"""INSERT INTO events_event (id, {", ".join(fields)}, version, created, updated)
+                SELECT event_id, {", ".join(fields)}, 1, %s, %s FROM load_event
+                WHERE action = 0 ORDER BY idx""",
+            [now, now],
+        )
     batch = current_batch()
     new_ids = "SELECT event_id FROM load_event WHERE action = 0"
     for model, table, key in (

@@ -30,6 +30,10 @@ POSTGRES_FORWARD = [
     f"""
     CREATE FUNCTION event_search_vector() RETURNS trigger AS $$
     BEGIN
+      -- A bulk insert (events.bulk) computes the documents set-wise and passes them in.
+      IF TG_OP = 'INSERT' AND NEW.search_vector IS NOT NULL THEN
+        RETURN NEW;
+      END IF;
       NEW.search_vector := {
         PG_VECTOR.format(title="NEW.title", summary="NEW.summary", id="NEW.id")
     };
