@@ -268,3 +268,13 @@ def test_an_export_runs_the_same_queries_however_many_events(
     with django_assert_num_queries(3):  # events, participations with actors, citations
         body = read(client.get(URL, {"format": "csv"}))
     assert body.decode().count("\n") == rows + 1
+
+
+def test_a_span_cited_by_many_events_links_five_and_counts_the_rest(client):
+    source = SourceFactory(key="much-cited")
+    for i in range(8):
+        cite(EventFactory(title=f"Citing {i}", status=Status.PUBLISHED), locate(source, "He met"))
+    body = client.get(reverse("source-detail", args=[source.pk])).content.decode()
+    assert body.count("<sup>↗</sup>") == 5
+    assert "and 3 more" in body
+    assert 'href="/?source=much-cited"' in body
