@@ -204,7 +204,7 @@ def test_timelinejs_escapes_text_and_lists_the_citations(client, visit):
 def test_json_stays_paginated(client, timeline):
     body = client.get(URL, {"format": "json"}).json()
 
-    assert set(body) == {"count", "next", "previous", "results"}
+    assert {"count", "next", "previous", "results"} <= set(body)
     assert len(body["results"]) == 50
 
 
