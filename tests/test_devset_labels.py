@@ -20,6 +20,7 @@ LABELS = DEV_DIR / "labels.json"
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 WEEKDAY_RE = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b")
 SENTENCE_END = re.compile(r"[.!?…][”\"’')]*\s+$")
+SENTENCE_BREAK = re.compile(r"(?<=[.!?…])[”\"’')]*\s+(?=[A-Z0-9\"“‘(])")
 
 
 def load() -> dict:
@@ -156,14 +157,27 @@ def test_every_sentence_prefix_starts_a_sentence_of_its_passage(source):
         at = text.find(prefix)
         assert at >= 0, sentence
         assert at == 0 or SENTENCE_END.search(text[:at]), ("not at a sentence start", sentence)
-        assert len(prefix) == 50 or text[at:].rstrip() == prefix, ("first 50 characters", sentence)
+        # The first 50 characters, or the whole sentence when it is shorter.
+        whole = text[at + len(prefix) :] == "" or (
+            re.search(r"[.!?…][”\"’')]*$", prefix) and text[at + len(prefix)].isspace()
+        )
+        assert len(prefix) == 50 or whole, ("first 50 characters", sentence)
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=source_id)
-def test_every_passage_with_a_date_has_a_labelled_sentence(source):
-    labelled = {s["passage"] for s in source["sentences"]}
+def test_every_date_sits_in_a_labelled_sentence(source):
+    passages = passages_of(source)
+    labelled = {(s["passage"], s["sentence"]) for s in source["sentences"]}
     for item in source["dates"]:
-        assert item["passage"] in labelled, item
+        text = passages[item["passage"]]
+        at = -1
+        for _ in range(item.get("occurrence", 1)):
+            at = text.index(item["text"], at + 1)
+        start = max([0] + [m.end() for m in SENTENCE_BREAK.finditer(text) if m.end() <= at])
+        assert any(
+            passage == item["passage"] and text.startswith(prefix, start)
+            for passage, prefix in labelled
+        ), ("the sentence that carries this date is not labelled", item)
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=source_id)
