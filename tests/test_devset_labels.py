@@ -20,6 +20,7 @@ LABELS = DEV_DIR / "labels.json"
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 WEEKDAY_RE = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b")
 SENTENCE_END = re.compile(r"[.!?…][”\"’')]*\s+$")
+FUTURE = re.compile(r"\b(will|is due to|are due to|is expected to|opens|closes|runs)\b")
 SENTENCE_BREAK = re.compile(r"(?<=[.!?…])[”\"’')]*\s+(?=[A-Z0-9\"“‘(])")
 
 
@@ -30,6 +31,11 @@ def load() -> dict:
 def passages_of(source: dict) -> list[str]:
     text = (DEV_DIR / source["file"]).read_text(encoding="utf-8")
     return [text[a:b] for a, b in split_passages(text)]
+
+
+def sentence_start(text: str, at: int) -> int:
+    """Where the sentence holding offset ``at`` of a passage begins."""
+    return max([0] + [m.end() for m in SENTENCE_BREAK.finditer(text) if m.end() <= at])
 
 
 def iso(value: str) -> datetime.date:
@@ -127,6 +133,7 @@ def test_anchors_name_the_reference_date_or_an_earlier_labelled_expression(sourc
 
 @pytest.mark.parametrize("source", SOURCES, ids=source_id)
 def test_weekday_expressions_resolve_to_their_weekday_near_the_reference_date(source):
+    passages = passages_of(source)
     reference = iso(source["reference_date"])
     checked = 0
     for item in source["dates"]:
@@ -138,10 +145,17 @@ def test_weekday_expressions_resolve_to_their_weekday_near_the_reference_date(so
         if item["end"] is not None:
             assert iso(item["end"]).strftime("%A") == names[-1], item
         if item.get("anchor") == "reference_date":
-            # A bare weekday read against the article's date is within a week of it.
+            # A bare weekday read against the article's date is within a week of it,
+            # before it in a past clause and after it in a future one.
             assert abs((start - reference).days) <= 7, item
             if item["text"].lower().startswith("last "):
                 assert start < reference, ("'last Friday' is strictly before", item)
+            text = passages[item["passage"]]
+            at = text.index(item["text"])
+            if FUTURE.search(text[sentence_start(text, at) : at]):
+                assert start > reference, ("a future clause looks ahead", item)
+            else:
+                assert start <= reference, ("a past clause looks back", item)
         checked += 1
     if source["style"] == "wire report":
         assert checked >= 2, "a wire report dates its news by weekday"
@@ -173,7 +187,7 @@ def test_every_date_sits_in_a_labelled_sentence(source):
         at = -1
         for _ in range(item.get("occurrence", 1)):
             at = text.index(item["text"], at + 1)
-        start = max([0] + [m.end() for m in SENTENCE_BREAK.finditer(text) if m.end() <= at])
+        start = sentence_start(text, at)
         assert any(
             passage == item["passage"] and text.startswith(prefix, start)
             for passage, prefix in labelled
