@@ -155,6 +155,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--only", help="time only the requests whose label contains this")
     args = parser.parse_args()
 
     url = f"{args.server}/{args.database}"
@@ -199,6 +200,8 @@ def main() -> None:
             f"{'floor ms':>9} {'ratio':>6}"
         )
         for label, path, headers in requests:
+            if args.only and args.only not in label:
+                continue
             fetch(base, path, headers)  # warm the worker and the cache
             samples, size = [], 0
             for _ in range(args.repeat):
@@ -211,6 +214,8 @@ def main() -> None:
                 f"{size / 1024:8.1f} {floor:9.1f} {p50 / max(floor, 0.01):6.1f}",
                 flush=True,
             )
+        if args.only:
+            return
         label, path, headers = requests[9]  # the filtered API list (actor + year)
         done, began, seconds = 0, time.perf_counter(), 15.0
 
