@@ -253,6 +253,8 @@ class Event(models.Model):
             models.Index(fields=["span_start", "span_end"], name="event_span_idx"),
             # Type filter and facets.
             models.Index(fields=["type"], name="event_type_idx"),
+            # Type filter with a date range or the chronological order (?type=…&from=…&to=…).
+            models.Index(fields=["type", "date_start"], name="event_type_date_idx"),
             models.Index(fields=["status"], name="event_status_idx"),
         ]
         constraints = [
@@ -323,6 +325,8 @@ class Participation(models.Model):
         indexes = [
             # Actor filter: events of an actor (and with a role).
             models.Index(fields=["actor", "role"], name="participation_actor_idx"),
+            # Actor filter and co-actor counts: an actor's event ids from the index alone.
+            models.Index(fields=["actor", "event"], name="participation_actor_event_idx"),
         ]
 
     def __str__(self) -> str:
