@@ -186,6 +186,7 @@ def load_sources(items: Iterable, base_dir: Path | None) -> dict[str, int]:
     batch: list[tuple[str, str, str, str, dict]] = []
 
     def flush() -> None:
+        connection.queries_log.clear()  # with DEBUG on, logged statements would pile up
         if not batch:
             return
         shas = {sha for _, _, sha, _, _ in batch}
@@ -422,6 +423,7 @@ class Stager:
         self.rows[table].append(row)
 
     def flush(self) -> None:
+        connection.queries_log.clear()  # with DEBUG on, logged statements would pile up
         for table, rows in self.rows.items():
             if not rows:
                 continue
@@ -904,6 +906,8 @@ def load_archive(
         _create_staging(cursor)
         try:
             stage_events(events, Stager(cursor), actor_lookup, source_keys, progress)
+            if hasattr(progress, "phase"):
+                progress.phase("checking the rules and writing (one transaction)")
             if connection.vendor != "postgresql":
                 cursor.execute("CREATE INDEX temp.load_event_title ON load_event (title)")
                 cursor.execute("CREATE INDEX temp.load_citation_idx ON load_citation (idx)")

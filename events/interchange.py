@@ -176,10 +176,17 @@ def load_file(path: Path, progress: Progress | None = None) -> dict[str, int]:
             except (ijson.JSONError, UnicodeDecodeError) as exc:
                 raise NotJSON(f"{exc} (in {name}).") from None
 
-    def staged(events: int) -> None:
-        stream = reading.get("events")
-        done = stream.tell() / size if stream is not None and not stream.closed else 1.0
-        progress(events, done)
+    class Staged:
+        def __call__(self, events: int) -> None:
+            stream = reading.get("events")
+            done = stream.tell() / size if stream is not None and not stream.closed else 1.0
+            progress(events, done)
+
+        def phase(self, text: str) -> None:
+            if hasattr(progress, "phase"):
+                progress.phase(text)
+
+    staged = Staged()
 
     stats = load_archive(
         section("sources"),

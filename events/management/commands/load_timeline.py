@@ -33,6 +33,11 @@ class ProgressBar:
         self.stream.write(f"\r[{bar:<{width}}] {events:>10,} events  {rate:>8,.0f}/s  {eta} left ")
         self.stream.flush()
 
+    def phase(self, text: str) -> None:
+        self.last = 0.0
+        self.stream.write(f"\n{text}…")
+        self.stream.flush()
+
     def done(self) -> None:
         self.stream.write("\n")
         self.stream.flush()
