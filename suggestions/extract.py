@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from events.models import EventType
 from lib.dates import ParsedDate, interval
-from lib.datesearch import FoundDate, find_dates
+from lib.datesearch import Anchor, FoundDate, Refusal, establishes, find_dates, read_dates
 
 # --- Sentences -------------------------------------------------------------------------------
 
@@ -190,6 +190,15 @@ class PassageData:
     text: str
 
 
+class DateSource:
+    """Where a proposal's date was read."""
+
+    SENTENCE = "sentence"  # written in the cited sentence
+    ANCHOR = "anchor"  # "the next day" in the sentence, counted from a date written elsewhere
+    PARAGRAPH = "paragraph"  # an earlier sentence's of the same paragraph
+    CHRONOLOGY = "chronology"  # the chronology entry's
+
+
 @dataclass(frozen=True)
 class Proposal:
     passage_id: int
@@ -203,6 +212,7 @@ class Proposal:
     actors: tuple[Mention, ...]
     type: str
     cues: tuple[str, ...]
+    date_source: str = DateSource.SENTENCE
 
     @property
     def type_label(self) -> str:
@@ -220,6 +230,37 @@ class Proposal:
     @property
     def actor_refs(self) -> list[ActorRef]:
         return list({m.actor.id: m.actor for m in self.actors}.values())
+
+    @property
+    def needs_review(self) -> bool:
+        """The date is not written in the cited sentence: an analyst checks it."""
+        return self.date_source != DateSource.SENTENCE
+
+    @property
+    def date_origin(self) -> str:
+        """Where the date comes from, in words ("" when the sentence writes it)."""
+        return date_origin(self.date_source, self.date, self.date_passage_index)
+
+    @property
+    def date_text(self) -> str:
+        """The date as the cited sentence writes it, or "" when it does not."""
+        if self.date_source in {DateSource.SENTENCE, DateSource.ANCHOR}:
+            return self.date.text
+        return ""
+
+
+def date_origin(source: str, date: FoundDate, passage_index: int) -> str:
+    if source == DateSource.ANCHOR and date.anchor is not None:
+        where = f" in ¶{date.anchor.passage}" if date.anchor.passage is not None else ""
+        return (
+            f"“{date.text}” counted from “{date.anchor.text}”{where}, "
+            "a date written outside this sentence"
+        )
+    if source == DateSource.PARAGRAPH:
+        return f"taken from “{date.text}”, written in an earlier sentence of ¶{passage_index}"
+    if source == DateSource.CHRONOLOGY:
+        return f"taken from the chronology entry “{date.text}” in ¶{passage_index}"
+    return ""
 
 
 # A date that says when something was reported, not when it happened: "a June 23 Reuters
@@ -276,6 +317,83 @@ def chronology_entries(passages: list[PassageData], reference: dt.date) -> dict[
     return entries if len(entries) >= 2 else {}
 
 
+@dataclass(frozen=True)
+class SentenceReading:
+    """One sentence of a source and the dates read in it, in passage offsets."""
+
+    passage: PassageData
+    start: int
+    end: int
+    found: tuple[FoundDate, ...]
+    refused: tuple[Refusal, ...]
+    entry: tuple[FoundDate, int] | None  # the chronology entry it belongs to, and its ¶
+
+    @property
+    def text(self) -> str:
+        return self.passage.text[self.start : self.end]
+
+
+# How many dates back narrative time may look for one at the precision it needs.
+ANCHOR_MEMORY = 8
+
+
+def read_source(passages: Iterable[PassageData], reference: dt.date) -> list[SentenceReading]:
+    """Every sentence of the passages with its dates, read the way a reader reads: narrative
+    time ("the next day", "that same year") counts from the last date the text established
+    before it, across sentences and paragraphs; a chronology entry's date is the fallback
+    of its lines."""
+    passages = list(passages)
+    entries = chronology_entries(passages, reference)
+    entry: tuple[FoundDate, int] | None = None
+    anchors: list[Anchor] = []
+    readings = []
+    for passage in passages:
+        text = passage.text
+        opening = entries.get(passage.index)
+        if opening is not None:
+            entry = (opening, passage.index)
+        context = entry[0].as_anchor(entry[1]) if entry else None
+        for start, end in split_sentences(text):
+            sentence = text[start:end]
+            reading = read_dates(sentence, reference, context=context, previous=anchors)
+            found = tuple(f.shifted(start, passage.index) for f in reading.found)
+            # "the day before the February 1 coup": the narrative is at the day before; the
+            # coup's date is only what it was counted from.
+            counted_from = {
+                (f.anchor.start, f.anchor.end)
+                for f in reading.found
+                if f.anchor is not None and f.anchor.passage is None and f.anchor.start > f.start
+            }
+            for f, own in zip(found, reading.found, strict=True):
+                if (
+                    establishes(sentence, own)
+                    and not _is_report_date(sentence, own)
+                    and (own.start, own.end) not in counted_from
+                ):
+                    anchors.append(f.as_anchor(passage.index))
+            del anchors[:-ANCHOR_MEMORY]
+            readings.append(
+                SentenceReading(
+                    passage,
+                    start,
+                    end,
+                    found,
+                    tuple(r.shifted(start) for r in reading.refused),
+                    entry,
+                )
+            )
+    return readings
+
+
+def _own_source(reading: SentenceReading, date: FoundDate) -> str:
+    anchor = date.anchor
+    if anchor is None or (
+        anchor.passage == reading.passage.index and reading.start <= anchor.start < reading.end
+    ):
+        return DateSource.SENTENCE
+    return DateSource.ANCHOR
+
+
 def extract(
     passages: Iterable[PassageData], reference: dt.date, lexicon: Lexicon
 ) -> list[Proposal]:
@@ -283,93 +401,155 @@ def extract(
 
     A sentence becomes a proposal when it carries the date of what it reports and names an
     actor or suggests a type. A sentence without a date of its own takes (marked
-    ``inherited``) the date of the sentence before it in the same paragraph when it names an
-    actor and suggests a type ("In June, the UN ... Hlaing visited Russia ... In Moscow,
-    Hlaing met with ..."); in a chronology (passages that open with "Month D:"), the lines
-    after an entry's first line take the entry's date when they suggest a type.
+    ``inherited``, for review) the date of the sentence before it in the same paragraph when
+    it names an actor and suggests a type ("In June, the UN ... Hlaing visited Russia ... In
+    Moscow, Hlaing met with ..."); in a chronology (passages that open with "Month D:"), the
+    lines after an entry's first line take the entry's date when they suggest a type.
     """
     proposals: list[Proposal] = []
-    passages = list(passages)
-    entries = chronology_entries(passages, reference)
-    entry: tuple[FoundDate, int] | None = None
-    last: ParsedDate | None = None  # the last date written so far: "that same year"
-    for passage in passages:
-        text = passage.text
-        opening = entries.get(passage.index)
-        if opening is not None:
-            entry = (opening, passage.index)
-        context = entry[0].parsed if entry else None
-        previous: FoundDate | None = None
-        for start, end in split_sentences(text):
-            sentence = text[start:end]
-            dates = find_dates(sentence, reference, context=context, previous=last)
-            if dates:
-                last = dates[-1].parsed
-            own = event_date(sentence, dates)
-            inherited = False
-            if own is not None:
-                date = FoundDate(
-                    own.start + start, own.end + start, own.text, own.parsed, own.relative
-                )
-                date_index = passage.index
-                previous = date
-            elif previous is not None and not dates:
-                date, date_index, inherited = previous, passage.index, True
-            elif entry is not None and not dates:
-                date, date_index, inherited = entry[0], entry[1], True
-            else:
-                continue
-            actors = tuple(
-                Mention(m.actor, m.text, m.start + start, m.end + start)
-                for m in lexicon.mentions(sentence)
+    previous: FoundDate | None = None
+    current_passage = None
+    for reading in read_source(passages, reference):
+        passage, start, end = reading.passage, reading.start, reading.end
+        if passage.index != current_passage:
+            current_passage, previous = passage.index, None
+        sentence = reading.text
+        local = [f.shifted(-start) for f in reading.found]
+        own = event_date(sentence, local)
+        inherited = False
+        if own is not None:
+            date = reading.found[local.index(own)]
+            date_index, source = passage.index, _own_source(reading, date)
+            previous = date
+        elif previous is not None and not reading.found and not reading.refused:
+            date, date_index, inherited = previous, passage.index, True
+            source = DateSource.PARAGRAPH
+        elif reading.entry is not None and not reading.found and not reading.refused:
+            (date, date_index), inherited = reading.entry, True
+            source = DateSource.CHRONOLOGY
+        else:
+            continue
+        actors = tuple(
+            Mention(m.actor, m.text, m.start + start, m.end + start)
+            for m in lexicon.mentions(sentence)
+        )
+        kind, cues = guess_type(sentence, date.parsed)
+        if inherited and kind == "other":
+            continue
+        if not actors and ((inherited and date is previous) or source == DateSource.ANCHOR):
+            continue  # a date from elsewhere needs the sentence to name who
+        if not actors and kind == "other":
+            continue
+        proposals.append(
+            Proposal(
+                passage_id=passage.id,
+                passage_index=passage.index,
+                start=start,
+                end=end,
+                quote=sentence,
+                date=date,
+                date_passage_index=date_index,
+                inherited=inherited,
+                actors=actors,
+                type=kind,
+                cues=cues,
+                date_source=source,
             )
-            kind, cues = guess_type(sentence, date.parsed)
-            if inherited and kind == "other":
-                continue
-            if inherited and date is previous and not actors:
-                continue
-            if not actors and kind == "other":
-                continue
-            proposals.append(
-                Proposal(
-                    passage_id=passage.id,
-                    passage_index=passage.index,
-                    start=start,
-                    end=end,
-                    quote=sentence,
-                    date=date,
-                    date_passage_index=date_index,
-                    inherited=inherited,
-                    actors=actors,
-                    type=kind,
-                    cues=cues,
-                )
-            )
+        )
     return proposals
 
 
 def all_dates(passages: Iterable[PassageData], reference: dt.date) -> list[tuple[int, FoundDate]]:
     """Every date expression of the passages (passage index, found date in the passage),
-    read sentence by sentence with the chronology context, as ``extract`` reads them."""
-    found = []
-    passages = list(passages)
-    entries = chronology_entries(passages, reference)
-    entry: FoundDate | None = None
-    last: ParsedDate | None = None
-    for passage in passages:
-        opening = entries.get(passage.index)
-        if opening is not None:
-            entry = opening
-        for start, end in split_sentences(passage.text):
-            sentence = passage.text[start:end]
-            dates = find_dates(sentence, reference, entry and entry.parsed, previous=last)
-            if dates:
-                last = dates[-1].parsed
-            for f in dates:
-                found.append(
-                    (
-                        passage.index,
-                        FoundDate(f.start + start, f.end + start, f.text, f.parsed, f.relative),
-                    )
-                )
-    return found
+    read as ``extract`` reads them."""
+    return [(r.passage.index, f) for r in read_source(passages, reference) for f in r.found]
+
+
+def all_refusals(passages: Iterable[PassageData], reference: dt.date) -> list[tuple[int, Refusal]]:
+    """Every date expression refused (passage index, refusal in the passage)."""
+    return [(r.passage.index, x) for r in read_source(passages, reference) for x in r.refused]
+
+
+@dataclass(frozen=True)
+class SelectionDate:
+    """The date of a selected passage text, and where it was read."""
+
+    date: FoundDate
+    passage_index: int  # the passage the date expression is in
+    source: str  # a DateSource
+
+    @property
+    def written_in_selection(self) -> bool:
+        return self.source == DateSource.SENTENCE
+
+    @property
+    def origin(self) -> str:
+        return date_origin(self.source, self.date, self.passage_index)
+
+
+def date_for_selection(
+    passages: list[PassageData],
+    reference: dt.date,
+    index: int,
+    start: int,
+    end: int,
+    at: tuple[int, int, int] | None = None,
+) -> SelectionDate | None:
+    """The date of ``passages[index].text[start:end]``, read as the extractor reads it.
+
+    ``at`` (passage index, start, end) names the date expression to use (the one a proposal
+    chose). Otherwise: the event's date among the dates written in the selection; else the
+    last date the text established before the selection (from another sentence or
+    paragraph: ``source`` says so, for review). None when the text has none before it.
+    """
+    readings = read_source(passages, reference)
+    if at is not None:
+        for reading in readings:
+            for f in reading.found:
+                if (reading.passage.index, f.start, f.end) == at:
+                    inside = at[0] == index and start <= f.start and f.end <= end
+                    if inside:
+                        source = _own_source(reading, f)
+                        if source == DateSource.SENTENCE and not (
+                            f.anchor is None
+                            or (f.anchor.passage == index and start <= f.anchor.start < end)
+                        ):
+                            source = DateSource.ANCHOR
+                    elif reading.entry is not None and reading.entry[0] == f:
+                        source = DateSource.CHRONOLOGY
+                    else:
+                        source = DateSource.PARAGRAPH
+                    return SelectionDate(f, at[0], source)
+        return None
+    inside = [
+        f
+        for r in readings
+        if r.passage.index == index
+        for f in r.found
+        if start <= f.start and f.end <= end
+    ]
+    if inside:
+        text = passages_text(passages, index)[start:end]
+        own = event_date(text, [f.shifted(-start) for f in inside]) or inside[0].shifted(-start)
+        date = inside[[f.shifted(-start) for f in inside].index(own)]
+        anchored_outside = date.anchor is not None and not (
+            date.anchor.passage == index and start <= date.anchor.start < end
+        )
+        return SelectionDate(
+            date, index, DateSource.ANCHOR if anchored_outside else DateSource.SENTENCE
+        )
+    before = [
+        (r.passage.index, f)
+        for r in readings
+        for f in r.found
+        if (r.passage.index, f.end) <= (index, start)
+        and establishes(r.passage.text[r.start : r.end], f.shifted(-r.start))
+    ]
+    if not before:
+        return None
+    where, date = before[-1]
+    return SelectionDate(date, where, DateSource.PARAGRAPH)
+
+
+def passages_text(passages: list[PassageData], index: int) -> str:
+    return next(p.text for p in passages if p.index == index)

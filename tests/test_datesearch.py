@@ -9,7 +9,7 @@ import pytest
 from dateparser.search import search_dates
 
 from lib.dates import ParsedDate, Precision, parse_date_text
-from lib.datesearch import find_dates
+from lib.datesearch import find_dates, read_dates
 
 REFERENCE = dt.date(2021, 6, 24)
 D = dt.date
@@ -191,10 +191,19 @@ def test_the_following_day_counts_from_the_date_before_it():
 
 
 def test_a_relative_expression_without_an_anchor_is_left_out():
+    # "before the coup": the coup's date is not written, so there is nothing to count from.
     assert find_dates("Shoigu visited Myanmar just two weeks before the coup.", REFERENCE) == []
-    # The anchor must be in the same sentence.
+    # Narrative time with no date before it at all is refused, not guessed.
+    reading = read_dates("It was launched the next day.", REFERENCE)
+    assert reading.found == []
+    assert [r.text for r in reading.refused] == ["the next day"]
+
+
+def test_narrative_time_counts_from_the_last_date_across_sentences_and_records_it():
     text = "The coup came on February 1. It was launched the next day."
-    assert [f.text for f in find_dates(text, REFERENCE)] == ["February 1"]
+    coup, next_day = find_dates(text, REFERENCE)
+    assert next_day.parsed == ParsedDate(D(2021, 2, 2), None, DAY, approximate=True)
+    assert (next_day.anchor.text, next_day.anchor.start) == ("February 1", coup.start)
 
 
 def test_deictic_words_are_read_by_dateparser_against_the_reference():
