@@ -62,14 +62,16 @@ def pieces(item: Review) -> list[Piece]:
 
 
 def accept_url(p: Proposal) -> str:
-    """The event form, prefilled (its GET contract: passage, start, end, date_text, type, actor)."""
-    query = [
-        ("passage", p.passage_id),
-        ("start", p.start),
-        ("end", p.end),
-        ("date_text", p.date.text),
-        ("type", p.type),
-    ] + [("actor", ref.name) for ref in p.actor_refs]
+    """The event form, prefilled (its GET contract: passage, start, end, date_text or date_at,
+    type, actor)."""
+    query = [("passage", p.passage_id), ("start", p.start), ("end", p.end)]
+    if p.needs_review or p.date.relative:
+        # Not a date the sentence writes as such: the form reads it from where it is, and
+        # says so.
+        query.append(("date_at", f"{p.date_passage_index}:{p.date.start}:{p.date.end}"))
+    else:
+        query.append(("date_text", p.date.text))
+    query += [("type", p.type)] + [("actor", ref.name) for ref in p.actor_refs]
     return f"{reverse('event-new')}?{urlencode(query)}"
 
 

@@ -90,6 +90,7 @@ class EventForms:
     removals: RemoveCitationsForm
     citations: list[Citation]
     notices: list[str] = field(default_factory=list)
+    date_notice: str = ""  # where a prefilled date comes from, when not the selection
 
     @classmethod
     def build(cls, event: Event, data: QueryDict | None = None, initial: dict | None = None):
@@ -125,6 +126,7 @@ class EventForms:
             removals=RemoveCitationsForm(data, event=event),
             citations=citations,
             notices=list(initial.get("notices", [])),
+            date_notice=initial.get("date_notice", ""),
         )
 
     def is_valid(self) -> bool:
@@ -187,6 +189,7 @@ class EventForms:
             "removals": self.removals,
             "citations": [(c, str(c.pk) in removed) for c in self.citations],
             "notices": self.notices,
+            "date_notice": self.date_notice,
             "preview": preview_date(text, reference),
             "reference": reference,
             **extra,
