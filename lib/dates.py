@@ -251,8 +251,11 @@ def _weekday(name: str, reference: dt.date, tense: str, which: str | None) -> dt
     return reference - dt.timedelta(days=back)
 
 
-def _point(core: str, text: str, reference: dt.date, tense: str) -> _Point | None:
-    """One point in time written in full as ``core`` (normalised), or None."""
+def _point(
+    core: str, text: str, reference: dt.date, tense: str, bare_year: int | None = None
+) -> _Point | None:
+    """One point in time written in full as ``core`` (normalised), or None. A day or month
+    written without a year takes ``bare_year`` (else the reference's)."""
     approximate = False
     if match := _APPROX_WORDS.match(core):
         approximate, core = True, core[match.end() :]
@@ -260,7 +263,7 @@ def _point(core: str, text: str, reference: dt.date, tense: str) -> _Point | Non
         qual = match["qual"].split()[-2] if " of" in match["qual"] else match["qual"]
         qual = _QUAL_PART.get(qual, qual)
         rest = core[match.end() :]
-        inner = _point(rest, text, reference, tense)
+        inner = _point(rest, text, reference, tense, bare_year)
         if inner is None:
             return None
         if inner.precision == Precision.YEAR and inner.start == inner.last:
@@ -279,7 +282,7 @@ def _point(core: str, text: str, reference: dt.date, tense: str) -> _Point | Non
             continue
         groups = match.groupdict()
         has_year = bool(groups.get("year"))
-        year = _check_year(int(groups["year"]), text) if has_year else reference.year
+        year = _check_year(int(groups["year"]), text) if has_year else bare_year or reference.year
         if kind == "iso_day":
             day = _real_date(year, int(groups["mnum"]), int(groups["day"]), text)
             return _Point(day, day, Precision.DAY, approximate)
@@ -383,7 +386,9 @@ def _normalise(text: str) -> str:
     return core
 
 
-def _range(core: str, text: str, reference: dt.date, tense: str) -> ParsedDate | None:
+def _range(
+    core: str, text: str, reference: dt.date, tense: str, bare_year: int | None = None
+) -> ParsedDate | None:
     """ "March 26 to April 2, 2021", "June-July 2021", "December 2021 to January 2022",
     "from Monday to Wednesday", "Thursday and Friday": two points at one precision."""
     opened = _RANGE_OPEN.match(core)
@@ -399,10 +404,10 @@ def _range(core: str, text: str, reference: dt.date, tense: str) -> ParsedDate |
             left, right = body[: match.start()].strip(), body[match.end() :].strip()
             if not left or not right:
                 continue
-            b = _point(right, text, reference, tense)
+            b = _point(right, text, reference, tense, bare_year)
             if b is None:
                 continue
-            a = _point(left, text, reference, tense)
+            a = _point(left, text, reference, tense, bare_year)
             if a is None:
                 continue
             return _join(a, b, left, right, text, reference, tense)
@@ -454,7 +459,9 @@ def _to_parsed(point: _Point) -> ParsedDate:
     return ParsedDate(point.start, end, point.precision, point.approximate)
 
 
-def parse_date_text(text: str, reference: dt.date, tense: str = Tense.PAST) -> ParsedDate:
+def parse_date_text(
+    text: str, reference: dt.date, tense: str = Tense.PAST, year: int | None = None
+) -> ParsedDate:
     """Read a date expression in full the way an analyst would, against ``reference``.
 
     ``reference`` is the source's own date: a bare "March 26" takes its year, "on Monday" is
@@ -464,6 +471,9 @@ def parse_date_text(text: str, reference: dt.date, tense: str = Tense.PAST) -> P
     early/mid/late parts (approximate), decades, weekdays and yesterday/today/tomorrow, last
     or this month or year. Anything else is refused with one message saying how to write it:
     never a partial guess. Impossible dates and years outside 1-9998 say so.
+
+    ``year``: the year a day or month written without one belongs to, when the text around
+    it has established one ("2021" as a chronology's heading); else the reference's.
     """
     if not text or not text.strip():
         raise DateTextError("The date text is empty.")
@@ -499,17 +509,18 @@ def parse_date_text(text: str, reference: dt.date, tense: str = Tense.PAST) -> P
         raise DateTextError(f'"{text}" ends before it starts.')
     for pattern in (_DAY_RANGE, _DAY_RANGE_DMY):
         if match := pattern.match(core):
-            year = _check_year(int(match["year"]), text) if match["year"] else reference.year
+            bare = year or reference.year
+            year = _check_year(int(match["year"]), text) if match["year"] else bare
             month = _month_number(match["month"])
             start = _real_date(year, month, int(match["day"]), text)
             end = _real_date(year, month, int(match["day2"]), text)
             if end < start:
                 raise DateTextError(f'"{text}" ends before it starts.')
             return ParsedDate(start, end, Precision.DAY)
-    point = _point(core, text, reference, tense)
+    point = _point(core, text, reference, tense, year)
     if point is not None:
         return _to_parsed(point)
-    parsed = _range(core, text, reference, tense)
+    parsed = _range(core, text, reference, tense, year)
     if parsed is not None:
         return parsed
     if re.search(r"\bwinter\b", core):

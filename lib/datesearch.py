@@ -90,6 +90,7 @@ class Refusal:
 class Reading:
     found: list[FoundDate] = field(default_factory=list)
     refused: list[Refusal] = field(default_factory=list)
+    year: int | None = None  # the year the text had established by its end
 
 
 _MONTH_NAMES = (
@@ -102,7 +103,9 @@ DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 YEAR = r"(?:1[6-9]\d\d|20\d\d)"
 DASH = r"\s*[-–—]\s*"
 QUAL = r"(?:(?:[Ee]arly|[Mm]id|[Ll]ate)[\s-]+|mid-)"
-MD = rf"(?:{MONTH}\s+{DAY}|{DAY}\s+{MONTH})"
+# "Sept 7", "Dec 21": wire style abbreviates without a dot, always before a day.
+MONTH_D = rf"(?:{MONTH}|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)(?=\s+\d))"
+MD = rf"(?:{MONTH_D}\s+{DAY}|{DAY}\s+{MONTH})"
 RSEP = rf"(?:{DASH}|\s+(?:to|until|till|through|and)\s+)"
 FROM = r"(?:(?:[Ff]rom|[Bb]etween)\s+)"
 COUNT = r"(?:\d{1,2}|an?|one|two|three|four|five|six|seven|eight|nine|ten)"
@@ -127,12 +130,13 @@ _FORMS = [
     ("slashed", rf"{YEAR}/\d{{2,4}}"),
     (
         "day_range",
-        rf"(?:{WEEKDAY},?\s+)?{MONTH}\s+{DAY}{DASH}{DAY}(?:,?\s+{YEAR})?"
-        rf"|{DAY}{DASH}{DAY}\s+{MONTH}(?:,?\s+{YEAR})?",
+        rf"(?:{FROM}?(?:{WEEKDAY},?\s+)?{MONTH_D}\s+{DAY}(?:{DASH}|\s+(?:to|until|through)\s+)"
+        rf"{DAY}(?:,?\s+{YEAR})?"
+        rf"|{DAY}{DASH}{DAY}\s+{MONTH}(?:,?\s+{YEAR})?)(?!\s+{MONTH})",
     ),
     (
         "day",
-        rf"(?:{WEEKDAY},?\s+)?{MONTH}\s+{DAY}(?![\d%])(?:,?\s+{YEAR})?"
+        rf"(?:{WEEKDAY},?\s+)?{MONTH_D}\s+{DAY}(?![\d%])(?:,?\s+{YEAR})?"
         rf"|(?:{WEEKDAY},?\s+)?{DAY}\s+{MONTH}(?:,?\s+{YEAR})?",
     ),
     (
@@ -156,7 +160,8 @@ _FORMS = [
     ("deictic", r"[Yy]esterday|[Tt]oday|[Tt]omorrow"),
     (
         "deictic",
-        r"(?:(?:[Ee]arlier|[Ll]ater)\s+)?(?:[Ll]ast|[Tt]his|[Nn]ext)\s+(?:week|month|year)",
+        r"(?:(?:[Ee]arlier|[Ll]ater|[Ee]arly|[Ll]ate|[Mm]id)[\s-]+)?(?:[Ll]ast|[Tt]his|[Nn]ext)\s+"
+        r"(?:week|month|year)",
     ),
     ("deictic", rf"(?:{COUNT})\s+(?:day|week|month|year)s?\s+ago"),
 ]
@@ -233,7 +238,7 @@ _CLAUSE_BREAK = re.compile(r"[.;:!?\n]|,\s+(?:and|but|while|whereas)\b|\bwhere(?
 _FUTURE = re.compile(
     r"\b(?:will|won[’']t|shall|would|is\s+to|are\s+to|(?:is|are|’s|'s|’re|'re)\s+"
     r"(?:due|scheduled|set|expected|slated|planned|poised|going)|plans?\s+to|intends?\s+to"
-    r"|opens|begins|starts|kicks\s+off|takes\s+place|resumes|closes|ends|arrives|departs"
+    r"|opens|begins|starts|runs|kicks\s+off|takes\s+place|resumes|closes|ends|arrives|departs"
     r"|heads|travels|visits|hosts|meets|holds|next)\b|[’']ll\b",
     re.IGNORECASE,
 )
@@ -246,13 +251,14 @@ _PAST = re.compile(
 _NOT_PAST = {"need", "indeed", "hundred", "speed", "seed", "feed", "proceed", "exceed"}
 
 
-def clause_tense(text: str, start: int, end: int, reach: int = 10_000) -> tuple[str, bool]:
-    """The tense of the clause around ``text[start:end]`` (past unless it says otherwise),
-    and whether the clause gave any evidence of it within ``reach`` characters: the nearest
-    tense word wins."""
-    left = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
-    right_match = _CLAUSE_BREAK.search(text, end)
-    right = right_match.start() if right_match else len(text)
+_SENTENCE_END = re.compile(r"[.!?\n](?:\s|$)")
+
+
+def _tense_between(
+    text: str, start: int, end: int, left: int, right: int
+) -> tuple[int, str] | None:
+    """The tense word of ``text[left:right]`` nearest to ``text[start:end]``: (distance,
+    tense), or None when there is none."""
     best: tuple[int, str] | None = None
     future_spans = []
     for match in _FUTURE.finditer(text, left, right):
@@ -270,6 +276,23 @@ def clause_tense(text: str, start: int, end: int, reach: int = 10_000) -> tuple[
         distance = max(start - match.end(), match.start() - end, 0)
         if best is None or distance < best[0]:
             best = (distance, Tense.PAST)
+    return best
+
+
+def clause_tense(text: str, start: int, end: int, reach: int = 10_000) -> tuple[str, bool]:
+    """The tense of the clause around ``text[start:end]`` (past unless it says otherwise),
+    and whether a tense word within ``reach`` characters said so: the nearest tense word of
+    the clause wins, else of the sentence ("is due to attend ..., and to hold talks on
+    Tuesday")."""
+    left = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
+    right_match = _CLAUSE_BREAK.search(text, end)
+    right = right_match.start() if right_match else len(text)
+    best = _tense_between(text, start, end, left, right)
+    if best is None:
+        left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+        right_match = _SENTENCE_END.search(text, end)
+        right = right_match.start() if right_match else len(text)
+        best = _tense_between(text, start, end, left, right)
     if best is None or best[0] > reach:
         return Tense.PAST, False
     return best[1], True
@@ -279,20 +302,40 @@ def clause_tense(text: str, start: int, end: int, reach: int = 10_000) -> tuple[
 
 
 @lru_cache(maxsize=8192)
-def _parse(expression: str, reference: dt.date, tense: str) -> ParsedDate | str:
+def _parse(
+    expression: str, reference: dt.date, tense: str, year: int | None = None
+) -> ParsedDate | str:
     """The expression read, or the parser's message when it refuses it."""
     try:
-        return parse_date_text(expression, reference, tense)
+        return parse_date_text(expression, reference, tense, year)
     except DateTextError as exc:
         return str(exc)
+
+
+_WRITTEN_YEAR = re.compile(r"(?<!\d)(?:1[6-9]|20)\d\d(?!\d)")
+
+
+def year_established(found: FoundDate) -> int | None:
+    """The year a date sets for the bare dates after it: one it writes, in a single year
+    ("March 26, 2021", "mid-2022", "2021"), not a span of years or a decade."""
+    parsed = found.parsed
+    if found.relative:
+        return None
+    if not _WRITTEN_YEAR.search(found.text) and not re.search(r"\byear\b", found.text):
+        return None
+    if (parsed.end or parsed.start).year != parsed.start.year:
+        return None
+    return parsed.start.year
 
 
 def _accept(kind: str, text: str, start: int, match_text: str) -> bool:
     """No false hits: "May" and "March" as verbs, names that end in a year, durations."""
     before = text[max(0, start - 40) : start]
     if kind == "month" and match_text in {"May", "March"}:
-        # A bare "May"/"March" opening a sentence is a verb ("March on the capital").
-        return not _SENTENCE_START.search(before)
+        # A bare "May"/"March" opening a sentence is a verb ("March on the capital"), unless
+        # a dash, colon or number follows ("May — Belousov replaces Shoigu").
+        after = text[start + len(match_text) : start + len(match_text) + 4]
+        return not _SENTENCE_START.search(before) or bool(re.match(r"\s*[—–:-]|,?\s+\d", after))
     if kind == "year":
         previous = re.search(r"([A-Za-z]+)[\s-]*$", before)
         if previous and previous.group(1)[0].isupper():
@@ -315,10 +358,16 @@ def _candidates(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
-def _explicit(text: str, reference: dt.date) -> Reading:
-    reading = Reading()
+def _explicit(
+    text: str, reference: dt.date, year: int | None = None, weak_year: int | None = None
+) -> Reading:
+    """The dates written in ``text``. A day or month written without a year takes the year
+    ``text`` wrote before it, else ``year`` (a heading's: "2021" ... "February 1"), else the
+    reference's; ``weak_year`` (an earlier sentence's) only when the reference's would put a
+    past event after the reference date."""
+    reading = Reading(year=None)
+    strong = year
     taken: list[tuple[int, int]] = []
-    refused: list[tuple[int, int, str]] = []
     for start, end, kind in _candidates(text):
         if any(start < b and a < end for a, b in taken):
             continue
@@ -327,17 +376,28 @@ def _explicit(text: str, reference: dt.date) -> Reading:
         tense, evidence = clause_tense(text, start, end, reach=30 if today else 10_000)
         if today and not evidence:
             continue  # "the partnership endures today": nowadays, not a day
-        parsed = _parse(expression, reference, tense)
+        parsed = _parse(expression, reference, tense, strong)
+        if (
+            weak_year
+            and not strong
+            and tense == Tense.PAST
+            and isinstance(parsed, ParsedDate)
+            and parsed.start > reference
+            and not _WRITTEN_YEAR.search(expression)
+        ):
+            parsed = _parse(expression, reference, tense, weak_year)
         if isinstance(parsed, str):
             if not parsed.startswith("Could not read"):
-                refused.append((start, end, parsed))
+                # Refused in full ("2021/22", "June 31"): no shorter reading inside it.
+                reading.refused.append(Refusal(start, end, expression, parsed))
+                taken.append((start, end))
             continue
         taken.append((start, end))
-        reading.found.append(FoundDate(start, end, expression, parsed))
-    for start, end, message in refused:
-        if not any(start < b and a < end for a, b in taken):
-            reading.refused.append(Refusal(start, end, text[start:end], message))
-            taken.append((start, end))
+        found = FoundDate(start, end, expression, parsed)
+        reading.found.append(found)
+        written = year_established(found)
+        if written:
+            reading.year = strong = written
     return reading
 
 
@@ -468,9 +528,15 @@ def read_dates(
     reference: dt.date,
     context: ParsedDate | Anchor | None = None,
     previous: ParsedDate | Anchor | Sequence[Anchor] | None = None,
+    year: int | None = None,
+    weak_year: int | None = None,
 ) -> Reading:
     """Every date expression in ``text``, in order, read against ``reference``, and every
-    expression refused (with why).
+    expression refused (with why). ``year``: the year a heading established for ``text``,
+    which a day or month written without one takes (else the reference's); ``weak_year``:
+    the year an earlier sentence wrote, taken only where the reference's year cannot be
+    (a past event after the reference date). ``Reading.year``: the last year ``text``
+    writes.
 
     ``previous``: the dates the text established before ``text`` (oldest first), the anchors
     of narrative time ("the next day", "that same year"). ``context``: the date narrative
@@ -482,12 +548,12 @@ def read_dates(
         previous = [Anchor("", 0, 0, previous)]
     elif isinstance(previous, Anchor):
         previous = [previous]
-    explicit = _explicit(text, reference)
+    explicit = _explicit(text, reference, year, weak_year)
     narrative = _narrative(text, explicit.found, previous or [], context)
     found = sorted(explicit.found + narrative.found, key=lambda f: f.start)
     refused = sorted(explicit.refused + narrative.refused, key=lambda r: r.start)
     refused = [r for r in refused if not any(r.start < f.end and f.start < r.end for f in found)]
-    return Reading(found, refused)
+    return Reading(found, refused, explicit.year)
 
 
 def find_dates(
@@ -495,15 +561,17 @@ def find_dates(
     reference: dt.date,
     context: ParsedDate | Anchor | None = None,
     previous: ParsedDate | Anchor | Sequence[Anchor] | None = None,
+    year: int | None = None,
 ) -> list[FoundDate]:
     """Every date expression in ``text`` that reads, in order, resolved against ``reference``
     (see ``read_dates``)."""
-    return read_dates(text, reference, context, previous).found
+    return read_dates(text, reference, context, previous, year).found
 
 
-_SINCE = re.compile(r"\bsince\s+(?:the\s+)?$", re.IGNORECASE)
+# "since 2010", "since the army seized power in February 2021": a starting point.
+_SINCE = re.compile(r"\bsince\b[^.,;:!?]{0,40}$", re.IGNORECASE)
 
 
 def establishes(text: str, found: FoundDate) -> bool:
     """Whether a date moves the narrative's time: not a starting point ("since 2010")."""
-    return not _SINCE.search(text[max(0, found.start - 12) : found.start])
+    return not _SINCE.search(text[max(0, found.start - 50) : found.start])

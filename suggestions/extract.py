@@ -44,7 +44,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         if match.group().startswith(".") and word:
             token = word.group(1)
             # An abbreviation, or an initial ("L", "C") is not the end of a sentence.
-            if token in ABBREVIATIONS or (len(token) == 1 and token.isupper()):
+            numbered = token not in {"No", "Nos"} or re.match(r"\s*\d", text[end:])
+            if (token in ABBREVIATIONS and numbered) or (len(token) == 1 and token.isupper()):
                 continue
         following = text[end:].lstrip()
         if following and not (following[0].isupper() or following[0] in "“\"'‘(0123456789"):
@@ -294,16 +295,28 @@ def event_date(text: str, dates: list[FoundDate]) -> FoundDate | None:
     return relative[0] if relative else usable[0]
 
 
-def _entry_date(passage: PassageData, reference: dt.date) -> FoundDate | None:
-    """The date of a chronology entry: the date a passage opens with, before a colon."""
-    head = passage.text[:40]
-    colon = head.find(":")
-    if colon < 0:
+_ENTRY_SEPARATOR = re.compile(r"\s*(?::|\s[—–-]\s)")
+
+
+def _entry_date(
+    passage: PassageData, reference: dt.date, year: int | None = None
+) -> FoundDate | None:
+    """The date of a chronology entry: the date a passage opens with, before a colon or a
+    dash ("March 26: ...", "June 2013 — ...")."""
+    head = passage.text[:48]
+    separator = _ENTRY_SEPARATOR.search(head)
+    if separator is None:
         return None
-    dates = find_dates(head[:colon], reference)
-    if len(dates) == 1 and dates[0].start == 0 and dates[0].end == colon:
+    dates = find_dates(head[: separator.start()], reference, year=year)
+    if len(dates) == 1 and dates[0].start == 0 and dates[0].end == separator.start():
         return dates[0]
     return None
+
+
+def is_heading(passage: PassageData) -> bool:
+    """A title or section heading: short, and not ended like a sentence."""
+    text = passage.text.strip()
+    return bool(text) and text[-1] not in '.!?”"’)' and len(text.split()) <= 12
 
 
 def chronology_entries(passages: list[PassageData], reference: dt.date) -> dict[int, FoundDate]:
@@ -327,6 +340,7 @@ class SentenceReading:
     found: tuple[FoundDate, ...]
     refused: tuple[Refusal, ...]
     entry: tuple[FoundDate, int] | None  # the chronology entry it belongs to, and its ¶
+    heading: bool = False  # a title or section heading, not a report
 
     @property
     def text(self) -> str:
@@ -341,22 +355,37 @@ def read_source(passages: Iterable[PassageData], reference: dt.date) -> list[Sen
     """Every sentence of the passages with its dates, read the way a reader reads: narrative
     time ("the next day", "that same year") counts from the last date the text established
     before it, across sentences and paragraphs; a chronology entry's date is the fallback
-    of its lines."""
+    of its lines; a day or month written without a year takes the year its sentence wrote
+    before it, else its section heading's ("2021", "June 18-24, 2021: a vote"), else the
+    reference date's (or the year its paragraph wrote before, when the reference's would
+    put a past event after the reference date)."""
     passages = list(passages)
-    entries = chronology_entries(passages, reference)
+    chronology = len(chronology_entries(passages, reference)) >= 2
     entry: tuple[FoundDate, int] | None = None
     anchors: list[Anchor] = []
     readings = []
+    section_year: int | None = None
     for passage in passages:
         text = passage.text
-        opening = entries.get(passage.index)
-        if opening is not None:
-            entry = (opening, passage.index)
-        context = entry[0].as_anchor(entry[1]) if entry else None
-        for start, end in split_sentences(text):
+        paragraph_year: int | None = None
+        heading = is_heading(passage)
+        for number, (start, end) in enumerate(split_sentences(text)):
             sentence = text[start:end]
-            reading = read_dates(sentence, reference, context=context, previous=anchors)
+            context = entry[0].as_anchor(entry[1]) if entry else None
+            reading = read_dates(
+                sentence,
+                reference,
+                context=context,
+                previous=anchors,
+                year=section_year,
+                weak_year=paragraph_year,
+            )
+            paragraph_year = reading.year or paragraph_year
             found = tuple(f.shifted(start, passage.index) for f in reading.found)
+            if number == 0 and chronology:
+                opening = _entry_date(passage, reference, section_year)
+                if opening is not None and found and found[0].start == opening.start:
+                    entry = (found[0], passage.index)
             # "the day before the February 1 coup": the narrative is at the day before; the
             # coup's date is only what it was counted from.
             counted_from = {
@@ -366,7 +395,8 @@ def read_source(passages: Iterable[PassageData], reference: dt.date) -> list[Sen
             }
             for f, own in zip(found, reading.found, strict=True):
                 if (
-                    establishes(sentence, own)
+                    not heading
+                    and establishes(sentence, own)
                     and not _is_report_date(sentence, own)
                     and (own.start, own.end) not in counted_from
                 ):
@@ -380,8 +410,11 @@ def read_source(passages: Iterable[PassageData], reference: dt.date) -> list[Sen
                     found,
                     tuple(r.shifted(start) for r in reading.refused),
                     entry,
+                    heading,
                 )
             )
+        if heading and paragraph_year is not None:
+            section_year = paragraph_year
     return readings
 
 
@@ -413,6 +446,8 @@ def extract(
         passage, start, end = reading.passage, reading.start, reading.end
         if passage.index != current_passage:
             current_passage, previous = passage.index, None
+        if reading.heading:
+            continue  # a title reports nothing: the text under it does
         sentence = reading.text
         local = [f.shifted(-start) for f in reading.found]
         own = event_date(sentence, local)
