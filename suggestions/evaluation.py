@@ -269,6 +269,7 @@ def _evaluate_sources(
     proposed: set[tuple[str, str]] = set()
     proposed_dated: set[tuple[str, str]] = set()
     proposed_exact: set[tuple[str, str]] = set()
+    other: dict[tuple[str, str], list[str]] = {}
     for source in sources:
         passages = corpus_passages(corpus / source["file"])
         reference = dt.date.fromisoformat(source["reference_date"])
@@ -310,7 +311,7 @@ def _evaluate_sources(
                     article_hits.add(e)
                     proposed_exact.add(e)
                 else:
-                    ev.other_date.append(
+                    other.setdefault(e, []).append(
                         f"{source['key']} ¶{proposal.passage_index} {e[0]} ({span[0]}–"
                         f"{span[1]}): proposed “{proposal.date.text}” {first}–{last}"
                     )
@@ -331,6 +332,9 @@ def _evaluate_sources(
     ev.event_recall_exact = Score("labelled events", len(set(wanted) & proposed_exact), len(wanted))
     ev.false_proposals = Score("proposals", false_count, proposals)
     ev.missed_events = sorted(f"{t} ({s})" for t, s in set(wanted) - proposed)
+    ev.other_date = [
+        line for e, lines in other.items() if e not in proposed_exact for line in lines
+    ]
     ev.proposals = proposals
     return ev
 

@@ -150,6 +150,7 @@ TYPE_CUES: dict[str, tuple[str, ...]] = {
     "military_action": (
         # "the coup" is an event; "the coup leader", "anti-coup protesters" are not.
         r"(?<!-)coup(?!\s+(?:leader|maker|government|regime)|-)", r"shot down",
+        r"invade[ds]?", r"invasion", r"kill(?:ed|s|ing)?",
         r"intervention", r"offensive", r"overthrew", r"seized power", r"seizure of power",
         r"attacks?",
     ),
@@ -221,7 +222,10 @@ class Proposal:
 
     @property
     def key(self) -> str:
-        return f"{self.passage_id}:{self.start}:{self.end}"
+        """Unique in a source: a sentence may propose one event per date it reports."""
+        return (
+            f"{self.passage_id}-{self.start}-{self.end}-{self.date_passage_index}-{self.date.start}"
+        )
 
     @property
     def interval(self) -> tuple[dt.date, dt.date]:
@@ -250,6 +254,17 @@ class Proposal:
         return ""
 
 
+# Speculation is not a report of an event.
+_SPECULATIVE = re.compile(
+    r"\b(?:could\s+be|might|cannot|can[’']t|likely|possibly|perhaps|would\s+be|(?:was|were)\s+set\s+to)\b",
+    re.IGNORECASE,
+)
+
+
+def _interval(date: FoundDate) -> tuple[dt.date, dt.date]:
+    return interval(date.parsed.start, date.parsed.end, date.parsed.precision)
+
+
 def date_origin(source: str, date: FoundDate, passage_index: int) -> str:
     if source == DateSource.ANCHOR and date.anchor is not None:
         where = f" in ¶{date.anchor.passage}" if date.anchor.passage is not None else ""
@@ -273,26 +288,52 @@ _REPORT_AFTER = re.compile(
 _SINCE_BEFORE = re.compile(r"\bsince\s+(?:the\s+)?$", re.IGNORECASE)
 
 
+# A wire dateline: "MOSCOW, June 21 (Reuters) —", "NAYPYITAW, March 28 -".
+_DATELINE_BEFORE = re.compile(r"^[A-Z][A-Z .’'-]{2,40},\s*$")
+_DATELINE_AFTER = re.compile(r"^\s*(?:\([^)]{1,40}\)\s*)?[—–-]")
+
+
 def _is_report_date(text: str, found: FoundDate) -> bool:
     before = text[max(0, found.start - 20) : found.start]
     after = text[found.end : found.end + 40]
-    if re.search(r"\breported\s+on\s+$|\bpublished\s+on\s+$", before):
+    if re.search(r"\b(?:reported|published|updated|conducted\s+\w+\s+\w+)\s+on\s+$", before):
         return True
+    if _DATELINE_BEFORE.match(text[: found.start]) and _DATELINE_AFTER.match(after):
+        return True  # the dateline says when the report was filed
     return bool(re.search(r"\ba\s+$", before) and _REPORT_AFTER.match(after))
 
 
-def event_date(text: str, dates: list[FoundDate]) -> FoundDate | None:
-    """The date of what the sentence reports, among the dates it carries."""
+def event_dates(text: str, dates: list[FoundDate]) -> list[FoundDate]:
+    """The dates of what the sentence reports, the main one first: not the date of a report
+    ("a June 23 Reuters report", a dateline), not a starting point ("since 2010"), not the
+    date a relative one is counted from ("the day before the February 1 coup" reports the
+    day before)."""
+    counted_from = {
+        (f.anchor.start, f.anchor.end)
+        for f in dates
+        if f.anchor is not None and f.anchor.passage is None and f.anchor.start > f.start
+    }
     usable = [
         f
         for f in dates
         if not _is_report_date(text, f)
         and not _SINCE_BEFORE.search(text[max(0, f.start - 12) : f.start])
+        and (f.start, f.end) not in counted_from
     ]
-    if not usable:
-        return None
-    relative = [f for f in usable if f.relative]
-    return relative[0] if relative else usable[0]
+    # "On the day before the February 1 coup" is about the day before: a relative date
+    # counted from a date after it comes first.
+    ahead = [
+        f
+        for f in usable
+        if f.anchor is not None and f.anchor.passage is None and f.anchor.start > f.start
+    ]
+    return ahead + [f for f in usable if f not in ahead]
+
+
+def event_date(text: str, dates: list[FoundDate]) -> FoundDate | None:
+    """The main date of what the sentence reports (see ``event_dates``)."""
+    found = event_dates(text, dates)
+    return found[0] if found else None
 
 
 _ENTRY_SEPARATOR = re.compile(r"\s*(?::|\s[—–-]\s)")
@@ -450,47 +491,51 @@ def extract(
             continue  # a title reports nothing: the text under it does
         sentence = reading.text
         local = [f.shifted(-start) for f in reading.found]
-        own = event_date(sentence, local)
-        inherited = False
-        if own is not None:
-            date = reading.found[local.index(own)]
-            date_index, source = passage.index, _own_source(reading, date)
-            previous = date
+        own = event_dates(sentence, local)
+        choices: list[tuple[FoundDate, int, bool, str]] = []
+        if own:
+            for f in own:
+                date = reading.found[local.index(f)]
+                choices.append((date, passage.index, False, _own_source(reading, date)))
+            previous = choices[0][0]
         elif previous is not None and not reading.found and not reading.refused:
-            date, date_index, inherited = previous, passage.index, True
-            source = DateSource.PARAGRAPH
+            choices.append((previous, passage.index, True, DateSource.PARAGRAPH))
         elif reading.entry is not None and not reading.found and not reading.refused:
-            (date, date_index), inherited = reading.entry, True
-            source = DateSource.CHRONOLOGY
-        else:
+            choices.append((reading.entry[0], reading.entry[1], True, DateSource.CHRONOLOGY))
+        if not choices:
             continue
         actors = tuple(
             Mention(m.actor, m.text, m.start + start, m.end + start)
             for m in lexicon.mentions(sentence)
         )
-        kind, cues = guess_type(sentence, date.parsed)
-        if inherited and kind == "other":
-            continue
-        if not actors and ((inherited and date is previous) or source == DateSource.ANCHOR):
-            continue  # a date from elsewhere needs the sentence to name who
-        if not actors and kind == "other":
-            continue
-        proposals.append(
-            Proposal(
-                passage_id=passage.id,
-                passage_index=passage.index,
-                start=start,
-                end=end,
-                quote=sentence,
-                date=date,
-                date_passage_index=date_index,
-                inherited=inherited,
-                actors=actors,
-                type=kind,
-                cues=cues,
-                date_source=source,
+        for number, (date, date_index, inherited, source) in enumerate(choices):
+            kind, cues = guess_type(sentence, date.parsed)
+            if inherited and kind == "other":
+                continue
+            if not actors and inherited and source == DateSource.PARAGRAPH:
+                continue  # a date from elsewhere needs the sentence to name who
+            if _SPECULATIVE.search(sentence):
+                continue  # "likely toasting the coup", "a meeting would be": not a report
+            if not actors and kind == "other":
+                continue
+            if number and any(p.interval == _interval(date) for p in proposals[-number:]):
+                continue  # the same period twice in one sentence: one proposal
+            proposals.append(
+                Proposal(
+                    passage_id=passage.id,
+                    passage_index=passage.index,
+                    start=start,
+                    end=end,
+                    quote=sentence,
+                    date=date,
+                    date_passage_index=date_index,
+                    inherited=inherited,
+                    actors=actors,
+                    type=kind,
+                    cues=cues,
+                    date_source=source,
+                )
             )
-        )
     return proposals
 
 
