@@ -204,9 +204,15 @@ class SuggestionError(ValueError):
     """An action on a proposal that cannot be done; the message says why."""
 
 
-def find_proposal(source: Source, passage_id: int, start: int, end: int) -> Proposal:
+def find_proposal(
+    source: Source, passage_id: int, start: int, end: int, date: int | None = None
+) -> Proposal:
+    """The proposal of a sentence; ``date`` (the offset of its date expression) picks one
+    when the sentence proposes several events, one per date."""
     for proposal in proposals_for_source(source):
-        if (proposal.passage_id, proposal.start, proposal.end) == (passage_id, start, end):
+        if (proposal.passage_id, proposal.start, proposal.end) == (passage_id, start, end) and (
+            date is None or proposal.date.start == date
+        ):
             return proposal
     raise SuggestionError(
         "This sentence is not among the source's proposals (the page may be out of date): "

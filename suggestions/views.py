@@ -94,6 +94,12 @@ def source_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, template, context)
 
 
+def _date(request: HttpRequest) -> int | None:
+    """The optional offset of the proposal's date: a sentence may propose one event per date."""
+    value = request.POST.get("date", "").strip()
+    return int(value) if value.isdigit() else None
+
+
 def _int(request: HttpRequest, name: str) -> int:
     value = request.POST.get(name, "").strip()
     if not value.isdigit():
@@ -122,7 +128,11 @@ def add_to_existing(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Source, pk=pk)
     try:
         proposal = find_proposal(
-            source, _int(request, "passage"), _int(request, "start"), _int(request, "end")
+            source,
+            _int(request, "passage"),
+            _int(request, "start"),
+            _int(request, "end"),
+            _date(request),
         )
         event_id = request.POST.get("event", "").strip()
         event = Event.objects.filter(pk=int(event_id)).first() if event_id.isdigit() else None
