@@ -234,7 +234,7 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n“\"(]\s*)$")
 # --- Tense ------------------------------------------------------------------------------------
 
 # The clause around a date: between these.
-_CLAUSE_BREAK = re.compile(r"[.;:!?\n]|,\s+(?:and|but|while|whereas)\b|\bwhere(?:as)?\b")
+_CLAUSE_BREAK = re.compile(r"[.;:!?\n,—–()]|\bwhere(?:as)?\b")
 _FUTURE = re.compile(
     r"\b(?:will|won[’']t|shall|would|is\s+to|are\s+to|(?:is|are|’s|'s|’re|'re)\s+"
     r"(?:due|scheduled|set|expected|slated|planned|poised|going)|plans?\s+to|intends?\s+to"
@@ -344,7 +344,7 @@ def _accept(kind: str, text: str, start: int, match_text: str) -> bool:
             return False
     if kind == "deictic" and re.match(r"(?i)last|this|next", match_text):
         # "over the last year", "in the next month": a duration, not a period.
-        return not re.search(r"\b(?:the|over|past|for|within)\s+$", before, re.IGNORECASE)
+        return not re.search(r"\b(?:the|over|past|within)\s+$", before, re.IGNORECASE)
     return True
 
 
@@ -386,6 +386,17 @@ def _explicit(
             and not _WRITTEN_YEAR.search(expression)
         ):
             parsed = _parse(expression, reference, tense, weak_year)
+        if (
+            evidence
+            and tense == Tense.PAST
+            and isinstance(parsed, ParsedDate)
+            and parsed.start > reference
+            and not _WRITTEN_YEAR.search(expression)
+            and kind in {"day", "day_range", "month", "range"}
+        ):
+            # "the election in November", said in February: last year's November.
+            earlier = _parse(expression, reference, tense, parsed.start.year - 1)
+            parsed = earlier if isinstance(earlier, ParsedDate) else parsed
         if isinstance(parsed, str):
             if not parsed.startswith("Could not read"):
                 # Refused in full ("2021/22", "June 31"): no shorter reading inside it.

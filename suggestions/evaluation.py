@@ -147,7 +147,9 @@ class Evaluation:
         return "\n".join(lines)
 
 
-_PREPOSITION = re.compile(r"^(?:(?:late|early)\s+on|on|in|at|from|during|by)\s+", re.IGNORECASE)
+_PREPOSITION = re.compile(
+    r"^(?:(?:late|early)\s+on|on|in|at|from|during|by|until|till|since)\s+", re.IGNORECASE
+)
 
 
 def _core(text: str, start: int, end: int) -> tuple[int, int]:

@@ -238,7 +238,7 @@ def test_reads_news_forms_against_the_article_date(text, tense, start, end, prec
     ("text", "message"),
     [
         # never a partial guess: the whole expression is read, or it is refused
-        ("2021/22", 'could be read more than one way. Write the month in words'),
+        ("2021/22", "could be read more than one way. Write the month in words"),
         ("22/06/2021", "could be read more than one way"),
         ("next week", "a week is no precision"),
         ("this week", "a week is no precision"),

@@ -326,7 +326,7 @@ def dates_of(text: str, reference: dt.date = WIRE_DAY, **kwargs):
             MONTH,
         ),  # fmt: skip
         (
-            "From September 1 to 7, Soe Win was in Russia.",
+            "From September 1 to 7, Soe Win will be in Russia.",
             "From September 1 to 7",
             D(2021, 9, 1),
             D(2021, 9, 7),
