@@ -156,9 +156,10 @@ TYPE_CUES: dict[str, tuple[str, ...]] = {
     ),
     "statement": (
         r"said", r"says", r"stated", r"described", r"quoted", r"told", r"interviews?",
+        r"briefed", r"briefs",
         r"lauded", r"condemn\w*",
     ),
-    "policy": (r"decided", r"announced", r"approved", r"policy"),
+    "policy": (r"decided", r"announced", r"approved", r"policy", r"declared", r"declares"),
 }  # fmt: skip
 # At equal counts, the first type in TYPE_CUES wins (the more specific kinds come first).
 _CUE_PATTERNS = {
@@ -256,7 +257,8 @@ class Proposal:
 
 # Speculation is not a report of an event.
 _SPECULATIVE = re.compile(
-    r"\b(?:could\s+be|might|cannot|can[’']t|likely|possibly|perhaps|would\s+be|(?:was|were)\s+set\s+to)\b",
+    r"\b(?:could\s+be|might|cannot|can[’']t|likely|possibly|perhaps|would\s+be\s+(?:the|a|an)"
+    r"|(?:was|were)\s+set\s+to)\b",
     re.IGNORECASE,
 )
 
