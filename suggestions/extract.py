@@ -307,9 +307,9 @@ def _is_report_date(text: str, found: FoundDate) -> bool:
 
 def event_dates(text: str, dates: list[FoundDate]) -> list[FoundDate]:
     """The dates of what the sentence reports, the main one first: not the date of a report
-    ("a June 23 Reuters report", a dateline), not a starting point ("since 2010"), not the
-    date a relative one is counted from ("the day before the February 1 coup" reports the
-    day before)."""
+    ("a June 23 Reuters report", a dateline), not the date a relative one is counted from
+    ("the day before the February 1 coup" reports the day before); a starting point ("since
+    last year") only after the sentence's other dates, never alone."""
     counted_from = {
         (f.anchor.start, f.anchor.end)
         for f in dates
@@ -329,7 +329,17 @@ def event_dates(text: str, dates: list[FoundDate]) -> list[FoundDate]:
         for f in usable
         if f.anchor is not None and f.anchor.passage is None and f.anchor.start > f.start
     ]
-    return ahead + [f for f in usable if f not in ahead]
+    # "barred since last year, when it ... in October": the starting point is a happening
+    # too, proposed after the sentence's own dates.
+    since = [
+        f
+        for f in dates
+        if usable
+        and f not in usable
+        and _SINCE_BEFORE.search(text[max(0, f.start - 12) : f.start])
+        and not _is_report_date(text, f)
+    ]
+    return ahead + [f for f in usable if f not in ahead] + since
 
 
 def event_date(text: str, dates: list[FoundDate]) -> FoundDate | None:
