@@ -282,3 +282,14 @@ def test_evaluate_dev_scores_each_article_and_counts_silent_misreadings(tmp_path
     report = evaluation.report()
     assert "wire: dates 5/6, events with the right date 1/1" in report
     assert "silent misreadings 1" in report
+
+
+def test_an_impossible_date_in_the_form_is_said_once(analyst, client):
+    from tests.event_form_data import form_data
+
+    client.force_login(analyst)
+    response = client.post(reverse("event-new"), form_data(date_text="June 31, 2021"))
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert body.count("is not a real date: June 2021 has 30 days.") == 1
+    assert "Could not read" not in body

@@ -190,7 +190,10 @@ class EventForms:
             "citations": [(c, str(c.pk) in removed) for c in self.citations],
             "notices": self.notices,
             "date_notice": self.date_notice,
-            "preview": preview_date(text, reference),
+            # A refused date is said once: at the field, not again in the live preview.
+            "preview": DatePreview(text)
+            if form.is_bound and form.errors.get("date_text")
+            else preview_date(text, reference),
             "reference": reference,
             **extra,
         }
