@@ -153,6 +153,12 @@ _POINT_FORMS = [
         rf"(?:(?:late|early)\s+(?:on\s+)?)?(?P<which>last|next|this|past|coming)?\s*{_WD}"
         r"(?:\s+(?:morning|afternoon|evening|night))?",
     ),
+    # A day of a named week: "Tuesday next week", "next week on Tuesday", "Monday last week".
+    (
+        "week_day",
+        rf"(?:{_WD}\s+(?:of\s+)?(?P<which>next|last|this)\s+week"
+        rf"|(?P<which2>next|last|this)\s+week\s+(?:on\s+)?(?P<weekday2>{'|'.join(WEEKDAYS)}))",
+    ),
     ("deictic_day", r"(?P<word>yesterday|today|tomorrow)"),
     (
         "deictic_period",
@@ -330,6 +336,13 @@ def _point(
             return _Point(dt.date(year, first, 1), dt.date(year, last, 1), Precision.MONTH, True)
         if kind == "weekday":
             day = _weekday(groups["weekday"], reference, tense, groups.get("which"))
+            return _Point(day, day, Precision.DAY, approximate)
+        if kind == "week_day":
+            which = groups.get("which") or groups["which2"]
+            name = groups.get("weekday") or groups["weekday2"]
+            monday = reference - dt.timedelta(days=reference.weekday())
+            monday += dt.timedelta(days=7 * {"last": -1, "this": 0, "next": 1}[which])
+            day = monday + dt.timedelta(days=WEEKDAYS.index(name))
             return _Point(day, day, Precision.DAY, approximate)
         if kind == "deictic_day":
             shift = {"yesterday": -1, "today": 0, "tomorrow": 1}[groups["word"]]

@@ -153,6 +153,11 @@ _FORMS = [
     ("decade", r"(?:the\s+)?(?:1[6-9]\d0|20[0-2]0)s"),
     ("year", rf"(?:{QUAL})?{YEAR}"),
     (
+        "week_day",
+        rf"{WEEKDAY}\s+(?:of\s+)?(?:[Nn]ext|[Ll]ast|[Tt]his)\s+week"
+        rf"|(?:[Nn]ext|[Ll]ast|[Tt]his)\s+week\s+(?:on\s+)?{WEEKDAY}",
+    ),
+    (
         "weekday",
         rf"(?:(?:[Ll]ate|[Ee]arly)\s+(?:on\s+)?)?(?:(?:[Ll]ast|[Nn]ext|[Tt]his|[Cc]oming)\s+)?"
         rf"{WEEKDAY}(?:\s+(?:morning|afternoon|evening|night))?",

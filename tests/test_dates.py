@@ -186,6 +186,10 @@ TUESDAY = D(2021, 6, 22)  # an article dated Tuesday 22 June 2021
         ("last Tuesday", "past", D(2021, 6, 15), None, "day", False),
         ("next Monday", "past", D(2021, 6, 28), None, "day", False),
         ("late on Tuesday", "past", D(2021, 6, 22), None, "day", False),
+        # "next week" has no week precision, but a day of it is a day
+        ("Tuesday next week", "future", D(2021, 6, 29), None, "day", False),
+        ("next week on Monday", "future", D(2021, 6, 28), None, "day", False),
+        ("Friday last week", "past", D(2021, 6, 18), None, "day", False),
         ("on Thursday and Friday", "past", D(2021, 6, 17), D(2021, 6, 18), "day", False),
         ("on Thursday and Friday", "future", D(2021, 6, 24), D(2021, 6, 25), "day", False),
         ("from Monday to Wednesday", "past", D(2021, 6, 14), D(2021, 6, 16), "day", False),

@@ -358,6 +358,12 @@ def test_next_week_and_this_week_are_refused_not_guessed():
     assert "a week is no precision" in reading.refused[0].message
 
 
+def test_a_day_of_next_week_is_read_as_that_day():
+    # Monday 21 June 2021: "Tuesday next week" is 29 June, not tomorrow.
+    hit = only("Talks open on Tuesday next week in Moscow.", D(2021, 6, 21))
+    assert (hit.text, hit.parsed.start) == ("Tuesday next week", D(2021, 6, 29))
+
+
 def test_an_ambiguous_or_impossible_expression_is_refused_whole_never_read_in_part():
     reading = read_dates("Its engagement in 2021/22 was steady; talks on June 31, 2021 failed.",
                          WIRE_DAY)  # fmt: skip
