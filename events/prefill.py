@@ -113,6 +113,7 @@ def _date_at(params: QueryDict, notices: list[str]) -> tuple[int, int, int] | No
 
 def _read_date(params, passage, located, event: dict, citation: dict, notices: list[str]):
     """Fill the date of the selection; returns (date as written, where it comes from)."""
+    from suggestions.extract import DateSource
     from suggestions.services import selection_date
 
     at = _date_at(params, notices)
@@ -135,7 +136,7 @@ def _read_date(params, passage, located, event: dict, citation: dict, notices: l
     if chosen.written_in_selection:  # "the day before the February 1 coup"
         citation["date_text"] = chosen.date.text
         return chosen.date.text, ""
-    if chosen.source == "anchor":
+    if chosen.source == DateSource.ANCHOR:
         citation["date_text"] = chosen.date.text
     notice = (
         f"The date {parsed.describe()} is not written in the selected text: it is "

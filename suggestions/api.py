@@ -13,6 +13,7 @@ from events.models import EventType
 from lib.dates import Precision
 from sources.models import Source
 
+from .extract import DateSource
 from .services import review
 from .views import accept_url
 
@@ -46,7 +47,7 @@ class DateSerializer(serializers.Serializer):
         "not the sentence's own."
     )
     source = serializers.ChoiceField(
-        choices=["sentence", "anchor", "paragraph", "chronology"],
+        choices=DateSource.choices,
         help_text="Where the date was read: written in the sentence; counted from a date "
         "written elsewhere (anchor, e.g. 'the next day'); an earlier sentence of the "
         "paragraph; the chronology entry.",

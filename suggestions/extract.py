@@ -17,6 +17,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import models
+
 from events.models import EventType
 from lib.dates import ParsedDate, interval
 from lib.datesearch import Anchor, FoundDate, Refusal, establishes, find_dates, read_dates
@@ -193,13 +195,14 @@ class PassageData:
     text: str
 
 
-class DateSource:
+class DateSource(models.TextChoices):
     """Where a proposal's date was read."""
 
-    SENTENCE = "sentence"  # written in the cited sentence
-    ANCHOR = "anchor"  # "the next day" in the sentence, counted from a date written elsewhere
-    PARAGRAPH = "paragraph"  # an earlier sentence's of the same paragraph
-    CHRONOLOGY = "chronology"  # the chronology entry's
+    SENTENCE = "sentence", "written in the sentence"
+    # "the next day" in the sentence, counted from a date written elsewhere
+    ANCHOR = "anchor", "counted from a date written elsewhere"
+    PARAGRAPH = "paragraph", "an earlier sentence's"
+    CHRONOLOGY = "chronology", "the chronology entry's"
 
 
 @dataclass(frozen=True)
@@ -374,7 +377,7 @@ def is_heading(passage: PassageData) -> bool:
 
 def chronology_entries(passages: list[PassageData], reference: dt.date) -> dict[int, FoundDate]:
     """The entries' dates by passage index, when the source is a chronology: at least two
-    passages open with a date and a colon ("March 26: ...", "May 20-22: ...")."""
+    passages open with a date and a colon or a dash ("March 26: ...", "June 2013 — ...")."""
     entries = {}
     for passage in passages:
         opening = _entry_date(passage, reference)
