@@ -139,8 +139,8 @@ def _read_date(params, passage, located, event: dict, citation: dict, notices: l
     if chosen.source == DateSource.ANCHOR:
         citation["date_text"] = chosen.date.text
     notice = (
-        f"The date {parsed.describe()} is not written in the selected text: it is "
-        f"{chosen.origin}. Check it before saving."
+        f"{parsed.describe()} is not written in the selected text: {chosen.origin}. "
+        "Check it before saving."
     )
-    citation["note"] = f"Date not written in this passage text: {chosen.origin}."
+    citation["note"] = f"Check the date: {chosen.origin}."
     return citation["date_text"], notice

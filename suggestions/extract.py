@@ -271,16 +271,20 @@ def _interval(date: FoundDate) -> tuple[dt.date, dt.date]:
 
 
 def date_origin(source: str, date: FoundDate, passage_index: int) -> str:
+    """Where a date not written in its sentence comes from, in words ("" when written)."""
     if source == DateSource.ANCHOR and date.anchor is not None:
         where = f" in ¶{date.anchor.passage}" if date.anchor.passage is not None else ""
-        return (
-            f"“{date.text}” counted from “{date.anchor.text}”{where}, "
-            "a date written outside this sentence"
-        )
+        return f"“{date.text}” is counted from “{date.anchor.text}”{where}, written elsewhere"
     if source == DateSource.PARAGRAPH:
-        return f"taken from “{date.text}”, written in an earlier sentence of ¶{passage_index}"
+        return (
+            f"the sentence writes no date; taken from “{date.text}”, written in an earlier "
+            f"sentence of ¶{passage_index}"
+        )
     if source == DateSource.CHRONOLOGY:
-        return f"taken from the chronology entry “{date.text}” in ¶{passage_index}"
+        return (
+            f"the sentence writes no date; taken from the chronology entry “{date.text}” "
+            f"in ¶{passage_index}"
+        )
     return ""
 
 

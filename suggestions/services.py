@@ -238,11 +238,7 @@ def add_to_event(source: Source, proposal: Proposal, event: Event) -> Citation:
         raise SuggestionError(f"“{event.title}” already cites this sentence.")
     # Only a date the cited sentence writes is stored as the source's; one taken from
     # elsewhere is said in the note, for review.
-    note = (
-        f"Date not written in this sentence: {proposal.date_origin}."
-        if proposal.needs_review
-        else ""
-    )
+    note = f"Check the date: {proposal.date_origin}." if proposal.needs_review else ""
     return add_citation(event, located, date_text=proposal.date_text, note=note)
 
 

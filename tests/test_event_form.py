@@ -481,7 +481,7 @@ def test_prefill_of_an_undated_selection_says_where_its_date_comes_from(signed_i
     start = passage.text.index("He met")
     body = prefill(signed_in, passage=passage.pk, start=start, end=start + 6)
     assert "Check the date:" in body
-    assert "The date 22 June 2021 is not written in the selected text" in body
+    assert "22 June 2021 is not written in the selected text" in body
     assert "taken from “June 22”" in body
     assert 'value="2021-06-22"' in body
     assert 'name="date_text" id="id_date_text" value=""' in body

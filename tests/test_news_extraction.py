@@ -101,7 +101,7 @@ def test_the_queue_says_where_a_date_not_written_in_the_sentence_comes_from(
     client.force_login(analyst)
     body = client.get(reverse("source-suggestions", args=[source.pk])).content.decode()
     assert "Check the date:" in body
-    assert "“the same day” counted from “Monday” in ¶1" in body
+    assert "“the same day” is counted from “Monday” in ¶1" in body
 
 
 def test_new_event_from_an_on_monday_sentence_prefills_monday_not_another_paragraphs_date(
@@ -149,14 +149,17 @@ def test_accepting_a_sentence_that_borrows_its_date_never_stores_it_as_written(
     assert "date_text" not in query and query["date_at"] == [f"1:{trip.date.start}:{trip.date.end}"]
     client.force_login(analyst)
     body = client.get(_accept_url(trip)).content.decode()
-    assert "taken from “April 2021”, written in an earlier sentence of ¶1" in body
+    assert (
+        "the sentence writes no date; taken from “April 2021”, written in an earlier sentence of ¶1"
+        in body
+    )
     assert 'name="citations-0-date_text" value="April 2021"' not in body
     assert 'name="date_start"' in body and 'value="2021-04-01"' in body
     # Adding it to an event: the citation's date text is empty, its note says why.
     event = EventFactory(title="Second trip")
     citation = add_to_event(source, trip, event)
     assert citation.date_text == ""
-    assert "Date not written in this sentence: taken from “April 2021”" in citation.note
+    assert "Check the date: the sentence writes no date; taken from “April 2021”" in citation.note
     assert Citation.objects.filter(event=event, date_text="April 2021").count() == 0
 
 

@@ -44,7 +44,9 @@ def test_paste_a_wire_report_see_its_events_dated_and_accept_one(analyst_page, l
     expect(items.first).to_contain_text("“Monday” → 13 March 2023")
     same_day = items.filter(has_text="The two men discussed")
     expect(same_day).to_contain_text("“the same day” → c. 13 March 2023")
-    expect(same_day).to_contain_text("Check the date: not written in this sentence")
+    expect(same_day).to_contain_text(
+        "Check the date: “the same day” is counted from “Monday” in ¶1"
+    )
     expect(items.filter(has_text="Fomin opens")).to_contain_text("“Tuesday” → 21 March 2023")
     expect(items.filter(has_text="last Friday")).to_contain_text("“last Friday” → 10 March 2023")
 
