@@ -474,13 +474,18 @@ def _narrative(
                 )  # fmt: skip
             )
             continue
-        days = 0
+        days = months = 0
+        need = unit
         if unit == "count":
             count_word = match["count"].lower()
             count = _NUMBERS.get(count_word) or int(count_word)
             kind = match["unit"].lower().rstrip("s")
             sign = -1 if match["dir"].lower() in {"before", "earlier"} else 1
             days = sign * count * _UNIT_DAYS[kind]
+            # "two years later" after "2016" is 2018, after "June 2013" June 2015: months
+            # and years count at the anchor's precision when it has no day.
+            months = sign * count * (12 if kind == "year" else 1)
+            need = kind if kind in {"month", "year"} else "day"
         # "before"/"after" followed by words: its anchor comes after it.
         following = text[b : b + 60]
         looks_ahead = bool(re.search(r"(?:before|after)$", expression, re.IGNORECASE)) and bool(
@@ -500,9 +505,8 @@ def _narrative(
             candidates = [f.as_anchor() for f in earlier][::-1] + list(previous)[::-1]
             if context is not None:
                 candidates.append(context)
-            need = "day" if unit == "count" else unit
             anchor = next((c for c in candidates if _fits(c.parsed, need)), None)
-        if anchor is None or not _fits(anchor.parsed, "day" if unit == "count" else unit):
+        if anchor is None or not _fits(anchor.parsed, need):
             taken.append((a, b))
             reading.refused.append(
                 Refusal(
@@ -514,11 +518,13 @@ def _narrative(
                 )  # fmt: skip
             )
             continue
-        if unit == "count":
+        if unit == "count" and anchor.parsed.precision == Precision.MONTH:
+            parsed: ParsedDate | None = _shift_date(anchor.parsed, "month", months)
+        elif unit == "count" and anchor.parsed.precision == Precision.YEAR:
+            parsed = _shift_date(anchor.parsed, "year", months // 12)
+        elif unit == "count":
             base = anchor.parsed.end if (days > 0 and anchor.parsed.end) else anchor.parsed.start
-            parsed: ParsedDate | None = ParsedDate(
-                base + dt.timedelta(days=days), None, Precision.DAY, True
-            )
+            parsed = ParsedDate(base + dt.timedelta(days=days), None, Precision.DAY, True)
         else:
             parsed = _shift_date(anchor.parsed, unit, shift)
         taken.append((a, b))

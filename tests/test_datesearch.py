@@ -439,3 +439,42 @@ def test_the_same_text_reads_the_same_in_the_extractor_and_the_parser():
     for text in ["Q3 2021", "March 26 to April 2, 2021", "spring 2021", "June 22-24",
                  "the 1950s", "last Friday", "mid-2021"]:  # fmt: skip
         assert only(f"It happened in {text}.", WIRE_DAY).parsed == parse_date_text(text, WIRE_DAY)
+
+
+@pytest.mark.parametrize(
+    ("text", "expression", "start", "precision"),
+    [
+        (
+            "In 2016 they signed a deal. Two years later they met.",
+            "Two years later",
+            D(2018, 1, 1),
+            YEAR,
+        ),  # fmt: skip
+        (
+            "He went in June 2013. Three years later he was back.",
+            "Three years later",
+            D(2016, 6, 1),
+            MONTH,
+        ),  # fmt: skip
+        (
+            "He went in June 2013. Three months later he was back.",
+            "Three months later",
+            D(2013, 9, 1),
+            MONTH,
+        ),  # fmt: skip
+        (
+            "They met on March 3. Two weeks later they met again.",
+            "Two weeks later",
+            D(2021, 3, 17),
+            DAY,
+        ),  # fmt: skip
+    ],
+)
+def test_years_and_months_later_count_at_the_anchors_precision(text, expression, start, precision):
+    hit = next(f for f in find_dates(text, WIRE_DAY) if f.text == expression)
+    assert (hit.parsed.start, hit.parsed.precision) == (start, precision)
+
+
+def test_months_later_than_a_year_is_refused_not_guessed():
+    reading = read_dates("In 2016 they met. Three months later they met again.", WIRE_DAY)
+    assert [r.text for r in reading.refused] == ["Three months later"]
