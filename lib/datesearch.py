@@ -462,6 +462,10 @@ def _narrative(
         if any(a < y and x < b for x, y in taken):
             continue
         expression = match.group()
+        if unit == "count" and re.search(
+            r"\b(?:in|within|for|over|past|last|next|first)\s+$", text[max(0, a - 12) : a], re.I
+        ):
+            continue  # "his second trip in two months after a visit": a duration
         if unit == "week":
             taken.append((a, b))
             reading.refused.append(
