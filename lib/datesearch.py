@@ -241,7 +241,7 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n“\"(]\s*)$")
 # The clause around a date: between these.
 _CLAUSE_BREAK = re.compile(r"[.;:!?\n,—–()]|\bwhere(?:as)?\b")
 _FUTURE = re.compile(
-    r"\b(?:will|won[’']t|shall|would|is\s+to|are\s+to|(?:is|are|’s|'s|’re|'re)\s+"
+    r"\b(?:will|won[’']t|shall|would|is\s+to|are\s+to|(?:is|are|was|were|’s|'s|’re|'re)\s+"
     r"(?:due|scheduled|set|expected|slated|planned|poised|going)|plans?\s+to|intends?\s+to"
     r"|opens|begins|starts|runs|kicks\s+off|takes\s+place|resumes|closes|ends|arrives|departs"
     r"|heads|travels|visits|hosts|meets|holds|next)\b|[’']ll\b",
