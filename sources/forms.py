@@ -18,7 +18,7 @@ class SourceForm(forms.Form):
     text = forms.CharField(
         required=False,
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 14, "style": "width:100%"}),
+        widget=forms.Textarea(attrs={"rows": 14}),  # full width: app.css
         label="Paste the text",
         help_text="Plain text; each non-blank line becomes a passage.",
     )
