@@ -165,5 +165,6 @@
 
   document.addEventListener("DOMContentLoaded", () => initAll(document));
   document.addEventListener("htmx:load", (e) => initAll(e.target));
+  document.addEventListener("htmx:afterProcessNode", (e) => initAll(e.target)); // htmx.process()
   if (document.readyState !== "loading") initAll(document);
 })();
