@@ -3,7 +3,8 @@
 // its target, and its first error is scrolled into view and focused (only scrolled into view
 // while the user is typing, so a keystroke never loses focus). Any other error (403 for a
 // non-analyst, 404, 413, 5xx) or no answer at all leaves the page as it is and says what
-// happened in #htmx-error, at the top of the page. Never the whole document replaced.
+// happened in #htmx-error, at the top of the page; so is a 400 that is a whole page rather than
+// a fragment. Never the whole document replaced.
 (() => {
   "use strict";
   const TYPING = new Set(["keyup", "keydown", "input"]);
@@ -93,6 +94,15 @@
   }
 
   document.addEventListener("htmx:responseError", (e) => say(messageOf(e.detail.xhr)));
+  // A 400 that is a whole page, not a fragment (a request refused before any view, such as
+  // Django's "Bad Request" page or a size limit), is said, never nested inside the target.
+  document.addEventListener("htmx:beforeSwap", (e) => {
+    const xhr = e.detail.xhr;
+    if ((xhr.status === 400 || xhr.status === 409) && /<html[\s>]/i.test(xhr.responseText || "")) {
+      e.detail.shouldSwap = false;
+      say(messageOf(xhr));
+    }
+  });
   document.addEventListener("htmx:sendError", () =>
     say(["No answer from the server.", "Check the connection and try again: nothing was changed on this page."]),
   );
