@@ -9,6 +9,7 @@
   "use strict";
   const TYPING = new Set(["keyup", "keydown", "input"]);
   const shown = new WeakSet();
+  const typing = (e) => TYPING.has(e.detail.requestConfig?.triggeringEvent?.type);
 
   function reveal(el, focus) {
     if (!el.matches("a[href], button, input, select, textarea, [tabindex]")) {
@@ -26,8 +27,7 @@
     const error = root.matches("[role=alert]") ? root : root.querySelector("[role=alert]");
     if (!error) return;
     shown.add(xhr);
-    const trigger = e.detail.requestConfig?.triggeringEvent?.type;
-    reveal(error, !TYPING.has(trigger));
+    reveal(error, !typing(e));
   });
 
   function region() {
@@ -69,7 +69,7 @@
     return lines.length ? lines : [fallback];
   }
 
-  function say(lines) {
+  function say(lines, focus = true) {
     const box = region();
     if (!box) return;
     const parts = lines.map((line, i) => {
@@ -90,17 +90,17 @@
     close.addEventListener("click", clear);
     box.replaceChildren(...parts, close);
     box.hidden = false;
-    reveal(box, true);
+    if (focus) reveal(box, true);
   }
 
-  document.addEventListener("htmx:responseError", (e) => say(messageOf(e.detail.xhr)));
+  document.addEventListener("htmx:responseError", (e) => say(messageOf(e.detail.xhr), !typing(e)));
   // A 400 that is a whole page, not a fragment (a request refused before any view, such as
   // Django's "Bad Request" page or a size limit), is said, never nested inside the target.
   document.addEventListener("htmx:beforeSwap", (e) => {
     const xhr = e.detail.xhr;
     if ((xhr.status === 400 || xhr.status === 409) && /<html[\s>]/i.test(xhr.responseText || "")) {
       e.detail.shouldSwap = false;
-      say(messageOf(xhr));
+      say(messageOf(xhr), !typing(e));
     }
   });
   document.addEventListener("htmx:sendError", () =>
