@@ -133,9 +133,11 @@ def _read_date(params, passage, located, event: dict, citation: dict, notices: l
         date_precision=parsed.precision,
         date_approximate=parsed.approximate,
     )
-    if chosen.written_in_selection:  # "the day before the February 1 coup"
+    # A relative date ("the day before the February 1 coup", "the same day") is the source's
+    # words for the citation; the event's date is the start and precision it resolves to.
+    if chosen.written_in_selection:
         citation["date_text"] = chosen.date.text
-        return chosen.date.text, ""
+        return "", ""
     if chosen.source == DateSource.ANCHOR:
         citation["date_text"] = chosen.date.text
     notice = (
@@ -143,4 +145,4 @@ def _read_date(params, passage, located, event: dict, citation: dict, notices: l
         "Check it before saving."
     )
     citation["note"] = f"Check the date: {chosen.origin}."
-    return citation["date_text"], notice
+    return "", notice

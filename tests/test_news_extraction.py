@@ -296,3 +296,18 @@ def test_an_impossible_date_in_the_form_is_said_once(analyst, client):
     assert response.status_code == 400
     assert body.count("is not a real date: June 2021 has 30 days.") == 1
     assert "Could not read" not in body
+
+
+def test_accepting_the_same_day_fills_its_date_and_keeps_the_words_on_the_citation(
+    actors, analyst, client
+):
+    source = wire_source()
+    same_day = by_quote(source)["The two men discussed arms deli"]
+    client.force_login(analyst)
+    body = client.get(_accept_url(same_day)).content.decode()
+    # The event's date is the day it resolves to; no unreadable "the same day" in "Date".
+    assert 'name="date_text" id="id_date_text" value=""' in body
+    assert 'value="2023-03-13"' in body
+    assert 'name="citations-0-date_text" value="the same day"' in body
+    assert "Could not read" not in body
+    assert "Check the date:" in body
