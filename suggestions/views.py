@@ -7,12 +7,14 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import analyst_required
 from events.models import Event
+from lib.htmx import for_htmx
 from sources.models import Source
 
 from .extract import Proposal
@@ -62,14 +64,16 @@ def pieces(item: Review) -> list[Piece]:
 
 
 def accept_url(p: Proposal) -> str:
-    """The event form, prefilled (its GET contract: passage, start, end, date_text, type, actor)."""
-    query = [
-        ("passage", p.passage_id),
-        ("start", p.start),
-        ("end", p.end),
-        ("date_text", p.date.text),
-        ("type", p.type),
-    ] + [("actor", ref.name) for ref in p.actor_refs]
+    """The event form, prefilled (its GET contract: passage, start, end, date_text or date_at,
+    type, actor)."""
+    query = [("passage", p.passage_id), ("start", p.start), ("end", p.end)]
+    if p.needs_review or p.date.relative:
+        # Not a date the sentence writes as such: the form reads it from where it is, and
+        # says so.
+        query.append(("date_at", f"{p.date_passage_index}:{p.date.start}:{p.date.end}"))
+    else:
+        query.append(("date_text", p.date.text))
+    query += [("type", p.type)] + [("actor", ref.name) for ref in p.actor_refs]
     return f"{reverse('event-new')}?{urlencode(query)}"
 
 
@@ -82,14 +86,18 @@ def _queue_context(request: HttpRequest, source: Source) -> dict:
 
 
 @require_GET
+@for_htmx(use_partial="queue")
 @analyst_required
 def source_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Source, pk=pk)
     context = _queue_context(request, source)
-    template = "suggestions/queue.html"
-    if request.htmx:
-        template += "#queue"
-    return render(request, template, context)
+    return TemplateResponse(request, "suggestions/queue.html", context)
+
+
+def _date(request: HttpRequest) -> int | None:
+    """The optional offset of the proposal's date: a sentence may propose one event per date."""
+    value = request.POST.get("date", "").strip()
+    return int(value) if value.isdigit() else None
 
 
 def _int(request: HttpRequest, name: str) -> int:
@@ -103,8 +111,8 @@ def _done(request: HttpRequest, source: Source, error: str = "", notice: str = "
     """After a POST: the queue fragment for htmx (400 on error), else a redirect to the queue."""
     if request.htmx:
         context = _queue_context(request, source) | {"error": error, "notice": notice}
-        return render(
-            request, "suggestions/queue.html#queue", context, status=400 if error else 200
+        return TemplateResponse(
+            request, "suggestions/queue.html", context, status=400 if error else 200
         )
     if error:
         messages.error(request, error)
@@ -114,13 +122,18 @@ def _done(request: HttpRequest, source: Source, error: str = "", notice: str = "
 
 
 @require_POST
+@for_htmx(use_partial="queue")
 @analyst_required
 def add_to_existing(request: HttpRequest, pk: int) -> HttpResponse:
     """Cite the proposed sentence on an existing event (one transaction; version + 1)."""
     source = get_object_or_404(Source, pk=pk)
     try:
         proposal = find_proposal(
-            source, _int(request, "passage"), _int(request, "start"), _int(request, "end")
+            source,
+            _int(request, "passage"),
+            _int(request, "start"),
+            _int(request, "end"),
+            _date(request),
         )
         event_id = request.POST.get("event", "").strip()
         event = Event.objects.filter(pk=int(event_id)).first() if event_id.isdigit() else None
@@ -133,6 +146,7 @@ def add_to_existing(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@for_htmx(use_partial="queue")
 @analyst_required
 def dismiss_proposal(request: HttpRequest, pk: int) -> HttpResponse:
     """Dismiss a proposal: it is not proposed again."""

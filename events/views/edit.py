@@ -13,12 +13,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.access import analyst_required
 from lib.dates import DateTextError, ParsedDate, parse_date_text
+from lib.htmx import for_htmx
 from sources.models import Source
 
 from ..conflict import compare
@@ -66,6 +68,7 @@ def preview_date(text: str, reference: dt.date) -> DatePreview:
 
 
 @require_GET
+@for_htmx()
 @analyst_required
 def parse_date(request: HttpRequest) -> HttpResponse:
     """``?date_text=...&reference=<source id or YYYY-MM-DD>``: the resolved date, or why not."""
@@ -90,6 +93,7 @@ class EventForms:
     removals: RemoveCitationsForm
     citations: list[Citation]
     notices: list[str] = field(default_factory=list)
+    date_notice: str = ""  # where a prefilled date comes from, when not the selection
 
     @classmethod
     def build(cls, event: Event, data: QueryDict | None = None, initial: dict | None = None):
@@ -125,6 +129,7 @@ class EventForms:
             removals=RemoveCitationsForm(data, event=event),
             citations=citations,
             notices=list(initial.get("notices", [])),
+            date_notice=initial.get("date_notice", ""),
         )
 
     def is_valid(self) -> bool:
@@ -187,15 +192,19 @@ class EventForms:
             "removals": self.removals,
             "citations": [(c, str(c.pk) in removed) for c in self.citations],
             "notices": self.notices,
-            "preview": preview_date(text, reference),
+            "date_notice": self.date_notice,
+            # A refused date is said once: at the field, not again in the live preview.
+            "preview": DatePreview(text)
+            if form.is_bound and form.errors.get("date_text")
+            else preview_date(text, reference),
             "reference": reference,
             **extra,
         }
 
 
 def _render_form(request: HttpRequest, forms: EventForms, status: int = 200, **extra):
-    template = f"{FORM_TEMPLATE}#form" if request.htmx else FORM_TEMPLATE
-    return render(request, template, forms.context(**extra), status=status)
+    # The page; for htmx its form (``for_htmx`` on the views below).
+    return TemplateResponse(request, FORM_TEMPLATE, forms.context(**extra), status=status)
 
 
 def _saved(request: HttpRequest, event: Event) -> HttpResponse:
@@ -222,6 +231,7 @@ def _submit(request: HttpRequest, event: Event) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@for_htmx(use_partial="form")
 @analyst_required
 def event_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
@@ -230,6 +240,7 @@ def event_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@for_htmx(use_partial="form")
 @analyst_required
 def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(Event, pk=pk)
