@@ -10,7 +10,6 @@ reference date). On edit the explicit fields start blank when they say the same 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -19,7 +18,7 @@ from lib.dates import DateTextError, ParsedDate, Precision, parse_date_text
 from sources.models import Passage, Source
 
 from .models import Actor, ActorKind, Citation, Event, EventType, Role, Status
-from .services import CitationError, Located, locate
+from .services import ActorChoice, CitationError, Located, locate
 
 
 def parse_reference(value: str | None) -> dt.date | None:
@@ -151,17 +150,6 @@ class EventForm(forms.ModelForm):
 
 
 # Actors ------------------------------------------------------------------------------------
-
-
-@dataclass
-class ActorChoice:
-    """An existing actor, or a new one to create (``actor`` is None) with its aliases."""
-
-    role: str
-    actor: Actor | None = None
-    name: str = ""
-    kind: str = ""
-    aliases: tuple[str, ...] = ()
 
 
 def split_aliases(text: str) -> list[str]:
@@ -391,6 +379,10 @@ class RemoveCitationsForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="Remove",
+        error_messages={
+            "invalid_choice": "A citation you ticked to remove is no longer on this event "
+            "(someone removed it in between): reload the page to see its citations now.",
+        },
     )
 
     def __init__(self, *args, event: Event | None = None, **kwargs) -> None:

@@ -91,7 +91,7 @@ def test_a_source_lists_its_passages(client):
 
 def test_citations_of_drafts_are_hidden_from_anonymous_users(client, analyst):
     source = SourceFactory(key="moscow-report")
-    shown = cite(EventFactory(), locate(source, "He met Sergei Shoigu"))
+    shown = cite(EventFactory(status=Status.PUBLISHED), locate(source, "He met Sergei Shoigu"))
     hidden = cite(EventFactory(status=Status.DRAFT), locate(source, "arms deliveries"))
 
     body = client.get("/api/citations/").json()
@@ -104,7 +104,7 @@ def test_citations_of_drafts_are_hidden_from_anonymous_users(client, analyst):
 
 def test_a_citation_names_its_event_source_and_passage(client):
     source = SourceFactory(key="moscow-report", title="Moscow report")
-    citation = cite(EventFactory(), locate(source, "He met Sergei Shoigu"))
+    citation = cite(EventFactory(published=True), locate(source, "He met Sergei Shoigu"))
 
     body = client.get(f"/api/citations/{citation.pk}/").json()
 
@@ -153,7 +153,7 @@ def test_the_docs_page_loads_without_any_cdn(client):
 def test_actor_source_and_citation_lists_cost_the_same_queries_whatever_their_size(
     client, django_assert_num_queries, rows
 ):
-    event = EventFactory()
+    event = EventFactory(status=Status.PUBLISHED)
     for n in range(rows):
         actor = ActorFactory()
         AliasFactory(actor=actor, name=f"Alias {n}")

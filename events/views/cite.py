@@ -15,9 +15,8 @@ from accounts.access import analyst_required
 from lib.dates import DateTextError, interval, parse_date_text
 
 from ..forms import CiteForm, source_reference
-from ..models import Citation, Event
-from ..services import add_citation
-from .edit import _saved
+from ..models import Event
+from ..services import DuplicateCitation, add_citation
 
 SEARCH_LIMIT = 10
 
@@ -66,11 +65,9 @@ def event_cite(request: HttpRequest, pk: int) -> HttpResponse:
         context = {"form": form, "q": "", "located": None, "events": [], "target": event}
         template = "events/cite_search.html#results" if request.htmx else "events/cite_search.html"
         return render(request, template, context, status=400)
-    located = form.cleaned_data["located"]
-    if Citation.objects.filter(
-        event=event, passage=located.passage, start=located.start, end=located.end
-    ).exists():
-        return _saved(request, event)
-    citation = add_citation(event, located)
+    try:
+        citation = add_citation(event, form.cleaned_data["located"], user=request.user)
+    except DuplicateCitation as already:  # cited before, or by another analyst just now
+        citation = already.citation
     url = reverse("event-detail", args=[event.pk]) + f"#c-{citation.pk}"
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
