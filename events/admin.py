@@ -180,9 +180,12 @@ class CitationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         # The only citation of a published event stays: publish needs evidence.
-        if obj is not None and obj.event.status == Status.PUBLISHED:
-            if not obj.event.citations.exclude(pk=obj.pk).exists():
-                return False
+        if (
+            obj is not None
+            and obj.event.status == Status.PUBLISHED
+            and not obj.event.citations.exclude(pk=obj.pk).exists()
+        ):
+            return False
         return super().has_delete_permission(request, obj)
 
     def delete_model(self, request, obj) -> None:
