@@ -308,6 +308,10 @@ class Citation(models.Model):
             models.CheckConstraint(
                 condition=models.Q(end__gt=models.F("start")), name="citation_nonempty_span"
             ),
+            # A span is cited once per event (events.services.save_event says so first).
+            models.UniqueConstraint(
+                fields=["event", "passage", "start", "end"], name="citation_span_once_per_event"
+            ),
         ]
 
     def __str__(self) -> str:
