@@ -1,7 +1,26 @@
 """A span is cited once per event: drop exact duplicates (keeping the oldest), then enforce it."""
 
+from importlib import import_module
+
 from django.db import migrations, models
 from django.db.models import Count, Min
+
+triggers = import_module("events.migrations.0002_citation_verbatim_triggers")
+
+
+def sqlite_triggers(statements: list[str]):
+    """SQLite adds a constraint by rebuilding the table, which its triggers don't survive."""
+
+    def apply(apps, schema_editor) -> None:
+        if schema_editor.connection.vendor == "sqlite":
+            for statement in statements:
+                schema_editor.execute(statement)
+
+    return apply
+
+
+DROP = sqlite_triggers(triggers.SQLITE_BACKWARD)
+CREATE = sqlite_triggers(triggers.SQLITE_FORWARD)
 
 
 def drop_duplicate_citations(apps, schema_editor) -> None:
@@ -25,10 +44,12 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(drop_duplicate_citations, migrations.RunPython.noop),
+        migrations.RunPython(DROP, CREATE),
         migrations.AddConstraint(
             model_name="citation",
             constraint=models.UniqueConstraint(
                 fields=("event", "passage", "start", "end"), name="citation_span_once_per_event"
             ),
         ),
+        migrations.RunPython(CREATE, DROP),
     ]
