@@ -57,7 +57,28 @@ class Status(models.TextChoices):
     PUBLISHED = "published", "published"
 
 
+def _sees_drafts(user) -> bool:
+    from accounts.access import is_analyst
+
+    return is_analyst(user)
+
+
+# Who sees what: drafts are for analysts. Every page, fragment, count, API endpoint and export
+# asks these ``visible_to(user)`` methods; no view filters by status itself.
+
+
 class ActorQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ActorQuerySet":
+        """Actors ``user`` may see: for non-analysts, not those that appear only in drafts."""
+        if _sees_drafts(user):
+            return self
+        published = Participation.objects.filter(event__status=Status.PUBLISHED)
+        in_drafts = Participation.objects.exclude(event__status=Status.PUBLISHED)
+        return self.exclude(
+            models.Q(pk__in=in_drafts.values("actor_id"))
+            & ~models.Q(pk__in=published.values("actor_id"))
+        )
+
     def named(self, name: str) -> "ActorQuerySet":
         """Actors whose name, slug or any alias is ``name``, ignoring case."""
         name = name.strip()
@@ -124,9 +145,7 @@ class EventQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> "EventQuerySet":
         """Drafts are for analysts; everyone else reads published events."""
-        from accounts.access import is_analyst
-
-        return self if is_analyst(user) else self.published()
+        return self if _sees_drafts(user) else self.published()
 
     def with_evidence(self) -> "EventQuerySet":
         """Prefetch actors and citations with their sources: a constant number of queries."""
@@ -259,11 +278,20 @@ EVENT_FIELDS = (
 )
 
 
+class OfEventQuerySet(models.QuerySet):
+    """Rows that belong to an event (participants, citations): visible with their event."""
+
+    def visible_to(self, user) -> "OfEventQuerySet":
+        return self if _sees_drafts(user) else self.filter(event__status=Status.PUBLISHED)
+
+
 class Participation(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participations")
     actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="participations")
     role = models.CharField(max_length=12, choices=Role.choices, default=Role.PARTICIPANT)
     history = HistoricalRecords(bases=[HistoryBatch])
+
+    objects = OfEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["event", "pk"]
@@ -301,6 +329,8 @@ class Citation(models.Model):
     )
     note = models.TextField(blank=True)
     history = HistoricalRecords(bases=[HistoryBatch])
+
+    objects = OfEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["event", "pk"]

@@ -2,6 +2,7 @@ import hashlib
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce
 
 from lib.dates import Precision, format_date
 
@@ -28,6 +29,22 @@ def split_passages(text: str) -> list[tuple[int, int]]:
 
 
 class SourceQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "SourceQuerySet":
+        """Every source is public; ``citation_count`` counts the citations ``user`` may see."""
+        from events.models import Citation
+
+        counts = (
+            Citation.objects.visible_to(user)
+            .filter(passage__source=models.OuterRef("pk"))
+            .order_by()
+            .values("passage__source")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            citation_count=Coalesce(models.Subquery(counts, output_field=models.IntegerField()), 0)
+        )
+
     def by_key_or_id(self, value: str) -> "SourceQuerySet":
         value = str(value)
         if value.isascii() and value.isdigit():

@@ -19,10 +19,9 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.access import is_analyst
 from sources.models import Source
 
-from ..models import Actor, Citation, Event, Status
+from ..models import Actor, Citation, Event
 from ..services import (
     CitationGone,
     DuplicateCitation,
@@ -255,10 +254,14 @@ class ActorViewSet(viewsets.ReadOnlyModelViewSet):
     schema = ApiSchema()
     filter_backends = [FilterBackend]
     lookup_value_regex = SLUG
-    queryset = Actor.objects.prefetch_related("aliases").order_by("name")
     serializer_class = ActorSerializer
     filterset_class = ActorFilter
     lookup_field = "slug"
+
+    def get_queryset(self) -> QuerySet:
+        return (
+            Actor.objects.visible_to(self.request.user).prefetch_related("aliases").order_by("name")
+        )
 
 
 @extend_schema_view(
@@ -310,10 +313,11 @@ class CitationViewSet(
     parser_classes = [JSONParser]
 
     def get_queryset(self) -> QuerySet:
-        citations = Citation.objects.select_related("passage__source").order_by("event", "pk")
-        if not is_analyst(self.request.user):
-            citations = citations.filter(event__status=Status.PUBLISHED)
-        return citations
+        return (
+            Citation.objects.visible_to(self.request.user)
+            .select_related("passage__source")
+            .order_by("event", "pk")
+        )
 
     def get_serializer_class(self):
         return CitationWriteSerializer if self.action == "create" else CitationSerializer

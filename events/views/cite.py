@@ -21,8 +21,8 @@ from ..services import DuplicateCitation, add_citation
 SEARCH_LIMIT = 10
 
 
-def _matching_events(q: str, reference: dt.date):
-    events = Event.objects.all()
+def _matching_events(user, q: str, reference: dt.date):
+    events = Event.objects.visible_to(user)
     q = q.strip()
     if q:
         match = Q(title__icontains=q)
@@ -49,7 +49,7 @@ def cite_search(request: HttpRequest) -> HttpResponse:
         "form": form,
         "q": q,
         "located": form.cleaned_data.get("located") if valid else None,
-        "events": list(_matching_events(q, reference)) if valid else [],
+        "events": list(_matching_events(request.user, q, reference)) if valid else [],
     }
     template = "events/cite_search.html#results" if request.htmx else "events/cite_search.html"
     return render(request, template, context, status=200 if valid else 400)
