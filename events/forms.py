@@ -28,16 +28,11 @@ def parse_reference(value: str | None) -> dt.date | None:
         return None
     if value.isdigit():
         source = Source.objects.filter(pk=int(value)).first()
-        return source_reference(source) if source else None
+        return source.reads_dates_against() if source else None
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
         return None
-
-
-def source_reference(source: Source) -> dt.date:
-    """The date bare dates in ``source`` are read against."""
-    return source.dates_read_against or dt.date.today()
 
 
 class EventForm(forms.ModelForm):
@@ -106,15 +101,7 @@ class EventForm(forms.ModelForm):
         given = self.cleaned_data.get("reference") if hasattr(self, "cleaned_data") else None
         if given is None and not self.is_bound:
             given = self.initial.get("reference")
-        if given is None and self.instance.pk:
-            citation = (
-                Citation.objects.filter(event=self.instance)
-                .select_related("passage__source")
-                .first()
-            )
-            if citation:
-                given = source_reference(citation.passage.source)
-        return given or dt.date.today()
+        return given or self.instance.reference_date()
 
     def clean(self) -> dict:
         data = super().clean()

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -168,8 +170,6 @@ class EventQuerySet(models.QuerySet):
         return qs
 
     def in_year(self, year: int) -> "EventQuerySet":
-        import datetime as dt
-
         return self.overlapping(dt.date(year, 1, 1), dt.date(year, 12, 31))
 
     def for_actor(self, actor: Actor) -> "EventQuerySet":
@@ -250,6 +250,18 @@ class Event(models.Model):
             self.span_start = self.span_end = None
         self.precision_rank = PRECISION_RANK[Precision(self.date_precision)]
         super().save(*args, **kwargs)
+
+    def reference_date(self, citing=()) -> dt.date:
+        """What this event's bare dates ("June 22") are read against: its first source's date.
+
+        ``citing`` (the sources a write is citing now) come first, then the event's first
+        citation; the source's ``reads_dates_against``; today when nothing is cited.
+        """
+        sources = list(citing)
+        if not sources and self.pk:
+            first = self.citations.select_related("passage__source").first()
+            sources = [first.passage.source] if first else []
+        return sources[0].reads_dates_against() if sources else dt.date.today()
 
     def date_display(self) -> str:
         return format_date(

@@ -1,3 +1,4 @@
+import datetime as dt
 import hashlib
 
 from django.core.exceptions import ValidationError
@@ -97,6 +98,10 @@ class Source(models.Model):
     def dates_read_against(self):
         """The date bare dates in the text ("March 26") are resolved against, if it has one."""
         return self.reference_date or self.published_date
+
+    def reads_dates_against(self) -> dt.date:
+        """The one rule for a source's bare dates: its own date (above), else today."""
+        return self.dates_read_against or dt.date.today()
 
     def published_display(self) -> str:
         if self.published_date is None:

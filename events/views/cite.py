@@ -14,7 +14,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts.access import analyst_required
 from lib.dates import DateTextError, interval, parse_date_text
 
-from ..forms import CiteForm, source_reference
+from ..forms import CiteForm
 from ..models import Event
 from ..services import DuplicateCitation, add_citation
 
@@ -44,7 +44,9 @@ def cite_search(request: HttpRequest) -> HttpResponse:
     form = CiteForm(request.GET)
     valid = form.is_valid()
     q = request.GET.get("q", "")
-    reference = source_reference(form.cleaned_data["passage"].source) if valid else dt.date.today()
+    reference = (
+        form.cleaned_data["passage"].source.reads_dates_against() if valid else dt.date.today()
+    )
     context = {
         "form": form,
         "q": q,

@@ -292,17 +292,10 @@ class EventWriteSerializer(serializers.ModelSerializer):
         fields = ["title", "summary", "type", "status", "location", "date", "actors", "citations"]
 
     def reference_date(self, attrs: dict) -> dt.date:
-        """What bare dates are read against: the first cited source's reference date.
-
-        The citations of this request first; else, on an update, the event's first citation;
-        else today. A source without a reference date falls back to its publication date.
-        """
-        sources = [item["located"].passage.source for item in attrs.get("citations") or []]
-        if not sources and self.instance is not None:
-            first = self.instance.citations.select_related("passage__source").first()
-            sources = [first.passage.source] if first else []
-        first = sources[0].dates_read_against if sources else None
-        return first or dt.date.today()
+        """What bare dates are read against (``Event.reference_date``): this request's citations
+        first, else the event's first citation, else today."""
+        citing = [item["located"].passage.source for item in attrs.get("citations") or []]
+        return (self.instance or Event()).reference_date(citing)
 
     def validate(self, attrs: dict) -> dict:
         if attrs.pop("date_parse", False):
