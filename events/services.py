@@ -393,7 +393,15 @@ def save_event(
         event.version = stored.version + 1
     _stamp(event, user, reason).save()
 
-    for participation in plan.drop_parts:
+    # The same actor in another role is the same participant changed, not removed and added.
+    dropped = {p.actor_id: p for p in plan.drop_parts}
+    for choice in list(plan.add_parts):
+        moved = dropped.pop(choice.actor.pk, None) if choice.actor is not None else None
+        if moved is not None:
+            moved.role = choice.role
+            _stamp(moved, user, reason).save()
+            plan.add_parts.remove(choice)
+    for participation in dropped.values():
         _stamp(participation, user, reason).delete()
     made: dict[str, Actor] = {}
     for choice in plan.add_parts:

@@ -11,6 +11,12 @@ from tests.factories import ActorFactory, AliasFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def timeline(published_timeline) -> str:
+    """These tests only read the curated timeline: the one loaded once per session."""
+    return published_timeline
+
+
 def suggested(response) -> list[str]:
     return re.findall(r'data-name="([^"]*)"', response.content.decode())
 

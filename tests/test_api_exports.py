@@ -15,6 +15,13 @@ from tests.factories import ActorFactory, EventFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def timeline(published_timeline) -> str:
+    """These tests only read the curated timeline: the one loaded once per session."""
+    return published_timeline
+
+
 URL = "/api/events/"
 
 

@@ -12,6 +12,12 @@ from tests.factories import ActorFactory, AliasFactory, EventFactory, SourceFact
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def timeline(published_timeline) -> str:
+    """These tests only read the curated timeline: the one loaded once per session."""
+    return published_timeline
+
+
 def names(response) -> list[str]:
     assert response.status_code == 200, response.content
     return [actor["name"] for actor in response.json()["results"]]

@@ -10,6 +10,13 @@ from sources.services import import_source
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def timeline(published_timeline) -> str:
+    """These tests only read the curated timeline: the one loaded once per session."""
+    return published_timeline
+
+
 TEXT = "First paragraph about the visit.\n\nSecond paragraph: talks were held in Moscow.\n"
 
 
