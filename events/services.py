@@ -141,6 +141,12 @@ class DuplicateCitation(CitationError, WriteError):
         self.citation = citation
 
 
+class RepeatedSpan(CitationError, WriteError):
+    """A batch cites the same span twice for one event."""
+
+    field = "citations"
+
+
 class CitationGone(CitationError, WriteError):
     """A citation to remove is no longer there (removed by someone else, or never was)."""
 
@@ -202,6 +208,31 @@ def repeated_spans(rows) -> set:
     for key in rows:
         (repeated if key in seen else seen).add(key)
     return repeated
+
+
+def check_batch(rows) -> None:
+    """The writer's rules over a batch written set-wise (a bulk import), before any write.
+
+    ``rows`` yields ``(key, status, spans)`` per event: ``key`` names it in messages (e.g.
+    ``"events[12]"``), ``spans`` are its citations' ``(passage id, start, end)`` after the
+    write. A ``WriteError`` names the first event that would break a rule.
+    """
+    statuses, cited, repeated = {}, {}, []
+    for key, status, spans in rows:
+        spans = list(spans)
+        statuses[key], cited[key] = status, len(set(spans))
+        if repeated_spans(spans):
+            repeated.append(key)
+    if repeated:
+        raise RepeatedSpan(f"{repeated[0]}: the same span is cited twice; cite it once.")
+    bare = missing_evidence(statuses, cited)
+    if bare:
+        raise EvidenceRequired(f"{bare[0]}: {EVIDENCE_MESSAGE}")
+
+
+def claim_versions(event_ids) -> int:
+    """One more version for each changed event of a batch, in one UPDATE (new events are 1)."""
+    return Event.objects.filter(pk__in=list(event_ids)).update(version=F("version") + 1)
 
 
 def new_actor_slug(name: str, taken=None) -> str:
@@ -327,12 +358,10 @@ def _plan(
     adding = {new.span for new in plan.add_cites}
     for new in add_citations:
         old = by_span.get(new.span)
-        if (old is not None and old.pk not in dropped) or new.span in adding:
-            raise (
-                DuplicateCitation(old)
-                if old is not None
-                else CitationError("The same quote is added twice; add it once.")
-            )
+        if old is not None and old.pk not in dropped:
+            raise DuplicateCitation(old)
+        if new.span in adding:
+            raise RepeatedSpan("The same quote is added twice; add it once.")
         adding.add(new.span)
         plan.add_cites.append(new)
     plan.cited = len(current) - len(plan.drop_cites) + len(plan.add_cites)
