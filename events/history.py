@@ -84,10 +84,11 @@ class Version:
         return not (self.fields or self.participants or self.evidence)
 
 
-def _display(model: type[models.Model], name: str, value) -> str:
+def display(model: type[models.Model], name: str, value, empty: str = "(empty)") -> str:
+    """A field's value as people read it (choice labels, dates, yes/no): history and conflicts."""
     model_field = model._meta.get_field(name)
     if value is None or value == "":
-        return "(empty)"
+        return empty
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
@@ -97,7 +98,7 @@ def _display(model: type[models.Model], name: str, value) -> str:
     return str(value)
 
 
-def _label(model: type[models.Model], name: str) -> str:
+def label(model: type[models.Model], name: str) -> str:
     return str(model._meta.get_field(name).verbose_name)
 
 
@@ -168,10 +169,10 @@ def _changes(
     model: type[models.Model], fields: Iterable[str], before, after, render=None
 ) -> tuple[FieldChange, ...]:
     """Fields that differ, by verbose name, before → after; ``render`` shows related rows."""
-    show = render or (lambda name, value: _display(model, name, value))
+    show = render or (lambda name, value: display(model, name, value))
     return tuple(
         FieldChange(
-            _label(model, name.removesuffix("_id")),
+            label(model, name.removesuffix("_id")),
             show(name, getattr(before, name)),
             show(name, getattr(after, name)),
         )
@@ -218,10 +219,10 @@ def history(event: Event) -> list[Version]:
         return f"{passage.source.key} ¶{passage.index}" if passage else "a deleted passage"
 
     def render_participation(name: str, value) -> str:
-        return actor_name(value) if name == "actor_id" else _display(Participation, name, value)
+        return actor_name(value) if name == "actor_id" else display(Participation, name, value)
 
     def render_citation(name: str, value) -> str:
-        return where(value) if name == "passage_id" else _display(Citation, name, value)
+        return where(value) if name == "passage_id" else display(Citation, name, value)
 
     def citation(rec) -> str:
         quote = rec.quote if len(rec.quote) <= 120 else rec.quote[:119] + "…"
