@@ -477,3 +477,55 @@ def test_new_actor_slugs_can_be_allocated_for_a_batch_without_queries(django_ass
     taken = {"tatmadaw", "tatmadaw-2"}
     with django_assert_num_queries(0):
         assert new_actor_slug("Tatmadaw", taken) == "tatmadaw-3"
+
+
+# The admin writes through the writer too -----------------------------------------------------
+
+
+def test_an_admin_save_that_changes_nothing_takes_no_version(admin_client, visit):
+    from tests.test_history import admin_form_data
+
+    url = reverse("admin:events_event_change", args=[visit.pk])
+    response = admin_client.post(url, admin_form_data(admin_client.get(url)))
+
+    assert response.status_code == 302
+    assert Event.objects.get(pk=visit.pk).version == 1
+
+
+def test_the_admin_cannot_remove_a_published_events_last_citation(admin_client, visit):
+    from tests.test_history import admin_form_data
+
+    url = reverse("admin:events_event_change", args=[visit.pk])
+    data = admin_form_data(admin_client.get(url))
+    data["citations-0-DELETE"] = "on"
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "at least one citation" in response.content.decode()
+    assert visit.citations.count() == 1
+    citation = visit.citations.get()
+    delete_url = reverse("admin:events_citation_delete", args=[citation.pk])
+    assert admin_client.post(delete_url, {"post": "yes"}).status_code == 403
+    assert visit.citations.count() == 1
+
+
+def test_a_citation_added_in_the_admin_takes_one_version(admin_client, visit, report):
+    passage = report.passages.get(index=1)
+    start = passage.text.index(MEETING)
+    response = admin_client.post(
+        reverse("admin:events_citation_add"),
+        {
+            "event": visit.pk,
+            "passage": passage.pk,
+            "quote": MEETING,
+            "start": start,
+            "end": start + len(MEETING),
+            "date_text": "",
+            "note": "",
+        },
+    )
+
+    assert response.status_code == 302
+    assert visit.citations.count() == 2
+    assert Event.objects.get(pk=visit.pk).version == 2
