@@ -848,10 +848,10 @@ def _insert_new(cursor) -> int:
             JOIN sources_passage p ON p.id = c.passage_id
             WHERE e.action = 0 ORDER BY c.idx, c.pos"""
     )
-    # Events last: their search document (0006_scale_search) reads their quotes on insert, and
+    # Events last: their search document (0007_scale_search) reads their quotes on insert, and
     # the foreign keys of participants and citations are checked at commit.
     if postgres:
-        # The search document (0006_scale_search), computed set-wise: the same expression the
+        # The search document (0007_scale_search), computed set-wise: the same expression the
         # trigger would compute row by row, with the quotes from the staging table.
         cursor.execute(
             f"""INSERT INTO events_event

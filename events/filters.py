@@ -155,7 +155,7 @@ class TextFilter(django_filters.CharFilter):
     """Words in titles, summaries or citation quotes, annotated with ``search_rank``.
 
     One stored search document per event (title A, summary B, quotes C), kept current by the
-    database (``events/migrations/0006_scale_search.py``):
+    database (``events/migrations/0007_scale_search.py``):
 
     - PostgreSQL: ``search_vector @@ websearch_to_tsquery(q)`` over the GIN index
       ``event_search_vector_gin``, ranked by ``ts_rank``;

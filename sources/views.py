@@ -59,9 +59,7 @@ SOURCES_PAGE = 100
 def source_list(request: HttpRequest) -> HttpResponse:
     """Sources by key, 100 a page, each with its citation count (one query with the page)."""
     page_obj = Paginator(
-        Source.objects.defer("text")
-        .annotate(citation_count=Count("passages__citations"))
-        .order_by("key"),
+        Source.objects.visible_to(request.user).defer("text").order_by("key"),
         SOURCES_PAGE,
     ).get_page(request.GET.get("page"))
     context = {"sources": page_obj.object_list, "page_obj": page_obj}
@@ -81,7 +79,7 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """
     source = get_object_or_404(Source, pk=pk)
     passages = list(source.passages.all())
-    cited = Citation.objects.filter(passage__source=source)
+    cited = Citation.objects.visible_to(request.user).filter(passage__source=source)
     span = [F("passage_id"), F("start"), F("end")]
     counts = {
         (row["passage_id"], row["start"], row["end"]): row["n"]

@@ -240,9 +240,15 @@ def test_csv_cells_that_look_like_formulas_are_escaped(client):
 
 
 def test_calendar_and_timelinejs_cope_with_the_last_and_first_storable_days(client):
+    source = SourceFactory()
     late = EventFactory(title="Far future", date_start=D(9999, 12, 31), date_precision="day")
-    EventFactory(title="Late year", date_start=D(9999, 1, 1), date_precision="year")
-    EventFactory(title="Year one", date_start=D(1, 1, 1), date_precision="day")
+    others = [
+        EventFactory(title="Late year", date_start=D(9999, 1, 1), date_precision="year"),
+        EventFactory(title="Year one", date_start=D(1, 1, 1), date_precision="day"),
+    ]
+    for event in [late, *others]:
+        cite(event, locate(source, "He met"))
+    Event.objects.update(status=Status.PUBLISHED)
     calendar = icalendar.Calendar.from_ical(read(client.get(URL, {"format": "ics"})))
     starts = {str(e["SUMMARY"]): e.decoded("DTSTART") for e in calendar.walk("VEVENT")}
     assert starts == {

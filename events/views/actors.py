@@ -29,7 +29,8 @@ def actor_suggest(request: HttpRequest) -> HttpResponse:
     if q:
         in_aliases = Alias.objects.filter(name__icontains=q).values("actor_id")
         actors = list(
-            Actor.objects.filter(Q(name__icontains=q) | Q(slug__icontains=q) | Q(pk__in=in_aliases))
+            Actor.objects.visible_to(request.user)
+            .filter(Q(name__icontains=q) | Q(slug__icontains=q) | Q(pk__in=in_aliases))
             .annotate(
                 rank=Case(
                     When(name__istartswith=q, then=Value(0)),
@@ -43,13 +44,6 @@ def actor_suggest(request: HttpRequest) -> HttpResponse:
     return render(request, "actors/_suggest.html", {"actors": actors, "q": q})
 
 
-def visible_participations(request: HttpRequest):
-    """Participations in the events ``request.user`` may read."""
-    return Participation.objects.filter(
-        event_id__in=Event.objects.visible_to(request.user).values("pk")
-    )
-
-
 ACTORS_PAGE = 100
 
 
@@ -57,16 +51,16 @@ ACTORS_PAGE = 100
 def actor_list(request: HttpRequest) -> HttpResponse:
     """Actors by name, 100 a page; each page counts its own actors' events (one query)."""
     counts = (
-        visible_participations(request)
+        Participation.objects.visible_to(request.user)
         .filter(actor_id=OuterRef("pk"))
         .order_by()
         .values("actor_id")
         .annotate(n=Count("event_id", distinct=True))
         .values("n")
     )
-    page_obj = Paginator(Actor.objects.order_by("name"), ACTORS_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page_obj = Paginator(
+        Actor.objects.visible_to(request.user).order_by("name"), ACTORS_PAGE
+    ).get_page(request.GET.get("page"))
     actors = (
         Actor.objects.filter(pk__in=[a.pk for a in page_obj.object_list])
         .annotate(event_count=Coalesce(Subquery(counts), 0))
@@ -79,14 +73,15 @@ def actor_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    actor = Actor.objects.prefetch_related("aliases").filter(slug=slug).first()
+    actors = Actor.objects.visible_to(request.user)
+    actor = actors.prefetch_related("aliases").filter(slug=slug).first()
     if actor is None:
         # /actors/Tatmadaw/ or an alias: the one actor so named, at its own address.
-        named = list(Actor.objects.named(slug)[:2])
+        named = list(actors.named(slug)[:2])
         if len(named) != 1:
             raise Http404(f"No actor is named “{slug}”.")
         return redirect("actor-detail", slug=named[0].slug, permanent=True)
-    mine = visible_participations(request).filter(actor=actor).values("event_id")
+    mine = Participation.objects.visible_to(request.user).filter(actor=actor).values("event_id")
     # The actor's events, paged like the timeline; the count is one COUNT.
     own = Event.objects.visible_to(request.user).filter(
         pk__in=Participation.objects.filter(actor=actor).values("event_id")
@@ -103,7 +98,7 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
     previous = window.pop(0) if start and window else None
     events = annotate(window)
     partners = (
-        visible_participations(request)
+        Participation.objects.visible_to(request.user)
         .filter(event_id__in=mine)
         .exclude(actor=actor)
         .values("actor__name", "actor__slug", "actor__kind")

@@ -170,7 +170,7 @@ def run(direction: int):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("events", "0005_history")]
+    dependencies = [("events", "0006_writer_citation_span_unique")]
 
     operations = [
         migrations.AddField(
