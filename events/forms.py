@@ -422,3 +422,46 @@ class CiteForm(forms.Form):
         except CitationError as exc:
             raise ValidationError(str(exc)) from None
         return data
+
+
+class PositionForm(forms.Form):
+    """A title an actor held, with when (the actor page's analyst form)."""
+
+    title = forms.CharField(
+        max_length=200,
+        help_text="As sources write it, e.g. “Russian Defense Minister”; a new title is added.",
+    )
+    start = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Blank: not known.",
+    )
+    start_precision = forms.ChoiceField(choices=Precision.choices, initial=Precision.DAY)
+    end = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Blank: still held, or not known.",
+    )
+    end_precision = forms.ChoiceField(choices=Precision.choices, initial=Precision.DAY)
+    note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What supports these dates: the source, or the public record.",
+    )
+
+    def __init__(self, *args, holder: Actor, **kwargs) -> None:
+        self.holder = holder
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", "The end is before the start; swap them.")
+        title = (data.get("title") or "").strip()
+        if title and start is not None:
+            from .positions import title_key
+
+            if self.holder.positions.filter(post__title_key=title_key(title), start=start).exists():
+                self.add_error("title", f"{self.holder} already holds “{title}” from that start.")
+        return data

@@ -260,3 +260,29 @@ def load_positions(data: dict) -> dict[str, int]:
             position.save()
             stats["positions"] += 1
     return stats
+
+
+def add_position(
+    holder: Actor,
+    title: str,
+    start: dt.date | None,
+    start_precision: str,
+    end: dt.date | None,
+    end_precision: str,
+    note: str = "",
+) -> Position:
+    """Record that ``holder`` held ``title`` (a post's title or alias; a new title makes a
+    new post) from ``start`` to ``end``."""
+    with transaction.atomic():
+        post = Post.objects.named(title).first()
+        if post is None:
+            post = Post.objects.create(title=title.strip())
+        return Position.objects.create(
+            holder=holder,
+            post=post,
+            start=start,
+            start_precision=start_precision,
+            end=end,
+            end_precision=end_precision,
+            note=note,
+        )
