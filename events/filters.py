@@ -58,8 +58,9 @@ class ActorNamesField(forms.Field):
         groups = []
         for name in names:
             group = ActorGroup(Actor.objects.named(name).values_list("pk", flat=True))
-            # A title ("Russian Defense Minister"): its holders at each event's date.
-            group.posts = list(Post.objects.named(name).values_list("pk", flat=True))
+            if not group:
+                # A title ("Russian Defense Minister"): its holders at each event's date.
+                group.posts = list(Post.objects.named(name).values_list("pk", flat=True))
             if not group and not group.posts:
                 raise forms.ValidationError(
                     f"actor: no actor or title is named “{name}”; use an actor's name, slug or "
