@@ -56,6 +56,7 @@ class EventForm(forms.ModelForm):
             "type",
             "status",
             "summary",
+            "attribution",
             "location",
             "date_text",
             "date_start",

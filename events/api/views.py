@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from accounts.access import is_analyst
 from sources.models import Source
 
+from ..duplicates import candidate_from_event, possible_duplicates
 from ..models import Actor, Citation, Event, Status
 from ..services import cite
 from .filters import ActorFilter, ApiEventFilter, CitationFilter, FilterBackend
@@ -32,6 +33,7 @@ from .serializers import (
     SourceDetailSerializer,
     SourceSerializer,
 )
+from .serializers.read import DuplicateSerializer, EventCreatedSerializer
 
 # Ids in paths: up to 9 digits, so no lookup overflows the database's integers; anything
 # else is the API's JSON 404 (events.api.urls).
@@ -110,9 +112,12 @@ UPDATE_DESCRIPTION = (
     ),
     create=extend_schema(
         summary="Create an event (analysts)",
-        description=WRITE_DESCRIPTION,
+        description=f"{WRITE_DESCRIPTION} The answer lists `possible_duplicates`: recorded "
+        "events whose date overlaps the new one's and that share an actor or title words "
+        "(the event is created anyway; add its citations to one of them instead if it is "
+        "the same).",
         request=EventWriteSerializer,
-        responses={201: EventSerializer},
+        responses={201: EventCreatedSerializer},
     ),
     update=extend_schema(
         summary="Replace an event (analysts)",
@@ -172,7 +177,19 @@ class EventViewSet(viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         with transaction.atomic():
             event = serializer.save(author=request.user)
-        return self._written(event, 201)
+        response = self._written(event, 201)
+        # Created anyway: the client decides whether it is the same as a recorded event.
+        candidate = candidate_from_event(event)
+        found = (
+            possible_duplicates(candidate, Event.objects.visible_to(request.user), event.pk)
+            if candidate
+            else []
+        )
+        context = self.get_serializer_context()
+        response.data["possible_duplicates"] = DuplicateSerializer(
+            found, many=True, context=context
+        ).data
+        return response
 
     def update(self, request, *args, **kwargs) -> Response:
         partial = kwargs.pop("partial", False)

@@ -71,6 +71,7 @@ class EventSerializer(serializers.ModelSerializer):
             "url",
             "title",
             "summary",
+            "attribution",
             "type",
             "status",
             "location",
@@ -80,6 +81,26 @@ class EventSerializer(serializers.ModelSerializer):
             "created",
             "updated",
         ]
+
+
+class DuplicateSerializer(serializers.ModelSerializer):
+    """A recorded event likely the same as one just created."""
+
+    url = SelfLink(view_name="api-event-detail")
+    date = serializers.CharField(source="date_display", read_only=True)
+
+    class Meta:
+        model = Event
+        fields = ["id", "title", "date", "url"]
+
+
+class EventCreatedSerializer(EventSerializer):
+    """The created event, and the recorded events likely the same (it is created anyway)."""
+
+    possible_duplicates = DuplicateSerializer(many=True, read_only=True)
+
+    class Meta(EventSerializer.Meta):
+        fields = [*EventSerializer.Meta.fields, "possible_duplicates"]
 
 
 class ActorSerializer(serializers.ModelSerializer):
