@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         help_text="The organization or country the post belongs to, if any.",
                         null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
+                        on_delete=django.db.models.deletion.SET_NULL,
                         related_name="posts",
                         to="events.actor",
                     ),
