@@ -267,7 +267,7 @@ EVENT_FIELDS = (
 
 class Participation(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participations")
-    actor = models.ForeignKey(Actor, on_delete=models.SET_NULL, related_name="participations")
+    actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="participations")
     role = models.CharField(max_length=12, choices=Role.choices, default=Role.PARTICIPANT)
     history = HistoricalRecords(bases=[HistoryBatch])
 
@@ -368,7 +368,7 @@ class Post(models.Model):
         Actor,
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         related_name="posts",
         help_text="The organization or country the post belongs to, if any.",
     )
