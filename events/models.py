@@ -483,7 +483,7 @@ class Position(models.Model):
             raise ValidationError({"end": "The end is before the start."})
 
     def held_display(self) -> str:
-        """“March 2011 – present”, “November 2012 – 12 May 2024”."""
+        """“30 March 2011 – …” (no end known), “6 November 2012 – 12 May 2024”, “? – …”."""
         first = format_date(self.start, None, self.start_precision, False) if self.start else "?"
-        last = format_date(self.end, None, self.end_precision, False) if self.end else "present"
+        last = format_date(self.end, None, self.end_precision, False) if self.end else "…"
         return f"{first} – {last}"
