@@ -28,7 +28,8 @@ def claim():
 
 def test_the_event_page_says_it_is_a_claim_and_whose(client, claim):
     body = client.get(reverse("event-detail", args=[claim.pk])).content.decode()
-    assert "<strong class=\"claim\">Claim</strong>, not stated as fact: according to Western" in body
+    claim_line = '<strong class="claim">Claim</strong>, not stated as fact: according to Western'
+    assert claim_line in body
 
 
 def test_the_timeline_entry_says_it_is_a_claim(client, claim):
