@@ -14,6 +14,7 @@ reads sentences without the database: ``TitleBook.mentions(sentence, first, last
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
-from lib.dates import Precision
+from lib.dates import Precision, interval
 
 from .models import Actor, Position, Post, PostAlias, PostKind
 
@@ -100,6 +101,12 @@ class TitleBook:
         for spelling, post in spellings:
             self.by_key[title_key(spelling)] = post
         keys = sorted(self.by_key, key=len, reverse=True)
+        self.fingerprint = hashlib.sha256(
+            "\n".join(
+                [f"{k}\t{v}" for k, v in sorted(self.by_key.items())]
+                + [f"{post}\t{t}" for post in sorted(tenures) for t in tenures[post]]
+            ).encode()
+        ).hexdigest()[:16]
         self.pattern = (
             re.compile(
                 r"(?<![\w])(?:" + "|".join(_spelling_pattern(k) for k in keys) + r")(?![\w])",
@@ -139,6 +146,27 @@ class TitleBook:
 def _spelling_pattern(key: str) -> str:
     parts = [re.escape(word).replace("'", "['’]") for word in key.split(" ")]
     return r"\s+".join(parts)
+
+
+def title_book_from_data(data: dict, actor_ids: dict[str, int]) -> TitleBook:
+    """The title book of data in the fixture format (fixtures/positions.json), without the
+    database; ``actor_ids`` maps holder names to the ids their mentions should carry."""
+    spellings, tenures = [], {}
+    for post in data.get("posts", []):
+        spellings.append((post["title"], post["title"]))
+        spellings += [(alias, post["title"]) for alias in post.get("aliases", [])]
+    for raw in data.get("positions", []):
+        first = _bound(raw.get("start"), "start")
+        last = _bound(raw.get("end"), "end")
+        tenures.setdefault(raw["post"], []).append(
+            Tenure(
+                actor_ids[raw["holder"]],
+                raw["holder"],
+                interval(first[0], None, first[1])[0] if first[0] else None,
+                interval(last[0], None, last[1])[1] if last[0] else None,
+            )
+        )
+    return TitleBook(spellings, tenures)
 
 
 def load_title_book() -> TitleBook:
