@@ -516,4 +516,4 @@ def test_the_curated_corpus_proposals_are_mostly_done_once_the_timeline_is_loade
     items = review(source)
     statuses = {i.status for i in items}
     assert "done" in statuses
-    assert Actor.objects.count() == 57
+    assert Actor.objects.count() == 61  # the curated actors of fixtures/timeline.json
