@@ -73,6 +73,8 @@ class EventForm(forms.ModelForm):
         help_texts = {
             "date_text": 'As the source writes it: "22 June 2021", "June 22-24", "May 2020".',
             "date_start": "Leave blank to take the date from the text above.",
+            "attribution": "Whom the source attributes it to, e.g. “according to Western "
+            "diplomats”; blank when the source states it as fact.",
         }
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),

@@ -69,6 +69,9 @@ def test_the_api_reads_and_writes_the_attribution(client, claim, analyst):
 
 def test_the_event_form_edits_the_attribution(client, analyst):
     client.force_login(analyst)
+    page = client.get(reverse("event-new")).content.decode()
+    assert 'name="attribution"' in page
+    assert "e.g. “according to Western diplomats”; blank when the source states it" in page
     response = client.post(
         reverse("event-new"),
         {
