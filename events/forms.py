@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from lib.dates import DateTextError, ParsedDate, Precision, parse_date_text
 from sources.models import Passage, Source
 
-from .models import Actor, ActorKind, Citation, Event, EventType, Role, Status
+from .models import Actor, ActorKind, Citation, Event, EventType, Post, Role, Status
 from .services import CitationError, Located, locate
 
 
@@ -463,8 +463,7 @@ class PositionForm(forms.Form):
             self.add_error("end", "The end is before the start; swap them.")
         title = (data.get("title") or "").strip()
         if title and start is not None:
-            from .positions import title_key
-
-            if self.holder.positions.filter(post__title_key=title_key(title), start=start).exists():
+            posts = Post.objects.named(title).values("pk")
+            if self.holder.positions.filter(post__in=posts, start=start).exists():
                 self.add_error("title", f"{self.holder} already holds “{title}” from that start.")
         return data

@@ -295,3 +295,19 @@ def test_adding_a_position_is_for_analysts_only(client, reader, defense_minister
     assert not Post.objects.filter(title="Minister").exists()
     assert Actor.objects.filter(slug="andrei-belousov").exists()
     assert Event.objects.count() == 0
+
+
+def test_the_same_position_twice_is_a_message_not_an_error(client, analyst, defense_ministers):
+    client.force_login(analyst)
+    response = client.post(
+        reverse("actor-position-add", args=["sergei-shoigu"]),
+        {
+            "title": "Russia's Defence Minister",
+            "start": "2012-11-06",
+            "start_precision": "day",
+            "end_precision": "day",
+        },
+    )
+    assert response.status_code == 400
+    assert "Sergei Shoigu already holds" in response.content.decode()
+    assert Position.objects.filter(holder__name="Sergei Shoigu").count() == 1
