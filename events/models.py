@@ -395,7 +395,10 @@ class Post(models.Model):
     def clean(self) -> None:
         from .positions import title_key
 
-        clash = PostAlias.objects.filter(key=title_key(self.title)).exclude(post_id=self.pk)
+        key = title_key(self.title)
+        if Post.objects.filter(title_key=key).exclude(pk=self.pk).exists():
+            raise ValidationError({"title": f"“{self.title}” is already a title."})
+        clash = PostAlias.objects.filter(key=key).exclude(post_id=self.pk)
         if clash.exists():
             raise ValidationError({"title": f"“{self.title}” is already another title's alias."})
 
@@ -426,7 +429,10 @@ class PostAlias(models.Model):
     def clean(self) -> None:
         from .positions import title_key
 
-        clash = Post.objects.filter(title_key=title_key(self.name)).exclude(pk=self.post_id)
+        key = title_key(self.name)
+        if PostAlias.objects.filter(key=key).exclude(pk=self.pk).exists():
+            raise ValidationError({"name": f"“{self.name}” is already a title's alias."})
+        clash = Post.objects.filter(title_key=key).exclude(pk=self.post_id)
         if clash.exists():
             raise ValidationError({"name": f"“{self.name}” is already the title {clash.first()}."})
 

@@ -311,3 +311,19 @@ def test_the_same_position_twice_is_a_message_not_an_error(client, analyst, defe
     assert response.status_code == 400
     assert "Sergei Shoigu already holds" in response.content.decode()
     assert Position.objects.filter(holder__name="Sergei Shoigu").count() == 1
+
+
+def test_the_admin_refuses_a_title_that_exists_with_a_message(admin_client, defense_ministers):
+    response = admin_client.post(
+        "/admin/events/post/add/",
+        {
+            "title": "the russian defense minister",
+            "kind": "office",
+            "description": "",
+            "aliases-TOTAL_FORMS": "0",
+            "aliases-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "is already a title." in response.content.decode()
+    assert Post.objects.count() == 1
