@@ -11,6 +11,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import analyst_required, is_analyst
 
+from lib.htmx import for_htmx
+
 from ..disagreement import annotate
 from ..forms import PositionForm
 from ..models import Actor, Alias, Event, Participation
@@ -19,6 +21,7 @@ from .timeline import SUGGESTIONS, TOP_ACTORS, group_events, visible_events
 
 
 @require_GET
+@for_htmx()
 def actor_suggest(request: HttpRequest) -> HttpResponse:
     """An HTML fragment of at most ten actors whose name, slug or alias contains ``q``.
 
