@@ -327,3 +327,19 @@ def test_the_admin_refuses_a_title_that_exists_with_a_message(admin_client, defe
     assert response.status_code == 200
     assert "is already a title." in response.content.decode()
     assert Post.objects.count() == 1
+
+
+@pytest.mark.parametrize("rows", [1, 5, 20])
+def test_filter_by_title_runs_the_same_queries_however_many_events(
+    client, django_assert_num_queries, defense_ministers, rows
+):
+    shoigu, belousov = defense_ministers
+    for i in range(rows):
+        for actor, year in ((shoigu, 2021), (belousov, 2025)):
+            event = EventFactory(title=f"Talks {i} of {year}", date_start=D(year, 1, 1 + i))
+            Participation.objects.create(event=event, actor=actor)
+    # events, participations, citations, type facets, year facets, the source list,
+    # the actor lookup (no actor has the name) and the title lookup.
+    with django_assert_num_queries(8):
+        response = client.get(reverse("timeline"), {"actor": "Russian Defense Minister"})
+    assert response.content.decode().count('class="badge"') == 2 * rows

@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import analyst_required, is_analyst
-
 from lib.htmx import for_htmx
 
 from ..disagreement import annotate
