@@ -140,7 +140,9 @@ class ActorFilter(django_filters.Filter):
                     post_id__in=group.posts,
                     holder_id=OuterRef("actor_id"),
                 )
-                involved |= Exists(held)
+                # Only the holders' participations are checked (participation_actor_idx).
+                holders = Position.objects.filter(post_id__in=group.posts).values("holder_id")
+                involved |= Q(actor_id__in=holders) & Exists(held)
             qs = qs.filter(pk__in=Participation.objects.filter(involved).values("event_id"))
         return qs
 
