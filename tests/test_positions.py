@@ -343,3 +343,17 @@ def test_filter_by_title_runs_the_same_queries_however_many_events(
     with django_assert_num_queries(8):
         response = client.get(reverse("timeline"), {"actor": "Russian Defense Minister"})
     assert response.content.decode().count('class="badge"') == 2 * rows
+
+
+def test_the_api_lists_an_actors_positions(client, defense_ministers):
+    body = client.get("/api/actors/sergei-shoigu/").json()
+    assert body["positions"] == [
+        {
+            "title": "Russian Defense Minister",
+            "organization": None,
+            "start": "2012-11-06",
+            "start_precision": "day",
+            "end": "2024-05-12",
+            "end_precision": "day",
+        }
+    ]

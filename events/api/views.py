@@ -5,7 +5,7 @@ Every write is one transaction. Event writes lock the event row (``select_for_up
 """
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -19,7 +19,7 @@ from accounts.access import is_analyst
 from sources.models import Source
 
 from ..duplicates import candidate_from_event, possible_duplicates
-from ..models import Actor, Citation, Event, Status
+from ..models import Actor, Citation, Event, Position, Status
 from ..services import cite
 from .filters import ActorFilter, ApiEventFilter, CitationFilter, FilterBackend
 from .renderers import EXPORT_FORMATS, CSVRenderer, ICSRenderer, TimelineJSRenderer
@@ -250,7 +250,15 @@ class ActorViewSet(viewsets.ReadOnlyModelViewSet):
     schema = ApiSchema()
     filter_backends = [FilterBackend]
     lookup_value_regex = SLUG
-    queryset = Actor.objects.prefetch_related("aliases").order_by("name")
+    queryset = Actor.objects.prefetch_related(
+        "aliases",
+        Prefetch(
+            "positions",
+            queryset=Position.objects.select_related("post__organization").order_by(
+                "span_start", "pk"
+            ),
+        ),
+    ).order_by("name")
     serializer_class = ActorSerializer
     filterset_class = ActorFilter
     lookup_field = "slug"

@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from sources.models import Passage, Source
 
-from ...models import Actor, Citation, Event, Participation
+from ...models import Actor, Citation, Event, Participation, Position
 
 
 class SelfLink(serializers.HyperlinkedIdentityField):
@@ -103,13 +103,27 @@ class EventCreatedSerializer(EventSerializer):
         fields = [*EventSerializer.Meta.fields, "possible_duplicates"]
 
 
+class PositionSerializer(serializers.ModelSerializer):
+    """A title the actor held, from ``start`` to ``end`` (null: not known, or still held)."""
+
+    title = serializers.CharField(source="post.title")
+    organization = serializers.CharField(
+        source="post.organization.name", allow_null=True, default=None
+    )
+
+    class Meta:
+        model = Position
+        fields = ["title", "organization", "start", "start_precision", "end", "end_precision"]
+
+
 class ActorSerializer(serializers.ModelSerializer):
     url = SelfLink(view_name="api-actor-detail", lookup_field="slug")
     aliases = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    positions = PositionSerializer(many=True, read_only=True)
 
     class Meta:
         model = Actor
-        fields = ["id", "url", "slug", "name", "kind", "description", "aliases"]
+        fields = ["id", "url", "slug", "name", "kind", "description", "aliases", "positions"]
 
 
 class PublishedSerializer(serializers.Serializer):
