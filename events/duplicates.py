@@ -156,6 +156,20 @@ def candidate_from_text(
     return Candidate(first, last, actor_ids_named(actor_names), text)
 
 
+def candidate_from_fields(
+    start: dt.date | None,
+    end: dt.date | None,
+    precision: str,
+    actor_names: Iterable[str] = (),
+    text: str = "",
+) -> Candidate | None:
+    """A candidate from explicit date fields (start, end, precision); None without a start."""
+    if start is None:
+        return None
+    first, last = interval(start, end, precision or "day")
+    return Candidate(first, last, actor_ids_named(actor_names), text)
+
+
 def actor_ids_named(names: Iterable[str]) -> tuple[int, ...]:
     """The pks of the actors named (by name, slug or alias) in ``names``: one query."""
     q = Q()

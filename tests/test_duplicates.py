@@ -144,6 +144,31 @@ def test_adding_the_citation_instead_cites_the_existing_event_and_creates_nothin
     assert Event.objects.count() == 1
 
 
+def test_explicit_date_fields_of_a_failed_save_find_the_duplicate(client, analyst, meeting):
+    client.force_login(analyst)
+    response = client.post(
+        reverse("event-new"),
+        {
+            "title": "",  # refused: the form is shown again, with the possible duplicate
+            "type": "meeting",
+            "status": "draft",
+            "date_start": "2021-06-22",
+            "date_precision": "day",
+            "actors-TOTAL_FORMS": "1",
+            "actors-INITIAL_FORMS": "0",
+            "actors-0-name": "Sergei Shoigu",
+            "actors-0-role": "participant",
+            "citations-TOTAL_FORMS": "0",
+            "citations-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Possible duplicate: already recorded?" in body
+    assert "Min Aung Hlaing meets Shoigu in Moscow" in body
+    assert "Add this citation to it instead" not in body  # no selection to add
+
+
 def test_no_notice_when_nothing_alike_is_recorded(client, analyst, passage, shoigu):
     client.force_login(analyst)
     body = client.get(prefill_url(passage, date_text="June 22", actor="Sergei Shoigu")).content

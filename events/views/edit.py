@@ -25,7 +25,12 @@ from lib.htmx import for_htmx
 from sources.models import Source
 
 from ..conflict import compare
-from ..duplicates import candidate_from_event, candidate_from_text, possible_duplicates
+from ..duplicates import (
+    candidate_from_event,
+    candidate_from_fields,
+    candidate_from_text,
+    possible_duplicates,
+)
 from ..forms import (
     EventForm,
     NewCitationFormSet,
@@ -258,11 +263,12 @@ def _duplicates_of_prefill(request: HttpRequest, initial: dict) -> Duplicates | 
     event = initial.get("event") or {}
     citations = initial.get("citations") or []
     text = event.get("title") or (citations[0]["quote"] if citations else "")
-    candidate = candidate_from_text(
-        event.get("date_text", ""),
-        event.get("reference") or dt.date.today(),
-        [a["name"] for a in initial.get("actors") or []],
-        text,
+    names = [a["name"] for a in initial.get("actors") or []]
+    # The date the form is prefilled with: its explicit fields, else the date as written.
+    candidate = candidate_from_fields(
+        event.get("date_start"), event.get("date_end"), event.get("date_precision"), names, text
+    ) or candidate_from_text(
+        event.get("date_text", ""), event.get("reference") or dt.date.today(), names, text
     )
     if candidate is None:
         return None
@@ -275,13 +281,21 @@ def _duplicates_of_prefill(request: HttpRequest, initial: dict) -> Duplicates | 
     return Duplicates(found, int(passage), citations[0]["start"], citations[0]["end"])
 
 
+def _iso_date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
+
+
 def _duplicates_of_post(request: HttpRequest) -> Duplicates | None:
     data = request.POST
     reference = parse_reference(data.get("reference")) or dt.date.today()
     names = [v for k, v in data.items() if k.startswith("actors-") and k.endswith("-name")]
-    candidate = candidate_from_text(
-        data.get("date_text", ""), reference, names, data.get("title", "")
-    )
+    start, end = _iso_date(data.get("date_start")), _iso_date(data.get("date_end"))
+    candidate = candidate_from_fields(
+        start, end, data.get("date_precision", ""), names, data.get("title", "")
+    ) or candidate_from_text(data.get("date_text", ""), reference, names, data.get("title", ""))
     if candidate is None:
         return None
     found = possible_duplicates(candidate, Event.objects.visible_to(request.user))
