@@ -170,18 +170,19 @@ def title_book_from_data(data: dict, actor_ids: dict[str, int]) -> TitleBook:
 
 
 def load_title_book() -> TitleBook:
-    """Every post's spellings and tenures (three queries)."""
-    posts = {p.pk: p.title for p in Post.objects.only("pk", "title")}
-    spellings = [(title, title) for title in posts.values()]
-    spellings += [
-        (name, posts[post_id]) for post_id, name in PostAlias.objects.values_list("post_id", "name")
-    ]
+    """The spellings and tenures of every post someone held (two queries)."""
     tenures: dict[str, list[Tenure]] = {}
     rows = Position.objects.values_list(
-        "post_id", "holder_id", "holder__name", "span_start", "span_end"
-    )
-    for post_id, holder_id, holder_name, first, last in rows:
-        tenures.setdefault(posts[post_id], []).append(Tenure(holder_id, holder_name, first, last))
+        "post__title", "holder_id", "holder__name", "span_start", "span_end"
+    ).order_by("post__title", "span_start", "pk")
+    for post, holder_id, holder_name, first, last in rows:
+        tenures.setdefault(post, []).append(Tenure(holder_id, holder_name, first, last))
+    spellings = [(title, title) for title in tenures]
+    spellings += [
+        (name, post)
+        for post, name in PostAlias.objects.values_list("post__title", "name")
+        if post in tenures
+    ]
     return TitleBook(spellings, tenures)
 
 

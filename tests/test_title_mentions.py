@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from django.conf import settings
@@ -46,3 +47,18 @@ def test_a_holder_already_named_is_not_added_twice(book_and_lexicon):
 def test_a_title_before_its_holders_tenure_adds_nobody(book_and_lexicon):
     book, lexicon = book_and_lexicon
     assert book.mentions("the coup leader", dt.date(2020, 11, 1)) == []
+
+
+def test_the_suggestions_queue_names_the_holder_of_a_title(client, analyst, timeline):
+    from django.urls import reverse
+
+    from sources.models import Source
+
+    source = Source.objects.get(key="myanmar-russia-contacts-after-coup")
+    client.force_login(analyst)
+    body = client.get(reverse("source-suggestions", args=[source.pk])).content.decode()
+    # "October 29: The coup leader visits the visiting Russian Warship Gremyashiy at Thilawa
+    # Jetty ... meets ... Vladimir Kasatonov": the coup leader is Min Aung Hlaing then.
+    lines = re.findall(r"Actors: ([^·<]*)", body)
+    warship = next(line for line in lines if "Vladimir Kasatonov" in line and "Thilawa" in line)
+    assert warship.split(", ")[0] == "Min Aung Hlaing"
