@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("events", "0005_history"),
+        ("events", "0006_writer_citation_span_unique"),
     ]
 
     operations = [
