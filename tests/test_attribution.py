@@ -19,6 +19,7 @@ WESTERN = "according to Western diplomats"
 @pytest.fixture
 def claim():
     return EventFactory(
+        published=True,
         title="Tatmadaw informs Moscow of the coup",
         attribution=WESTERN,
         date_start=dt.date(2021, 1, 1),
@@ -33,14 +34,14 @@ def test_the_event_page_says_it_is_a_claim_and_whose(client, claim):
 
 
 def test_the_timeline_entry_says_it_is_a_claim(client, claim):
-    EventFactory(title="Stated as fact", date_start=dt.date(2021, 1, 5))
+    EventFactory(title="Stated as fact", date_start=dt.date(2021, 1, 5), published=True)
     body = client.get(reverse("timeline")).content.decode()
     assert body.count('class="claim"') == 1
     assert f"not stated as fact: {WESTERN}" in body
 
 
 def test_attribution_is_escaped(client):
-    event = EventFactory(attribution="according to <b>them</b>")
+    event = EventFactory(attribution="according to <b>them</b>", published=True)
     body = client.get(reverse("event-detail", args=[event.pk])).content.decode()
     assert "according to &lt;b&gt;them&lt;/b&gt;" in body
 

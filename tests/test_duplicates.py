@@ -224,7 +224,7 @@ def api(analyst) -> APIClient:
 NEW = {
     "title": "Shoigu receives Min Aung Hlaing",
     "type": "meeting",
-    "status": "published",
+    "status": "draft",
     "date": {"start": "2021-06-22", "precision": "day"},
     "actors": [{"name": "Sergei Shoigu", "role": "host"}],
 }

@@ -185,9 +185,10 @@ def test_a_position_of_an_unknown_actor_is_refused_and_nothing_written(db):
 
 def test_filter_by_title_finds_the_events_of_whoever_held_it_then(client, defense_ministers):
     shoigu, belousov = defense_ministers
-    talks = EventFactory(title="Talks in Moscow", date_start=D(2021, 6, 22))
-    later = EventFactory(title="Security Council meeting", date_start=D(2024, 9, 1))
-    visit = EventFactory(title="Belousov visits Pyongyang", date_start=D(2024, 6, 18))
+    published = {"published": True}
+    talks = EventFactory(title="Talks in Moscow", date_start=D(2021, 6, 22), **published)
+    later = EventFactory(title="Security Council meeting", date_start=D(2024, 9, 1), **published)
+    visit = EventFactory(title="Belousov visits Pyongyang", date_start=D(2024, 6, 18), **published)
     for event, actor in [(talks, shoigu), (later, shoigu), (visit, belousov)]:
         Participation.objects.create(event=event, actor=actor)
 
@@ -201,7 +202,7 @@ def test_filter_by_title_finds_the_events_of_whoever_held_it_then(client, defens
 def test_filter_by_title_keeps_the_other_parameters(client, defense_ministers):
     shoigu, _ = defense_ministers
     for year in (2016, 2021):
-        event = EventFactory(title=f"Talks of {year}", date_start=D(year, 6, 22))
+        event = EventFactory(title=f"Talks of {year}", date_start=D(year, 6, 22), published=True)
         Participation.objects.create(event=event, actor=shoigu)
     body = client.get(
         reverse("timeline"), {"actor": "the Russian Defense Minister", "year": "2021"}
@@ -217,7 +218,7 @@ def test_filter_by_an_unknown_title_says_how_to_write_it(client, db):
 
 def test_filter_by_title_in_the_api_too(client, defense_ministers):
     shoigu, _ = defense_ministers
-    event = EventFactory(title="Talks in Moscow", date_start=D(2021, 6, 22))
+    event = EventFactory(title="Talks in Moscow", date_start=D(2021, 6, 22), published=True)
     Participation.objects.create(event=event, actor=shoigu)
     body = client.get("/api/events/", {"actor": "Russian Defense Minister"}).json()
     assert [e["title"] for e in body["results"]] == ["Talks in Moscow"]
@@ -336,7 +337,8 @@ def test_filter_by_title_runs_the_same_queries_however_many_events(
     shoigu, belousov = defense_ministers
     for i in range(rows):
         for actor, year in ((shoigu, 2021), (belousov, 2025)):
-            event = EventFactory(title=f"Talks {i} of {year}", date_start=D(year, 1, 1 + i))
+            day = D(year, 1, 1 + i)
+            event = EventFactory(title=f"Talks {i} of {year}", date_start=day, published=True)
             Participation.objects.create(event=event, actor=actor)
     # events, participations, citations, type facets, year facets, the source list,
     # the actor lookup (no actor has the name) and the title lookup.
