@@ -351,6 +351,7 @@ STAGE = {
         ("date_precision", "text"),
         ("date_text", "text"),
         ("date_approximate", "boolean"),
+        ("attribution", "text"),
         ("span_start", "date"),
         ("span_end", "date"),
         ("precision_rank", "integer"),
@@ -480,6 +481,7 @@ def stage_events(
             ),
             "date_text": _text(date.get("text"), f"{where}.date.text"),
             "date_approximate": bool(date.get("approximate", False)),
+            "attribution": _text(raw.get("attribution"), f"{where}.attribution"),
         }
         span = interval(start, end, fields["date_precision"]) if start else (None, None)
         for k, item in enumerate(_list(raw.get("actors"), f"{where}.actors")):
@@ -848,10 +850,10 @@ def _insert_new(cursor) -> int:
             JOIN sources_passage p ON p.id = c.passage_id
             WHERE e.action = 0 ORDER BY c.idx, c.pos"""
     )
-    # Events last: their search document (0007_scale_search) reads their quotes on insert, and
+    # Events last: their search document (0008_scale_search) reads their quotes on insert, and
     # the foreign keys of participants and citations are checked at commit.
     if postgres:
-        # The search document (0007_scale_search), computed set-wise: the same expression the
+        # The search document (0008_scale_search), computed set-wise: the same expression the
         # trigger would compute row by row, with the quotes from the staging table.
         cursor.execute(
             f"""INSERT INTO events_event

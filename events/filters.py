@@ -13,13 +13,21 @@ import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connections
-from django.db.models import F, FloatField, QuerySet, Value
+from django.db.models import (
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.expressions import RawSQL
 
 from lib.dates import Precision, period_end
 from sources.models import Source
 
-from .models import Actor, Citation, Event, EventType, Participation
+from .models import Actor, Citation, Event, EventType, Participation, Position, Post
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 SEARCH_CONFIG = "english"
@@ -42,19 +50,29 @@ class ActorNamesField(forms.Field):
             )
         return names
 
-    def clean(self, value) -> list[list[int]]:
+    def clean(self, value) -> list["ActorGroup"]:
         names = self.to_python(value)
         groups = []
         for name in names:
-            pks = list(Actor.objects.named(name).values_list("pk", flat=True))
-            if not pks:
+            group = ActorGroup(Actor.objects.named(name).values_list("pk", flat=True))
+            if not group:
+                # A title ("Russian Defense Minister"): its holders at each event's date.
+                group.posts = list(Post.objects.named(name).values_list("pk", flat=True))
+            if not group and not group.posts:
                 raise forms.ValidationError(
-                    f"actor: no actor is named “{name}”; use an actor's name, slug or alias "
-                    "(for example actor=min-aung-hlaing).",
+                    f"actor: no actor or title is named “{name}”; use an actor's name, slug or "
+                    "alias (for example actor=min-aung-hlaing) or a title such as "
+                    "actor=Russian Defense Minister.",
                     code="unknown_actor",
                 )
-            groups.append(pks)
+            groups.append(group)
         return groups
+
+
+class ActorGroup(list):
+    """The pks of the actors one ``actor`` value names, and of the titles (posts) it names."""
+
+    posts: list[int] = []
 
 
 class PartialDateField(forms.CharField):
@@ -103,13 +121,26 @@ class SourceKeyField(forms.CharField):
 
 
 class ActorFilter(django_filters.Filter):
-    """Events involving every one of the named actors."""
+    """Events involving every one of the named actors; a title names whoever held it at the
+    event's date (their tenure overlaps the event's interval)."""
 
     field_class = ActorNamesField
 
-    def filter(self, qs: QuerySet, value: list[list[int]]) -> QuerySet:
-        for pks in value or []:
-            qs = qs.filter(pk__in=Participation.objects.filter(actor_id__in=pks).values("event_id"))
+    def filter(self, qs: QuerySet, value: list[ActorGroup]) -> QuerySet:
+        for group in value or []:
+            involved = Q(actor_id__in=list(group))
+            if group.posts:
+                # The actor held the title at the event's date: tenure and event overlap.
+                held = Position.objects.filter(
+                    Q(span_start__isnull=True) | Q(span_start__lte=OuterRef("event__span_end")),
+                    Q(span_end__isnull=True) | Q(span_end__gte=OuterRef("event__span_start")),
+                    post_id__in=group.posts,
+                    holder_id=OuterRef("actor_id"),
+                )
+                # Only the holders' participations are checked (participation_actor_idx).
+                holders = Position.objects.filter(post_id__in=group.posts).values("holder_id")
+                involved |= Q(actor_id__in=holders) & Exists(held)
+            qs = qs.filter(pk__in=Participation.objects.filter(involved).values("event_id"))
         return qs
 
 
@@ -155,7 +186,7 @@ class TextFilter(django_filters.CharFilter):
     """Words in titles, summaries or citation quotes, annotated with ``search_rank``.
 
     One stored search document per event (title A, summary B, quotes C), kept current by the
-    database (``events/migrations/0007_scale_search.py``):
+    database (``events/migrations/0008_scale_search.py``):
 
     - PostgreSQL: ``search_vector @@ websearch_to_tsquery(q)`` over the GIN index
       ``event_search_vector_gin``, ranked by ``ts_rank``;

@@ -61,6 +61,7 @@ def _event_shape(values: dict, actors: list[tuple[str, str]], citations: list[di
     return {
         "title": values["title"],
         "summary": values["summary"],
+        "attribution": values.get("attribution", ""),
         "type": values["type"],
         "status": values["status"],
         "location": values["location"],

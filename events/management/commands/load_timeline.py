@@ -1,11 +1,14 @@
+import json
 import sys
 import time
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
 from events.interchange import LoadError, NotJSON, load_file
+from events.positions import PositionLoadError, load_positions
 
 
 class ProgressBar:
@@ -64,16 +67,26 @@ class Command(BaseCommand):
         if options["verbosity"] and sys.stderr.isatty():
             progress = ProgressBar(sys.stderr)
         began = time.monotonic()
+        # Titles and who held them: positions.json beside the file, when there is one.
+        positions = path.parent / "positions.json"
         try:
-            stats = load_file(path, progress=progress)
+            with transaction.atomic():
+                stats = load_file(path, progress=progress)
+                if positions.is_file() and positions != path:
+                    held = load_positions(json.loads(positions.read_text(encoding="utf-8")))
+                    if options["verbosity"] > 1:
+                        self.stdout.write(
+                            f"Loaded {positions.name}: {held['posts']} posts and "
+                            f"{held['positions']} positions created or changed."
+                        )
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}.") from None
-        except UnicodeDecodeError as exc:
-            raise CommandError(f"{path} is not UTF-8 JSON: {exc}.") from None
         except NotJSON as exc:
             raise CommandError(f"{path} is not UTF-8 JSON: {exc}") from None
-        except LoadError as exc:
+        except (LoadError, PositionLoadError) as exc:
             raise CommandError(f"Nothing loaded from {path}: {exc}") from None
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise CommandError(f"{positions} is not UTF-8 JSON: {exc}.") from None
         finally:
             if progress is not None:
                 progress.done()

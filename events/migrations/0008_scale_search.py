@@ -170,7 +170,7 @@ def run(direction: int):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("events", "0006_writer_citation_span_unique")]
+    dependencies = [("events", "0007_actors_positions")]
 
     operations = [
         migrations.AddField(

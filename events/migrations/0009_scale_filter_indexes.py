@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("events", "0007_scale_search"),
+        ("events", "0008_scale_search"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
