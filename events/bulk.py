@@ -834,8 +834,11 @@ def _insert_new(cursor) -> int:
     now = timezone.now()
     fields = [*EVENT_FIELDS, "span_start", "span_end", "precision_rank"]
     cursor.execute(
-        """INSERT INTO events_participation (event_id, actor_id, role)
-           SELECT e.event_id, p.actor_id, p.role FROM load_participation p
+        # With the event's interval (the trigger of 0010_scale2_counts_and_spans would read it
+        # from events_event, which is written last).
+        """INSERT INTO events_participation (event_id, actor_id, role, span_start, span_end)
+           SELECT e.event_id, p.actor_id, p.role, e.span_start, e.span_end
+           FROM load_participation p
            JOIN load_event e ON e.idx = p.idx WHERE e.action = 0 ORDER BY p.idx, p.pos"""
     )
     cursor.execute(

@@ -127,8 +127,12 @@ class ActorFilter(django_filters.Filter):
     field_class = ActorNamesField
 
     def filter(self, qs: QuerySet, value: list[ActorGroup]) -> QuerySet:
+        # With year/from/to, the participants' copy of the event's interval narrows the
+        # subquery to one index range (participation_actor_span_idx / _end_idx) instead of
+        # every event of the actor; the event's own interval is still filtered as well.
+        within = self._interval()
         for group in value or []:
-            involved = Q(actor_id__in=list(group))
+            involved = Q(actor_id__in=list(group), **within)
             if group.posts:
                 # The actor held the title at the event's date: tenure and event overlap.
                 held = Position.objects.filter(
@@ -142,6 +146,24 @@ class ActorFilter(django_filters.Filter):
                 involved |= Q(actor_id__in=holders) & Exists(held)
             qs = qs.filter(pk__in=Participation.objects.filter(involved).values("event_id"))
         return qs
+
+    def _interval(self) -> dict:
+        """Conditions on a participant's span for the filter's year, from and to."""
+        data = getattr(self.parent.form, "cleaned_data", {}) if self.parent else {}
+        within = {}
+        firsts, lasts = [], []
+        if data.get("year"):
+            firsts.append(dt.date(data["year"], 1, 1))
+            lasts.append(dt.date(data["year"], 12, 31))
+        if data.get("from"):
+            firsts.append(data["from"][0])
+        if data.get("to"):
+            lasts.append(data["to"][1])
+        if firsts:
+            within["span_end__gte"] = max(firsts)
+        if lasts:
+            within["span_start__lte"] = min(lasts)
+        return within
 
 
 class PartialDateFilter(django_filters.Filter):

@@ -357,7 +357,11 @@ class Participation(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participations")
     actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="participations")
     role = models.CharField(max_length=12, choices=Role.choices, default=Role.PARTICIPANT)
-    history = HistoricalRecords(bases=[HistoryBatch])
+    # The event's interval, copied by database triggers (events/migrations/
+    # 0010_scale2_counts_and_spans.py) so "events of actor A in year Y" is one index range.
+    span_start = models.DateField(null=True, editable=False)
+    span_end = models.DateField(null=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["span_start", "span_end"], bases=[HistoryBatch])
 
     objects = OfEventQuerySet.as_manager()
 
@@ -373,6 +377,18 @@ class Participation(models.Model):
             models.Index(fields=["actor", "role"], name="participation_actor_idx"),
             # Actor filter and co-actor counts: an actor's event ids from the index alone.
             models.Index(fields=["actor", "event"], name="participation_actor_event_idx"),
+            # Actor with a year or from/to: the actor's events overlapping an interval, from
+            # whichever end of the interval is nearer (the planner picks).
+            models.Index(
+                fields=["actor", "span_start", "span_end"],
+                include=["event"],
+                name="participation_actor_span_idx",
+            ),
+            models.Index(
+                fields=["actor", "span_end", "span_start"],
+                include=["event"],
+                name="participation_actor_end_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -591,3 +607,22 @@ class Position(models.Model):
         first = format_date(self.start, None, self.start_precision, False) if self.start else "?"
         last = format_date(self.end, None, self.end_precision, False) if self.end else "…"
         return f"{first} – {last}"
+
+
+class Generation(models.Model):
+    """One row: a random token that database triggers replace on every write to the tables
+    the timeline's counts read (events, participants, actors, citations, positions, passages).
+
+    Cached counts are keyed by it (``events.counts``): a write, in the same transaction,
+    makes every cached count unreachable, and a rolled-back write leaves the old token, whose
+    counts are still true. Triggers, not the writer, so every path (admin, restore, bulk load,
+    shell) is covered.
+    """
+
+    token = models.BigIntegerField(default=0)
+
+    class Meta:
+        db_table = "events_generation"
+
+    def __str__(self) -> str:
+        return f"data generation {self.token}"

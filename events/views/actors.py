@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.access import analyst_required, is_analyst
 from lib.htmx import for_htmx
 
+from ..counts import Counts
 from ..disagreement import annotate
 from ..forms import PositionForm
 from ..models import Actor, Alias, Event, Participation
@@ -117,9 +118,11 @@ def _actor_page(
     own = Event.objects.visible_to(request.user).filter(
         pk__in=Participation.objects.filter(actor=actor).values("event_id")
     )
-    page_obj = Paginator(own.chronological().values_list("pk", flat=True), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    # Counts cached until the next write (events.counts): the count and the co-actors.
+    counts = Counts(own)
+    paginator = Paginator(own.chronological().values_list("pk", flat=True), PAGE_SIZE)
+    paginator.count = counts.count()
+    page_obj = paginator.get_page(request.GET.get("page"))
     start = page_obj.start_index() - 1 if page_obj.paginator.count else 0
     window = list(
         visible_events(request)
@@ -136,13 +139,14 @@ def _actor_page(
         .annotate(n=Count("event_id", distinct=True))
         .order_by("-n", "actor__name")[:TOP_ACTORS]
     )
+    partners = counts.cached("partners", lambda: list(partners), partners)
     context = {
         "actor": actor,
         "events": events,
         "count": page_obj.paginator.count,
         "page_obj": page_obj,
         "groups": group_events(events, previous),
-        "partners": list(partners),
+        "partners": partners,
         "query": urlencode({"actor": actor.slug}),
         "positions": positions_held(actor),
         "position_form": form or (PositionForm(holder=actor) if is_analyst(request.user) else None),

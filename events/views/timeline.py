@@ -16,6 +16,7 @@ from lib.dates import Precision
 from lib.htmx import for_htmx, wants_partial
 from sources.models import Source
 
+from ..counts import Counts
 from ..disagreement import annotate
 from ..filters import EventFilter
 from ..models import Event, EventType, Role
@@ -101,14 +102,15 @@ def filter_query(params: QueryDict, *, drop: tuple[str, ...] = (), **extra) -> s
     return urlencode(pairs)
 
 
-def year_density(events, params: QueryDict) -> tuple[list[dict], int]:
+def year_density(counts: Counts, params: QueryDict) -> tuple[list[dict], int]:
     """One bar per year from the first to the last year of the matching events.
 
     A year counts the events whose interval overlaps it (as ``year=`` filters them), so a
     bar's count is the number of events its link shows (``EventQuerySet.year_counts``, one
-    GROUP BY). Returns the bars and undated count.
+    GROUP BY, cached until the next write: ``events.counts``). Returns the bars and undated
+    count.
     """
-    counts, undated = events.year_counts()
+    counts, undated = counts.year_counts()
     if not counts:
         return [], undated
     top = max(counts.values())
@@ -186,7 +188,8 @@ def timeline(request: HttpRequest) -> HttpResponse:
         errors.update({k: list(v) for k, v in filterset.errors.items()})
     if not errors:
         events_qs = filterset.qs
-        type_counts = events_qs.type_counts()
+        counts = Counts(events_qs)
+        type_counts = counts.type_counts()
         count = sum(type_counts.values())
         start = (page - 1) * PAGE_SIZE
         if page > 1 and start >= count:
@@ -204,9 +207,9 @@ def timeline(request: HttpRequest) -> HttpResponse:
             previous, events = None, list(events_qs[:PAGE_SIZE])
         annotate(events)
         chosen = {pk for pks in filterset.form.cleaned_data.get("actor") or [] for pk in pks}
-        top_actors = events_qs.actor_counts(TOP_ACTORS, exclude=chosen)
+        top_actors = counts.actor_counts(TOP_ACTORS, exclude=chosen)
         labels = dict(EventType.choices)
-        bars, undated = year_density(events_qs, params)
+        bars, undated = year_density(counts, params)
         more = start + PAGE_SIZE < count
         context.update(
             count=count,

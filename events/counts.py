@@ -1,0 +1,78 @@
+"""Counts of matching events (facets, density strip, page counts), cached until the next write.
+
+A count over the whole timeline reads every matching row: a million rows per request at scale.
+Counts are therefore cached (Django's cache framework) under a key made of
+
+- the exact SQL and parameters of the filtered queryset (so every filter, the visibility of
+  drafts and the chosen actors are part of the key: no canonical form to get wrong), and
+- the data generation token (``events.models.Generation``), which database triggers replace
+  in the same transaction as every write to the tables counted
+  (``events/migrations/0010_scale2_counts_and_spans.py``).
+
+Reading the token is one query per request; a cached count is then never stale: after a
+write the key changes, and the first request computes the counts again.
+"""
+
+import hashlib
+
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import QuerySet
+
+TIMEOUT = 24 * 3600  # the token makes entries unreachable after a write; this frees them
+
+
+class Counts:
+    """The counting methods of one filtered queryset, each cached under the data generation.
+
+    The token is read once, on the first count asked for (one query per request).
+    """
+
+    def __init__(self, queryset: QuerySet) -> None:
+        self.queryset = queryset
+        self._token = None
+        self._read = False
+
+    def token(self):
+        if not self._read:
+            with connections[self.queryset.db].cursor() as cursor:
+                cursor.execute("SELECT token FROM events_generation WHERE id = 1")
+                row = cursor.fetchone()
+            # No row (a test database just flushed): nothing is cached until a write makes one.
+            self._token, self._read = (row[0] if row else None), True
+        return self._token
+
+    def cached(self, name: str, compute, queryset: QuerySet | None = None):
+        """``compute()``, cached under ``name``, the SQL of ``queryset`` and the token."""
+        queryset = self.queryset if queryset is None else queryset
+        token = self.token()
+        try:
+            sql, params = queryset.query.sql_with_params()
+        except EmptyResultSet:
+            return compute()
+        if token is None:
+            return compute()
+        digest = hashlib.sha256(repr((name, sql, params, queryset.db)).encode()).hexdigest()
+        key = f"events.counts:{token}:{digest}"
+        value = cache.get(key)
+        if value is None:
+            value = compute()
+            cache.set(key, value, TIMEOUT)
+        return value
+
+    def type_counts(self) -> dict[str, int]:
+        return self.cached("types", self.queryset.type_counts)
+
+    def year_counts(self) -> tuple[dict[int, int], int]:
+        return self.cached("years", self.queryset.year_counts)
+
+    def actor_counts(self, limit: int, exclude=frozenset()) -> list[dict]:
+        return self.cached(
+            f"actors:{limit}:{sorted(exclude)}",
+            lambda: list(self.queryset.actor_counts(limit, exclude)),
+        )
+
+    def count(self, queryset: QuerySet | None = None) -> int:
+        queryset = self.queryset if queryset is None else queryset
+        return self.cached("count", queryset.count, queryset)

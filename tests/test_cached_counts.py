@@ -1,0 +1,194 @@
+"""Cached counts are never stale: after any write the timeline's and actor page's counts equal
+a plain filter's, and an actor's interval copy follows its event (events.counts, 0010)."""
+
+import datetime as dt
+import io
+import json
+from collections import Counter
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+
+from bench.generate import write_archive
+from events.interchange import load
+from events.models import Actor, Event, EventType, Participation, Role, Status
+from events.services import ActorChoice, delete_event, save_event
+from lib.dates import Precision
+from tests.factories import ActorFactory, EventFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def shown(client, **params) -> dict:
+    """What the timeline shows: the count, the type facet, the year bars and top actors."""
+    context = client.get(reverse("timeline"), params).context
+    return {
+        "count": context["count"],
+        "types": {row["label"]: row["n"] for row in context["type_counts"]},
+        "years": {bar["year"]: bar["count"] for bar in context["bars"] if bar["count"]},
+        "actors": {row["actor__name"]: row["n"] for row in context["top_actors"]},
+    }
+
+
+def plain(events=None) -> dict:
+    """The same figures read from the published events one by one (no GROUP BY, no cache)."""
+    events = list(events if events is not None else Event.objects.published())
+    labels = dict(EventType.choices)
+    years: Counter = Counter()
+    for event in events:
+        if event.span_start:
+            years.update(range(event.span_start.year, event.span_end.year + 1))
+    ids = {e.pk for e in events}
+    pairs = set(Participation.objects.values_list("actor__name", "event_id"))
+    actors = Counter(name for name, event_id in pairs if event_id in ids)
+    return {
+        "count": len(events),
+        "types": dict(Counter(labels[e.type] for e in events)),
+        "years": dict(years),
+        "actors": dict(actors),
+    }
+
+
+def same(client) -> bool:
+    """The timeline shows the plain figures (top actors: ten of the most frequent, tied ones
+    in the database's collation order)."""
+    got, want = shown(client), plain()
+    top = sorted(want["actors"].values(), reverse=True)[:10]
+    assert sorted(got["actors"].values(), reverse=True) == top
+    assert all(want["actors"][name] == n for name, n in got["actors"].items())
+    got.pop("actors"), want.pop("actors")
+    assert got == want
+    return True
+
+
+def test_every_kind_of_write_changes_the_cached_counts(client):
+    russia = ActorFactory(name="Russia")
+    for year in (2019, 2020, 2021):
+        event = EventFactory(published=True, date_start=dt.date(year, 3, 1))
+        Participation.objects.create(event=event, actor=russia)
+    assert same(client)
+    assert same(client)  # from the cache
+
+    # The writer: a new event with a participant.
+    new = Event(
+        title="Talks in Naypyidaw",
+        type=EventType.MEETING,
+        status=Status.DRAFT,
+        date_start=dt.date(2022, 5, 1),
+        date_precision=Precision.DAY,
+    )
+    save_event(new, actors=[ActorChoice(role=Role.PARTICIPANT, name="Myanmar", kind="country")])
+    Event.objects.filter(pk=new.pk).update(status=Status.PUBLISHED)  # a plain UPDATE too
+    assert same(client)
+
+    # The writer changes a type and a date.
+    event = Event.objects.filter(participations__actor=russia).first()
+    event.type = EventType.AGREEMENT
+    event.date_start = dt.date(2010, 1, 1)
+    save_event(event)
+    assert same(client)
+
+    # An actor renamed, a participant removed, an event deleted.
+    Actor.objects.filter(pk=russia.pk).update(name="Russian Federation")
+    assert same(client)
+    Participation.objects.filter(actor=russia).first().delete()
+    assert same(client)
+    delete_event(Event.objects.get(pk=new.pk))
+    assert same(client)
+
+
+def test_a_bulk_load_changes_the_cached_counts(client):
+    EventFactory(published=True)
+    assert same(client)
+    out = io.StringIO()
+    write_archive(60, 5, out)
+    load(json.loads(out.getvalue()))
+    assert same(client)
+    year = 2015
+    in_year = Event.objects.published().in_year(year)
+    assert shown(client, year=str(year))["count"] == in_year.count()
+
+
+def test_a_filtered_timeline_and_an_actor_page_count_after_a_write(client):
+    hero = ActorFactory(name="Hero")
+    for day in (1, 2):
+        event = EventFactory(published=True, date_start=dt.date(2021, 6, day))
+        Participation.objects.create(event=event, actor=hero)
+    assert shown(client, actor="hero", year="2021")["count"] == 2
+    page = reverse("actor-detail", args=[hero.slug])
+    assert client.get(page).context["count"] == 2
+    partner = ActorFactory(name="Partner")
+    event = EventFactory(published=True, date_start=dt.date(2021, 7, 1))
+    Participation.objects.create(event=event, actor=hero)
+    Participation.objects.create(event=event, actor=partner)
+    assert shown(client, actor="hero", year="2021")["count"] == 3
+    context = client.get(page).context
+    assert context["count"] == 3
+    assert [(p["actor__name"], p["n"]) for p in context["partners"]] == [("Partner", 1)]
+
+
+def test_counts_read_inside_a_rolled_back_write_are_not_kept(client):
+    EventFactory(published=True)
+    before = shown(client)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        EventFactory(published=True, type=EventType.MEETING)
+        assert shown(client)["count"] == 2  # cached under the write's own token
+        raise RuntimeError
+    assert shown(client) == before
+    assert same(client)
+
+
+def test_participants_carry_their_events_interval_through_every_change(client):
+    hero = ActorFactory(name="Hero")
+    event = EventFactory(published=True, date_start=dt.date(2015, 6, 1))
+    part = Participation.objects.create(event=event, actor=hero)
+    part.refresh_from_db()
+    assert (part.span_start, part.span_end) == (dt.date(2015, 6, 1), dt.date(2015, 6, 1))
+    # The writer moves the event to another year, at month precision.
+    event.date_start, event.date_precision = dt.date(2016, 2, 1), Precision.MONTH
+    save_event(event)
+    part.refresh_from_db()
+    assert (part.span_start, part.span_end) == (dt.date(2016, 2, 1), dt.date(2016, 2, 29))
+    # A stale participant saved again keeps the event's interval.
+    stale = Participation.objects.get(pk=part.pk)
+    Event.objects.filter(pk=event.pk).update(span_start=dt.date(2017, 1, 1))
+    stale.role = Role.HOST
+    stale.save()
+    stale.refresh_from_db()
+    assert stale.span_start == dt.date(2017, 1, 1)
+    # Undated: no interval.
+    undated = EventFactory(published=True, date_start=None)
+    Participation.objects.create(event=undated, actor=hero)
+    assert Participation.objects.get(event=undated).span_start is None
+
+
+def test_actor_with_year_or_dates_lists_what_the_plain_filter_lists(client):
+    hero = ActorFactory(name="Hero")
+    days = [dt.date(2014, 12, 31), dt.date(2015, 1, 1), dt.date(2015, 12, 31), dt.date(2016, 1, 1)]
+    for day in days:
+        event = EventFactory(published=True, date_start=day)
+        Participation.objects.create(event=event, actor=hero)
+    long = EventFactory(
+        published=True, date_start=dt.date(2010, 1, 1), date_end=dt.date(2020, 1, 1)
+    )
+    Participation.objects.create(event=long, actor=hero)
+    for params in (
+        {"year": "2015"},
+        {"from": "2015-06", "to": "2016"},
+        {"year": "2015", "from": "2015-12"},
+        {"to": "2014"},
+    ):
+        response = client.get("/api/events/", {"actor": "hero", **params})
+        assert response.status_code == 200, params
+        got = {row["id"] for row in response.json()["results"]}
+        expected = Event.objects.published().for_actor(hero)
+        if "year" in params:
+            expected = expected.in_year(int(params["year"]))
+        first = dt.date.fromisoformat((params.get("from", "0001") + "-01-01")[:10])
+        last_text = params.get("to")
+        last = None
+        if last_text:
+            last = dt.date(int(last_text[:4]), 12, 31)
+        expected = expected.overlapping(first, last)
+        assert got == set(expected.values_list("pk", flat=True)), params
