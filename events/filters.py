@@ -31,6 +31,9 @@ from .models import Actor, Citation, Event, EventType, Participation, Position, 
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 SEARCH_CONFIG = "english"
+# A ranked q (PostgreSQL) lists, best first, the RANK_CAP newest matching events: more than
+# the API's capped count (500), so its counts are unchanged; sort=date lists every match.
+RANK_CAP = 1000
 
 
 class ActorNamesField(forms.Field):
@@ -326,7 +329,17 @@ class EventFilter(django_filters.FilterSet):
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         queryset = super().filter_queryset(queryset)
+        # Every matching event, for counts (the ranked list below may be capped).
+        self.matches = queryset
+        self.cap = None  # how many of the matches the list holds, when fewer than all
         if self.ranked:
+            if connections[queryset.db].vendor == "postgresql":
+                # Rank the RANK_CAP newest matches only: ranking reads each match's document,
+                # every row of the table for a common word. The newest come from the date
+                # index walked backwards (common words) or the GIN index (rare ones).
+                newest = queryset.order_by(F("date_start").desc(), "-pk").values("pk")
+                queryset = queryset.filter(pk__in=newest[:RANK_CAP])
+                self.cap = RANK_CAP
             chronological = queryset.chronological().query.order_by
             queryset = queryset.order_by(F("search_rank").desc(), *chronological)
         return queryset

@@ -192,3 +192,24 @@ def test_actor_with_year_or_dates_lists_what_the_plain_filter_lists(client):
             last = dt.date(int(last_text[:4]), 12, 31)
         expected = expected.overlapping(first, last)
         assert got == set(expected.values_list("pk", flat=True)), params
+
+
+def test_a_ranked_search_ranks_the_newest_matches_and_counts_them_all(client, monkeypatch):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the rank cap applies to PostgreSQL's ts_rank (SQLite ranks with FTS5)")
+    monkeypatch.setattr("events.filters.RANK_CAP", 3)
+    for year in (2001, 2002, 2003, 2004, 2005):
+        title = "Frigate talks, frigate frigate" if year == 2004 else "Frigate talks"
+        EventFactory(published=True, title=title, date_start=dt.date(year, 1, 1))
+    # The three newest matches, best first; every match counted.
+    rows = client.get("/api/events/", {"q": "frigate"}).json()["results"]
+    assert [row["date"]["start"][:4] for row in rows][0] == "2004"
+    assert sorted(row["date"]["start"][:4] for row in rows) == ["2003", "2004", "2005"]
+    context = client.get(reverse("timeline"), {"q": "frigate"}).context
+    assert context["count"] == 5
+    assert len(context["events"]) == 3
+    assert not context["next_query"]
+    # Sorted by date: every match.
+    assert len(client.get("/api/events/", {"q": "frigate", "sort": "date"}).json()["results"]) == 5

@@ -188,12 +188,14 @@ def timeline(request: HttpRequest) -> HttpResponse:
         errors.update({k: list(v) for k, v in filterset.errors.items()})
     if not errors:
         events_qs = filterset.qs
-        counts = Counts(events_qs)
+        # Counts over every match (a ranked q lists the best of the newest RANK_CAP).
+        counts = Counts(filterset.matches)
         type_counts = counts.type_counts()
         count = sum(type_counts.values())
+        listed = min(count, filterset.cap) if filterset.cap else count
         start = (page - 1) * PAGE_SIZE
-        if page > 1 and start >= count:
-            last = max(1, -(-count // PAGE_SIZE))
+        if page > 1 and start >= listed:
+            last = max(1, -(-listed // PAGE_SIZE))
             errors["page"] = [
                 f"page: there {'is' if last == 1 else 'are'} only {last} page"
                 f"{'' if last == 1 else 's'} of {count} events; write page={last} or less."
@@ -210,7 +212,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
         top_actors = counts.actor_counts(TOP_ACTORS, exclude=chosen)
         labels = dict(EventType.choices)
         bars, undated = year_density(counts, params)
-        more = start + PAGE_SIZE < count
+        more = start + PAGE_SIZE < listed
         context.update(
             count=count,
             page=page,
