@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from lib.dates import Precision
 from sources.models import Source
 
+from .. import axis as time_axis
 from ..disagreement import annotate
 from ..filters import EventFilter
 from ..models import Event, EventType, Participation, Role
@@ -28,6 +29,8 @@ TOP_ACTORS = 10
 TELLING_ROLES = frozenset(Role.values) - {Role.PARTICIPANT}
 # The query parameters of the event filter (the API's exports take the same ones).
 FILTER_PARAMS = ("actor", "type", "year", "from", "to", "source", "q", "sort")
+# How the page draws them (not a filter): the time axis's lanes.
+VIEW_PARAMS = ("lanes",)
 # The API's exports of the current filter: (format, label).
 DOWNLOADS = (("csv", "CSV"), ("json", "JSON"), ("ics", "iCalendar"), ("timelinejs", "TimelineJS"))
 
@@ -90,7 +93,7 @@ def filter_query(params: QueryDict, *, drop: tuple[str, ...] = (), **extra) -> s
     An ``extra`` value may be a list (repeated parameter); ``page`` goes last.
     """
     pairs = []
-    for key in FILTER_PARAMS:
+    for key in FILTER_PARAMS + VIEW_PARAMS:
         if key in drop and key not in extra:
             continue
         values = extra.get(key, params.getlist(key))
@@ -148,6 +151,39 @@ def _year_label(year: int, first: int, last: int) -> str:
     return ""
 
 
+def axis_window(data: dict) -> tuple[dt.date | None, dt.date | None]:
+    """The window a valid filter asks for: from's first day, to's last day (or its year)."""
+    first = data["from"][0] if data.get("from") else None
+    last = data["to"][1] if data.get("to") else None
+    if data.get("year"):
+        year = data["year"]
+        first = max(first or dt.date(year, 1, 1), dt.date(year, 1, 1))
+        last = min(last or dt.date(year, 12, 31), dt.date(year, 12, 31))
+    return first, last
+
+
+def build_axis(request: HttpRequest, events, data: dict, *, path: str) -> dict:
+    """The time axis of ``events`` (filtered by ``data``) with its links: template context."""
+    params = request.GET
+    lanes_by = "actor" if params.get("lanes") == "actor" else "type"
+    axis = time_axis.load_axis(
+        events,
+        wanted=axis_window(data),
+        lanes_by=lanes_by,
+        type_labels=dict(EventType.choices),
+        participations=lambda: Participation.objects.all(),
+    )
+    if axis is not None:
+        time_axis.link(
+            axis, lambda extra: filter_query(params, drop=("year", "page"), **extra)
+        )
+    return {
+        "axis": axis,
+        "axis_url": path,
+        "axis_base_query": filter_query(params, drop=("year", "page", "from", "to")),
+    }
+
+
 def parse_page(value: str | None) -> int | None:
     """The page number (1 when absent), or None when ``value`` is no positive number."""
     if value is None or value == "":
@@ -175,10 +211,12 @@ def timeline(request: HttpRequest) -> HttpResponse:
         "types": params.getlist("type"),
         "type_choices": EventType.choices,
         "sources": Source.objects.only("pk", "key", "title"),
-        "filtered": bool(filter_query(params, drop=("sort",))),
+        "filtered": bool(filter_query(params, drop=("sort", "lanes"))),
         "query": filter_query(params),
         "page_size": PAGE_SIZE,
         "download_formats": DOWNLOADS,
+        "axis_htmx": True,
+        "axis_lanes": True,
     }
     errors: dict[str, list[str]] = {}
     page = parse_page(params.get("page"))
@@ -218,6 +256,9 @@ def timeline(request: HttpRequest) -> HttpResponse:
             .values("actor__name", "actor__slug")
             .annotate(n=Count("event_id", distinct=True))
             .order_by("-n", "actor__name")[:TOP_ACTORS]
+        )
+        context.update(
+            build_axis(request, events_qs, filterset.form.cleaned_data, path=reverse("timeline"))
         )
         labels = dict(EventType.choices)
         type_counts = Counter(type_ for _pk, type_, _s, _e in facts)
