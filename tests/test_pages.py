@@ -30,8 +30,9 @@ def test_timeline_runs_the_same_queries_however_many_events(
     client, django_assert_num_queries, rows
 ):
     make_events(rows)
-    # events, participations, citations, type facets, year facets, the filter's source list
-    with django_assert_num_queries(6):
+    # events, participations, citations, type facets, year facets, the filter's source list,
+    # the time axis (extent, marks)
+    with django_assert_num_queries(8):
         response = client.get(reverse("timeline"))
     assert response.status_code == 200
     assert response.content.decode().count('class="badge"') == rows
@@ -239,11 +240,11 @@ def test_paged_timeline_runs_the_same_queries_however_many_events(
 ):
     make_dated_events(rows)
     # the source list, the facts for counts and facets, events, participations, citations,
-    # top actors
-    with django_assert_num_queries(6):
+    # top actors, the time axis (extent, marks)
+    with django_assert_num_queries(8):
         client.get("/", {"page": "1"})
     if rows > 50:
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(8):
             client.get("/", {"page": "2"})
 
 

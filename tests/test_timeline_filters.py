@@ -233,16 +233,16 @@ def test_filtered_timeline_runs_the_same_queries_however_many_events(
 ):
     make_events(rows)
     # events, participations, citations, type facets, year facets, the source list,
-    # then one lookup each for the actor and the source.
-    with django_assert_num_queries(8):
+    # then one lookup each for the actor and the source; the time axis (extent, marks).
+    with django_assert_num_queries(10):
         response = client.get(
             URL, {"actor": "russia", "source": "a-source", "type": ["visit", "meeting"]}
         )
     assert response.status_code == 200
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         response = client.get(URL, {"sort": "-date", "q": "talks"})
     assert response.content.decode().count('class="badge"') == rows
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(7):
         response = client.get(URL, {"to": "2022"}, headers={"HX-Request": "true"})
     assert response.status_code == 200
 
@@ -295,7 +295,7 @@ def test_ranked_page_is_a_flat_list_labelled_with_a_way_back_to_dates(client, db
     make_ranked_events()
     body = client.get(URL, {"q": "frigate"}).content.decode()
     assert "ranked by relevance, best match first" in body
-    assert 'class="events ranked"' in body
+    assert 'class="events lines ranked"' in body
     assert '<h2 class="year"' not in body
     assert 'href="/?q=frigate&amp;sort=date"' in body
     dated = client.get(URL, {"q": "frigate", "sort": "date"}).content.decode()

@@ -175,9 +175,7 @@ def build_axis(request: HttpRequest, events, data: dict, *, path: str) -> dict:
         participations=lambda: Participation.objects.all(),
     )
     if axis is not None:
-        time_axis.link(
-            axis, lambda extra: filter_query(params, drop=("year", "page"), **extra)
-        )
+        time_axis.link(axis, lambda extra: filter_query(params, drop=("year", "page"), **extra))
     return {
         "axis": axis,
         "axis_url": path,
