@@ -263,14 +263,28 @@ def period_params(first: dt.date, last: dt.date) -> dict[str, str]:
     }
 
 
+def snap(start: int, days: int) -> tuple[dt.date, dt.date]:
+    """A window of about ``days`` from ordinal ``start``, in whole years (over two years) or
+    whole months (over two months), rounded to the nearest and kept inside the calendar."""
+    start = min(max(start, FIRST_DAY.toordinal()), LAST_DAY.toordinal() - days + 1)
+    first = dt.date.fromordinal(start)
+    if days > 2 * 366:
+        years = round(days / 365.2425)
+        year = min(first.year + (first.month > 6), 9999 - years + 1)
+        return dt.date(year, 1, 1), dt.date(year + years - 1, 12, 31)
+    if days > 62:
+        months = round(days / 30.436875)
+        index = min(_month_index(first) + (first.day > 15), 9999 * 12 + 12 - months)
+        return _month_first(index), period_end(_month_first(index + months - 1), "month")
+    return first, clamp_ordinal(start + days - 1)
+
+
 def shifted(first: dt.date, last: dt.date, *, center: float, factor: float):
     """The window ``factor`` times as long, centred on ``center`` (a share of the window)."""
     days = last.toordinal() - first.toordinal() + 1
-    new_days = max(1, round(days * factor))
+    new_days = max(1, min(round(days * factor), LAST_DAY.toordinal()))
     middle = first.toordinal() + center * days
-    start = round(middle - new_days / 2)
-    start = min(max(start, FIRST_DAY.toordinal()), LAST_DAY.toordinal() - new_days + 1)
-    return align(clamp_ordinal(start), clamp_ordinal(start + new_days - 1))
+    return snap(round(middle - new_days / 2), new_days)
 
 
 def navigation(first: dt.date, last: dt.date) -> dict[str, dict[str, str] | None]:
