@@ -11,8 +11,9 @@ from django.views.decorators.http import require_GET
 from lib.htmx import for_htmx
 
 from ..disagreement import annotate
+from ..filters import EventFilter
 from ..models import Actor, Alias, Event, Participation
-from .timeline import SUGGESTIONS, TOP_ACTORS, group_events, visible_events
+from .timeline import SUGGESTIONS, TOP_ACTORS, build_axis, group_events, visible_events
 
 
 @require_GET
@@ -76,7 +77,12 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if len(named) != 1:
             raise Http404(f"No actor is named “{slug}”.")
         return redirect("actor-detail", slug=named[0].slug, permanent=True)
-    events = annotate(list(visible_events(request).for_actor(actor).distinct().chronological()))
+    # The time axis's window (from/to) narrows the list too, as on the timeline.
+    window = {key: request.GET[key] for key in ("from", "to") if request.GET.get(key)}
+    filterset = EventFilter(window, queryset=visible_events(request).for_actor(actor).distinct())
+    valid = filterset.is_valid()
+    mine_qs = filterset.qs.chronological() if valid else visible_events(request).none()
+    events = annotate(list(mine_qs))
     mine = visible_participations(request).filter(actor=actor).values("event_id")
     partners = (
         visible_participations(request)
@@ -92,5 +98,11 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "groups": group_events(events, None),
         "partners": list(partners),
         "query": urlencode({"actor": actor.slug}),
+        "window_errors": filterset.errors,
+        **(
+            build_axis(request, mine_qs, filterset.form.cleaned_data, path=request.path)
+            if filterset.is_valid()
+            else {}
+        ),
     }
     return render(request, "actors/actor_detail.html", context)
