@@ -44,8 +44,8 @@ def test_timeline_axis_runs_the_same_queries_however_many_events(
 ):
     bulk_events(rows)
     # source list, count facts, events, participations, citations, top actors; the axis:
-    # extent and marks (or counts per period)
-    with django_assert_num_queries(8):
+    # extent and marks (or counts per period); the density strip
+    with django_assert_num_queries(9):
         response = client.get(reverse("timeline"))
     assert '<svg class="axis-svg"' in response.content.decode()
 
@@ -57,7 +57,7 @@ def test_actor_lanes_run_the_same_queries_however_many_events(
     actor = ActorFactory(name="Russia")
     events = bulk_events(rows)
     Participation.objects.bulk_create(Participation(event=e, actor=actor) for e in events)
-    with django_assert_num_queries(10 if rows > axis.MAX_MARKS else 9):
+    with django_assert_num_queries(11 if rows > axis.MAX_MARKS else 10):
         response = client.get(reverse("timeline"), {"lanes": "actor"})
     assert ">Russia</text>" in svg(response.content.decode()).replace("■</tspan> ", "")
 

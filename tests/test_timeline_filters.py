@@ -233,16 +233,17 @@ def test_filtered_timeline_runs_the_same_queries_however_many_events(
 ):
     make_events(rows)
     # events, participations, citations, type facets, year facets, the source list,
-    # then one lookup each for the actor and the source; the time axis (extent, marks).
-    with django_assert_num_queries(10):
+    # then one lookup each for the actor and the source; the time axis (extent, marks), the
+    # density strip.
+    with django_assert_num_queries(11):
         response = client.get(
             URL, {"actor": "russia", "source": "a-source", "type": ["visit", "meeting"]}
         )
     assert response.status_code == 200
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(URL, {"sort": "-date", "q": "talks"})
     assert response.content.decode().count('class="badge"') == rows
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(URL, {"to": "2022"}, headers={"HX-Request": "true"})
     assert response.status_code == 200
 

@@ -8,6 +8,7 @@ from itertools import groupby
 from urllib.parse import urlencode
 
 from django.db.models import Count
+from django.db.models.functions import ExtractMonth, ExtractYear
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
@@ -105,35 +106,76 @@ def filter_query(params: QueryDict, *, drop: tuple[str, ...] = (), **extra) -> s
     return urlencode(pairs)
 
 
-def year_density(spans: list[tuple], params: QueryDict) -> tuple[list[dict], int]:
-    """One bar per year from the first to the last year of the matching events.
+MAX_BARS = 120  # the strip's bars: beyond this many years, each bar covers several
 
-    A year counts the events whose interval overlaps it (as ``year=`` filters them), so a
-    bar's count is the number of events its link shows. Returns the bars and undated count.
+
+def year_density(events, params: QueryDict) -> tuple[list[dict], int]:
+    """One bar per year from the first to the last year of the matching events (months when
+    they all fall in one year; runs of years when there are more than MAX_BARS of them).
+
+    A bar counts the events whose interval overlaps its period (as its link filters them), so
+    an event over several years counts once in each. One GROUP BY query on the first and last
+    year (or month) of the events' intervals. Returns the bars and the undated count.
     """
-    counts: Counter = Counter()
-    undated = 0
-    for start, end in spans:
-        if start is None:
-            undated += 1
-            continue
-        for year in range(start.year, end.year + 1):
-            counts[year] += 1
-    if not counts:
+    year_a, year_b = ExtractYear("span_start"), ExtractYear("span_end")
+    rows = list(
+        events.order_by()
+        .values(a=year_a, b=year_b, ma=ExtractMonth("span_start"), mb=ExtractMonth("span_end"))
+        .annotate(n=Count("pk"))
+    )
+    undated = sum(row["n"] for row in rows if row["a"] is None)
+    rows = [row for row in rows if row["a"] is not None]
+    if not rows:
         return [], undated
+    first, last = min(r["a"] for r in rows), max(r["b"] for r in rows)
+    if first == last:
+        unit, step = "month", 1
+        spans = [(r["ma"], r["mb"], r["n"]) for r in rows]
+        low, high = min(s[0] for s in spans), max(s[1] for s in spans)
+    else:
+        unit = "year"
+        step = next(
+            n
+            for n in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 10000)
+            if (last - first) // n + 1 <= MAX_BARS
+        )
+        spans = [(r["a"], r["b"], r["n"]) for r in rows]
+        low, high = first // step * step, last
+    counts: Counter = Counter()
+    for a, b, n in spans:
+        # Each row is a group of whole events: each counts once in every bar it overlaps.
+        for bin_ in range(a // step, b // step + 1):
+            counts[bin_] += n
     top = max(counts.values())
-    first, last = min(counts), max(counts)
-    bars = [
-        {
-            "year": year,
-            "count": counts[year],
-            "height": round(100 * counts[year] / top),
-            "query": filter_query(params, drop=("year",), year=str(year)),
-            "current": params.get("year") == str(year),
-            "label": _year_label(year, first, last),
-        }
-        for year in range(first, last + 1)
-    ]
+    bars = []
+    for bin_ in range(low // step, high // step + 1):
+        if unit == "month":
+            period = {"from": f"{first:04d}-{bin_:02d}", "to": f"{first:04d}-{bin_:02d}"}
+            name = f"{dt.date(first, bin_, 1):%B} {first}"
+            extra, current = period, params.get("from") == period["from"] == params.get("to")
+        elif step == 1:
+            name = str(bin_)
+            extra, current = {"year": name}, params.get("year") == name
+        else:
+            a, b = max(bin_ * step, 1), min(bin_ * step + step - 1, 9999)
+            name = f"{a}–{b}"
+            extra = {"from": f"{a:04d}", "to": f"{b:04d}"}
+            current = params.get("from") == extra["from"] and params.get("to") == extra["to"]
+        drop = ("year", "from", "to", "page") if unit == "month" or step > 1 else ("year", "page")
+        bars.append(
+            {
+                "year": name,
+                "count": counts[bin_],
+                "height": round(100 * counts[bin_] / top),
+                "query": filter_query(params, drop=drop, **extra),
+                "current": current,
+                "label": _year_label(bin_, low, high)
+                if unit == "year" and step == 1
+                else "major"
+                if unit == "month" or bin_ in (low // step, high // step) or bin_ % 5 == 0
+                else "",
+            }
+        )
     return bars, undated
 
 
@@ -262,7 +304,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
         )
         labels = dict(EventType.choices)
         type_counts = Counter(type_ for _pk, type_, _s, _e in facts)
-        bars, undated = year_density([(s, e) for _pk, _t, s, e in facts], params)
+        bars, undated = year_density(events_qs, params)
         more = start + PAGE_SIZE < count
         context.update(
             count=count,
@@ -283,6 +325,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
                 for value, n in sorted(type_counts.items(), key=lambda item: (-item[1], item[0]))
             ],
             bars=bars,
+            bar_unit="month" if bars and not bars[0]["year"][:1].isdigit() else "year",
             undated=undated,
             top_actors=[
                 {**row, "query": filter_query(params, actor=[*actor_names, row["actor__slug"]])}
