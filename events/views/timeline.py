@@ -225,6 +225,25 @@ def build_axis(request: HttpRequest, events, data: dict, *, path: str) -> dict:
     }
 
 
+def filters_in_words(params: QueryDict) -> str:
+    """The filter as a sentence for a printed brief: "Type: visit · Actor: Russia · ..."."""
+    labels = dict(EventType.choices)
+    parts = []
+    if params.get("q", "").strip():
+        parts.append(f"Text: “{params['q'].strip()}”")
+    if actors := [a.strip() for a in params.getlist("actor") if a.strip()]:
+        parts.append("Actors: " + " and ".join(actors))
+    if types := [labels.get(t, t) for t in params.getlist("type") if t]:
+        parts.append("Type: " + " or ".join(types))
+    if params.get("year"):
+        parts.append(f"Year: {params['year']}")
+    if params.get("from") or params.get("to"):
+        parts.append(f"From {params.get('from') or 'the start'} to {params.get('to') or 'the end'}")
+    if params.get("source"):
+        parts.append(f"Source: {params['source']}")
+    return " · ".join(parts) or "All events"
+
+
 def parse_page(value: str | None) -> int | None:
     """The page number (1 when absent), or None when ``value`` is no positive number."""
     if value is None or value == "":
@@ -258,6 +277,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
         "page_size": PAGE_SIZE,
         "download_formats": DOWNLOADS,
         "axis_htmx": True,
+        "filters_words": filters_in_words(params),
         "axis_lanes": True,
     }
     errors: dict[str, list[str]] = {}

@@ -34,6 +34,19 @@
     }
   }
 
+  // On a narrow screen the axis scrolls sideways: show its latest end first, where the
+  // newest events are, unless the reader has scrolled it already.
+  function showLatest() {
+    document.querySelectorAll(".axis-scroll").forEach((box) => {
+      if (box.scrollWidth > box.clientWidth && !box.dataset.scrolled) {
+        box.scrollLeft = box.scrollWidth;
+        box.addEventListener("scroll", () => { box.dataset.scrolled = "1"; }, { once: true });
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", showLatest);
+  document.addEventListener("htmx:afterSettle", showLatest);
+
   document.addEventListener("pointerdown", (event) => {
     const svg = event.target.closest && event.target.closest("svg.axis-svg");
     if (!svg || event.button !== 0 || event.target.closest("a")) return;
