@@ -7,6 +7,7 @@ from django.urls import reverse
 from events.models import Event
 from suggestions.services import proposals_for_source, review
 from tests.event_form_data import form_data
+from tests.factories import EventFactory, SourceFactory
 from tests.test_suggestions import actors, fresh_cache, new_source, visit_event  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -80,3 +81,19 @@ def test_the_queue_lists_open_proposals_first_and_folds_done_ones(
     folded = body[body.index('<details class="done-proposals">') :]
     assert f'id="s-{first.passage_id}-{first.start}-{first.end}"' in folded
     assert "1 done: already cited" in folded
+
+
+# --- Messages after every create, cite, restore ---------------------------------------------
+
+
+def test_citing_while_reading_says_so_and_a_repeat_says_it_is_already_there(client, analyst):
+    from tests.test_cite import QUOTE, selection
+
+    passage = SourceFactory().passages.get(index=1)
+    event = EventFactory(title="Talks in Moscow")
+    client.force_login(analyst)
+    url = reverse("event-cite", args=[event.pk])
+    response = client.post(url, selection(passage, quote=QUOTE), follow=True)
+    assert "Cited on “Talks in Moscow”." in response.content.decode()
+    again = client.post(url, selection(passage, quote=QUOTE), follow=True)
+    assert "“Talks in Moscow” already cites these words." in again.content.decode()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -19,7 +20,6 @@ from lib.htmx import for_htmx
 from ..forms import CiteForm, source_reference
 from ..models import Citation, Event
 from ..services import add_citation
-from .edit import _saved
 
 SEARCH_LIMIT = 10
 
@@ -74,7 +74,10 @@ def event_cite(request: HttpRequest, pk: int) -> HttpResponse:
     if Citation.objects.filter(
         event=event, passage=located.passage, start=located.start, end=located.end
     ).exists():
-        return _saved(request, event)
+        messages.info(request, f"“{event.title}” already cites these words.")
+        url = reverse("event-detail", args=[event.pk])
+        return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     citation = add_citation(event, located)
+    messages.success(request, f"Cited on “{event.title}”.")
     url = reverse("event-detail", args=[event.pk]) + f"#c-{citation.pk}"
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
