@@ -97,3 +97,17 @@ def test_citing_while_reading_says_so_and_a_repeat_says_it_is_already_there(clie
     assert "Cited on “Talks in Moscow”." in response.content.decode()
     again = client.post(url, selection(passage, quote=QUOTE), follow=True)
     assert "“Talks in Moscow” already cites these words." in again.content.decode()
+
+
+def test_the_created_entry_of_the_history_shows_the_first_values(client, analyst):
+    client.force_login(analyst)
+    client.post(
+        reverse("event-new"),
+        form_data(title="Shoigu visits Naypyidaw", date_text="2021", summary="First summary."),
+    )
+    event = Event.objects.get(title="Shoigu visits Naypyidaw")
+    body = client.get(reverse("event-history", args=[event.pk])).content.decode()
+    created = body[body.index("Created") :]
+    assert "First value" in created
+    assert "<ins>Shoigu visits Naypyidaw</ins>" in created
+    assert "<ins>First summary.</ins>" in created
