@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, IntegerField, Max, Min, QuerySet, Value
+from django.db.models import Count, F, Func, IntegerField, Max, Min, QuerySet, Value
 from django.db.models.functions import Cast, ExtractMonth, ExtractYear, Greatest
 
 from lib.dates import Precision, format_date, period_end
@@ -547,6 +547,33 @@ def stack(lanes: list[Lane]) -> float:
 # --- Loading from the database ---------------------------------------------------------
 
 
+class YearOf(Func):
+    """The year of a date as an integer: EXTRACT on PostgreSQL; on SQLite, where dates are
+    ISO text, the first four characters (Django's ExtractYear calls Python for every row)."""
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return ExtractYear(*self.source_expressions).as_sql(compiler, connection)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"CAST(substr({sql}, 1, 4) AS integer)", params
+
+
+class MonthOf(Func):
+    """The month (1–12) of a date as an integer; see ``YearOf``."""
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return ExtractMonth(*self.source_expressions).as_sql(compiler, connection)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"CAST(substr({sql}, 6, 2) AS integer)", params
+
+
 @dataclass
 class Axis:
     first: dt.date
@@ -615,11 +642,11 @@ def _bucket_rows(qs: QuerySet, lane_field: str, scale: Scale) -> list[tuple[str,
     start = Greatest("span_start", Value(scale.first))
     unit, step = _bucket_unit(scale)
     qs = qs.filter(span_start__isnull=False).annotate(_start=start)
-    year = Cast(ExtractYear("_start"), IntegerField())
+    year = Cast(YearOf("_start"), IntegerField())
     if unit == "year":
         qs = qs.annotate(_bucket=year / Value(step))
     elif unit == "month":
-        month = Cast(ExtractMonth("_start"), IntegerField())
+        month = Cast(MonthOf("_start"), IntegerField())
         qs = qs.annotate(_bucket=(year * Value(12) + month - Value(1)) / Value(step))
     group = [lane_field, "_start" if unit == "day" else "_bucket"]
     rows = qs.order_by().values(*group).annotate(n=Count("pk", distinct=True))

@@ -200,8 +200,10 @@ def test_page_shows_count_facets_and_empty_state(client, curated):
     count = len(titles({"year": "2016"}))
     assert f"{count} events" in body
     assert 'class="facet-types"' in body
-    # The density bar of a year counts the events the year filter selects.
-    assert f'aria-label="2016: {count} events"' in body
+    # A one-year filter shows the months; a month's bar counts what its link selects.
+    january = len(titles({"from": "2016-01", "to": "2016-01"}))
+    assert f'aria-label="January 2016: {january} event' in body
+    assert 'href="/?from=2016-01&amp;to=2016-01"' in body
     empty = client.get(URL, {"q": "zzzzunfindable"}).content.decode()
     assert "No events match these filters" in empty
 

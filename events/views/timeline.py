@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from urllib.parse import urlencode
 
-from django.db.models import Count
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models import Case, Count, Value, When
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
@@ -20,6 +19,7 @@ from lib.htmx import for_htmx, wants_partial
 from sources.models import Source
 
 from .. import axis as time_axis
+from ..axis import MonthOf, YearOf
 from ..disagreement import annotate
 from ..filters import EventFilter
 from ..models import Event, EventType, Participation, Role
@@ -109,37 +109,46 @@ def filter_query(params: QueryDict, *, drop: tuple[str, ...] = (), **extra) -> s
 MAX_BARS = 120  # the strip's bars: beyond this many years, each bar covers several
 
 
-def year_density(events, params: QueryDict) -> tuple[list[dict], int]:
-    """One bar per year from the first to the last year of the matching events (months when
-    they all fall in one year; runs of years when there are more than MAX_BARS of them).
+def year_density(events, params: QueryDict, months_of: int | None = None) -> tuple[list[dict], int]:
+    """One bar per year from the first to the last year of the matching events (the months of
+    ``months_of`` when the filter is that one year; runs of years beyond MAX_BARS years).
 
     A bar counts the events whose interval overlaps its period (as its link filters them), so
     an event over several years counts once in each. One GROUP BY query on the first and last
     year (or month) of the events' intervals. Returns the bars and the undated count.
     """
-    year_a, year_b = ExtractYear("span_start"), ExtractYear("span_end")
-    rows = list(
-        events.order_by()
-        .values(a=year_a, b=year_b, ma=ExtractMonth("span_start"), mb=ExtractMonth("span_end"))
-        .annotate(n=Count("pk"))
-    )
+    if months_of is None:
+        ends = {"a": YearOf("span_start"), "b": YearOf("span_end")}
+    else:
+        # Months of one year: an interval reaching beyond the year counts from/to its edge.
+        ends = {
+            "a": Case(
+                When(span_start__lt=dt.date(months_of, 1, 1), then=Value(1)),
+                default=MonthOf("span_start"),
+            ),
+            "b": Case(
+                When(span_end__gt=dt.date(months_of, 12, 31), then=Value(12)),
+                default=MonthOf("span_end"),
+            ),
+        }
+    rows = list(events.order_by().values(**ends).annotate(n=Count("pk")))
     undated = sum(row["n"] for row in rows if row["a"] is None)
     rows = [row for row in rows if row["a"] is not None]
     if not rows:
         return [], undated
-    first, last = min(r["a"] for r in rows), max(r["b"] for r in rows)
-    if first == last:
+    spans = [(r["a"], r["b"], r["n"]) for r in rows]
+    first = months_of
+    if months_of is not None:
         unit, step = "month", 1
-        spans = [(r["ma"], r["mb"], r["n"]) for r in rows]
         low, high = min(s[0] for s in spans), max(s[1] for s in spans)
     else:
+        first, last = min(s[0] for s in spans), max(s[1] for s in spans)
         unit = "year"
         step = next(
             n
             for n in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 10000)
             if (last - first) // n + 1 <= MAX_BARS
         )
-        spans = [(r["a"], r["b"], r["n"]) for r in rows]
         low, high = first // step * step, last
     counts: Counter = Counter()
     for a, b, n in spans:
@@ -324,7 +333,11 @@ def timeline(request: HttpRequest) -> HttpResponse:
         )
         labels = dict(EventType.choices)
         type_counts = Counter(type_ for _pk, type_, _s, _e in facts)
-        bars, undated = year_density(events_qs, params)
+        window = axis_window(filterset.form.cleaned_data)
+        one_year = (
+            window[0].year if window[0] and window[1] and window[0].year == window[1].year else None
+        )
+        bars, undated = year_density(events_qs, params, one_year)
         more = start + PAGE_SIZE < count
         context.update(
             count=count,
