@@ -391,6 +391,7 @@ class Cluster:
     width: float = CELL
     row: int = 0
     query: str = ""
+    cell: int = -1
 
     @property
     def y(self) -> float:
@@ -497,41 +498,80 @@ def pack(
 
 def _pack_once(lane, marks, scale, extra, clustered, hidden, max_rows):
     counts = Counter(extra)
+    members: dict[int, list[Mark]] = defaultdict(list)
     drawn = []
     for mark in marks:
         cell = cell_of(mark.x, scale)
         if (mark.width < CELL and cell in clustered) or id(mark) in hidden:
             counts[cell] += 1
+            members[cell].append(mark)
         else:
             drawn.append(mark)
     clusters = []
     for cell in sorted(counts):
         x, first, last = cell_period(cell, scale)
-        clusters.append(Cluster(first, last, counts[cell], x=x, width=min(CELL, scale.x1 - x)))
+        cluster = Cluster(first, last, counts[cell], x=x, width=min(CELL, scale.x1 - x))
+        cluster.cell = cell
+        clusters.append(cluster)
     # Clusters first (they sit in the first row), then marks from left to right.
     items: list = clusters + sorted(drawn, key=lambda m: (m.x, -m.width))
-    row_ends: list[float] = []
+    rows: list[list[tuple[float, float]]] = []  # the (x, end) each row holds
     cells: set[int] = set()
     wide: set[int] = set()
     lane.marks, lane.clusters = [], []
+
+    def free_row(x: float, end: float) -> int | None:
+        for i, taken in enumerate(rows):
+            if all(end <= a or x >= b for a, b in taken):
+                return i
+        return None
+
     for item in items:
-        row = next((i for i, end in enumerate(row_ends) if item.x >= end), None)
+        end = (
+            item.x + item.width + (0 if isinstance(item, Cluster) else 1 + 6 * item.continues_after)
+        )
+        row = free_row(item.x, end)
         if row is None and isinstance(item, Mark):
             # Bands may take two rows more than short marks before they too become counts.
-            if item.width < CELL and len(row_ends) >= max_rows:
+            if item.width < CELL and len(rows) >= max_rows:
                 cells.add(cell_of(item.x, scale))
                 continue
-            if len(row_ends) >= max_rows + 2:
+            if len(rows) >= max_rows + 2:
                 wide.add(id(item))
                 continue
         if row is None:
-            row = len(row_ends)
-            row_ends.append(-math.inf)
+            row = len(rows)
+            rows.append([])
         item.row = row
-        gap = 0 if isinstance(item, Cluster) else 1 + 6 * item.continues_after
-        row_ends[row] = item.x + item.width + gap
+        rows[row].append((item.x, end))
         (lane.clusters if isinstance(item, Cluster) else lane.marks).append(item)
-    lane.rows = max(1, len(row_ends))
+    # A count of one event (not from SQL) where its mark fits after all: draw the mark.
+    for cluster in list(lane.clusters):
+        group = members.get(cluster.cell, [])
+        if cluster.n == 1 and len(group) == 1 and not extra.get(cluster.cell):
+            mark = group[0]
+            rows_without = [
+                [iv for iv in taken if iv != (cluster.x, cluster.x + cluster.width)]
+                for taken in rows
+            ]
+            end = mark.x + mark.width + 1 + 6 * mark.continues_after
+            row = next(
+                (
+                    i
+                    for i, taken in enumerate(rows_without)
+                    if all(end <= a or mark.x >= b for a, b in taken)
+                ),
+                None,
+            )
+            if row is not None:
+                rows[cluster.row] = [
+                    iv for iv in rows[cluster.row] if iv != (cluster.x, cluster.x + cluster.width)
+                ]
+                mark.row = row
+                rows[row].append((mark.x, end))
+                lane.clusters.remove(cluster)
+                lane.marks.append(mark)
+    lane.rows = max(1, len(rows))
     return cells, wide
 
 
