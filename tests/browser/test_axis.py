@@ -120,3 +120,17 @@ def test_the_keyboard_reaches_every_mark(page: Page, loaded):
         if reached == wanted:
             break
     assert reached == wanted
+
+
+def test_lanes_by_actor_survive_a_change_of_filter(page: Page, loaded):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(loaded.url + "/?from=2021&to=2021")
+    page.locator(".axis-lanes a", has_text="actor").click()
+    expect(page).to_have_url(re.compile(r"lanes=actor"))
+    expect(page.locator("svg.axis-svg .lane-label", has_text="Min Aung Hlaing")).to_be_visible()
+    page.locator("details.types-menu > summary").click()
+    page.locator("details.types-menu input[value=visit]").check()
+    expect(page.locator("details.types-menu > summary")).to_have_text("Type: 1 chosen")
+    expect(page).to_have_url(re.compile(r"type=visit.*lanes=actor|lanes=actor.*type=visit"))
+    page.mouse.click(5, 700)
+    expect(page.locator("details.types-menu fieldset.types")).to_be_hidden()
