@@ -58,3 +58,19 @@ def test_embed_runs_the_same_queries_however_many_events(client, django_assert_n
     # events, participations, citations, the count, the axis (extent, marks)
     with django_assert_num_queries(6):
         client.get(reverse("embed"))
+
+
+@pytest.mark.parametrize(
+    "path", ["/embed/?year=2021", "/?from=2021-06&to=2021-06&lanes=actor", "/actors/x/"]
+)
+def test_axis_pages_have_no_inline_script_or_style(client, path):
+    from tests.factories import ActorFactory
+    from tests.test_csp import inline_problems
+
+    actor = ActorFactory(name="X", slug="x")
+    event = EventFactory(date_start=dt.date(2021, 6, 22), date_approximate=True)
+    event.participations.create(actor=actor)
+    response = client.get(path)
+    assert response.status_code == 200
+    assert '<svg class="axis-svg"' in response.content.decode()
+    assert inline_problems(response.content.decode()) == []
