@@ -14,11 +14,12 @@ from tests.factories import ActorFactory, EventFactory
 pytestmark = pytest.mark.django_db
 
 
-def bulk_events(n: int, start=dt.date(2021, 1, 1), **fields) -> list[Event]:
-    """``n`` published day-precision events, one a day from ``start`` (bulk, spans filled)."""
+def bulk_events(n: int, start=dt.date(2021, 1, 1), every: int = 1, **fields) -> list[Event]:
+    """``n`` published day-precision events, one every ``every`` days from ``start`` (bulk,
+    spans filled)."""
     events = []
     for i in range(n):
-        day = start + dt.timedelta(days=i % 3000)
+        day = start + dt.timedelta(days=(i * every) % 300_000)
         span = interval(day, None, Precision.DAY)
         events.append(
             Event(
@@ -108,8 +109,9 @@ def test_one_event_in_year_9999_draws_a_bounded_picture(client):
     assert "Far future" in body and "Year one" in body
 
 
-def test_too_many_events_become_counts_per_period(client):
-    bulk_events(axis.MAX_MARKS + 50)
+@pytest.mark.parametrize("every", [1, 4, 60])  # counted per day, per month, per year
+def test_too_many_events_become_counts_per_period(client, every):
+    bulk_events(axis.MAX_MARKS + 50, start=dt.date(1900, 1, 1), every=every)
     body = svg(client.get(reverse("timeline")).content.decode())
     assert 'class="mark' not in body
     counts = [int(n) for n in re.findall(r'class="cluster".*?text-anchor="middle">(\d+)<', body)]
