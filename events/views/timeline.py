@@ -178,11 +178,11 @@ def year_density(events, params: QueryDict, months_of: int | None = None) -> tup
                 "height": round(100 * counts[bin_] / top),
                 "query": filter_query(params, drop=drop, **extra),
                 "current": current,
-                "label": _year_label(bin_, low, high)
-                if unit == "year" and step == 1
-                else "major"
-                if unit == "month" or bin_ in (low // step, high // step) or bin_ % 5 == 0
-                else "",
+                # Runs of years print their first year; months their short name.
+                "tick": name[:3] if unit == "month" else name.split("–")[0],
+                "label": "major"
+                if unit == "month"
+                else _year_label(bin_, low // step, high // step),
             }
         )
     return bars, undated
