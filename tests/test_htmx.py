@@ -125,3 +125,10 @@ def test_a_saved_event_form_redirects_htmx_with_hx_redirect(client, analyst, db)
     assert response.status_code == 200
     assert response["HX-Redirect"] == f"/events/{event.pk}/"
     assert "HX-Request" in response["Vary"]
+
+
+@pytest.mark.parametrize("path", ["/sources/new/", "/events/1/history/"])
+def test_every_analyst_page_varies_on_hx_request_when_it_sends_to_sign_in(client, path):
+    assert "HX-Redirect" in client.get(path, headers=HTMX)
+    for headers in ({}, HTMX):
+        assert "HX-Request" in client.get(path, headers=headers)["Vary"]

@@ -16,7 +16,10 @@
   let counter = 0;
 
   const isCombo = (el) => el instanceof HTMLInputElement && el.hasAttribute("data-combobox");
-  const boxOf = (input) => document.getElementById(input.getAttribute("aria-controls"));
+  // The .suggest-box the fragment goes into; aria-controls names the listbox inside it once
+  // there is one (the empty box before).
+  const boxOf = (input) => document.getElementById(input.dataset.comboboxBox);
+  const inputOf = (box) => document.querySelector(`input[data-combobox-box="${box.id}"]`);
   const optionsOf = (input) => [...(boxOf(input)?.querySelectorAll("li[role=option]") || [])];
   const choosable = (input) => optionsOf(input).filter((li) => li.querySelector("button[data-name]"));
 
@@ -24,8 +27,10 @@
     if (input.dataset.comboboxReady) return;
     input.dataset.comboboxReady = "true";
     const box = input.closest(".actor-field, .actor-name-cell")?.querySelector(".suggest-box");
-    if (box && !box.id) box.id = `${input.id || `combobox-${++counter}`}-listbox`;
-    if (box) input.setAttribute("aria-controls", box.id);
+    if (!box) return;
+    if (!box.id) box.id = `${input.id || `combobox-${++counter}`}-suggestions`;
+    input.dataset.comboboxBox = box.id;
+    input.setAttribute("aria-controls", box.id);
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-expanded", "false");
@@ -55,7 +60,9 @@
   }
 
   function close(input) {
-    boxOf(input)?.replaceChildren();
+    const box = boxOf(input);
+    box?.replaceChildren();
+    if (box) input.setAttribute("aria-controls", box.id);
     input.setAttribute("aria-expanded", "false");
     input.removeAttribute("aria-activedescendant");
   }
@@ -88,10 +95,15 @@
 
   document.addEventListener("htmx:afterSwap", (e) => {
     const box = e.detail.target;
-    const input = box?.id && document.querySelector(`input[data-combobox][aria-controls="${box.id}"]`);
+    const input = box?.id && inputOf(box);
     if (!input) return;
+    const listbox = box.querySelector("[role=listbox]");
+    if (listbox) {
+      listbox.id = `${box.id}-listbox`;
+      input.setAttribute("aria-controls", listbox.id);
+    }
     optionsOf(input).forEach((li, i) => {
-      li.id = `${box.id}-${i}`;
+      li.id = `${box.id}-option-${i}`;
       li.setAttribute("aria-selected", "false");
       li.querySelector("button")?.setAttribute("tabindex", "-1");
     });
@@ -140,7 +152,7 @@
     const button = e.target.closest?.(".suggest-box button[data-name]");
     if (button) {
       const box = button.closest(".suggest-box");
-      const input = document.querySelector(`input[data-combobox][aria-controls="${box.id}"]`);
+      const input = inputOf(box);
       if (input) {
         e.preventDefault();
         choose(input, button.closest("li"));

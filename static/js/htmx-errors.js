@@ -3,11 +3,13 @@
 // its target, and its first error is scrolled into view and focused (only scrolled into view
 // while the user is typing, so a keystroke never loses focus). Any other error (403 for a
 // non-analyst, 404, 413, 5xx) or no answer at all leaves the page as it is and says what
-// happened in #htmx-error, at the top of the page. Never the whole document replaced.
+// happened in #htmx-error, at the top of the page; so is a 400 that is a whole page rather than
+// a fragment. Never the whole document replaced.
 (() => {
   "use strict";
   const TYPING = new Set(["keyup", "keydown", "input"]);
   const shown = new WeakSet();
+  const typing = (e) => TYPING.has(e.detail.requestConfig?.triggeringEvent?.type);
 
   function reveal(el, focus) {
     if (!el.matches("a[href], button, input, select, textarea, [tabindex]")) {
@@ -25,8 +27,7 @@
     const error = root.matches("[role=alert]") ? root : root.querySelector("[role=alert]");
     if (!error) return;
     shown.add(xhr);
-    const trigger = e.detail.requestConfig?.triggeringEvent?.type;
-    reveal(error, !TYPING.has(trigger));
+    reveal(error, !typing(e));
   });
 
   function region() {
@@ -68,7 +69,7 @@
     return lines.length ? lines : [fallback];
   }
 
-  function say(lines) {
+  function say(lines, focus = true) {
     const box = region();
     if (!box) return;
     const parts = lines.map((line, i) => {
@@ -89,10 +90,19 @@
     close.addEventListener("click", clear);
     box.replaceChildren(...parts, close);
     box.hidden = false;
-    reveal(box, true);
+    if (focus) reveal(box, true);
   }
 
-  document.addEventListener("htmx:responseError", (e) => say(messageOf(e.detail.xhr)));
+  document.addEventListener("htmx:responseError", (e) => say(messageOf(e.detail.xhr), !typing(e)));
+  // A 400 that is a whole page, not a fragment (a request refused before any view, such as
+  // Django's "Bad Request" page or a size limit), is said, never nested inside the target.
+  document.addEventListener("htmx:beforeSwap", (e) => {
+    const xhr = e.detail.xhr;
+    if ((xhr.status === 400 || xhr.status === 409) && /<html[\s>]/i.test(xhr.responseText || "")) {
+      e.detail.shouldSwap = false;
+      say(messageOf(xhr), !typing(e));
+    }
+  });
   document.addEventListener("htmx:sendError", () =>
     say(["No answer from the server.", "Check the connection and try again: nothing was changed on this page."]),
   );

@@ -34,6 +34,9 @@ def test_arrow_keys_and_enter_choose_an_actor_without_submitting(form: Page, liv
     listbox = form.locator(f"#{name.get_attribute('aria-controls')} [role=listbox]")
     expect(listbox.locator("[role=option]")).to_have_count(1)
     expect(name).to_have_attribute("aria-expanded", "true")
+    # aria-controls names the open listbox.
+    controlled = form.locator(f"#{name.get_attribute('aria-controls')}")
+    expect(controlled).to_have_attribute("role", "listbox")
 
     form.keyboard.press("ArrowDown")
     expect(name).to_be_focused()

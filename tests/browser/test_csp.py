@@ -87,3 +87,17 @@ def test_the_admin_still_works_under_the_policy(admin_page: Page, live_server):
     # Inline formsets' "Add another" link is made by the admin's script.
     expect(admin_page.locator(".add-row a").first).to_be_visible()
     assert violations(admin_page) == []
+
+
+def test_htmx_runs_without_eval_typing_refreshes_the_results(page: Page, live_server):
+    call_command("load_timeline", verbosity=0)
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.add_init_script(WATCH)
+    page.goto(live_server.url + "/")
+    page.wait_for_load_state()
+    page.locator("#f-q").press_sequentially("Shoigu", delay=20)  # keyup, no Enter
+    expect(page.locator("#results .order")).to_have_text("ranked by relevance, best match first")
+    expect(page).to_have_url(live_server.url + "/?q=Shoigu")
+    assert violations(page) == []
+    assert errors == []  # no htmx:evalDisallowedError, no refused script

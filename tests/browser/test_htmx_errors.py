@@ -75,3 +75,20 @@ def test_a_403_for_an_htmx_request_says_why_and_keeps_the_form(
     expect(page.locator("#id_title")).to_have_value("Typed before losing the role")
     message.get_by_role("button", name="Close").click()
     expect(message).to_be_hidden()
+
+
+def test_a_400_that_is_a_whole_page_is_said_not_nested(page: Page, live_server):
+    # Django refuses a query with over 1,000 fields before any view: a whole "Bad Request" page
+    # (with DEBUG on, Django's technical page itself fails on that query: a 500, said as such).
+    page.goto(live_server.url + "/")
+    page.wait_for_load_state()
+    page.evaluate(
+        "htmx.ajax('GET', '/?' + 'type=visit&'.repeat(1001),"
+        " {target: '#results', swap: 'outerHTML'})"
+    )
+    message = page.locator("#htmx-error")
+    expect(message).to_contain_text("Bad Request")
+    expect(message).to_be_focused()
+    expect(page.locator("#results")).to_have_count(1)
+    expect(page.locator("main header, main main")).to_have_count(0)
+    expect(page.locator("header.site")).to_have_count(1)
