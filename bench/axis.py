@@ -114,9 +114,11 @@ def main() -> None:
                 "type",
             ),
         ]
+        connection.queries_log.clear()
         for label, qs, wanted, lanes in cases:
             samples = []
             for _ in range(args.repeat):
+                connection.queries_log.clear()
                 with CaptureQueriesContext(connection) as queries:
                     began = time.perf_counter()
                     axis = load_axis(
@@ -131,7 +133,8 @@ def main() -> None:
             print(
                 f"axis, {label}: median {statistics.median(samples):.0f} ms, "
                 f"{len(queries)} queries, {axis.total:,} events as {marks} marks and "
-                f"{clusters} counts{' (counted in SQL)' if axis.aggregated else ''}"
+                f"{clusters} counts{' (counted in SQL)' if axis.aggregated else ''}; "
+                f"queries: {', '.join(q['time'] + ' s' for q in queries.captured_queries)}"
             )
         samples = []
         for _ in range(args.repeat):

@@ -689,7 +689,9 @@ def _bucket_rows(qs: QuerySet, lane_field: str, scale: Scale) -> list[tuple[str,
         month = Cast(MonthOf("_start"), IntegerField())
         qs = qs.annotate(_bucket=(year * Value(12) + month - Value(1)) / Value(step))
     group = [lane_field, "_start" if unit == "day" else "_bucket"]
-    rows = qs.order_by().values(*group).annotate(n=Count("pk", distinct=True))
+    # Through a join (actor lanes) an event may come twice; a lane of its own field cannot.
+    joined = lane_field != "type"
+    rows = qs.order_by().values(*group).annotate(n=Count("pk", distinct=joined))
     found = []
     for row in rows:
         if unit == "year":
