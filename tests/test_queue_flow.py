@@ -79,7 +79,7 @@ def test_the_queue_lists_open_proposals_first_and_folds_done_ones(
     body = response.content.decode()
     assert "Added the sentence to “Kasatonov visits Yangon”." in body
     folded = body[body.index('<details class="done-proposals">') :]
-    assert f'id="s-{first.passage_id}-{first.start}-{first.end}"' in folded
+    assert f'id="s-{first.key}"' in folded
     assert "1 done: already cited" in folded
 
 
