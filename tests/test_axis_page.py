@@ -64,9 +64,12 @@ def test_actor_lanes_run_the_same_queries_however_many_events(
 
 
 def test_each_event_is_a_mark_linking_to_it_with_a_text_alternative(client):
-    day = EventFactory(title="Talks in Moscow", date_start=dt.date(2021, 6, 22))
+    day = EventFactory(published=True, title="Talks in Moscow", date_start=dt.date(2021, 6, 22))
     month = EventFactory(
-        title="Deliveries", date_start=dt.date(2021, 6, 1), date_precision=Precision.MONTH
+        published=True,
+        title="Deliveries",
+        date_start=dt.date(2021, 6, 1),
+        date_precision=Precision.MONTH,
     )
     body = svg(client.get(reverse("timeline"), {"from": "2021", "to": "2021"}).content.decode())
     for event in (day, month):
@@ -81,15 +84,17 @@ def mark_width(body: str, pk: int) -> float:
 
 
 def test_a_month_precision_event_is_drawn_wider_than_a_day(client):
-    day = EventFactory(date_start=dt.date(2021, 6, 22))
-    month = EventFactory(date_start=dt.date(2021, 6, 1), date_precision=Precision.MONTH)
+    day = EventFactory(published=True, date_start=dt.date(2021, 6, 22))
+    month = EventFactory(
+        published=True, date_start=dt.date(2021, 6, 1), date_precision=Precision.MONTH
+    )
     body = svg(client.get(reverse("timeline"), {"year": "2021"}).content.decode())
     assert mark_width(body, month.pk) > 5 * mark_width(body, day.pk)
 
 
 def test_zoom_links_keep_the_filters_and_replace_the_dates(client):
-    EventFactory(date_start=dt.date(2021, 6, 22))
-    EventFactory(date_start=dt.date(2016, 3, 1), type=EventType.MEETING)
+    EventFactory(published=True, date_start=dt.date(2021, 6, 22))
+    EventFactory(published=True, date_start=dt.date(2016, 3, 1), type=EventType.MEETING)
     body = client.get(reverse("timeline"), {"type": "visit", "year": "2021"}).content.decode()
     assert 'href="/?type=visit&amp;from=2021-06&amp;to=2021-06"' in body  # the June tick
     assert 'hx-get="/?type=visit&amp;from=2021-06&amp;to=2021-06"' in body
@@ -98,9 +103,11 @@ def test_zoom_links_keep_the_filters_and_replace_the_dates(client):
 
 
 def test_one_event_in_year_9999_draws_a_bounded_picture(client):
-    EventFactory(date_start=dt.date(2021, 6, 22))
-    EventFactory(title="Far future", date_start=dt.date(9999, 12, 31))
-    EventFactory(title="Year one", date_start=dt.date(1, 1, 1), date_precision=Precision.YEAR)
+    EventFactory(published=True, date_start=dt.date(2021, 6, 22))
+    EventFactory(published=True, title="Far future", date_start=dt.date(9999, 12, 31))
+    EventFactory(
+        published=True, title="Year one", date_start=dt.date(1, 1, 1), date_precision=Precision.YEAR
+    )
     response = client.get(reverse("timeline"))
     assert response.status_code == 200
     body = svg(response.content.decode())
@@ -119,7 +126,7 @@ def test_too_many_events_become_counts_per_period(client, every):
 
 
 def test_the_axis_follows_an_htmx_request_and_works_without_one(client):
-    EventFactory(date_start=dt.date(2021, 6, 22))
+    EventFactory(published=True, date_start=dt.date(2021, 6, 22))
     fragment = client.get("/?from=2021&to=2021", headers={"HX-Request": "true"})
     assert '<svg class="axis-svg"' in fragment.content.decode()
     assert fragment["HX-Push-Url"] == "/?from=2021&to=2021"
@@ -127,6 +134,6 @@ def test_the_axis_follows_an_htmx_request_and_works_without_one(client):
 
 def test_drafts_are_not_drawn_for_readers(client):
     EventFactory(title="Secret draft", status=Status.DRAFT, date_start=dt.date(2021, 6, 22))
-    EventFactory(title="Public", date_start=dt.date(2021, 6, 23))
+    EventFactory(published=True, title="Public", date_start=dt.date(2021, 6, 23))
     body = client.get(reverse("timeline")).content.decode()
     assert "Secret draft" not in body and "Public" in svg(body)

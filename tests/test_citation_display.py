@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from events.models import Citation
+from events.models import Citation, Status
 from events.services import cite, locate
 from sources.services import import_source
 from tests.factories import EventFactory
@@ -19,7 +19,7 @@ TEXT = (
 
 def cited(url: str = "https://example.org/report", publisher: str = "Example News"):
     source, _ = import_source(TEXT, title="A report", key="a-report", url=url, publisher=publisher)
-    event = EventFactory(title="Talks in Moscow")
+    event = EventFactory(title="Talks in Moscow", status=Status.PUBLISHED)
     cite(event, locate(source, "Min Aung Hlaing met Sergei Shoigu in Moscow."))
     return source, event
 

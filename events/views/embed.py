@@ -6,6 +6,7 @@ X-Frame-Options, CSP ``frame-ancestors *``); links open the full site in a new t
 """
 
 from csp.decorators import csp_replace
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -23,8 +24,8 @@ from .timeline import PAGE_SIZE, build_axis, filter_query, group_events
 @csp_replace({"frame-ancestors": ["*"]})
 def embed(request: HttpRequest) -> HttpResponse:
     params = request.GET
-    # Published only, whoever is signed in: an embed is public by nature.
-    events = Event.objects.published().with_evidence().chronological()
+    # What anyone may read (published only), whoever is signed in: an embed is public.
+    events = Event.objects.visible_to(AnonymousUser()).with_evidence().chronological()
     filterset = EventFilter(params, queryset=events)
     query = filter_query(params, drop=("lanes",))
     context = {

@@ -223,7 +223,7 @@ def build_axis(request: HttpRequest, events, data: dict, *, path: str) -> dict:
         wanted=axis_window(data),
         lanes_by=lanes_by,
         type_labels=dict(EventType.choices),
-        participations=lambda: Participation.objects.all(),
+        participations=lambda: Participation.objects.visible_to(request.user),
     )
     if axis is not None:
         time_axis.link(axis, lambda extra: filter_query(params, drop=("year", "page"), **extra))
