@@ -3,13 +3,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from events.api.urls import router
-from events.views import actors, cite, edit, history, timeline
+from events.views import actors, cite, edit, embed, history, timeline
 from sources import views as source_views
 from suggestions import api as suggestion_api
 from suggestions import views as suggestion_views
 
 urlpatterns = [
     path("", timeline.timeline, name="timeline"),
+    path("embed/", embed.embed, name="embed"),
     path("actors/", actors.actor_list, name="actor-list"),
     path("actors/suggest/", actors.actor_suggest, name="actor-suggest"),
     path("actors/<slug:slug>/", actors.actor_detail, name="actor-detail"),

@@ -64,9 +64,9 @@ def pieces(item: Review) -> list[Piece]:
     return [piece for piece in out if piece.text]
 
 
-def accept_url(p: Proposal) -> str:
+def accept_url(p: Proposal, back: str = "") -> str:
     """The event form, prefilled (its GET contract: passage, start, end, date_text or date_at,
-    type, actor)."""
+    type, actor; ``next``: where to go once saved)."""
     query = [("passage", p.passage_id), ("start", p.start), ("end", p.end)]
     if p.needs_review or p.date.relative:
         # Not a date the sentence writes as such: the form reads it from where it is, and
@@ -75,15 +75,29 @@ def accept_url(p: Proposal) -> str:
     else:
         query.append(("date_text", p.date.text))
     query += [("type", p.type)] + [("actor", ref.name) for ref in p.actor_refs]
+    if back:
+        query.append(("next", back))
     return f"{reverse('event-new')}?{urlencode(query)}"
+
+
+def next_proposal_url(source: Source) -> str:
+    """The queue at its next open proposal (the first one not yet cited)."""
+    return reverse("source-suggestions", args=[source.pk]) + "#next"
 
 
 def _queue_context(request: HttpRequest, source: Source) -> dict:
     items = review(source)
+    back = next_proposal_url(source)
     for item in items:
         item.pieces = pieces(item)
-        item.accept_url = accept_url(item.proposal)
-    return {"source": source, "items": items}
+        item.accept_url = accept_url(item.proposal, back)
+    # Open proposals first (in the source's order), the done ones folded after them.
+    return {
+        "source": source,
+        "items": items,
+        "open_items": [item for item in items if item.status != "done"],
+        "done_items": [item for item in items if item.status == "done"],
+    }
 
 
 @require_GET
@@ -117,9 +131,10 @@ def _done(request: HttpRequest, source: Source, error: str = "", notice: str = "
         )
     if error:
         messages.error(request, error)
-    elif notice:
+        return redirect("source-suggestions", pk=source.pk)
+    if notice:
         messages.success(request, notice)
-    return redirect("source-suggestions", pk=source.pk)
+    return redirect(next_proposal_url(source))
 
 
 @require_POST

@@ -259,7 +259,7 @@ def test_the_queue_shows_each_sentence_highlighted_in_context_escaped(actors, an
     assert '<span class="sentence date-expr">October 24</span>' in html
     assert '<span class="sentence actor">Min Aung Hlaing</span>' in html
     assert "&lt;script&gt;x&lt;/script&gt;" in html and "<script>x</script>" not in html
-    assert "1 proposal." in html
+    assert "1 proposal: 1 to review, 0 done." in html
 
 
 def test_accept_links_to_the_event_form_prefilled(actors, analyst, client):
@@ -283,7 +283,8 @@ def test_add_to_an_existing_event_cites_the_sentence_and_bumps_its_version(actor
         reverse("source-suggestions-add", args=[source.pk]),
         {"passage": p.passage_id, "start": p.start, "end": p.end, "event": event.pk},
     )
-    assert response.status_code == 302 and response.url == queue_url(source)
+    # Back to the queue, at its next open proposal.
+    assert response.status_code == 302 and response.url == queue_url(source) + "#next"
     citation = Citation.objects.get(event=event)
     assert (citation.passage_id, citation.start, citation.end) == (p.passage_id, p.start, p.end)
     assert citation.quote == p.quote and citation.date_text == "October 24"

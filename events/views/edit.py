@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -208,17 +209,29 @@ class EventForms:
         }
 
 
+def _next(request: HttpRequest) -> str:
+    """Where to go after saving (``next``, e.g. back to a suggestions queue), if ours."""
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return url if safe else ""
+
+
 def _render_form(request: HttpRequest, forms: EventForms, status: int = 200, **extra):
     # The page; for htmx its form (``for_htmx`` on the views below).
-    return TemplateResponse(request, FORM_TEMPLATE, forms.context(**extra), status=status)
+    context = forms.context(next=_next(request), **extra)
+    return TemplateResponse(request, FORM_TEMPLATE, context, status=status)
 
 
-def _saved(request: HttpRequest, event: Event) -> HttpResponse:
-    url = reverse("event-detail", args=[event.pk])
+def _saved(request: HttpRequest, event: Event, *, created: bool = False) -> HttpResponse:
+    flash.success(request, f"{'Created' if created else 'Saved'} “{event.title}”.")
+    url = _next(request) or reverse("event-detail", args=[event.pk])
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
 def _submit(request: HttpRequest, event: Event, duplicates=None) -> HttpResponse:
+    created = event.pk is None
     forms = EventForms.build(event, request.POST)
     if not forms.is_valid():
         extra = {"duplicates": duplicates(request)} if duplicates else {}
@@ -230,13 +243,13 @@ def _submit(request: HttpRequest, event: Event, duplicates=None) -> HttpResponse
         return _conflict(request, conflict, forms, base_version)
     except (CitationError, ValidationError, IntegrityError) as exc:
         # Only a race gets here (the forms checked everything): nothing was written.
-        messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
-        for message in messages:
+        problems = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        for message in problems:
             forms.form.add_error(None, f"Not saved: {message}")
         return _render_form(request, forms, status=400)
     if duplicates is not None:
         _tell_duplicates(request, saved)
-    return _saved(request, saved)
+    return _saved(request, saved, created=created)
 
 
 def _tell_duplicates(request: HttpRequest, event: Event) -> None:
