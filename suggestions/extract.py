@@ -203,6 +203,8 @@ class DateSource(models.TextChoices):
     ANCHOR = "anchor", "counted from a date written elsewhere"
     PARAGRAPH = "paragraph", "an earlier sentence's"
     CHRONOLOGY = "chronology", "the chronology entry's"
+    # the sentence opens a paragraph with no date: the last date the text reported before it
+    CONTEXT = "context", "an earlier paragraph's"
 
 
 @dataclass(frozen=True)
@@ -266,6 +268,43 @@ _SPECULATIVE = re.compile(
 )
 
 
+# A sentence with no date of its own takes one from an earlier paragraph only when it
+# narrates: a verb in the simple past (or past perfect, or a past passive) that is not an
+# adjective after a dash ("Russian-made") nor a present perfect ("has become"), and it is not
+# a question, a forecast or an argument's step.
+_IRREGULAR_PAST = (
+    r"said|met|told|gave|given|held|sent|made|took|came|went|sold|bought|flew|won|led|began"
+    r"|left|spoke|wrote|struck|shot|brought|saw|found|put|set|paid|sought|chose|drew|hit"
+)
+# Participles mostly read as adjectives ("the armed forces", "very limited", "detained leaders").
+_ADJECTIVAL = r"armed|limited|elected|detained|united|advanced|based|related|equipped|so-called"
+_NARRATED = re.compile(
+    rf"(?<![-‐])\b(?!(?:{_ADJECTIVAL})\b)(?:[a-z]{{2,}}(?:ed|ied)|{_IRREGULAR_PAST})\b"
+)
+# Present perfects and passives ("has slowly but surely rebuilt", "have not joined", "is
+# considered", "been made") are states up to now, not told happenings: taken out first.
+_PERFECT = re.compile(
+    r"\b(?:has|have|is|are|be|been|being|to)"
+    r"(?:\s+(?:not|never|also|already|long|but|both|all|very|still|now|just|only|been|being|\w+ly))*"
+    r"\s+\w+",
+    re.IGNORECASE,
+)
+_QUESTION = re.compile(r"\?\s*[”\"’']?$")
+_MODAL = re.compile(r"\b(?:will|would|should|could|may|might|must|can)\b", re.IGNORECASE)
+
+
+def narrates(sentence: str) -> bool:
+    """True when the sentence tells a past happening: a past verb (``_NARRATED``) once
+    present perfects and passives are taken out, with no modal before it ("would have
+    blocked" after "abstained;" is a comment on the told happening), and not a question."""
+    if _QUESTION.search(sentence):
+        return False
+    told = _NARRATED.search(_PERFECT.sub(lambda m: " " * len(m.group()), sentence))
+    if told is None:
+        return False
+    return _MODAL.search(sentence, 0, told.start()) is None
+
+
 def _interval(date: FoundDate) -> tuple[dt.date, dt.date]:
     return interval(date.parsed.start, date.parsed.end, date.parsed.precision)
 
@@ -279,6 +318,11 @@ def date_origin(source: str, date: FoundDate, passage_index: int) -> str:
         return (
             f"the sentence writes no date; taken from “{date.text}”, written in an earlier "
             f"sentence of ¶{passage_index}"
+        )
+    if source == DateSource.CONTEXT:
+        return (
+            f"the sentence writes no date; taken from “{date.text}”, the last date the text "
+            f"reported before it, in ¶{passage_index}"
         )
     if source == DateSource.CHRONOLOGY:
         return (
@@ -501,10 +545,14 @@ def extract(
     """
     proposals: list[Proposal] = []
     previous: FoundDate | None = None
+    # The last date a sentence of an earlier paragraph reported, and its paragraph.
+    carried: tuple[FoundDate, int] | None = None
     current_passage = None
     for reading in read_source(passages, reference):
         passage, start, end = reading.passage, reading.start, reading.end
         if passage.index != current_passage:
+            if previous is not None and current_passage is not None:
+                carried = (previous, current_passage)
             current_passage, previous = passage.index, None
         if reading.heading:
             continue  # a title reports nothing: the text under it does
@@ -521,6 +569,8 @@ def extract(
             choices.append((previous, passage.index, True, DateSource.PARAGRAPH))
         elif reading.entry is not None and not reading.found and not reading.refused:
             choices.append((reading.entry[0], reading.entry[1], True, DateSource.CHRONOLOGY))
+        elif carried is not None and not reading.found and not reading.refused:
+            choices.append((carried[0], carried[1], True, DateSource.CONTEXT))
         if not choices:
             continue
         actors = tuple(
@@ -531,8 +581,10 @@ def extract(
             kind, cues = guess_type(sentence, date.parsed)
             if inherited and kind == "other":
                 continue
-            if not actors and inherited and source == DateSource.PARAGRAPH:
+            if not actors and inherited and source != DateSource.CHRONOLOGY:
                 continue  # a date from elsewhere needs the sentence to name who
+            if source == DateSource.CONTEXT and not narrates(sentence):
+                continue  # another paragraph's date only for a told happening
             if _SPECULATIVE.search(sentence):
                 continue  # "likely toasting the coup", "a meeting would be": not a report
             if not actors and kind == "other":
