@@ -541,7 +541,12 @@ def extract(
     ``inherited``, for review) the date of the sentence before it in the same paragraph when
     it names an actor and suggests a type ("In June, the UN ... Hlaing visited Russia ... In
     Moscow, Hlaing met with ..."); in a chronology (passages that open with "Month D:"), the
-    lines after an entry's first line take the entry's date when they suggest a type.
+    lines after an entry's first line take the entry's date when they suggest a type. A
+    sentence with no date that opens a paragraph (or follows only undated ones) takes the
+    last date an earlier paragraph reported (``DateSource.CONTEXT``, for review) only when it
+    names an actor, suggests a type and narrates: a past happening, not a present perfect, a
+    question or a forecast ("Shoigu also congratulated General Min on being awarded an
+    honorary doctorate" after a paragraph on a November 2020 video call).
     """
     proposals: list[Proposal] = []
     previous: FoundDate | None = None
@@ -668,8 +673,10 @@ def date_for_selection(
                             source = DateSource.ANCHOR
                     elif reading.entry is not None and reading.entry[0] == f:
                         source = DateSource.CHRONOLOGY
-                    else:
+                    elif at[0] == index:
                         source = DateSource.PARAGRAPH
+                    else:
+                        source = DateSource.CONTEXT  # another paragraph's
                     return SelectionDate(f, at[0], source)
         return None
     inside = [
@@ -699,7 +706,9 @@ def date_for_selection(
     if not before:
         return None
     where, date = before[-1]
-    return SelectionDate(date, where, DateSource.PARAGRAPH)
+    return SelectionDate(
+        date, where, DateSource.PARAGRAPH if where == index else DateSource.CONTEXT
+    )
 
 
 def passages_text(passages: list[PassageData], index: int) -> str:
