@@ -13,6 +13,11 @@ takes the preposition before it ("on Monday" and "Monday", "in April" and "April
 labels of the two sets differ on this, and the date does not. A "silent misreading" is an
 expression read to a date that is not the labelled one, or read where the labels have none
 or say it must be refused: neither exact nor refused.
+
+An event is proposed "with the right date" when a proposal of one of its sentences has an
+interval within the labelled event's: "June 20" for an event curated as "June 2021", the
+opening day of a four-day forum. The strict figure (exactly the event's interval) is
+counted and printed beside it. The whole set is the two sets as one, every figure summed.
 """
 
 from __future__ import annotations
@@ -90,7 +95,7 @@ class ArticleScore:
     def line(self) -> str:
         return (
             f"  {self.key}: dates {self.dates.hits}/{self.dates.total}, "
-            f"events with the right date (within) {self.events.hits}/{self.events.total}, "
+            f"events with the right date {self.events.hits}/{self.events.total}, "
             f"false proposals {self.false_proposals.hits}/{self.false_proposals.total}, "
             f"silent misreadings {self.silent}"
         )
@@ -132,7 +137,7 @@ class Evaluation:
             f"  false proposals          {self.false_proposals}",
         ]
         if self.articles:
-            lines.append("Per article")
+            lines.append("Per article (the right date: within the event's interval)")
             lines += [a.line() for a in self.articles]
         for title, items in (
             ("Silent misreadings", self.silent_misreadings),

@@ -317,7 +317,7 @@ def test_evaluate_dev_scores_each_article_and_counts_silent_misreadings(tmp_path
     assert (evaluation.date_recall.hits, evaluation.date_recall.total) == (5, 6)
     assert len(evaluation.silent_misreadings) == 1
     assert "“Tuesday”" in evaluation.silent_misreadings[0]
-    assert evaluation.event_recall_exact.hits == 1
+    assert evaluation.event_recall_exact.hits == evaluation.event_recall_within.hits == 1
     report = evaluation.report()
     assert "wire: dates 5/6, events with the right date 1/1" in report
     assert "silent misreadings 1" in report
