@@ -145,7 +145,7 @@ class Evaluation:
             ("Date expressions found but wrong or not labelled", self.wrong_dates),
             ("Refused or flagged (not read, with a message)", self.refused),
             ("Curated events with no proposal", self.missed_events),
-            ("Events proposed with another date", self.other_date),
+            ("Events proposed with no date within theirs", self.other_date),
             ("False proposals", self.false),
         ):
             if items:
@@ -348,7 +348,7 @@ def _evaluate_sources(
     ev.false_proposals = Score("proposals", false_count, proposals)
     ev.missed_events = sorted(f"{t} ({s})" for t, s in set(wanted) - proposed)
     ev.other_date = [
-        line for e, lines in other.items() if e not in proposed_exact for line in lines
+        line for e, lines in other.items() if e not in proposed_within for line in lines
     ]
     ev.proposals = proposals
     return ev

@@ -293,6 +293,15 @@ _QUESTION = re.compile(r"\?\s*[”\"’']?$")
 _MODAL = re.compile(r"\b(?:will|would|should|could|may|might|must|can)\b", re.IGNORECASE)
 
 
+def _names_an_event(sentence: str, date: FoundDate) -> bool:
+    """The date is part of an event's name ("the November election", "the February 1 coup",
+    "the March 26 Armed Forces Day parade"): the text is not at that date."""
+    return bool(
+        re.search(r"\bthe\s+$", sentence[max(0, date.start - 5) : date.start], re.IGNORECASE)
+        and re.match(r"\s+[A-Za-z]", sentence[date.end : date.end + 2])
+    )
+
+
 def narrates(sentence: str) -> bool:
     """True when the sentence tells a past happening: a past verb (``_NARRATED``) once
     present perfects and passives are taken out, with no modal before it ("would have
@@ -550,14 +559,15 @@ def extract(
     """
     proposals: list[Proposal] = []
     previous: FoundDate | None = None
-    # The last date a sentence of an earlier paragraph reported, and its paragraph.
+    # The last date the text told a happening at (not one naming an event, "the November
+    # election"), and its paragraph: the date of a later paragraph that writes none.
+    told: tuple[FoundDate, int] | None = None
     carried: tuple[FoundDate, int] | None = None
     current_passage = None
     for reading in read_source(passages, reference):
         passage, start, end = reading.passage, reading.start, reading.end
         if passage.index != current_passage:
-            if previous is not None and current_passage is not None:
-                carried = (previous, current_passage)
+            carried = told
             current_passage, previous = passage.index, None
         if reading.heading:
             continue  # a title reports nothing: the text under it does
@@ -570,6 +580,8 @@ def extract(
                 date = reading.found[local.index(f)]
                 choices.append((date, passage.index, False, _own_source(reading, date)))
             previous = choices[0][0]
+            if not _names_an_event(sentence, own[0]):
+                told = (previous, passage.index)
         elif previous is not None and not reading.found and not reading.refused:
             choices.append((previous, passage.index, True, DateSource.PARAGRAPH))
         elif reading.entry is not None and not reading.found and not reading.refused:

@@ -199,6 +199,19 @@ def test_an_undated_paragraph_that_tells_a_happening_takes_the_text_s_last_date_
     assert citation.note.startswith("Check the date: the sentence writes no date;")
 
 
+def test_a_date_naming_an_event_is_not_where_the_next_paragraph_is(actors):
+    text = (
+        "Council meets\n\n"
+        "Fomin met Min Aung Hlaing in Naypyitaw on Monday. The military has cited fraud in "
+        "the November election.\n\n"
+        "Fomin briefed Russia's ambassador.\n"
+    )
+    briefed = by_quote(wire_source(text, key="council"))["Fomin briefed Russia's ambassad"]
+    # "the November election" names an event; the text was last at Monday.
+    assert briefed.date_source == DateSource.CONTEXT
+    assert (briefed.date.text, briefed.date.parsed.start) == ("Monday", D(2023, 3, 13))
+
+
 def _accept_url(proposal):
     from suggestions.views import accept_url
 
