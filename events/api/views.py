@@ -10,7 +10,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import APIException, NotFound
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,6 +19,7 @@ from sources.models import Source
 from ..access import is_analyst
 from ..models import Actor, Citation, Event, Status
 from ..services import cite
+from .errors import JSONParser
 from .filters import ActorFilter, ApiEventFilter, CitationFilter, FilterBackend
 from .renderers import EXPORT_FORMATS, CSVRenderer, ICSRenderer, TimelineJSRenderer
 from .schema import ApiSchema
