@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "accounts",
     "sources",
     "events",
     "suggestions",
@@ -150,7 +151,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "events.context_processors.analyst",
+                "accounts.context_processors.analyst",
             ],
         },
     },
@@ -280,7 +281,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "events.api.pagination.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_PERMISSION_CLASSES": ["events.access.IsAnalystOrReadOnly"],
+    "DEFAULT_PERMISSION_CLASSES": ["accounts.access.IsAnalystOrReadOnly"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so unauthenticated writes get 401 with WWW-Authenticate: Token.
         "rest_framework.authentication.TokenAuthentication",

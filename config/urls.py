@@ -3,32 +3,32 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config import views as config_views
-from events import edit_views, history_views, views
 from events.api.urls import router
+from events.views import actors, cite, edit, history, timeline
 from sources import views as source_views
 from suggestions import api as suggestion_api
 from suggestions import views as suggestion_views
 
 urlpatterns = [
-    path("", views.timeline, name="timeline"),
-    path("actors/", views.actor_list, name="actor-list"),
-    path("actors/suggest/", views.actor_suggest, name="actor-suggest"),
-    path("actors/<slug:slug>/", views.actor_detail, name="actor-detail"),
-    path("events/new/", edit_views.event_new, name="event-new"),
-    path("events/parse-date/", edit_views.parse_date, name="event-parse-date"),
-    path("events/cite-search/", edit_views.cite_search, name="event-cite-search"),
-    path("events/<int:pk>/edit/", edit_views.event_edit, name="event-edit"),
-    path("events/<int:pk>/cite/", edit_views.event_cite, name="event-cite"),
-    path("events/<int:pk>/", views.event_detail, name="event-detail"),
-    path("events/<int:pk>/history/", history_views.event_history, name="event-history"),
+    path("", timeline.timeline, name="timeline"),
+    path("actors/", actors.actor_list, name="actor-list"),
+    path("actors/suggest/", actors.actor_suggest, name="actor-suggest"),
+    path("actors/<slug:slug>/", actors.actor_detail, name="actor-detail"),
+    path("events/new/", edit.event_new, name="event-new"),
+    path("events/parse-date/", edit.parse_date, name="event-parse-date"),
+    path("events/cite-search/", cite.cite_search, name="event-cite-search"),
+    path("events/<int:pk>/edit/", edit.event_edit, name="event-edit"),
+    path("events/<int:pk>/cite/", cite.event_cite, name="event-cite"),
+    path("events/<int:pk>/", timeline.event_detail, name="event-detail"),
+    path("events/<int:pk>/history/", history.event_history, name="event-history"),
     path(
         "events/<int:pk>/history/<int:history_id>/restore/",
-        history_views.event_restore,
+        history.event_restore,
         name="event-restore",
     ),
-    path("sources/", views.source_list, name="source-list"),
+    path("sources/", source_views.source_list, name="source-list"),
     path("sources/new/", source_views.source_new, name="source-new"),
-    path("sources/<int:pk>/", views.source_detail, name="source-detail"),
+    path("sources/<int:pk>/", source_views.source_detail, name="source-detail"),
     path(
         "sources/<int:pk>/suggestions/",
         suggestion_views.source_suggestions,

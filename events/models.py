@@ -124,7 +124,7 @@ class EventQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> "EventQuerySet":
         """Drafts are for analysts; everyone else reads published events."""
-        from .access import is_analyst
+        from accounts.access import is_analyst
 
         return self if is_analyst(user) else self.published()
 

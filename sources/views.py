@@ -2,13 +2,16 @@
 
 from django.contrib import messages
 from django.db import IntegrityError
+from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
 
-from events.access import analyst_required
+from accounts.access import analyst_required
+from events.models import Citation
 
 from .forms import SourceForm
+from .highlight import segments
 from .models import Source, text_sha256
 from .services import import_source
 
@@ -45,3 +48,19 @@ def source_new(request: HttpRequest) -> HttpResponse:
         return render(request, "sources/source_new.html", {"form": form}, status=400)
     messages.success(request, f"Added “{source.title}” with {source.passages.count()} passages.")
     return redirect("source-detail", pk=source.pk)
+
+
+@require_GET
+def source_list(request: HttpRequest) -> HttpResponse:
+    sources = Source.objects.annotate(citation_count=Count("passages__citations"))
+    return render(request, "sources/source_list.html", {"sources": sources})
+
+
+@require_GET
+def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    source = get_object_or_404(Source, pk=pk)
+    passages = source.passages.prefetch_related(
+        Prefetch("citations", queryset=Citation.objects.select_related("event").order_by("start"))
+    )
+    rows = [(p, segments(p.text, list(p.citations.all()))) for p in passages]
+    return render(request, "sources/source_detail.html", {"source": source, "rows": rows})

@@ -8,7 +8,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from events.access import is_analyst
+from accounts.access import is_analyst
 from events.models import EventType
 from lib.dates import Precision
 from sources.models import Source

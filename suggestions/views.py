@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from events.access import analyst_required
+from accounts.access import analyst_required
 from events.models import Event
 from sources.models import Source
 

@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
 
-from events.access import analyst_required, is_analyst
+from accounts.access import analyst_required, is_analyst
 from tests.conftest import run
 
 pytestmark = pytest.mark.django_db

@@ -14,9 +14,9 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.access import is_analyst
 from sources.models import Source
 
-from ..access import is_analyst
 from ..models import Actor, Citation, Event, Status
 from ..services import cite
 from .errors import JSONParser

@@ -1,183 +1,19 @@
-"""Serializers: an event is the interchange event shape plus ids and links.
-
-Reads use ``EventSerializer``; writes use ``EventWriteSerializer`` (and
-``CitationWriteSerializer`` for /api/citations/), which validate everything, citations
-included, before anything is saved.
+"""Write serializers: ``EventWriteSerializer`` (and ``CitationWriteSerializer`` for
+/api/citations/) validate everything, citations included, before anything is saved.
 """
 
 import datetime as dt
 
 from django.db import models
-from django.urls import reverse
 from django.utils.text import slugify
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lib.dates import DateTextError, Precision, parse_date_text
-from sources.models import Passage, Source
+from sources.models import Source
 
-from ..models import Actor, ActorKind, Citation, Event, Participation, Role
-from ..services import CitationError, Located, cite, locate
-
-
-class SelfLink(serializers.HyperlinkedIdentityField):
-    """The object's API address, without the ``?format=`` of the request that listed it."""
-
-    def get_url(self, obj, view_name, request, format):
-        lookup = getattr(obj, self.lookup_field)
-        path = reverse(view_name, kwargs={self.lookup_url_kwarg: lookup})
-        return request.build_absolute_uri(path) if request is not None else path
-
-
-class EventDateSerializer(serializers.Serializer):
-    start = serializers.DateField(source="date_start", allow_null=True)
-    end = serializers.DateField(source="date_end", allow_null=True)
-    precision = serializers.CharField(source="date_precision")
-    text = serializers.CharField(source="date_text")
-    approximate = serializers.BooleanField(source="date_approximate")
-
-
-class EventActorSerializer(serializers.ModelSerializer):
-    id = serializers.IntegerField(source="actor.id")
-    slug = serializers.CharField(source="actor.slug")
-    name = serializers.CharField(source="actor.name")
-
-    class Meta:
-        model = Participation
-        fields = ["id", "slug", "name", "role"]
-
-
-class SourceRefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Source
-        fields = ["id", "key", "title"]
-
-
-def offset() -> serializers.IntegerField:
-    """A plain integer: the model field's limits differ by database, the schema must not."""
-    return serializers.IntegerField(read_only=True)
-
-
-class EventCitationSerializer(serializers.ModelSerializer):
-    source = SourceRefSerializer(source="passage.source")
-    passage = serializers.IntegerField(source="passage.index")
-    start = offset()
-    end = offset()
-
-    class Meta:
-        model = Citation
-        fields = ["id", "source", "passage", "quote", "start", "end", "date_text", "note"]
-
-
-class EventSerializer(serializers.ModelSerializer):
-    url = SelfLink(view_name="api-event-detail")
-    date = EventDateSerializer(source="*")
-    actors = EventActorSerializer(source="participations", many=True)
-    citations = EventCitationSerializer(many=True)
-
-    class Meta:
-        model = Event
-        fields = [
-            "id",
-            "url",
-            "title",
-            "summary",
-            "type",
-            "status",
-            "location",
-            "date",
-            "actors",
-            "citations",
-            "created",
-            "updated",
-        ]
-
-
-class ActorSerializer(serializers.ModelSerializer):
-    url = SelfLink(view_name="api-actor-detail", lookup_field="slug")
-    aliases = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
-
-    class Meta:
-        model = Actor
-        fields = ["id", "url", "slug", "name", "kind", "description", "aliases"]
-
-
-class PublishedSerializer(serializers.Serializer):
-    date = serializers.DateField(source="published_date")
-    precision = serializers.CharField(source="published_precision")
-    on_or_after = serializers.BooleanField(source="published_on_or_after")
-
-
-class SourceSerializer(serializers.ModelSerializer):
-    """``url`` is the article's address, as in the interchange format; ``api_url`` is ours."""
-
-    api_url = SelfLink(view_name="api-source-detail")
-    published = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Source
-        fields = [
-            "id",
-            "api_url",
-            "key",
-            "title",
-            "publisher",
-            "author",
-            "url",
-            "published",
-            "reference_date",
-            "sha256",
-        ]
-
-    @extend_schema_field(PublishedSerializer(allow_null=True))
-    def get_published(self, source: Source) -> dict | None:
-        if source.published_date is None:
-            return None
-        return PublishedSerializer(source).data
-
-
-class PassageSerializer(serializers.ModelSerializer):
-    index = offset()
-    start = offset()
-    end = offset()
-
-    class Meta:
-        model = Passage
-        fields = ["index", "start", "end", "text"]
-
-
-class SourceDetailSerializer(SourceSerializer):
-    passages = PassageSerializer(many=True)
-
-    class Meta(SourceSerializer.Meta):
-        fields = [*SourceSerializer.Meta.fields, "passages"]
-
-
-class CitationSerializer(serializers.ModelSerializer):
-    url = SelfLink(view_name="api-citation-detail")
-    event = serializers.PrimaryKeyRelatedField(read_only=True)
-    source = SourceRefSerializer(source="passage.source")
-    passage = serializers.IntegerField(source="passage.index")
-    start = offset()
-    end = offset()
-
-    class Meta:
-        model = Citation
-        fields = [
-            "id",
-            "url",
-            "event",
-            "source",
-            "passage",
-            "quote",
-            "start",
-            "end",
-            "prefix",
-            "suffix",
-            "date_text",
-            "note",
-        ]
-
+from ...models import Actor, ActorKind, Citation, Event, Participation, Role
+from ...services import CitationError, Located, cite, locate
 
 # ---------------------------------------------------------------------------------------------
 # Writes: JSON types are checked strictly (no "1" for 1, no 0 for false), as the schema says.

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.validators import validate_email
 from django.db import transaction
 
-from events.access import ANALYSTS_GROUP
+from accounts.access import ANALYSTS_GROUP
 
 
 class Command(BaseCommand):

@@ -1,27 +1,25 @@
-"""The HTML pages: timeline, event, actors, sources. Function-based, GET only, htmx-aware."""
+"""The timeline and an event's page. Function-based, GET only, htmx-aware."""
 
 import datetime as dt
-import functools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import groupby
 from urllib.parse import urlencode
 
-from django.db.models import Case, Count, OuterRef, Prefetch, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from lib.dates import DateTextError, Precision, interval, parse_date_text
-from sources.highlight import segments
+from lib.dates import Precision
 from sources.models import Source
 
-from .filters import EventFilter
-from .models import Actor, Alias, Citation, Event, EventType, Participation, Role
+from ..disagreement import annotate
+from ..filters import EventFilter
+from ..models import Event, EventType, Participation, Role
 
 SUGGESTIONS = 10
 PAGE_SIZE = 50
@@ -32,72 +30,10 @@ TELLING_ROLES = frozenset(Role.values) - {Role.PARTICIPANT}
 FILTER_PARAMS = ("actor", "type", "year", "from", "to", "source", "q", "sort")
 # The API's exports of the current filter: (format, label).
 DOWNLOADS = (("csv", "CSV"), ("json", "JSON"), ("ics", "iCalendar"), ("timelinejs", "TimelineJS"))
-_DISAGREE = re.compile(r"\bdisagree", re.IGNORECASE)
 
 
 def visible_events(request: HttpRequest):
     return Event.objects.visible_to(request.user).with_evidence()
-
-
-# --- Where sources disagree -------------------------------------------------------------
-
-
-@dataclass
-class Disagreement:
-    """Why an event's sources are flagged as disagreeing, with each source's wording."""
-
-    on_dates: bool
-    in_summary: bool
-    citations: list = field(default_factory=list)
-
-
-@functools.lru_cache(maxsize=4096)
-def _date_interval(text: str, reference: dt.date) -> tuple[dt.date, dt.date] | None:
-    try:
-        parsed = parse_date_text(text, reference)
-    except DateTextError:
-        return None
-    return interval(parsed.start, parsed.end, parsed.precision)
-
-
-def disagreement(event: Event) -> Disagreement | None:
-    """Whether the sources of ``event`` disagree, or None.
-
-    They disagree on dates when two citations from different sources give dates
-    (``date_text``, read against the source's reference date) whose intervals do not
-    overlap: "June 20" against "June 22-24", "March 26" against "March 27". Texts that are
-    no date ("the following day") are ignored, and a less precise date that contains a more
-    precise one ("June" and "June 22") is no disagreement. They also disagree when the
-    curated summary says so (it uses the word "disagree"), for figures as well as dates.
-    Uses only prefetched citations: no query.
-    """
-    citations = list(event.citations.all())
-    dated = []
-    for citation in citations:
-        text = " ".join(citation.date_text.split())
-        source = citation.passage.source
-        reference = source.dates_read_against or event.date_start
-        if text and reference:
-            span = _date_interval(text, reference)
-            if span:
-                dated.append((source.pk, span))
-    on_dates = any(
-        a_source != b_source and (a[1] < b[0] or b[1] < a[0])
-        for i, (a_source, a) in enumerate(dated)
-        for b_source, b in dated[i + 1 :]
-    )
-    in_summary = bool(_DISAGREE.search(event.summary))
-    if not (on_dates or in_summary):
-        return None
-    return Disagreement(on_dates, in_summary, citations)
-
-
-def annotate(events: list[Event]) -> list[Event]:
-    """Set ``disagreement`` and ``source_count`` on each event (no query)."""
-    for event in events:
-        event.disagreement = disagreement(event)
-        event.source_count = len({c.passage.source_id for c in event.citations.all()})
-    return events
 
 
 # --- The timeline ---------------------------------------------------------------------
@@ -339,105 +275,3 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(visible_events(request), pk=pk)
     annotate([event])
     return render(request, "events/event_detail.html", {"event": event})
-
-
-# --- Actors -----------------------------------------------------------------------------
-
-
-@require_GET
-def actor_suggest(request: HttpRequest) -> HttpResponse:
-    """An HTML fragment of at most ten actors whose name, slug or alias contains ``q``.
-
-    Prefix matches of the name come first, then other matches by name; every suggestion
-    carries its canonical name and slug (``data-name``, ``data-slug``) and its aliases.
-    """
-    q = request.GET.get("q", "").strip()[:100]
-    actors: list[Actor] = []
-    if q:
-        in_aliases = Alias.objects.filter(name__icontains=q).values("actor_id")
-        actors = list(
-            Actor.objects.filter(Q(name__icontains=q) | Q(slug__icontains=q) | Q(pk__in=in_aliases))
-            .annotate(
-                rank=Case(
-                    When(name__istartswith=q, then=Value(0)),
-                    When(name__icontains=q, then=Value(1)),
-                    default=Value(2),
-                )
-            )
-            .order_by("rank", "name")
-            .prefetch_related("aliases")[:SUGGESTIONS]
-        )
-    return render(request, "actors/_suggest.html", {"actors": actors, "q": q})
-
-
-def visible_participations(request: HttpRequest):
-    """Participations in the events ``request.user`` may read."""
-    return Participation.objects.filter(
-        event_id__in=Event.objects.visible_to(request.user).values("pk")
-    )
-
-
-@require_GET
-def actor_list(request: HttpRequest) -> HttpResponse:
-    counts = (
-        visible_participations(request)
-        .filter(actor_id=OuterRef("pk"))
-        .order_by()
-        .values("actor_id")
-        .annotate(n=Count("event_id", distinct=True))
-        .values("n")
-    )
-    actors = (
-        Actor.objects.annotate(event_count=Coalesce(Subquery(counts), 0))
-        .prefetch_related("aliases")
-        .order_by("name")
-    )
-    return render(request, "actors/actor_list.html", {"actors": actors})
-
-
-@require_GET
-def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    actor = Actor.objects.prefetch_related("aliases").filter(slug=slug).first()
-    if actor is None:
-        # /actors/Tatmadaw/ or an alias: the one actor so named, at its own address.
-        named = list(Actor.objects.named(slug)[:2])
-        if len(named) != 1:
-            raise Http404(f"No actor is named “{slug}”.")
-        return redirect("actor-detail", slug=named[0].slug, permanent=True)
-    events = annotate(list(visible_events(request).for_actor(actor).distinct().chronological()))
-    mine = visible_participations(request).filter(actor=actor).values("event_id")
-    partners = (
-        visible_participations(request)
-        .filter(event_id__in=mine)
-        .exclude(actor=actor)
-        .values("actor__name", "actor__slug", "actor__kind")
-        .annotate(n=Count("event_id", distinct=True))
-        .order_by("-n", "actor__name")[:TOP_ACTORS]
-    )
-    context = {
-        "actor": actor,
-        "events": events,
-        "groups": group_events(events, None),
-        "partners": list(partners),
-        "query": urlencode({"actor": actor.slug}),
-    }
-    return render(request, "actors/actor_detail.html", context)
-
-
-# --- Sources ----------------------------------------------------------------------------
-
-
-@require_GET
-def source_list(request: HttpRequest) -> HttpResponse:
-    sources = Source.objects.annotate(citation_count=Count("passages__citations"))
-    return render(request, "sources/source_list.html", {"sources": sources})
-
-
-@require_GET
-def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    source = get_object_or_404(Source, pk=pk)
-    passages = source.passages.prefetch_related(
-        Prefetch("citations", queryset=Citation.objects.select_related("event").order_by("start"))
-    )
-    rows = [(p, segments(p.text, list(p.citations.all()))) for p in passages]
-    return render(request, "sources/source_detail.html", {"source": source, "rows": rows})

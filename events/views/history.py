@@ -5,9 +5,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from .access import analyst_required
-from .history import RestoreError, history, restore
-from .models import Event
+from accounts.access import analyst_required
+
+from ..history import RestoreError, history, restore
+from ..models import Event
 
 
 @require_GET

@@ -2,7 +2,7 @@
 
 Everyone else, signed in or not, reads published events only. One definition, used by the pages,
 the API permission class and the templates (``request.user|is_analyst`` is not needed: the
-``is_analyst`` context variable comes from ``events.context_processors``).
+``is_analyst`` context variable comes from ``accounts.context_processors``).
 """
 
 from functools import wraps

@@ -1,0 +1,70 @@
+"""Where an event's sources disagree: on dates (non-overlapping intervals) or by the summary."""
+
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass, field
+
+from lib.dates import DateTextError, interval, parse_date_text
+
+from .models import Event
+
+_DISAGREE = re.compile(r"\bdisagree", re.IGNORECASE)
+
+
+@dataclass
+class Disagreement:
+    """Why an event's sources are flagged as disagreeing, with each source's wording."""
+
+    on_dates: bool
+    in_summary: bool
+    citations: list = field(default_factory=list)
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_interval(text: str, reference: dt.date) -> tuple[dt.date, dt.date] | None:
+    try:
+        parsed = parse_date_text(text, reference)
+    except DateTextError:
+        return None
+    return interval(parsed.start, parsed.end, parsed.precision)
+
+
+def disagreement(event: Event) -> Disagreement | None:
+    """Whether the sources of ``event`` disagree, or None.
+
+    They disagree on dates when two citations from different sources give dates
+    (``date_text``, read against the source's reference date) whose intervals do not
+    overlap: "June 20" against "June 22-24", "March 26" against "March 27". Texts that are
+    no date ("the following day") are ignored, and a less precise date that contains a more
+    precise one ("June" and "June 22") is no disagreement. They also disagree when the
+    curated summary says so (it uses the word "disagree"), for figures as well as dates.
+    Uses only prefetched citations: no query.
+    """
+    citations = list(event.citations.all())
+    dated = []
+    for citation in citations:
+        text = " ".join(citation.date_text.split())
+        source = citation.passage.source
+        reference = source.dates_read_against or event.date_start
+        if text and reference:
+            span = _date_interval(text, reference)
+            if span:
+                dated.append((source.pk, span))
+    on_dates = any(
+        a_source != b_source and (a[1] < b[0] or b[1] < a[0])
+        for i, (a_source, a) in enumerate(dated)
+        for b_source, b in dated[i + 1 :]
+    )
+    in_summary = bool(_DISAGREE.search(event.summary))
+    if not (on_dates or in_summary):
+        return None
+    return Disagreement(on_dates, in_summary, citations)
+
+
+def annotate(events: list[Event]) -> list[Event]:
+    """Set ``disagreement`` and ``source_count`` on each event (no query)."""
+    for event in events:
+        event.disagreement = disagreement(event)
+        event.source_count = len({c.passage.source_id for c in event.citations.all()})
+    return events

@@ -1,0 +1,1 @@
+"""The HTML pages of events and actors, one module per concern."""

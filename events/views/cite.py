@@ -1,0 +1,76 @@
+"""Cite while reading: find an event for a selection, add the selection to it (analysts only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from accounts.access import analyst_required
+from lib.dates import DateTextError, interval, parse_date_text
+
+from ..forms import CiteForm, source_reference
+from ..models import Citation, Event
+from ..services import add_citation
+from .edit import _saved
+
+SEARCH_LIMIT = 10
+
+
+def _matching_events(q: str, reference: dt.date):
+    events = Event.objects.all()
+    q = q.strip()
+    if q:
+        match = Q(title__icontains=q)
+        try:
+            parsed = parse_date_text(q, reference)
+        except DateTextError:
+            parsed = None
+        if parsed is not None:
+            first, last = interval(parsed.start, parsed.end, parsed.precision)
+            match |= Q(span_end__gte=first, span_start__lte=last)
+        events = events.filter(match)
+    return events.chronological()[:SEARCH_LIMIT]
+
+
+@require_GET
+@analyst_required
+def cite_search(request: HttpRequest) -> HttpResponse:
+    """Events to add a selection to: ``?q=`` (title words or a date) with the selection."""
+    form = CiteForm(request.GET)
+    valid = form.is_valid()
+    q = request.GET.get("q", "")
+    reference = source_reference(form.cleaned_data["passage"].source) if valid else dt.date.today()
+    context = {
+        "form": form,
+        "q": q,
+        "located": form.cleaned_data.get("located") if valid else None,
+        "events": list(_matching_events(q, reference)) if valid else [],
+    }
+    template = "events/cite_search.html#results" if request.htmx else "events/cite_search.html"
+    return render(request, template, context, status=200 if valid else 400)
+
+
+@require_POST
+@analyst_required
+def event_cite(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a reader selection (``passage``, ``start``, ``end``) to event ``pk``."""
+    event = get_object_or_404(Event, pk=pk)
+    form = CiteForm(request.POST)
+    if not form.is_valid():
+        context = {"form": form, "q": "", "located": None, "events": [], "target": event}
+        template = "events/cite_search.html#results" if request.htmx else "events/cite_search.html"
+        return render(request, template, context, status=400)
+    located = form.cleaned_data["located"]
+    if Citation.objects.filter(
+        event=event, passage=located.passage, start=located.start, end=located.end
+    ).exists():
+        return _saved(request, event)
+    citation = add_citation(event, located)
+    url = reverse("event-detail", args=[event.pk]) + f"#c-{citation.pk}"
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
