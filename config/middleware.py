@@ -24,6 +24,7 @@ import logging
 import re
 import uuid
 from collections.abc import Callable
+from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -112,7 +113,9 @@ class LimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        refused = self.check_query(request) or self.check_body(request)
+        refused = (
+            self.check_query(request) or self.check_body(request) or self.check_encoding(request)
+        )
         if refused is not None:
             return refused
         return self.get_response(request)
@@ -165,6 +168,25 @@ class LimitsMiddleware:
             if render_page := getattr(view, "too_large_page", None):
                 return render_page(request, message)
         return error_page(request, 413, "Too large", message)
+
+    def check_encoding(self, request: HttpRequest) -> HttpResponse | None:
+        """Percent-encoded bytes that are not UTF-8 are refused, not read as "\ufffd"."""
+        # PEP 3333: the query string arrives as bytes decoded as latin-1.
+        raw = [request.META.get("QUERY_STRING", "").encode("latin-1", "replace")]
+        if request.content_type == "application/x-www-form-urlencoded" and not is_api(request):
+            raw.append(request.body)
+        for data in raw:
+            try:
+                unquote_to_bytes(data.replace(b"+", b" ")).decode("utf-8")
+            except UnicodeDecodeError:
+                return error_page(
+                    request,
+                    400,
+                    "Not UTF-8",
+                    "What you sent is not UTF-8 text, so it cannot be read; nothing was saved. "
+                    "Reload the page and send it again.",
+                )
+        return None
 
     def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
         if not is_statement_timeout(exc):

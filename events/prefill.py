@@ -7,6 +7,7 @@ import datetime as dt
 from django.http import QueryDict
 
 from lib.datesearch import find_dates
+from lib.inputs import whole_number
 from sources.models import Passage
 
 from .forms import located_from_offsets, source_reference
@@ -37,10 +38,10 @@ def _int(params: QueryDict, name: str, notices: list[str]) -> int | None:
     if not value:
         notices.append(f"{name}: missing; give the offsets of the selection (start and end).")
         return None
-    if not value.isdigit():
+    number = whole_number(value)
+    if number is None:
         notices.append(f"{name}={value}: write a whole number of characters (for example 0).")
-        return None
-    return int(value)
+    return number
 
 
 def prefill(params: QueryDict) -> dict:
@@ -64,9 +65,10 @@ def prefill(params: QueryDict) -> dict:
                 f"type={kind}: not an event type; choose one of {', '.join(EventType.values)}."
             )
     if passage_id := params.get("passage", "").strip():
+        pk = whole_number(passage_id)
         passage = (
-            Passage.objects.select_related("source").filter(pk=int(passage_id)).first()
-            if passage_id.isdigit()
+            Passage.objects.select_related("source").filter(pk=pk).first()
+            if pk is not None
             else None
         )
         start, end = _int(params, "start", notices), _int(params, "end", notices)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -148,6 +149,22 @@ def _month_number(name: str) -> int:
     return dt.datetime.strptime(name[:3].title(), "%b").month
 
 
+def _no_impossible_dates(parse):
+    """A date Python cannot hold ("0000", year 0) is a DateTextError, not a ValueError."""
+
+    @functools.wraps(parse)
+    def wrapper(text: str, reference: dt.date) -> ParsedDate:
+        try:
+            return parse(text, reference)
+        except DateTextError:
+            raise
+        except (ValueError, OverflowError):
+            raise DateTextError(f'"{text}" is not a date in the years 1 to 9998.') from None
+
+    return wrapper
+
+
+@_no_impossible_dates
 def parse_date_text(text: str, reference: dt.date) -> ParsedDate:
     """Read a date expression the way an analyst would, against ``reference``.
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import analyst_required
 from events.models import Event
+from lib.inputs import whole_number
 from sources.models import Source
 
 from .extract import Proposal
@@ -94,9 +95,10 @@ def source_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _int(request: HttpRequest, name: str) -> int:
     value = request.POST.get(name, "").strip()
-    if not value.isdigit():
+    number = whole_number(value)
+    if number is None:
         raise SuggestionError(f"{name}: expected a whole number, got “{value[:20]}”.")
-    return int(value)
+    return number
 
 
 def _done(request: HttpRequest, source: Source, error: str = "", notice: str = "") -> HttpResponse:
@@ -123,7 +125,8 @@ def add_to_existing(request: HttpRequest, pk: int) -> HttpResponse:
             source, _int(request, "passage"), _int(request, "start"), _int(request, "end")
         )
         event_id = request.POST.get("event", "").strip()
-        event = Event.objects.filter(pk=int(event_id)).first() if event_id.isdigit() else None
+        pk = whole_number(event_id)
+        event = Event.objects.filter(pk=pk).first() if pk is not None else None
         if event is None:
             raise SuggestionError("event: choose the event to add this citation to.")
         add_to_event(source, proposal, event)

@@ -8,6 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from lib.inputs import has_nul
+
 from ..disagreement import annotate
 from ..models import Actor, Alias, Event, Participation
 from .timeline import SUGGESTIONS, TOP_ACTORS, group_events, visible_events
@@ -22,6 +24,8 @@ def actor_suggest(request: HttpRequest) -> HttpResponse:
     """
     q = request.GET.get("q", "").strip()[:100]
     actors: list[Actor] = []
+    if has_nul(q):  # no name holds one, and PostgreSQL cannot search for it
+        return render(request, "actors/_suggest.html", {"actors": [], "q": ""}, status=400)
     if q:
         in_aliases = Alias.objects.filter(name__icontains=q).values("actor_id")
         actors = list(

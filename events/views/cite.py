@@ -44,7 +44,7 @@ def cite_search(request: HttpRequest) -> HttpResponse:
     """Events to add a selection to: ``?q=`` (title words or a date) with the selection."""
     form = CiteForm(request.GET)
     valid = form.is_valid()
-    q = request.GET.get("q", "")
+    q = form.cleaned_data.get("q", "") if valid else ""
     reference = source_reference(form.cleaned_data["passage"].source) if valid else dt.date.today()
     context = {
         "form": form,
