@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.db import IntegrityError
 from django.db.models import Count, Prefetch
+from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -20,6 +21,7 @@ from .services import import_source
 def _too_large(request: HttpRequest, message: str) -> HttpResponse:
     """The form again, saying the text was over the limit (the browser still holds it)."""
     form = SourceForm()
+    form.cleaned_data, form._errors = {}, ErrorDict()  # an empty form that shows one error
     form.add_error(None, message)
     return render(request, "sources/source_new.html", {"form": form}, status=413)
 
