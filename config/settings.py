@@ -291,7 +291,12 @@ REST_FRAMEWORK = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Timeline API",
-    "DESCRIPTION": "Russia–Myanmar events, each with the verbatim quotes that prove it.",
+    "DESCRIPTION": "Russia–Myanmar events, each with the verbatim quotes that prove it.\n\n"
+    'Every error is JSON: `{"field": ["what is wrong and how to fix it"]}` or '
+    '`{"detail": "..."}`, for 400, 401, 403, 404, 405 (a method the address does not '
+    "offer), 412, 413, 415, 500 and 503. A query parameter may be repeated at most 20 times, "
+    "`q` is at most 200 characters and other values 1,000 (else 400); a body is at most 2.5 MB "
+    "(else 413) and JSON nests at most 32 levels (else 400).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # Swagger UI from the drf-spectacular-sidecar package: no CDN.
