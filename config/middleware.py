@@ -29,7 +29,7 @@ from urllib.parse import unquote_to_bytes
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.signals import request_finished
-from django.db import OperationalError
+from django.db import InterfaceError, OperationalError, connection
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -201,3 +201,38 @@ class LimitsMiddleware:
         )
         response["Retry-After"] = "30"
         return response
+
+
+class ReconnectMiddleware:
+    """A read whose database connection was dropped mid-request is run once more.
+
+    ``CONN_HEALTH_CHECKS`` replaces a connection that died between requests; this covers one
+    that dies during a request (a database restart, ``pg_terminate_backend``): for GET and
+    HEAD, outside any transaction, the view runs again on a new connection instead of
+    answering 500. Writes are never repeated. Last in MIDDLEWARE, so it sees the view first.
+    """
+
+    def __init__(self, get_response: Callable) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view, args, kwargs) -> None:
+        request._reconnect_view = (view, args, kwargs)
+
+    def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+        view = getattr(request, "_reconnect_view", None)
+        if (
+            view is None
+            or request.method not in ("GET", "HEAD")
+            or not isinstance(exc, OperationalError | InterfaceError)
+            or connection.in_atomic_block
+            or connection.is_usable()
+        ):
+            return None
+        logger.warning("Database connection lost during %s; running it again", request.path)
+        request._reconnect_view = None  # once
+        connection.close()
+        function, args, kwargs = view
+        return function(request, *args, **kwargs)

@@ -134,8 +134,10 @@ MIDDLEWARE = [
     "config.middleware.LimitsMiddleware",
     # Records who made each change to events, participants and citations.
     "simple_history.middleware.HistoryRequestMiddleware",
-    # Login throttling (django-axes): last, as its documentation asks.
+    # Login throttling (django-axes): after the others, as its documentation asks.
     "axes.middleware.AxesMiddleware",
+    # A read whose database connection dropped mid-request runs again on a new one.
+    "config.middleware.ReconnectMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

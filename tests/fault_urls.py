@@ -3,6 +3,7 @@
 from django.db import connection
 from django.http import HttpResponse
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -22,6 +23,17 @@ def slow(request) -> HttpResponse:
     return HttpResponse("finished")
 
 
+@csrf_exempt
+def lose_connection(request) -> HttpResponse:
+    """The first attempt loses its database connection mid-request (PostgreSQL only)."""
+    request.attempts = getattr(request, "attempts", 0) + 1
+    with connection.cursor() as cursor:
+        if request.attempts == 1:
+            cursor.execute("SELECT pg_terminate_backend(pg_backend_pid())")
+        cursor.execute("SELECT 1")
+    return HttpResponse(f"answered on attempt {request.attempts}")
+
+
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def api_boom(request) -> Response:
@@ -37,6 +49,7 @@ def api_slow(request) -> Response:
 urlpatterns = [
     path("boom/", boom),
     path("slow/", slow),
+    path("lose-connection/", lose_connection),
     path("api/boom/", api_boom),
     path("api/slow/", api_slow),
     path("", include("config.urls")),

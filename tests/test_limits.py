@@ -8,6 +8,7 @@ import sys
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -194,3 +195,25 @@ def test_management_commands_are_not_limited(db):
     command = _show_statement_timeout(SHOW, "manage.py", "shell", "-v0", "-c")
 
     assert command == "0"
+
+
+@on_postgresql
+@pytest.mark.urls("tests.fault_urls")
+@pytest.mark.django_db(transaction=True)
+def test_a_read_that_loses_its_connection_runs_again_on_a_new_one(client):
+    response = client.get("/lose-connection/")
+
+    assert response.status_code == 200
+    assert response.content == b"answered on attempt 2"
+
+
+@on_postgresql
+@pytest.mark.urls("tests.fault_urls")
+@pytest.mark.django_db(transaction=True)
+def test_a_write_that_loses_its_connection_is_not_repeated():
+    client = Client(raise_request_exception=False)
+
+    response = client.post("/lose-connection/")
+    connection.close()  # the lost one; the test's teardown opens a new one
+
+    assert response.status_code == 500
