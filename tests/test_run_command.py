@@ -12,7 +12,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from django.conf import settings
+from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.test import Client
 
@@ -21,15 +21,14 @@ pytestmark = pytest.mark.django_db
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 
 
-def test_whitenoise_serves_the_collected_htmx_with_compression(tmp_path):
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(settings, "STATIC_ROOT", tmp_path)
-        call_command("collectstatic", "--no-input", verbosity=0)
-        client = Client()  # a new handler: WhiteNoise reads STATIC_ROOT when it starts
+def test_whitenoise_serves_the_collected_htmx_with_compression(tmp_path, settings):
+    settings.STATIC_ROOT = tmp_path  # (the setting_changed signal resets the storage)
+    call_command("collectstatic", "--no-input", verbosity=0)
+    client = Client()  # a new handler: WhiteNoise reads STATIC_ROOT when it starts
 
-        page = client.get("/").content.decode()
-        [src] = re.findall(r'<script[^>]+src="([^"]*htmx[^"]*\.js)"', page)
-        script = client.get(src, headers={"Accept-Encoding": "gzip"})
+    page = client.get("/").content.decode()
+    [src] = re.findall(r'<script[^>]+src="([^"]*htmx[^"]*\.js)"', page)
+    script = client.get(src, headers={"Accept-Encoding": "gzip"})
 
     assert script.status_code == 200
     assert script["Content-Encoding"] == "gzip"
@@ -52,7 +51,7 @@ def test_gunicorn_serves_the_app_with_debug_off(tmp_path):
     env.pop("DEBUG", None)
     server = subprocess.Popen(
         [str(GUNICORN), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-        cwd=settings.BASE_DIR,
+        cwd=django_settings.BASE_DIR,
         env=env,
         stderr=subprocess.DEVNULL,
     )

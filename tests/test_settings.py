@@ -20,7 +20,8 @@ PRODUCTION = dict(
     for line in (BASE_DIR / "deploy.env.example").read_text().splitlines()
     if line.strip() and not line.startswith("#")
 )
-DEPLOY_NAMES = [*PRODUCTION, "DEBUG", "SECRET_KEY", "SECRET_KEY_FILE"]
+# Left out of the subprocesses: the deploy settings under test, and the browser tests' switch.
+DEPLOY_NAMES = [*PRODUCTION, "DEBUG", "SECRET_KEY", "SECRET_KEY_FILE", "DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 def manage(*args: str, env: dict[str, str], cwd: Path = BASE_DIR) -> subprocess.CompletedProcess:
