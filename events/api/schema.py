@@ -39,7 +39,11 @@ ETAG = {
 }
 
 ERRORS = {
-    "400": ("Invalid input: the fields (or query parameters) and how to fix them.", FIELD_ERRORS),
+    "400": (
+        "Invalid input: the fields (or query parameters) and how to fix them; also a query "
+        "parameter repeated more than 20 times or too long, or bytes that are not UTF-8.",
+        FIELD_ERRORS,
+    ),
     "401": ("Missing or invalid credentials (a bad token is refused on reads too).", DETAIL),
     "403": ("Signed in but not an analyst, or a browser session without its CSRF token.", DETAIL),
     "404": ("No such object (or a draft, for non-analysts), or no such page.", DETAIL),
@@ -79,6 +83,8 @@ class ApiSchema(AutoSchema):
             codes.append("412")
         if method in ("POST", "PUT", "PATCH"):
             codes.append("413")
+        if "400" not in codes:
+            codes.append("400")  # any request: the limits on query parameters (LimitsMiddleware)
         return [*codes, "500", "503"]  # any operation: a bug, or the statement timeout
 
     def get_operation(self, *args, **kwargs) -> dict | None:
