@@ -11,10 +11,14 @@ token) or makes one, puts it on every log line written while the request runs
   characters (400),
 - a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (form fields or JSON) or ``MAX_REQUEST_BODY``
   (anything, uploads included): 413,
+- percent-encoded bytes that are not UTF-8, in the query or a form body (400),
 
 as JSON under ``/api/`` and as a page elsewhere (a view may answer its own page: see
 ``too_large_page``). A SQL statement cancelled by PostgreSQL's ``statement_timeout`` (set for
 web processes, see settings) becomes a 503 saying so, instead of a stalled worker.
+
+``ReconnectMiddleware`` runs a GET or HEAD again, once, when its database connection was
+dropped mid-request.
 """
 
 from __future__ import annotations
