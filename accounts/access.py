@@ -11,6 +11,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django_htmx.http import HttpResponseClientRedirect
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
@@ -52,8 +53,11 @@ def analyst_required(view):
             if getattr(request, "htmx", False):
                 # Come back to the page showing the fragment, not to the fragment itself.
                 current = request.htmx.current_url_abs_path or request.get_full_path()
-                return HttpResponseClientRedirect(redirect_to_login(current).url)
-            return redirect_to_login(request.get_full_path())
+                response = HttpResponseClientRedirect(redirect_to_login(current).url)
+            else:
+                response = redirect_to_login(request.get_full_path())
+            patch_vary_headers(response, ["HX-Request"])  # HX-Redirect or a 302
+            return response
         if not is_analyst(request.user):
             return render(request, "registration/analysts_only.html", status=403)
         return view(request, *args, **kwargs)

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
@@ -103,6 +104,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_htmx",
     "template_partials",
+    "csp",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -122,6 +124,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files (htmx from django-htmx included) from STATIC_ROOT, compressed, cached.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy (the CSP block below)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -205,6 +208,27 @@ AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_IPWARE_PROXY_COUNT", 0) or None
 if AXES_IPWARE_PROXY_COUNT:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# --- Content-Security-Policy (django-csp; frontend) -----------------------------------------
+# Scripts and styles come from our own static files only: no inline <script>, <style> or
+# style="" anywhere in our templates (tests/test_csp.py checks every page), no 'unsafe-inline',
+# no eval (htmx runs with allowEval off). A third-party page that needs an inline block (the
+# API docs' Swagger UI) gets a per-response nonce from request.csp_nonce, which django-csp adds
+# to the header only on responses that used it. data: images: the favicon and Swagger UI's icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF, csp.NONCE],
+        "style-src": [csp.SELF, csp.NONCE],
+        "img-src": [csp.SELF, "data:"],
+        "font-src": [csp.SELF],
+        "connect-src": [csp.SELF],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.NONE],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+    },
+}
+# --- end of the Content-Security-Policy block -------------------------------------------------
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"

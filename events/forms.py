@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 
 from lib.dates import DateTextError, ParsedDate, Precision, parse_date_text
 from lib.inputs import whole_number
@@ -181,7 +182,19 @@ class ParticipantForm(forms.Form):
         required=False,
         label="Actor",
         help_text="Name, slug or any alias.",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "actor-name"}),
+        # The shared actor combobox (static/js/combobox.js) over /actors/suggest/.
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "class": "actor-name",
+                "data-combobox": "",
+                "hx-get": reverse_lazy("actor-suggest"),
+                "hx-trigger": "input changed delay:200ms",
+                "hx-target": "next .suggest-box",
+                "hx-swap": "innerHTML",
+                "hx-sync": "this:replace",
+            }
+        ),
     )
     role = forms.ChoiceField(choices=Role.choices, initial=Role.PARTICIPANT)
     new_kind = forms.ChoiceField(

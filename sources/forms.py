@@ -18,15 +18,19 @@ class SourceForm(forms.Form):
     text = forms.CharField(
         required=False,
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 14, "style": "width:100%"}),
+        # Full width: app.css. The browser checks the size before sending
+        # (static/js/source_new.js reads data-max-bytes).
+        widget=forms.Textarea(attrs={"rows": 14, "data-max-bytes": MAX_SOURCE_BYTES}),
         label="Paste the text",
-        help_text="Plain text; each non-blank line becomes a passage.",
+        help_text="Plain text, at most 2 MB; each non-blank line becomes a passage.",
     )
     file = forms.FileField(
         required=False,
         label="or upload a file",
         help_text=".txt (UTF-8) or .html (reduced to its text), at most 2 MB.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".txt,.html,.htm"}),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".txt,.html,.htm", "data-max-bytes": MAX_SOURCE_BYTES}
+        ),
     )
     title = forms.CharField(
         max_length=500, required=False, help_text="Defaults to the HTML title or the first line."

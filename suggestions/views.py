@@ -7,12 +7,14 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import analyst_required
 from events.models import Event
+from lib.htmx import for_htmx
 from lib.inputs import whole_number
 from sources.models import Source
 
@@ -83,14 +85,12 @@ def _queue_context(request: HttpRequest, source: Source) -> dict:
 
 
 @require_GET
+@for_htmx(use_partial="queue")
 @analyst_required
 def source_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Source, pk=pk)
     context = _queue_context(request, source)
-    template = "suggestions/queue.html"
-    if request.htmx:
-        template += "#queue"
-    return render(request, template, context)
+    return TemplateResponse(request, "suggestions/queue.html", context)
 
 
 def _int(request: HttpRequest, name: str) -> int:
@@ -105,8 +105,8 @@ def _done(request: HttpRequest, source: Source, error: str = "", notice: str = "
     """After a POST: the queue fragment for htmx (400 on error), else a redirect to the queue."""
     if request.htmx:
         context = _queue_context(request, source) | {"error": error, "notice": notice}
-        return render(
-            request, "suggestions/queue.html#queue", context, status=400 if error else 200
+        return TemplateResponse(
+            request, "suggestions/queue.html", context, status=400 if error else 200
         )
     if error:
         messages.error(request, error)
@@ -116,6 +116,7 @@ def _done(request: HttpRequest, source: Source, error: str = "", notice: str = "
 
 
 @require_POST
+@for_htmx(use_partial="queue")
 @analyst_required
 def add_to_existing(request: HttpRequest, pk: int) -> HttpResponse:
     """Cite the proposed sentence on an existing event (one transaction; version + 1)."""
@@ -136,6 +137,7 @@ def add_to_existing(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@for_htmx(use_partial="queue")
 @analyst_required
 def dismiss_proposal(request: HttpRequest, pk: int) -> HttpResponse:
     """Dismiss a proposal: it is not proposed again."""

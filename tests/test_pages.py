@@ -146,7 +146,7 @@ def test_density_strip_has_one_labelled_link_per_year_replacing_the_year(client,
     assert 'href="/?type=meeting&amp;year=2021"' in strip
     assert 'hx-get="/?type=meeting&amp;year=2021"' in strip
     assert 'hx-target="#results"' in strip and 'hx-push-url="true"' in strip
-    assert 'style="height:100%"' in strip and 'style="height:33%"' in strip
+    assert 'class="bar h-100"' in strip and 'class="bar h-33"' in strip
     assert '<span class="yr major" aria-hidden="true">2019</span>' in strip  # a short span:
     assert '<span class="yr major" aria-hidden="true">2020</span>' in strip  # every year
     assert '<span class="yr major" aria-hidden="true">2021</span>' in strip

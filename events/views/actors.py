@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from lib.htmx import for_htmx
 from lib.inputs import has_nul
 
 from ..disagreement import annotate
@@ -16,6 +17,7 @@ from .timeline import SUGGESTIONS, TOP_ACTORS, group_events, visible_events
 
 
 @require_GET
+@for_htmx()
 def actor_suggest(request: HttpRequest) -> HttpResponse:
     """An HTML fragment of at most ten actors whose name, slug or alias contains ``q``.
 

@@ -6,13 +6,15 @@ import datetime as dt
 
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.access import analyst_required
 from lib.dates import DateTextError, interval, parse_date_text
+from lib.htmx import for_htmx
 
 from ..forms import CiteForm, source_reference
 from ..models import Citation, Event
@@ -39,6 +41,7 @@ def _matching_events(q: str, reference: dt.date):
 
 
 @require_GET
+@for_htmx(use_partial="results")
 @analyst_required
 def cite_search(request: HttpRequest) -> HttpResponse:
     """Events to add a selection to: ``?q=`` (title words or a date) with the selection."""
@@ -52,11 +55,13 @@ def cite_search(request: HttpRequest) -> HttpResponse:
         "located": form.cleaned_data.get("located") if valid else None,
         "events": list(_matching_events(q, reference)) if valid else [],
     }
-    template = "events/cite_search.html#results" if request.htmx else "events/cite_search.html"
-    return render(request, template, context, status=200 if valid else 400)
+    return TemplateResponse(
+        request, "events/cite_search.html", context, status=200 if valid else 400
+    )
 
 
 @require_POST
+@for_htmx(use_partial="results")
 @analyst_required
 def event_cite(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a reader selection (``passage``, ``start``, ``end``) to event ``pk``."""
@@ -64,8 +69,7 @@ def event_cite(request: HttpRequest, pk: int) -> HttpResponse:
     form = CiteForm(request.POST)
     if not form.is_valid():
         context = {"form": form, "q": "", "located": None, "events": [], "target": event}
-        template = "events/cite_search.html#results" if request.htmx else "events/cite_search.html"
-        return render(request, template, context, status=400)
+        return TemplateResponse(request, "events/cite_search.html", context, status=400)
     located = form.cleaned_data["located"]
     if Citation.objects.filter(
         event=event, passage=located.passage, start=located.start, end=located.end

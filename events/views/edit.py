@@ -13,12 +13,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.access import analyst_required
 from lib.dates import DateTextError, ParsedDate, parse_date_text
+from lib.htmx import for_htmx
 from lib.inputs import whole_number
 from sources.models import Source
 
@@ -67,6 +69,7 @@ def preview_date(text: str, reference: dt.date) -> DatePreview:
 
 
 @require_GET
+@for_htmx()
 @analyst_required
 def parse_date(request: HttpRequest) -> HttpResponse:
     """``?date_text=...&reference=<source id or YYYY-MM-DD>``: the resolved date, or why not."""
@@ -196,8 +199,8 @@ class EventForms:
 
 
 def _render_form(request: HttpRequest, forms: EventForms, status: int = 200, **extra):
-    template = f"{FORM_TEMPLATE}#form" if request.htmx else FORM_TEMPLATE
-    return render(request, template, forms.context(**extra), status=status)
+    # The page; for htmx its form (``for_htmx`` on the views below).
+    return TemplateResponse(request, FORM_TEMPLATE, forms.context(**extra), status=status)
 
 
 def _saved(request: HttpRequest, event: Event) -> HttpResponse:
@@ -224,6 +227,7 @@ def _submit(request: HttpRequest, event: Event) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@for_htmx(use_partial="form")
 @analyst_required
 def event_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
@@ -232,6 +236,7 @@ def event_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@for_htmx(use_partial="form")
 @analyst_required
 def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(Event, pk=pk)

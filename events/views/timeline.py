@@ -10,11 +10,12 @@ from urllib.parse import urlencode
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from lib.dates import Precision
+from lib.htmx import for_htmx, wants_partial
 from sources.models import Source
 
 from ..disagreement import annotate
@@ -158,6 +159,7 @@ def parse_page(value: str | None) -> int | None:
 
 
 @require_GET
+@for_htmx(use_partial="fragment")
 def timeline(request: HttpRequest) -> HttpResponse:
     params = request.GET
     filterset = EventFilter(params, queryset=visible_events(request).chronological())
@@ -253,20 +255,17 @@ def timeline(request: HttpRequest) -> HttpResponse:
         )
     context["errors"] = errors
     status = 400 if errors and request.htmx else 200
-    if request.htmx and not request.htmx.history_restore_request:
-        more_page = not errors and request.htmx.trigger == "load-more"
-        template = "events/timeline.html#" + ("more" if more_page else "fragment")
-        response = render(request, template, context, status=status)
-        if not more_page:
-            query = context["query"]
-            url = reverse("timeline") + (f"?{query}" if query else "")
-            # One history entry per change: a repeat of the page already shown pushes nothing
-            # (Enter in the text box fires keyup, change and submit for the same filter).
-            unchanged = url == request.htmx.current_url_abs_path
-            response["HX-Push-Url"] = "false" if unchanged else url
-    else:
-        response = render(request, "events/timeline.html", context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
+    template = "events/timeline.html"
+    if wants_partial(request) and not errors and request.htmx.trigger == "load-more":
+        template += "#more"
+    response = TemplateResponse(request, template, context, status=status)
+    if wants_partial(request) and template.endswith(".html"):
+        query = context["query"]
+        url = reverse("timeline") + (f"?{query}" if query else "")
+        # One history entry per change: a repeat of the page already shown pushes nothing
+        # (Enter in the text box fires keyup, change and submit for the same filter).
+        unchanged = url == request.htmx.current_url_abs_path
+        response["HX-Push-Url"] = "false" if unchanged else url
     return response
 
 

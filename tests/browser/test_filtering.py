@@ -38,10 +38,15 @@ def test_filter_by_actor_then_year_and_back(page: Page, loaded):
     expect_results(page, "")
 
     page.locator("#f-actor").press_sequentially("Tatmado", delay=30)
-    option = page.locator("#actor-suggestions button[data-name='Tatmadaw']")
+    option = page.locator("#actor-suggestions li[role=option]:has(button[data-name='Tatmadaw'])")
     expect(option).to_be_visible()
     page.keyboard.press("ArrowDown")
-    expect(option).to_be_focused()
+    # The combobox keeps the focus and points at the active option.
+    expect(page.locator("#f-actor")).to_be_focused()
+    expect(option).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#f-actor")).to_have_attribute(
+        "aria-activedescendant", option.get_attribute("id")
+    )
     page.keyboard.press("Enter")
 
     expect(page).to_have_url(re.compile(r"/\?actor=Tatmadaw$"))
@@ -68,20 +73,31 @@ def test_filter_by_actor_then_year_and_back(page: Page, loaded):
     expect_results(page, "")
 
 
-def test_alias_suggestion_finds_tatmadaw_and_is_reachable_by_tab(page: Page, loaded):
+def test_alias_suggestion_finds_tatmadaw_tab_takes_it_and_escape_closes(page: Page, loaded):
     page.goto(loaded.url + "/")
-    page.locator("#f-actor").press_sequentially("Tatmado", delay=30)
+    actor = page.locator("#f-actor")
+    actor.press_sequentially("Tatmado", delay=30)
     option = page.locator("#actor-suggestions li[role=option] button").first
     expect(option).to_have_attribute("data-name", "Tatmadaw")
     expect(option).to_contain_text("also:")
-    expect(page.locator("#f-actor")).to_have_attribute("aria-expanded", "true")
-    page.keyboard.press("Tab")
-    expect(option).to_be_focused()
+    expect(actor).to_have_attribute("role", "combobox")
+    expect(actor).to_have_attribute("aria-expanded", "true")
+    # Escape closes the list and keeps the text and the focus.
     page.keyboard.press("Escape")
     expect(page.locator("#actor-suggestions button")).to_have_count(0)
-    expect(page.locator("#f-actor")).to_be_focused()
+    expect(actor).to_have_attribute("aria-expanded", "false")
+    expect(actor).to_be_focused()
+    expect(actor).to_have_value("Tatmado")
     page.wait_for_timeout(500)  # Escape closes the suggestions for good: nothing reopens them
     expect(page.locator("#actor-suggestions button")).to_have_count(0)
+    # Typing again reopens it; Up goes to the last option, Tab takes it and moves on.
+    page.keyboard.press("Backspace")  # "Tatmad"
+    expect(option).to_have_attribute("data-name", "Tatmadaw")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("Tab")
+    expect(actor).to_have_value("Tatmadaw")
+    expect(actor).not_to_be_focused()
+    expect(actor).to_have_attribute("aria-expanded", "false")
     # Typing alone filters nothing: the list is unchanged until a suggestion is chosen.
     expect(page).to_have_url(re.compile(r"/$"))
 
