@@ -27,7 +27,7 @@ def test_whitenoise_serves_the_collected_htmx_with_compression(tmp_path, setting
     client = Client()  # a new handler: WhiteNoise reads STATIC_ROOT when it starts
 
     page = client.get("/").content.decode()
-    [src] = re.findall(r'<script[^>]+src="([^"]*htmx[^"]*\.js)"', page)
+    [src] = re.findall(r'<script[^>]+src="([^"]*django_htmx/htmx[^"]*\.js)"', page)
     script = client.get(src, headers={"Accept-Encoding": "gzip"})
 
     assert script.status_code == 200
