@@ -48,11 +48,11 @@ def test_whole_number_takes_ascii_digits_only():
 @pytest.mark.parametrize(
     ("url", "message"),
     [
-        ("/events/parse-date/?date_text=0000", "not a date in the years 1 to 9998"),
-        ("/events/parse-date/?date_text=0000s", "not a date in the years 1 to 9998"),
-        ("/events/parse-date/?date_text=between+0000+and+2000", "1 to 9998"),
+        ("/events/parse-date/?date_text=0000", "years run from 1 to 9998"),
+        ("/events/parse-date/?date_text=0000s", "years run from 1 to 9998"),
+        ("/events/parse-date/?date_text=between+0000+and+2000", "years run from 1 to 9998"),
         ("/events/parse-date/?date_text=June+2021&reference=%C2%B2", "June 2021"),
-        ("/events/new/?date_text=0000", "not a date in the years 1 to 9998"),
+        ("/events/new/?date_text=0000", "years run from 1 to 9998"),
         ("/events/new/?passage=%C2%B2", "passage=²: no such passage"),
     ],
 )
@@ -99,7 +99,7 @@ def test_a_year_0000_in_the_event_form_is_a_message_at_the_field(analyst_client)
     response = analyst_client.post("/events/new/", form_data(date_text="0000"))
 
     assert response.status_code == 400
-    assert "not a date in the years 1 to 9998" in response.content.decode()
+    assert "years run from 1 to 9998" in response.content.decode()
     assert not Event.objects.exists()
 
 
@@ -138,7 +138,7 @@ def test_a_year_0000_as_publication_date_is_a_message(analyst_client):
     response = analyst_client.post("/sources/new/", {"text": "Text.", "published": "0000"})
 
     assert response.status_code == 400
-    assert "not a date in the years 1 to 9998" in response.content.decode()
+    assert "years run from 1 to 9998" in response.content.decode()
     assert not Source.objects.exists()
 
 
@@ -207,3 +207,14 @@ def test_no_citation_is_written_by_a_refused_request(analyst_client, passage):
 
     assert response.status_code == 400
     assert not Citation.objects.exists()
+
+
+def test_superscript_digits_in_the_prefills_date_at_are_listed_as_unusable(
+    analyst_client, passage
+):
+    params = {"passage": passage.pk, "start": "0", "end": "10", "date_at": "²:1:2"}
+
+    response = analyst_client.get("/events/new/", params)
+
+    assert response.status_code == 200
+    assert "date_at=²:1:2: write the passage index and offsets" in response.content.decode()
