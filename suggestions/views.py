@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import analyst_required
 from events.models import Event
+from events.services import DuplicateCitation
 from lib.htmx import for_htmx
 from lib.inputs import whole_number
 from sources.models import Source
@@ -145,6 +146,8 @@ def add_to_existing(request: HttpRequest, pk: int) -> HttpResponse:
         add_to_event(source, proposal, event)
     except SuggestionError as exc:
         return _done(request, source, error=str(exc))
+    except DuplicateCitation:  # another analyst added it at the same moment
+        return _done(request, source, error=f"“{event.title}” already cites this sentence.")
     return _done(request, source, notice=f"Added the sentence to “{event.title}”.")
 
 

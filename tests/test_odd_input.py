@@ -209,9 +209,7 @@ def test_no_citation_is_written_by_a_refused_request(analyst_client, passage):
     assert not Citation.objects.exists()
 
 
-def test_superscript_digits_in_the_prefills_date_at_are_listed_as_unusable(
-    analyst_client, passage
-):
+def test_superscript_digits_in_the_prefills_date_at_are_listed_as_unusable(analyst_client, passage):
     params = {"passage": passage.pk, "start": "0", "end": "10", "date_at": "²:1:2"}
 
     response = analyst_client.get("/events/new/", params)
