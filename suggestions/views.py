@@ -16,6 +16,7 @@ from accounts.access import analyst_required
 from events.models import Event
 from events.services import DuplicateCitation
 from lib.htmx import for_htmx
+from lib.inputs import whole_number
 from sources.models import Source
 
 from .extract import Proposal
@@ -117,9 +118,10 @@ def _date(request: HttpRequest) -> int | None:
 
 def _int(request: HttpRequest, name: str) -> int:
     value = request.POST.get(name, "").strip()
-    if not value.isdigit():
+    number = whole_number(value)
+    if number is None:
         raise SuggestionError(f"{name}: expected a whole number, got “{value[:20]}”.")
-    return int(value)
+    return number
 
 
 def _done(request: HttpRequest, source: Source, error: str = "", notice: str = "") -> HttpResponse:
@@ -152,7 +154,8 @@ def add_to_existing(request: HttpRequest, pk: int) -> HttpResponse:
             _date(request),
         )
         event_id = request.POST.get("event", "").strip()
-        event = Event.objects.filter(pk=int(event_id)).first() if event_id.isdigit() else None
+        pk = whole_number(event_id)
+        event = Event.objects.filter(pk=pk).first() if pk is not None else None
         if event is None:
             raise SuggestionError("event: choose the event to add this citation to.")
         add_to_event(source, proposal, event)

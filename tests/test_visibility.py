@@ -114,6 +114,7 @@ def addresses(world) -> list[str]:
         f"/sources/{source.pk}/suggestions/",
         f"/sources/{source.pk}/suggestions/add/",
         f"/sources/{source.pk}/suggestions/dismiss/",
+        "/healthz",
     ]
     api = [
         "/api/",

@@ -47,7 +47,7 @@ def cite_search(request: HttpRequest) -> HttpResponse:
     """Events to add a selection to: ``?q=`` (title words or a date) with the selection."""
     form = CiteForm(request.GET)
     valid = form.is_valid()
-    q = request.GET.get("q", "")
+    q = form.cleaned_data.get("q", "") if valid else ""
     reference = (
         form.cleaned_data["passage"].source.reads_dates_against() if valid else dt.date.today()
     )

@@ -23,6 +23,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts.access import analyst_required
 from lib.dates import DateTextError, ParsedDate, parse_date_text
 from lib.htmx import for_htmx
+from lib.inputs import whole_number
 from sources.models import Source
 
 from ..conflict import compare
@@ -119,7 +120,8 @@ class EventForms:
         if data is not None and not data.get("reference"):
             # No reference yet (a new event cited by hand): read dates against its source.
             chosen = data.get("citations-0-source", "")
-            source = Source.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+            pk = whole_number(chosen)
+            source = Source.objects.filter(pk=pk).first() if pk is not None else None
             if source is not None:
                 data = data.copy()
                 data["reference"] = source.reads_dates_against().isoformat()
@@ -354,7 +356,7 @@ def _conflict(
     your_actors = [
         f"{c.actor.name if c.actor else c.name} ({c.role})" for c in forms.actors.choices()
     ]
-    shown = {int(pk) for pk in request.POST.getlist("shown") if pk.isdigit()}
+    shown = {pk for value in request.POST.getlist("shown") if (pk := whole_number(value))}
     changes, base = compare(current, forms.form.instance, your_actors, shown, base_version)
     # Keep everything typed; carry the current version so that saving again is deliberate.
     data = request.POST.copy()
