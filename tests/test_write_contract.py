@@ -26,9 +26,8 @@ MEETING = "He met Sergei Shoigu in Moscow."
 TITLE = "Min Aung Hlaing visits Moscow"
 SUMMARY = "He met the defence minister."
 
-on_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="races need a database with row locks"
-)
+# races need a database with row locks.
+on_postgresql = pytest.mark.postgresql
 
 
 @pytest.fixture
