@@ -452,16 +452,6 @@ def test_factories_make_drafts_and_published_events_have_a_citation():
 # The rules set-wise, for a bulk import -------------------------------------------------------
 
 
-def test_a_batch_is_checked_with_the_writers_rules_before_anything_is_written():
-    from events.services import EvidenceRequired, RepeatedSpan, check_batch
-
-    check_batch([("events[0]", "published", [(1, 0, 5)]), ("events[1]", "draft", [])])
-    with pytest.raises(EvidenceRequired, match=r"events\[1\]"):
-        check_batch([("events[0]", "published", [(1, 0, 5)]), ("events[1]", "published", [])])
-    with pytest.raises(RepeatedSpan, match=r"events\[0\]"):
-        check_batch([("events[0]", "draft", [(1, 0, 5), (1, 0, 5)])])
-
-
 def test_new_actor_slugs_can_be_allocated_for_a_batch_without_queries(django_assert_num_queries):
     from events.services import new_actor_slug
 
