@@ -100,8 +100,8 @@ def locate(
 # event form, the API, the reader's cite, the suggestion queue, a restore and the admin call
 # it. It owns the row lock, the version (claimed once per write), the no-op check, the slug
 # rule for new actors, the diffing of participants and citations, and the rules every stored
-# event keeps. The rules are plain functions over sets (``missing_evidence``,
-# ``repeated_spans``) so a bulk import can check a whole batch with them at once.
+# event keeps. A bulk import (``events.bulk``) keeps the same rules set-wise, in SQL over its
+# staged rows: ``events.bulk.staged_rule_violation``.
 
 
 class WriteError(ValueError):
@@ -189,7 +189,7 @@ def span_of(citation: Citation) -> Span:
     return (citation.passage_id, citation.start, citation.end)
 
 
-# The rules, set-wise: a bulk import checks a batch with the same functions.
+# The rules.
 
 
 def missing_evidence(statuses: dict, cited: dict) -> list:
@@ -200,39 +200,6 @@ def missing_evidence(statuses: dict, cited: dict) -> list:
     return [
         key for key, status in statuses.items() if status == Status.PUBLISHED and not cited.get(key)
     ]
-
-
-def repeated_spans(rows) -> set:
-    """The (event, passage, start, end) keys that occur more than once in ``rows``."""
-    seen, repeated = set(), set()
-    for key in rows:
-        (repeated if key in seen else seen).add(key)
-    return repeated
-
-
-def check_batch(rows) -> None:
-    """The writer's rules over a batch written set-wise (a bulk import), before any write.
-
-    ``rows`` yields ``(key, status, spans)`` per event: ``key`` names it in messages (e.g.
-    ``"events[12]"``), ``spans`` are its citations' ``(passage id, start, end)`` after the
-    write. A ``WriteError`` names the first event that would break a rule.
-    """
-    statuses, cited, repeated = {}, {}, []
-    for key, status, spans in rows:
-        spans = list(spans)
-        statuses[key], cited[key] = status, len(set(spans))
-        if repeated_spans(spans):
-            repeated.append(key)
-    if repeated:
-        raise RepeatedSpan(f"{repeated[0]}: the same span is cited twice; cite it once.")
-    bare = missing_evidence(statuses, cited)
-    if bare:
-        raise EvidenceRequired(f"{bare[0]}: {EVIDENCE_MESSAGE}")
-
-
-def claim_versions(event_ids) -> int:
-    """One more version for each changed event of a batch, in one UPDATE (new events are 1)."""
-    return Event.objects.filter(pk__in=list(event_ids)).update(version=F("version") + 1)
 
 
 def new_actor_slug(name: str, taken=None) -> str:
@@ -466,8 +433,8 @@ def save_event(
 def cite(event: Event, located: Located, date_text: str = "", note: str = "") -> Citation:
     """The bare insert of one citation, without the writer's lock, version or rules.
 
-    Only for the bulk import while it moves to the writer's set-wise rules; everything else
-    calls ``save_event`` or ``add_citation``.
+    For tests that set up data only: the app writes citations through ``save_event`` and
+    ``add_citation``, the bulk import through its set-wise rules (``events.bulk``).
     """
     return Citation.objects.create(**_citation_values(event, located, date_text, note))
 

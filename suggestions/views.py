@@ -16,6 +16,7 @@ from accounts.access import analyst_required
 from events.models import Event
 from events.services import DuplicateCitation
 from lib.htmx import for_htmx
+from lib.inputs import whole_number
 from sources.models import Source
 
 from .extract import Proposal
@@ -64,9 +65,9 @@ def pieces(item: Review) -> list[Piece]:
     return [piece for piece in out if piece.text]
 
 
-def accept_url(p: Proposal) -> str:
+def accept_url(p: Proposal, back: str = "") -> str:
     """The event form, prefilled (its GET contract: passage, start, end, date_text or date_at,
-    type, actor)."""
+    type, actor; ``next``: where to go once saved)."""
     query = [("passage", p.passage_id), ("start", p.start), ("end", p.end)]
     if p.needs_review or p.date.relative:
         # Not a date the sentence writes as such: the form reads it from where it is, and
@@ -75,15 +76,29 @@ def accept_url(p: Proposal) -> str:
     else:
         query.append(("date_text", p.date.text))
     query += [("type", p.type)] + [("actor", ref.name) for ref in p.actor_refs]
+    if back:
+        query.append(("next", back))
     return f"{reverse('event-new')}?{urlencode(query)}"
+
+
+def next_proposal_url(source: Source) -> str:
+    """The queue at its next open proposal (the first one not yet cited)."""
+    return reverse("source-suggestions", args=[source.pk]) + "#next"
 
 
 def _queue_context(request: HttpRequest, source: Source) -> dict:
     items = review(source)
+    back = next_proposal_url(source)
     for item in items:
         item.pieces = pieces(item)
-        item.accept_url = accept_url(item.proposal)
-    return {"source": source, "items": items}
+        item.accept_url = accept_url(item.proposal, back)
+    # Open proposals first (in the source's order), the done ones folded after them.
+    return {
+        "source": source,
+        "items": items,
+        "open_items": [item for item in items if item.status != "done"],
+        "done_items": [item for item in items if item.status == "done"],
+    }
 
 
 @require_GET
@@ -103,9 +118,10 @@ def _date(request: HttpRequest) -> int | None:
 
 def _int(request: HttpRequest, name: str) -> int:
     value = request.POST.get(name, "").strip()
-    if not value.isdigit():
+    number = whole_number(value)
+    if number is None:
         raise SuggestionError(f"{name}: expected a whole number, got “{value[:20]}”.")
-    return int(value)
+    return number
 
 
 def _done(request: HttpRequest, source: Source, error: str = "", notice: str = "") -> HttpResponse:
@@ -117,9 +133,10 @@ def _done(request: HttpRequest, source: Source, error: str = "", notice: str = "
         )
     if error:
         messages.error(request, error)
-    elif notice:
+        return redirect("source-suggestions", pk=source.pk)
+    if notice:
         messages.success(request, notice)
-    return redirect("source-suggestions", pk=source.pk)
+    return redirect(next_proposal_url(source))
 
 
 @require_POST
@@ -137,7 +154,8 @@ def add_to_existing(request: HttpRequest, pk: int) -> HttpResponse:
             _date(request),
         )
         event_id = request.POST.get("event", "").strip()
-        event = Event.objects.filter(pk=int(event_id)).first() if event_id.isdigit() else None
+        pk = whole_number(event_id)
+        event = Event.objects.filter(pk=pk).first() if pk is not None else None
         if event is None:
             raise SuggestionError("event: choose the event to add this citation to.")
         add_to_event(source, proposal, event)

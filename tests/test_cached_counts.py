@@ -38,7 +38,7 @@ def plain(events=None) -> dict:
     years: Counter = Counter()
     for event in events:
         if event.span_start:
-            years.update(range(event.span_start.year, event.span_end.year + 1))
+            years.update(str(y) for y in range(event.span_start.year, event.span_end.year + 1))
     ids = {e.pk for e in events}
     pairs = set(Participation.objects.values_list("actor__name", "event_id"))
     actors = Counter(name for name, event_id in pairs if event_id in ids)

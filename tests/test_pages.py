@@ -38,9 +38,9 @@ def test_timeline_runs_the_same_queries_however_many_events(
 ):
     make_events(rows)
     # type counts, year counts, top actors (each one GROUP BY), events, participations,
-    # citations, the filter's capped source list, and the data generation token (the counts
-    # are cached until the next write: events.counts).
-    with django_assert_num_queries(8):
+    # citations, the filter's capped source list; the time axis (extent, marks); the data
+    # generation token (counts are cached until the next write: events.counts)
+    with django_assert_num_queries(10):
         response = client.get(reverse("timeline"))
     assert response.status_code == 200
     assert response.content.decode().count('class="badge"') == rows
@@ -145,9 +145,10 @@ def test_density_strip_has_one_labelled_link_per_year_replacing_the_year(client,
     make_dated_events(3, year=2019)
     make_dated_events(1, year=2021)
     body = client.get("/", {"type": "meeting", "year": "2019"}).content.decode()
-    assert body.count('aria-label="2019: 3 events"') == 1
-    # Only 2019 events match, so the strip has one bar.
+    # Only 2019 events match, so the strip shows the months of 2019.
     assert 'aria-label="2021:' not in body
+    assert 'aria-label="January 2019: 3 events"' in body
+    assert 'href="/?type=meeting&amp;from=2019-01&amp;to=2019-01"' in body
     body = client.get("/", {"type": "meeting"}).content.decode()
     start = body.index('<nav class="density"')
     strip = body[start : body.index("</nav>", start)]
@@ -249,11 +250,11 @@ def test_paged_timeline_runs_the_same_queries_however_many_events(
 ):
     make_dated_events(rows)
     # the source list, type counts, year counts, top actors, events, participations,
-    # citations, the data generation token
-    with django_assert_num_queries(8):
+    # citations; the time axis (extent, marks); the data generation token (events.counts)
+    with django_assert_num_queries(10):
         client.get("/", {"page": "1"})
     if rows > 50:
-        # The same filter: its counts come from the cache (no write since page 1).
+        # The same filter, no write since: its counts and axis come from the cache.
         with django_assert_num_queries(5):
             client.get("/", {"page": "2"})
 
@@ -382,3 +383,15 @@ def test_source_list_links_each_source_to_its_events_in_two_queries(
         body = client.get(reverse("source-list")).content.decode()
     assert body.count("<h2 class=") == rows + 1
     assert 'href="/?source=a-source">its events on the timeline</a>' in body
+
+
+def test_density_strip_stays_short_when_an_event_is_dated_9999(client, db):
+    make_dated_events(2, year=2019)
+    Event.objects.create(
+        title="Far future", status=Status.PUBLISHED, date_start=dt.date(9999, 1, 1)
+    )
+    body = client.get("/").content.decode()
+    start = body.index('<nav class="density"')
+    strip = body[start : body.index("</nav>", start)]
+    assert strip.count("<li>") <= 120
+    assert "an event lasting several years counts once in each" in body

@@ -207,8 +207,10 @@ def test_page_shows_count_facets_and_empty_state(client, curated):
     count = len(titles({"year": "2016"}))
     assert f"{count} events" in body
     assert 'class="facet-types"' in body
-    # The density bar of a year counts the events the year filter selects.
-    assert f'aria-label="2016: {count} events"' in body
+    # A one-year filter shows the months; a month's bar counts what its link selects.
+    january = len(titles({"from": "2016-01", "to": "2016-01"}))
+    assert f'aria-label="January 2016: {january} event' in body
+    assert 'href="/?from=2016-01&amp;to=2016-01"' in body
     empty = client.get(URL, {"q": "zzzzunfindable"}).content.decode()
     assert "No events match these filters" in empty
 
@@ -240,17 +242,17 @@ def test_filtered_timeline_runs_the_same_queries_however_many_events(
 ):
     make_events(rows)
     # type counts, year counts, top actors (each one GROUP BY), events, participations,
-    # citations, the capped source list, then one lookup each for the actor and the source,
-    # and the data generation token (counts are cached until the next write: events.counts).
-    with django_assert_num_queries(10):
+    # citations, the capped source list, then one lookup each for the actor and the source;
+    # the time axis (extent, marks); the data generation token (events.counts).
+    with django_assert_num_queries(12):
         response = client.get(
             URL, {"actor": "russia", "source": "a-source", "type": ["visit", "meeting"]}
         )
     assert response.status_code == 200
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         response = client.get(URL, {"sort": "-date", "q": "talks"})
     assert response.content.decode().count('class="badge"') == rows
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         response = client.get(URL, {"to": "2022"}, headers={"HX-Request": "true"})
     assert response.status_code == 200
 
@@ -303,7 +305,7 @@ def test_ranked_page_is_a_flat_list_labelled_with_a_way_back_to_dates(client, db
     make_ranked_events()
     body = client.get(URL, {"q": "frigate"}).content.decode()
     assert "ranked by relevance, best match first" in body
-    assert 'class="events ranked"' in body
+    assert 'class="events lines ranked"' in body
     assert '<h2 class="year"' not in body
     assert 'href="/?q=frigate&amp;sort=date"' in body
     dated = client.get(URL, {"q": "frigate", "sort": "date"}).content.decode()
@@ -311,11 +313,10 @@ def test_ranked_page_is_a_flat_list_labelled_with_a_way_back_to_dates(client, db
     assert '<h2 class="year"' in dated
 
 
+@pytest.mark.postgresql
 def test_text_search_uses_the_gin_index_on_postgresql(db):
     from django.db import connection
 
-    if connection.vendor != "postgresql":
-        pytest.skip("full-text indexes exist on PostgreSQL only")
     make_ranked_events()
     # The match itself (sort=date: every match). A ranked q takes the newest RANK_CAP matches
     # first, by the GIN index for a rare word or the date index for a common one (the planner

@@ -26,9 +26,8 @@ MEETING = "He met Sergei Shoigu in Moscow."
 TITLE = "Min Aung Hlaing visits Moscow"
 SUMMARY = "He met the defence minister."
 
-on_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="races need a database with row locks"
-)
+# races need a database with row locks.
+on_postgresql = pytest.mark.postgresql
 
 
 @pytest.fixture
@@ -135,12 +134,6 @@ def through_interchange(client, analyst, event: Event, report) -> None:
 
 
 WAYS = {"form": through_form, "api": through_api, "interchange": through_interchange}
-# load_timeline is being rewritten as a streaming bulk import on the writer's set-wise rules;
-# until then it replaces every participant and citation, and history says so.
-INTERCHANGE_HISTORY = pytest.mark.xfail(
-    reason="the interchange still deletes and re-creates participants and citations",
-    strict=False,
-)
 
 
 def rows(event: Event) -> dict:
@@ -189,9 +182,7 @@ def test_the_same_change_gives_the_same_rows_and_version_whichever_way_it_comes(
     assert [c[3] for c in after["citations"]] == [VISIT, MEETING]
 
 
-@pytest.mark.parametrize(
-    "way", ["form", "api", pytest.param("interchange", marks=INTERCHANGE_HISTORY)]
-)
+@pytest.mark.parametrize("way", ["form", "api", "interchange"])
 def test_the_same_change_gives_the_same_history_entry_whichever_way_it_comes(
     client, analyst, visit, report, way
 ):
@@ -459,16 +450,6 @@ def test_factories_make_drafts_and_published_events_have_a_citation():
 
 
 # The rules set-wise, for a bulk import -------------------------------------------------------
-
-
-def test_a_batch_is_checked_with_the_writers_rules_before_anything_is_written():
-    from events.services import EvidenceRequired, RepeatedSpan, check_batch
-
-    check_batch([("events[0]", "published", [(1, 0, 5)]), ("events[1]", "draft", [])])
-    with pytest.raises(EvidenceRequired, match=r"events\[1\]"):
-        check_batch([("events[0]", "published", [(1, 0, 5)]), ("events[1]", "published", [])])
-    with pytest.raises(RepeatedSpan, match=r"events\[0\]"):
-        check_batch([("events[0]", "draft", [(1, 0, 5), (1, 0, 5)])])
 
 
 def test_new_actor_slugs_can_be_allocated_for_a_batch_without_queries(django_assert_num_queries):
