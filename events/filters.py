@@ -34,6 +34,8 @@ SEARCH_CONFIG = "english"
 # A ranked q (PostgreSQL) lists, best first, the RANK_CAP newest matching events: more than
 # the API's capped count (500), so its counts are unchanged; sort=date lists every match.
 RANK_CAP = 1000
+# A LIMIT no subquery reaches (an optimisation fence for PostgreSQL's planner).
+UNBOUNDED = 2**62
 
 
 class ActorNamesField(forms.Field):
@@ -146,8 +148,16 @@ class ActorFilter(django_filters.Filter):
                 )
                 # Only the holders' participations are checked (participation_actor_idx).
                 holders = Position.objects.filter(post_id__in=group.posts).values("holder_id")
-                involved |= Q(actor_id__in=holders) & Exists(held)
-            qs = qs.filter(pk__in=Participation.objects.filter(involved).values("event_id"))
+                involved |= Q(actor_id__in=holders, **within) & Exists(held)
+            events = Participation.objects.filter(involved).values("event_id")
+            if within:
+                # Drive from the participants (their (actor, span) index), then sort the few
+                # matches: a LIMIT that never binds keeps PostgreSQL from flattening the
+                # subquery and walking the date index from the earliest event instead (it
+                # cannot know a frequent actor's events of one year lie late in that order:
+                # 2.7 s against 0.14 s for the most frequent actor at a million events).
+                events = events[:UNBOUNDED]
+            qs = qs.filter(pk__in=events)
         return qs
 
     def _interval(self) -> dict:
