@@ -94,6 +94,11 @@ def test_csv_has_one_row_per_event_with_the_documented_columns(client, visit):
             "actors": "Min Aung Hlaing (visitor)",
             "sources": "moscow-report",
             "url": f"http://testserver/api/events/{visit.pk}/",
+            "summary": visit.summary,
+            "location": "Moscow",
+            "attribution": "",
+            "quotes": "“He met Sergei Shoigu” (moscow-report ¶1)",
+            "event_url": f"http://testserver/events/{visit.pk}/",
         }
     ]
 

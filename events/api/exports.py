@@ -28,6 +28,7 @@ EVENT_COLUMNS = (
     "type",
     "status",
     "location",
+    "attribution",
     "date_start",
     "date_end",
     "date_precision",
@@ -80,6 +81,7 @@ def export_items(events: QuerySet, request) -> Iterator[dict]:
             type_,
             status,
             location,
+            attribution,
             start,
             end,
             precision,
@@ -95,6 +97,7 @@ def export_items(events: QuerySet, request) -> Iterator[dict]:
                 "type": type_,
                 "status": status,
                 "location": location,
+                "attribution": attribution,
                 "date": {
                     "start": start.isoformat() if start else None,
                     "end": end.isoformat() if end else None,
