@@ -8,6 +8,7 @@ working. Nothing here knows about HTML.
 
 import datetime as dt
 import re
+from typing import Any
 
 import django_filters
 from django import forms
@@ -24,12 +25,13 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Coalesce
 
 from lib.dates import Precision, period_end
 from sources.models import Source
 
-from .models import Actor, Citation, Event, EventType, Participation
+from .models import Actor, Citation, Event, EventQuerySet, EventType, Participation
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 SEARCH_CONFIG = "english"
@@ -132,7 +134,7 @@ class PartialDateFilter(django_filters.Filter):
         self.bound = bound
         super().__init__(**kwargs)
 
-    def filter(self, qs: QuerySet, value: tuple[dt.date, dt.date] | None) -> QuerySet:
+    def filter(self, qs: EventQuerySet, value: tuple[dt.date, dt.date] | None) -> EventQuerySet:
         if value is None:
             return qs
         first, last = value
@@ -144,7 +146,7 @@ class YearFilter(django_filters.Filter):
 
     field_class = forms.IntegerField
 
-    def filter(self, qs: QuerySet, value: int | None) -> QuerySet:
+    def filter(self, qs: EventQuerySet, value: int | None) -> EventQuerySet:
         return qs if value is None else qs.in_year(value)
 
 
@@ -190,17 +192,17 @@ class TextFilter(django_filters.CharFilter):
                 search_rank=SearchRank(event_vector(), query)
                 + Coalesce(Subquery(best_quote, output_field=FloatField()), Value(0.0))
             )
-        in_quotes = Citation.objects.filter(quote__icontains=value).values("event_id")
+        quoted_events = Citation.objects.filter(quote__icontains=value).values("event_id")
         return qs.filter(
-            Q(title__icontains=value) | Q(summary__icontains=value) | Q(pk__in=in_quotes)
+            Q(title__icontains=value) | Q(summary__icontains=value) | Q(pk__in=quoted_events)
         ).annotate(
             search_rank=Case(When(title__icontains=value, then=Value(4.0)), default=Value(0.0))
             + Case(When(summary__icontains=value, then=Value(2.0)), default=Value(0.0))
-            + Case(When(pk__in=in_quotes, then=Value(1.0)), default=Value(0.0))
+            + Case(When(pk__in=quoted_events, then=Value(1.0)), default=Value(0.0))
         )
 
 
-def event_vector() -> SearchVector:
+def event_vector() -> CombinedExpression:
     """The indexed text of an event, title weighing A and summary B (``event_search_gin``)."""
     return SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
         "summary", weight="B", config=SEARCH_CONFIG
@@ -219,7 +221,7 @@ class SortFilter(django_filters.ChoiceFilter):
     ``EventFilter.filter_queryset``).
     """
 
-    def filter(self, qs: QuerySet, value: str) -> QuerySet:
+    def filter(self, qs: EventQuerySet, value: str) -> EventQuerySet:
         if value == "-date":
             return qs.order_by(
                 F("date_start").desc(nulls_last=True),
@@ -232,8 +234,9 @@ class SortFilter(django_filters.ChoiceFilter):
 
 
 class EventFilterForm(forms.Form):
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("from"), data.get("to")
         if start and end and start[0] > end[1]:
             self.add_error(
@@ -290,7 +293,7 @@ class EventFilter(django_filters.FilterSet):
         data = self.form.cleaned_data if self.is_bound and self.is_valid() else {}
         return bool((data.get("q") or "").strip()) and not data.get("sort")
 
-    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+    def filter_queryset(self, queryset: EventQuerySet) -> EventQuerySet:
         queryset = super().filter_queryset(queryset)
         if self.ranked:
             chronological = queryset.chronological().query.order_by

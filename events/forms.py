@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.urls import reverse_lazy
 
 from lib.dates import DateTextError, ParsedDate, Precision, parse_date_text
@@ -83,8 +85,8 @@ class EventForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["type"].choices = EventType.choices
-        self.fields["status"].choices = Status.choices
+        cast(forms.ChoiceField, self.fields["type"]).choices = EventType.choices
+        cast(forms.ChoiceField, self.fields["status"]).choices = Status.choices
         self.fields["date_precision"].required = False
         self.parsed: ParsedDate | None = None
         event = self.instance
@@ -118,8 +120,9 @@ class EventForm(forms.ModelForm):
                 given = source_reference(citation.passage.source)
         return given or dt.date.today()
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("date_start"), data.get("date_end")
         text = (data.get("date_text") or "").strip()
         if start:
@@ -148,7 +151,7 @@ class EventForm(forms.ModelForm):
         for name in ("date_start", "date_end", "date_precision", "date_approximate"):
             if name in self.cleaned_data:
                 setattr(self.instance, name, self.cleaned_data[name])
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # a ModelForm hook django-stubs omits
 
 
 # Actors ------------------------------------------------------------------------------------
@@ -209,8 +212,9 @@ class ParticipantForm(forms.Form):
         help_text="Other spellings, separated by commas.",
     )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         name = (data.get("name") or "").strip()
         if not name:
             if data.get("new_kind") or data.get("new_aliases"):
@@ -246,7 +250,7 @@ class BaseParticipantFormSet(forms.BaseFormSet):
         return [
             form.cleaned_data["choice"]
             for form in self.forms
-            if form.cleaned_data.get("choice") and not self._should_delete_form(form)
+            if form.cleaned_data.get("choice") and not form.cleaned_data.get(DELETION_FIELD_NAME)
         ]
 
     def clean(self) -> None:
@@ -347,8 +351,9 @@ class NewCitationForm(forms.Form):
     )
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 1}))
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         source, quote = data.get("source"), data.get("quote") or ""
         if not quote.strip():
             if source is not None:
@@ -409,7 +414,8 @@ class RemoveCitationsForm(forms.Form):
     def __init__(self, *args, event: Event | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if event is not None and event.pk:
-            self.fields["remove_citation"].queryset = Citation.objects.filter(event=event)
+            field = cast(forms.ModelMultipleChoiceField, self.fields["remove_citation"])
+            field.queryset = Citation.objects.filter(event=event)
 
 
 class CiteForm(forms.Form):
@@ -424,8 +430,9 @@ class CiteForm(forms.Form):
     quote = forms.CharField(required=False, strip=False)
     version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if self.errors:
             return data
         try:
