@@ -290,8 +290,12 @@ class BaseParticipantFormSet(forms.BaseFormSet):
                 new_names[choice.name.lower()] = choice
 
 
-ParticipantFormSet = forms.formset_factory(
-    ParticipantForm, formset=BaseParticipantFormSet, extra=2, can_delete=True
+# django-stubs types formset_factory() as returning the base BaseFormSet, not ``formset``.
+ParticipantFormSet = cast(
+    type[BaseParticipantFormSet],
+    forms.formset_factory(
+        ParticipantForm, formset=BaseParticipantFormSet, extra=2, can_delete=True
+    ),
 )
 
 
@@ -400,7 +404,10 @@ class BaseNewCitationFormSet(forms.BaseFormSet):
             raise ValidationError("The same quote is added twice; add it once.", code="duplicate")
 
 
-NewCitationFormSet = forms.formset_factory(NewCitationForm, formset=BaseNewCitationFormSet, extra=1)
+NewCitationFormSet = cast(
+    type[BaseNewCitationFormSet],
+    forms.formset_factory(NewCitationForm, formset=BaseNewCitationFormSet, extra=1),
+)
 
 
 class RemoveCitationsForm(forms.Form):

@@ -1,5 +1,6 @@
 """Writes that span models: every citation is made here."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -70,10 +71,10 @@ def locate(
                 f"Quote occurs {len(hits)} times in source “{source.key}”; "
                 "give passage and start to say which one."
             )
-        for passage in passages:
-            if passage.start <= hits[0] and hits[0] + len(quote) <= passage.end:
-                offset = hits[0] - passage.start
-                return Located(passage, offset, offset + len(quote), quote)
+        for candidate in passages:
+            if candidate.start <= hits[0] and hits[0] + len(quote) <= candidate.end:
+                offset = hits[0] - candidate.start
+                return Located(candidate, offset, offset + len(quote), quote)
         raise CitationError("The quote spans two passages; cite within one paragraph.")
     passage = next((p for p in passages if p.index == passage_index), None)
     if passage is None:
@@ -115,7 +116,7 @@ def cite(event: Event, located: Located, date_text: str = "", note: str = "") ->
 class EditConflict(Exception):
     """Someone else saved the event after ``base_version``: nothing was written."""
 
-    def __init__(self, event: Event, base_version: int) -> None:
+    def __init__(self, event: Event, base_version: int | None) -> None:
         super().__init__(
             f"Event {event.pk} is at version {event.version}, not {base_version}: "
             "another analyst saved it in between."
@@ -182,8 +183,8 @@ def save_event(
     event: Event,
     *,
     actors: list | None = None,
-    add_citations: list[NewCitation] = (),
-    remove_citations: list[Citation] = (),
+    add_citations: Sequence[NewCitation] = (),
+    remove_citations: Sequence[Citation] = (),
     base_version: int | None = None,
     user=None,
 ) -> Event:

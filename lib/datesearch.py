@@ -150,6 +150,7 @@ def _grammar_dates(text: str, reference: dt.date) -> list[FoundDate]:
         expression = match.group()
         if not _accept(kind, text, match.start(), expression):
             continue
+        parsed: ParsedDate | None
         if kind == "last_month":
             parsed = _last_month(expression, reference)
         else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import analyst_required
 from events.models import Event
-from lib.htmx import for_htmx
+from lib.htmx import HtmxHttpRequest, for_htmx
 from sources.models import Source
 
 from .extract import Proposal
@@ -75,11 +75,19 @@ def accept_url(p: Proposal) -> str:
     return f"{reverse('event-new')}?{urlencode(query)}"
 
 
+@dataclass
+class QueueItem(Review):
+    """A proposal as the queue shows it: its review, the sentence in context, the accept link."""
+
+    pieces: list[Piece] = field(default_factory=list)
+    accept_url: str = ""
+
+
 def _queue_context(request: HttpRequest, source: Source) -> dict:
-    items = review(source)
-    for item in items:
-        item.pieces = pieces(item)
-        item.accept_url = accept_url(item.proposal)
+    items = [
+        QueueItem(**vars(item), pieces=pieces(item), accept_url=accept_url(item.proposal))
+        for item in review(source)
+    ]
     return {"source": source, "items": items}
 
 
@@ -99,7 +107,9 @@ def _int(request: HttpRequest, name: str) -> int:
     return int(value)
 
 
-def _done(request: HttpRequest, source: Source, error: str = "", notice: str = "") -> HttpResponse:
+def _done(
+    request: HtmxHttpRequest, source: Source, error: str = "", notice: str = ""
+) -> HttpResponse:
     """After a POST: the queue fragment for htmx (400 on error), else a redirect to the queue."""
     if request.htmx:
         context = _queue_context(request, source) | {"error": error, "notice": notice}
@@ -116,7 +126,7 @@ def _done(request: HttpRequest, source: Source, error: str = "", notice: str = "
 @require_POST
 @for_htmx(use_partial="queue")
 @analyst_required
-def add_to_existing(request: HttpRequest, pk: int) -> HttpResponse:
+def add_to_existing(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Cite the proposed sentence on an existing event (one transaction; version + 1)."""
     source = get_object_or_404(Source, pk=pk)
     try:
@@ -136,7 +146,7 @@ def add_to_existing(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @for_htmx(use_partial="queue")
 @analyst_required
-def dismiss_proposal(request: HttpRequest, pk: int) -> HttpResponse:
+def dismiss_proposal(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Dismiss a proposal: it is not proposed again."""
     source = get_object_or_404(Source, pk=pk)
     try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
@@ -20,11 +21,13 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.access import analyst_required
 from lib.dates import DateTextError, ParsedDate, parse_date_text
-from lib.htmx import for_htmx
+from lib.htmx import HtmxHttpRequest, for_htmx
 from sources.models import Source
 
 from ..conflict import compare
 from ..forms import (
+    BaseNewCitationFormSet,
+    BaseParticipantFormSet,
     EventForm,
     NewCitationFormSet,
     ParticipantFormSet,
@@ -88,8 +91,8 @@ class EventForms:
 
     event: Event
     form: EventForm
-    actors: ParticipantFormSet
-    new_citations: NewCitationFormSet
+    actors: BaseParticipantFormSet
+    new_citations: BaseNewCitationFormSet
     removals: RemoveCitationsForm
     citations: list[Citation]
     notices: list[str] = field(default_factory=list)
@@ -181,7 +184,12 @@ class EventForms:
             reference = form.initial.get("reference")
         reference = reference or form.reference_date()
         removals = self.removals
-        removed = set(removals.data.getlist("remove_citation")) if removals.is_bound else set()
+        # Bound forms are built from request.POST (``build``).
+        removed = (
+            set(cast(QueryDict, removals.data).getlist("remove_citation"))
+            if removals.is_bound
+            else set()
+        )
         return {
             "event": self.event,
             "form": form,
@@ -201,12 +209,12 @@ def _render_form(request: HttpRequest, forms: EventForms, status: int = 200, **e
     return TemplateResponse(request, FORM_TEMPLATE, forms.context(**extra), status=status)
 
 
-def _saved(request: HttpRequest, event: Event) -> HttpResponse:
+def _saved(request: HtmxHttpRequest, event: Event) -> HttpResponse:
     url = reverse("event-detail", args=[event.pk])
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
-def _submit(request: HttpRequest, event: Event) -> HttpResponse:
+def _submit(request: HtmxHttpRequest, event: Event) -> HttpResponse:
     forms = EventForms.build(event, request.POST)
     if not forms.is_valid():
         return _render_form(request, forms, status=400)
@@ -227,7 +235,7 @@ def _submit(request: HttpRequest, event: Event) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @for_htmx(use_partial="form")
 @analyst_required
-def event_new(request: HttpRequest) -> HttpResponse:
+def event_new(request: HtmxHttpRequest) -> HttpResponse:
     if request.method == "POST":
         return _submit(request, Event())
     return _render_form(request, EventForms.build(Event(), initial=prefill(request.GET)))
@@ -236,7 +244,7 @@ def event_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @for_htmx(use_partial="form")
 @analyst_required
-def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def event_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(Event, pk=pk)
     if request.method == "POST":
         return _submit(request, event)

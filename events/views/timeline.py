@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from lib.dates import Precision
-from lib.htmx import for_htmx, wants_partial
+from lib.htmx import HtmxHttpRequest, for_htmx, wants_partial
 from sources.models import Source
 
 from ..disagreement import annotate
@@ -68,9 +68,9 @@ def group_events(
     """
     before = month_key(previous) if previous else (object(), object())
     groups = []
-    for year, in_year in groupby(events, key=lambda e: month_key(e)[0]):
+    for year, grouped in groupby(events, key=lambda e: month_key(e)[0]):
         group = Group(year, continued=year == before[0])
-        in_year = list(in_year)
+        in_year = list(grouped)
         if year is None:
             group.months.append((None, group.continued, in_year))
         else:
@@ -90,7 +90,7 @@ def filter_query(params: QueryDict, *, drop: tuple[str, ...] = (), **extra) -> s
 
     An ``extra`` value may be a list (repeated parameter); ``page`` goes last.
     """
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for key in FILTER_PARAMS:
         if key in drop and key not in extra:
             continue
@@ -160,7 +160,7 @@ def parse_page(value: str | None) -> int | None:
 
 @require_GET
 @for_htmx(use_partial="fragment")
-def timeline(request: HttpRequest) -> HttpResponse:
+def timeline(request: HtmxHttpRequest) -> HttpResponse:
     params = request.GET
     filterset = EventFilter(params, queryset=visible_events(request).chronological())
     actor_names = [name.strip() for name in params.getlist("actor") if name.strip()]
@@ -190,7 +190,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
         ]
     if not filterset.is_valid():
         errors.update({k: list(v) for k, v in filterset.errors.items()})
-    if not errors:
+    if not errors and page is not None:  # page is None only with an error
         events_qs = filterset.qs
         facts = list(
             events_qs.prefetch_related(None)
@@ -205,7 +205,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
                 f"page: there {'is' if last == 1 else 'are'} only {last} page"
                 f"{'' if last == 1 else 's'} of {count} events; write page={last} or less."
             ]
-    if not errors:
+    if not errors and page is not None:  # page is None only with an error
         ranked = filterset.ranked
         if page > 1:
             window = list(events_qs[start - 1 : start + PAGE_SIZE])
