@@ -53,7 +53,7 @@ class EventAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-class BumpsEventVersion:
+class BumpsEventVersion(admin.ModelAdmin):
     """Saving or deleting a participant or citation on its own is a change to its event."""
 
     def _bump(self, obj) -> None:

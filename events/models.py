@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -9,6 +11,9 @@ from lib.dates import PRECISION_RANK, Precision, format_date, interval
 from sources.models import Passage
 
 from .history_base import HistoryBatch
+
+if TYPE_CHECKING:
+    from .disagreement import Disagreement
 
 CONTEXT_CHARS = 32
 
@@ -195,6 +200,10 @@ class Event(models.Model):
     )
 
     objects = EventQuerySet.as_manager()
+
+    # Not stored: set on the events a page shows by events.disagreement.annotate().
+    disagreement: "Disagreement | None"
+    source_count: int
 
     class Meta:
         ordering = ["date_start", "precision_rank", "title"]

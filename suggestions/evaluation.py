@@ -158,10 +158,10 @@ def evaluate(labels_path: Path = LABELS, timeline_path: Path = TIMELINE) -> Eval
                     f"{source['key']} ¶{span[0]} “{resolution[3]}” → {resolution[:3]}"
                     f" (labelled {gold.get(span)})"
                 )
-        for span, resolution in gold.items():
+        for span, labelled in gold.items():
             if span not in found:
                 text = passages[span[0]].text[span[1] : span[2]]
-                missed_dates.append(f"{source['key']} ¶{span[0]} “{text}” → {resolution}")
+                missed_dates.append(f"{source['key']} ¶{span[0]} “{text}” → {labelled}")
 
         sentence_labels = _sentence_events(source)
         for proposal in extract(passages, reference, lexicon):

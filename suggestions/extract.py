@@ -172,7 +172,8 @@ def guess_type(sentence: str, date: ParsedDate | None = None) -> tuple[str, tupl
         if money:
             arms = _CUE_PATTERNS["arms_deal"].findall(sentence)
             return "aggregate", tuple(dict.fromkeys([*arms, *money]))
-    best, best_cues = "other", ()
+    best = "other"
+    best_cues: tuple[str, ...] = ()
     for kind, pattern in _CUE_PATTERNS.items():
         cues = tuple(dict.fromkeys(m.group() for m in pattern.finditer(sentence)))
         if len(cues) > len(best_cues):
@@ -362,7 +363,8 @@ def all_dates(passages: Iterable[PassageData], reference: dt.date) -> list[tuple
             entry = opening
         for start, end in split_sentences(passage.text):
             sentence = passage.text[start:end]
-            dates = find_dates(sentence, reference, entry and entry.parsed, previous=last)
+            context = entry.parsed if entry is not None else None
+            dates = find_dates(sentence, reference, context, previous=last)
             if dates:
                 last = dates[-1].parsed
             for f in dates:

@@ -4,6 +4,8 @@ Every write is one transaction. Event writes lock the event row (``select_for_up
 ``If-Match`` against its version, and bump the version once; responses carry its ``ETag``.
 """
 
+from typing import cast
+
 from django.db import transaction
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
@@ -21,6 +23,7 @@ from sources.models import Source
 from ..models import Actor, Citation, Event, Status
 from ..services import cite
 from .filters import ActorFilter, ApiEventFilter, CitationFilter, FilterBackend
+from .pagination import Pagination
 from .renderers import EXPORT_FORMATS, CSVRenderer, ICSRenderer, TimelineJSRenderer
 from .schema import ApiSchema
 from .serializers import (
@@ -201,8 +204,9 @@ class EventViewSet(viewsets.ModelViewSet):
         if not self.is_export():
             return super().list(request, *args, **kwargs)
         # Not paginated, but page and page_size are checked as for JSON.
-        self.paginator.get_page_size(request)
-        page = request.query_params.get(self.paginator.page_query_param, "")
+        paginator = cast(Pagination, self.paginator)  # settings' DEFAULT_PAGINATION_CLASS
+        paginator.get_page_size(request)
+        page = request.query_params.get(paginator.page_query_param, "")
         if page and not (page.isascii() and page.isdigit() and int(page) >= 1):
             raise NotFound("Invalid page.")
         events = self.filter_queryset(self.get_queryset())
