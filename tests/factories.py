@@ -11,7 +11,7 @@ from sources.models import Source
 from sources.services import import_source
 
 
-class SourceFactory(factory.Factory):
+class SourceFactory(factory.Factory[Source]):
     """A source with passages, made by ``sources.services.import_source``."""
 
     class Meta:
@@ -38,7 +38,7 @@ class SourceFactory(factory.Factory):
         return source
 
 
-class ActorFactory(DjangoModelFactory):
+class ActorFactory(DjangoModelFactory[Actor]):
     class Meta:
         model = Actor
 
@@ -46,7 +46,7 @@ class ActorFactory(DjangoModelFactory):
     kind = ActorKind.PERSON
 
 
-class AliasFactory(DjangoModelFactory):
+class AliasFactory(DjangoModelFactory[Alias]):
     class Meta:
         model = Alias
 
@@ -54,7 +54,7 @@ class AliasFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Alias {n}")
 
 
-class EventFactory(DjangoModelFactory):
+class EventFactory(DjangoModelFactory[Event]):
     class Meta:
         model = Event
 

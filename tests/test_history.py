@@ -47,7 +47,7 @@ def new_event(source, people, user=None) -> Event:
         date_start=dt.date(2021, 6, 22),
         date_text="June 22",
     )
-    event._history_user = user
+    event._history_user = user  # type: ignore[attr-defined]  # read by simple-history
     event.save()
     Participation.objects.create(event=event, actor=people[0], role=Role.VISITOR)
     cite(event, locate(source, "visited Moscow on June 22"))

@@ -195,7 +195,7 @@ def test_importing_a_source_sends_source_imported_and_computes_its_proposals(
 
 
 def visit_event(actors, **kwargs) -> Event:
-    event = EventFactory(
+    event = EventFactory.create(
         title="Kasatonov visits Yangon",
         date_start=kwargs.pop("date_start", dt.date(2021, 10, 24)),
         **kwargs,
