@@ -169,7 +169,7 @@ def _load_source(raw: dict, where: str, base_dir: Path | None) -> Source:
     if existing is not None and existing.text != text:
         raise LoadError(f"{where}: source “{key}” exists with a different text.")
     try:
-        source, created = import_source(text, key=key, **meta)
+        source, _created = import_source(text, key=key, **meta)
     except SourceError as exc:
         raise LoadError(f"{where}: {exc}") from None
     if source.key != key:

@@ -2,7 +2,6 @@ from django.contrib import admin
 
 from .models import Passage, Source
 
-
 PASSAGE_FIELDS = ("index", "start", "end", "text")
 
 

@@ -352,7 +352,7 @@ def extract(
 def all_dates(passages: Iterable[PassageData], reference: dt.date) -> list[tuple[int, FoundDate]]:
     """Every date expression of the passages (passage index, found date in the passage),
     read sentence by sentence with the chronology context, as ``extract`` reads them."""
-    found = []
+    found: list[tuple[int, FoundDate]] = []
     passages = list(passages)
     entries = chronology_entries(passages, reference)
     entry: FoundDate | None = None
@@ -367,11 +367,11 @@ def all_dates(passages: Iterable[PassageData], reference: dt.date) -> list[tuple
             dates = find_dates(sentence, reference, context, previous=last)
             if dates:
                 last = dates[-1].parsed
-            for f in dates:
-                found.append(
-                    (
-                        passage.index,
-                        FoundDate(f.start + start, f.end + start, f.text, f.parsed, f.relative),
-                    )
+            found.extend(
+                (
+                    passage.index,
+                    FoundDate(f.start + start, f.end + start, f.text, f.parsed, f.relative),
                 )
+                for f in dates
+            )
     return found

@@ -185,7 +185,7 @@ def test_two_weeks_before_takes_its_anchor_from_the_context_date():
 
 def test_the_following_day_counts_from_the_date_before_it():
     text = "The minister arrives on March 26 and attends the parade the following day."
-    arrival, parade = find_dates(text, REFERENCE)
+    _arrival, parade = find_dates(text, REFERENCE)
     assert parade.text == "the following day"
     assert parade.parsed == ParsedDate(D(2021, 3, 27), None, DAY, approximate=True)
 

@@ -38,7 +38,8 @@ def violations(page: Page) -> list[str]:
 def test_no_page_breaks_the_policy(admin_page: Page, live_server):
     event = Event.objects.order_by("pk").first()
     source = Source.objects.order_by("pk").first()
-    assert event is not None and source is not None
+    assert event is not None
+    assert source is not None
     paths = [
         "/",
         "/?q=Shoigu",
