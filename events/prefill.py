@@ -1,35 +1,23 @@
-"""Prefill of a new event: GET /events/new/?passage=&start=&end=&date_text=&title=&type=&actor=."""
+"""Prefill of a new event.
+
+GET /events/new/?passage=&start=&end=&date_text=&date_at=&title=&type=&actor=
+
+The date of a selection is read as the suggestions read it (``suggestions.services.
+selection_date``): a date written in the selection fills "Date" as written; a date taken
+from elsewhere (an earlier sentence or paragraph, a chronology entry, or the date "the next
+day" counts from) fills start, end and precision, never the citation's "date as written",
+and says where it comes from, for the analyst to check.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.http import QueryDict
 
-from lib.datesearch import find_dates
 from sources.models import Passage
 
 from .forms import located_from_offsets, source_reference
 from .models import EventType
 from .services import CitationError
-
-
-def nearest_date(passage: Passage, start: int, end: int, reference: dt.date):
-    """The date expression nearest to ``passage.text[start:end]``: in the passage, else the
-    source; None when the text has none."""
-
-    def distance(found, a: int, b: int) -> int:
-        return max(0, found.start - b, a - found.end)
-
-    found = find_dates(passage.text, reference)
-    if found:
-        return min(found, key=lambda f: distance(f, start, end))
-    source = passage.source
-    found = find_dates(source.text, reference)
-    if found:
-        a, b = passage.start + start, passage.start + end
-        return min(found, key=lambda f: distance(f, a, b))
-    return None
 
 
 def _int(params: QueryDict, name: str, notices: list[str]) -> int | None:
@@ -47,10 +35,13 @@ def prefill(params: QueryDict) -> dict:
     """Initial values of a new event from the public prefill parameters.
 
     ``passage`` (id), ``start`` and ``end`` (offsets in it) make the citation, checked verbatim;
-    ``date_text`` (else the date nearest to the selection), ``title``, ``type`` and ``actor``
-    (repeatable) fill the form. What cannot be used is reported in ``notices``.
+    ``date_text`` (else the date of the selection, or of ``date_at``, read as the suggestions
+    read it), ``title``, ``type`` and ``actor`` (repeatable) fill the form. What cannot be used
+    is reported in ``notices``; a date not written in the selection says where it comes from
+    in ``date_notice``.
     """
     notices: list[str] = []
+    date_notice = ""
     event: dict = {}
     citations: list[dict] = []
     date_text = params.get("date_text", "").strip()
@@ -80,20 +71,78 @@ def prefill(params: QueryDict) -> dict:
             except CitationError as exc:
                 notices.append(f"The selection cannot be cited: {exc}")
             else:
+                citation = {
+                    "source": passage.source,
+                    "quote": located.quote,
+                    "passage": passage.index,
+                    "start": located.start,
+                    "end": located.end,
+                    "date_text": date_text,
+                }
                 if not date_text:
-                    found = nearest_date(passage, located.start, located.end, reference)
-                    date_text = found.text if found else ""
-                citations.append(
-                    {
-                        "source": passage.source,
-                        "quote": located.quote,
-                        "passage": passage.index,
-                        "start": located.start,
-                        "end": located.end,
-                        "date_text": date_text,
-                    }
-                )
+                    date_text, date_notice = _read_date(
+                        params, passage, located, event, citation, notices
+                    )
+                citations.append(citation)
     if date_text:
         event["date_text"] = date_text[:200]
     actors = [{"name": name.strip()} for name in params.getlist("actor") if name.strip()]
-    return {"event": event, "citations": citations, "actors": actors, "notices": notices}
+    return {
+        "event": event,
+        "citations": citations,
+        "actors": actors,
+        "notices": notices,
+        "date_notice": date_notice,
+    }
+
+
+def _date_at(params: QueryDict, notices: list[str]) -> tuple[int, int, int] | None:
+    """``date_at=<passage index>:<start>:<end>``: the date expression a proposal chose."""
+    value = params.get("date_at", "").strip()
+    if not value:
+        return None
+    parts = value.split(":")
+    if len(parts) != 3 or not all(part.isdigit() for part in parts):
+        notices.append(
+            f"date_at={value[:40]}: write the passage index and offsets of the date, like 3:10:20."
+        )
+        return None
+    index, start, end = (int(part) for part in parts)
+    return index, start, end
+
+
+def _read_date(params, passage, located, event: dict, citation: dict, notices: list[str]):
+    """Fill the date of the selection; returns (date as written, where it comes from)."""
+    from suggestions.extract import DateSource
+    from suggestions.services import selection_date
+
+    at = _date_at(params, notices)
+    chosen = selection_date(passage.source, passage.index, located.start, located.end, at)
+    if chosen is None:
+        if at is not None:
+            notices.append("date_at: no date expression there; fill in the date below.")
+        return "", ""
+    parsed = chosen.date.parsed
+    if chosen.written_in_selection and not chosen.date.relative:
+        citation["date_text"] = chosen.date.text
+        return chosen.date.text, ""
+    # Not a date the selection writes as such: fill start, end and precision, and say why.
+    event.update(
+        date_start=parsed.start,
+        date_end=parsed.end,
+        date_precision=parsed.precision,
+        date_approximate=parsed.approximate,
+    )
+    # A relative date ("the day before the February 1 coup", "the same day") is the source's
+    # words for the citation; the event's date is the start and precision it resolves to.
+    if chosen.written_in_selection:
+        citation["date_text"] = chosen.date.text
+        return "", ""
+    if chosen.source == DateSource.ANCHOR:
+        citation["date_text"] = chosen.date.text
+    notice = (
+        f"{parsed.describe()} is not written in the selected text: {chosen.origin}. "
+        "Check it before saving."
+    )
+    citation["note"] = f"Check the date: {chosen.origin}."
+    return "", notice

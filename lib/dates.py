@@ -95,100 +95,450 @@ MONTHS = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 )
-_LEAD = re.compile(
-    r"^\s*(?:(?:on|in|during|since|by|at|the)\s+)*(?P<qual>(?:early|mid|late|around|about|c\.|circa)[\s-]+)?",
-    re.IGNORECASE,
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+FIRST_YEAR, LAST_YEAR = 1, 9998
+
+HOW_TO_WRITE = (
+    'Write it like "22 June 2021", "June 22-24, 2021", "March 26 to April 2, 2021", '
+    '"May 2020", "June-July 2021", "Q3 2021", "spring 2021", "mid-2021", "2016", '
+    '"between 1999 and 2018", "the 1950s", or a day named against the source\'s date '
+    '("on Monday", "yesterday").'
 )
-_WEEKDAY = re.compile(
-    r"\b(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?,?\s+", re.IGNORECASE
+
+
+class Tense(models.TextChoices):
+    """The direction a bare weekday is read in: the clause's tense."""
+
+    PAST = "past", "past"
+    FUTURE = "future", "future"
+
+
+# --- The grammar of one point in time ---------------------------------------------------------
+# Each form is matched against the whole (normalised, lower-case) text: an expression is read
+# in full or not at all, never in part.
+
+_M = r"(?P<month>" + MONTHS.lower() + r")\.?"
+_M2 = r"(?P<month2>" + MONTHS.lower() + r")\.?"
+_D = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_D2 = r"(?P<day2>\d{1,2})(?:st|nd|rd|th)?"
+_Y = r"(?P<year>\d{4})"
+_WD = r"(?P<weekday>" + "|".join(WEEKDAYS) + r")"
+_SEP = r"\s*(?:-|\bto\b|\buntil\b|\btill\b|\bthrough\b|\bthru\b)\s*"
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "final": 4}
+_SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9}
+# early / mid / late part of a year: (first month, last month), as DEVSET.md agrees.
+_PART_OF_YEAR = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}
+
+_POINT_FORMS = [
+    ("iso_day", rf"{_Y}-(?P<mnum>\d{{1,2}})-(?P<day>\d{{1,2}})"),
+    ("day", rf"(?:{_WD},?\s+)?(?:the\s+)?{_D}(?:\s+of)?\s+{_M}(?:,?\s+{_Y})?"),
+    ("day", rf"(?:{_WD},?\s+)?{_M}\s+{_D}(?:,?\s+{_Y})?"),
+    ("month", rf"{_M}(?:,?\s+(?:of\s+)?{_Y})?"),
+    ("year", _Y),
+    ("quarter", rf"(?:q(?P<q>[1-4])|(?P<q2>[1-4])q)(?:,?\s+(?:of\s+)?{_Y})?"),
+    (
+        "quarter",
+        rf"(?:the\s+)?(?P<qword>first|second|third|fourth|final)\s+quarter(?:,?\s+(?:of\s+)?{_Y})?",
+    ),
+    ("half", rf"(?:h(?P<h>[12])|(?P<h2>[12])h)(?:,?\s+(?:of\s+)?{_Y})?"),
+    ("half", rf"(?:the\s+)?(?P<hword>first|second)\s+half(?:,?\s+(?:of\s+)?{_Y})?"),
+    ("season", rf"(?:the\s+)?(?P<season>spring|summer|autumn|fall)(?:,?\s+(?:of\s+)?{_Y})?"),
+    ("winter", rf"(?:the\s+)?winter(?:\s+of)?\s+{_Y}\s*[-/]\s*(?P<year2>\d{{2}}|\d{{4}})"),
+    ("decade", r"(?:the\s+)?(?P<decade>\d{3}0)s"),
+    # early/mid/late + year: a third of the year, approximate (DEVSET.md).
+    ("part_year", rf"(?P<part>early|mid|late)[\s-]*{_Y}"),
+    # Days against the reference date.
+    (
+        "weekday",
+        rf"(?:(?:late|early)\s+(?:on\s+)?)?(?P<which>last|next|this|past|coming)?\s*{_WD}"
+        r"(?:\s+(?:morning|afternoon|evening|night))?",
+    ),
+    # A day of a named week: "Tuesday next week", "next week on Tuesday", "Monday last week".
+    (
+        "week_day",
+        rf"(?:{_WD}\s+(?:of\s+)?(?P<which>next|last|this)\s+week"
+        rf"|(?P<which2>next|last|this)\s+week\s+(?:on\s+)?(?P<weekday2>{'|'.join(WEEKDAYS)}))",
+    ),
+    ("deictic_day", r"(?P<word>yesterday|today|tomorrow)"),
+    (
+        "deictic_period",
+        r"(?:(?:earlier|later)\s+)?(?P<which>last|this|next|past)\s+(?P<unit>week|month|year)",
+    ),
+    ("named_month", rf"(?P<which>last|this|next)\s+{_M}"),
+    (
+        "ago",
+        r"(?P<count>\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
+        r"(?P<unit>day|week|month|year)s?\s+ago",
+    ),
+]
+_POINTS = [(kind, re.compile(rx + r"$")) for kind, rx in _POINT_FORMS]
+_COUNTS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+}  # fmt: skip
+
+_LEAD = re.compile(r"^(?:(?:on|in|during|since|by|at|from|sometime\s+in|some\s+time\s+in)\s+)+")
+_QUALIFIER = re.compile(
+    r"^(?P<qual>early|mid|late|the\s+(?:beginning|start|middle|end)\s+of|"
+    r"(?:beginning|start|middle|end)\s+of)[\s-]+(?!on\b)"
 )
-_ABBREV_DOT = re.compile(rf"\b({MONTHS})\.", re.IGNORECASE)
+_QUAL_PART = {"beginning": "early", "start": "early", "middle": "mid", "end": "late"}
+_APPROX_WORDS = re.compile(r"^(?:around|about|circa|c\.|approximately|roughly)\s+")
+_RANGE_OPEN = re.compile(r"^(?:from|between)\s+")
 _YEAR_RANGE = re.compile(
-    r"^(?:between\s+|from\s+)?(?P<a>\d{4})\s*(?:-|–|—|and|to|until)\s*(?P<b>\d{1,4})$",
-    re.IGNORECASE,
+    r"^(?P<a>\d{4})\s*(?:-|\bto\b|\buntil\b|\btill\b|\band\b|/)\s*(?P<b>\d{1,4})$"
 )
-_DAY_RANGE = re.compile(
-    rf"^(?P<month>{MONTHS})\s+(?P<a>\d{{1,2}})\s*(?:-|–|—|to|and)\s*(?P<b>\d{{1,2}})(?:,?\s+(?P<year>\d{{4}}))?$",
-    re.IGNORECASE,
-)
-_DAY_RANGE_DMY = re.compile(
-    rf"^(?P<a>\d{{1,2}})\s*(?:-|–|—|to|and)\s*(?P<b>\d{{1,2}})\s+(?P<month>{MONTHS})(?:,?\s+(?P<year>\d{{4}}))?$",
-    re.IGNORECASE,
-)
-_YEAR_ONLY = re.compile(r"^\d{4}$")
-_DECADE = re.compile(r"^(?P<decade>\d{3}0)s$")
+_DAY_RANGE = re.compile(rf"^(?:{_WD},?\s+)?{_M}\s+{_D}{_SEP}{_D2}(?:,?\s+{_Y})?$")
+_DAY_RANGE_DMY = re.compile(rf"^{_D}{_SEP}{_D2}\s+(?:of\s+)?{_M}(?:,?\s+{_Y})?$")
+_SLASHED = re.compile(r"^\d{1,4}\s*/\s*\d{1,4}(?:\s*/\s*\d{1,4})?$")
+_NUMBER = re.compile(r"\d+")
 
 
-def _settings(reference: dt.date) -> dict:
-    base = dt.datetime.combine(reference, dt.time())
-    return {
-        "RELATIVE_BASE": base,
-        "PREFER_DAY_OF_MONTH": "first",
-        "REQUIRE_PARTS": [],
-        "RETURN_TIME_AS_PERIOD": False,
-    }
+@dataclass(frozen=True)
+class _Point:
+    """One side of an expression: its first period, its last period and whether the text
+    gave a year (a range's first side may borrow the second's)."""
 
-
-def _single(text: str, reference: dt.date) -> tuple[dt.date, str]:
-    if _YEAR_ONLY.match(text):
-        return dt.date(int(text), 1, 1), Precision.YEAR
-    data = dateparser.date.DateDataParser(
-        languages=["en"], settings=_settings(reference)
-    ).get_date_data(text)
-    if data.date_obj is None:
-        raise DateTextError(
-            f'Could not read a date in "{text}". Write it like "22 June 2021", '
-            '"June 22-24, 2021", "May 2020", "2016" or "between 1999 and 2018".'
-        )
-    period = data.period if data.period in PRECISION_RANK else Precision.DAY
-    return truncate(data.date_obj.date(), period), Precision(period)
+    start: dt.date
+    last: dt.date
+    precision: str
+    approximate: bool = False
+    has_year: bool = True
 
 
 def _month_number(name: str) -> int:
     return dt.datetime.strptime(name[:3].title(), "%b").month
 
 
-def parse_date_text(text: str, reference: dt.date) -> ParsedDate:
-    """Read a date expression the way an analyst would, against ``reference``.
+def _check_year(year: int, text: str) -> int:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise DateTextError(
+            f'"{text}": years run from {FIRST_YEAR} to {LAST_YEAR}; {year:04d} is not one. '
+            'Write a year like "2021".'
+        )
+    return year
 
-    A bare "March 26" takes the reference's year. Handles what dateparser
-    lacks: day ranges ("June 22-24"), year ranges ("between 1999 and 2018"),
-    abbreviations with a dot ("Jan. 25") and qualifiers ("late June").
+
+def _real_date(year: int, month: int, day: int, text: str) -> dt.date:
+    if not 1 <= month <= 12:
+        raise DateTextError(
+            f'"{text}" is not a real date: there is no month {month}. '
+            'Write the month in words, like "June 2021".'
+        )
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        days = calendar.monthrange(year, month)[1]
+        name = calendar.month_name[month]
+        raise DateTextError(
+            f'"{text}" is not a real date: {name} {year} has {days} days.'
+        ) from None
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _weekday(name: str, reference: dt.date, tense: str, which: str | None) -> dt.date:
+    """A named weekday against the reference date, in the clause's direction.
+
+    Past (the default): the most recent such day on or before the reference ("on Monday" in
+    a report dated Monday is that day); "last Friday": strictly before. Future ("will",
+    "opens", "next"): strictly after the reference.
+    """
+    target = WEEKDAYS.index(name)
+    back = (reference.weekday() - target) % 7
+    ahead = (target - reference.weekday()) % 7 or 7
+    if which in {"next", "coming"} or (which in {None, "this"} and tense == Tense.FUTURE):
+        return reference + dt.timedelta(days=ahead)
+    if which in {"last", "past"}:
+        return reference - dt.timedelta(days=back or 7)
+    return reference - dt.timedelta(days=back)
+
+
+def _point(
+    core: str, text: str, reference: dt.date, tense: str, bare_year: int | None = None
+) -> _Point | None:
+    """One point in time written in full as ``core`` (normalised), or None. A day or month
+    written without a year takes ``bare_year`` (else the reference's)."""
+    approximate = False
+    if match := _APPROX_WORDS.match(core):
+        approximate, core = True, core[match.end() :]
+    if match := _QUALIFIER.match(core):
+        qual = match["qual"].split()[-2] if " of" in match["qual"] else match["qual"]
+        qual = _QUAL_PART.get(qual, qual)
+        rest = core[match.end() :]
+        inner = _point(rest, text, reference, tense, bare_year)
+        if inner is None:
+            return None
+        if inner.precision == Precision.YEAR and inner.start == inner.last:
+            first, last = _PART_OF_YEAR[qual]
+            year = inner.start.year
+            return _Point(
+                dt.date(year, first, 1), dt.date(year, last, 1), Precision.MONTH, True,
+                inner.has_year,
+            )  # fmt: skip
+        if inner.precision == Precision.MONTH and inner.start == inner.last:
+            return _Point(inner.start, inner.last, Precision.MONTH, True, inner.has_year)
+        return None  # "early June 22", "late Q3 2021": nothing the database can hold
+    for kind, pattern in _POINTS:
+        match = pattern.match(core)
+        if match is None:
+            continue
+        groups = match.groupdict()
+        has_year = bool(groups.get("year"))
+        year = _check_year(int(groups["year"]), text) if has_year else bare_year or reference.year
+        if kind == "iso_day":
+            day = _real_date(year, int(groups["mnum"]), int(groups["day"]), text)
+            return _Point(day, day, Precision.DAY, approximate)
+        if kind == "day":
+            month = _month_number(groups["month"])
+            day = _real_date(year, month, int(groups["day"]), text)
+            name = groups.get("weekday")
+            if name and not has_year and day.weekday() != WEEKDAYS.index(name):
+                # "Thursday, March 25" in a report of the next January: last year's.
+                earlier = _real_date(year - 1, month, int(groups["day"]), text)
+                if earlier.weekday() == WEEKDAYS.index(name):
+                    day = earlier
+            return _Point(day, day, Precision.DAY, approximate, has_year)
+        if kind == "month":
+            day = dt.date(year, _month_number(groups["month"]), 1)
+            return _Point(day, day, Precision.MONTH, approximate, has_year)
+        if kind == "year":
+            day = dt.date(year, 1, 1)
+            return _Point(day, day, Precision.YEAR, approximate)
+        if kind == "quarter":
+            number = int(groups.get("q") or groups.get("q2") or _ORDINALS[groups["qword"]])
+            first = dt.date(year, 3 * number - 2, 1)
+            return _Point(first, _add_months(first, 2), Precision.MONTH, approximate, has_year)
+        if kind == "half":
+            number = int(groups.get("h") or groups.get("h2") or _ORDINALS[groups["hword"]])
+            first = dt.date(year, 6 * number - 5, 1)
+            return _Point(first, _add_months(first, 5), Precision.MONTH, approximate, has_year)
+        if kind == "season":
+            first = dt.date(year, _SEASONS[groups["season"]], 1)
+            return _Point(first, _add_months(first, 2), Precision.MONTH, True, has_year)
+        if kind == "winter":
+            second = groups["year2"]
+            end_year = int(groups["year"][: 4 - len(second)] + second)
+            if end_year != year + 1:
+                return None
+            _check_year(end_year, text)
+            first = dt.date(year, 12, 1)
+            return _Point(first, _add_months(first, 2), Precision.MONTH, True)
+        if kind == "decade":
+            decade = _check_year(int(groups["decade"]), text)
+            end = dt.date(decade + 9, 1, 1)
+            return _Point(dt.date(decade, 1, 1), end, Precision.YEAR, approximate)
+        if kind == "part_year":
+            first, last = _PART_OF_YEAR[groups["part"]]
+            return _Point(dt.date(year, first, 1), dt.date(year, last, 1), Precision.MONTH, True)
+        if kind == "weekday":
+            day = _weekday(groups["weekday"], reference, tense, groups.get("which"))
+            return _Point(day, day, Precision.DAY, approximate)
+        if kind == "week_day":
+            which = groups.get("which") or groups["which2"]
+            name = groups.get("weekday") or groups["weekday2"]
+            monday = reference - dt.timedelta(days=reference.weekday())
+            monday += dt.timedelta(days=7 * {"last": -1, "this": 0, "next": 1}[which])
+            day = monday + dt.timedelta(days=WEEKDAYS.index(name))
+            return _Point(day, day, Precision.DAY, approximate)
+        if kind == "deictic_day":
+            shift = {"yesterday": -1, "today": 0, "tomorrow": 1}[groups["word"]]
+            day = reference + dt.timedelta(days=shift)
+            return _Point(day, day, Precision.DAY, approximate)
+        if kind == "deictic_period":
+            unit, which = groups["unit"], groups["which"]
+            if unit == "week":
+                raise DateTextError(
+                    f'"{text}": a week is no precision a date can have here. Write the day '
+                    '("on Monday", "June 22") or the days ("June 21-25").'
+                )
+            shift = {"last": -1, "past": -1, "this": 0, "next": 1}[which]
+            if unit == "month":
+                day = _add_months(reference.replace(day=1), shift)
+                return _Point(day, day, Precision.MONTH, approximate)
+            day = dt.date(_check_year(reference.year + shift, text), 1, 1)
+            return _Point(day, day, Precision.YEAR, approximate)
+        if kind == "named_month":
+            month = _month_number(groups["month"])
+            year = reference.year
+            if groups["which"] == "last" and month >= reference.month:
+                year -= 1
+            elif groups["which"] == "next" and month <= reference.month:
+                year += 1
+            day = dt.date(_check_year(year, text), month, 1)
+            return _Point(day, day, Precision.MONTH, approximate)
+        if kind == "ago":
+            return _ago(groups, reference, text)
+    return None
+
+
+def _ago(groups: dict, reference: dt.date, text: str) -> _Point:
+    """ "three days ago", "two weeks ago": read by dateparser against the reference."""
+    count = _COUNTS.get(groups["count"]) or int(groups["count"])
+    unit = groups["unit"]
+    base = dt.datetime.combine(reference, dt.time())
+    found = dateparser.parse(
+        f"{count} {unit}s ago", languages=["en"], settings={"RELATIVE_BASE": base}
+    )
+    if found is None:  # pragma: no cover - dateparser reads every form this grammar passes
+        raise DateTextError(f'Could not read a date in "{text}". {HOW_TO_WRITE}')
+    precision = {"day": Precision.DAY, "week": Precision.DAY, "month": Precision.MONTH}.get(
+        unit, Precision.YEAR
+    )
+    day = truncate(found.date(), precision)
+    return _Point(day, day, precision, approximate=unit != "day")
+
+
+def _normalise(text: str) -> str:
+    core = " ".join(text.split()).lower()
+    core = re.sub(r"\s*[‐‑‒–—―]\s*", "-", core)  # en and em dashes, as written in print
+    core = core.strip(" .,;:()[]")
+    return core
+
+
+def _range(
+    core: str, text: str, reference: dt.date, tense: str, bare_year: int | None = None
+) -> ParsedDate | None:
+    """ "March 26 to April 2, 2021", "June-July 2021", "December 2021 to January 2022",
+    "from Monday to Wednesday", "Thursday and Friday": two points at one precision."""
+    opened = _RANGE_OPEN.match(core)
+    body = core[opened.end() :] if opened else core
+    separators = [r"-", r"\s+to\s+", r"\s+until\s+", r"\s+till\s+", r"\s+through\s+"]
+    # "and" joins a range only after "between", or two named weekdays ("Thursday and Friday").
+    if (opened and opened.group().startswith("between")) or re.fullmatch(
+        rf"{_WD}\s+and\s+(?:{'|'.join(WEEKDAYS)})", body
+    ):
+        separators.append(r"\s+and\s+")
+    for separator in separators:
+        for match in re.finditer(separator, body):
+            left, right = body[: match.start()].strip(), body[match.end() :].strip()
+            if not left or not right:
+                continue
+            b = _point(right, text, reference, tense, bare_year)
+            if b is None:
+                continue
+            a = _point(left, text, reference, tense, bare_year)
+            if a is None:
+                continue
+            return _join(a, b, left, right, text, reference, tense)
+    return None
+
+
+def _join(
+    a: _Point, b: _Point, left: str, right: str, text: str, reference: dt.date, tense: str
+) -> ParsedDate:
+    if a.precision != b.precision:
+        raise DateTextError(
+            f'"{text}": write both ends of a range alike, like "March 26 to April 2, 2021", '
+            '"June-July 2021" or "1999-2018".'
+        )
+    if re.fullmatch(rf"(?:(?:last|this|next|past|coming)\s+)?{_WD}", left) and re.fullmatch(
+        rf"{_WD}", right
+    ):
+        # Weekdays: the end is the first such day on or after the start.
+        if tense == Tense.PAST and not left.startswith(("next", "coming")):
+            end = b.start
+            start = end - dt.timedelta(days=(end.weekday() - a.start.weekday()) % 7)
+        else:
+            start = a.start
+            end = start + dt.timedelta(days=(b.start.weekday() - start.weekday()) % 7)
+        return ParsedDate(start, end, Precision.DAY)
+    if not a.has_year and b.has_year:
+        # "March 26 to April 2, 2021": the first end takes the year written once, or the
+        # year before when it would start after the end ("December 28 to January 3, 2022").
+        year = b.start.year
+        a = _with_year(a, year)
+        if a.start > b.start:
+            a = _with_year(a, year - 1)
+    if b.last < a.start:
+        raise DateTextError(f'"{text}" ends before it starts.')
+    return ParsedDate(a.start, b.last, a.precision, a.approximate or b.approximate)
+
+
+def _with_year(point: _Point, year: int) -> _Point:
+    try:
+        start = point.start.replace(year=year)
+        last = point.last.replace(year=year + point.last.year - point.start.year)
+    except ValueError:  # 29 February
+        raise DateTextError(f"{point.start:%-d %B} {year} is not a real date.") from None
+    return _Point(start, last, point.precision, point.approximate, True)
+
+
+def _to_parsed(point: _Point) -> ParsedDate:
+    end = point.last if point.last != point.start else None
+    return ParsedDate(point.start, end, point.precision, point.approximate)
+
+
+def parse_date_text(
+    text: str, reference: dt.date, tense: str = Tense.PAST, year: int | None = None
+) -> ParsedDate:
+    """Read a date expression in full the way an analyst would, against ``reference``.
+
+    ``reference`` is the source's own date: a bare "March 26" takes its year, "on Monday" is
+    the Monday on or before it, or the one after it when ``tense`` is future (the clause says
+    "will", "opens", "is due to"). Reads days, months, years, day/month/year ranges within
+    and across months and years, quarters and halves (month-precision ranges), seasons and
+    early/mid/late parts (approximate), decades, weekdays and yesterday/today/tomorrow, last
+    or this month or year. Anything else is refused with one message saying how to write it:
+    never a partial guess. Impossible dates and years outside 1-9998 say so.
+
+    ``year``: the year a day or month written without one belongs to, when the text around
+    it has established one ("2021" as a chronology's heading); else the reference's.
     """
     if not text or not text.strip():
         raise DateTextError("The date text is empty.")
-    lead = _LEAD.match(text)
-    approximate = bool(lead and lead.group("qual"))
-    core = text[lead.end() :] if lead else text
-    core = _WEEKDAY.sub("", core)
-    core = _ABBREV_DOT.sub(r"\1", core).strip().rstrip(".,;")
-
-    if match := _DECADE.match(core):
-        # "the 1950s": dateparser reads it as a day near the reference date.
-        decade = int(match["decade"])
-        return ParsedDate(
-            dt.date(decade, 1, 1), dt.date(decade + 9, 1, 1), Precision.YEAR, approximate
+    core = _normalise(text)
+    core = _LEAD.sub("", core)
+    if _SLASHED.match(core):
+        raise DateTextError(
+            f'"{text.strip()}" could be read more than one way. Write the month in words '
+            '("22 June 2021"), a span of years as "2021-2022", or the months '
+            '("July 2021 to June 2022").'
         )
-    if match := _YEAR_RANGE.match(core):
-        a = int(match["a"])
-        # "1978-9" and "1999-2018": a short end year takes the start's leading digits;
-        # a short end that would not be later ("2021-06") is a month, read below.
+    for number in _NUMBER.findall(core):
+        if len(number) > 4:
+            raise DateTextError(f'Could not read a date in "{text.strip()}". {HOW_TO_WRITE}')
+    if match := _YEAR_RANGE.match(_RANGE_OPEN.sub("", core)):
+        a = _check_year(int(match["a"]), text)
         b = int(match["a"][: 4 - len(match["b"])] + match["b"])
+        # "1978-9", "1999-2018"; a short end that would not be later ("2021-06") is a month.
         if b < a and len(match["b"]) == 4:
             raise DateTextError(f'"{text}" ends before it starts.')
         if b > a:
-            return ParsedDate(dt.date(a, 1, 1), dt.date(b, 1, 1), Precision.YEAR, approximate)
+            _check_year(b, text)
+            return ParsedDate(dt.date(a, 1, 1), dt.date(b, 1, 1), Precision.YEAR)
+        if "/" in match.group():
+            raise DateTextError(
+                f'"{text.strip()}" could be read more than one way. Write a span of years as '
+                '"2021-2022", or the months ("July 2021 to June 2022").'
+            )
+        if match.group().count("-") == 1 and re.fullmatch(r"\d{4}-\d{1,2}", match.group()):
+            month = int(match["b"])
+            _real_date(a, month, 1, text)
+            return ParsedDate(dt.date(a, month, 1), None, Precision.MONTH)
+        raise DateTextError(f'"{text}" ends before it starts.')
     for pattern in (_DAY_RANGE, _DAY_RANGE_DMY):
         if match := pattern.match(core):
-            year = int(match["year"]) if match["year"] else reference.year
+            bare = year or reference.year
+            year = _check_year(int(match["year"]), text) if match["year"] else bare
             month = _month_number(match["month"])
-            try:
-                start = dt.date(year, month, int(match["a"]))
-                end = dt.date(year, month, int(match["b"]))
-            except ValueError as exc:
-                raise DateTextError(f'"{text}" is not a real date: {exc}.') from None
+            start = _real_date(year, month, int(match["day"]), text)
+            end = _real_date(year, month, int(match["day2"]), text)
             if end < start:
                 raise DateTextError(f'"{text}" ends before it starts.')
-            return ParsedDate(start, end, Precision.DAY, approximate)
-    start, precision = _single(core, reference)
-    return ParsedDate(start, None, precision, approximate)
+            return ParsedDate(start, end, Precision.DAY)
+    point = _point(core, text, reference, tense, year)
+    if point is not None:
+        return _to_parsed(point)
+    parsed = _range(core, text, reference, tense, year)
+    if parsed is not None:
+        return parsed
+    if re.search(r"\bwinter\b", core):
+        raise DateTextError(
+            f'"{text.strip()}": a winter spans two years. Write "winter 2021-22" or the '
+            'months ("December 2021 to February 2022").'
+        )
+    raise DateTextError(f'Could not read a date in "{text.strip()}". {HOW_TO_WRITE}')

@@ -1,34 +1,54 @@
 """Find every date expression in a text and resolve it against a reference date.
 
 ``find_dates(text, reference)`` returns each expression with its character offsets and
-its resolution (a ``lib.dates.ParsedDate``). The parts:
+its resolution (a ``lib.dates.ParsedDate``); ``read_dates`` also returns the expressions it
+refuses to read (``Refusal``: "2021/22", "June 31", "next week"), so nothing is misread
+silently. The parts:
 
-- A grammar of the forms the sources write finds the spans: day ranges ("June 22-24",
-  "22-24 June 2021"), year ranges ("between 1999 and 2018", "from 2000 to 2019",
-  "1978-9"), days with or without weekday and year ("Thursday, March 25", "Jan. 25",
-  "March 27, 2019"), months ("In May", "in late June", "November 2020", "last February"),
-  years ("in 2016") and decades ("the 1950s").
-- dateparser (``lib.dates.parse_date_text``, English only, with a ``RELATIVE_BASE``) resolves
-  each span the grammar found, and dateparser's ``search_dates`` is the engine for deictic
-  expressions ("yesterday", "three days ago", "last week"), run only on the sentences that
-  contain one, because it is slow (about 0.4 s for 1,300 words) and its own spans are wrong
-  for the other forms: it reads "June 22-24" as the year 2024, splits "between 1999 and 2018"
-  in two, drops the day of "a June 23 report", and takes "we", "now", "the 9th", "39% of" or
-  "may" (the verb) for dates.
-- Relative expressions ("the day before the February 1 coup", "two weeks before", "the
-  following day") are resolved from an anchor date in the same sentence, or from the
-  ``context`` date the caller passes (the date of the entry a chronology line belongs to),
-  and are marked approximate; without an anchor they are left out.
+- A grammar of the forms the sources write finds candidate spans: days, months, years,
+  ranges within and across months and years ("June 22-24", "March 26 to April 2, 2021",
+  "June-July 2021", "between 1999 and 2018"), quarters and halves ("Q3 2021", "the third
+  quarter of 2021"), seasons, early/mid/late parts, decades, weekdays ("on Monday", "last
+  Friday", "late on Tuesday", "from Monday to Wednesday") and deictic words ("yesterday",
+  "earlier this month", "last year"). Every span is read by the one parser,
+  ``lib.dates.parse_date_text``, the same that reads the event form and the API: the same
+  text gives the same date everywhere. The longest span that reads wins; a span that does not
+  read falls back to the shorter ones inside it.
+- The tense of the clause decides the direction of a bare weekday: "met on Monday" is the
+  Monday on or before the reference date, "will meet on Monday", "opens on Monday" the one
+  after it.
+- Narrative time ("the same day", "the next day", "two days later", "that year", "the day
+  before the February 1 coup") is resolved from an anchor: a date after it in the sentence
+  ("before the February 1 coup"), else the last date the text established before it (the
+  ``previous`` anchors the caller passes, across sentences and paragraphs), else the
+  ``context`` date (a chronology entry's). Each such date records its anchor. Without an
+  anchor at a precision that fits, it is refused.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from lib.dates import DateTextError, ParsedDate, Precision, parse_date_text, truncate
+from lib.dates import DateTextError, ParsedDate, Precision, Tense, parse_date_text
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """The date a narrative expression was counted from: its text and where it is.
+
+    ``passage`` is the passage index when the caller knows it (else None: the text read);
+    ``start``/``end`` are offsets in that passage (or in the text read).
+    """
+
+    text: str
+    start: int
+    end: int
+    parsed: ParsedDate
+    passage: int | None = None
 
 
 @dataclass(frozen=True)
@@ -38,6 +58,39 @@ class FoundDate:
     text: str
     parsed: ParsedDate
     relative: bool = False
+    anchor: Anchor | None = None
+
+    def as_anchor(self, passage: int | None = None, offset: int = 0) -> Anchor:
+        return Anchor(self.text, self.start + offset, self.end + offset, self.parsed, passage)
+
+    def shifted(self, offset: int, passage: int | None = None) -> FoundDate:
+        """The same date with offsets ``offset`` further on; in-text anchors move too."""
+        anchor = self.anchor
+        if anchor is not None and anchor.passage is None:
+            anchor = replace(
+                anchor, start=anchor.start + offset, end=anchor.end + offset, passage=passage
+            )
+        return replace(self, start=self.start + offset, end=self.end + offset, anchor=anchor)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A date expression that is not read: why, and how to write it."""
+
+    start: int
+    end: int
+    text: str
+    message: str
+
+    def shifted(self, offset: int) -> Refusal:
+        return replace(self, start=self.start + offset, end=self.end + offset)
+
+
+@dataclass
+class Reading:
+    found: list[FoundDate] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)
+    year: int | None = None  # the year the text had established by its end
 
 
 _MONTH_NAMES = (
@@ -50,56 +103,131 @@ DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 YEAR = r"(?:1[6-9]\d\d|20\d\d)"
 DASH = r"\s*[-–—]\s*"
 QUAL = r"(?:(?:[Ee]arly|[Mm]id|[Ll]ate)[\s-]+|mid-)"
+# "Sept 7", "Dec 21": wire style abbreviates without a dot, always before a day.
+MONTH_D = rf"(?:{MONTH}|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)(?=\s+\d))"
+MD = rf"(?:{MONTH_D}\s+{DAY}|{DAY}\s+{MONTH})"
+RSEP = rf"(?:{DASH}|\s+(?:to|until|till|through|and)\s+)"
+FROM = r"(?:(?:[Ff]rom|[Bb]etween)\s+)"
+COUNT = r"(?:\d{1,2}|an?|one|two|three|four|five|six|seven|eight|nine|ten)"
 
-# Longest forms first: the alternation takes the first that matches at a position.
+# Candidate spans by kind; the longest that reads wins at each place.
 _FORMS = [
+    (
+        "range",
+        rf"{FROM}?(?:{WEEKDAY},?\s+)?{MD}(?:,?\s+{YEAR})?{RSEP}(?:{WEEKDAY},?\s+)?{MD}"
+        rf"(?:,?\s+{YEAR})?",
+    ),
+    ("range", rf"{FROM}?{MONTH}(?:,?\s+{YEAR})?{RSEP}{MONTH}(?:,?\s+{YEAR})?"),
+    (
+        "range",
+        rf"{FROM}?{WEEKDAY}(?:{DASH}|\s+(?:to|until|through|and)\s+){WEEKDAY}",
+    ),
     (
         "year_range",
         rf"(?:[Bb]etween\s+{YEAR}\s+and\s+{YEAR}|[Ff]rom\s+{YEAR}\s+(?:to|until|till)\s+{YEAR}"
         rf"|{YEAR}{DASH}(?:\d{{4}}|\d{{1,2}})(?![\d-]))",
     ),
+    ("slashed", rf"{YEAR}/\d{{2,4}}"),
     (
         "day_range",
-        rf"(?:{WEEKDAY},?\s+)?{MONTH}\s+{DAY}{DASH}{DAY}(?:,?\s+{YEAR})?"
-        rf"|{DAY}{DASH}{DAY}\s+{MONTH}(?:,?\s+{YEAR})?",
+        rf"(?:{FROM}?(?:{WEEKDAY},?\s+)?{MONTH_D}\s+{DAY}(?:{DASH}|\s+(?:to|until|through)\s+)"
+        rf"{DAY}(?:,?\s+{YEAR})?"
+        rf"|{DAY}{DASH}{DAY}\s+{MONTH}(?:,?\s+{YEAR})?)(?!\s+{MONTH})",
     ),
     (
         "day",
-        rf"(?:{WEEKDAY},?\s+)?{MONTH}\s+{DAY}(?![\d%])(?:,?\s+{YEAR})?"
+        rf"(?:{WEEKDAY},?\s+)?{MONTH_D}\s+{DAY}(?![\d%])(?:,?\s+{YEAR})?"
         rf"|(?:{WEEKDAY},?\s+)?{DAY}\s+{MONTH}(?:,?\s+{YEAR})?",
     ),
+    (
+        "quarter",
+        rf"(?:Q[1-4]|[1-4]Q|H[12]|[12]H|(?:the\s+)?(?:first|second|third|fourth)\s+"
+        rf"(?:quarter|half))(?:,?\s+(?:of\s+)?{YEAR})",
+    ),
+    (
+        "season",
+        rf"(?:[Ss]pring|[Ss]ummer|[Aa]utumn|[Ww]inter)(?:\s+of)?,?\s+{YEAR}(?:[-/–]\d{{2,4}})?",
+    ),
     ("month", rf"(?:{QUAL})?{MONTH}(?:,?\s+{YEAR})?"),
-    ("last_month", rf"(?:last|this|next)\s+(?:{_MONTH_NAMES})"),
+    ("named_month", rf"(?:[Ll]ast|[Tt]his|[Nn]ext)\s+(?:{_MONTH_NAMES})"),
     ("decade", r"(?:the\s+)?(?:1[6-9]\d0|20[0-2]0)s"),
     ("year", rf"(?:{QUAL})?{YEAR}"),
+    (
+        "week_day",
+        rf"{WEEKDAY}\s+(?:of\s+)?(?:[Nn]ext|[Ll]ast|[Tt]his)\s+week"
+        rf"|(?:[Nn]ext|[Ll]ast|[Tt]his)\s+week\s+(?:on\s+)?{WEEKDAY}",
+    ),
+    (
+        "weekday",
+        rf"(?:(?:[Ll]ate|[Ee]arly)\s+(?:on\s+)?)?(?:(?:[Ll]ast|[Nn]ext|[Tt]his|[Cc]oming)\s+)?"
+        rf"{WEEKDAY}(?:\s+(?:morning|afternoon|evening|night))?",
+    ),
+    ("deictic", r"[Yy]esterday|[Tt]oday|[Tt]omorrow"),
+    (
+        "deictic",
+        r"(?:(?:[Ee]arlier|[Ll]ater|[Ee]arly|[Ll]ate|[Mm]id)[\s-]+)?(?:[Ll]ast|[Tt]his|[Nn]ext)\s+"
+        r"(?:week|month|year)",
+    ),
+    ("deictic", rf"(?:{COUNT})\s+(?:day|week|month|year)s?\s+ago"),
 ]
-_GRAMMAR = re.compile(
-    r"(?<![\w$£€.-])(?:" + "|".join(f"(?P<{name}>{rx})" for name, rx in _FORMS) + r")(?![\w%])"
-)
+_EDGES = (r"(?<![\w$£€.-])(?:", r")(?![\w%])")
+_PATTERNS = [(kind, re.compile(_EDGES[0] + rx + _EDGES[1])) for kind, rx in _FORMS]
 
 _NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
     "seven": 7, "eight": 8, "nine": 9, "ten": 10, "a few": 3, "several": 3, "some": 1,
 }  # fmt: skip
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
-_COUNT = r"(?:\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten)"
-# "the day before", "two weeks before", "three days after"; the anchor comes after it.
-_RELATIVE_BEFORE = re.compile(
-    rf"\b(?:(?P<the>the)\s+(?P<unit1>day|week|month|year)|(?P<count>{_COUNT})\s+"
-    r"(?P<unit2>days?|weeks?|months?|years?))\s+(?P<dir>before|after|earlier|later)\b",
-    re.IGNORECASE,
-)
-# "the following day", "the next day", "the day after": the anchor comes before it.
-_RELATIVE_FOLLOWING = re.compile(r"\bthe\s+(?:following|next)\s+day\b", re.IGNORECASE)
-# "that same year": the year of the last date written before it.
-_SAME_YEAR = re.compile(r"\b(?:that|the)\s+same\s+year\b", re.IGNORECASE)
-# Deictic expressions only dateparser's search_dates reads for us.
-# ("today" and "now" are left out: in articles they mean "nowadays" more often than a day.)
-_DEICTIC = re.compile(
-    r"\b(?:yesterday|tomorrow|(?:\d+|a|one|two|three|four|five|six|seven)\s+days?\s+ago"
-    r"|(?:last|this)\s+(?:month|year))\b",
-    re.IGNORECASE,
-)
+
+# Narrative time: (pattern, unit, shift). The anchor is the last date before it, except for
+# "before"/"after" followed by words, whose anchor comes after it ("the day before the
+# February 1 coup") or is the chronology entry's.
+_NARRATIVE = [
+    (
+        r"(?:later|earlier)\s+(?:that|the\s+same)\s+day|(?:on\s+)?the\s+(?:very\s+)?same\s+day"
+        r"|that\s+(?:same\s+)?day",
+        "day",
+        0,
+    ),
+    (
+        r"the\s+(?:next|following)\s+(?:day|morning|evening)|a\s+day\s+later|the\s+day\s+after",
+        "day",
+        1,
+    ),
+    (
+        r"the\s+(?:previous|preceding)\s+(?:day|evening|night)|a\s+day\s+earlier"
+        r"|the\s+day\s+before|the\s+night\s+before",
+        "day",
+        -1,
+    ),
+    (
+        rf"(?P<count>{COUNT})\s+(?P<unit>days?|weeks?|months?|years?)\s+"
+        r"(?P<dir>before|after|earlier|later)",
+        "count",
+        0,
+    ),
+    (r"(?:later|earlier)\s+that\s+month|that\s+(?:same\s+)?month|the\s+same\s+month", "month", 0),
+    (r"the\s+(?:following|next)\s+month", "month", 1),
+    (r"the\s+(?:previous|preceding)\s+month", "month", -1),
+    (r"(?:later|earlier)\s+that\s+year|(?:that|the)\s+same\s+year|that\s+year", "year", 0),
+    (r"the\s+(?:following|next)\s+year", "year", 1),
+    (r"the\s+(?:previous|preceding)\s+year", "year", -1),
+    (
+        r"that\s+(?:same\s+)?week|the\s+same\s+week|the\s+(?:following|next|previous)\s+week",
+        "week",
+        0,
+    ),
+]
+_NARRATIVE_PATTERNS = [
+    (re.compile(rf"\b(?:{rx})\b", re.IGNORECASE), unit, shift) for rx, unit, shift in _NARRATIVE
+]
+_PRECISION_FOR = {"day": Precision.DAY, "month": Precision.MONTH, "year": Precision.YEAR}
+_FINE_ENOUGH = {
+    Precision.DAY: {Precision.DAY},
+    Precision.MONTH: {Precision.DAY, Precision.MONTH},
+    Precision.YEAR: {Precision.DAY, Precision.MONTH, Precision.YEAR},
+}
+
 # Words before a bare year that make it a year: "in 2016", "since 2010", "until 2019".
 # A capitalised word other than these makes it a name ("Army 2021"), not a date.
 _YEAR_LEADS = {
@@ -108,174 +236,368 @@ _YEAR_LEADS = {
 }  # fmt: skip
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n“\"(]\s*)$")
 
+# --- Tense ------------------------------------------------------------------------------------
 
-@lru_cache(maxsize=4096)
-def _parse(expression: str, reference: dt.date) -> ParsedDate | None:
+# The clause around a date: between these.
+_CLAUSE_BREAK = re.compile(r"[.;:!?\n,—–()]|\bwhere(?:as)?\b")
+_FUTURE = re.compile(
+    r"\b(?:will|won[’']t|shall|would|is\s+to|are\s+to|(?:is|are|was|were|’s|'s|’re|'re)\s+"
+    r"(?:due|scheduled|set|expected|slated|planned|poised|going)|plans?\s+to|intends?\s+to"
+    r"|opens|begins|starts|runs|kicks\s+off|takes\s+place|resumes|closes|ends|arrives|departs"
+    r"|heads|travels|visits|hosts|meets|holds|next)\b|[’']ll\b",
+    re.IGNORECASE,
+)
+_PAST = re.compile(
+    r"\b(?:said|told|met|held|was|were|had|has|have|did|made|took|gave|went|came|saw|began"
+    r"|spoke|wrote|left|flew|won|lost|paid|sent|sought|brought|found|kept|led|ran|set|struck"
+    r"|fell|rose|hit|shot|became|thought|chose|drew|grew|knew|sold|stood|broke|fought|ago"
+    r"|last|[a-z]{2,}[^e\W]ed|[a-z]{2,}ied|[a-z]{3,}ted|[a-z]{3,}ded)\b"
+)
+_NOT_PAST = {"need", "indeed", "hundred", "speed", "seed", "feed", "proceed", "exceed"}
+
+
+_SENTENCE_END = re.compile(r"[.!?\n](?:\s|$)")
+
+
+def _tense_between(
+    text: str, start: int, end: int, left: int, right: int
+) -> tuple[int, str] | None:
+    """The tense word of ``text[left:right]`` nearest to ``text[start:end]``: (distance,
+    tense), or None when there is none."""
+    best: tuple[int, str] | None = None
+    future_spans = []
+    for match in _FUTURE.finditer(text, left, right):
+        if start <= match.start() < end:
+            continue  # "next Monday", "last Friday": read by the parser itself
+        future_spans.append((match.start(), match.end()))
+        distance = max(start - match.end(), match.start() - end, 0)
+        if best is None or distance < best[0]:
+            best = (distance, Tense.FUTURE)
+    for match in _PAST.finditer(text, left, right):
+        if start <= match.start() < end or match.group() in _NOT_PAST:
+            continue
+        if any(a <= match.start() < b for a, b in future_spans):
+            continue  # "is scheduled"
+        distance = max(start - match.end(), match.start() - end, 0)
+        if best is None or distance < best[0]:
+            best = (distance, Tense.PAST)
+    return best
+
+
+def clause_tense(text: str, start: int, end: int, reach: int = 10_000) -> tuple[str, bool]:
+    """The tense of the clause around ``text[start:end]`` (past unless it says otherwise),
+    and whether a tense word within ``reach`` characters said so: the nearest tense word of
+    the clause wins, else of the sentence ("is due to attend ..., and to hold talks on
+    Tuesday")."""
+    left = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
+    right_match = _CLAUSE_BREAK.search(text, end)
+    right = right_match.start() if right_match else len(text)
+    best = _tense_between(text, start, end, left, right)
+    if best is None:
+        left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+        right_match = _SENTENCE_END.search(text, end)
+        right = right_match.start() if right_match else len(text)
+        best = _tense_between(text, start, end, left, right)
+    if best is None or best[0] > reach:
+        return Tense.PAST, False
+    return best[1], True
+
+
+# --- Explicit dates ---------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=8192)
+def _parse(
+    expression: str, reference: dt.date, tense: str, year: int | None = None
+) -> ParsedDate | str:
+    """The expression read, or the parser's message when it refuses it."""
     try:
-        return parse_date_text(expression, reference)
-    except DateTextError:
+        return parse_date_text(expression, reference, tense, year)
+    except DateTextError as exc:
+        return str(exc)
+
+
+_WRITTEN_YEAR = re.compile(r"(?<!\d)(?:1[6-9]|20)\d\d(?!\d)")
+
+
+def year_established(found: FoundDate) -> int | None:
+    """The year a date sets for the bare dates after it: one it writes, in a single year
+    ("March 26, 2021", "mid-2022", "2021"), not a span of years or a decade."""
+    parsed = found.parsed
+    if found.relative:
         return None
-
-
-def _last_month(expression: str, reference: dt.date) -> ParsedDate:
-    word, name = expression.split()
-    month = dt.datetime.strptime(name[:3], "%b").month
-    year = reference.year
-    if word.lower() == "last" and month >= reference.month:
-        year -= 1
-    elif word.lower() == "next" and month <= reference.month:
-        year += 1
-    return ParsedDate(dt.date(year, month, 1), None, Precision.MONTH)
+    if not _WRITTEN_YEAR.search(found.text) and not re.search(r"\byear\b", found.text):
+        return None
+    if (parsed.end or parsed.start).year != parsed.start.year:
+        return None
+    return parsed.start.year
 
 
 def _accept(kind: str, text: str, start: int, match_text: str) -> bool:
-    """No false hits: "May" and "March" as verbs, names that end in a year."""
+    """No false hits: "May" and "March" as verbs, names that end in a year, durations."""
     before = text[max(0, start - 40) : start]
     if kind == "month" and match_text in {"May", "March"}:
-        # A bare "May"/"March" opening a sentence is a verb ("March on the capital").
-        return not _SENTENCE_START.search(before)
+        # A bare "May"/"March" opening a sentence is a verb ("March on the capital"), unless
+        # a dash, colon or number follows ("May — Belousov replaces Shoigu").
+        after = text[start + len(match_text) : start + len(match_text) + 4]
+        return not _SENTENCE_START.search(before) or bool(re.match(r"\s*[—–:-]|,?\s+\d", after))
     if kind == "year":
         previous = re.search(r"([A-Za-z]+)[\s-]*$", before)
         if previous and previous.group(1)[0].isupper():
             return previous.group(1).lower() in _YEAR_LEADS
         if re.search(r"(?:No\.|#|\$|US\$)\s*$", before):
             return False
+    if kind == "deictic" and re.match(r"(?i)last|this|next", match_text):
+        # "over the last year", "in the next month": a duration, not a period.
+        return not re.search(r"\b(?:the|over|past|within)\s+$", before, re.IGNORECASE)
     return True
 
 
-def _grammar_dates(text: str, reference: dt.date) -> list[FoundDate]:
+def _candidates(text: str) -> list[tuple[int, int, str]]:
     found = []
-    for match in _GRAMMAR.finditer(text):
-        kind = match.lastgroup or ""
-        expression = match.group()
-        if not _accept(kind, text, match.start(), expression):
-            continue
-        parsed: ParsedDate | None
-        if kind == "last_month":
-            parsed = _last_month(expression, reference)
-        else:
-            parsed = _parse(expression, reference)
-        if parsed is not None:
-            found.append(FoundDate(match.start(), match.end(), expression, parsed))
+    for kind, pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            if _accept(kind, text, match.start(), match.group()):
+                found.append((match.start(), match.end(), kind))
+    found.sort(key=lambda c: (c[0], -(c[1] - c[0])))
     return found
 
 
-_BOUNDARY = re.compile(r"[.!?]\s+[A-Z“\"]|\n")
+def _explicit(
+    text: str, reference: dt.date, year: int | None = None, weak_year: int | None = None
+) -> Reading:
+    """The dates written in ``text``. A day or month written without a year takes the year
+    ``text`` wrote before it, else ``year`` (a heading's: "2021" ... "February 1"), else the
+    reference's; ``weak_year`` (an earlier sentence's) only when the reference's would put a
+    past event after the reference date."""
+    reading = Reading(year=None)
+    strong = year
+    taken: list[tuple[int, int]] = []
+    for start, end, kind in _candidates(text):
+        if any(start < b and a < end for a, b in taken):
+            continue
+        expression = text[start:end]
+        today = kind == "deictic" and expression.lower() == "today"
+        tense, evidence = clause_tense(text, start, end, reach=30 if today else 10_000)
+        if today and not evidence:
+            continue  # "the partnership endures today": nowadays, not a day
+        parsed = _parse(expression, reference, tense, strong)
+        if (
+            weak_year
+            and not strong
+            and tense == Tense.PAST
+            and isinstance(parsed, ParsedDate)
+            and parsed.start > reference
+            and not _WRITTEN_YEAR.search(expression)
+        ):
+            parsed = _parse(expression, reference, tense, weak_year)
+        if (
+            evidence
+            and tense == Tense.PAST
+            and isinstance(parsed, ParsedDate)
+            and parsed.start > reference
+            and not _WRITTEN_YEAR.search(expression)
+            and kind in {"day", "day_range", "month", "range"}
+        ):
+            # "the election in November", said in February: last year's November.
+            earlier = _parse(expression, reference, tense, parsed.start.year - 1)
+            parsed = earlier if isinstance(earlier, ParsedDate) else parsed
+        if isinstance(parsed, str):
+            if not parsed.startswith("Could not read"):
+                # Refused in full ("2021/22", "June 31"): no shorter reading inside it.
+                reading.refused.append(Refusal(start, end, expression, parsed))
+                taken.append((start, end))
+            continue
+        taken.append((start, end))
+        found = FoundDate(start, end, expression, parsed)
+        reading.found.append(found)
+        written = year_established(found)
+        if written:
+            reading.year = strong = written
+    return reading
 
 
-def _same_sentence(text: str, a: int, b: int) -> bool:
-    return not _BOUNDARY.search(text, a, b)
+# --- Narrative time ---------------------------------------------------------------------------
 
 
-def _shift(anchor: ParsedDate, days: int) -> ParsedDate:
-    """A date ``days`` from the anchor's first day, at day precision, approximate."""
-    day = anchor.start + dt.timedelta(days=days)
-    return ParsedDate(day, None, Precision.DAY, approximate=True)
+def _fits(anchor: ParsedDate, unit: str) -> bool:
+    return anchor.precision in _FINE_ENOUGH[_PRECISION_FOR.get(unit, Precision.DAY)]
 
 
-def _relative_dates(
-    text: str, explicit: list[FoundDate], context: ParsedDate | None
-) -> list[FoundDate]:
-    found = []
+def _shift_date(anchor: ParsedDate, unit: str, shift: int) -> ParsedDate | None:
+    if unit == "day":
+        if anchor.end is not None and shift == 0:
+            return None  # "the same day" after "June 22-24": which day?
+        base = anchor.end if (shift > 0 and anchor.end) else anchor.start
+        return ParsedDate(base + dt.timedelta(days=shift), None, Precision.DAY, True)
+    if unit == "month":
+        if anchor.end is not None and (anchor.start.year, anchor.start.month) != (
+            anchor.end.year,
+            anchor.end.month,
+        ):
+            return None
+        index = anchor.start.year * 12 + anchor.start.month - 1 + shift
+        return ParsedDate(dt.date(index // 12, index % 12 + 1, 1), None, Precision.MONTH, True)
+    if anchor.end is not None and anchor.end.year != anchor.start.year:
+        return None  # "between 1999 and 2018 ... that same year": which year?
+    return ParsedDate(dt.date(anchor.start.year + shift, 1, 1), None, Precision.YEAR, True)
+
+
+def _narrative(
+    text: str,
+    explicit: list[FoundDate],
+    previous: Sequence[Anchor],
+    context: Anchor | None,
+) -> Reading:
+    reading = Reading()
     taken = [(f.start, f.end) for f in explicit]
-
-    def free(start: int, end: int) -> bool:
-        return all(end <= a or start >= b for a, b in taken)
-
-    for match in _RELATIVE_BEFORE.finditer(text):
-        if not free(match.start(), match.end()):
+    matches = []
+    for pattern, unit, shift in _NARRATIVE_PATTERNS:
+        for match in pattern.finditer(text):
+            matches.append((match, unit, shift))
+    matches.sort(key=lambda m: (m[0].start(), -(m[0].end() - m[0].start())))
+    resolved: list[FoundDate] = []
+    for match, unit, shift in matches:
+        a, b = match.start(), match.end()
+        if any(a < y and x < b for x, y in taken):
             continue
-        unit = (match["unit1"] or match["unit2"]).lower().rstrip("s")
-        count = (
-            1 if match["the"] else int(_NUMBERS.get(match["count"].lower(), 0) or match["count"])
+        expression = match.group()
+        if unit == "count" and re.search(
+            r"\b(?:in|within|for|over|past|last|next|first)\s+$", text[max(0, a - 12) : a], re.I
+        ):
+            continue  # "his second trip in two months after a visit": a duration
+        if unit == "week":
+            taken.append((a, b))
+            reading.refused.append(
+                Refusal(
+                    a,
+                    b,
+                    expression,
+                    f'"{expression}": a week is no precision a date can '
+                    "have here; the date is left for the analyst.",
+                )  # fmt: skip
+            )
+            continue
+        days = months = 0
+        need = unit
+        if unit == "count":
+            count_word = match["count"].lower()
+            count = _NUMBERS.get(count_word) or int(count_word)
+            kind = match["unit"].lower().rstrip("s")
+            sign = -1 if match["dir"].lower() in {"before", "earlier"} else 1
+            days = sign * count * _UNIT_DAYS[kind]
+            # "two years later" after "2016" is 2018, after "June 2013" June 2015: months
+            # and years count at the anchor's precision when it has no day.
+            months = sign * count * (12 if kind == "year" else 1)
+            need = kind if kind in {"month", "year"} else "day"
+        # "before"/"after" followed by words: its anchor comes after it.
+        following = text[b : b + 60]
+        looks_ahead = bool(re.search(r"(?:before|after)$", expression, re.IGNORECASE)) and bool(
+            re.match(r"\s+[\w“\"]", following)
         )
-        sign = -1 if match["dir"].lower() in {"before", "earlier"} else 1
-        # The anchor: the next explicit date in the sentence ("the day before the February 1
-        # coup"), else the context date ("two weeks before the General attends").
-        after = [f for f in explicit if f.start >= match.end()]
-        near = after and after[0].start - match.end() < 40
-        anchor = after[0].parsed if near else context
-        if anchor is None or anchor.precision != Precision.DAY:
+        anchor: Anchor | None = None
+        if looks_ahead:
+            after = [f for f in explicit if f.start >= b and f.start - b < 40]
+            if after:
+                anchor = after[0].as_anchor()
+            elif context is not None:
+                anchor = context
+            else:
+                continue  # "two weeks before the coup": the coup's date is not written here
+        else:
+            earlier = sorted([f for f in explicit + resolved if f.end <= a], key=lambda f: f.start)
+            candidates = [f.as_anchor() for f in earlier][::-1] + list(previous)[::-1]
+            if context is not None:
+                candidates.append(context)
+            anchor = next((c for c in candidates if _fits(c.parsed, need)), None)
+        if anchor is None or not _fits(anchor.parsed, need):
+            taken.append((a, b))
+            reading.refused.append(
+                Refusal(
+                    a,
+                    b,
+                    expression,
+                    f'"{expression}": no date before it to count from at '
+                    "that precision; the date is left for the analyst.",
+                )  # fmt: skip
+            )
             continue
-        parsed = _shift(anchor, sign * count * _UNIT_DAYS[unit])
-        found.append(FoundDate(match.start(), match.end(), match.group(), parsed, relative=True))
-    for match in _RELATIVE_FOLLOWING.finditer(text):
-        if not free(match.start(), match.end()):
+        if unit == "count" and anchor.parsed.precision == Precision.MONTH:
+            parsed: ParsedDate | None = _shift_date(anchor.parsed, "month", months)
+        elif unit == "count" and anchor.parsed.precision == Precision.YEAR:
+            parsed = _shift_date(anchor.parsed, "year", months // 12)
+        elif unit == "count":
+            base = anchor.parsed.end if (days > 0 and anchor.parsed.end) else anchor.parsed.start
+            parsed = ParsedDate(base + dt.timedelta(days=days), None, Precision.DAY, True)
+        else:
+            parsed = _shift_date(anchor.parsed, unit, shift)
+        taken.append((a, b))
+        if parsed is None:
+            reading.refused.append(
+                Refusal(
+                    a,
+                    b,
+                    expression,
+                    f'"{expression}" after “{anchor.text}”: which '
+                    f"{unit}? The date is left for the analyst.",
+                )  # fmt: skip
+            )
             continue
-        before = [
-            f
-            for f in explicit
-            if f.end <= match.start() and _same_sentence(text, f.end, match.start())
-        ]
-        anchor = before[-1].parsed if before else context
-        if anchor is None or anchor.precision != Precision.DAY:
-            continue
-        found.append(
-            FoundDate(match.start(), match.end(), match.group(), _shift(anchor, 1), relative=True)
-        )
-    return found
+        found = FoundDate(a, b, expression, parsed, relative=True, anchor=anchor)
+        resolved.append(found)
+        reading.found.append(found)
+    return reading
 
 
-def _deictic_dates(text: str, reference: dt.date, taken: list[FoundDate]) -> list[FoundDate]:
-    if not _DEICTIC.search(text):
-        return []
-    from dateparser.search import search_dates
+def read_dates(
+    text: str,
+    reference: dt.date,
+    context: ParsedDate | Anchor | None = None,
+    previous: ParsedDate | Anchor | Sequence[Anchor] | None = None,
+    year: int | None = None,
+    weak_year: int | None = None,
+) -> Reading:
+    """Every date expression in ``text``, in order, read against ``reference``, and every
+    expression refused (with why). ``year``: the year a heading established for ``text``,
+    which a day or month written without one takes (else the reference's); ``weak_year``:
+    the year an earlier sentence wrote, taken only where the reference's year cannot be
+    (a past event after the reference date). ``Reading.year``: the last year ``text``
+    writes.
 
-    base = dt.datetime.combine(reference, dt.time())
-    hits = search_dates(text, languages=["en"], settings={"RELATIVE_BASE": base}) or []
-    found, cursor = [], 0
-    for phrase, when in hits:
-        start = text.find(phrase, cursor)
-        if start < 0:
-            continue
-        cursor = start + len(phrase)
-        inner = _DEICTIC.search(phrase)
-        if inner is None:
-            continue
-        a, b = start + inner.start(), start + inner.end()
-        if any(not (b <= f.start or a >= f.end) for f in taken):
-            continue
-        word = inner.group().lower()
-        precision = Precision.DAY
-        if word.endswith("month"):
-            precision = Precision.MONTH
-        elif word.endswith("year"):
-            precision = Precision.YEAR
-        day = when.date()
-        parsed = ParsedDate(truncate(day, precision), None, precision)
-        found.append(FoundDate(a, b, inner.group(), parsed, relative=True))
-    return found
-
-
-def _same_year(
-    text: str, explicit: list[FoundDate], previous: ParsedDate | None
-) -> list[FoundDate]:
-    found = []
-    for match in _SAME_YEAR.finditer(text):
-        before = [f for f in explicit if f.end <= match.start()]
-        anchor = before[-1].parsed if before else previous
-        if anchor is None:
-            continue
-        if anchor.end is not None and anchor.end.year != anchor.start.year:
-            continue  # "between 1999 and 2018 ... that same year": which year?
-        parsed = ParsedDate(dt.date(anchor.start.year, 1, 1), None, Precision.YEAR, True)
-        found.append(FoundDate(match.start(), match.end(), match.group(), parsed, relative=True))
-    return found
+    ``previous``: the dates the text established before ``text`` (oldest first), the anchors
+    of narrative time ("the next day", "that same year"). ``context``: the date narrative
+    expressions fall back on (a chronology entry's).
+    """
+    if isinstance(context, ParsedDate):
+        context = Anchor("", 0, 0, context)
+    if isinstance(previous, ParsedDate):
+        previous = [Anchor("", 0, 0, previous)]
+    elif isinstance(previous, Anchor):
+        previous = [previous]
+    explicit = _explicit(text, reference, year, weak_year)
+    narrative = _narrative(text, explicit.found, previous or [], context)
+    found = sorted(explicit.found + narrative.found, key=lambda f: f.start)
+    refused = sorted(explicit.refused + narrative.refused, key=lambda r: r.start)
+    refused = [r for r in refused if not any(r.start < f.end and f.start < r.end for f in found)]
+    return Reading(found, refused, explicit.year)
 
 
 def find_dates(
     text: str,
     reference: dt.date,
-    context: ParsedDate | None = None,
-    previous: ParsedDate | None = None,
+    context: ParsedDate | Anchor | None = None,
+    previous: ParsedDate | Anchor | Sequence[Anchor] | None = None,
+    year: int | None = None,
 ) -> list[FoundDate]:
-    """Every date expression in ``text``, in order, resolved against ``reference``.
+    """Every date expression in ``text`` that reads, in order, resolved against ``reference``
+    (see ``read_dates``)."""
+    return read_dates(text, reference, context, previous, year).found
 
-    ``context`` is the date relative expressions fall back on when their anchor is not in
-    ``text`` itself (for a chronology, the date of the entry). ``previous`` is the last date
-    written before ``text``, the anchor of "that same year".
-    """
-    explicit = _grammar_dates(text, reference)
-    relative = _relative_dates(text, explicit, context) + _same_year(text, explicit, previous)
-    deictic = _deictic_dates(text, reference, explicit + relative)
-    return sorted(explicit + relative + deictic, key=lambda f: f.start)
+
+# "since 2010", "since the army seized power in February 2021": a starting point.
+_SINCE = re.compile(r"\bsince\b[^.,;:!?]{0,40}$", re.IGNORECASE)
+
+
+def establishes(text: str, found: FoundDate) -> bool:
+    """Whether a date moves the narrative's time: not a starting point ("since 2010")."""
+    return not _SINCE.search(text[max(0, found.start - 50) : found.start])

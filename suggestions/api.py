@@ -13,6 +13,7 @@ from events.models import EventType
 from lib.dates import Precision
 from sources.models import Source
 
+from .extract import DateSource
 from .services import review
 from .views import accept_url
 
@@ -22,6 +23,13 @@ class IsAnalyst(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return is_analyst(request.user)
+
+
+class DateAnchorSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    passage = serializers.IntegerField(allow_null=True, help_text="Its passage's index.")
+    start = serializers.IntegerField(help_text="Offset in that passage.")
+    end = serializers.IntegerField()
 
 
 class DateSerializer(serializers.Serializer):
@@ -35,7 +43,23 @@ class DateSerializer(serializers.Serializer):
     approximate = serializers.BooleanField(source="parsed.approximate")
     display = serializers.CharField(help_text='Human form, e.g. "22–24 June 2021".')
     inherited = serializers.BooleanField(
-        help_text="True when the date is the chronology entry's, not the sentence's own."
+        help_text="True when the date is an earlier sentence's or the chronology entry's, "
+        "not the sentence's own."
+    )
+    source = serializers.ChoiceField(
+        choices=DateSource.choices,
+        help_text="Where the date was read: written in the sentence; counted from a date "
+        "written elsewhere (anchor, e.g. 'the next day'); an earlier sentence of the "
+        "paragraph; the chronology entry.",
+    )
+    needs_review = serializers.BooleanField(
+        help_text="True when the date is not written in the sentence: an analyst checks it."
+    )
+    origin = serializers.CharField(
+        help_text="Where the date comes from, in words ('' if the sentence)."
+    )
+    anchor = DateAnchorSerializer(
+        allow_null=True, help_text="The date a narrative expression was counted from."
     )
 
 
@@ -91,6 +115,10 @@ def _proposal_data(item) -> dict:
             "parsed": p.date.parsed,
             "display": p.date.parsed.describe(),
             "inherited": p.inherited,
+            "source": p.date_source,
+            "needs_review": p.needs_review,
+            "origin": p.date_origin,
+            "anchor": p.date.anchor,
         },
         "actors": [
             {

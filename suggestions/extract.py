@@ -17,9 +17,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import models
+
 from events.models import EventType
 from lib.dates import ParsedDate, interval
-from lib.datesearch import FoundDate, find_dates
+from lib.datesearch import Anchor, FoundDate, Refusal, establishes, find_dates, read_dates
 
 # --- Sentences -------------------------------------------------------------------------------
 
@@ -44,7 +46,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         if match.group().startswith(".") and word:
             token = word.group(1)
             # An abbreviation, or an initial ("L", "C") is not the end of a sentence.
-            if token in ABBREVIATIONS or (len(token) == 1 and token.isupper()):
+            numbered = token not in {"No", "Nos"} or re.match(r"\s*\d", text[end:])
+            if (token in ABBREVIATIONS and numbered) or (len(token) == 1 and token.isupper()):
                 continue
         following = text[end:].lstrip()
         if following and not (following[0].isupper() or following[0] in "“\"'‘(0123456789"):
@@ -149,14 +152,16 @@ TYPE_CUES: dict[str, tuple[str, ...]] = {
     "military_action": (
         # "the coup" is an event; "the coup leader", "anti-coup protesters" are not.
         r"(?<!-)coup(?!\s+(?:leader|maker|government|regime)|-)", r"shot down",
+        r"invade[ds]?", r"invasion", r"kill(?:ed|s|ing)?",
         r"intervention", r"offensive", r"overthrew", r"seized power", r"seizure of power",
         r"attacks?",
     ),
     "statement": (
         r"said", r"says", r"stated", r"described", r"quoted", r"told", r"interviews?",
+        r"briefed", r"briefs",
         r"lauded", r"condemn\w*",
     ),
-    "policy": (r"decided", r"announced", r"approved", r"policy"),
+    "policy": (r"decided", r"announced", r"approved", r"policy", r"declared", r"declares"),
 }  # fmt: skip
 # At equal counts, the first type in TYPE_CUES wins (the more specific kinds come first).
 _CUE_PATTERNS = {
@@ -172,8 +177,7 @@ def guess_type(sentence: str, date: ParsedDate | None = None) -> tuple[str, tupl
         if money:
             arms = _CUE_PATTERNS["arms_deal"].findall(sentence)
             return "aggregate", tuple(dict.fromkeys([*arms, *money]))
-    best = "other"
-    best_cues: tuple[str, ...] = ()
+    best, best_cues = "other", ()
     for kind, pattern in _CUE_PATTERNS.items():
         cues = tuple(dict.fromkeys(m.group() for m in pattern.finditer(sentence)))
         if len(cues) > len(best_cues):
@@ -191,6 +195,16 @@ class PassageData:
     text: str
 
 
+class DateSource(models.TextChoices):
+    """Where a proposal's date was read."""
+
+    SENTENCE = "sentence", "written in the sentence"
+    # "the next day" in the sentence, counted from a date written elsewhere
+    ANCHOR = "anchor", "counted from a date written elsewhere"
+    PARAGRAPH = "paragraph", "an earlier sentence's"
+    CHRONOLOGY = "chronology", "the chronology entry's"
+
+
 @dataclass(frozen=True)
 class Proposal:
     passage_id: int
@@ -204,6 +218,7 @@ class Proposal:
     actors: tuple[Mention, ...]
     type: str
     cues: tuple[str, ...]
+    date_source: str = DateSource.SENTENCE
 
     @property
     def type_label(self) -> str:
@@ -211,7 +226,10 @@ class Proposal:
 
     @property
     def key(self) -> str:
-        return f"{self.passage_id}:{self.start}:{self.end}"
+        """Unique in a source: a sentence may propose one event per date it reports."""
+        return (
+            f"{self.passage_id}-{self.start}-{self.end}-{self.date_passage_index}-{self.date.start}"
+        )
 
     @property
     def interval(self) -> tuple[dt.date, dt.date]:
@@ -221,6 +239,53 @@ class Proposal:
     @property
     def actor_refs(self) -> list[ActorRef]:
         return list({m.actor.id: m.actor for m in self.actors}.values())
+
+    @property
+    def needs_review(self) -> bool:
+        """The date is not written in the cited sentence: an analyst checks it."""
+        return self.date_source != DateSource.SENTENCE
+
+    @property
+    def date_origin(self) -> str:
+        """Where the date comes from, in words ("" when the sentence writes it)."""
+        return date_origin(self.date_source, self.date, self.date_passage_index)
+
+    @property
+    def date_text(self) -> str:
+        """The date as the cited sentence writes it, or "" when it does not."""
+        if self.date_source in {DateSource.SENTENCE, DateSource.ANCHOR}:
+            return self.date.text
+        return ""
+
+
+# Speculation is not a report of an event.
+_SPECULATIVE = re.compile(
+    r"\b(?:could\s+be|might|cannot|can[’']t|likely|possibly|perhaps|would\s+be\s+(?:the|a|an)"
+    r"|(?:was|were)\s+set\s+to)\b",
+    re.IGNORECASE,
+)
+
+
+def _interval(date: FoundDate) -> tuple[dt.date, dt.date]:
+    return interval(date.parsed.start, date.parsed.end, date.parsed.precision)
+
+
+def date_origin(source: str, date: FoundDate, passage_index: int) -> str:
+    """Where a date not written in its sentence comes from, in words ("" when written)."""
+    if source == DateSource.ANCHOR and date.anchor is not None:
+        where = f" in ¶{date.anchor.passage}" if date.anchor.passage is not None else ""
+        return f"“{date.text}” is counted from “{date.anchor.text}”{where}, written elsewhere"
+    if source == DateSource.PARAGRAPH:
+        return (
+            f"the sentence writes no date; taken from “{date.text}”, written in an earlier "
+            f"sentence of ¶{passage_index}"
+        )
+    if source == DateSource.CHRONOLOGY:
+        return (
+            f"the sentence writes no date; taken from the chronology entry “{date.text}” "
+            f"in ¶{passage_index}"
+        )
+    return ""
 
 
 # A date that says when something was reported, not when it happened: "a June 23 Reuters
@@ -232,49 +297,194 @@ _REPORT_AFTER = re.compile(
 _SINCE_BEFORE = re.compile(r"\bsince\s+(?:the\s+)?$", re.IGNORECASE)
 
 
+# A wire dateline: "MOSCOW, June 21 (Reuters) —", "NAYPYITAW, March 28 -".
+_DATELINE_BEFORE = re.compile(r"^[A-Z][A-Z .’'-]{2,40},\s*$")
+_DATELINE_AFTER = re.compile(r"^\s*(?:\([^)]{1,40}\)\s*)?[—–-]")
+
+
 def _is_report_date(text: str, found: FoundDate) -> bool:
     before = text[max(0, found.start - 20) : found.start]
     after = text[found.end : found.end + 40]
-    if re.search(r"\breported\s+on\s+$|\bpublished\s+on\s+$", before):
+    if re.search(r"\b(?:reported|published|updated|conducted\s+\w+\s+\w+)\s+on\s+$", before):
         return True
+    if _DATELINE_BEFORE.match(text[: found.start]) and _DATELINE_AFTER.match(after):
+        return True  # the dateline says when the report was filed
     return bool(re.search(r"\ba\s+$", before) and _REPORT_AFTER.match(after))
 
 
-def event_date(text: str, dates: list[FoundDate]) -> FoundDate | None:
-    """The date of what the sentence reports, among the dates it carries."""
+def event_dates(text: str, dates: list[FoundDate]) -> list[FoundDate]:
+    """The dates of what the sentence reports, the main one first: not the date of a report
+    ("a June 23 Reuters report", a dateline), not the date a relative one is counted from
+    ("the day before the February 1 coup" reports the day before); a starting point ("since
+    last year") only after the sentence's other dates, never alone."""
+    counted_from = {
+        (f.anchor.start, f.anchor.end)
+        for f in dates
+        if f.anchor is not None and f.anchor.passage is None and f.anchor.start > f.start
+    }
     usable = [
         f
         for f in dates
         if not _is_report_date(text, f)
         and not _SINCE_BEFORE.search(text[max(0, f.start - 12) : f.start])
+        and (f.start, f.end) not in counted_from
     ]
-    if not usable:
-        return None
-    relative = [f for f in usable if f.relative]
-    return relative[0] if relative else usable[0]
+    # "On the day before the February 1 coup" is about the day before: a relative date
+    # counted from a date after it comes first.
+    ahead = [
+        f
+        for f in usable
+        if f.anchor is not None and f.anchor.passage is None and f.anchor.start > f.start
+    ]
+    # "barred since last year, when it ... in October": the starting point is a happening
+    # too, proposed after the sentence's own dates.
+    since = [
+        f
+        for f in dates
+        if usable
+        and f not in usable
+        and _SINCE_BEFORE.search(text[max(0, f.start - 12) : f.start])
+        and not _is_report_date(text, f)
+    ]
+    return ahead + [f for f in usable if f not in ahead] + since
 
 
-def _entry_date(passage: PassageData, reference: dt.date) -> FoundDate | None:
-    """The date of a chronology entry: the date a passage opens with, before a colon."""
-    head = passage.text[:40]
-    colon = head.find(":")
-    if colon < 0:
+def event_date(text: str, dates: list[FoundDate]) -> FoundDate | None:
+    """The main date of what the sentence reports (see ``event_dates``)."""
+    found = event_dates(text, dates)
+    return found[0] if found else None
+
+
+_ENTRY_SEPARATOR = re.compile(r"\s*(?::|\s[—–-]\s)")
+
+
+def _entry_date(
+    passage: PassageData, reference: dt.date, year: int | None = None
+) -> FoundDate | None:
+    """The date of a chronology entry: the date a passage opens with, before a colon or a
+    dash ("March 26: ...", "June 2013 — ...")."""
+    head = passage.text[:48]
+    separator = _ENTRY_SEPARATOR.search(head)
+    if separator is None:
         return None
-    dates = find_dates(head[:colon], reference)
-    if len(dates) == 1 and dates[0].start == 0 and dates[0].end == colon:
+    dates = find_dates(head[: separator.start()], reference, year=year)
+    if len(dates) == 1 and dates[0].start == 0 and dates[0].end == separator.start():
         return dates[0]
     return None
 
 
+def is_heading(passage: PassageData) -> bool:
+    """A title or section heading: short, and not ended like a sentence."""
+    text = passage.text.strip()
+    return bool(text) and text[-1] not in '.!?”"’)' and len(text.split()) <= 12
+
+
 def chronology_entries(passages: list[PassageData], reference: dt.date) -> dict[int, FoundDate]:
     """The entries' dates by passage index, when the source is a chronology: at least two
-    passages open with a date and a colon ("March 26: ...", "May 20-22: ...")."""
+    passages open with a date and a colon or a dash ("March 26: ...", "June 2013 — ...")."""
     entries = {}
     for passage in passages:
         opening = _entry_date(passage, reference)
         if opening is not None:
             entries[passage.index] = opening
     return entries if len(entries) >= 2 else {}
+
+
+@dataclass(frozen=True)
+class SentenceReading:
+    """One sentence of a source and the dates read in it, in passage offsets."""
+
+    passage: PassageData
+    start: int
+    end: int
+    found: tuple[FoundDate, ...]
+    refused: tuple[Refusal, ...]
+    entry: tuple[FoundDate, int] | None  # the chronology entry it belongs to, and its ¶
+    heading: bool = False  # a title or section heading, not a report
+
+    @property
+    def text(self) -> str:
+        return self.passage.text[self.start : self.end]
+
+
+# How many dates back narrative time may look for one at the precision it needs.
+ANCHOR_MEMORY = 8
+
+
+def read_source(passages: Iterable[PassageData], reference: dt.date) -> list[SentenceReading]:
+    """Every sentence of the passages with its dates, read the way a reader reads: narrative
+    time ("the next day", "that same year") counts from the last date the text established
+    before it, across sentences and paragraphs; a chronology entry's date is the fallback
+    of its lines; a day or month written without a year takes the year its sentence wrote
+    before it, else its section heading's ("2021", "June 18-24, 2021: a vote"), else the
+    reference date's (or the year its paragraph wrote before, when the reference's would
+    put a past event after the reference date)."""
+    passages = list(passages)
+    chronology = len(chronology_entries(passages, reference)) >= 2
+    entry: tuple[FoundDate, int] | None = None
+    anchors: list[Anchor] = []
+    readings = []
+    section_year: int | None = None
+    for passage in passages:
+        text = passage.text
+        paragraph_year: int | None = None
+        heading = is_heading(passage)
+        for number, (start, end) in enumerate(split_sentences(text)):
+            sentence = text[start:end]
+            context = entry[0].as_anchor(entry[1]) if entry else None
+            reading = read_dates(
+                sentence,
+                reference,
+                context=context,
+                previous=anchors,
+                year=section_year,
+                weak_year=paragraph_year,
+            )
+            paragraph_year = reading.year or paragraph_year
+            found = tuple(f.shifted(start, passage.index) for f in reading.found)
+            if number == 0 and chronology:
+                opening = _entry_date(passage, reference, section_year)
+                if opening is not None and found and found[0].start == opening.start:
+                    entry = (found[0], passage.index)
+            # "the day before the February 1 coup": the narrative is at the day before; the
+            # coup's date is only what it was counted from.
+            counted_from = {
+                (f.anchor.start, f.anchor.end)
+                for f in reading.found
+                if f.anchor is not None and f.anchor.passage is None and f.anchor.start > f.start
+            }
+            for f, own in zip(found, reading.found, strict=True):
+                if (
+                    not heading
+                    and establishes(sentence, own)
+                    and not _is_report_date(sentence, own)
+                    and (own.start, own.end) not in counted_from
+                ):
+                    anchors.append(f.as_anchor(passage.index))
+            del anchors[:-ANCHOR_MEMORY]
+            readings.append(
+                SentenceReading(
+                    passage,
+                    start,
+                    end,
+                    found,
+                    tuple(r.shifted(start) for r in reading.refused),
+                    entry,
+                    heading,
+                )
+            )
+        if heading and paragraph_year is not None:
+            section_year = paragraph_year
+    return readings
+
+
+def _own_source(reading: SentenceReading, date: FoundDate) -> str:
+    anchor = date.anchor
+    if anchor is None or (
+        anchor.passage == reading.passage.index and reading.start <= anchor.start < reading.end
+    ):
+        return DateSource.SENTENCE
+    return DateSource.ANCHOR
 
 
 def extract(
@@ -284,53 +494,51 @@ def extract(
 
     A sentence becomes a proposal when it carries the date of what it reports and names an
     actor or suggests a type. A sentence without a date of its own takes (marked
-    ``inherited``) the date of the sentence before it in the same paragraph when it names an
-    actor and suggests a type ("In June, the UN ... Hlaing visited Russia ... In Moscow,
-    Hlaing met with ..."); in a chronology (passages that open with "Month D:"), the lines
-    after an entry's first line take the entry's date when they suggest a type.
+    ``inherited``, for review) the date of the sentence before it in the same paragraph when
+    it names an actor and suggests a type ("In June, the UN ... Hlaing visited Russia ... In
+    Moscow, Hlaing met with ..."); in a chronology (passages that open with "Month D:"), the
+    lines after an entry's first line take the entry's date when they suggest a type.
     """
     proposals: list[Proposal] = []
-    passages = list(passages)
-    entries = chronology_entries(passages, reference)
-    entry: tuple[FoundDate, int] | None = None
-    last: ParsedDate | None = None  # the last date written so far: "that same year"
-    for passage in passages:
-        text = passage.text
-        opening = entries.get(passage.index)
-        if opening is not None:
-            entry = (opening, passage.index)
-        context = entry[0].parsed if entry else None
-        previous: FoundDate | None = None
-        for start, end in split_sentences(text):
-            sentence = text[start:end]
-            dates = find_dates(sentence, reference, context=context, previous=last)
-            if dates:
-                last = dates[-1].parsed
-            own = event_date(sentence, dates)
-            inherited = False
-            if own is not None:
-                date = FoundDate(
-                    own.start + start, own.end + start, own.text, own.parsed, own.relative
-                )
-                date_index = passage.index
-                previous = date
-            elif previous is not None and not dates:
-                date, date_index, inherited = previous, passage.index, True
-            elif entry is not None and not dates:
-                date, date_index, inherited = entry[0], entry[1], True
-            else:
-                continue
-            actors = tuple(
-                Mention(m.actor, m.text, m.start + start, m.end + start)
-                for m in lexicon.mentions(sentence)
-            )
+    previous: FoundDate | None = None
+    current_passage = None
+    for reading in read_source(passages, reference):
+        passage, start, end = reading.passage, reading.start, reading.end
+        if passage.index != current_passage:
+            current_passage, previous = passage.index, None
+        if reading.heading:
+            continue  # a title reports nothing: the text under it does
+        sentence = reading.text
+        local = [f.shifted(-start) for f in reading.found]
+        own = event_dates(sentence, local)
+        choices: list[tuple[FoundDate, int, bool, str]] = []
+        if own:
+            for f in own:
+                date = reading.found[local.index(f)]
+                choices.append((date, passage.index, False, _own_source(reading, date)))
+            previous = choices[0][0]
+        elif previous is not None and not reading.found and not reading.refused:
+            choices.append((previous, passage.index, True, DateSource.PARAGRAPH))
+        elif reading.entry is not None and not reading.found and not reading.refused:
+            choices.append((reading.entry[0], reading.entry[1], True, DateSource.CHRONOLOGY))
+        if not choices:
+            continue
+        actors = tuple(
+            Mention(m.actor, m.text, m.start + start, m.end + start)
+            for m in lexicon.mentions(sentence)
+        )
+        for number, (date, date_index, inherited, source) in enumerate(choices):
             kind, cues = guess_type(sentence, date.parsed)
             if inherited and kind == "other":
                 continue
-            if inherited and date is previous and not actors:
-                continue
+            if not actors and inherited and source == DateSource.PARAGRAPH:
+                continue  # a date from elsewhere needs the sentence to name who
+            if _SPECULATIVE.search(sentence):
+                continue  # "likely toasting the coup", "a meeting would be": not a report
             if not actors and kind == "other":
                 continue
+            if number and any(p.interval == _interval(date) for p in proposals[-number:]):
+                continue  # the same period twice in one sentence: one proposal
             proposals.append(
                 Proposal(
                     passage_id=passage.id,
@@ -344,6 +552,7 @@ def extract(
                     actors=actors,
                     type=kind,
                     cues=cues,
+                    date_source=source,
                 )
             )
     return proposals
@@ -351,27 +560,95 @@ def extract(
 
 def all_dates(passages: Iterable[PassageData], reference: dt.date) -> list[tuple[int, FoundDate]]:
     """Every date expression of the passages (passage index, found date in the passage),
-    read sentence by sentence with the chronology context, as ``extract`` reads them."""
-    found: list[tuple[int, FoundDate]] = []
-    passages = list(passages)
-    entries = chronology_entries(passages, reference)
-    entry: FoundDate | None = None
-    last: ParsedDate | None = None
-    for passage in passages:
-        opening = entries.get(passage.index)
-        if opening is not None:
-            entry = opening
-        for start, end in split_sentences(passage.text):
-            sentence = passage.text[start:end]
-            context = entry.parsed if entry is not None else None
-            dates = find_dates(sentence, reference, context, previous=last)
-            if dates:
-                last = dates[-1].parsed
-            found.extend(
-                (
-                    passage.index,
-                    FoundDate(f.start + start, f.end + start, f.text, f.parsed, f.relative),
-                )
-                for f in dates
-            )
-    return found
+    read as ``extract`` reads them."""
+    return [(r.passage.index, f) for r in read_source(passages, reference) for f in r.found]
+
+
+def all_refusals(passages: Iterable[PassageData], reference: dt.date) -> list[tuple[int, Refusal]]:
+    """Every date expression refused (passage index, refusal in the passage)."""
+    return [(r.passage.index, x) for r in read_source(passages, reference) for x in r.refused]
+
+
+@dataclass(frozen=True)
+class SelectionDate:
+    """The date of a selected passage text, and where it was read."""
+
+    date: FoundDate
+    passage_index: int  # the passage the date expression is in
+    source: str  # a DateSource
+
+    @property
+    def written_in_selection(self) -> bool:
+        return self.source == DateSource.SENTENCE
+
+    @property
+    def origin(self) -> str:
+        return date_origin(self.source, self.date, self.passage_index)
+
+
+def date_for_selection(
+    passages: list[PassageData],
+    reference: dt.date,
+    index: int,
+    start: int,
+    end: int,
+    at: tuple[int, int, int] | None = None,
+) -> SelectionDate | None:
+    """The date of ``passages[index].text[start:end]``, read as the extractor reads it.
+
+    ``at`` (passage index, start, end) names the date expression to use (the one a proposal
+    chose). Otherwise: the event's date among the dates written in the selection; else the
+    last date the text established before the selection (from another sentence or
+    paragraph: ``source`` says so, for review). None when the text has none before it.
+    """
+    readings = read_source(passages, reference)
+    if at is not None:
+        for reading in readings:
+            for f in reading.found:
+                if (reading.passage.index, f.start, f.end) == at:
+                    inside = at[0] == index and start <= f.start and f.end <= end
+                    if inside:
+                        source = _own_source(reading, f)
+                        if source == DateSource.SENTENCE and not (
+                            f.anchor is None
+                            or (f.anchor.passage == index and start <= f.anchor.start < end)
+                        ):
+                            source = DateSource.ANCHOR
+                    elif reading.entry is not None and reading.entry[0] == f:
+                        source = DateSource.CHRONOLOGY
+                    else:
+                        source = DateSource.PARAGRAPH
+                    return SelectionDate(f, at[0], source)
+        return None
+    inside = [
+        f
+        for r in readings
+        if r.passage.index == index
+        for f in r.found
+        if start <= f.start and f.end <= end
+    ]
+    if inside:
+        text = passages_text(passages, index)[start:end]
+        own = event_date(text, [f.shifted(-start) for f in inside]) or inside[0].shifted(-start)
+        date = inside[[f.shifted(-start) for f in inside].index(own)]
+        anchored_outside = date.anchor is not None and not (
+            date.anchor.passage == index and start <= date.anchor.start < end
+        )
+        return SelectionDate(
+            date, index, DateSource.ANCHOR if anchored_outside else DateSource.SENTENCE
+        )
+    before = [
+        (r.passage.index, f)
+        for r in readings
+        for f in r.found
+        if (r.passage.index, f.end) <= (index, start)
+        and establishes(r.passage.text[r.start : r.end], f.shifted(-r.start))
+    ]
+    if not before:
+        return None
+    where, date = before[-1]
+    return SelectionDate(date, where, DateSource.PARAGRAPH)
+
+
+def passages_text(passages: list[PassageData], index: int) -> str:
+    return next(p.text for p in passages if p.index == index)

@@ -21,7 +21,15 @@ from events.models import Actor, Alias, Citation, Event
 from events.services import CitationError, Located, add_citation, locate
 from sources.models import Passage, Source
 
-from .extract import ActorRef, Lexicon, PassageData, Proposal, extract
+from .extract import (
+    ActorRef,
+    Lexicon,
+    PassageData,
+    Proposal,
+    SelectionDate,
+    date_for_selection,
+    extract,
+)
 from .models import Dismissal
 
 CACHE_SECONDS = 24 * 3600
@@ -63,12 +71,24 @@ def proposals_for_source(
     reference = source_reference(source)
     # Proposals carry passage and actor ids: the key covers them as well as the text.
     ids = hashlib.sha256(",".join(str(p.id) for p in passages).encode()).hexdigest()[:16]
-    key = f"suggestions:{source.sha256}:{ids}:{reference.isoformat()}:{lexicon.fingerprint}"
+    key = f"suggestions:v2:{source.sha256}:{ids}:{reference.isoformat()}:{lexicon.fingerprint}"
     found = cache.get(key)
     if found is None:
         found = extract(passages, reference, lexicon)
         cache.set(key, found, CACHE_SECONDS)
     return found
+
+
+def selection_date(
+    source: Source,
+    index: int,
+    start: int,
+    end: int,
+    at: tuple[int, int, int] | None = None,
+) -> SelectionDate | None:
+    """The date of a selection in passage ``index`` of ``source`` (one query), read as the
+    proposals read it; ``at`` names the date expression a proposal chose."""
+    return date_for_selection(passages_of(source), source_reference(source), index, start, end, at)
 
 
 # --- Review: proposals against the events recorded ----------------------------------------
@@ -187,9 +207,15 @@ class SuggestionError(ValueError):
     """An action on a proposal that cannot be done; the message says why."""
 
 
-def find_proposal(source: Source, passage_id: int, start: int, end: int) -> Proposal:
+def find_proposal(
+    source: Source, passage_id: int, start: int, end: int, date: int | None = None
+) -> Proposal:
+    """The proposal of a sentence; ``date`` (the offset of its date expression) picks one
+    when the sentence proposes several events, one per date."""
     for proposal in proposals_for_source(source):
-        if (proposal.passage_id, proposal.start, proposal.end) == (passage_id, start, end):
+        if (proposal.passage_id, proposal.start, proposal.end) == (passage_id, start, end) and (
+            date is None or proposal.date.start == date
+        ):
             return proposal
     raise SuggestionError(
         "This sentence is not among the source's proposals (the page may be out of date): "
@@ -213,7 +239,10 @@ def add_to_event(source: Source, proposal: Proposal, event: Event) -> Citation:
         event=event, passage=located.passage, start=located.start, end=located.end
     ).exists():
         raise SuggestionError(f"“{event.title}” already cites this sentence.")
-    return add_citation(event, located, date_text=proposal.date.text)
+    # Only a date the cited sentence writes is stored as the source's; one taken from
+    # elsewhere is said in the note, for review.
+    note = f"Check the date: {proposal.date_origin}." if proposal.needs_review else ""
+    return add_citation(event, located, date_text=proposal.date_text, note=note)
 
 
 def dismiss(proposal: Proposal, user=None) -> Dismissal:

@@ -64,14 +64,16 @@ def pieces(item: Review) -> list[Piece]:
 
 
 def accept_url(p: Proposal) -> str:
-    """The event form, prefilled (its GET contract: passage, start, end, date_text, type, actor)."""
-    query = [
-        ("passage", p.passage_id),
-        ("start", p.start),
-        ("end", p.end),
-        ("date_text", p.date.text),
-        ("type", p.type),
-    ] + [("actor", ref.name) for ref in p.actor_refs]
+    """The event form, prefilled (its GET contract: passage, start, end, date_text or date_at,
+    type, actor)."""
+    query = [("passage", p.passage_id), ("start", p.start), ("end", p.end)]
+    if p.needs_review or p.date.relative:
+        # Not a date the sentence writes as such: the form reads it from where it is, and
+        # says so.
+        query.append(("date_at", f"{p.date_passage_index}:{p.date.start}:{p.date.end}"))
+    else:
+        query.append(("date_text", p.date.text))
+    query += [("type", p.type)] + [("actor", ref.name) for ref in p.actor_refs]
     return f"{reverse('event-new')}?{urlencode(query)}"
 
 
@@ -98,6 +100,12 @@ def source_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Source, pk=pk)
     context = _queue_context(request, source)
     return TemplateResponse(request, "suggestions/queue.html", context)
+
+
+def _date(request: HttpRequest) -> int | None:
+    """The optional offset of the proposal's date: a sentence may propose one event per date."""
+    value = request.POST.get("date", "").strip()
+    return int(value) if value.isdigit() else None
 
 
 def _int(request: HttpRequest, name: str) -> int:
@@ -131,7 +139,11 @@ def add_to_existing(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Source, pk=pk)
     try:
         proposal = find_proposal(
-            source, _int(request, "passage"), _int(request, "start"), _int(request, "end")
+            source,
+            _int(request, "passage"),
+            _int(request, "start"),
+            _int(request, "end"),
+            _date(request),
         )
         event_id = request.POST.get("event", "").strip()
         event = Event.objects.filter(pk=int(event_id)).first() if event_id.isdigit() else None

@@ -167,3 +167,126 @@ def test_interval_contains_start_and_end_and_is_bounded_by_whole_periods(start, 
             assert truncate(last + dt.timedelta(days=1), precision) == last + dt.timedelta(days=1)
     if precision == Precision.YEAR:
         assert (first.month, last.month, last.day) == (1, 12, 31)
+
+
+# --- News-style forms (issue 11): each with the article's date and the expected interval ---
+
+TUESDAY = D(2021, 6, 22)  # an article dated Tuesday 22 June 2021
+
+
+@pytest.mark.parametrize(
+    ("text", "tense", "start", "end", "precision", "approximate"),
+    [
+        # weekdays, by the clause's tense
+        ("on Monday", "past", D(2021, 6, 21), None, "day", False),
+        ("on Tuesday", "past", D(2021, 6, 22), None, "day", False),  # the article's own day
+        ("on Tuesday", "future", D(2021, 6, 29), None, "day", False),
+        ("Wednesday", "past", D(2021, 6, 16), None, "day", False),
+        ("Wednesday", "future", D(2021, 6, 23), None, "day", False),
+        ("last Friday", "past", D(2021, 6, 18), None, "day", False),
+        ("last Tuesday", "past", D(2021, 6, 15), None, "day", False),
+        ("next Monday", "past", D(2021, 6, 28), None, "day", False),
+        ("late on Tuesday", "past", D(2021, 6, 22), None, "day", False),
+        # "next week" has no week precision, but a day of it is a day
+        ("Tuesday next week", "future", D(2021, 6, 29), None, "day", False),
+        ("next week on Monday", "future", D(2021, 6, 28), None, "day", False),
+        ("Friday last week", "past", D(2021, 6, 18), None, "day", False),
+        ("on Thursday and Friday", "past", D(2021, 6, 17), D(2021, 6, 18), "day", False),
+        ("on Thursday and Friday", "future", D(2021, 6, 24), D(2021, 6, 25), "day", False),
+        ("from Monday to Wednesday", "past", D(2021, 6, 14), D(2021, 6, 16), "day", False),
+        ("from Tuesday to Thursday", "future", D(2021, 6, 29), D(2021, 7, 1), "day", False),
+        # the article's day and its neighbours, months and years
+        ("yesterday", "past", D(2021, 6, 21), None, "day", False),
+        ("today", "past", D(2021, 6, 22), None, "day", False),
+        ("tomorrow", "future", D(2021, 6, 23), None, "day", False),
+        ("earlier this month", "past", D(2021, 6, 1), None, "month", False),
+        ("last month", "past", D(2021, 5, 1), None, "month", False),
+        ("last year", "past", D(2020, 1, 1), None, "year", False),
+        ("this year", "past", D(2021, 1, 1), None, "year", False),
+        ("late last year", "past", D(2020, 9, 1), D(2020, 12, 1), "month", True),
+        ("three days ago", "past", D(2021, 6, 19), None, "day", False),
+        # quarters and halves: month-precision ranges
+        ("Q3 2021", "past", D(2021, 7, 1), D(2021, 9, 1), "month", False),
+        ("Q1 2021", "past", D(2021, 1, 1), D(2021, 3, 1), "month", False),
+        ("the third quarter of 2021", "past", D(2021, 7, 1), D(2021, 9, 1), "month", False),
+        ("H1 2021", "past", D(2021, 1, 1), D(2021, 6, 1), "month", False),
+        ("the second half of 2020", "past", D(2020, 7, 1), D(2020, 12, 1), "month", False),
+        # seasons and parts of a year: approximate month ranges
+        ("spring 2021", "past", D(2021, 3, 1), D(2021, 5, 1), "month", True),
+        ("the summer of 2019", "past", D(2019, 6, 1), D(2019, 8, 1), "month", True),
+        ("winter 2021-22", "past", D(2021, 12, 1), D(2022, 2, 1), "month", True),
+        ("mid-2021", "past", D(2021, 5, 1), D(2021, 8, 1), "month", True),
+        ("early 2022", "past", D(2022, 1, 1), D(2022, 4, 1), "month", True),
+        ("late 2022", "past", D(2022, 9, 1), D(2022, 12, 1), "month", True),
+        # ranges across months and years, with en and em dashes
+        ("March 26 to April 2, 2021", "past", D(2021, 3, 26), D(2021, 4, 2), "day", False),
+        ("March 26–April 2, 2021", "past", D(2021, 3, 26), D(2021, 4, 2), "day", False),
+        ("26 March — 2 April 2021", "past", D(2021, 3, 26), D(2021, 4, 2), "day", False),
+        ("December 28 to January 3, 2022", "past", D(2021, 12, 28), D(2022, 1, 3), "day", False),
+        ("June-July 2021", "past", D(2021, 6, 1), D(2021, 7, 1), "month", False),
+        ("June–July 2021", "past", D(2021, 6, 1), D(2021, 7, 1), "month", False),
+        ("December 2021 to January 2022", "past", D(2021, 12, 1), D(2022, 1, 1), "month", False),
+        ("from September 1 to 7", "past", D(2021, 9, 1), D(2021, 9, 7), "day", False),
+        ("2019—2021", "past", D(2019, 1, 1), D(2021, 1, 1), "year", False),
+        # decades
+        ("the 1950s", "past", D(1950, 1, 1), D(1959, 1, 1), "year", False),
+        # wire abbreviations
+        ("Sept 7", "past", D(2021, 9, 7), None, "day", False),
+    ],
+)
+def test_reads_news_forms_against_the_article_date(text, tense, start, end, precision, approximate):
+    parsed = parse_date_text(text, TUESDAY, tense)
+    assert parsed == ParsedDate(start, end, precision, approximate)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        # never a partial guess: the whole expression is read, or it is refused
+        ("2021/22", "could be read more than one way. Write the month in words"),
+        ("22/06/2021", "could be read more than one way"),
+        ("next week", "a week is no precision"),
+        ("this week", "a week is no precision"),
+        ("winter 2021", "a winter spans two years"),
+        ("Q5 2021", 'Could not read a date in "Q5 2021"'),
+        ("early June 22", 'Could not read a date in "early June 22"'),
+        ("sometime soon", 'Could not read a date in "sometime soon"'),
+        # impossible dates say so
+        ("June 31, 2021", '"June 31, 2021" is not a real date: June 2021 has 30 days.'),
+        ("February 29, 2021", "February 2021 has 28 days"),
+        ("2021-13", "there is no month 13"),
+        ("2021-02-30", "is not a real date"),
+        # years outside 1-9998
+        ("0000", "years run from 1 to 9998; 0000 is not one"),
+        ("9999", "years run from 1 to 9998; 9999 is not one"),
+        ("June 0000", "0000 is not one"),
+        ("the 0000s", "0000 is not one"),
+        ("123456", 'Could not read a date in "123456"'),
+    ],
+)
+def test_refuses_what_it_cannot_read_in_full_with_one_message(text, message):
+    with pytest.raises(DateTextError) as exc:
+        parse_date_text(text, TUESDAY)
+    assert message in str(exc.value)
+    # One message, said once.
+    assert str(exc.value).count("Could not read") <= 1
+    assert str(exc.value).count("is not a real date") <= 1
+
+
+def test_q3_is_never_read_as_a_day_nor_2021_22_as_june():
+    q3 = parse_date_text("Q3 2021", TUESDAY)
+    assert (q3.precision, q3.start, q3.end) == ("month", D(2021, 7, 1), D(2021, 9, 1))
+    with pytest.raises(DateTextError):
+        parse_date_text("2021/22", TUESDAY)
+
+
+def test_a_bare_day_takes_the_year_it_is_given_else_the_reference_year():
+    assert parse_date_text("February 1", D(2025, 4, 1), year=2021).start == D(2021, 2, 1)
+    assert parse_date_text("February 1", D(2025, 4, 1)).start == D(2025, 2, 1)
+    # a written year wins over the given one
+    assert parse_date_text("February 1, 2019", D(2025, 4, 1), year=2021).start == D(2019, 2, 1)
+
+
+def test_a_weekday_written_with_a_date_picks_the_year_that_matches():
+    # Thursday 25 March was in 2021; in an article of January 2022 it is last year's.
+    assert parse_date_text("Thursday, March 25", D(2022, 1, 10)).start == D(2021, 3, 25)

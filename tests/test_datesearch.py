@@ -9,7 +9,7 @@ import pytest
 from dateparser.search import search_dates
 
 from lib.dates import ParsedDate, Precision, parse_date_text
-from lib.datesearch import find_dates
+from lib.datesearch import find_dates, read_dates
 
 REFERENCE = dt.date(2021, 6, 24)
 D = dt.date
@@ -191,10 +191,19 @@ def test_the_following_day_counts_from_the_date_before_it():
 
 
 def test_a_relative_expression_without_an_anchor_is_left_out():
+    # "before the coup": the coup's date is not written, so there is nothing to count from.
     assert find_dates("Shoigu visited Myanmar just two weeks before the coup.", REFERENCE) == []
-    # The anchor must be in the same sentence.
+    # Narrative time with no date before it at all is refused, not guessed.
+    reading = read_dates("It was launched the next day.", REFERENCE)
+    assert reading.found == []
+    assert [r.text for r in reading.refused] == ["the next day"]
+
+
+def test_narrative_time_counts_from_the_last_date_across_sentences_and_records_it():
     text = "The coup came on February 1. It was launched the next day."
-    assert [f.text for f in find_dates(text, REFERENCE)] == ["February 1"]
+    coup, next_day = find_dates(text, REFERENCE)
+    assert next_day.parsed == ParsedDate(D(2021, 2, 2), None, DAY, approximate=True)
+    assert (next_day.anchor.text, next_day.anchor.start) == ("February 1", coup.start)
 
 
 def test_deictic_words_are_read_by_dateparser_against_the_reference():
@@ -228,3 +237,244 @@ def test_that_same_year_takes_the_year_of_the_last_date_written_before_it():
     # Without a date before it, or after a range of years, it is left out.
     assert find_dates("That same year, nothing happened.", REFERENCE) == []
     assert find_dates("Between 1999 and 2018 and that same year.", REFERENCE)[1:] == []
+
+
+# --- News style (issue 11) -------------------------------------------------------------------
+
+WIRE_DAY = D(2021, 6, 22)  # a wire report dated Tuesday 22 June 2021
+
+
+def dates_of(text: str, reference: dt.date = WIRE_DAY, **kwargs):
+    return [(f.text, f.parsed.start, f.parsed.end, f.parsed.precision) for f in
+            find_dates(text, reference, **kwargs)]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expression", "start", "end", "precision"),
+    [
+        # the clause's tense decides a bare weekday's direction
+        ("Shoigu met Min Aung Hlaing on Monday.", "Monday", D(2021, 6, 21), None, DAY),
+        ("The general arrived in Moscow on Sunday.", "Sunday", D(2021, 6, 20), None, DAY),
+        ("The forum opens on Thursday in Moscow.", "Thursday", D(2021, 6, 24), None, DAY),
+        ("He will meet Putin on Friday.", "Friday", D(2021, 6, 25), None, DAY),
+        ("The delegation is due to arrive on Monday.", "Monday", D(2021, 6, 28), None, DAY),
+        ("Talks are scheduled for Wednesday.", "Wednesday", D(2021, 6, 23), None, DAY),
+        ("The general said on Tuesday he was pleased.", "Tuesday", D(2021, 6, 22), None, DAY),
+        ("The visit follows last Friday's vote.", "last Friday", D(2021, 6, 18), None, DAY),
+        ("Fighting broke out late on Monday.", "late on Monday", D(2021, 6, 21), None, DAY),
+        (
+            "Talks were held on Thursday and Friday.",
+            "Thursday and Friday",
+            D(2021, 6, 17),
+            D(2021, 6, 18),
+            DAY,
+        ),  # fmt: skip
+        (
+            "The games ran from Monday to Wednesday last week.",
+            "from Monday to Wednesday",
+            D(2021, 6, 14),
+            D(2021, 6, 16),
+            DAY,
+        ),  # fmt: skip
+        (
+            "The conference runs from Tuesday to Thursday.",
+            "from Tuesday to Thursday",
+            D(2021, 6, 29),
+            D(2021, 7, 1),
+            DAY,
+        ),  # fmt: skip
+        # the article's day, and its month and year
+        ("The ministry announced it yesterday.", "yesterday", D(2021, 6, 21), None, DAY),
+        ("Officials said today that talks ended.", "today", D(2021, 6, 22), None, DAY),
+        ("He flies to Moscow tomorrow.", "tomorrow", D(2021, 6, 23), None, DAY),
+        ("He visited earlier this month.", "earlier this month", D(2021, 6, 1), None, MONTH),
+        ("The deal was signed last year.", "last year", D(2020, 1, 1), None, YEAR),
+        ("Deliveries begin this year.", "this year", D(2021, 1, 1), None, YEAR),
+        # quarters, halves, seasons, parts of years, ranges across months and years
+        ("Deliveries rose in Q3 2021 and", "Q3 2021", D(2021, 7, 1), D(2021, 9, 1), MONTH),
+        (
+            "in the third quarter of 2021,",
+            "the third quarter of 2021",
+            D(2021, 7, 1),
+            D(2021, 9, 1),
+            MONTH,
+        ),  # fmt: skip
+        ("Sales fell in H1 2021.", "H1 2021", D(2021, 1, 1), D(2021, 6, 1), MONTH),
+        ("Talks resumed in spring 2021.", "spring 2021", D(2021, 3, 1), D(2021, 5, 1), MONTH),
+        ("By mid-2021 it had ended.", "mid-2021", D(2021, 5, 1), D(2021, 8, 1), MONTH),
+        ("A visit is planned for early 2022.", "early 2022", D(2022, 1, 1), D(2022, 4, 1), MONTH),
+        (
+            "The drills ran March 26 to April 2, 2021 near Yangon.",
+            "March 26 to April 2, 2021",
+            D(2021, 3, 26),
+            D(2021, 4, 2),
+            DAY,
+        ),  # fmt: skip
+        (
+            "The drills ran March 26–April 2, 2021.",
+            "March 26–April 2, 2021",
+            D(2021, 3, 26),
+            D(2021, 4, 2),
+            DAY,
+        ),  # fmt: skip
+        ("in June-July 2021 the army", "June-July 2021", D(2021, 6, 1), D(2021, 7, 1), MONTH),
+        (
+            "From December 2021 to January 2022, a court",
+            "From December 2021 to January 2022",
+            D(2021, 12, 1),
+            D(2022, 1, 1),
+            MONTH,
+        ),  # fmt: skip
+        (
+            "From September 1 to 7, Soe Win will be in Russia.",
+            "From September 1 to 7",
+            D(2021, 9, 1),
+            D(2021, 9, 7),
+            DAY,
+        ),  # fmt: skip
+        ("at the forum in Vladivostok on Sept 7.", "Sept 7", D(2021, 9, 7), None, DAY),
+    ],
+)
+def test_finds_and_resolves_news_forms_against_the_article_date(
+    sentence, expression, start, end, precision
+):
+    hit = only(sentence, WIRE_DAY)
+    assert hit.text == expression
+    assert (hit.parsed.start, hit.parsed.end, hit.parsed.precision) == (start, end, precision)
+
+
+def test_in_one_sentence_each_weekday_takes_its_own_clause_tense():
+    text = "Shoigu said on Monday that the exercises will begin on Thursday."
+    assert dates_of(text) == [
+        ("Monday", D(2021, 6, 21), None, DAY),
+        ("Thursday", D(2021, 6, 24), None, DAY),
+    ]
+
+
+def test_next_week_and_this_week_are_refused_not_guessed():
+    reading = read_dates("The minister will visit next week; talks were held this week.", WIRE_DAY)
+    assert reading.found == []
+    assert [r.text for r in reading.refused] == ["next week", "this week"]
+    assert "a week is no precision" in reading.refused[0].message
+
+
+def test_a_day_of_next_week_is_read_as_that_day():
+    # Monday 21 June 2021: "Tuesday next week" is 29 June, not tomorrow.
+    hit = only("Talks open on Tuesday next week in Moscow.", D(2021, 6, 21))
+    assert (hit.text, hit.parsed.start) == ("Tuesday next week", D(2021, 6, 29))
+
+
+def test_an_ambiguous_or_impossible_expression_is_refused_whole_never_read_in_part():
+    reading = read_dates("Its engagement in 2021/22 was steady; talks on June 31, 2021 failed.",
+                         WIRE_DAY)  # fmt: skip
+    # Not "2021" alone, nor 22 June, nor 1 July.
+    assert reading.found == []
+    assert [r.text for r in reading.refused] == ["2021/22", "June 31, 2021"]
+    assert "not a real date" in reading.refused[1].message
+
+
+def test_today_meaning_nowadays_is_not_a_date():
+    assert find_dates("A partnership that endures today.", WIRE_DAY) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expression", "expected"),
+    [
+        (
+            "Fomin arrived on March 26. He met the general the same day.",
+            "the same day",
+            D(2021, 3, 26),
+        ),  # fmt: skip
+        (
+            "Fomin arrived on March 26. The next day he attended a parade.",
+            "The next day",
+            D(2021, 3, 27),
+        ),  # fmt: skip
+        (
+            "Fomin arrived on March 26. The following day he left.",
+            "The following day",
+            D(2021, 3, 27),
+        ),  # fmt: skip
+        (
+            "Fomin left on March 26. He had met the general the previous day.",
+            "the previous day",
+            D(2021, 3, 25),
+        ),  # fmt: skip
+        (
+            "Fomin arrived on March 26. Two days later he left.",
+            "Two days later",
+            D(2021, 3, 28),
+        ),  # fmt: skip
+        (
+            "The games ended on June 22-24. The next day the team flew home.",
+            "The next day",
+            D(2021, 6, 25),
+        ),  # fmt: skip
+    ],
+)
+def test_narrative_time_counts_from_the_last_date_and_names_it(text, expression, expected):
+    found = find_dates(text, WIRE_DAY)
+    hit = next(f for f in found if f.text == expression)
+    assert (hit.parsed.start, hit.parsed.precision) == (expected, DAY)
+    assert hit.relative and hit.anchor is not None
+    assert text[hit.anchor.start : hit.anchor.end] == hit.anchor.text
+
+
+def test_that_week_has_no_precision_and_is_refused():
+    reading = read_dates("Fomin arrived on March 26. Protests grew that week.", WIRE_DAY)
+    assert [f.text for f in reading.found] == ["March 26"]
+    assert [r.text for r in reading.refused] == ["that week"]
+
+
+def test_narrative_time_takes_its_anchor_from_earlier_sentences_passed_in():
+    first = find_dates("Min Aung Hlaing arrived in Moscow on Sunday.", WIRE_DAY)[0]
+    anchor = first.as_anchor(passage=1)
+    hit = only("The next day he laid a wreath.", WIRE_DAY, previous=[anchor])
+    assert hit.parsed.start == D(2021, 6, 21)
+    assert (hit.anchor.text, hit.anchor.passage) == ("Sunday", 1)
+
+
+def test_the_same_text_reads_the_same_in_the_extractor_and_the_parser():
+    # One parser: the form's preview, the API's date text and the extractor agree.
+    for text in ["Q3 2021", "March 26 to April 2, 2021", "spring 2021", "June 22-24",
+                 "the 1950s", "last Friday", "mid-2021"]:  # fmt: skip
+        assert only(f"It happened in {text}.", WIRE_DAY).parsed == parse_date_text(text, WIRE_DAY)
+
+
+@pytest.mark.parametrize(
+    ("text", "expression", "start", "precision"),
+    [
+        (
+            "In 2016 they signed a deal. Two years later they met.",
+            "Two years later",
+            D(2018, 1, 1),
+            YEAR,
+        ),  # fmt: skip
+        (
+            "He went in June 2013. Three years later he was back.",
+            "Three years later",
+            D(2016, 6, 1),
+            MONTH,
+        ),  # fmt: skip
+        (
+            "He went in June 2013. Three months later he was back.",
+            "Three months later",
+            D(2013, 9, 1),
+            MONTH,
+        ),  # fmt: skip
+        (
+            "They met on March 3. Two weeks later they met again.",
+            "Two weeks later",
+            D(2021, 3, 17),
+            DAY,
+        ),  # fmt: skip
+    ],
+)
+def test_years_and_months_later_count_at_the_anchors_precision(text, expression, start, precision):
+    hit = next(f for f in find_dates(text, WIRE_DAY) if f.text == expression)
+    assert (hit.parsed.start, hit.parsed.precision) == (start, precision)
+
+
+def test_months_later_than_a_year_is_refused_not_guessed():
+    reading = read_dates("In 2016 they met. Three months later they met again.", WIRE_DAY)
+    assert [r.text for r in reading.refused] == ["Three months later"]

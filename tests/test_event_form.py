@@ -465,11 +465,29 @@ def test_prefill_makes_the_citation_from_the_selection(signed_in, passage):
     assert 'name="reference" value="2021-06-24"' in body
 
 
-def test_prefill_guesses_the_nearest_date_against_the_reference_date(signed_in, passage):
-    start = passage.text.index("He met")
-    body = prefill(signed_in, passage=passage.pk, start=start, end=start + 6)
+def test_prefill_takes_the_date_written_in_the_selection_as_written(signed_in, passage):
+    start = passage.text.index("Min Aung Hlaing visited")
+    end = passage.text.index("He met") - 1
+    body = prefill(signed_in, passage=passage.pk, start=start, end=end)
     assert 'name="date_text" id="id_date_text" value="June 22"' in body
     assert "22 June 2021, day precision" in body
+    assert 'name="citations-0-date_text" value="June 22"' in body
+    assert "Check the date" not in body
+
+
+def test_prefill_of_an_undated_selection_says_where_its_date_comes_from(signed_in, passage):
+    # "He met Sergei Shoigu in Moscow." writes no date: the date is the sentence before's,
+    # filled as start and precision with a notice, never as the date the citation writes.
+    start = passage.text.index("He met")
+    body = prefill(signed_in, passage=passage.pk, start=start, end=start + 6)
+    assert "Check the date:" in body
+    assert "22 June 2021 is not written in the selected text" in body
+    assert "taken from “June 22”" in body
+    assert 'value="2021-06-22"' in body
+    assert 'name="date_text" id="id_date_text" value=""' in body
+    assert 'name="citations-0-date_text" value' not in body or (
+        'name="citations-0-date_text" value=""' in body
+    )
 
 
 def test_prefill_takes_date_title_type_and_actors_as_given(signed_in, passage):

@@ -482,6 +482,10 @@ def test_the_api_returns_the_same_proposals_as_the_queue(actors, analyst, client
         "approximate": False,
         "display": "24 October 2021",
         "inherited": False,
+        "source": "sentence",
+        "needs_review": False,
+        "origin": "",
+        "anchor": None,
     }
     assert [a["name"] for a in first["actors"]] == ["Vladimir Kasatonov", "Yangon"]
     assert first["type"] == "visit"

@@ -96,6 +96,7 @@ class EventForms:
     removals: RemoveCitationsForm
     citations: list[Citation]
     notices: list[str] = field(default_factory=list)
+    date_notice: str = ""  # where a prefilled date comes from, when not the selection
 
     @classmethod
     def build(cls, event: Event, data: QueryDict | None = None, initial: dict | None = None):
@@ -131,6 +132,7 @@ class EventForms:
             removals=RemoveCitationsForm(data, event=event),
             citations=citations,
             notices=list(initial.get("notices", [])),
+            date_notice=initial.get("date_notice", ""),
         )
 
     def is_valid(self) -> bool:
@@ -198,7 +200,11 @@ class EventForms:
             "removals": self.removals,
             "citations": [(c, str(c.pk) in removed) for c in self.citations],
             "notices": self.notices,
-            "preview": preview_date(text, reference),
+            "date_notice": self.date_notice,
+            # A refused date is said once: at the field, not again in the live preview.
+            "preview": DatePreview(text)
+            if form.is_bound and form.errors.get("date_text")
+            else preview_date(text, reference),
             "reference": reference,
             **extra,
         }

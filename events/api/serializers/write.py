@@ -336,11 +336,9 @@ class EventWriteSerializer(serializers.ModelSerializer):
                 raise serializers.ValidationError(
                     {
                         "date": {
-                            "text": [
-                                f"Cannot read the date “{text}” ({exc}); write it like "
-                                "“June 22-24, 2021”, “May 2020” or “between 1999 and 2018”, "
-                                "or give start and precision."
-                            ]
+                            # The parser's one message says what is wrong and how to
+                            # write it; the same text reads the same in the event form.
+                            "text": [f"Cannot read the date: {exc} Or give start and precision."]
                         }
                     }
                 ) from None

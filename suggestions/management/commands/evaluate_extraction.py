@@ -1,21 +1,36 @@
-"""Print precision and recall of extraction against the labelled set in tests/extraction/."""
+"""Print precision and recall of extraction against the labelled sets in tests/extraction/."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from suggestions.evaluation import LABELS, TIMELINE, evaluate
+from suggestions.evaluation import DEV_LABELS, LABELS, TIMELINE, evaluate, evaluate_dev
 
 
 class Command(BaseCommand):
     help = (
         "Measure date expressions (exact span, start, end, precision) and proposed events "
-        "against the hand-labelled set for the five sample articles."
+        "against the hand-labelled sets: the five sample articles, then the development set "
+        "(tests/extraction/dev/, per article and in all) when it is there."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--labels", type=Path, default=LABELS)
         parser.add_argument("--timeline", type=Path, default=TIMELINE)
+        parser.add_argument(
+            "--dev",
+            type=Path,
+            default=DEV_LABELS,
+            help="The development set's labels.json (its articles are beside it).",
+        )
+        parser.add_argument("--only-dev", action="store_true", help="Only the development set.")
 
-    def handle(self, *args, labels: Path, timeline: Path, **options) -> None:
-        self.stdout.write(evaluate(labels, timeline).report())
+    def handle(self, *args, labels: Path, timeline: Path, dev: Path, only_dev: bool, **options):
+        if not only_dev:
+            self.stdout.write(evaluate(labels, timeline).report())
+        if dev.exists():
+            if not only_dev:
+                self.stdout.write("")
+            self.stdout.write(evaluate_dev(dev, timeline).report())
+        else:
+            self.stdout.write(f"No development set at {dev}.")

@@ -22,11 +22,7 @@ class Command(BaseCommand):
         for item in items:
             p = item.proposal
             date = p.date.parsed.describe()
-            inherited = ""
-            if p.inherited and p.date_passage_index == p.passage_index:
-                inherited = " (the date of an earlier sentence of the paragraph)"
-            elif p.inherited:
-                inherited = f" (the date of the chronology entry in ¶{p.date_passage_index})"
+            inherited = f" (check: {p.date_origin})" if p.needs_review else ""
             actors = ", ".join(ref.name for ref in p.actor_refs) or "none recognised"
             cues = ", ".join(p.cues) or "no cue words"
             status = item.status

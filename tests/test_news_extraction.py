@@ -1,0 +1,313 @@
+"""Suggested events from news written the way wire services write (issue 11).
+
+The articles here are the team's own wording of public facts, dated like wire reports:
+weekday dates against the dateline, "the same day", a forward-looking "opens on Tuesday",
+"last Friday's vote". Each test says what an analyst sees.
+"""
+
+import datetime as dt
+import json
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from events.models import Citation, Event
+from sources.services import import_source
+from suggestions.evaluation import evaluate_dev
+from suggestions.extract import DateSource
+from suggestions.services import add_to_event, proposals_for_source
+from tests.factories import ActorFactory, AliasFactory, EventFactory
+
+pytestmark = pytest.mark.django_db
+
+D = dt.date
+TUESDAY = D(2023, 3, 14)  # the wire report's dateline
+
+WIRE = (
+    "Russian minister in Myanmar for talks with junta chief\n\n"
+    "NAYPYITAW, March 14 (Timeline wire) — Russia's deputy defence minister Alexander Fomin "
+    "met Min Aung Hlaing in Naypyitaw on Monday, the military government said.\n\n"
+    "The two men discussed arms deliveries and training the same day, according to state "
+    "television.\n\n"
+    "Fomin opens a defence exhibition in Yangon on Tuesday, the ministry said.\n\n"
+    "The visit follows last Friday's vote in the UN General Assembly, where Russia abstained.\n\n"
+    "Myanmar's army has ruled the country since the February 1 coup.\n"
+)
+
+TRIP = (
+    "Min Aung Hlaing visits\n\n"
+    "In April 2021, Min Aung Hlaing attended a summit in Jakarta. He then made his second "
+    "foreign trip to Russia.\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def actors(db):
+    fomin = ActorFactory(name="Alexander Fomin")
+    AliasFactory(actor=fomin, name="Fomin")
+    mah = ActorFactory(name="Min Aung Hlaing")
+    ActorFactory(name="Naypyitaw", kind="place")
+    ActorFactory(name="Russia", kind="country")
+    ActorFactory(name="UN General Assembly", kind="organization")
+    return {"fomin": fomin, "mah": mah}
+
+
+def wire_source(text=WIRE, key="wire", reference=TUESDAY):
+    source, _ = import_source(text, title="A wire report", key=key, reference_date=reference)
+    return source
+
+
+class by_quote:  # noqa: N801 - reads as a lookup
+    """The first proposal of the sentence that opens with the given words."""
+
+    def __init__(self, source):
+        self.proposals = proposals_for_source(source)
+
+    def __getitem__(self, opening: str):
+        return next(p for p in self.proposals if p.quote.startswith(opening))
+
+
+def test_a_wire_report_gets_its_weekday_events_proposed_with_their_dates(actors):
+    proposals = by_quote(wire_source())
+    monday = proposals["NAYPYITAW, March 14 (Timeline wi"]
+    # The dateline says when the report was filed: the meeting was on Monday.
+    assert (monday.date.text, monday.date.parsed.start) == ("Monday", D(2023, 3, 13))
+    same_day = proposals["The two men discussed arms deli"]
+    assert (same_day.date.text, same_day.date.parsed.start) == ("the same day", D(2023, 3, 13))
+    # Counted from "Monday" in another paragraph: it says so, and is marked for review.
+    assert same_day.date_source == DateSource.ANCHOR and same_day.needs_review
+    assert "counted from “Monday” in ¶1" in same_day.date_origin
+    opens = proposals["Fomin opens a defence exhibitio"]
+    # A forward-looking clause: the coming Tuesday, not the dateline's own day.
+    assert opens.date.parsed.start == D(2023, 3, 21)
+    vote = proposals["The visit follows last Friday's"]
+    assert (vote.date.text, vote.date.parsed.start) == ("last Friday", D(2023, 3, 10))
+
+
+def test_the_queue_says_where_a_date_not_written_in_the_sentence_comes_from(
+    actors, analyst, client
+):
+    source = wire_source()
+    client.force_login(analyst)
+    body = client.get(reverse("source-suggestions", args=[source.pk])).content.decode()
+    assert "Check the date:" in body
+    assert "“the same day” is counted from “Monday” in ¶1" in body
+
+
+def test_new_event_from_an_on_monday_sentence_prefills_monday_not_another_paragraphs_date(
+    actors, analyst, client
+):
+    source = wire_source()
+    passage = source.passages.get(index=1)
+    start = passage.text.index("Russia's deputy")
+    end = passage.text.index("Naypyitaw on Monday") + len("Naypyitaw on Monday")
+    client.force_login(analyst)
+    body = client.get(
+        reverse("event-new"), {"passage": passage.pk, "start": start, "end": end}
+    ).content.decode()
+    assert 'name="date_text" id="id_date_text" value="Monday"' in body
+    assert "13 March 2023, day precision" in body
+    assert "February" not in body.split('id="id_date_text"')[1].split("</p>")[0]
+
+
+def test_an_undated_selection_is_prefilled_from_the_text_before_it_with_a_notice(
+    actors, analyst, client
+):
+    source = wire_source()
+    passage = source.passages.get(index=3)  # "Fomin opens ... on Tuesday"
+    client.force_login(analyst)
+    # Only the words "a defence exhibition in Yangon": no date in the selection.
+    start = passage.text.index("a defence exhibition")
+    end = start + len("a defence exhibition in Yangon")
+    body = client.get(
+        reverse("event-new"), {"passage": passage.pk, "start": start, "end": end}
+    ).content.decode()
+    assert "Check the date:" in body
+    assert "is not written in the selected text" in body
+
+
+def test_accepting_a_sentence_that_borrows_its_date_never_stores_it_as_written(
+    actors, analyst, client
+):
+    source = wire_source(TRIP, key="trip", reference=D(2021, 6, 24))
+    trip = next(p for p in proposals_for_source(source) if p.quote.startswith("He then"))
+    assert trip.inherited and trip.needs_review
+    assert trip.date.text == "April 2021" and trip.date_text == ""
+    # The queue's accept link names where the date is; the form fills start and precision,
+    # leaves "date as written" empty and says where the date was taken from.
+    query = parse_qs(urlparse(_accept_url(trip)).query)
+    assert "date_text" not in query and query["date_at"] == [f"1:{trip.date.start}:{trip.date.end}"]
+    client.force_login(analyst)
+    body = client.get(_accept_url(trip)).content.decode()
+    assert (
+        "the sentence writes no date; taken from “April 2021”, written in an earlier sentence of ¶1"
+        in body
+    )
+    assert 'name="citations-0-date_text" value="April 2021"' not in body
+    assert 'name="date_start"' in body and 'value="2021-04-01"' in body
+    # Adding it to an event: the citation's date text is empty, its note says why.
+    event = EventFactory(title="Second trip")
+    citation = add_to_event(source, trip, event)
+    assert citation.date_text == ""
+    assert "Check the date: the sentence writes no date; taken from “April 2021”" in citation.note
+    assert Citation.objects.filter(event=event, date_text="April 2021").count() == 0
+
+
+def _accept_url(proposal):
+    from suggestions.views import accept_url
+
+    return accept_url(proposal)
+
+
+def test_the_form_preview_and_the_api_read_a_date_as_the_extractor_does(analyst, client):
+    client.force_login(analyst)
+    preview = client.get(
+        reverse("event-parse-date"), {"date_text": "Q3 2021", "reference": "2021-06-24"}
+    ).content.decode()
+    assert "July–September 2021, month precision" in preview
+    api = APIClient()
+    api.force_authenticate(analyst)
+    created = api.post("/api/events/", {"title": "Q3", "date": {"text": "Q3 2021"}}, format="json")
+    assert created.status_code == 201, created.content
+    date = created.json()["date"]
+    assert (date["start"], date["end"], date["precision"]) == ("2021-07-01", "2021-09-01", "month")
+
+
+@pytest.mark.parametrize("text", ["0000", "2021-13", "June 31, 2021", "2021/22", "Q3 2021 soon"])
+def test_unreadable_dates_are_a_message_everywhere_never_a_server_error(analyst, client, text):
+    client.force_login(analyst)
+    preview = client.get(reverse("event-parse-date"), {"date_text": text})
+    assert preview.status_code == 200
+    assert 'class="error"' in preview.content.decode()
+    api = APIClient()
+    api.force_authenticate(analyst)
+    response = api.post("/api/events/", {"title": "T", "date": {"text": text}}, format="json")
+    assert response.status_code == 400
+    message = response.json()["date"]["text"][0]
+    assert "rite" in message or "not a real date" in message
+    assert not Event.objects.exists()
+
+
+def test_evaluate_dev_scores_each_article_and_counts_silent_misreadings(tmp_path):
+    (tmp_path / "01_wire.txt").write_text(WIRE, encoding="utf-8")
+    labels = {
+        "about": "test",
+        "actors": [
+            {"name": "Alexander Fomin", "kind": "person", "aliases": ["Fomin"]},
+            {"name": "Min Aung Hlaing", "kind": "person", "aliases": []},
+        ],
+        "sources": [
+            {
+                "key": "wire",
+                "file": "01_wire.txt",
+                "reference_date": TUESDAY.isoformat(),
+                "dates": [
+                    {
+                        "passage": 1,
+                        "text": "March 14",
+                        "start": "2023-03-14",
+                        "end": None,
+                        "precision": "day",
+                    },  # fmt: skip
+                    {
+                        "passage": 1,
+                        "text": "on Monday",
+                        "start": "2023-03-13",
+                        "end": None,
+                        "precision": "day",
+                    },  # fmt: skip
+                    {
+                        "passage": 2,
+                        "text": "the same day",
+                        "start": "2023-03-13",
+                        "end": None,
+                        "precision": "day",
+                    },  # fmt: skip
+                    # Labelled wrong on purpose: a silent misreading for the evaluation.
+                    {
+                        "passage": 3,
+                        "text": "on Tuesday",
+                        "start": "2023-03-14",
+                        "end": None,
+                        "precision": "day",
+                    },  # fmt: skip
+                    {
+                        "passage": 4,
+                        "text": "last Friday",
+                        "start": "2023-03-10",
+                        "end": None,
+                        "precision": "day",
+                    },  # fmt: skip
+                    {
+                        "passage": 5,
+                        "text": "February 1",
+                        "start": "2023-02-01",
+                        "end": None,
+                        "precision": "day",
+                    },  # fmt: skip
+                ],
+                "sentences": [
+                    {
+                        "passage": 1,
+                        "sentence": "NAYPYITAW, March 14 (Timeline wire) — Russia's dep",
+                        "events": [
+                            {
+                                "title": "Fomin meets Min Aung Hlaing",
+                                "type": "meeting",
+                                "start": "2023-03-13",
+                                "end": None,
+                                "precision": "day",
+                                "actors": ["Alexander Fomin", "Min Aung Hlaing"],
+                            }
+                        ],
+                    },  # fmt: skip
+                ],
+            }
+        ],
+    }
+    path = tmp_path / "labels.json"
+    path.write_text(json.dumps(labels), encoding="utf-8")
+    evaluation = evaluate_dev(path)
+    assert (evaluation.date_recall.hits, evaluation.date_recall.total) == (5, 6)
+    assert len(evaluation.silent_misreadings) == 1
+    assert "“Tuesday”" in evaluation.silent_misreadings[0]
+    assert evaluation.event_recall_exact.hits == 1
+    report = evaluation.report()
+    assert "wire: dates 5/6, events with the right date 1/1" in report
+    assert "silent misreadings 1" in report
+
+
+def test_an_impossible_date_in_the_form_is_said_once(analyst, client):
+    from tests.event_form_data import form_data
+
+    client.force_login(analyst)
+    response = client.post(reverse("event-new"), form_data(date_text="June 31, 2021"))
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert body.count("is not a real date: June 2021 has 30 days.") == 1
+    assert "Could not read" not in body
+
+
+def test_accepting_the_same_day_fills_its_date_and_keeps_the_words_on_the_citation(
+    actors, analyst, client
+):
+    source = wire_source()
+    same_day = by_quote(source)["The two men discussed arms deli"]
+    client.force_login(analyst)
+    body = client.get(_accept_url(same_day)).content.decode()
+    # The event's date is the day it resolves to; no unreadable "the same day" in "Date".
+    assert 'name="date_text" id="id_date_text" value=""' in body
+    assert 'value="2023-03-13"' in body
+    assert 'name="citations-0-date_text" value="the same day"' in body
+    assert "Could not read" not in body
+    assert "Check the date:" in body
