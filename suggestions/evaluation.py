@@ -206,10 +206,10 @@ def _score_dates(source: dict, passages: list[PassageData], reference: dt.date, 
     key = source["key"]
     gold: dict[tuple[int, int, int], tuple | None] = {}
     for item in source["dates"]:
-        resolution = (
+        labelled = (
             None if item.get("refuse") else (item["start"], item.get("end"), item["precision"])
         )
-        gold[_gold_span(passages, item)] = resolution
+        gold[_gold_span(passages, item)] = labelled
     found = {}
     for index, f in all_dates(passages, reference):
         span = (index, *_core(passages[index].text, f.start, f.end))
@@ -238,15 +238,15 @@ def _score_dates(source: dict, passages: list[PassageData], reference: dt.date, 
         # expression read that they leave out is a misreading too).
         tally.silent += 1
         ev.silent_misreadings.append(ev.wrong_dates[-1])
-    for span, resolution in gold.items():
-        if resolution is None:
+    for span, labelled in gold.items():
+        if labelled is None:
             # To be refused: right when it is not read (and better, flagged).
             if span not in found:
                 tally.exact += 1
             continue
         if span not in found:
             text = passages[span[0]].text[span[1] : span[2]]
-            ev.missed_dates.append(f"{key} ¶{span[0]} “{text}” → {resolution}")
+            ev.missed_dates.append(f"{key} ¶{span[0]} “{text}” → {labelled}")
     for span, refusal in refusals.items():
         ev.refused.append(f"{key} ¶{span[0]} “{refusal.text}”: {refusal.message}")
     tally.exact_found = exact_found
@@ -284,8 +284,10 @@ def _evaluate_sources(
         own: dict[tuple[str, str], tuple[dt.date, dt.date] | None] = {}
         if curated is None:
             for sentences in labels.values():
-                for e in (e for _prefix, events in sentences for e in events):
-                    own[(e["title"], e["start"])] = _event_span(e) if e.get("start") else None
+                for item in (e for _prefix, events in sentences for e in events):
+                    own[(item["title"], item["start"])] = (
+                        _event_span(item) if item.get("start") else None
+                    )
             wanted.update(own)
         article_hits: set[tuple[str, str]] = set()
         article_false = article_proposals = 0
@@ -359,7 +361,8 @@ def evaluate(labels_path: Path = LABELS, timeline_path: Path = TIMELINE) -> Eval
         labels["sources"], CORPUS, lexicon_from_timeline(timeline), curated, "Sample articles"
     )
     for score in (ev.event_recall, ev.event_recall_dated, ev.event_recall_exact):
-        score.label = "curated events"
+        if score is not None:  # exact recall is set whenever events are scored, as here
+            score.label = "curated events"
     return ev
 
 

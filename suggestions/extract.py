@@ -177,7 +177,8 @@ def guess_type(sentence: str, date: ParsedDate | None = None) -> tuple[str, tupl
         if money:
             arms = _CUE_PATTERNS["arms_deal"].findall(sentence)
             return "aggregate", tuple(dict.fromkeys([*arms, *money]))
-    best, best_cues = "other", ()
+    best = "other"
+    best_cues: tuple[str, ...] = ()
     for kind, pattern in _CUE_PATTERNS.items():
         cues = tuple(dict.fromkeys(m.group() for m in pattern.finditer(sentence)))
         if len(cues) > len(best_cues):
@@ -606,8 +607,7 @@ def date_for_selection(
         for reading in readings:
             for f in reading.found:
                 if (reading.passage.index, f.start, f.end) == at:
-                    inside = at[0] == index and start <= f.start and f.end <= end
-                    if inside:
+                    if at[0] == index and start <= f.start and f.end <= end:  # inside
                         source = _own_source(reading, f)
                         if source == DateSource.SENTENCE and not (
                             f.anchor is None

@@ -66,7 +66,11 @@ def pieces(item: Review) -> list[Piece]:
 def accept_url(p: Proposal) -> str:
     """The event form, prefilled (its GET contract: passage, start, end, date_text or date_at,
     type, actor)."""
-    query = [("passage", p.passage_id), ("start", p.start), ("end", p.end)]
+    query: list[tuple[str, str | int]] = [
+        ("passage", p.passage_id),
+        ("start", p.start),
+        ("end", p.end),
+    ]
     if p.needs_review or p.date.relative:
         # Not a date the sentence writes as such: the form reads it from where it is, and
         # says so.
