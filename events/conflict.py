@@ -4,23 +4,17 @@ from __future__ import annotations
 
 from lib.dates import format_date
 
-from .models import Citation, Event, EventType, Participation
+from .history import display, label
+from .models import Citation, Event, Participation
 
-COMPARED = [
-    ("title", "Title"),
-    ("type", "Type"),
-    ("status", "Status"),
-    ("summary", "Summary"),
-    ("location", "Location"),
-    ("date_text", "Date as written"),
-    ("date", "Date"),
-]
+# The fields compared, shown as the history shows them; the date as one line.
+FIELDS = ("title", "type", "status", "summary", "location", "date_text")
+COMPARED = [(name, label(Event, name).capitalize()) for name in FIELDS] + [("date", "Date")]
 
 
-def values_of(obj, labels: bool = True) -> dict[str, str]:
-    values = {name: str(getattr(obj, name, "") or "") for name, _label in COMPARED[:-1]}
-    if labels:
-        values["type"] = dict(EventType.choices).get(values["type"], values["type"])
+def values_of(obj) -> dict[str, str]:
+    """``obj`` (an event, or a historical record of one) as the comparison shows it."""
+    values = {name: display(Event, name, getattr(obj, name, ""), empty="") for name in FIELDS}
     values["date"] = format_date(
         obj.date_start, obj.date_end, obj.date_precision, obj.date_approximate
     )
@@ -49,7 +43,7 @@ def compare(
     base = base_record(current, base_version)
     before = values_of(base) if base is not None else None
     changes = []
-    for name, label in COMPARED:
+    for name, caption in COMPARED:
         changed = (
             before[name] != theirs[name]
             if before is not None
@@ -58,7 +52,7 @@ def compare(
         if changed:
             changes.append(
                 {
-                    "label": label,
+                    "label": caption,
                     "before": before[name] if before is not None else None,
                     "theirs": theirs[name],
                     "yours": yours_values[name],

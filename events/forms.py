@@ -10,7 +10,6 @@ reference date). On edit the explicit fields start blank when they say the same 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms
@@ -22,7 +21,7 @@ from lib.dates import DateTextError, ParsedDate, Precision, parse_date_text
 from sources.models import Passage, Source
 
 from .models import Actor, ActorKind, Citation, Event, EventType, Role, Status
-from .services import CitationError, Located, locate
+from .services import ActorChoice, CitationError, Located, locate
 
 
 def parse_reference(value: str | None) -> dt.date | None:
@@ -32,16 +31,11 @@ def parse_reference(value: str | None) -> dt.date | None:
         return None
     if value.isdigit():
         source = Source.objects.filter(pk=int(value)).first()
-        return source_reference(source) if source else None
+        return source.reads_dates_against() if source else None
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
         return None
-
-
-def source_reference(source: Source) -> dt.date:
-    """The date bare dates in ``source`` are read against."""
-    return source.dates_read_against or dt.date.today()
 
 
 class EventForm(forms.ModelForm):
@@ -110,15 +104,7 @@ class EventForm(forms.ModelForm):
         given = self.cleaned_data.get("reference") if hasattr(self, "cleaned_data") else None
         if given is None and not self.is_bound:
             given = self.initial.get("reference")
-        if given is None and self.instance.pk:
-            citation = (
-                Citation.objects.filter(event=self.instance)
-                .select_related("passage__source")
-                .first()
-            )
-            if citation:
-                given = source_reference(citation.passage.source)
-        return given or dt.date.today()
+        return given or self.instance.reference_date()
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -155,17 +141,6 @@ class EventForm(forms.ModelForm):
 
 
 # Actors ------------------------------------------------------------------------------------
-
-
-@dataclass
-class ActorChoice:
-    """An existing actor, or a new one to create (``actor`` is None) with its aliases."""
-
-    role: str
-    actor: Actor | None = None
-    name: str = ""
-    kind: str = ""
-    aliases: tuple[str, ...] = ()
 
 
 def split_aliases(text: str) -> list[str]:
@@ -416,6 +391,10 @@ class RemoveCitationsForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="Remove",
+        error_messages={
+            "invalid_choice": "A citation you ticked to remove is no longer on this event "
+            "(someone removed it in between): reload the page to see its citations now.",
+        },
     )
 
     def __init__(self, *args, event: Event | None = None, **kwargs) -> None:

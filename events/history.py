@@ -14,13 +14,14 @@ import datetime as dt
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from django.db import models, transaction
 
 from sources.models import Passage
 
 from .models import EVENT_FIELDS, Actor, Citation, Event, Participation, quote_mismatch
+from .services import ActorChoice, Located, NewCitation, WriteError, save_event
 
 PARTICIPATION_FIELDS = ("actor_id", "role")
 CITATION_FIELDS = ("passage_id", "quote", "start", "end", "prefix", "suffix", "date_text", "note")
@@ -30,7 +31,6 @@ REASON_CHARS = 100  # simple-history's history_change_reason column
 HistoricalRecord = Any
 # The models whose children are recorded with the event: they carry ``event`` and ``history``.
 ChildModel = type[Participation] | type[Citation]
-_M = TypeVar("_M", bound=models.Model)
 
 
 class RestoreError(ValueError):
@@ -95,10 +95,11 @@ def _field(model: type[models.Model], name: str) -> models.Field:
     return cast(models.Field, model._meta.get_field(name))
 
 
-def _display(model: type[models.Model], name: str, value) -> str:
+def display(model: type[models.Model], name: str, value, empty: str = "(empty)") -> str:
+    """A field's value as people read it (choice labels, dates, yes/no): history and conflicts."""
     model_field = _field(model, name)
     if value is None or value == "":
-        return "(empty)"
+        return empty
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
@@ -108,7 +109,7 @@ def _display(model: type[models.Model], name: str, value) -> str:
     return str(value)
 
 
-def _label(model: type[models.Model], name: str) -> str:
+def label(model: type[models.Model], name: str) -> str:
     return str(_field(model, name).verbose_name)
 
 
@@ -179,10 +180,10 @@ def _changes(
     model: type[models.Model], fields: Iterable[str], before, after, render=None
 ) -> tuple[FieldChange, ...]:
     """Fields that differ, by verbose name, before → after; ``render`` shows related rows."""
-    show = render or (lambda name, value: _display(model, name, value))
+    show = render or (lambda name, value: display(model, name, value))
     return tuple(
         FieldChange(
-            _label(model, name.removesuffix("_id")),
+            label(model, name.removesuffix("_id")),
             show(name, getattr(before, name)),
             show(name, getattr(after, name)),
         )
@@ -229,10 +230,10 @@ def history(event: Event) -> list[Version]:
         return f"{passage.source.key} ¶{passage.index}" if passage else "a deleted passage"
 
     def render_participation(name: str, value) -> str:
-        return actor_name(value) if name == "actor_id" else _display(Participation, name, value)
+        return actor_name(value) if name == "actor_id" else display(Participation, name, value)
 
     def render_citation(name: str, value) -> str:
-        return where(value) if name == "passage_id" else _display(Citation, name, value)
+        return where(value) if name == "passage_id" else display(Citation, name, value)
 
     def citation(rec) -> str:
         quote = rec.quote if len(rec.quote) <= 120 else rec.quote[:119] + "…"
@@ -264,19 +265,12 @@ def _unrecorded(model: ChildModel, rows: Mapping[int, models.Model]) -> set[int]
     return rows.keys() - set(recorded)
 
 
-def _stamp(instance: _M, user, reason: str) -> _M:
-    # The attributes simple-history reads when it records the next save or delete.
-    instance._history_user = user  # type: ignore[attr-defined]
-    instance._change_reason = reason[:REASON_CHARS]  # type: ignore[attr-defined]
-    return instance
-
-
 @transaction.atomic
 def restore(event: Event, history_id: int, user, expected_version: int | None = None) -> Event:
     """Put the event, its participants and its citations back as they were at a version.
 
-    The restore is itself a new version (recorded with ``user``), bumps ``event.version``,
-    and writes nothing when it is refused.
+    The restore is itself a new version (recorded with ``user``), written by
+    ``events.services.save_event`` like any other, and writes nothing when it is refused.
     """
     event = Event.objects.select_for_update().get(pk=event.pk)
     if expected_version is not None and expected_version != event.version:
@@ -317,59 +311,38 @@ def restore(event: Event, history_id: int, user, expected_version: int | None = 
     reason = f"Restored version {version.number}"
     for name in EVENT_FIELDS:
         setattr(event, name, getattr(version.record, name))
-    event.version += 1
-    _stamp(event, user, reason).save()
-
-    # Participants: rows that differ are removed first, then the version's rows come back
-    # (with their old ids when free), so the (event, actor, role) constraint never trips.
-    current = {p.pk: p for p in event.participations.all()}
-    unrecorded = _unrecorded(Participation, current)
-    keep = unrecorded | {
-        pk
-        for pk, p in current.items()
-        if pk in parts and (p.actor_id, p.role) == (parts[pk].actor_id, parts[pk].role)
-    }
-    already = {(current[pk].actor_id, current[pk].role) for pk in unrecorded}
-    for pk, row in current.items():
-        if pk not in keep:
-            _stamp(row, user, reason).delete()
-    taken = set(
-        Participation.objects.filter(pk__in=parts.keys() - keep).values_list("pk", flat=True)
-    )
-    for pk, rec in parts.items():
-        if pk not in keep and (rec.actor_id, rec.role) not in already:
-            _stamp(
-                Participation(
-                    pk=None if pk in taken else pk,
-                    event=event,
-                    actor_id=rec.actor_id,
-                    role=rec.role,
-                ),
-                user,
-                reason,
-            ).save()
-
-    # Citations: changed in place when the row still exists (its id, and the reader's anchor,
-    # stay), removed when the version did not have it, recreated when it was removed since.
-    current_cites = {c.pk: c for c in event.citations.all()}
-    unrecorded = _unrecorded(Citation, current_cites)
-    for pk, cited in current_cites.items():
-        if pk not in cites and pk not in unrecorded:
-            _stamp(cited, user, reason).delete()
-    taken = set(
-        Citation.objects.filter(pk__in=cites.keys() - current_cites.keys()).values_list(
-            "pk", flat=True
+    # Rows written without history (bulk_create) are unknown to every version: they stay.
+    current_parts = {p.pk: p for p in event.participations.select_related("actor")}
+    current_cites = {c.pk: c for c in event.citations.select_related("passage")}
+    kept_parts = _unrecorded(Participation, current_parts)
+    kept_cites = _unrecorded(Citation, current_cites)
+    participants = [
+        ActorChoice(role=rec.role, actor=actors[rec.actor_id]) for rec in parts.values()
+    ] + [
+        ActorChoice(role=current_parts[pk].role, actor=current_parts[pk].actor) for pk in kept_parts
+    ]
+    citations = [
+        NewCitation(
+            Located(passages[rec.passage_id], rec.start, rec.end, rec.quote),
+            rec.date_text,
+            rec.note,
+            pk=pk,  # back with its old id when free: the reader's anchors still work
         )
-    )
-    for pk, rec in cites.items():
-        values = {name: getattr(rec, name) for name in CITATION_FIELDS}
-        existing = current_cites.get(pk)
-        if existing is None:
-            _stamp(
-                Citation(pk=None if pk in taken else pk, event=event, **values), user, reason
-            ).save()
-        elif any(getattr(existing, name) != value for name, value in values.items()):
-            for name, value in values.items():
-                setattr(existing, name, value)
-            _stamp(existing, user, reason).save()
-    return event
+        for pk, rec in cites.items()
+    ] + [
+        NewCitation(
+            Located(row.passage, row.start, row.end, row.quote), row.date_text, row.note, pk=pk
+        )
+        for pk, row in ((pk, current_cites[pk]) for pk in kept_cites)
+    ]
+    try:
+        return save_event(
+            event,
+            actors=participants,
+            citations=citations,
+            base_version=event.version,
+            user=user,
+            reason=reason,
+        )
+    except WriteError as refused:
+        raise RestoreError(f"Version {version.number} cannot be restored: {refused}") from None

@@ -1,3 +1,4 @@
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -62,7 +63,28 @@ class Status(models.TextChoices):
     PUBLISHED = "published", "published"
 
 
+def _sees_drafts(user) -> bool:
+    from accounts.access import is_analyst
+
+    return is_analyst(user)
+
+
+# Who sees what: drafts are for analysts. Every page, fragment, count, API endpoint and export
+# asks these ``visible_to(user)`` methods; no view filters by status itself.
+
+
 class ActorQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ActorQuerySet":
+        """Actors ``user`` may see: for non-analysts, not those that appear only in drafts."""
+        if _sees_drafts(user):
+            return self
+        published = Participation.objects.filter(event__status=Status.PUBLISHED)
+        in_drafts = Participation.objects.exclude(event__status=Status.PUBLISHED)
+        return self.exclude(
+            models.Q(pk__in=in_drafts.values("actor_id"))
+            & ~models.Q(pk__in=published.values("actor_id"))
+        )
+
     def named(self, name: str) -> "ActorQuerySet":
         """Actors whose name, slug or any alias is ``name``, ignoring case."""
         name = name.strip()
@@ -129,9 +151,7 @@ class EventQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> "EventQuerySet":
         """Drafts are for analysts; everyone else reads published events."""
-        from accounts.access import is_analyst
-
-        return self if is_analyst(user) else self.published()
+        return self if _sees_drafts(user) else self.published()
 
     def with_evidence(self) -> "EventQuerySet":
         """Prefetch actors and citations with their sources: a constant number of queries."""
@@ -154,8 +174,6 @@ class EventQuerySet(models.QuerySet):
         return qs
 
     def in_year(self, year: int) -> "EventQuerySet":
-        import datetime as dt
-
         return self.overlapping(dt.date(year, 1, 1), dt.date(year, 12, 31))
 
     def for_actor(self, actor: Actor) -> "EventQuerySet":
@@ -241,6 +259,18 @@ class Event(models.Model):
         self.precision_rank = PRECISION_RANK[Precision(self.date_precision)]
         super().save(*args, **kwargs)
 
+    def reference_date(self, citing=()) -> dt.date:
+        """What this event's bare dates ("June 22") are read against: its first source's date.
+
+        ``citing`` (the sources a write is citing now) come first, then the event's first
+        citation; the source's ``reads_dates_against``; today when nothing is cited.
+        """
+        sources = list(citing)
+        if not sources and self.pk:
+            first = self.citations.select_related("passage__source").first()
+            sources = [first.passage.source] if first else []
+        return sources[0].reads_dates_against() if sources else dt.date.today()
+
     def date_display(self) -> str:
         return format_date(
             self.date_start, self.date_end, self.date_precision, self.date_approximate
@@ -268,11 +298,20 @@ EVENT_FIELDS = (
 )
 
 
+class OfEventQuerySet(models.QuerySet):
+    """Rows that belong to an event (participants, citations): visible with their event."""
+
+    def visible_to(self, user) -> "OfEventQuerySet":
+        return self if _sees_drafts(user) else self.filter(event__status=Status.PUBLISHED)
+
+
 class Participation(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participations")
     actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="participations")
     role = models.CharField(max_length=12, choices=Role.choices, default=Role.PARTICIPANT)
     history = HistoricalRecords(bases=[HistoryBatch])
+
+    objects = OfEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["event", "pk"]
@@ -311,11 +350,17 @@ class Citation(models.Model):
     note = models.TextField(blank=True)
     history = HistoricalRecords(bases=[HistoryBatch])
 
+    objects = OfEventQuerySet.as_manager()
+
     class Meta:
         ordering = ["event", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end__gt=models.F("start")), name="citation_nonempty_span"
+            ),
+            # A span is cited once per event (events.services.save_event says so first).
+            models.UniqueConstraint(
+                fields=["event", "passage", "start", "end"], name="citation_span_once_per_event"
             ),
         ]
 

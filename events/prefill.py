@@ -15,7 +15,7 @@ from django.http import QueryDict
 
 from sources.models import Passage
 
-from .forms import located_from_offsets, source_reference
+from .forms import located_from_offsets
 from .models import EventType
 from .services import CitationError
 
@@ -64,7 +64,7 @@ def prefill(params: QueryDict) -> dict:
         if passage is None:
             notices.append(f"passage={passage_id}: no such passage; select the text again.")
         elif start is not None and end is not None:
-            reference = source_reference(passage.source)
+            reference = passage.source.reads_dates_against()
             event["reference"] = reference
             try:
                 located = located_from_offsets(passage, start, end)

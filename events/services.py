@@ -1,9 +1,9 @@
 """Writes that span models: every citation is made here."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.text import slugify
 
@@ -95,28 +95,26 @@ def locate(
     return Located(passage, start, end, quote)
 
 
-def cite(event: Event, located: Located, date_text: str = "", note: str = "") -> Citation:
-    """Create a citation; the database checks the quote again."""
-    return Citation.objects.create(
-        event=event,
-        passage=located.passage,
-        quote=located.quote,
-        start=located.start,
-        end=located.end,
-        prefix=located.prefix,
-        suffix=located.suffix,
-        date_text=date_text or "",
-        note=note or "",
-    )
+# The writer ----------------------------------------------------------------------------------
+#
+# ``save_event`` is the one way an event, its participants and its citations are written: the
+# event form, the API, the reader's cite, the suggestion queue, a restore and the admin call
+# it. It owns the row lock, the version (claimed once per write), the no-op check, the slug
+# rule for new actors, the diffing of participants and citations, and the rules every stored
+# event keeps. The rules are plain functions over sets (``missing_evidence``,
+# ``repeated_spans``) so a bulk import can check a whole batch with them at once.
 
 
-# The event form and cite-while-reading -----------------------------------------------------
+class WriteError(ValueError):
+    """A write refused by a rule; nothing was written. ``field`` is the input it is about."""
+
+    field = "non_field_errors"
 
 
-class EditConflict(Exception):
+class EditConflict(WriteError):
     """Someone else saved the event after ``base_version``: nothing was written."""
 
-    def __init__(self, event: Event, base_version: int | None) -> None:
+    def __init__(self, event: Event, base_version) -> None:
         super().__init__(
             f"Event {event.pk} is at version {event.version}, not {base_version}: "
             "another analyst saved it in between."
@@ -125,115 +123,411 @@ class EditConflict(Exception):
         self.base_version = base_version
 
 
+class EvidenceRequired(CitationError, WriteError):
+    """A published event would be left without a citation."""
+
+    field = "citations"
+
+
+class DuplicateCitation(CitationError, WriteError):
+    """The event already cites this span; ``citation`` is the one it has."""
+
+    field = "citations"
+
+    def __init__(self, citation: Citation) -> None:
+        super().__init__(
+            f"Event {citation.event_id} already cites this span of “{citation.passage.source.key}” "
+            f"¶{citation.passage.index} (citation {citation.pk}); cite it once."
+        )
+        self.citation = citation
+
+
+class RepeatedSpan(CitationError, WriteError):
+    """A batch cites the same span twice for one event."""
+
+    field = "citations"
+
+
+class CitationGone(CitationError, WriteError):
+    """A citation to remove is no longer there (removed by someone else, or never was)."""
+
+    field = "citations"
+
+
+EVIDENCE_MESSAGE = "A published event needs at least one citation: add one, or save it as a draft."
+
+
+@dataclass(frozen=True)
+class ActorChoice:
+    """A participant: an existing actor, or a new one to create (``actor`` is None)."""
+
+    role: str
+    actor: Actor | None = None
+    name: str = ""
+    kind: str = ""
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+
+
 @dataclass(frozen=True)
 class NewCitation:
+    """A citation wanted on an event. ``pk`` reuses an old id when free (a restore)."""
+
     located: Located
     date_text: str = ""
     note: str = ""
+    pk: int | None = None
+
+    @property
+    def span(self) -> tuple[int, int, int]:
+        return (self.located.passage.pk, self.located.start, self.located.end)
 
 
-def _claim_version(event: Event, base_version: int | None) -> None:
-    """Take the next version of ``event`` if it is still at ``base_version`` (or any, if None).
+Span = tuple[int, int, int]  # (passage id, start, end): what a citation cites
 
-    One conditional UPDATE: of two concurrent saves from the same version, exactly one wins.
+
+def span_of(citation: Citation) -> Span:
+    return (citation.passage_id, citation.start, citation.end)
+
+
+# The rules, set-wise: a bulk import checks a batch with the same functions.
+
+
+def missing_evidence(statuses: dict, cited: dict) -> list:
+    """Keys (event ids or rows of a batch) of published events with no citation.
+
+    ``statuses`` maps each key to its status; ``cited`` to how many citations it will have.
     """
-    rows = Event.objects.filter(pk=event.pk)
-    if base_version is not None:
-        rows = rows.filter(version=base_version)
-    if not rows.update(version=F("version") + 1):
-        raise EditConflict(Event.objects.get(pk=event.pk), base_version)
-    event.version = Event.objects.filter(pk=event.pk).values_list("version", flat=True).get()
+    return [
+        key for key, status in statuses.items() if status == Status.PUBLISHED and not cited.get(key)
+    ]
 
 
-def _actor_for(choice, created: dict[str, Actor]) -> Actor:
-    if choice.actor is not None:
-        return choice.actor
-    key = choice.name.lower()
-    if key not in created:
-        base = slugify(choice.name)[:190] or "actor"
-        slug, n = base, 2
-        while Actor.objects.filter(slug=slug).exists():
-            slug, n = f"{base}-{n}", n + 1
-        actor = Actor(name=choice.name, kind=choice.kind, slug=slug)
-        actor.full_clean()
-        actor.save()
-        for alias in choice.aliases:
-            Alias.objects.create(actor=actor, name=alias)
-        created[key] = actor
-    return created[key]
+def repeated_spans(rows) -> set:
+    """The (event, passage, start, end) keys that occur more than once in ``rows``."""
+    seen: set = set()
+    repeated: set = set()
+    for key in rows:
+        (repeated if key in seen else seen).add(key)
+    return repeated
 
 
-def _changes(event: Event, actors, add_citations, remove_citations) -> bool:
-    """Whether saving would change the stored event, its participants or its citations."""
-    if add_citations or remove_citations:
+def check_batch(rows) -> None:
+    """The writer's rules over a batch written set-wise (a bulk import), before any write.
+
+    ``rows`` yields ``(key, status, spans)`` per event: ``key`` names it in messages (e.g.
+    ``"events[12]"``), ``spans`` are its citations' ``(passage id, start, end)`` after the
+    write. A ``WriteError`` names the first event that would break a rule.
+    """
+    statuses, cited, repeated = {}, {}, []
+    for key, status, spans in rows:
+        spans = list(spans)
+        statuses[key], cited[key] = status, len(set(spans))
+        if repeated_spans(spans):
+            repeated.append(key)
+    if repeated:
+        raise RepeatedSpan(f"{repeated[0]}: the same span is cited twice; cite it once.")
+    bare = missing_evidence(statuses, cited)
+    if bare:
+        raise EvidenceRequired(f"{bare[0]}: {EVIDENCE_MESSAGE}")
+
+
+def claim_versions(event_ids) -> int:
+    """One more version for each changed event of a batch, in one UPDATE (new events are 1)."""
+    return Event.objects.filter(pk__in=list(event_ids)).update(version=F("version") + 1)
+
+
+def new_actor_slug(name: str, taken=None) -> str:
+    """The slug of a new actor: its name slugified, ``-2``, ``-3``… when taken.
+
+    ``taken`` (a set of slugs) lets a bulk import allocate many without a query each.
+    """
+    base = slugify(name)[:190] or "actor"
+    slug, n = base, 2
+    while (slug in taken) if taken is not None else Actor.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _stamp(instance, user, reason: str):
+    """Who made a historical record and why (else simple-history's request user)."""
+    if user is not None and getattr(user, "is_authenticated", False):
+        instance._history_user = user
+    if reason:
+        instance._change_reason = reason[:100]
+    return instance
+
+
+def _create_actor(choice: ActorChoice, user, reason: str) -> Actor:
+    actor = Actor(
+        name=choice.name,
+        kind=choice.kind,
+        description=choice.description,
+        slug=new_actor_slug(choice.name),
+    )
+    actor.full_clean()
+    actor.save()
+    for alias in choice.aliases:
+        Alias.objects.create(actor=actor, name=alias)
+    return actor
+
+
+def _matches_version(version: int, base_version) -> bool:
+    if base_version is None:
         return True
-    stored = Event.objects.filter(pk=event.pk).values(*EVENT_FIELDS).first()
-    if stored is None or any(stored[name] != getattr(event, name) for name in EVENT_FIELDS):
-        return True
-    if actors is None:
-        return False
-    if any(choice.actor is None for choice in actors):
-        return True
-    wanted = {(choice.actor.pk, choice.role) for choice in actors}
-    return wanted != set(event.participations.values_list("actor_id", "role"))
+    if isinstance(base_version, set | frozenset | list | tuple):
+        return version in base_version
+    return version == base_version
+
+
+@dataclass
+class _Plan:
+    """What a write changes, worked out under the lock before anything is written."""
+
+    fields: bool = False
+    add_parts: list = field(default_factory=list)  # ActorChoice
+    drop_parts: list = field(default_factory=list)  # Participation
+    add_cites: list = field(default_factory=list)  # NewCitation
+    change_cites: list = field(default_factory=list)  # (Citation, NewCitation)
+    drop_cites: list = field(default_factory=list)  # Citation
+    cited: int = 0  # citations after the write
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.fields
+            or self.add_parts
+            or self.drop_parts
+            or self.add_cites
+            or self.change_cites
+            or self.drop_cites
+        )
+
+
+def _plan(
+    event: Event,
+    stored: Event | None,
+    actors,
+    citations,
+    add_citations,
+    remove_citations,
+) -> _Plan:
+    plan = _Plan()
+    plan.fields = stored is None or any(
+        getattr(stored, name) != getattr(event, name) for name in EVENT_FIELDS
+    )
+    parts = list(stored.participations.all()) if stored is not None else []
+    if actors is not None:
+        wanted, seen = [], set()
+        for choice in actors:
+            key = (choice.actor.pk if choice.actor else choice.name.lower(), choice.role)
+            if key not in seen:
+                seen.add(key)
+                wanted.append(choice)
+        have = {(p.actor_id, p.role) for p in parts}
+        keep = {(c.actor.pk, c.role) for c in wanted if c.actor is not None}
+        plan.add_parts = [c for c in wanted if c.actor is None or (c.actor.pk, c.role) not in have]
+        plan.drop_parts = [p for p in parts if (p.actor_id, p.role) not in keep]
+
+    current = list(stored.citations.select_related("passage__source")) if stored else []
+    by_span = {span_of(c): c for c in current}
+    by_pk = {c.pk: c for c in current}
+    gone = []
+    for item in remove_citations:
+        pk = item.pk if isinstance(item, Citation) else int(item)
+        if pk in by_pk:
+            plan.drop_cites.append(by_pk[pk])
+        else:
+            gone.append(pk)
+    if gone:
+        raise CitationGone(
+            f"Citation {', '.join(map(str, gone))} is no longer on this event "
+            "(someone removed it in between): nothing was saved; reload and try again."
+        )
+    dropped = {c.pk for c in plan.drop_cites}
+    if citations is not None:
+        wanted_spans: dict[Span, NewCitation] = {}
+        for new in citations:
+            wanted_spans.setdefault(new.span, new)  # a span listed twice is cited once
+        for span, new in wanted_spans.items():
+            old = by_span.get(span)
+            if old is None:
+                plan.add_cites.append(new)
+            elif (old.date_text, old.note) != (new.date_text or "", new.note or ""):
+                plan.change_cites.append((old, new))
+        plan.drop_cites += [c for s, c in by_span.items() if s not in wanted_spans]
+        dropped = {c.pk for c in plan.drop_cites}
+    adding = {new.span for new in plan.add_cites}
+    for new in add_citations:
+        old = by_span.get(new.span)
+        if old is not None and old.pk not in dropped:
+            raise DuplicateCitation(old)
+        if new.span in adding:
+            raise RepeatedSpan("The same quote is added twice; add it once.")
+        adding.add(new.span)
+        plan.add_cites.append(new)
+    plan.cited = len(current) - len(plan.drop_cites) + len(plan.add_cites)
+    return plan
 
 
 @transaction.atomic
 def save_event(
     event: Event,
     *,
-    actors: list | None = None,
+    actors: list[ActorChoice] | None = None,
+    citations: list[NewCitation] | None = None,
     add_citations: Sequence[NewCitation] = (),
-    remove_citations: Sequence[Citation] = (),
-    base_version: int | None = None,
+    remove_citations: Sequence = (),
+    base_version=None,
     user=None,
+    reason: str = "",
 ) -> Event:
-    """Create or change ``event`` (its fields already set), its actors and its citations.
+    """Create or change ``event`` (its fields already set), its participants and citations.
 
-    ``actors`` (``events.forms.ActorChoice``: an existing actor or a new one to create, with a
-    role) replaces the participants when given. Editing needs ``base_version``, the version the
-    form was loaded from: if someone saved since, ``EditConflict`` and nothing is written.
-    All or nothing, and the event's version goes up by exactly one; a save that changes
-    nothing writes nothing (so it takes no version and can't conflict).
+    ``actors``, when given, is the whole list of participants (new actors are created);
+    ``citations``, when given, the whole list of citations (same span: kept, its date text
+    and note updated). ``add_citations`` adds to the event's citations (a span it already
+    cites is a ``DuplicateCitation``) and ``remove_citations`` (citations or ids) removes
+    from them (one that is no longer there is ``CitationGone``).
+
+    ``base_version`` is the version the writer read (an int, a set of acceptable ones, or
+    None for "whatever it is now"): another version is an ``EditConflict``. The event row is
+    locked for the rest of the transaction. All or nothing; the version goes up by exactly one,
+    and a write that changes nothing writes nothing (same version, same ETag, no history).
     """
-    if event.pk is not None and not _changes(event, actors, add_citations, remove_citations):
-        event.refresh_from_db()
+    stored = None
+    if event.pk is not None:
+        stored = Event.objects.select_for_update().filter(pk=event.pk).first()
+        if stored is None:
+            raise Event.DoesNotExist(f"Event {event.pk} no longer exists.")
+        if not _matches_version(stored.version, base_version):
+            raise EditConflict(stored, base_version)
+    plan = _plan(event, stored, actors, citations, add_citations, remove_citations)
+    if stored is not None and plan.empty:
+        for name in ("version", "created", "updated", "author_id"):
+            setattr(event, name, getattr(stored, name))
         return event
-    if event.pk is None:
+    if missing_evidence({0: event.status}, {0: plan.cited}):
+        raise EvidenceRequired(EVIDENCE_MESSAGE)
+
+    if stored is None:
         if user is not None and user.is_authenticated and event.author_id is None:
             event.author = user
         event.version = 1
-        event.save()
     else:
-        _claim_version(event, base_version)
-        event.save()
-    if actors is not None:
-        created: dict[str, Actor] = {}
-        wanted = [(_actor_for(choice, created), choice.role) for choice in actors]
-        current = {(p.actor_id, p.role): p for p in event.participations.all()}
-        keep = {(actor.pk, role) for actor, role in wanted}
-        for key, participation in current.items():
-            if key not in keep:
-                participation.delete()
-        for actor, role in wanted:
-            if (actor.pk, role) not in current:
-                Participation.objects.create(event=event, actor=actor, role=role)
-    for citation in remove_citations:
-        if citation.event_id != event.pk:
-            raise CitationError(f"Citation {citation.pk} belongs to another event.")
-        citation.delete()
-    for new in add_citations:
-        cite(event, new.located, date_text=new.date_text, note=new.note)
-    if event.status == Status.PUBLISHED and not event.citations.exists():
-        raise CitationError(
-            "A published event needs at least one citation: add one, or save it as a draft."
-        )
+        # Claimed with a conditional UPDATE as well as the lock: of two writes from the same
+        # version exactly one wins, on any database.
+        if not Event.objects.filter(pk=stored.pk, version=stored.version).update(
+            version=F("version") + 1
+        ):
+            raise EditConflict(Event.objects.get(pk=stored.pk), base_version)
+        event.version = stored.version + 1
+    _stamp(event, user, reason).save()
+
+    # The same actor in another role is the same participant changed, not removed and added.
+    dropped = {p.actor_id: p for p in plan.drop_parts}
+    for choice in list(plan.add_parts):
+        moved = dropped.pop(choice.actor.pk, None) if choice.actor is not None else None
+        if moved is not None:
+            moved.role = choice.role
+            _stamp(moved, user, reason).save()
+            plan.add_parts.remove(choice)
+    for participation in dropped.values():
+        _stamp(participation, user, reason).delete()
+    made: dict[str, Actor] = {}
+    for choice in plan.add_parts:
+        actor = choice.actor
+        if actor is None:
+            key = choice.name.lower()
+            if key not in made:
+                made[key] = _create_actor(choice, user, reason)
+            actor = made[key]
+            if event.participations.filter(actor=actor, role=choice.role).exists():
+                continue
+        _stamp(Participation(event=event, actor=actor, role=choice.role), user, reason).save()
+
+    for citation in plan.drop_cites:
+        _stamp(citation, user, reason).delete()
+    for old, new in plan.change_cites:
+        old.date_text, old.note = new.date_text or "", new.note or ""
+        _stamp(old, user, reason).save()
+    for new in plan.add_cites:
+        try:
+            with transaction.atomic():
+                _stamp(_citation(event, new), user, reason).save(force_insert=True)
+        except IntegrityError:
+            # Only a write that did not lock the event can get here (the lock orders the rest).
+            same_passage = Citation.objects.filter(event=event, passage_id=new.span[0])
+            existing = same_passage.filter(start=new.span[1], end=new.span[2]).first()
+            if existing is None:
+                raise
+            raise DuplicateCitation(existing) from None
     return event
 
 
+def cite(event: Event, located: Located, date_text: str = "", note: str = "") -> Citation:
+    """The bare insert of one citation, without the writer's lock, version or rules.
+
+    Only for the bulk import while it moves to the writer's set-wise rules; everything else
+    calls ``save_event`` or ``add_citation``.
+    """
+    return Citation.objects.create(**_citation_values(event, located, date_text, note))
+
+
+def _citation_values(event: Event, located: Located, date_text: str, note: str) -> dict:
+    return {
+        "event": event,
+        "passage": located.passage,
+        "quote": located.quote,
+        "start": located.start,
+        "end": located.end,
+        "prefix": located.prefix,
+        "suffix": located.suffix,
+        "date_text": date_text or "",
+        "note": note or "",
+    }
+
+
+def _citation(event: Event, new: NewCitation) -> Citation:
+    pk = new.pk
+    if pk is not None and Citation.objects.filter(pk=pk).exists():
+        pk = None
+    return Citation(pk=pk, **_citation_values(event, new.located, new.date_text, new.note))
+
+
+def add_citation(
+    event: Event, located: Located, date_text: str = "", note: str = "", *, user=None
+) -> Citation:
+    """Add one citation to ``event`` (the reader, the suggestion queue, the API), version + 1.
+
+    A span the event already cites is a ``DuplicateCitation`` (and nothing is written).
+    """
+    save_event(
+        Event.objects.get(pk=event.pk),
+        add_citations=[NewCitation(located, date_text, note)],
+        user=user,
+    )
+    return Citation.objects.get(
+        event=event, passage=located.passage, start=located.start, end=located.end
+    )
+
+
+def uncite(citation_pk: int, *, user=None, base_version=None) -> Event:
+    """Remove one citation; the second of two concurrent removals is ``CitationGone``."""
+    event_id = Citation.objects.filter(pk=citation_pk).values_list("event_id", flat=True).first()
+    if event_id is None:
+        raise CitationGone(f"There is no citation {citation_pk} (it may have been removed).")
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=event_id)
+        return save_event(
+            event, remove_citations=[citation_pk], base_version=base_version, user=user
+        )
+
+
 @transaction.atomic
-def add_citation(event: Event, located: Located, date_text: str = "", note: str = "") -> Citation:
-    """Cite ``located`` on ``event`` (from the source reader), bumping its version once."""
-    _claim_version(event, None)
-    event.save(update_fields=["version", "updated"])
-    return cite(event, located, date_text=date_text, note=note)
+def delete_event(event: Event, *, base_version=None) -> None:
+    """Delete the event with its participants and citations, if still at ``base_version``."""
+    stored = Event.objects.select_for_update().get(pk=event.pk)
+    if not _matches_version(stored.version, base_version):
+        raise EditConflict(stored, base_version)
+    stored.delete()

@@ -1,7 +1,9 @@
+import datetime as dt
 import hashlib
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce
 
 from lib.dates import Precision, format_date
 
@@ -28,6 +30,22 @@ def split_passages(text: str) -> list[tuple[int, int]]:
 
 
 class SourceQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "SourceQuerySet":
+        """Every source is public; ``citation_count`` counts the citations ``user`` may see."""
+        from events.models import Citation
+
+        counts = (
+            Citation.objects.visible_to(user)
+            .filter(passage__source=models.OuterRef("pk"))
+            .order_by()
+            .values("passage__source")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            citation_count=Coalesce(models.Subquery(counts, output_field=models.IntegerField()), 0)
+        )
+
     def by_key_or_id(self, value: str) -> "SourceQuerySet":
         value = str(value)
         if value.isascii() and value.isdigit():
@@ -80,6 +98,10 @@ class Source(models.Model):
     def dates_read_against(self):
         """The date bare dates in the text ("March 26") are resolved against, if it has one."""
         return self.reference_date or self.published_date
+
+    def reads_dates_against(self) -> dt.date:
+        """The one rule for a source's bare dates: its own date (above), else today."""
+        return self.dates_read_against or dt.date.today()
 
     def published_display(self) -> str:
         if self.published_date is None:

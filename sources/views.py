@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.db import IntegrityError
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -52,7 +52,7 @@ def source_new(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def source_list(request: HttpRequest) -> HttpResponse:
-    sources = Source.objects.annotate(citation_count=Count("passages__citations"))
+    sources = Source.objects.visible_to(request.user)
     return render(request, "sources/source_list.html", {"sources": sources})
 
 
@@ -60,7 +60,12 @@ def source_list(request: HttpRequest) -> HttpResponse:
 def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Source, pk=pk)
     passages = source.passages.prefetch_related(
-        Prefetch("citations", queryset=Citation.objects.select_related("event").order_by("start"))
+        Prefetch(
+            "citations",
+            queryset=Citation.objects.visible_to(request.user)
+            .select_related("event")
+            .order_by("start"),
+        )
     )
     rows = [(p, segments(p.text, list(p.citations.all()))) for p in passages]
     return render(request, "sources/source_detail.html", {"source": source, "rows": rows})

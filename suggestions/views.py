@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import analyst_required
 from events.models import Event
+from events.services import DuplicateCitation
 from lib.htmx import HtmxHttpRequest, for_htmx
 from sources.models import Source
 
@@ -135,6 +136,15 @@ def _done(
     return redirect("source-suggestions", pk=source.pk)
 
 
+def _chosen_event(request: HttpRequest) -> Event:
+    """The event the POST names (``event``); SuggestionError when it names none."""
+    event_id = request.POST.get("event", "").strip()
+    event = Event.objects.filter(pk=int(event_id)).first() if event_id.isdigit() else None
+    if event is None:
+        raise SuggestionError("event: choose the event to add this citation to.")
+    return event
+
+
 @require_POST
 @for_htmx(use_partial="queue")
 @analyst_required
@@ -149,13 +159,12 @@ def add_to_existing(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             _int(request, "end"),
             _date(request),
         )
-        event_id = request.POST.get("event", "").strip()
-        event = Event.objects.filter(pk=int(event_id)).first() if event_id.isdigit() else None
-        if event is None:
-            raise SuggestionError("event: choose the event to add this citation to.")
+        event = _chosen_event(request)
         add_to_event(source, proposal, event)
     except SuggestionError as exc:
         return _done(request, source, error=str(exc))
+    except DuplicateCitation:  # another analyst added it at the same moment
+        return _done(request, source, error=f"“{event.title}” already cites this sentence.")
     return _done(request, source, notice=f"Added the sentence to “{event.title}”.")
 
 

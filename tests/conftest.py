@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from pytest_django.plugin import blocking_manager_key
 
 from tests.factories import ActorFactory, EventFactory, SourceFactory
 
@@ -40,8 +41,64 @@ def actor(db):
 
 @pytest.fixture
 def timeline(db) -> str:
-    """The curated timeline loaded by ``load_timeline``; returns what it printed."""
+    """The curated timeline loaded afresh by ``load_timeline`` (for tests of loading itself);
+    returns what it printed. Tests that only read it use ``published_timeline``."""
     return run("load_timeline")
+
+
+# The curated timeline, loaded once per session for the tests that read it -------------------
+#
+# Those tests run first (``pytest_collection_modifyitems``); the timeline is loaded before the
+# first of them and removed after the last, so every other test starts from an empty database.
+# Each test still runs in its own transaction: whatever it writes is rolled back.
+
+CURATED = "published_timeline"
+_readers_left = {"n": 0}
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    reading = [item for item in items if CURATED in getattr(item, "fixturenames", ())]
+    items[:] = reading + [
+        item for item in items if CURATED not in getattr(item, "fixturenames", ())
+    ]
+    _readers_left["n"] = len(reading)
+
+
+@pytest.fixture(scope="session")
+def _curated_timeline(django_db_setup, django_db_blocker) -> str:
+    with django_db_blocker.unblock():
+        output = run("load_timeline")
+    _readers_left["loaded"] = True  # in the test database: only then is there a timeline to drop
+    return output
+
+
+def _remove_curated_timeline() -> None:
+    from events.models import Actor, Citation, Event, Participation
+    from sources.models import Source
+
+    Event.objects.all().delete()  # with its participants and citations
+    Actor.objects.all().delete()  # with their aliases
+    Source.objects.all().delete()  # with their passages
+    for model in (Event, Participation, Citation):
+        model.history.all().delete()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    # After the test's fixtures, its transaction included, are torn down.
+    yield
+    if CURATED in getattr(item, "fixturenames", ()):
+        _readers_left["n"] -= 1
+        if _readers_left["n"] <= 0 and _readers_left.pop("loaded", False):
+            with item.config.stash[blocking_manager_key].unblock():
+                _remove_curated_timeline()
+
+
+@pytest.fixture
+def published_timeline(_curated_timeline, db) -> str:
+    """The curated timeline, loaded once per session; returns what ``load_timeline`` printed."""
+    return _curated_timeline
 
 
 @pytest.fixture

@@ -1,5 +1,4 @@
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from events.models import Event
@@ -18,14 +17,12 @@ MODELS = [
 
 
 @pytest.mark.parametrize("model", MODELS)
-def test_every_model_has_a_searchable_admin_list(admin_client, model):
-    call_command("load_timeline", verbosity=0)
+def test_every_model_has_a_searchable_admin_list(admin_client, published_timeline, model):
     response = admin_client.get(reverse(f"admin:{model}_changelist"), {"q": "Moscow"})
     assert response.status_code == 200
 
 
-def test_event_admin_shows_participants_and_citations_inline(admin_client):
-    call_command("load_timeline", verbosity=0)
+def test_event_admin_shows_participants_and_citations_inline(admin_client, published_timeline):
     event = Event.objects.filter(citations__isnull=False).first()
     body = admin_client.get(reverse("admin:events_event_change", args=[event.pk])).content.decode()
     assert "participations-TOTAL_FORMS" in body
@@ -57,8 +54,7 @@ def _change_form_data(response) -> dict:
     return data
 
 
-def test_saving_an_event_in_the_admin_takes_a_new_version(admin_client):
-    call_command("load_timeline", verbosity=0)
+def test_saving_an_event_in_the_admin_takes_a_new_version(admin_client, published_timeline):
     event = Event.objects.filter(citations__isnull=False).first()
     url = reverse("admin:events_event_change", args=[event.pk])
     data = _change_form_data(admin_client.get(url))
@@ -72,8 +68,9 @@ def test_saving_an_event_in_the_admin_takes_a_new_version(admin_client):
     assert event_after.version == event.version + 1
 
 
-def test_deleting_a_participant_in_the_admin_is_a_change_to_its_event(admin_client):
-    call_command("load_timeline", verbosity=0)
+def test_deleting_a_participant_in_the_admin_is_a_change_to_its_event(
+    admin_client, published_timeline
+):
     event = Event.objects.filter(participations__isnull=False).first()
     participation = event.participations.first()
 

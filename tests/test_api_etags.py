@@ -20,7 +20,7 @@ def api(analyst) -> APIClient:
 
 
 def test_an_event_carries_its_version_as_etag(client):
-    event = EventFactory()
+    event = EventFactory(published=True)
 
     response = client.get(f"{URL}{event.pk}/")
 
@@ -42,7 +42,7 @@ def test_each_write_answers_with_the_new_etag(api):
 
 @pytest.mark.parametrize("method", ["put", "patch"])
 def test_a_stale_if_match_is_a_412_and_changes_nothing(api, method):
-    event = EventFactory(title="Theirs")
+    event = EventFactory(published=True, title="Theirs")
     Event.objects.filter(pk=event.pk).update(version=2)  # someone else saved in between
 
     response = getattr(api, method)(
@@ -56,7 +56,7 @@ def test_a_stale_if_match_is_a_412_and_changes_nothing(api, method):
 
 
 def test_a_stale_if_match_cannot_delete(api):
-    event = EventFactory()
+    event = EventFactory(published=True)
 
     response = api.delete(f"{URL}{event.pk}/", HTTP_IF_MATCH='"7"')
 
@@ -65,7 +65,7 @@ def test_a_stale_if_match_cannot_delete(api):
 
 
 def test_the_current_etag_or_a_star_lets_the_write_through(api):
-    event = EventFactory()
+    event = EventFactory(published=True)
 
     first = api.patch(f"{URL}{event.pk}/", {"summary": "a"}, format="json", HTTP_IF_MATCH='"1"')
     second = api.patch(f"{URL}{event.pk}/", {"summary": "b"}, format="json", HTTP_IF_MATCH="*")
@@ -75,7 +75,7 @@ def test_the_current_etag_or_a_star_lets_the_write_through(api):
 
 
 def test_without_if_match_the_write_goes_through_and_bumps_the_version_once(api):
-    event = EventFactory()
+    event = EventFactory(published=True)
 
     response = api.put(f"{URL}{event.pk}/", {"title": "Replaced", "summary": "s"}, format="json")
 
@@ -85,7 +85,7 @@ def test_without_if_match_the_write_goes_through_and_bumps_the_version_once(api)
 
 
 def test_two_writers_with_the_same_etag_one_wins_the_other_gets_412(api):
-    event = EventFactory()
+    event = EventFactory(published=True)
     etag = api.get(f"{URL}{event.pk}/")["ETag"]
 
     first = api.patch(f"{URL}{event.pk}/", {"title": "A"}, format="json", HTTP_IF_MATCH=etag)

@@ -15,6 +15,13 @@ from tests.factories import ActorFactory, EventFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def timeline(published_timeline) -> str:
+    """These tests only read the curated timeline: the one loaded once per session."""
+    return published_timeline
+
+
 URL = "/api/events/"
 
 
@@ -38,6 +45,7 @@ def visit(db) -> Event:
     """A three-day visit with an actor, a draft beside it, and a citation with punctuation."""
     source = SourceFactory.create(key="moscow-report", title="Moscow report, part 1; annex")
     event = EventFactory.create(
+        status=Status.PUBLISHED,
         title="Visit to Moscow, talks; arms",
         summary="Line one.\nLine two with a backslash \\ and <b>tags</b>. " + "Длинный текст " * 8,
         location="Moscow",
@@ -133,7 +141,7 @@ def test_ics_lines_are_folded_to_75_octets(client, visit):
     ],
 )
 def test_ics_widens_dates_to_their_precision(client, precision, start, end, dtstart, dtend):
-    EventFactory(date_start=start, date_end=end, date_precision=precision)
+    EventFactory(published=True, date_start=start, date_end=end, date_precision=precision)
 
     [vevent] = calendar_events(export(client, "ics"))
 
@@ -141,7 +149,7 @@ def test_ics_widens_dates_to_their_precision(client, precision, start, end, dtst
 
 
 def test_undated_events_are_left_out_of_calendars_and_timelines(client):
-    EventFactory(date_start=None)
+    EventFactory(published=True, date_start=None)
 
     assert calendar_events(export(client, "ics")) == []
     assert export(client, "timelinejs").json() == {"events": []}
@@ -165,7 +173,7 @@ def test_undated_events_are_left_out_of_calendars_and_timelines(client):
 def test_timelinejs_dates_carry_only_the_known_parts(
     client, precision, start, end, start_date, end_date
 ):
-    EventFactory(date_start=start, date_end=end, date_precision=precision)
+    EventFactory(published=True, date_start=start, date_end=end, date_precision=precision)
 
     [item] = export(client, "timelinejs").json()["events"]
 

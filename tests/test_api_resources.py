@@ -12,6 +12,12 @@ from tests.factories import ActorFactory, AliasFactory, EventFactory, SourceFact
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def timeline(published_timeline) -> str:
+    """These tests only read the curated timeline: the one loaded once per session."""
+    return published_timeline
+
+
 def names(response) -> list[str]:
     assert response.status_code == 200, response.content
     return [actor["name"] for actor in response.json()["results"]]
@@ -91,7 +97,7 @@ def test_a_source_lists_its_passages(client):
 
 def test_citations_of_drafts_are_hidden_from_anonymous_users(client, analyst):
     source = SourceFactory(key="moscow-report")
-    shown = cite(EventFactory(), locate(source, "He met Sergei Shoigu"))
+    shown = cite(EventFactory(status=Status.PUBLISHED), locate(source, "He met Sergei Shoigu"))
     hidden = cite(EventFactory(status=Status.DRAFT), locate(source, "arms deliveries"))
 
     body = client.get("/api/citations/").json()
@@ -104,7 +110,7 @@ def test_citations_of_drafts_are_hidden_from_anonymous_users(client, analyst):
 
 def test_a_citation_names_its_event_source_and_passage(client):
     source = SourceFactory(key="moscow-report", title="Moscow report")
-    citation = cite(EventFactory(), locate(source, "He met Sergei Shoigu"))
+    citation = cite(EventFactory(published=True), locate(source, "He met Sergei Shoigu"))
 
     body = client.get(f"/api/citations/{citation.pk}/").json()
 
@@ -153,7 +159,7 @@ def test_the_docs_page_loads_without_any_cdn(client):
 def test_actor_source_and_citation_lists_cost_the_same_queries_whatever_their_size(
     client, django_assert_num_queries, rows
 ):
-    event = EventFactory()
+    event = EventFactory(status=Status.PUBLISHED)
     for n in range(rows):
         actor = ActorFactory()
         AliasFactory(actor=actor, name=f"Alias {n}")

@@ -65,7 +65,7 @@ def test_an_export_checks_the_page_it_does_not_need(client):
 
 
 def test_empty_filters_mean_no_filter_as_on_the_page(client):
-    EventFactory()
+    EventFactory(published=True)
 
     response = client.get("/api/events/?year=&actor=&from=&page=")
 
@@ -104,7 +104,7 @@ def test_a_lone_surrogate_in_json_text_is_a_400_not_a_database_error(api):
 
 
 def test_a_patch_still_needs_whole_actors_and_citations(api):
-    event = EventFactory()
+    event = EventFactory(published=True)
 
     response = api.patch(
         f"/api/events/{event.pk}/",
@@ -125,7 +125,7 @@ def test_writes_take_json_only(api):
 
 
 def test_options_and_errors_answer_json_even_when_an_export_format_is_asked(api):
-    event = EventFactory()
+    event = EventFactory(published=True)
 
     options = api.options("/api/events/?format=csv")
     error = api.patch(f"/api/events/{event.pk}/?format=ics", {"title": ""}, format="json")

@@ -16,7 +16,7 @@ NEW_EVENT = {
     "title": "Talks in Naypyidaw",
     "summary": "Defence ministers met.",
     "type": "meeting",
-    "status": "published",
+    "status": "draft",
     "location": "Naypyidaw",
     "date": {"start": "2021-03-01", "end": "2021-03-02", "precision": "day", "text": "1-2 March"},
     "actors": [{"name": "shoigu", "role": "visitor"}],
@@ -50,7 +50,7 @@ def test_a_signed_in_user_creates_an_event_and_gets_the_read_shape_back(api, use
     body = response.json()
     event = Event.objects.get(pk=body["id"])
     assert event.author == user
-    assert (event.title, event.type, event.status) == ("Talks in Naypyidaw", "meeting", "published")
+    assert (event.title, event.type, event.status) == ("Talks in Naypyidaw", "meeting", "draft")
     assert str(event.span_start) == "2021-03-01"
     assert str(event.span_end) == "2021-03-02"
     assert body["url"] == f"http://testserver/api/events/{event.pk}/"
@@ -70,7 +70,7 @@ def test_a_new_event_is_a_draft_unless_published(api):
 
 
 def test_anonymous_and_bad_tokens_cannot_write(shoigu):
-    event = EventFactory()
+    event = EventFactory(published=True)
     anonymous = APIClient()
     forged = APIClient()
     forged.credentials(HTTP_AUTHORIZATION="Token not-a-token")
@@ -115,7 +115,7 @@ def test_invalid_events_are_refused_with_the_field_and_the_fix(api, shoigu, chan
 
 
 def test_patch_changes_only_what_it_names_and_bumps_the_version(api, shoigu):
-    event = EventFactory(title="Old title", summary="Kept.")
+    event = EventFactory(published=True, title="Old title", summary="Kept.")
     Participation.objects.create(event=event, actor=shoigu, role=Role.HOST)
 
     response = api.patch(f"{URL}{event.pk}/", {"title": "New title"}, format="json")
@@ -127,7 +127,7 @@ def test_patch_changes_only_what_it_names_and_bumps_the_version(api, shoigu):
 
 
 def test_put_replaces_the_actors_and_keeps_citations(api, shoigu):
-    event = EventFactory()
+    event = EventFactory(status=Status.PUBLISHED)
     Participation.objects.create(event=event, actor=ActorFactory(), role=Role.HOST)
     citation = cite(event, locate(SourceFactory(), "He met Sergei Shoigu"))
 
@@ -142,6 +142,7 @@ def test_put_replaces_the_actors_and_keeps_citations(api, shoigu):
 
 def test_signed_in_users_can_edit_drafts(api):
     draft = EventFactory(status=Status.DRAFT)
+    cite(draft, locate(SourceFactory(), "He met Sergei Shoigu"))
 
     response = api.patch(f"{URL}{draft.pk}/", {"status": "published"}, format="json")
 
@@ -150,7 +151,7 @@ def test_signed_in_users_can_edit_drafts(api):
 
 
 def test_delete_removes_the_event_and_its_citations(api):
-    event = EventFactory()
+    event = EventFactory(published=True)
     cite(event, locate(SourceFactory(), "He met Sergei Shoigu"))
 
     assert api.delete(f"{URL}{event.pk}/").status_code == 204

@@ -14,6 +14,13 @@ from tests.conftest import TIMELINE_FILE, corpus_files, run
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def timeline(published_timeline) -> str:
+    """These tests only read the curated timeline: the one loaded once per session."""
+    return published_timeline
+
+
 D = dt.date
 
 

@@ -434,10 +434,9 @@ def test_the_edit_form_runs_the_same_queries_however_many_actors_and_citations(
     from events.services import cite, locate
 
     event = EventFactory()
-    for i in range(rows):
+    for _ in range(rows):  # a span is cited once per event: a new source each time
         Participation.objects.create(event=event, actor=ActorFactory(), role="participant")
-        cite(event, locate(passage.source, "Min Aung Hlaing", 1, 0))
-        del i
+        cite(event, locate(SourceFactory(), "Min Aung Hlaing", 1, 0))
     url = reverse("event-edit", args=[event.pk])
     signed_in.get(url)
     # session, user, groups, event, citations, participations, the source choices

@@ -19,6 +19,13 @@ from tests.factories import ActorFactory, AliasFactory, EventFactory
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def timeline(published_timeline) -> str:
+    """These tests only read the curated timeline: the one loaded once per session."""
+    return published_timeline
+
+
 REFERENCE = dt.date(2021, 10, 30)
 CHRONOLOGY = (
     "Chronology of contacts.\n"

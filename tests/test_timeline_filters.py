@@ -14,6 +14,13 @@ from sources.services import import_source
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def timeline(published_timeline) -> str:
+    """These tests only read the curated timeline: the one loaded once per session."""
+    return published_timeline
+
+
 URL = reverse("timeline")
 
 

@@ -1,27 +1,38 @@
 """Viewsets: analysts write events and citations; actors and sources are read-only.
 
-Every write is one transaction. Event writes lock the event row (``select_for_update``), check
-``If-Match`` against its version, and bump the version once; responses carry its ``ETag``.
+Serializers only translate: every write goes through ``events.services`` (``save_event`` and
+its wrappers), one transaction that locks the event row, checks ``If-Match`` (as
+``base_version``) and bumps the version once, or not at all when nothing changes. Responses
+carry the version as the ``ETag``.
 """
 
+from contextlib import contextmanager
 from typing import cast
 
-from django.db import transaction
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
-from rest_framework.exceptions import APIException, NotFound
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.access import is_analyst
 from sources.models import Source
 
-from ..models import Actor, Citation, Event, Status
-from ..services import cite
+from ..models import Actor, Citation, Event
+from ..services import (
+    CitationGone,
+    DuplicateCitation,
+    EditConflict,
+    EvidenceRequired,
+    WriteError,
+    add_citation,
+    delete_event,
+    uncite,
+)
 from .filters import ActorFilter, ApiEventFilter, CitationFilter, FilterBackend
 from .pagination import Pagination
 from .renderers import EXPORT_FORMATS, CSVRenderer, ICSRenderer, TimelineJSRenderer
@@ -61,30 +72,43 @@ def etag(event: Event) -> str:
     return f'"{event.version}"'
 
 
-def check_if_match(request: Request, event: Event) -> None:
-    """A stale ``If-Match`` is a 412; no header means "write regardless"."""
+def base_version(request: Request) -> frozenset[int] | None:
+    """The versions ``If-Match`` accepts; None (no header, or ``*``) means "write regardless".
+
+    A tag that is no version of ours matches nothing, so the write is a 412.
+    """
     header = request.headers.get("If-Match")
     if header is None:
-        return
+        return None
     tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
-    if "*" in tags or etag(event) in tags:
-        return
-    raise PreconditionFailed(
-        f"The event changed since you read it: it is now version {event.version} "
-        f"(ETag {etag(event)}), not {header.strip()}. GET it again, redo your change and send "
-        "the new ETag in If-Match."
-    )
+    if "*" in tags:
+        return None
+    versions = set()
+    for tag in tags:
+        digits = tag.removeprefix('"').removesuffix('"')
+        if tag.startswith('"') and tag.endswith('"') and digits.isascii() and digits.isdigit():
+            versions.add(int(digits))
+    return frozenset(versions)
 
 
-def locked(event: Event) -> Event:
-    """The event row again, locked until the end of the transaction."""
-    return Event.objects.select_for_update().get(pk=event.pk)
-
-
-def bump(event: Event) -> None:
-    """One more version, saved before its participants or citations change (events.history)."""
-    event.version += 1
-    event.save(update_fields=["version", "updated"])
+@contextmanager
+def write_errors(request: Request):
+    """The writer's refusals as API answers: 412, 404 or a 400 naming the field."""
+    try:
+        yield
+    except EditConflict as conflict:
+        event = conflict.event
+        raise PreconditionFailed(
+            f"The event changed since you read it: it is now version {event.version} "
+            f"(ETag {etag(event)}), not {request.headers.get('If-Match', '').strip()}. GET it "
+            "again, redo your change and send the new ETag in If-Match."
+        ) from None
+    except CitationGone as gone:
+        raise NotFound(str(gone)) from None
+    except WriteError as refused:
+        raise ValidationError({refused.field: [str(refused)]}) from None
+    except DjangoValidationError as invalid:
+        raise ValidationError({"actors": invalid.messages}) from None
 
 
 WRITE_DESCRIPTION = (
@@ -173,27 +197,23 @@ class EventViewSet(viewsets.ModelViewSet):
     def create(self, request, *args, **kwargs) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with transaction.atomic():
-            event = serializer.save(author=request.user)
+        with write_errors(request):
+            event = serializer.save(author=request.user, user=request.user)
         return self._written(event, 201)
 
     def update(self, request, *args, **kwargs) -> Response:
         partial = kwargs.pop("partial", False)
         event = self.get_object()
-        with transaction.atomic():
-            event = locked(event)
-            serializer = self.get_serializer(event, data=request.data, partial=partial)
-            serializer.is_valid(raise_exception=True)
-            check_if_match(request, event)
-            serializer.save()
+        serializer = self.get_serializer(event, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        with write_errors(request):
+            event = serializer.save(base_version=base_version(request), user=request.user)
         return self._written(event, 200)
 
     def destroy(self, request, *args, **kwargs) -> Response:
         event = self.get_object()
-        with transaction.atomic():
-            event = locked(event)
-            check_if_match(request, event)
-            event.delete()
+        with write_errors(request):
+            delete_event(event, base_version=base_version(request))
         return Response(status=204)
 
     def is_export(self) -> bool:
@@ -237,10 +257,14 @@ class ActorViewSet(viewsets.ReadOnlyModelViewSet):
     schema = ApiSchema()
     filter_backends = [FilterBackend]
     lookup_value_regex = SLUG
-    queryset = Actor.objects.prefetch_related("aliases").order_by("name")
     serializer_class = ActorSerializer
     filterset_class = ActorFilter
     lookup_field = "slug"
+
+    def get_queryset(self) -> QuerySet:
+        return (
+            Actor.objects.visible_to(self.request.user).prefetch_related("aliases").order_by("name")
+        )
 
 
 @extend_schema_view(
@@ -292,10 +316,11 @@ class CitationViewSet(
     parser_classes = [JSONParser]
 
     def get_queryset(self) -> QuerySet:
-        citations = Citation.objects.select_related("passage__source").order_by("event", "pk")
-        if not is_analyst(self.request.user):
-            citations = citations.filter(event__status=Status.PUBLISHED)
-        return citations
+        return (
+            Citation.objects.visible_to(self.request.user)
+            .select_related("passage__source")
+            .order_by("event", "pk")
+        )
 
     def get_serializer_class(self):
         return CitationWriteSerializer if self.action == "create" else CitationSerializer
@@ -304,17 +329,29 @@ class CitationViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        with transaction.atomic():
-            event = locked(data["event"])
-            bump(event)
-            citation = cite(event, data["located"], data["date_text"], data["note"])
+        try:
+            citation = add_citation(
+                data["event"], data["located"], data["date_text"], data["note"], user=request.user
+            )
+        except DuplicateCitation as duplicate:
+            field = "quote" if "quote" in request.data else "start"
+            raise ValidationError({field: [str(duplicate)]}) from None
         citation = self.get_queryset().get(pk=citation.pk)
         body = CitationSerializer(citation, context=self.get_serializer_context()).data
         return Response(body, status=201, headers={"Location": str(body["url"])})
 
     def destroy(self, request, *args, **kwargs) -> Response:
         citation = self.get_object()
-        with transaction.atomic():
-            bump(locked(citation.event))
-            citation.delete()
+        try:
+            uncite(citation.pk, user=request.user)
+        except CitationGone as gone:  # removed by a concurrent request: nothing to do
+            raise NotFound(str(gone)) from None
+        except EvidenceRequired:
+            raise ValidationError(
+                {
+                    "detail": f"Citation {citation.pk} is the only citation of event "
+                    f"{citation.event_id}, which is published: add another citation first, or "
+                    "set the event to draft, then remove this one."
+                }
+            ) from None
         return Response(status=204)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from lib.htmx import for_htmx
 
 from ..disagreement import annotate
-from ..models import Actor, Alias, Event, Participation
+from ..models import Actor, Alias, Participation
 from .timeline import SUGGESTIONS, TOP_ACTORS, group_events, visible_events
 
 
@@ -28,7 +28,8 @@ def actor_suggest(request: HttpRequest) -> HttpResponse:
     if q:
         in_aliases = Alias.objects.filter(name__icontains=q).values("actor_id")
         actors = list(
-            Actor.objects.filter(Q(name__icontains=q) | Q(slug__icontains=q) | Q(pk__in=in_aliases))
+            Actor.objects.visible_to(request.user)
+            .filter(Q(name__icontains=q) | Q(slug__icontains=q) | Q(pk__in=in_aliases))
             .annotate(
                 rank=Case(
                     When(name__istartswith=q, then=Value(0)),
@@ -42,17 +43,10 @@ def actor_suggest(request: HttpRequest) -> HttpResponse:
     return render(request, "actors/_suggest.html", {"actors": actors, "q": q})
 
 
-def visible_participations(request: HttpRequest):
-    """Participations in the events ``request.user`` may read."""
-    return Participation.objects.filter(
-        event_id__in=Event.objects.visible_to(request.user).values("pk")
-    )
-
-
 @require_GET
 def actor_list(request: HttpRequest) -> HttpResponse:
     counts = (
-        visible_participations(request)
+        Participation.objects.visible_to(request.user)
         .filter(actor_id=OuterRef("pk"))
         .order_by()
         .values("actor_id")
@@ -60,7 +54,8 @@ def actor_list(request: HttpRequest) -> HttpResponse:
         .values("n")
     )
     actors = (
-        Actor.objects.annotate(event_count=Coalesce(Subquery(counts), 0))
+        Actor.objects.visible_to(request.user)
+        .annotate(event_count=Coalesce(Subquery(counts), 0))
         .prefetch_related("aliases")
         .order_by("name")
     )
@@ -69,17 +64,18 @@ def actor_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    actor = Actor.objects.prefetch_related("aliases").filter(slug=slug).first()
+    actors = Actor.objects.visible_to(request.user)
+    actor = actors.prefetch_related("aliases").filter(slug=slug).first()
     if actor is None:
         # /actors/Tatmadaw/ or an alias: the one actor so named, at its own address.
-        named = list(Actor.objects.named(slug)[:2])
+        named = list(actors.named(slug)[:2])
         if len(named) != 1:
             raise Http404(f"No actor is named “{slug}”.")
         return redirect("actor-detail", slug=named[0].slug, permanent=True)
     events = annotate(list(visible_events(request).for_actor(actor).distinct().chronological()))
-    mine = visible_participations(request).filter(actor=actor).values("event_id")
+    mine = Participation.objects.visible_to(request.user).filter(actor=actor).values("event_id")
     partners = (
-        visible_participations(request)
+        Participation.objects.visible_to(request.user)
         .filter(event_id__in=mine)
         .exclude(actor=actor)
         .values("actor__name", "actor__slug", "actor__kind")

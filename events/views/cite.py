@@ -16,16 +16,15 @@ from accounts.access import analyst_required
 from lib.dates import DateTextError, interval, parse_date_text
 from lib.htmx import HtmxHttpRequest, for_htmx
 
-from ..forms import CiteForm, source_reference
-from ..models import Citation, Event
-from ..services import add_citation
-from .edit import _saved
+from ..forms import CiteForm
+from ..models import Event
+from ..services import DuplicateCitation, add_citation
 
 SEARCH_LIMIT = 10
 
 
-def _matching_events(q: str, reference: dt.date):
-    events = Event.objects.all()
+def _matching_events(user, q: str, reference: dt.date):
+    events = Event.objects.visible_to(user)
     q = q.strip()
     if q:
         match = Q(title__icontains=q)
@@ -48,12 +47,14 @@ def cite_search(request: HttpRequest) -> HttpResponse:
     form = CiteForm(request.GET)
     valid = form.is_valid()
     q = request.GET.get("q", "")
-    reference = source_reference(form.cleaned_data["passage"].source) if valid else dt.date.today()
+    reference = (
+        form.cleaned_data["passage"].source.reads_dates_against() if valid else dt.date.today()
+    )
     context = {
         "form": form,
         "q": q,
         "located": form.cleaned_data.get("located") if valid else None,
-        "events": list(_matching_events(q, reference)) if valid else [],
+        "events": list(_matching_events(request.user, q, reference)) if valid else [],
     }
     return TemplateResponse(
         request, "events/cite_search.html", context, status=200 if valid else 400
@@ -70,11 +71,9 @@ def event_cite(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         context = {"form": form, "q": "", "located": None, "events": [], "target": event}
         return TemplateResponse(request, "events/cite_search.html", context, status=400)
-    located = form.cleaned_data["located"]
-    if Citation.objects.filter(
-        event=event, passage=located.passage, start=located.start, end=located.end
-    ).exists():
-        return _saved(request, event)
-    citation = add_citation(event, located)
+    try:
+        citation = add_citation(event, form.cleaned_data["located"], user=request.user)
+    except DuplicateCitation as already:  # cited before, or by another analyst just now
+        citation = already.citation
     url = reverse("event-detail", args=[event.pk]) + f"#c-{citation.pk}"
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)

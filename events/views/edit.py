@@ -33,7 +33,6 @@ from ..forms import (
     ParticipantFormSet,
     RemoveCitationsForm,
     parse_reference,
-    source_reference,
 )
 from ..models import Citation, Event, Participation, Status
 from ..prefill import prefill
@@ -118,10 +117,10 @@ class EventForms:
             source = Source.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
             if source is not None:
                 data = data.copy()
-                data["reference"] = source_reference(source).isoformat()
+                data["reference"] = source.reads_dates_against().isoformat()
         event_initial = dict(initial.get("event") or {})
         if citations and "reference" not in event_initial:
-            event_initial["reference"] = source_reference(citations[0].passage.source)
+            event_initial["reference"] = citations[0].passage.source.reads_dates_against()
         return cls(
             event=event,
             form=EventForm(data, instance=event, initial=event_initial),

@@ -12,8 +12,8 @@ from rest_framework import serializers
 from lib.dates import DateTextError, Precision, parse_date_text
 from sources.models import Source
 
-from ...models import Actor, ActorKind, Citation, Event, Participation, Role
-from ...services import CitationError, Located, cite, locate
+from ...models import Actor, ActorKind, Event, Role
+from ...services import ActorChoice, CitationError, NewCitation, locate, save_event
 
 # ---------------------------------------------------------------------------------------------
 # Writes: JSON types are checked strictly (no "1" for 1, no 0 for false), as the schema says.
@@ -189,27 +189,6 @@ class WriteCitationSerializer(serializers.Serializer):
         }
 
 
-def cite_all(event: Event, citations: list[dict]) -> None:
-    """Replace the event's citations, keeping (and updating) those that cite the same span."""
-    kept = {(c.passage_id, c.start, c.end): c for c in event.citations.all()}
-    wanted = set()
-    for item in citations:
-        located: Located = item["located"]
-        span = (located.passage.pk, located.start, located.end)
-        if span in wanted:
-            continue
-        wanted.add(span)
-        citation = kept.get(span)
-        if citation is None:
-            cite(event, located, item["date_text"], item["note"])
-        elif (citation.date_text, citation.note) != (item["date_text"], item["note"]):
-            citation.date_text, citation.note = item["date_text"], item["note"]
-            citation.save(update_fields=["date_text", "note"])
-    stale = [c.pk for span, c in kept.items() if span not in wanted]
-    if stale:
-        Citation.objects.filter(pk__in=stale).delete()
-
-
 class WriteDateSerializer(serializers.Serializer):
     """Either the structured date, or ``{"text": "June 22-24, 2021"}`` alone (parsed)."""
 
@@ -315,17 +294,10 @@ class EventWriteSerializer(serializers.ModelSerializer):
         fields = ["title", "summary", "type", "status", "location", "date", "actors", "citations"]
 
     def reference_date(self, attrs: dict) -> dt.date:
-        """What bare dates are read against: the first cited source's reference date.
-
-        The citations of this request first; else, on an update, the event's first citation;
-        else today. A source without a reference date falls back to its publication date.
-        """
-        sources = [item["located"].passage.source for item in attrs.get("citations") or []]
-        if not sources and self.instance is not None:
-            first = self.instance.citations.select_related("passage__source").first()
-            sources = [first.passage.source] if first else []
-        first = sources[0].dates_read_against if sources else None
-        return first or dt.date.today()
+        """What bare dates are read against (``Event.reference_date``): this request's citations
+        first, else the event's first citation, else today."""
+        citing = [item["located"].passage.source for item in attrs.get("citations") or []]
+        return (self.instance or Event()).reference_date(citing)
 
     def validate(self, attrs: dict) -> dict:
         if attrs.pop("date_parse", False):
@@ -372,41 +344,44 @@ class EventWriteSerializer(serializers.ModelSerializer):
         return attrs
 
     def create(self, validated_data: dict) -> Event:
-        """Called inside the view's transaction."""
-        actors = validated_data.pop("actors", [])
-        citations = validated_data.pop("citations", [])
-        event = Event.objects.create(**validated_data)
-        self._set_actors(event, actors)
-        cite_all(event, citations)
-        return event
+        return self._save(Event(), validated_data)
 
     def update(self, event: Event, validated_data: dict) -> Event:
-        """Called inside the view's transaction, with the event row locked."""
-        actors = validated_data.pop("actors", None)
-        citations = validated_data.pop("citations", None)
-        for name, value in validated_data.items():
-            setattr(event, name, value)
-        event.version += 1
-        event.save()
-        if actors is not None:
-            event.participations.all().delete()
-            self._set_actors(event, actors)
-        if citations is not None:
-            cite_all(event, citations)
-        return event
+        return self._save(event, validated_data)
 
-    def _set_actors(self, event: Event, actors: list[dict]) -> None:
-        # One save each (not bulk_create), so django-simple-history records every participant.
-        made: dict[str, Actor] = {}
-        for item in actors:
-            slug = slugify(item["name"])[:200]
-            actor = item["actor"] or made.get(slug)
-            if actor is None:
-                actor = Actor.objects.create(
-                    name=item["name"], slug=slug, kind=item["kind"], description=item["description"]
-                )
-                made[slug] = actor
-            Participation.objects.create(event=event, actor=actor, role=item["role"])
+    def _save(self, event: Event, data: dict) -> Event:
+        """Translate to the writer (``events.services.save_event``), which does the rest.
+
+        ``base_version`` and ``user`` come from the view's ``save(...)``.
+        """
+        base_version, user = data.pop("base_version", None), data.pop("user", None)
+        actors, citations = data.pop("actors", None), data.pop("citations", None)
+        if event.pk is None:
+            actors, citations = actors or [], citations or []
+        for name, value in data.items():
+            setattr(event, name, value)
+        return save_event(
+            event,
+            actors=None if actors is None else [actor_choice(item) for item in actors],
+            citations=None
+            if citations is None
+            else [
+                NewCitation(item["located"], item["date_text"], item["note"]) for item in citations
+            ],
+            base_version=base_version,
+            user=user,
+        )
+
+
+def actor_choice(item: dict) -> ActorChoice:
+    if item["actor"] is not None:
+        return ActorChoice(role=item["role"], actor=item["actor"])
+    return ActorChoice(
+        role=item["role"],
+        name=item["name"],
+        kind=item["kind"],
+        description=item["description"],
+    )
 
 
 class CitationWriteSerializer(WriteCitationSerializer):
