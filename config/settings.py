@@ -166,4 +166,6 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name for the date precision, whichever field uses it (events, positions).
+    "ENUM_NAME_OVERRIDES": {"PrecisionEnum": "lib.dates.Precision"},
 }

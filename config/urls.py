@@ -13,6 +13,7 @@ urlpatterns = [
     path("actors/", actors.actor_list, name="actor-list"),
     path("actors/suggest/", actors.actor_suggest, name="actor-suggest"),
     path("actors/<slug:slug>/", actors.actor_detail, name="actor-detail"),
+    path("actors/<slug:slug>/positions/", actors.actor_position_add, name="actor-position-add"),
     path("events/new/", edit.event_new, name="event-new"),
     path("events/parse-date/", edit.parse_date, name="event-parse-date"),
     path("events/cite-search/", cite.cite_search, name="event-cite-search"),

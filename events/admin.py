@@ -6,7 +6,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 
-from .models import Actor, Alias, Citation, Event, Participation, Status
+from .models import (
+    Actor,
+    Alias,
+    Citation,
+    Event,
+    Participation,
+    Position,
+    Post,
+    PostAlias,
+    Status,
+)
 from .services import (
     EVIDENCE_MESSAGE,
     ActorChoice,
@@ -24,13 +34,47 @@ class AliasInline(admin.TabularInline):
     extra = 1
 
 
+class PositionInline(admin.TabularInline):
+    """The titles an actor held, with when: what the actor filter and the extractor resolve."""
+
+    model = Position
+    fk_name = "holder"
+    fields = ["post", "start", "start_precision", "end", "end_precision", "note"]
+    autocomplete_fields = ["post"]
+    extra = 1
+
+
 @admin.register(Actor)
 class ActorAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "description"]
     list_filter = ["kind"]
     search_fields = ["name", "aliases__name", "description"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [AliasInline]
+    inlines = [AliasInline, PositionInline]
+
+
+class PostAliasInline(admin.TabularInline):
+    model = PostAlias
+    fields = ["name"]
+    extra = 1
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "organization"]
+    list_filter = ["kind"]
+    search_fields = ["title", "aliases__name"]
+    autocomplete_fields = ["organization"]
+    inlines = [PostAliasInline]
+
+
+@admin.register(Position)
+class PositionAdmin(admin.ModelAdmin):
+    list_display = ["holder", "post", "start", "end"]
+    list_filter = ["post__kind"]
+    search_fields = ["holder__name", "post__title", "post__aliases__name"]
+    autocomplete_fields = ["holder", "post"]
+    list_select_related = ["holder", "post"]
 
 
 @admin.register(Alias)
@@ -86,7 +130,7 @@ def _new_citation(row) -> NewCitation:
 class EventAdmin(admin.ModelAdmin):
     """The admin writes through ``events.services.save_event``, like every other way in."""
 
-    list_display = ["title", "date_start", "date_precision", "type", "status"]
+    list_display = ["title", "date_start", "date_precision", "type", "status", "attribution"]
     list_filter = ["type", "status", "date_precision"]
     search_fields = ["title", "summary", "citations__quote", "actors__name"]
     date_hierarchy = "date_start"

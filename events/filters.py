@@ -16,6 +16,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections
 from django.db.models import (
     Case,
+    Exists,
     F,
     FloatField,
     OuterRef,
@@ -31,7 +32,16 @@ from django.db.models.functions import Coalesce
 from lib.dates import Precision, period_end
 from sources.models import Source
 
-from .models import Actor, Citation, Event, EventQuerySet, EventType, Participation
+from .models import (
+    Actor,
+    Citation,
+    Event,
+    EventQuerySet,
+    EventType,
+    Participation,
+    Position,
+    Post,
+)
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 SEARCH_CONFIG = "english"
@@ -54,19 +64,29 @@ class ActorNamesField(forms.Field):
             )
         return names
 
-    def clean(self, value) -> list[list[int]]:
+    def clean(self, value) -> list["ActorGroup"]:
         names = self.to_python(value)
         groups = []
         for name in names:
-            pks = list(Actor.objects.named(name).values_list("pk", flat=True))
-            if not pks:
+            group = ActorGroup(Actor.objects.named(name).values_list("pk", flat=True))
+            if not group:
+                # A title ("Russian Defense Minister"): its holders at each event's date.
+                group.posts = list(Post.objects.named(name).values_list("pk", flat=True))
+            if not group and not group.posts:
                 raise forms.ValidationError(
-                    f"actor: no actor is named “{name}”; use an actor's name, slug or alias "
-                    "(for example actor=min-aung-hlaing).",
+                    f"actor: no actor or title is named “{name}”; use an actor's name, slug or "
+                    "alias (for example actor=min-aung-hlaing) or a title such as "
+                    "actor=Russian Defense Minister.",
                     code="unknown_actor",
                 )
-            groups.append(pks)
+            groups.append(group)
         return groups
+
+
+class ActorGroup(list):
+    """The pks of the actors one ``actor`` value names, and of the titles (posts) it names."""
+
+    posts: list[int] = []
 
 
 class PartialDateField(forms.CharField):
@@ -115,13 +135,27 @@ class SourceKeyField(forms.CharField):
 
 
 class ActorFilter(django_filters.Filter):
-    """Events involving every one of the named actors."""
+    """Events involving every one of the named actors; a title names whoever held it at the
+    event's date (their tenure overlaps the event's interval)."""
 
     field_class = ActorNamesField
 
-    def filter(self, qs: QuerySet, value: list[list[int]]) -> QuerySet:
-        for pks in value or []:
-            qs = qs.filter(pk__in=Participation.objects.filter(actor_id__in=pks).values("event_id"))
+    def filter(self, qs: QuerySet, value: list[ActorGroup]) -> QuerySet:
+        for group in value or []:
+            involved = Q(actor_id__in=list(group))
+            if group.posts:
+                # The actor held the title at the event's date: tenure and event overlap.
+                held = Position.objects.filter(
+                    Q(span_start__isnull=True) | Q(span_start__lte=OuterRef("event__span_end")),
+                    Q(span_end__isnull=True) | Q(span_end__gte=OuterRef("event__span_start")),
+                    post_id__in=group.posts,
+                    holder_id=OuterRef("actor_id"),
+                )
+                # Only the holders' participations are checked (participation_actor_idx).
+                holders = Position.objects.filter(post_id__in=group.posts).values("holder_id")
+                # Q & Exists is a Q (django-stubs types it as a bare Combinable).
+                involved |= Q(actor_id__in=holders) & Exists(held)  # type: ignore[assignment]
+            qs = qs.filter(pk__in=Participation.objects.filter(involved).values("event_id"))
         return qs
 
 

@@ -20,7 +20,7 @@ from django.urls import reverse_lazy
 from lib.dates import DateTextError, ParsedDate, Precision, parse_date_text
 from sources.models import Passage, Source
 
-from .models import Actor, ActorKind, Citation, Event, EventType, Role, Status
+from .models import Actor, ActorKind, Citation, Event, EventType, Post, Role, Status
 from .services import ActorChoice, CitationError, Located, locate
 
 
@@ -53,6 +53,7 @@ class EventForm(forms.ModelForm):
             "type",
             "status",
             "summary",
+            "attribution",
             "location",
             "date_text",
             "date_start",
@@ -69,6 +70,8 @@ class EventForm(forms.ModelForm):
         help_texts = {
             "date_text": 'As the source writes it: "22 June 2021", "June 22-24", "May 2020".',
             "date_start": "Leave blank to take the date from the text above.",
+            "attribution": "Whom the source attributes it to, e.g. “according to Western "
+            "diplomats”; blank when the source states it as fact.",
         }
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
@@ -427,4 +430,47 @@ class CiteForm(forms.Form):
             )
         except CitationError as exc:
             raise ValidationError(str(exc)) from None
+        return data
+
+
+class PositionForm(forms.Form):
+    """A title an actor held, with when (the actor page's analyst form)."""
+
+    title = forms.CharField(
+        max_length=200,
+        help_text="As sources write it, e.g. “Russian Defense Minister”; a new title is added.",
+    )
+    start = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Blank: not known.",
+    )
+    start_precision = forms.ChoiceField(choices=Precision.choices, initial=Precision.DAY)
+    end = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="Blank: still held, or not known.",
+    )
+    end_precision = forms.ChoiceField(choices=Precision.choices, initial=Precision.DAY)
+    note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What supports these dates: the source, or the public record.",
+    )
+
+    def __init__(self, *args, holder: Actor, **kwargs) -> None:
+        self.holder = holder
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", "The end is before the start; swap them.")
+        title = (data.get("title") or "").strip()
+        if title and start is not None:
+            posts = Post.objects.named(title).values("pk")
+            if self.holder.positions.filter(post__in=posts, start=start).exists():
+                self.add_error("title", f"{self.holder} already holds “{title}” from that start.")
         return data

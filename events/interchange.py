@@ -80,6 +80,7 @@ def _event_shape(values: dict, actors: list[tuple[str, str]], citations: list[di
     return {
         "title": values["title"],
         "summary": values["summary"],
+        "attribution": values.get("attribution", ""),
         "type": values["type"],
         "status": values["status"],
         "location": values["location"],
@@ -220,6 +221,7 @@ def _resolve_event(raw: dict, where: str, sources: dict, actors: dict) -> dict:
     fields = {
         "title": raw["title"],
         "summary": raw.get("summary", ""),
+        "attribution": raw.get("attribution") or "",
         "type": _choice(raw.get("type", EventType.OTHER), EventType, f"{where}.type"),
         "status": _choice(raw.get("status", Status.PUBLISHED), Status, f"{where}.status"),
         "location": raw.get("location") or "",

@@ -200,6 +200,11 @@ class Event(models.Model):
         max_length=200, blank=True, verbose_name="date as written", help_text='e.g. "June 22-24"'
     )
     date_approximate = models.BooleanField(default=False, verbose_name="approximate")
+    attribution = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Who says so, as the source puts it; blank: stated as fact.",
+    )
     # Derived from the date fields on save: the interval the event occupies.
     span_start = models.DateField(null=True, editable=False)
     span_end = models.DateField(null=True, editable=False)
@@ -295,6 +300,7 @@ EVENT_FIELDS = (
     "date_precision",
     "date_text",
     "date_approximate",
+    "attribution",
 )
 
 
@@ -383,3 +389,161 @@ def quote_mismatch(text: str, quote: str, start: int | None, end: int | None) ->
     if found != quote:
         return f"The quote does not match the passage at {start}–{end}: the passage says “{found}”."
     return ""
+
+
+# Positions: titles held by actors over time (like Popolo's posts and memberships) ------------
+
+
+class PostKind(models.TextChoices):
+    OFFICE = "office", "office"
+    RANK = "rank", "rank"
+    ROLE = "role", "role"
+
+
+class PostQuerySet(models.QuerySet):
+    def named(self, text: str) -> "PostQuerySet":
+        """Posts whose title or any alias is ``text`` (ignoring case, a leading "the" and the
+        apostrophe's shape)."""
+        from .positions import title_variants
+
+        variants = title_variants(text)
+        return self.filter(
+            models.Q(title_key__in=variants) | models.Q(aliases__key__in=variants)
+        ).distinct()
+
+
+class Post(models.Model):
+    """A title or role someone holds for a time: "Russian Defense Minister", "the coup leader"."""
+
+    title = models.CharField(max_length=200, help_text="The title as sources write it.")
+    title_key = models.CharField(max_length=200, editable=False)
+    kind = models.CharField(max_length=6, choices=PostKind.choices, default=PostKind.OFFICE)
+    organization = models.ForeignKey(
+        Actor,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="posts",
+        help_text="The organization or country the post belongs to, if any.",
+    )
+    description = models.CharField(max_length=500, blank=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            # One title names one post: serves title lookup.
+            models.UniqueConstraint(fields=["title_key"], name="post_title_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        from .positions import title_key
+
+        self.title_key = title_key(self.title)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        from .positions import title_key
+
+        key = title_key(self.title)
+        if Post.objects.filter(title_key=key).exclude(pk=self.pk).exists():
+            raise ValidationError({"title": f"“{self.title}” is already a title."})
+        clash = PostAlias.objects.filter(key=key).exclude(post_id=self.pk)
+        if clash.exists():
+            raise ValidationError({"title": f"“{self.title}” is already another title's alias."})
+
+
+class PostAlias(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200, help_text="Another way sources write the title.")
+    key = models.CharField(max_length=200, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "title alias"
+        verbose_name_plural = "title aliases"
+        constraints = [
+            # One spelling names one post: serves alias lookup too.
+            models.UniqueConstraint(fields=["key"], name="post_alias_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        from .positions import title_key
+
+        self.key = title_key(self.name)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        from .positions import title_key
+
+        key = title_key(self.name)
+        if PostAlias.objects.filter(key=key).exclude(pk=self.pk).exists():
+            raise ValidationError({"name": f"“{self.name}” is already a title's alias."})
+        clash = Post.objects.filter(title_key=key).exclude(pk=self.post_id)
+        if clash.exists():
+            raise ValidationError({"name": f"“{self.name}” is already the title {clash.first()}."})
+
+
+class Position(models.Model):
+    """``holder`` held ``post`` from ``start`` to ``end`` (each at its precision; a blank start
+    or end is not known or, for the end, still held)."""
+
+    holder = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="positions")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="positions")
+    start = models.DateField(null=True, blank=True, help_text="Blank: not known.")
+    start_precision = models.CharField(
+        max_length=5, choices=Precision.choices, default=Precision.DAY
+    )
+    end = models.DateField(null=True, blank=True, help_text="Blank: still held, or not known.")
+    end_precision = models.CharField(max_length=5, choices=Precision.choices, default=Precision.DAY)
+    note = models.TextField(
+        blank=True, help_text="What supports these dates: the source, or the public record."
+    )
+    # Derived on save: the first day it may have been held, the last day it may have been held.
+    span_start = models.DateField(null=True, editable=False)
+    span_end = models.DateField(null=True, editable=False)
+
+    class Meta:
+        ordering = ["post", "span_start", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__isnull=True)
+                | models.Q(start__isnull=True)
+                | models.Q(end__gte=models.F("start")),
+                name="position_end_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["holder", "post", "start"], name="position_unique_holder_post_start"
+            ),
+        ]
+        indexes = [
+            # Title resolution: the holders of a post over a date interval.
+            models.Index(fields=["post", "span_start", "span_end"], name="position_post_span_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.holder} as {self.post} ({self.held_display()})"
+
+    def save(self, *args, **kwargs) -> None:
+        self.span_start = (
+            interval(self.start, None, self.start_precision)[0] if self.start else None
+        )
+        self.span_end = interval(self.end, None, self.end_precision)[1] if self.end else None
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": "The end is before the start."})
+
+    def held_display(self) -> str:
+        """“30 March 2011 – …” (no end known), “6 November 2012 – 12 May 2024”, “? – …”."""
+        first = format_date(self.start, None, self.start_precision, False) if self.start else "?"
+        last = format_date(self.end, None, self.end_precision, False) if self.end else "…"
+        return f"{first} – {last}"

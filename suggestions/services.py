@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 
 from events.models import Actor, Alias, Citation, Event
+from events.positions import load_title_book
 from events.services import CitationError, Located, add_citation, locate
 from sources.models import Passage, Source
 
@@ -31,6 +32,7 @@ from .extract import (
     extract,
 )
 from .models import Dismissal
+from .titles import with_title_holders
 
 CACHE_SECONDS = 24 * 3600
 
@@ -71,10 +73,14 @@ def proposals_for_source(
     reference = source_reference(source)
     # Proposals carry passage and actor ids: the key covers them as well as the text.
     ids = hashlib.sha256(",".join(str(p.id) for p in passages).encode()).hexdigest()[:16]
-    key = f"suggestions:v2:{source.sha256}:{ids}:{reference.isoformat()}:{lexicon.fingerprint}"
+    titles = load_title_book()  # "the Russian Defense Minister": its holder at the date
+    key = (
+        f"suggestions:v2:{source.sha256}:{ids}:{reference.isoformat()}:{lexicon.fingerprint}"
+        f":{titles.fingerprint}"
+    )
     found = cache.get(key)
     if found is None:
-        found = extract(passages, reference, lexicon)
+        found = with_title_holders(extract(passages, reference, lexicon), titles, lexicon)
         cache.set(key, found, CACHE_SECONDS)
     return found
 

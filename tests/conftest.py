@@ -74,10 +74,11 @@ def _curated_timeline(django_db_setup, django_db_blocker) -> str:
 
 
 def _remove_curated_timeline() -> None:
-    from events.models import Actor, Citation, Event, Participation
+    from events.models import Actor, Citation, Event, Participation, Post
     from sources.models import Source
 
     Event.objects.all().delete()  # with its participants and citations
+    Post.objects.all().delete()  # titles, with their aliases and positions (positions.json)
     Actor.objects.all().delete()  # with their aliases
     Source.objects.all().delete()  # with their passages
     for model in (Event, Participation, Citation):

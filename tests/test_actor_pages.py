@@ -1,11 +1,12 @@
 """Actor pages: the alias-aware suggestion fragment, /actors/ and /actors/<slug>/."""
 
+import datetime as dt
 import re
 
 import pytest
 from django.urls import reverse
 
-from events.models import Actor
+from events.models import Actor, Position, Post
 from tests.factories import ActorFactory, AliasFactory
 
 pytestmark = pytest.mark.django_db
@@ -170,8 +171,12 @@ def test_actor_page_runs_the_same_queries_however_many_events(
     client, django_assert_num_queries, rows
 ):
     make_actor_events(rows)
-    # actor, aliases, events, participations, citations, partners
-    with django_assert_num_queries(6):
+    hero = Actor.objects.get(slug="hero")
+    for i in range(rows):
+        post = Post.objects.create(title=f"Title {i}", organization=hero)
+        Position.objects.create(holder=hero, post=post, start=dt.date(2000 + i, 1, 1))
+    # actor, aliases, events, participations, citations, partners, positions
+    with django_assert_num_queries(7):
         response = client.get(reverse("actor-detail", args=["hero"]))
     assert response.status_code == 200
     assert response.content.decode().count('class="badge"') == rows + 1  # + the kind badge

@@ -37,6 +37,7 @@ def test_actors_are_listed_with_their_aliases(client):
         "kind": "person",
         "description": "",
         "aliases": ["Shoigu"],
+        "positions": [],
     }
 
 
@@ -166,8 +167,8 @@ def test_actor_source_and_citation_lists_cost_the_same_queries_whatever_their_si
         AliasFactory(actor=actor, name=f"Other alias {n}")
         cite(event, locate(SourceFactory(), "He met Sergei Shoigu"))
 
-    # count, actors, their aliases
-    with django_assert_num_queries(3):
+    # count, actors, their aliases, their positions
+    with django_assert_num_queries(4):
         actors = client.get("/api/actors/", {"page_size": 500}).json()
     # count, sources
     with django_assert_num_queries(2):

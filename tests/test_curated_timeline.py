@@ -81,7 +81,7 @@ def test_the_event_types_are_those_of_the_fixture(timeline, curated):
 
 
 def test_the_coup_of_1_february_2021_is_a_day_precise_military_action(timeline):
-    coup = Event.objects.get(type="military_action", date_start=D(2021, 2, 1))
+    coup = Event.objects.get(type="military_action", date_start=D(2021, 2, 1), date_end=None)
     assert coup.date_precision == "day"
     assert coup.date_display() == "1 February 2021"
     assert Actor.objects.get(name="Tatmadaw") in coup.actors.all()

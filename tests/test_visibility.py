@@ -91,6 +91,7 @@ def addresses(world) -> list[str]:
         f"/actors/{secret.slug}/",
         f"/actors/{urlquote(SECRET_ACTOR)}/",
         f"/actors/{known.slug}/",
+        f"/actors/{secret.slug}/positions/",
         "/events/new/",
         "/events/parse-date/?date_text=June+2021",
         f"/events/cite-search/?q=Zebra4711&passage={passage.pk}&start=0&end=10",

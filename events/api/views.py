@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from typing import cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -22,7 +22,8 @@ from rest_framework.response import Response
 
 from sources.models import Source
 
-from ..models import Actor, Citation, Event
+from ..duplicates import candidate_from_event, possible_duplicates
+from ..models import Actor, Citation, Event, Position
 from ..services import (
     CitationGone,
     DuplicateCitation,
@@ -46,6 +47,7 @@ from .serializers import (
     SourceDetailSerializer,
     SourceSerializer,
 )
+from .serializers.read import DuplicateSerializer, EventCreatedSerializer
 
 # Ids in paths: up to 9 digits, so no lookup overflows the database's integers; anything
 # else is the API's JSON 404 (events.api.urls).
@@ -137,9 +139,12 @@ UPDATE_DESCRIPTION = (
     ),
     create=extend_schema(
         summary="Create an event (analysts)",
-        description=WRITE_DESCRIPTION,
+        description=f"{WRITE_DESCRIPTION} The answer lists `possible_duplicates`: recorded "
+        "events whose date overlaps the new one's and that share an actor or title words "
+        "(the event is created anyway; add its citations to one of them instead if it is "
+        "the same).",
         request=EventWriteSerializer,
-        responses={201: EventSerializer},
+        responses={201: EventCreatedSerializer},
     ),
     update=extend_schema(
         summary="Replace an event (analysts)",
@@ -199,7 +204,19 @@ class EventViewSet(viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         with write_errors(request):
             event = serializer.save(author=request.user, user=request.user)
-        return self._written(event, 201)
+        response = self._written(event, 201)
+        # Created anyway: the client decides whether it is the same as a recorded event.
+        candidate = candidate_from_event(event)
+        found = (
+            possible_duplicates(candidate, Event.objects.visible_to(request.user), event.pk)
+            if candidate
+            else []
+        )
+        context = self.get_serializer_context()
+        response.data["possible_duplicates"] = DuplicateSerializer(
+            found, many=True, context=context
+        ).data
+        return response
 
     def update(self, request, *args, **kwargs) -> Response:
         partial = kwargs.pop("partial", False)
@@ -263,7 +280,17 @@ class ActorViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet:
         return (
-            Actor.objects.visible_to(self.request.user).prefetch_related("aliases").order_by("name")
+            Actor.objects.visible_to(self.request.user)
+            .prefetch_related(
+                "aliases",
+                Prefetch(
+                    "positions",
+                    queryset=Position.objects.select_related("post__organization").order_by(
+                        "span_start", "pk"
+                    ),
+                ),
+            )
+            .order_by("name")
         )
 
 

@@ -5,13 +5,17 @@ from urllib.parse import urlencode
 from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
 
+from accounts.access import analyst_required, is_analyst
 from lib.htmx import for_htmx
 
 from ..disagreement import annotate
+from ..forms import PositionForm
 from ..models import Actor, Alias, Participation
+from ..positions import add_position, positions_held
 from .timeline import SUGGESTIONS, TOP_ACTORS, group_events, visible_events
 
 
@@ -72,6 +76,33 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if len(named) != 1:
             raise Http404(f"No actor is named “{slug}”.")
         return redirect("actor-detail", slug=named[0].slug, permanent=True)
+    return _actor_page(request, actor)
+
+
+@require_POST
+@analyst_required
+def actor_position_add(request: HttpRequest, slug: str) -> HttpResponse:
+    """Record a title the actor held (analysts): redirect to the actor page, or show why not."""
+    actor = get_object_or_404(Actor.objects.prefetch_related("aliases"), slug=slug)
+    form = PositionForm(request.POST, holder=actor)
+    if not form.is_valid():
+        return _actor_page(request, actor, form, status=400)
+    data = form.cleaned_data
+    add_position(
+        actor,
+        data["title"],
+        data["start"],
+        data["start_precision"],
+        data["end"],
+        data["end_precision"],
+        data["note"],
+    )
+    return redirect(reverse("actor-detail", args=[actor.slug]) + "#positions")
+
+
+def _actor_page(
+    request: HttpRequest, actor: Actor, form: PositionForm | None = None, status: int = 200
+) -> HttpResponse:
     events = annotate(list(visible_events(request).for_actor(actor).distinct().chronological()))
     mine = Participation.objects.visible_to(request.user).filter(actor=actor).values("event_id")
     partners = (
@@ -88,5 +119,7 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "groups": group_events(events, None),
         "partners": list(partners),
         "query": urlencode({"actor": actor.slug}),
+        "positions": positions_held(actor),
+        "position_form": form or (PositionForm(holder=actor) if is_analyst(request.user) else None),
     }
-    return render(request, "actors/actor_detail.html", context)
+    return render(request, "actors/actor_detail.html", context, status=status)

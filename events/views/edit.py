@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import cast
 
+from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -25,6 +26,12 @@ from lib.htmx import HtmxHttpRequest, for_htmx
 from sources.models import Source
 
 from ..conflict import compare
+from ..duplicates import (
+    candidate_from_event,
+    candidate_from_fields,
+    candidate_from_text,
+    possible_duplicates,
+)
 from ..forms import (
     BaseNewCitationFormSet,
     BaseParticipantFormSet,
@@ -219,10 +226,11 @@ def _saved(request: HtmxHttpRequest, event: Event) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
-def _submit(request: HtmxHttpRequest, event: Event) -> HttpResponse:
+def _submit(request: HtmxHttpRequest, event: Event, duplicates=None) -> HttpResponse:
     forms = EventForms.build(event, request.POST)
     if not forms.is_valid():
-        return _render_form(request, forms, status=400)
+        extra = {"duplicates": duplicates(request)} if duplicates else {}
+        return _render_form(request, forms, status=400, **extra)
     base_version = forms.form.cleaned_data.get("version")
     try:
         saved = forms.save(request.user)
@@ -234,7 +242,77 @@ def _submit(request: HtmxHttpRequest, event: Event) -> HttpResponse:
         for message in messages:
             forms.form.add_error(None, f"Not saved: {message}")
         return _render_form(request, forms, status=400)
+    if duplicates is not None:
+        _tell_duplicates(request, saved)
     return _saved(request, saved)
+
+
+def _tell_duplicates(request: HttpRequest, event: Event) -> None:
+    """After creating an event: say which recorded events may be the same one."""
+    candidate = candidate_from_event(event)
+    if candidate is None:
+        return
+    found = possible_duplicates(candidate, Event.objects.visible_to(request.user), event.pk)
+    if found:
+        titles = "; ".join(f"“{e.title}” ({e.date_display()}, #{e.pk})" for e in found)
+        flash.warning(request, f"Created. Possibly the same event as: {titles}.")
+
+
+# Possible duplicates -------------------------------------------------------------------------
+
+
+@dataclass
+class Duplicates:
+    """Recorded events likely the same as the one being created, and the citation that could
+    be added to one of them instead (passage pk and offsets), when there is one."""
+
+    events: list
+    passage: int | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+def _duplicates_of_prefill(request: HttpRequest, initial: dict) -> Duplicates | None:
+    event = initial.get("event") or {}
+    citations = initial.get("citations") or []
+    text = event.get("title") or (citations[0]["quote"] if citations else "")
+    names = [a["name"] for a in initial.get("actors") or []]
+    # The date the form is prefilled with: its explicit fields, else the date as written.
+    candidate = candidate_from_fields(
+        event.get("date_start"), event.get("date_end"), event.get("date_precision"), names, text
+    ) or candidate_from_text(
+        event.get("date_text", ""), event.get("reference") or dt.date.today(), names, text
+    )
+    if candidate is None:
+        return None
+    found = possible_duplicates(candidate, Event.objects.visible_to(request.user))
+    if not found:
+        return None
+    if not citations:
+        return Duplicates(found)
+    passage = request.GET.get("passage", "").strip()
+    return Duplicates(found, int(passage), citations[0]["start"], citations[0]["end"])
+
+
+def _iso_date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
+
+
+def _duplicates_of_post(request: HttpRequest) -> Duplicates | None:
+    data = request.POST
+    reference = parse_reference(data.get("reference")) or dt.date.today()
+    names = [data.get(k, "") for k in data if k.startswith("actors-") and k.endswith("-name")]
+    start, end = _iso_date(data.get("date_start")), _iso_date(data.get("date_end"))
+    candidate = candidate_from_fields(
+        start, end, data.get("date_precision", ""), names, data.get("title", "")
+    ) or candidate_from_text(data.get("date_text", ""), reference, names, data.get("title", ""))
+    if candidate is None:
+        return None
+    found = possible_duplicates(candidate, Event.objects.visible_to(request.user))
+    return Duplicates(found) if found else None
 
 
 @require_http_methods(["GET", "POST"])
@@ -242,8 +320,13 @@ def _submit(request: HtmxHttpRequest, event: Event) -> HttpResponse:
 @analyst_required
 def event_new(request: HtmxHttpRequest) -> HttpResponse:
     if request.method == "POST":
-        return _submit(request, Event())
-    return _render_form(request, EventForms.build(Event(), initial=prefill(request.GET)))
+        return _submit(request, Event(), duplicates=_duplicates_of_post)
+    initial = prefill(request.GET)
+    return _render_form(
+        request,
+        EventForms.build(Event(), initial=initial),
+        duplicates=_duplicates_of_prefill(request, initial),
+    )
 
 
 @require_http_methods(["GET", "POST"])

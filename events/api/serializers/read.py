@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from sources.models import Passage, Source
 
-from ...models import Actor, Alias, Citation, Event, Participation
+from ...models import Actor, Alias, Citation, Event, Participation, Position
 
 
 class SelfLink(serializers.HyperlinkedIdentityField):
@@ -72,6 +72,7 @@ class EventSerializer(serializers.ModelSerializer):
             "url",
             "title",
             "summary",
+            "attribution",
             "type",
             "status",
             "location",
@@ -83,15 +84,49 @@ class EventSerializer(serializers.ModelSerializer):
         ]
 
 
+class DuplicateSerializer(serializers.ModelSerializer):
+    """A recorded event likely the same as one just created."""
+
+    url = SelfLink(view_name="api-event-detail")
+    date = serializers.CharField(source="date_display", read_only=True)
+
+    class Meta:
+        model = Event
+        fields = ["id", "title", "date", "url"]
+
+
+class EventCreatedSerializer(EventSerializer):
+    """The created event, and the recorded events likely the same (it is created anyway)."""
+
+    possible_duplicates = DuplicateSerializer(many=True, read_only=True)
+
+    class Meta(EventSerializer.Meta):
+        fields = [*EventSerializer.Meta.fields, "possible_duplicates"]
+
+
+class PositionSerializer(serializers.ModelSerializer):
+    """A title the actor held, from ``start`` to ``end`` (null: not known, or still held)."""
+
+    title = serializers.CharField(source="post.title")
+    organization = serializers.CharField(
+        source="post.organization.name", allow_null=True, default=None
+    )
+
+    class Meta:
+        model = Position
+        fields = ["title", "organization", "start", "start_precision", "end", "end_precision"]
+
+
 class ActorSerializer(serializers.ModelSerializer):
     url = SelfLink(view_name="api-actor-detail", lookup_field="slug")
     aliases: "serializers.SlugRelatedField[Alias]" = serializers.SlugRelatedField(
         many=True, read_only=True, slug_field="name"
     )
+    positions = PositionSerializer(many=True, read_only=True)
 
     class Meta:
         model = Actor
-        fields = ["id", "url", "slug", "name", "kind", "description", "aliases"]
+        fields = ["id", "url", "slug", "name", "kind", "description", "aliases", "positions"]
 
 
 class PublishedSerializer(serializers.Serializer):

@@ -291,7 +291,17 @@ class EventWriteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Event
-        fields = ["title", "summary", "type", "status", "location", "date", "actors", "citations"]
+        fields = [
+            "title",
+            "summary",
+            "attribution",
+            "type",
+            "status",
+            "location",
+            "date",
+            "actors",
+            "citations",
+        ]
 
     def reference_date(self, attrs: dict) -> dt.date:
         """What bare dates are read against (``Event.reference_date``): this request's citations

@@ -1,0 +1,318 @@
+"""Titles and roles as actor mentions: who held "Russian Defense Minister" on a date.
+
+A ``Post`` is a title ("Russian Defense Minister", "the coup leader", "Snr. Gen."), with
+aliases; a ``Position`` says an actor held it from a start to an end, each at its precision.
+A title resolves to the holders whose tenure overlaps the date (or interval) asked about:
+on a boundary day both the outgoing and the incoming holder can match when the record is not
+precise enough to tell them apart, and then both are returned (never a guess).
+
+``holders`` and ``positions_held`` ask the database (a constant number of queries);
+``TitleBook`` is the same rule on data already loaded, for the suggestion extractor, which
+reads sentences without the database: ``TitleBook.mentions(sentence, first, last)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+
+from lib.dates import Precision, interval
+
+from .models import Actor, Position, Post, PostAlias, PostKind
+
+_SPACES = re.compile(r"\s+")
+_LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
+
+
+def title_key(text: str) -> str:
+    """The form titles are compared in: lower case, single spaces, straight apostrophes and
+    no leading "the"."""
+    text = _SPACES.sub(" ", text.replace("’", "'").replace("‘", "'")).strip().lower()
+    return _LEADING_THE.sub("", text)
+
+
+def title_variants(text: str) -> list[str]:
+    return [title_key(text)]
+
+
+def _overlapping(qs: QuerySet, first: dt.date, last: dt.date) -> QuerySet:
+    """Positions whose tenure may overlap [first, last] (a blank start or end is open)."""
+    return qs.filter(Q(span_start__isnull=True) | Q(span_start__lte=last)).filter(
+        Q(span_end__isnull=True) | Q(span_end__gte=first)
+    )
+
+
+def holders(title: str, first: dt.date, last: dt.date | None = None) -> list[Actor]:
+    """The actors who held the title ``title`` on ``first`` (or at some time in [first, last]),
+    by name; empty when the title is unknown or nobody is recorded for that time."""
+    posts = Post.objects.named(title).values("pk")
+    positions = _overlapping(Position.objects.filter(post__in=posts), first, last or first)
+    return list(Actor.objects.filter(pk__in=positions.values("holder_id")).order_by("name"))
+
+
+def positions_held(actor: Actor) -> list[Position]:
+    """``actor``'s positions, earliest first (one query)."""
+    return list(
+        Position.objects.filter(holder=actor)
+        .select_related("post__organization")
+        .order_by("span_start", "post__title")
+    )
+
+
+# Without the database: the extractor's view ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tenure:
+    holder_id: int
+    holder_name: str
+    first: dt.date | None
+    last: dt.date | None
+
+    def overlaps(self, first: dt.date, last: dt.date) -> bool:
+        return (self.first is None or self.first <= last) and (
+            self.last is None or self.last >= first
+        )
+
+
+@dataclass(frozen=True)
+class TitleMention:
+    title: str
+    text: str
+    start: int
+    end: int
+    holder_id: int
+    holder_name: str
+
+
+class TitleBook:
+    """Every title spelling with the tenures of its post, matched in text as whole words."""
+
+    def __init__(self, spellings: Iterable[tuple[str, str]], tenures: dict[str, list[Tenure]]):
+        # spellings: (spelling, post title); tenures: post title -> tenures.
+        self.tenures = tenures
+        self.by_key: dict[str, str] = {}
+        for spelling, post in spellings:
+            self.by_key[title_key(spelling)] = post
+        keys = sorted(self.by_key, key=len, reverse=True)
+        self.fingerprint = hashlib.sha256(
+            "\n".join(
+                [f"{k}\t{v}" for k, v in sorted(self.by_key.items())]
+                + [f"{post}\t{t}" for post in sorted(tenures) for t in tenures[post]]
+            ).encode()
+        ).hexdigest()[:16]
+        self.pattern = (
+            re.compile(
+                r"(?<![\w])(?:" + "|".join(_spelling_pattern(k) for k in keys) + r")(?![\w])",
+                re.IGNORECASE,
+            )
+            if keys
+            else None
+        )
+
+    def mentions(
+        self, text: str, first: dt.date, last: dt.date | None = None
+    ) -> list[TitleMention]:
+        """Title mentions in ``text`` resolved to the holders at [first, last]; a title held by
+        nobody recorded then is no mention."""
+        if self.pattern is None:
+            return []
+        found: list[TitleMention] = []
+        for match in self.pattern.finditer(text):
+            post = self.by_key.get(title_key(match.group(0)))
+            if post is None:
+                continue
+            found.extend(
+                TitleMention(
+                    post,
+                    match.group(0),
+                    match.start(),
+                    match.end(),
+                    tenure.holder_id,
+                    tenure.holder_name,
+                )
+                for tenure in self.tenures.get(post, [])
+                if tenure.overlaps(first, last or first)
+            )
+        return found
+
+
+def _spelling_pattern(key: str) -> str:
+    parts = [re.escape(word).replace("'", "['’]") for word in key.split(" ")]
+    return r"\s+".join(parts)
+
+
+def title_book_from_data(data: dict, actor_ids: dict[str, int]) -> TitleBook:
+    """The title book of data in the fixture format (fixtures/positions.json), without the
+    database; ``actor_ids`` maps holder names to the ids their mentions should carry."""
+    spellings: list[tuple[str, str]] = []
+    tenures: dict[str, list[Tenure]] = {}
+    for post in data.get("posts", []):
+        spellings.append((post["title"], post["title"]))
+        spellings += [(alias, post["title"]) for alias in post.get("aliases", [])]
+    for raw in data.get("positions", []):
+        first = _bound(raw.get("start"), "start")
+        last = _bound(raw.get("end"), "end")
+        tenures.setdefault(raw["post"], []).append(
+            Tenure(
+                actor_ids[raw["holder"]],
+                raw["holder"],
+                interval(first[0], None, first[1])[0] if first[0] else None,
+                interval(last[0], None, last[1])[1] if last[0] else None,
+            )
+        )
+    return TitleBook(spellings, tenures)
+
+
+def load_title_book() -> TitleBook:
+    """The spellings and tenures of every post someone held (two queries)."""
+    tenures: dict[str, list[Tenure]] = {}
+    rows = Position.objects.values_list(
+        "post__title", "holder_id", "holder__name", "span_start", "span_end"
+    ).order_by("post__title", "span_start", "pk")
+    for post, holder_id, holder_name, first, last in rows:
+        tenures.setdefault(post, []).append(Tenure(holder_id, holder_name, first, last))
+    spellings = [(title, title) for title in tenures]
+    spellings += [
+        (name, post)
+        for post, name in PostAlias.objects.values_list("post__title", "name")
+        if post in tenures
+    ]
+    return TitleBook(spellings, tenures)
+
+
+# The curated positions (fixtures/positions.json) ---------------------------------------------
+
+
+class PositionLoadError(ValueError):
+    """Data that cannot be loaded; the message names the item and the problem."""
+
+
+def _actor(name: str | None, where: str) -> Actor | None:
+    if not name:
+        return None
+    actor = Actor.objects.named(name).first()
+    if actor is None:
+        raise PositionLoadError(f"{where}: no actor is named or aliased “{name}”.")
+    return actor
+
+
+def _bound(raw: dict | None, where: str) -> tuple[dt.date | None, str]:
+    if not raw:
+        return None, Precision.DAY
+    try:
+        day = dt.date.fromisoformat(raw.get("date", ""))
+    except (TypeError, ValueError):
+        raise PositionLoadError(f"{where}.date: write the date YYYY-MM-DD.") from None
+    precision = raw.get("precision", Precision.DAY)
+    if precision not in Precision.values:
+        raise PositionLoadError(f"{where}.precision: one of {', '.join(Precision.values)}.")
+    return day, precision
+
+
+@transaction.atomic
+def load_positions(data: dict) -> dict[str, int]:
+    """Load posts (with aliases) and positions; idempotent: loading twice changes nothing.
+
+    Posts are identified by title, positions by holder, post and start; aliases listed
+    replace the post's aliases.
+    """
+    if not isinstance(data, dict):
+        raise PositionLoadError("The file must hold one JSON object with posts and positions.")
+    stats = {"posts": 0, "positions": 0}
+    posts: dict[str, Post] = {}
+    for i, raw in enumerate(data.get("posts", [])):
+        where = f"posts[{i}]"
+        title = (raw.get("title") or "").strip()
+        if not title:
+            raise PositionLoadError(f"{where}: a post needs a title.")
+        kind = raw.get("kind", PostKind.OFFICE)
+        if kind not in PostKind.values:
+            raise PositionLoadError(f"{where}.kind: one of {', '.join(PostKind.values)}.")
+        values = {
+            "title": title,
+            "kind": kind,
+            "organization": _actor(raw.get("organization"), f"{where}.organization"),
+            "description": raw.get("description", ""),
+        }
+        post = Post.objects.filter(title_key=title_key(title)).first() or Post()
+        if post.pk is None or any(getattr(post, k) != v for k, v in values.items()):
+            for name, value in values.items():
+                setattr(post, name, value)
+            post.save()
+            stats["posts"] += 1
+        wanted = {title_key(a): a.strip() for a in raw.get("aliases", []) if a.strip()}
+        have = {alias.key: alias for alias in post.aliases.all()}
+        for key in set(wanted) - set(have):
+            clash = (
+                PostAlias.objects.filter(key=key).exclude(post=post).first()
+                or Post.objects.filter(title_key=key).exclude(pk=post.pk).first()
+            )
+            if clash is not None:
+                raise PositionLoadError(f"{where}: alias “{wanted[key]}” already names {clash}.")
+            PostAlias.objects.create(post=post, name=wanted[key])
+        PostAlias.objects.filter(pk__in=[have[k].pk for k in set(have) - set(wanted)]).delete()
+        posts[post.title_key] = post
+    for i, raw in enumerate(data.get("positions", [])):
+        where = f"positions[{i}]"
+        holder = _actor(raw.get("holder"), f"{where}.holder")
+        if holder is None:
+            raise PositionLoadError(f"{where}: a position needs a holder.")
+        held = (
+            posts.get(title_key(raw.get("post") or ""))
+            or Post.objects.named(raw.get("post") or "").first()
+        )
+        if held is None:
+            raise PositionLoadError(f"{where}.post: no post is titled “{raw.get('post')}”.")
+        start, start_precision = _bound(raw.get("start"), f"{where}.start")
+        end, end_precision = _bound(raw.get("end"), f"{where}.end")
+        if start and end and end < start:
+            raise PositionLoadError(f"{where}: the end is before the start.")
+        values = {
+            "start_precision": start_precision,
+            "end": end,
+            "end_precision": end_precision,
+            "note": raw.get("note", ""),
+        }
+        position = Position.objects.filter(holder=holder, post=held, start=start).first()
+        if position is None:
+            Position.objects.create(holder=holder, post=held, start=start, **values)
+            stats["positions"] += 1
+        elif any(getattr(position, k) != v for k, v in values.items()):
+            for name, value in values.items():
+                setattr(position, name, value)
+            position.save()
+            stats["positions"] += 1
+    return stats
+
+
+def add_position(
+    holder: Actor,
+    title: str,
+    start: dt.date | None,
+    start_precision: str,
+    end: dt.date | None,
+    end_precision: str,
+    note: str = "",
+) -> Position:
+    """Record that ``holder`` held ``title`` (a post's title or alias; a new title makes a
+    new post) from ``start`` to ``end``."""
+    with transaction.atomic():
+        post = Post.objects.named(title).first()
+        if post is None:
+            post = Post.objects.create(title=title.strip())
+        return Position.objects.create(
+            holder=holder,
+            post=post,
+            start=start,
+            start_precision=start_precision,
+            end=end,
+            end_precision=end_precision,
+            note=note,
+        )

@@ -1,0 +1,40 @@
+"""Titles in proposals: "the Russian Defense Minister" is whoever held the title at the date
+the proposal carries (events.positions).
+
+``with_title_holders(extract(passages, reference, lexicon), book, lexicon)`` adds to each
+proposal's actors the holders of the titles its sentence names, as ordinary mentions (the
+title's text and offsets), unless the holder is already named. A title nobody recorded held
+then adds nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+
+from events.positions import TitleBook
+
+from .extract import ActorRef, Lexicon, Mention, Proposal
+
+
+def with_title_holders(
+    proposals: Iterable[Proposal], book: TitleBook, lexicon: Lexicon
+) -> list[Proposal]:
+    refs: dict[int, ActorRef] = {ref.id: ref for ref in lexicon.by_spelling.values()}
+    out = []
+    for proposal in proposals:
+        first, last = proposal.interval
+        named = {m.actor.id for m in proposal.actors}
+        added = []
+        for found in book.mentions(proposal.quote, first, last):
+            ref = refs.get(found.holder_id)
+            if ref is None or ref.id in named:
+                continue
+            named.add(ref.id)
+            start = proposal.start + found.start
+            added.append(Mention(ref, found.text, start, start + (found.end - found.start)))
+        if added:
+            actors = tuple(sorted((*proposal.actors, *added), key=lambda m: m.start))
+            proposal = dataclasses.replace(proposal, actors=actors)
+        out.append(proposal)
+    return out
