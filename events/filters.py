@@ -12,22 +12,18 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connections
 from django.db.models import (
-    Case,
     Exists,
     F,
     FloatField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
-    When,
 )
-from django.db.models.expressions import CombinedExpression
-from django.db.models.functions import Coalesce
+from django.db.models.expressions import RawSQL
 
 from lib.dates import Precision, period_end
 from sources.models import Source
@@ -200,10 +196,13 @@ class SourceFilter(django_filters.Filter):
 class TextFilter(django_filters.CharFilter):
     """Words in titles, summaries or citation quotes, annotated with ``search_rank``.
 
-    PostgreSQL: full-text search (websearch syntax) over exactly the tsvector expressions of
-    the GIN indexes in ``events/migrations/0003_search_indexes.py`` (``event_vector`` and
-    ``quote_vector``), ranked by ``ts_rank`` of the event's text plus its best quote.
-    Elsewhere: a case-insensitive substring, ranked title (4) + summary (2) + quote (1).
+    One stored search document per event (title A, summary B, quotes C), kept current by the
+    database (``events/migrations/0008_scale_search.py``):
+
+    - PostgreSQL: ``search_vector @@ websearch_to_tsquery(q)`` over the GIN index
+      ``event_search_vector_gin``, ranked by ``ts_rank``;
+    - SQLite: the FTS5 table ``events_search``, every word of ``q`` required (anywhere in the
+      document, as a word prefix), ranked by ``bm25`` weighing title 4, summary 2, quotes 1.
     """
 
     def filter(self, qs: QuerySet, value: str) -> QuerySet:
@@ -212,40 +211,28 @@ class TextFilter(django_filters.CharFilter):
             return qs
         if connections[qs.db].vendor == "postgresql":
             query = SearchQuery(value, search_type="websearch", config=SEARCH_CONFIG)
-            in_events = Event.objects.annotate(search=event_vector()).filter(search=query)
-            in_quotes = Citation.objects.annotate(search=quote_vector()).filter(search=query)
-            best_quote = (
-                Citation.objects.filter(event_id=OuterRef("pk"))
-                .annotate(rank=SearchRank(quote_vector(), query))
-                .order_by("-rank")
-                .values("rank")[:1]
+            return qs.filter(search_vector=query).annotate(
+                search_rank=SearchRank(F("search_vector"), query)
             )
-            return qs.filter(
-                Q(pk__in=in_events.values("pk")) | Q(pk__in=in_quotes.values("event_id"))
-            ).annotate(
-                search_rank=SearchRank(event_vector(), query)
-                + Coalesce(Subquery(best_quote, output_field=FloatField()), Value(0.0))
-            )
-        quoted_events = Citation.objects.filter(quote__icontains=value).values("event_id")
+        match = fts5_query(value)
+        if not match:
+            return qs.none().annotate(search_rank=Value(0.0))
         return qs.filter(
-            Q(title__icontains=value) | Q(summary__icontains=value) | Q(pk__in=quoted_events)
+            pk__in=RawSQL("SELECT rowid FROM events_search WHERE events_search MATCH %s", [match])
         ).annotate(
-            search_rank=Case(When(title__icontains=value, then=Value(4.0)), default=Value(0.0))
-            + Case(When(summary__icontains=value, then=Value(2.0)), default=Value(0.0))
-            + Case(When(pk__in=quoted_events, then=Value(1.0)), default=Value(0.0))
+            search_rank=RawSQL(
+                "SELECT -bm25(events_search, 4.0, 2.0, 1.0) FROM events_search "
+                "WHERE events_search MATCH %s AND events_search.rowid = events_event.id",
+                [match],
+                output_field=FloatField(),
+            )
         )
 
 
-def event_vector() -> CombinedExpression:
-    """The indexed text of an event, title weighing A and summary B (``event_search_gin``)."""
-    return SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
-        "summary", weight="B", config=SEARCH_CONFIG
-    )
-
-
-def quote_vector() -> SearchVector:
-    """The indexed text of a citation (GIN index ``citation_quote_search_gin``)."""
-    return SearchVector("quote", config=SEARCH_CONFIG)
+def fts5_query(value: str) -> str:
+    """``q`` as an FTS5 query: every word required, each a quoted word prefix."""
+    words = re.findall(r"\w+", value)
+    return " ".join(f'"{word}"*' for word in words)
 
 
 class SortFilter(django_filters.ChoiceFilter):

@@ -2,6 +2,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
@@ -160,7 +161,11 @@ class EventQuerySet(models.QuerySet):
                 "participations", queryset=Participation.objects.select_related("actor")
             ),
             models.Prefetch(
-                "citations", queryset=Citation.objects.select_related("passage__source")
+                "citations",
+                # Never the texts: a source's full text is megabytes a citation does not need.
+                queryset=Citation.objects.select_related("passage__source").defer(
+                    "passage__text", "passage__source__text"
+                ),
             ),
         )
 
@@ -178,6 +183,46 @@ class EventQuerySet(models.QuerySet):
 
     def for_actor(self, actor: Actor) -> "EventQuerySet":
         return self.filter(participations__actor=actor)
+
+    # Facets: counts computed by the database (GROUP BY), never by reading the matching rows.
+
+    def type_counts(self) -> dict[str, int]:
+        """Matching events per type, in one GROUP BY (their sum is the total count)."""
+        rows = self.order_by().values_list("type").annotate(n=models.Count("pk"))
+        return dict(rows)
+
+    def year_counts(self) -> tuple[dict[int, int], int]:
+        """Events overlapping each year (as ``year=`` filters them) and the undated count.
+
+        One GROUP BY over (first year, last year) of the events' intervals: a few hundred
+        distinct pairs at most, spread over their years here.
+        """
+        from django.db.models.functions import ExtractYear
+
+        rows = (
+            self.order_by()
+            .values_list(ExtractYear("span_start"), ExtractYear("span_end"))
+            .annotate(n=models.Count("pk"))
+        )
+        counts: dict[int, int] = {}
+        undated = 0
+        for first, last, n in rows:
+            if first is None:
+                undated += n
+                continue
+            for year in range(first, last + 1):
+                counts[year] = counts.get(year, 0) + n
+        return counts, undated
+
+    def actor_counts(self, limit: int, exclude: set[int] = frozenset()):
+        """The ``limit`` actors in most matching events: rows of name, slug, kind, n."""
+        return (
+            Participation.objects.filter(event_id__in=self.order_by().values("pk"))
+            .exclude(actor_id__in=exclude)
+            .values("actor__name", "actor__slug", "actor__kind")
+            .annotate(n=models.Count("event_id", distinct=True))
+            .order_by("-n", "actor__name")[:limit]
+        )
 
     def chronological(self) -> "EventQuerySet":
         return self.order_by(
@@ -216,9 +261,12 @@ class Event(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     actors = models.ManyToManyField(Actor, through="Participation", related_name="events")
+    # Title (A), summary (B) and citation quotes (C), kept by database triggers on PostgreSQL
+    # (events/migrations/0008_scale_search.py); unused on SQLite, which has events_search (FTS5).
+    search_vector = SearchVectorField(null=True, editable=False)
     # Who changed what and when (events.history); derived fields are recomputed on save.
     history = HistoricalRecords(
-        excluded_fields=["span_start", "span_end", "precision_rank", "updated"],
+        excluded_fields=["span_start", "span_end", "precision_rank", "updated", "search_vector"],
         bases=[HistoryBatch],
     )
 
@@ -237,6 +285,8 @@ class Event(models.Model):
             models.Index(fields=["span_start", "span_end"], name="event_span_idx"),
             # Type filter and facets.
             models.Index(fields=["type"], name="event_type_idx"),
+            # Type filter with a date range or the chronological order (?type=…&from=…&to=…).
+            models.Index(fields=["type", "date_start"], name="event_type_date_idx"),
             models.Index(fields=["status"], name="event_status_idx"),
         ]
         constraints = [
@@ -329,6 +379,8 @@ class Participation(models.Model):
         indexes = [
             # Actor filter: events of an actor (and with a role).
             models.Index(fields=["actor", "role"], name="participation_actor_idx"),
+            # Actor filter and co-actor counts: an actor's event ids from the index alone.
+            models.Index(fields=["actor", "event"], name="participation_actor_event_idx"),
         ]
 
     def __str__(self) -> str:

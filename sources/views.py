@@ -1,8 +1,10 @@
 """Pages that write sources: adding one by pasting text or uploading a file (analysts only)."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.db.models import Prefetch
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -50,22 +52,55 @@ def source_new(request: HttpRequest) -> HttpResponse:
     return redirect("source-detail", pk=source.pk)
 
 
+SOURCES_PAGE = 100
+
+
 @require_GET
 def source_list(request: HttpRequest) -> HttpResponse:
-    sources = Source.objects.visible_to(request.user)
-    return render(request, "sources/source_list.html", {"sources": sources})
+    """Sources by key, 100 a page, each with its citation count (one query with the page)."""
+    page_obj = Paginator(
+        Source.objects.visible_to(request.user).defer("text").order_by("key"),
+        SOURCES_PAGE,
+    ).get_page(request.GET.get("page"))
+    context = {"sources": page_obj.object_list, "page_obj": page_obj}
+    return render(request, "sources/source_list.html", context)
+
+
+# Event links shown under one cited span; the rest are counted ("and 12 more").
+LINKS_PER_SPAN = 5
 
 
 @require_GET
 def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The source's passages with their cited spans marked.
+
+    Each span links at most LINKS_PER_SPAN events (a window function picks them) and counts
+    the others (one GROUP BY), so a sentence cited by thousands of events stays one line.
+    """
     source = get_object_or_404(Source, pk=pk)
-    passages = source.passages.prefetch_related(
-        Prefetch(
-            "citations",
-            queryset=Citation.objects.visible_to(request.user)
-            .select_related("event")
-            .order_by("start"),
-        )
+    passages = list(source.passages.all())
+    cited = Citation.objects.visible_to(request.user).filter(passage__source=source)
+    span = [F("passage_id"), F("start"), F("end")]
+    counts = {
+        (row["passage_id"], row["start"], row["end"]): row["n"]
+        for row in cited.values("passage_id", "start", "end").annotate(n=Count("pk"))
+    }
+    shown = (
+        cited.select_related("event")
+        .only("pk", "passage_id", "start", "end", "event__title")
+        .annotate(rank=Window(RowNumber(), partition_by=span, order_by=F("pk").asc()))
+        .filter(rank__lte=LINKS_PER_SPAN)
+        .order_by("start")
     )
-    rows = [(p, segments(p.text, list(p.citations.all()))) for p in passages]
-    return render(request, "sources/source_detail.html", {"source": source, "rows": rows})
+    by_passage: dict[int, list] = {}
+    for citation in shown:
+        by_passage.setdefault(citation.passage_id, []).append(citation)
+    rows = []
+    for passage in passages:
+        pieces = segments(passage.text, by_passage.get(passage.pk, []))
+        for piece in pieces:
+            spans = {(passage.pk, c.start, c.end) for c in piece.citations}
+            piece.more = sum(counts[key] for key in spans) - len(piece.citations)
+        rows.append((passage, pieces))
+    context = {"source": source, "rows": rows}
+    return render(request, "sources/source_detail.html", context)

@@ -127,7 +127,7 @@ def test_results_come_a_page_at_a_time(client):
     )
 
     first = client.get(URL).json()
-    assert set(first) == {"count", "next", "previous", "results"}
+    assert {"count", "next", "previous", "results"} <= set(first)
     assert first["count"] == 120
     assert len(first["results"]) == 50
     assert first["previous"] is None

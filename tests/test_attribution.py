@@ -101,7 +101,18 @@ def test_the_interchange_format_round_trips_the_attribution(claim):
 
 
 def test_an_event_without_the_key_loads_as_stated_fact(db):
-    load({"events": [{"title": "Plain", "date": {"start": "2021-02-01", "precision": "day"}}]})
+    # A draft: a published event needs a citation (events.bulk.staged_rule_violation).
+    load(
+        {
+            "events": [
+                {
+                    "title": "Plain",
+                    "status": "draft",
+                    "date": {"start": "2021-02-01", "precision": "day"},
+                }
+            ]
+        }
+    )
     assert Event.objects.get().attribution == ""
 
 

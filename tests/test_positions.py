@@ -340,9 +340,10 @@ def test_filter_by_title_runs_the_same_queries_however_many_events(
             day = D(year, 1, 1 + i)
             event = EventFactory(title=f"Talks {i} of {year}", date_start=day, published=True)
             Participation.objects.create(event=event, actor=actor)
-    # events, participations, citations, type facets, year facets, the source list,
-    # the actor lookup (no actor has the name) and the title lookup.
-    with django_assert_num_queries(8):
+    # events, participations, citations, type counts, year counts, top actors (each one
+    # GROUP BY), the capped source list, the actor lookup (no actor has the name) and the
+    # title lookup.
+    with django_assert_num_queries(9):
         response = client.get(reverse("timeline"), {"actor": "Russian Defense Minister"})
     assert response.content.decode().count('class="badge"') == 2 * rows
 

@@ -1,9 +1,110 @@
-from rest_framework.exceptions import ValidationError
+"""API pagination: ``?page=N`` as before, or keyset ``?cursor=`` that does not slow with depth.
+
+``count`` is exact up to ``COUNT_CAP`` matching rows; beyond, counting every row would cost
+more than the page itself, so ``count`` is the cap and ``count_exact`` is false (the field is
+added to every list). ``next`` is known from one extra row, not from the count.
+
+``?cursor=`` (empty to start) walks the list in the same order as ``?page=``: each page gives
+``next`` (and ``next_cursor``) holding the last row's sort values, and the next page starts
+after them through the ordering's index, whatever the depth. Cursors go forward only
+(``previous`` is null). A ranked ``q`` search has no cursor (its order is a computed score):
+add ``sort=date``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections import OrderedDict
+
+from django.db import connections
+from django.db.models import F, OrderBy, Q, QuerySet
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+COUNT_CAP = 10_000
+
+
+class Key:
+    """One column of an ordering: its field, direction and where NULLs sort."""
+
+    def __init__(self, field, descending: bool, nulls_last: bool) -> None:
+        self.field, self.descending, self.nulls_last = field, descending, nulls_last
+        self.name = field.attname
+
+    def after(self, value) -> Q | None:
+        """Rows strictly after ``value`` in this column (None: no row is)."""
+        if value is None:
+            return None if self.nulls_last else Q(**{f"{self.name}__isnull": False})
+        lookup = "lt" if self.descending else "gt"
+        q = Q(**{f"{self.name}__{lookup}": value})
+        if self.nulls_last and self.field.null:
+            q |= Q(**{f"{self.name}__isnull": True})
+        return q
+
+    def equal(self, value) -> Q:
+        if value is None:
+            return Q(**{f"{self.name}__isnull": True})
+        return Q(**{self.name: value})
+
+
+def ordering_keys(queryset: QuerySet) -> list[Key] | None:
+    """The queryset's ordering as keys ending with the primary key, or None if not keyset-able."""
+    model = queryset.model
+    vendor = connections[queryset.db].vendor
+    default_nulls_last = vendor == "postgresql"  # for ascending order; reversed when descending
+    keys = []
+    ordering = queryset.query.order_by or model._meta.ordering
+    for item in ordering:
+        if isinstance(item, str):
+            descending = item.startswith("-")
+            name = item.lstrip("-")
+            nulls_last = None
+        elif isinstance(item, OrderBy) and isinstance(item.expression, F):
+            descending = item.descending
+            name = item.expression.name
+            nulls_last = True if item.nulls_last else False if item.nulls_first else None
+        else:
+            return None  # an annotation (search rank) or expression: no keyset
+        if name == "pk":
+            field = model._meta.pk
+        else:
+            try:
+                field = model._meta.get_field(name)
+            except Exception:  # an annotation: no keyset
+                return None
+            if not getattr(field, "concrete", False) or field.many_to_many:
+                return None
+        if nulls_last is None:
+            nulls_last = default_nulls_last != descending
+        keys.append(Key(field, descending, nulls_last))
+    if not any(key.field.primary_key for key in keys):
+        keys.append(Key(model._meta.pk, False, True))
+    return keys
+
+
+def after(keys: list[Key], values: list) -> Q | None:
+    """Rows after ``values`` in the keys' order: an OR over each key's first difference."""
+    clauses = []
+    equal = Q()
+    for key, value in zip(keys, values, strict=True):
+        step = key.after(value)
+        if step is not None:
+            clauses.append(equal & step)
+        equal &= key.equal(value)
+    if not clauses:
+        return None
+    q = clauses[0]
+    for clause in clauses[1:]:
+        q |= clause
+    return q
 
 
 class Pagination(PageNumberPagination):
-    """``?page=N``; 50 rows a page unless ``?page_size=`` asks for up to 500.
+    """``?page=N`` or ``?cursor=``; 50 rows a page unless ``?page_size=`` asks for up to 500.
 
     A ``page_size`` that is not a positive whole number is a 400 (not silently ignored);
     more than 500 is capped at 500.
@@ -12,6 +113,7 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+    cursor_query_param = "cursor"
 
     def get_page_size(self, request) -> int:
         values = request.query_params.getlist(self.page_size_query_param)
@@ -29,6 +131,165 @@ class Pagination(PageNumberPagination):
             )
         return min(int(value), self.max_page_size)
 
+    # --- paging -----------------------------------------------------------------------
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        size = self.get_page_size(request)
+        self.cursor_mode = self.cursor_query_param in request.query_params
+        self.next_cursor = None
+        if self.cursor_mode:
+            rows = self._keyset(queryset, request.query_params[self.cursor_query_param], size)
+            self.page_number = None
+        else:
+            number = request.query_params.get(self.page_query_param) or "1"
+            if not (number.isascii() and number.isdigit()) or not 1 <= int(number) <= 10**9:
+                raise NotFound("Invalid page.")
+            self.page_number = int(number)
+            offset = (self.page_number - 1) * size
+            rows = list(queryset[offset : offset + size + 1])
+            if self.page_number > 1 and not rows:
+                raise NotFound("Invalid page.")
+        self.has_next = len(rows) > size
+        rows = rows[:size]
+        if self.cursor_mode and self.has_next:
+            self.next_cursor = self._encode(rows[-1])
+        self.count, self.count_exact = capped_count(queryset)
+        return rows
+
+    def _keyset(self, queryset: QuerySet, token: str, size: int) -> list:
+        keys = ordering_keys(queryset)
+        if keys is None:
+            raise ValidationError(
+                {
+                    "cursor": [
+                        "cursor: results ranked by relevance (q without sort) have no cursor; "
+                        "add sort=date or sort=-date, or use page."
+                    ]
+                }
+            )
+        self.keys = keys
+        values = self._decode(token, keys) if token else None
+        if values is None:
+            pks = list(queryset.values_list("pk", flat=True)[: size + 1])
+        else:
+            pks = self._pks_after(queryset, keys, values, size + 1)
+        rows = {row.pk: row for row in queryset.filter(pk__in=pks)}
+        return [rows[pk] for pk in pks if pk in rows]
+
+    @staticmethod
+    def _pks_after(queryset: QuerySet, keys: list[Key], values: list, limit: int) -> list:
+        """Up to ``limit`` pks after ``values``, region by region of the first key.
+
+        The first key's NULLs form a region of their own (first or last); within the current
+        region the next rows are a range of the ordering's index, so the database starts
+        where the cursor points instead of walking from the beginning.
+        """
+        first, value = keys[0], values[0]
+        ids = queryset.values_list("pk", flat=True)
+        rest = after(keys[1:], values[1:])
+        if value is None:
+            region = Q(**{f"{first.name}__isnull": True})
+            here = ids.filter(region & rest) if rest is not None else ids.none()
+        else:
+            bound = "lte" if first.descending else "gte"
+            start = Q(**{f"{first.name}__{bound}": value})
+            strictly = Q(**{f"{first.name}__{'lt' if first.descending else 'gt'}": value})
+            tie = Q(**{first.name: value}) & rest if rest is not None else Q(pk__in=[])
+            here = ids.filter(start & (strictly | tie))
+        pks = list(here[:limit])
+        if len(pks) < limit and first.field.null:
+            # The other region, if it comes after this one, from its start.
+            if value is None and not first.nulls_last:
+                pks += list(ids.filter(**{f"{first.name}__isnull": False})[: limit - len(pks)])
+            elif value is not None and first.nulls_last:
+                pks += list(ids.filter(**{f"{first.name}__isnull": True})[: limit - len(pks)])
+        return pks
+
+    # --- cursors ------------------------------------------------------------------------
+
+    def _signature(self, keys: list[Key]) -> str:
+        spec = [(k.name, k.descending, k.nulls_last) for k in keys]
+        return hashlib.sha1(json.dumps(spec).encode()).hexdigest()[:8]
+
+    def _encode(self, row) -> str:
+        values = [getattr(row, key.name) for key in self.keys]
+        data = {"o": self._signature(self.keys), "v": [_jsonable(v) for v in values]}
+        raw = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    def _decode(self, token: str, keys: list[Key]) -> list:
+        invalid = ValidationError(
+            {
+                "cursor": [
+                    "cursor: this is not a cursor of this list in this order; follow the next "
+                    "link of a page, or start again with an empty cursor (cursor=)."
+                ]
+            }
+        )
+        try:
+            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+            data = json.loads(raw)
+            if data["o"] != self._signature(keys) or len(data["v"]) != len(keys):
+                raise invalid
+            return [
+                None if value is None else key.field.to_python(value)
+                for key, value in zip(keys, data["v"], strict=True)
+            ]
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+            raise invalid from exc
+        except Exception as exc:  # a value the field refuses (ValidationError)
+            if isinstance(exc, ValidationError):
+                raise
+            raise invalid from exc
+
+    # --- the response -------------------------------------------------------------------
+
+    def get_next_link(self):
+        if not self.has_next:
+            return None
+        url = self.request.build_absolute_uri()
+        if self.cursor_mode:
+            url = remove_query_param(url, self.page_query_param)
+            return replace_query_param(url, self.cursor_query_param, self.next_cursor)
+        return replace_query_param(url, self.page_query_param, self.page_number + 1)
+
+    def get_previous_link(self):
+        if self.cursor_mode or self.page_number == 1:
+            return None
+        url = self.request.build_absolute_uri()
+        if self.page_number == 2:
+            return remove_query_param(url, self.page_query_param)
+        return replace_query_param(url, self.page_query_param, self.page_number - 1)
+
+    def get_paginated_response(self, data):
+        body = OrderedDict(
+            [
+                ("count", self.count),
+                ("next", self.get_next_link()),
+                ("previous", self.get_previous_link()),
+                ("results", data),
+                ("count_exact", self.count_exact),
+            ]
+        )
+        if self.cursor_mode:
+            body["next_cursor"] = self.next_cursor
+        return Response(body)
+
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        response["properties"]["count_exact"] = {
+            "type": "boolean",
+            "description": f"False when more than {COUNT_CAP:,} rows match: count is then "
+            f"{COUNT_CAP:,}, a lower bound.",
+        }
+        response["properties"]["next_cursor"] = {
+            "type": "string",
+            "nullable": True,
+            "description": "With ?cursor=: the cursor of the next page (also in next).",
+        }
+        return response
+
     def get_schema_operation_parameters(self, view) -> list[dict]:
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
@@ -37,4 +298,26 @@ class Pagination(PageNumberPagination):
                 parameter["description"] = "Rows a page: 50 unless given; more than 500 is 500."
             if parameter["name"] == self.page_query_param:
                 parameter["schema"] = {"type": "integer", "minimum": 1}
+        parameters.append(
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Keyset paging: empty for the first page, then the next_cursor "
+                "of the page before. Forward only; not with a ranked q (add sort).",
+                "schema": {"type": "string"},
+            }
+        )
         return parameters
+
+
+def capped_count(queryset: QuerySet) -> tuple[int, bool]:
+    """The number of rows, counted up to COUNT_CAP + 1: (count, exact)."""
+    n = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
+    return (n, True) if n <= COUNT_CAP else (COUNT_CAP, False)
+
+
+def _jsonable(value):
+    if value is None or isinstance(value, int | float | str | bool):
+        return value
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)

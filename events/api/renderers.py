@@ -1,13 +1,13 @@
 """Export renderers for /api/events/: CSV, iCalendar and TimelineJS.
 
-Each takes the serialized events (a list, or one event from the detail view) and
-returns the whole file; the viewset skips pagination for these formats.
+Each ``stream``s a file from event dicts (the API's event shape) piece by piece: the list
+streams them (``events.api.exports``), without pagination. ``render`` makes the whole file
+from serialized data (one event from the detail view, or a list).
 """
 
 import csv
 import datetime as dt
 import html
-import io
 import json
 
 from rest_framework.renderers import BaseRenderer
@@ -58,32 +58,50 @@ def _display_date(event: dict) -> str:
     )
 
 
+# A cell a spreadsheet would run as a formula starts with one of these (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    """The value as a CSV cell; text that a spreadsheet would read as a formula gets a ' first."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+class _Line:
+    """A file-like object that hands back what csv.writer wrote."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
 class CSVRenderer(BaseRenderer):
     media_type = "text/csv"
     format = "csv"
     charset = "utf-8"
 
-    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(CSV_COLUMNS)
-        for event in _events(data):
+    def stream(self, events, renderer_context=None):
+        writer = csv.writer(_Line())
+        yield writer.writerow(CSV_COLUMNS)
+        for event in events:
             date = event["date"]
-            writer.writerow(
+            yield writer.writerow(
                 [
                     event["id"],
                     date["start"] or "",
                     date["end"] or "",
                     date["precision"],
-                    date["text"],
-                    event["title"],
+                    csv_cell(date["text"]),
+                    csv_cell(event["title"]),
                     event["type"],
-                    _actors(event),
-                    "; ".join(_source_keys(event)),
+                    csv_cell(_actors(event)),
+                    csv_cell("; ".join(_source_keys(event))),
                     event["url"],
                 ]
             )
-        return out.getvalue().encode(self.charset)
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        return "".join(self.stream(_events(data), renderer_context)).encode(self.charset)
 
 
 def ics_escape(text: str) -> str:
@@ -120,44 +138,63 @@ class ICSRenderer(BaseRenderer):
     format = "ics"
     charset = "utf-8"
 
-    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+    def stream(self, events, renderer_context=None):
         request = (renderer_context or {}).get("request")
         host = request.get_host() if request is not None else "timeline"
-        lines = [
+        head = [
             "BEGIN:VCALENDAR",
             "VERSION:2.0",
             "PRODID:-//Timeline//Russia-Myanmar events//EN",
             "CALSCALE:GREGORIAN",
         ]
-        for event in _events(data):
-            date = event["date"]
-            if not date["start"]:
-                continue
-            start = dt.date.fromisoformat(date["start"])
-            first, last = interval(start, _date(date["end"]), date["precision"])
-            stamp = dt.datetime.fromisoformat(event["updated"]).astimezone(dt.UTC)
-            description = [_display_date(event)]
-            if event["summary"]:
-                description.append(event["summary"])
-            if event["citations"]:
-                description.append("Sources:")
-                description.extend(_citation_line(c) for c in event["citations"])
-            lines += [
-                "BEGIN:VEVENT",
-                f"UID:event-{event['id']}@{host}",
-                f"DTSTAMP:{stamp:%Y%m%dT%H%M%SZ}",
-                f"DTSTART;VALUE=DATE:{first:%Y%m%d}",
-                f"DTEND;VALUE=DATE:{last + dt.timedelta(days=1):%Y%m%d}",
-                f"SUMMARY:{ics_escape(event['title'])}",
-                f"DESCRIPTION:{ics_escape(chr(10).join(description))}",
-                f"CATEGORIES:{ics_escape(event['type'])}",
-                f"URL:{event['url']}",
-            ]
-            if event["location"]:
-                lines.append(f"LOCATION:{ics_escape(event['location'])}")
-            lines.append("END:VEVENT")
-        lines.append("END:VCALENDAR")
-        return "".join(ics_fold(line) + "\r\n" for line in lines).encode(self.charset)
+        yield "".join(ics_fold(line) + "\r\n" for line in head)
+        for event in events:
+            lines = self._vevent(event, host)
+            if lines:
+                yield "".join(ics_fold(line) + "\r\n" for line in lines)
+        yield "END:VCALENDAR\r\n"
+
+    @staticmethod
+    def _vevent(event: dict, host: str) -> list[str]:
+        date = event["date"]
+        if not date["start"]:
+            return []
+        first, last = interval(_date(date["start"]), _date(date["end"]), date["precision"])
+        stamp = dt.datetime.fromisoformat(event["updated"]).astimezone(dt.UTC)
+        description = [_display_date(event)]
+        if event["summary"]:
+            description.append(event["summary"])
+        if event["citations"]:
+            description.append("Sources:")
+            description.extend(_citation_line(c) for c in event["citations"])
+        # DTEND is the day after the last; on 31 December 9999 there is none, so DURATION.
+        if last < dt.date.max:
+            end = f"DTEND;VALUE=DATE:{ics_date(last + dt.timedelta(days=1))}"
+        else:
+            end = f"DURATION:P{(last - first).days + 1}D"
+        lines = [
+            "BEGIN:VEVENT",
+            f"UID:event-{event['id']}@{host}",
+            f"DTSTAMP:{ics_date(stamp)}T{stamp:%H%M%S}Z",
+            f"DTSTART;VALUE=DATE:{ics_date(first)}",
+            end,
+            f"SUMMARY:{ics_escape(event['title'])}",
+            f"DESCRIPTION:{ics_escape(chr(10).join(description))}",
+            f"CATEGORIES:{ics_escape(event['type'])}",
+            f"URL:{event['url']}",
+        ]
+        if event["location"]:
+            lines.append(f"LOCATION:{ics_escape(event['location'])}")
+        lines.append("END:VEVENT")
+        return lines
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        return "".join(self.stream(_events(data), renderer_context)).encode(self.charset)
+
+
+def ics_date(day: dt.date) -> str:
+    """YYYYMMDD with four digits of year, whatever the year (strftime pads only some)."""
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
 
 
 def _timelinejs_date(value: str | None, precision: str) -> dict | None:
@@ -179,28 +216,40 @@ class TimelineJSRenderer(BaseRenderer):
     format = "timelinejs"
     charset = None
 
-    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
-        items = []
-        for event in _events(data):
-            date = event["date"]
-            start = _timelinejs_date(date["start"], date["precision"])
-            if start is None:
+    def stream(self, events, renderer_context=None):
+        yield '{"events": ['
+        first = True
+        for event in events:
+            item = self._item(event)
+            if item is None:
                 continue
-            body = f"<p>{html.escape(event['summary'])}</p>" if event["summary"] else ""
-            if event["citations"]:
-                quotes = "".join(
-                    f"<li>{html.escape(_citation_line(c))}</li>" for c in event["citations"]
-                )
-                body += f"<ul>{quotes}</ul>"
-            item = {
-                "unique_id": f"event-{event['id']}",
-                "start_date": start,
-                "display_date": _display_date(event),
-                "group": event["type"],
-                "text": {"headline": html.escape(event["title"]), "text": body},
-            }
-            end = _timelinejs_date(date["end"], date["precision"])
-            if end is not None:
-                item["end_date"] = end
-            items.append(item)
-        return json.dumps({"events": items}, ensure_ascii=False).encode("utf-8")
+            yield ("" if first else ", ") + json.dumps(item, ensure_ascii=False)
+            first = False
+        yield "]}"
+
+    @staticmethod
+    def _item(event: dict) -> dict | None:
+        date = event["date"]
+        start = _timelinejs_date(date["start"], date["precision"])
+        if start is None:
+            return None
+        body = f"<p>{html.escape(event['summary'])}</p>" if event["summary"] else ""
+        if event["citations"]:
+            quotes = "".join(
+                f"<li>{html.escape(_citation_line(c))}</li>" for c in event["citations"]
+            )
+            body += f"<ul>{quotes}</ul>"
+        item = {
+            "unique_id": f"event-{event['id']}",
+            "start_date": start,
+            "display_date": _display_date(event),
+            "group": event["type"],
+            "text": {"headline": html.escape(event["title"]), "text": body},
+        }
+        end = _timelinejs_date(date["end"], date["precision"])
+        if end is not None:
+            item["end_date"] = end
+        return item
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        return "".join(self.stream(_events(data), renderer_context)).encode("utf-8")

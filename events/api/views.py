@@ -34,6 +34,7 @@ from ..services import (
     delete_event,
     uncite,
 )
+from .exports import streamed_export
 from .filters import ActorFilter, ApiEventFilter, CitationFilter, FilterBackend
 from .pagination import Pagination
 from .renderers import EXPORT_FORMATS, CSVRenderer, ICSRenderer, TimelineJSRenderer
@@ -246,12 +247,9 @@ class EventViewSet(viewsets.ModelViewSet):
         page = request.query_params.get(paginator.page_query_param, "")
         if page and not (page.isascii() and page.isdigit() and int(page) >= 1):
             raise NotFound("Invalid page.")
-        events = self.filter_queryset(self.get_queryset())
-        response = Response(self.get_serializer(events, many=True).data)
-        fmt = request.accepted_renderer.format
-        if fmt in ("csv", "ics"):
-            response["Content-Disposition"] = f'attachment; filename="timeline.{fmt}"'
-        return response
+        events = self.filter_queryset(Event.objects.visible_to(request.user).chronological())
+        # Streamed, a chunk of rows at a time: constant memory whatever the filter matches.
+        return streamed_export(events, request.accepted_renderer.format, request)
 
     def finalize_response(self, request, response, *args, **kwargs) -> Response:
         # Exports are lists of events: errors, writes and OPTIONS answer JSON whatever

@@ -2,6 +2,7 @@
 
 from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,9 +15,9 @@ from lib.htmx import for_htmx
 
 from ..disagreement import annotate
 from ..forms import PositionForm
-from ..models import Actor, Alias, Participation
+from ..models import Actor, Alias, Event, Participation
 from ..positions import add_position, positions_held
-from .timeline import SUGGESTIONS, TOP_ACTORS, group_events, visible_events
+from .timeline import PAGE_SIZE, SUGGESTIONS, TOP_ACTORS, group_events, visible_events
 
 
 @require_GET
@@ -47,8 +48,12 @@ def actor_suggest(request: HttpRequest) -> HttpResponse:
     return render(request, "actors/_suggest.html", {"actors": actors, "q": q})
 
 
+ACTORS_PAGE = 100
+
+
 @require_GET
 def actor_list(request: HttpRequest) -> HttpResponse:
+    """Actors by name, 100 a page; each page counts its own actors' events (one query)."""
     counts = (
         Participation.objects.visible_to(request.user)
         .filter(actor_id=OuterRef("pk"))
@@ -57,13 +62,17 @@ def actor_list(request: HttpRequest) -> HttpResponse:
         .annotate(n=Count("event_id", distinct=True))
         .values("n")
     )
+    page_obj = Paginator(
+        Actor.objects.visible_to(request.user).order_by("name"), ACTORS_PAGE
+    ).get_page(request.GET.get("page"))
     actors = (
-        Actor.objects.visible_to(request.user)
+        Actor.objects.filter(pk__in=[a.pk for a in page_obj.object_list])
         .annotate(event_count=Coalesce(Subquery(counts), 0))
         .prefetch_related("aliases")
         .order_by("name")
     )
-    return render(request, "actors/actor_list.html", {"actors": actors})
+    context = {"actors": actors, "page_obj": page_obj, "count": page_obj.paginator.count}
+    return render(request, "actors/actor_list.html", context)
 
 
 @require_GET
@@ -103,8 +112,22 @@ def actor_position_add(request: HttpRequest, slug: str) -> HttpResponse:
 def _actor_page(
     request: HttpRequest, actor: Actor, form: PositionForm | None = None, status: int = 200
 ) -> HttpResponse:
-    events = annotate(list(visible_events(request).for_actor(actor).distinct().chronological()))
     mine = Participation.objects.visible_to(request.user).filter(actor=actor).values("event_id")
+    # The actor's events, paged like the timeline; the count is one COUNT.
+    own = Event.objects.visible_to(request.user).filter(
+        pk__in=Participation.objects.filter(actor=actor).values("event_id")
+    )
+    page_obj = Paginator(own.chronological().values_list("pk", flat=True), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    start = page_obj.start_index() - 1 if page_obj.paginator.count else 0
+    window = list(
+        visible_events(request)
+        .filter(pk__in=own.values("pk"))
+        .chronological()[max(start - 1, 0) : start + PAGE_SIZE]
+    )
+    previous = window.pop(0) if start and window else None
+    events = annotate(window)
     partners = (
         Participation.objects.visible_to(request.user)
         .filter(event_id__in=mine)
@@ -116,7 +139,9 @@ def _actor_page(
     context = {
         "actor": actor,
         "events": events,
-        "groups": group_events(events, None),
+        "count": page_obj.paginator.count,
+        "page_obj": page_obj,
+        "groups": group_events(events, previous),
         "partners": list(partners),
         "query": urlencode({"actor": actor.slug}),
         "positions": positions_held(actor),

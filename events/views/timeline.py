@@ -2,12 +2,10 @@
 
 import datetime as dt
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from itertools import groupby
 from urllib.parse import urlencode
 
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
@@ -20,11 +18,12 @@ from sources.models import Source
 
 from ..disagreement import annotate
 from ..filters import EventFilter
-from ..models import Event, EventType, Participation, Role
+from ..models import Event, EventType, Role
 
 SUGGESTIONS = 10
 PAGE_SIZE = 50
 TOP_ACTORS = 10
+SOURCE_CHOICES = 100
 # Roles worth printing beside an actor's name; "participant" says nothing.
 TELLING_ROLES = frozenset(Role.values) - {Role.PARTICIPANT}
 # The query parameters of the event filter (the API's exports take the same ones).
@@ -102,20 +101,14 @@ def filter_query(params: QueryDict, *, drop: tuple[str, ...] = (), **extra) -> s
     return urlencode(pairs)
 
 
-def year_density(spans: list[tuple], params: QueryDict) -> tuple[list[dict], int]:
+def year_density(events, params: QueryDict) -> tuple[list[dict], int]:
     """One bar per year from the first to the last year of the matching events.
 
     A year counts the events whose interval overlaps it (as ``year=`` filters them), so a
-    bar's count is the number of events its link shows. Returns the bars and undated count.
+    bar's count is the number of events its link shows (``EventQuerySet.year_counts``, one
+    GROUP BY). Returns the bars and undated count.
     """
-    counts: Counter = Counter()
-    undated = 0
-    for start, end in spans:
-        if start is None:
-            undated += 1
-            continue
-        for year in range(start.year, end.year + 1):
-            counts[year] += 1
+    counts, undated = events.year_counts()
     if not counts:
         return [], undated
     top = max(counts.values())
@@ -123,8 +116,8 @@ def year_density(spans: list[tuple], params: QueryDict) -> tuple[list[dict], int
     bars = [
         {
             "year": year,
-            "count": counts[year],
-            "height": round(100 * counts[year] / top),
+            "count": counts.get(year, 0),
+            "height": round(100 * counts.get(year, 0) / top),
             "query": filter_query(params, drop=("year",), year=str(year)),
             "current": params.get("year") == str(year),
             "label": _year_label(year, first, last),
@@ -176,7 +169,8 @@ def timeline(request: HtmxHttpRequest) -> HttpResponse:
         ],
         "types": params.getlist("type"),
         "type_choices": EventType.choices,
-        "sources": Source.objects.only("pk", "key", "title"),
+        # A capped list of suggestions for the source box: any key or id may be typed.
+        "sources": Source.objects.only("pk", "key", "title").order_by("-pk")[:SOURCE_CHOICES],
         "filtered": bool(filter_query(params, drop=("sort",))),
         "query": filter_query(params),
         "page_size": PAGE_SIZE,
@@ -192,12 +186,8 @@ def timeline(request: HtmxHttpRequest) -> HttpResponse:
         errors.update({k: list(v) for k, v in filterset.errors.items()})
     if not errors and page is not None:  # page is None only with an error
         events_qs = filterset.qs
-        facts = list(
-            events_qs.prefetch_related(None)
-            .order_by()
-            .values_list("pk", "type", "span_start", "span_end")
-        )
-        count = len(facts)
+        type_counts = events_qs.type_counts()
+        count = sum(type_counts.values())
         start = (page - 1) * PAGE_SIZE
         if page > 1 and start >= count:
             last = max(1, -(-count // PAGE_SIZE))
@@ -214,16 +204,9 @@ def timeline(request: HtmxHttpRequest) -> HttpResponse:
             previous, events = None, list(events_qs[:PAGE_SIZE])
         annotate(events)
         chosen = {pk for pks in filterset.form.cleaned_data.get("actor") or [] for pk in pks}
-        top_actors = (
-            Participation.objects.filter(event_id__in=events_qs.order_by().values("pk"))
-            .exclude(actor_id__in=chosen)
-            .values("actor__name", "actor__slug")
-            .annotate(n=Count("event_id", distinct=True))
-            .order_by("-n", "actor__name")[:TOP_ACTORS]
-        )
+        top_actors = events_qs.actor_counts(TOP_ACTORS, exclude=chosen)
         labels = dict(EventType.choices)
-        type_counts = Counter(type_ for _pk, type_, _s, _e in facts)
-        bars, undated = year_density([(s, e) for _pk, _t, s, e in facts], params)
+        bars, undated = year_density(events_qs, params)
         more = start + PAGE_SIZE < count
         context.update(
             count=count,

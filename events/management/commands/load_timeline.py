@@ -1,12 +1,49 @@
 import json
+import sys
+import time
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from events.interchange import LoadError, load
+from events.interchange import LoadError, NotJSON, load_file
 from events.positions import PositionLoadError, load_positions
+
+
+class ProgressBar:
+    """Events staged, rate and time left, redrawn on one terminal line.
+
+    ``done`` is the share of the file read so far: only the events section grows with N.
+    """
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+        self.began = time.monotonic()
+        self.last = 0.0
+
+    def __call__(self, events: int, done: float) -> None:
+        now = time.monotonic()
+        if now - self.last < 0.5:
+            return
+        self.last = now
+        elapsed = max(now - self.began, 1e-6)
+        rate = events / elapsed
+        left = elapsed * (1 - done) / done if done > 0.01 else None
+        eta = time.strftime("%H:%M:%S", time.gmtime(left)) if left is not None else "--:--:--"
+        width = 30
+        bar = "#" * int(done * width)
+        self.stream.write(f"\r[{bar:<{width}}] {events:>10,} events  {rate:>8,.0f}/s  {eta} left ")
+        self.stream.flush()
+
+    def phase(self, text: str) -> None:
+        self.last = 0.0
+        self.stream.write(f"\n{text}…")
+        self.stream.flush()
+
+    def done(self) -> None:
+        self.stream.write("\n")
+        self.stream.flush()
 
 
 class Command(BaseCommand):
@@ -24,17 +61,17 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: str, **options) -> None:
         path = Path(file)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise CommandError(f"Cannot read {path}: {exc.strerror}.") from None
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise CommandError(f"{path} is not UTF-8 JSON: {exc}.") from None
+        if not path.is_file():
+            raise CommandError(f"Cannot read {path}: No such file or directory.")
+        progress = None
+        if options["verbosity"] and sys.stderr.isatty():
+            progress = ProgressBar(sys.stderr)
+        began = time.monotonic()
         # Titles and who held them: positions.json beside the file, when there is one.
         positions = path.parent / "positions.json"
         try:
             with transaction.atomic():
-                stats = load(data, base_dir=path.parent)
+                stats = load_file(path, progress=progress)
                 if positions.is_file() and positions != path:
                     held = load_positions(json.loads(positions.read_text(encoding="utf-8")))
                     if options["verbosity"] > 1:
@@ -42,12 +79,22 @@ class Command(BaseCommand):
                             f"Loaded {positions.name}: {held['posts']} posts and "
                             f"{held['positions']} positions created or changed."
                         )
+        except OSError as exc:
+            raise CommandError(f"Cannot read {path}: {exc.strerror}.") from None
+        except NotJSON as exc:
+            raise CommandError(f"{path} is not UTF-8 JSON: {exc}") from None
         except (LoadError, PositionLoadError) as exc:
             raise CommandError(f"Nothing loaded from {path}: {exc}") from None
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise CommandError(f"{positions} is not UTF-8 JSON: {exc}.") from None
+        finally:
+            if progress is not None:
+                progress.done()
         if options["verbosity"]:
+            seconds = time.monotonic() - began
+            total = sum(stats.values())
+            rate = f" in {seconds:.1f} s ({total / seconds:,.0f} events/s)" if total > 1000 else ""
             self.stdout.write(
                 f"Loaded {path.name}: {stats['created']} events created, "
-                f"{stats['updated']} updated, {stats['unchanged']} unchanged."
+                f"{stats['updated']} updated, {stats['unchanged']} unchanged{rate}."
             )

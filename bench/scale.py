@@ -1,0 +1,239 @@
+"""The app at scale: build a synthetic archive in a scratch PostgreSQL database and time it.
+
+    .venv/bin/python bench/scale.py                 # 100,000 events
+    .venv/bin/python bench/scale.py --n 1000000     # a million
+    .venv/bin/python bench/scale.py --reuse         # time the database built last time
+
+1. Writes the archive (``bench/generate.py``, seed 1) to a temporary file and loads it with
+   ``load_timeline`` into a fresh database ``timeline_bench`` (``--database``) on the server of
+   ``--server`` (default postgres://postgres@127.0.0.1:5432), printing the import rate.
+2. Serves it with gunicorn (``--workers`` 3, DEBUG off) on 127.0.0.1:``--port``.
+3. For each request of issue 10 prints p50 and p95 over ``--repeat`` (50) requests through
+   the server, the response size, the number of queries the request runs (the same request
+   through Django's test client, queries captured), the "floor" (p50 of those same SQL
+   statements run directly with psycopg2, no ORM, no rendering), and the ratio app / floor.
+4. Requests per second at ``--clients`` (20) concurrent clients on a filtered API list.
+
+Nothing here is a test: the figures go in the README.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+PYTHON = sys.executable  # the venv's python (run as .venv/bin/python bench/scale.py)
+
+
+def percentile(samples: list[float], p: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, max(0, round(p * len(ordered)) - 1))]
+
+
+def psql(server: str, sql: str) -> None:
+    subprocess.run(["psql", f"{server}/postgres", "-q", "-c", sql], check=True, capture_output=True)
+
+
+def build(args, url: str) -> None:
+    env = {**os.environ, "DATABASE_URL": url}
+    archive = Path(args.archive) if args.archive else None
+    if archive is None or not archive.exists():
+        archive = archive or Path(tempfile.gettempdir()) / f"timeline_bench_{args.n}.json"
+        began = time.perf_counter()
+        subprocess.run(
+            [PYTHON, str(ROOT / "bench" / "generate.py"), str(args.n), "-o", str(archive)],
+            check=True,
+        )
+        print(f"generated {args.n:,} events in {time.perf_counter() - began:.0f} s: {archive}")
+    psql(args.server, f"DROP DATABASE IF EXISTS {args.database}")
+    psql(args.server, f"CREATE DATABASE {args.database}")
+    subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    began = time.perf_counter()
+    subprocess.run(
+        [PYTHON, "manage.py", "load_timeline", str(archive)], cwd=ROOT, env=env, check=True
+    )
+    seconds = time.perf_counter() - began
+    print(f"import: {args.n:,} events in {seconds:.0f} s = {args.n / seconds:,.0f} events/s")
+
+
+def requests_to_time() -> list[tuple[str, str, dict]]:
+    """(label, path, headers) of issue 10's list, with values read from the database."""
+    import django
+
+    django.setup()
+    from django.db.models import Count
+
+    from events.api.pagination import Pagination, ordering_keys
+    from events.models import Actor, Event, Participation
+    from sources.models import Source
+
+    frequent = (
+        Participation.objects.values("actor_id")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .values_list("actor_id", flat=True)[:1]
+    )
+    actor = Actor.objects.get(pk=frequent[0])
+    source = Source.objects.annotate(n=Count("passages__citations")).order_by("-n").first()
+    events = Event.objects.published().chronological()
+    deep = events.count() // 2
+    row = events[deep]
+    pager = Pagination()
+    pager.keys = ordering_keys(events)
+    cursor = pager._encode(row)
+    htmx = {"HX-Request": "true", "HX-Current-URL": "http://127.0.0.1/"}
+    return [
+        ("/", "/", {}),
+        ("/ htmx actor+year", f"/?actor={actor.slug}&year=2015", htmx),
+        ("/?q=", "/?q=helicopter", {}),
+        ("/actors/", "/actors/", {}),
+        (f"frequent actor ({actor.name})", f"/actors/{actor.slug}/", {}),
+        ("source page", f"/sources/{source.pk}/", {}),
+        ("/api/events/", "/api/events/", {}),
+        ("/api/events/ deep page", f"/api/events/?page={deep // 50}", {}),
+        ("/api/events/ cursor (deep)", f"/api/events/?cursor={cursor}", {}),
+        ("api actor+year", f"/api/events/?actor={actor.slug}&year=2015", {}),
+        ("api type+from+to", "/api/events/?type=visit&from=2010-01&to=2012-12", {}),
+        ("api ?q=", "/api/events/?q=helicopter", {}),
+        ("CSV of a year", "/api/events/?format=csv&year=2015", {}),
+    ]
+
+
+def queries_and_floor(path: str, headers: dict, repeat: int) -> tuple[int, float]:
+    """Queries the request runs, and p50 ms of those statements run directly (the floor)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(headers=headers, SERVER_NAME="127.0.0.1")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+        if getattr(response, "streaming", False):
+            b"".join(response.streaming_content)
+    statements = [q["sql"] for q in captured.captured_queries]
+    statements = [s for s in statements if not s.startswith(("SAVEPOINT", "RELEASE", "DECLARE"))]
+    raw = connection.connection.cursor()
+    samples = []
+    for _ in range(max(5, repeat // 5)):
+        began = time.perf_counter()
+        for sql in statements:
+            if sql.startswith(("SELECT", "WITH")):
+                raw.execute(sql)
+                raw.fetchall()
+        samples.append((time.perf_counter() - began) * 1000)
+    return len(captured.captured_queries), statistics.median(samples)
+
+
+def fetch(base: str, path: str, headers: dict) -> tuple[float, int]:
+    request = urllib.request.Request(base + path, headers=headers)
+    began = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=120) as response:
+        size = len(response.read())
+    return (time.perf_counter() - began) * 1000, size
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--database", default="timeline_bench")
+    parser.add_argument("--archive", help="an archive file to load (default: generated)")
+    parser.add_argument("--reuse", action="store_true", help="time the database as it is")
+    parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--only", help="time only the requests whose label contains this")
+    args = parser.parse_args()
+
+    url = f"{args.server}/{args.database}"
+    os.environ["DATABASE_URL"] = url
+    if not args.reuse:
+        build(args, url)
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-only-not-secret-" + "x" * 40,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    }
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi",
+            "--workers",
+            str(args.workers),
+            "--bind",
+            f"127.0.0.1:{args.port}",
+            "--log-level",
+            "warning",
+            "--timeout",
+            "300",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{args.port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/api/", timeout=5)
+                break
+            except OSError:
+                time.sleep(0.2)
+        requests = requests_to_time()
+        print(
+            f"{'request':<34} {'p50 ms':>8} {'p95 ms':>8} {'queries':>7} {'KB':>8} "
+            f"{'floor ms':>9} {'ratio':>6}"
+        )
+        for label, path, headers in requests:
+            if args.only and args.only not in label:
+                continue
+            fetch(base, path, headers)  # warm the worker and the cache
+            samples, size = [], 0
+            for _ in range(args.repeat):
+                ms, size = fetch(base, path, headers)
+                samples.append(ms)
+            queries, floor = queries_and_floor(path, headers, args.repeat)
+            p50 = statistics.median(samples)
+            print(
+                f"{label[:34]:<34} {p50:8.0f} {percentile(samples, 0.95):8.0f} {queries:7d} "
+                f"{size / 1024:8.1f} {floor:9.1f} {p50 / max(floor, 0.01):6.1f}",
+                flush=True,
+            )
+        if args.only:
+            return
+        label, path, headers = requests[9]  # the filtered API list (actor + year)
+        done, began, seconds = 0, time.perf_counter(), 15.0
+
+        def client() -> int:
+            n = 0
+            while time.perf_counter() - began < seconds:
+                fetch(base, path, headers)
+                n += 1
+            return n
+
+        with concurrent.futures.ThreadPoolExecutor(args.clients) as pool:
+            done = sum(pool.map(lambda _: client(), range(args.clients)))
+        elapsed = time.perf_counter() - began
+        print(f"{args.clients} clients on {label}: {done / elapsed:.1f} requests/s")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,938 @@
+"""Bulk load of the interchange format: streamed, set-wise, all or nothing, idempotent.
+
+``load_archive`` takes three streams (sources, actors, events: any iterables of the parsed
+JSON items, such as ``ijson`` item generators) and writes them in one transaction:
+
+1. Sources and actors are written in batches (``bulk_create``); a source key or text that
+   clashes with a stored one, an actor named like another actor's alias, are refused.
+2. Events are checked item by item in Python for what needs no database (field types, choices,
+   dates, actor and source names) and staged, with their participants and citations, in
+   temporary tables (PostgreSQL ``COPY``; ``executemany`` elsewhere). Memory stays flat: only
+   the names of actors and sources are held, never the events.
+3. ``staged_rule_violation`` checks the rules every event write keeps, over the whole staged
+   set at once (one query per rule): identity unique in the file, passages that exist, every
+   quote verbatim text of its passage at its offsets, a published event has a citation, a span
+   is cited once per event. The first violation refuses the whole file: nothing is written.
+4. Staged events whose identity (title, start date) is stored already are compared with the
+   stored event (their interchange shapes): unchanged ones are left alone,
+   changed ones are replaced through ``events.interchange.write_event`` (the ORM path, with
+   its version bump and history). New events, their participants and citations and their
+   "created" history records are written with ``INSERT ... SELECT`` from the staging tables.
+   The per-row citation trigger is bypassed for those statements only (PostgreSQL), since the
+   set-wise check in step 3 covered exactly those rows.
+
+ANALYZE runs after the commit (``analyze``), so the planner knows the new sizes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from lib.dates import PRECISION_RANK, Precision, interval
+from sources.models import Passage, Source, split_passages, text_sha256
+from sources.services import SourceError, decode_text
+
+from .history_base import current_batch
+from .models import (
+    EVENT_FIELDS,
+    Actor,
+    ActorKind,
+    Alias,
+    Citation,
+    Event,
+    EventType,
+    Participation,
+    Role,
+    Status,
+    quote_mismatch,
+)
+from .services import CitationError, locate
+
+BATCH = 5000  # events staged per COPY / executemany
+SOURCE_BATCH = 200
+CONTEXT = 32  # characters of prefix and suffix kept around a quote (models.CONTEXT_CHARS)
+
+
+class LoadError(ValueError):
+    """Data that cannot be loaded; the message names the item and the problem."""
+
+
+class NotJSON(LoadError):
+    """The file is not UTF-8 JSON."""
+
+
+Progress = Callable[..., None]
+
+
+# Checking one item ---------------------------------------------------------------------------
+
+
+def _object(value: Any, where: str, what: str = "an object") -> dict:
+    if not isinstance(value, dict):
+        raise LoadError(f"{where}: {_shown(value)} is not {what}; write a JSON object {{...}}.")
+    return value
+
+
+def _list(value: Any, where: str) -> list:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise LoadError(f"{where}: {_shown(value)} is not a list; write a JSON list [...].")
+    return value
+
+
+def _text(value: Any, where: str, default: str = "") -> str:
+    if value is None:
+        return default
+    if not isinstance(value, str):
+        raise LoadError(f"{where}: {_shown(value)} is not text; write a JSON string.")
+    if "\x00" in value:
+        raise LoadError(f"{where}: the text contains a NUL character; remove it.")
+    return value
+
+
+def _int(value: Any, where: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise LoadError(
+            f"{where}: {_shown(value)} is not a whole number of characters (0 or more)."
+        )
+    return value
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _date(value: Any, where: str) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise LoadError(f"{where}: {value!r} is not a date written YYYY-MM-DD.") from None
+
+
+@lru_cache(maxsize=16)
+def _values(choices) -> frozenset[str]:
+    return frozenset(choices.values)
+
+
+def _choice(value: Any, choices, where: str) -> str:
+    if not isinstance(value, str) or value not in _values(choices):
+        raise LoadError(f"{where}: {value!r} is not one of {', '.join(choices.values)}.")
+    return value
+
+
+# Sources -------------------------------------------------------------------------------------
+
+
+def _source_fields(raw: Any, where: str, base_dir: Path | None) -> tuple[str, str, dict]:
+    raw = _object(raw, where, "a source")
+    key = _text(raw.get("key"), f"{where}.key")
+    if not key or not _text(raw.get("title"), f"{where}.title"):
+        raise LoadError(f"{where}: a source needs a key and a title.")
+    if "text" in raw:
+        text = _text(raw["text"], f"{where}.text")
+    elif "text_file" in raw and base_dir is not None:
+        path = base_dir / _text(raw["text_file"], f"{where}.text_file")
+        try:
+            text = decode_text(path.read_bytes(), str(raw["text_file"]))
+        except (OSError, SourceError) as exc:
+            raise LoadError(f"{where}: {exc}") from None
+    else:
+        raise LoadError(f"{where}: a source needs its text.")
+    if not text.strip():
+        raise LoadError(f"{where}: The text is empty: there is nothing to import.")
+    published = raw.get("published") or {}
+    if not isinstance(published, dict):
+        raise LoadError(
+            f"{where}.published: {_shown(published)} is not an object; write "
+            '{"date": "YYYY-MM-DD", "precision": "day", "on_or_after": false} or null.'
+        )
+    meta = {
+        "title": raw["title"],
+        "publisher": _text(raw.get("publisher"), f"{where}.publisher"),
+        "author": _text(raw.get("author"), f"{where}.author"),
+        "url": _text(raw.get("url"), f"{where}.url"),
+        "published_date": _date(published.get("date"), f"{where}.published"),
+        "published_precision": _choice(
+            published.get("precision", Precision.DAY), Precision, f"{where}.published.precision"
+        ),
+        "published_on_or_after": bool(published.get("on_or_after", False)),
+    }
+    meta["reference_date"] = (
+        _date(raw.get("reference_date"), f"{where}.reference_date") or meta["published_date"]
+    )
+    return key, text, meta
+
+
+def load_sources(items: Iterable, base_dir: Path | None) -> dict[str, int]:
+    """Create or update the sources; returns every stored source's key -> pk."""
+    keys = dict(Source.objects.values_list("key", "pk"))
+    seen: dict[str, tuple[str, str]] = {}  # key -> (sha256, where) of this file's sources
+    keys_by_sha: dict[str, str] = {}
+    batch: list[tuple[str, str, str, str, dict]] = []
+
+    def flush() -> None:
+        connection.queries_log.clear()  # with DEBUG on, logged statements would pile up
+        if not batch:
+            return
+        shas = {sha for _, _, sha, _, _ in batch}
+        stored_by_sha = dict(Source.objects.filter(sha256__in=shas).values_list("sha256", "key"))
+        stored = {
+            s.key: s
+            for s in Source.objects.filter(key__in=[k for _, k, _, _, _ in batch]).defer("text")
+        }
+        new = []
+        for where, key, sha, text, meta in batch:
+            source = stored.get(key)
+            if source is not None:
+                if source.sha256 != sha:
+                    raise LoadError(f"{where}: source “{key}” exists with a different text.")
+                changed = [name for name, value in meta.items() if getattr(source, name) != value]
+                if changed:
+                    for name in changed:
+                        setattr(source, name, meta[name])
+                    source.save(update_fields=changed)
+                continue
+            if sha in stored_by_sha:
+                raise LoadError(
+                    f"{where}: this text is already imported as source “{stored_by_sha[sha]}”."
+                )
+            new.append(Source(key=key, text=text, sha256=sha, **meta))
+        created = Source.objects.bulk_create(new)
+        Passage.objects.bulk_create(
+            (
+                Passage(source=s, index=i, text=s.text[start:end], start=start, end=end)
+                for s in created
+                for i, (start, end) in enumerate(split_passages(s.text))
+            ),
+            batch_size=2000,
+        )
+        keys.update((s.key, s.pk) for s in created)
+        batch.clear()
+
+    for i, raw in enumerate(items):
+        where = f"sources[{i}]"
+        key, text, meta = _source_fields(raw, where, base_dir)
+        sha = text_sha256(text)
+        if key in seen:
+            if seen[key][0] != sha:
+                raise LoadError(
+                    f"{where}: source “{key}” is also {seen[key][1]}, with another text."
+                )
+            continue
+        if sha in keys_by_sha:
+            raise LoadError(
+                f"{where}: this text is already imported as source “{keys_by_sha[sha]}”."
+            )
+        keys_by_sha[sha] = key
+        seen[key] = (sha, where)
+        batch.append((where, key, sha, text, meta))
+        if len(batch) >= SOURCE_BATCH:
+            flush()
+    flush()
+    return keys
+
+
+# Actors --------------------------------------------------------------------------------------
+
+
+def load_actors(items: Iterable) -> dict[str, int]:
+    """Create or update the actors and aliases; returns every name and alias (lower) -> pk."""
+    actors = {
+        name.lower(): (pk, kind, desc)
+        for pk, name, kind, desc in Actor.objects.values_list("pk", "name", "kind", "description")
+    }
+    aliases = {
+        name.lower(): (actor_id, name)
+        for actor_id, name in Alias.objects.values_list("actor_id", "name")
+    }
+    names_by_pk = {pk: name for name, (pk, _, _) in actors.items()}
+    slugs = set(Actor.objects.values_list("slug", flat=True))
+    planned = []
+    declared: dict[str, str] = {}  # aliases given by the file so far (lower) -> actor name
+    for i, raw in enumerate(items):
+        where = f"actors[{i}]"
+        raw = _object(raw, where, "an actor")
+        name = _text(raw.get("name"), f"{where}.name").strip()
+        if not name:
+            raise LoadError(f"{where}: an actor needs a name.")
+        kind = _choice(raw.get("kind"), ActorKind, f"{where}.kind")
+        description = _text(raw.get("description"), f"{where}.description")
+        wanted = {
+            _text(a, f"{where}.aliases[{k}]").strip()
+            for k, a in enumerate(_list(raw.get("aliases"), f"{where}.aliases"))
+        } - {""}
+        taken = aliases.get(name.lower())
+        if taken is not None and names_by_pk.get(taken[0], "").lower() != name.lower():
+            raise LoadError(
+                f"{where}: “{name}” is already an alias of {names_by_pk.get(taken[0], '?')}."
+            )
+        earlier = declared.get(name.lower())
+        if earlier is not None and earlier.lower() != name.lower():
+            raise LoadError(f"{where}: “{name}” is already an alias of {earlier}.")
+        for spelling in wanted:
+            declared.setdefault(spelling.lower(), name)
+        planned.append((where, name, kind, description, wanted))
+
+    new = []
+    for _where, name, kind, description, _ in planned:
+        if name.lower() in actors:
+            pk, old_kind, old_description = actors[name.lower()]
+            if (old_kind, old_description) != (kind, description):
+                Actor.objects.filter(pk=pk).update(kind=kind, description=description)
+            continue
+        base = slugify(name)[:190] or "actor"
+        slug, n = base, 2
+        while slug in slugs:
+            slug, n = f"{base}-{n}", n + 1
+        slugs.add(slug)
+        actor = Actor(name=name, kind=kind, description=description, slug=slug)
+        new.append(actor)
+        actors[name.lower()] = (None, kind, description)
+    for actor in Actor.objects.bulk_create(new, batch_size=1000):
+        actors[actor.name.lower()] = (actor.pk, actor.kind, actor.description)
+        names_by_pk[actor.pk] = actor.name
+
+    add, remove = [], []
+    spellings: dict[int, set[str]] = {}
+    for a_pk, a_name in aliases.values():
+        spellings.setdefault(a_pk, set()).add(a_name)
+    for where, name, _, _, wanted in planned:
+        pk = actors[name.lower()][0]
+        have = spellings.get(pk, set())
+        for spelling in sorted(wanted - have):
+            taken = aliases.get(spelling.lower())
+            clash = taken[0] if taken else actors.get(spelling.lower(), (None,))[0]
+            if clash is not None and clash != pk:
+                raise LoadError(f"{where}: alias “{spelling}” already names {names_by_pk[clash]}.")
+            add.append(Alias(actor_id=pk, name=spelling))
+            aliases[spelling.lower()] = (pk, spelling)
+        remove += [(pk, spelling) for spelling in have - wanted]
+    Alias.objects.bulk_create(add, batch_size=1000)
+    for pk, spelling in remove:
+        Alias.objects.filter(actor_id=pk, name=spelling).delete()
+        aliases.pop(spelling.lower(), None)
+    lookup = {name: pk for name, (pk, _, _) in actors.items()}
+    for spelling, (pk, _) in aliases.items():
+        lookup.setdefault(spelling, pk)
+    for slug, pk in Actor.objects.values_list("slug", "pk").iterator():
+        lookup.setdefault(slug.lower(), pk)  # slugs name actors too (Actor.objects.named)
+    return lookup
+
+
+# Events: staging -----------------------------------------------------------------------------
+
+STAGE = {
+    "load_event": [
+        ("idx", "integer"),
+        ("event_id", "bigint"),
+        ("action", "integer"),  # 0 new, 1 unchanged, 2 changed
+        ("title", "text"),
+        ("summary", "text"),
+        ("type", "text"),
+        ("status", "text"),
+        ("location", "text"),
+        ("date_start", "date"),
+        ("date_end", "date"),
+        ("date_precision", "text"),
+        ("date_text", "text"),
+        ("date_approximate", "boolean"),
+        ("attribution", "text"),
+        ("span_start", "date"),
+        ("span_end", "date"),
+        ("precision_rank", "integer"),
+        ("n_citations", "integer"),
+    ],
+    "load_participation": [
+        ("idx", "integer"),
+        ("pos", "integer"),
+        ("actor_id", "bigint"),
+        ("role", "text"),
+    ],
+    "load_citation": [
+        ("idx", "integer"),
+        ("pos", "integer"),
+        ("source_id", "bigint"),
+        ("passage_index", "integer"),
+        ("passage_id", "bigint"),
+        ("quote", "text"),
+        ("start", "integer"),
+        ('"end"', "integer"),
+        ("date_text", "text"),
+        ("note", "text"),
+    ],
+}
+
+
+def _create_staging(cursor) -> None:
+    postgres = connection.vendor == "postgresql"
+    for table, columns in STAGE.items():
+        cursor.execute(f"DROP TABLE IF EXISTS {'' if postgres else 'temp.'}{table}")
+        spec = ", ".join(f"{name} {kind}" for name, kind in columns)
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {table} ({spec})" + (" ON COMMIT DROP" if postgres else "")
+        )
+
+
+def _drop_staging(cursor) -> None:
+    if connection.vendor != "postgresql":
+        for table in STAGE:
+            cursor.execute(f"DROP TABLE IF EXISTS temp.{table}")
+
+
+def _copy_value(value: Any) -> str:
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    text = str(value)
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        text = (
+            text.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    return text
+
+
+class Stager:
+    """Rows for the staging tables, written a batch at a time."""
+
+    def __init__(self, cursor) -> None:
+        self.cursor = cursor
+        self.rows: dict[str, list[tuple]] = {table: [] for table in STAGE}
+        self.copy = connection.vendor == "postgresql"
+
+    def add(self, table: str, row: tuple) -> None:
+        self.rows[table].append(row)
+
+    def flush(self) -> None:
+        connection.queries_log.clear()  # with DEBUG on, logged statements would pile up
+        for table, rows in self.rows.items():
+            if not rows:
+                continue
+            names = [name for name, _ in STAGE[table]]
+            if self.copy:
+                buffer = io.StringIO()
+                buffer.writelines("\t".join(map(_copy_value, row)) + "\n" for row in rows)
+                buffer.seek(0)
+                self.cursor.cursor.copy_expert(
+                    f"COPY {table} ({', '.join(names)}) FROM STDIN", buffer
+                )
+            else:
+                rows = [
+                    tuple(v.isoformat() if isinstance(v, dt.date) else v for v in row)
+                    for row in rows
+                ]
+                marks = ", ".join(["%s"] * len(names))
+                self.cursor.executemany(
+                    f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks})", rows
+                )
+            self.rows[table] = []
+
+
+def stage_events(
+    items: Iterable,
+    stager: Stager,
+    actors: dict[str, int],
+    sources: dict[str, int],
+    progress: Progress | None = None,
+) -> int:
+    count = 0
+    for i, raw in enumerate(items):
+        where = f"events[{i}]"
+        raw = _object(raw, where, "an event")
+        title = _text(raw.get("title"), f"{where}.title")
+        if not title:
+            raise LoadError(f"{where}: an event needs a title.")
+        date = raw.get("date") or {}
+        _object(date, f"{where}.date")
+        start = _date(date.get("start"), f"{where}.date.start")
+        end = _date(date.get("end"), f"{where}.date.end")
+        if end and (not start or end < start):
+            raise LoadError(f"{where}.date: the end is before the start (or there is no start).")
+        fields = {
+            "title": title,
+            "summary": _text(raw.get("summary"), f"{where}.summary"),
+            "type": _choice(raw.get("type", EventType.OTHER), EventType, f"{where}.type"),
+            "status": _choice(raw.get("status", Status.PUBLISHED), Status, f"{where}.status"),
+            "location": _text(raw.get("location"), f"{where}.location"),
+            "date_start": start,
+            "date_end": end,
+            "date_precision": _choice(
+                date.get("precision", Precision.DAY), Precision, f"{where}.date.precision"
+            ),
+            "date_text": _text(date.get("text"), f"{where}.date.text"),
+            "date_approximate": bool(date.get("approximate", False)),
+            "attribution": _text(raw.get("attribution"), f"{where}.attribution"),
+        }
+        span = interval(start, end, fields["date_precision"]) if start else (None, None)
+        for k, item in enumerate(_list(raw.get("actors"), f"{where}.actors")):
+            item = _object(item, f"{where}.actors[{k}]", "an actor and role")
+            name = _text(item.get("name"), f"{where}.actors[{k}].name").strip()
+            pk = actors.get(name.lower())
+            if pk is None:
+                raise LoadError(f"{where}.actors[{k}]: no actor is named or aliased “{name}”.")
+            role = _choice(item.get("role", Role.PARTICIPANT), Role, f"{where}.actors[{k}].role")
+            stager.add("load_participation", (i, k, pk, role))
+        cited = 0
+        for k, item in enumerate(_list(raw.get("citations"), f"{where}.citations")):
+            at = f"{where}.citations[{k}]"
+            item = _object(item, at, "a citation")
+            key = item.get("source")
+            source_id = sources.get(key) if isinstance(key, str) else None
+            if source_id is None:
+                raise LoadError(f"{at}: no source has the key “{key}”.")
+            quote = _text(item.get("quote"), f"{at}.quote")
+            passage = _int(item.get("passage"), f"{at}.passage")
+            begin = _int(item.get("start"), f"{at}.start")
+            finish = _int(item.get("end"), f"{at}.end")
+            if not quote:
+                raise LoadError(f"{at}: The quote is empty: copy the exact words from the source.")
+            if passage is None or begin is None:
+                begin = finish = None  # located set-wise (locate_staged_quotes)
+            elif finish is None:
+                finish = begin + len(quote)
+            date_text = _text(item.get("date_text"), f"{at}.date_text")
+            note = _text(item.get("note"), f"{at}.note")
+            stager.add(
+                "load_citation",
+                (i, k, source_id, passage, None, quote, begin, finish, date_text, note),
+            )
+            cited += 1
+        stager.add(
+            "load_event",
+            (
+                i,
+                None,
+                0,
+                *fields.values(),
+                *span,
+                PRECISION_RANK[Precision(fields["date_precision"])],
+                cited,
+            ),
+        )
+        count += 1
+        if count % BATCH == 0:
+            stager.flush()
+            if progress:
+                progress(count)
+    stager.flush()
+    if progress:
+        progress(count)
+    return count
+
+
+# Events: locating bare quotes, set-wise ------------------------------------------------------
+
+
+def locate_staged_quotes(cursor) -> str | None:
+    """Find the passage and offsets of staged quotes given without them, in two UPDATEs.
+
+    A bare quote must occur once in its source (and inside one passage); a quote given with a
+    passage but no offsets, once in that passage. What cannot be located is explained by
+    ``events.services.locate`` (the message of a single write), for the first such citation.
+    """
+    find = "strpos" if connection.vendor == "postgresql" else "instr"
+    cursor.execute(
+        f"""UPDATE load_citation
+            SET passage_index = p."index", start = {find}(p.text, load_citation.quote) - 1,
+                "end" = {find}(p.text, load_citation.quote) - 1 + length(load_citation.quote)
+            FROM sources_passage p, sources_source s
+            WHERE load_citation.passage_index IS NULL AND load_citation.start IS NULL
+              AND s.id = load_citation.source_id AND p.source_id = load_citation.source_id
+              AND {find}(p.text, load_citation.quote) > 0
+              AND length(s.text) - length(replace(s.text, load_citation.quote, ''))
+                  = length(load_citation.quote)"""
+    )
+    cursor.execute(
+        f"""UPDATE load_citation
+            SET start = {find}(p.text, load_citation.quote) - 1,
+                "end" = {find}(p.text, load_citation.quote) - 1 + length(load_citation.quote)
+            FROM sources_passage p
+            WHERE load_citation.start IS NULL AND load_citation.passage_index IS NOT NULL
+              AND p.source_id = load_citation.source_id
+              AND p."index" = load_citation.passage_index
+              AND length(p.text) - length(replace(p.text, load_citation.quote, ''))
+                  = length(load_citation.quote)"""
+    )
+    cursor.execute(
+        """SELECT idx, pos, source_id, quote, passage_index FROM load_citation
+           WHERE start IS NULL ORDER BY idx, pos LIMIT 1"""
+    )
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    idx, pos, source_id, quote, passage_index = row
+    source = Source.objects.get(pk=source_id)
+    try:
+        locate(source, quote, passage_index)
+    except CitationError as exc:
+        return f"events[{idx}].citations[{pos}]: {exc}"
+    return f"events[{idx}].citations[{pos}]: the quote could not be located; give its passage."
+
+
+# Events: the rules, set-wise -----------------------------------------------------------------
+
+
+def staged_rule_violation(cursor) -> str | None:
+    """The first staged event that breaks a rule of event writes, as a message; else None.
+
+    The set-wise form of the rules every event write keeps (one query per rule, over all the
+    staged rows at once): an event's identity (title and start date) is unique, every citation
+    names a passage that exists, its quote is verbatim text of that passage at its offsets, a
+    published event has at least one citation, and a span is cited once per event. Expects
+    the staging tables ``load_event``, ``load_participation``, ``load_citation``.
+    """
+    same = "IS NOT DISTINCT FROM" if connection.vendor == "postgresql" else "IS"
+    problem = locate_staged_quotes(cursor)
+    if problem:
+        return problem
+    cursor.execute(
+        f"""SELECT a.idx, min(b.idx) FROM load_event a JOIN load_event b
+            ON b.title = a.title AND b.date_start {same} a.date_start AND b.idx < a.idx
+            GROUP BY a.idx ORDER BY a.idx LIMIT 1"""
+    )
+    row = cursor.fetchone()
+    if row:
+        return (
+            f"events[{row[0]}]: same title and start date as events[{row[1]}]; "
+            "an event is identified by them, so give one a distinct title."
+        )
+    cursor.execute(
+        """UPDATE load_citation SET passage_id = p.id FROM sources_passage p
+           WHERE p.source_id = load_citation.source_id
+             AND p."index" = load_citation.passage_index"""
+    )
+    cursor.execute(
+        """SELECT c.idx, c.pos, c.source_id, c.passage_index,
+                  (SELECT count(*) FROM sources_passage p WHERE p.source_id = c.source_id)
+           FROM load_citation c WHERE c.passage_id IS NULL ORDER BY c.idx, c.pos LIMIT 1"""
+    )
+    row = cursor.fetchone()
+    if row:
+        key = Source.objects.filter(pk=row[2]).values_list("key", flat=True).first()
+        return (
+            f"events[{row[0]}].citations[{row[1]}]: Source “{key}” has no passage {row[3]} "
+            f"(it has passages 0 to {row[4] - 1})."
+        )
+    cursor.execute(
+        """SELECT c.idx, c.pos, p.text, c.quote, c.start, c."end"
+           FROM load_citation c JOIN sources_passage p ON p.id = c.passage_id
+           WHERE c."end" > length(p.text) OR c."end" <= c.start
+              OR substr(p.text, c.start + 1, c."end" - c.start) <> c.quote
+           ORDER BY c.idx, c.pos LIMIT 1"""
+    )
+    row = cursor.fetchone()
+    if row:
+        return f"events[{row[0]}].citations[{row[1]}]: " + quote_mismatch(*row[2:])
+    cursor.execute(
+        "SELECT idx FROM load_event WHERE status = %s AND n_citations = 0 ORDER BY idx LIMIT 1",
+        [Status.PUBLISHED],
+    )
+    row = cursor.fetchone()
+    if row:
+        return (
+            f"events[{row[0]}]: a published event needs at least one citation; "
+            'add one, or give it "status": "draft".'
+        )
+    cursor.execute(
+        """SELECT b.idx, b.pos, min(a.pos) FROM load_citation a JOIN load_citation b
+           ON b.idx = a.idx AND b.passage_id = a.passage_id AND b.start = a.start
+              AND b."end" = a."end" AND a.pos < b.pos
+           GROUP BY b.idx, b.pos ORDER BY b.idx, b.pos LIMIT 1"""
+    )
+    row = cursor.fetchone()
+    if row:
+        return (
+            f"events[{row[0]}].citations[{row[1]}]: cites the same words as citations[{row[2]}]; "
+            "cite a span once per event."
+        )
+    return None
+
+
+# Events: writing -----------------------------------------------------------------------------
+
+
+def _mark_existing(cursor) -> None:
+    """Match staged events to stored ones by identity and mark the unchanged ones.
+
+    Only staged events that exist already are compared (a chunk at a time): their staged
+    interchange shape against ``event_payload`` of the stored event.
+    """
+    from .interchange import event_payload, events_with_relations
+
+    same = "IS NOT DISTINCT FROM" if connection.vendor == "postgresql" else "IS"
+    cursor.execute(
+        f"""UPDATE load_event SET event_id = e.id, action = 2 FROM events_event e
+            WHERE e.title = load_event.title AND e.date_start {same} load_event.date_start"""
+    )
+    last = -1
+    while True:
+        cursor.execute(
+            """SELECT idx, event_id FROM load_event
+               WHERE event_id IS NOT NULL AND idx > %s ORDER BY idx LIMIT 2000""",
+            [last],
+        )
+        rows = cursor.fetchall()
+        if not rows:
+            return
+        last = rows[-1][0]
+        staged = _staged_shapes(cursor, rows[0][0], last)
+        stored = {
+            event.pk: event_payload(event)
+            for event in events_with_relations(Event.objects.filter(pk__in=[r[1] for r in rows]))
+        }
+        same_ids = [event_id for idx, event_id in rows if stored.get(event_id) == staged[idx]]
+        for k in range(0, len(same_ids), 500):
+            chunk = same_ids[k : k + 500]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"UPDATE load_event SET action = 1 WHERE event_id IN ({marks})", chunk)
+
+
+def _staged_shapes(cursor, first: int, last: int) -> dict[int, dict]:
+    """The interchange shape of the staged events ``first``..``last`` (by idx)."""
+    from .interchange import _event_shape
+
+    names = [*EVENT_FIELDS]
+    cursor.execute(
+        f"SELECT idx, {', '.join(names)} FROM load_event WHERE idx BETWEEN %s AND %s",
+        [first, last],
+    )
+    events = {}
+    for idx, *values in cursor.fetchall():
+        fields = dict(zip(names, values, strict=True))
+        for name in ("date_start", "date_end"):
+            if isinstance(fields[name], str):
+                fields[name] = dt.date.fromisoformat(fields[name])
+        fields["date_approximate"] = bool(fields["date_approximate"])
+        events[idx] = (fields, [], [])
+    cursor.execute(
+        """SELECT lp.idx, a.name, lp.role FROM load_participation lp
+           JOIN events_actor a ON a.id = lp.actor_id
+           WHERE lp.idx BETWEEN %s AND %s ORDER BY lp.idx, lp.pos""",
+        [first, last],
+    )
+    for idx, name, role in cursor.fetchall():
+        events[idx][1].append((name, role))
+    cursor.execute(
+        """SELECT lc.idx, s.key, lc.passage_index, lc.quote, lc.start, lc."end",
+                  lc.date_text, lc.note
+           FROM load_citation lc JOIN sources_source s ON s.id = lc.source_id
+           WHERE lc.idx BETWEEN %s AND %s ORDER BY lc.idx, lc.pos""",
+        [first, last],
+    )
+    for idx, key, passage, quote, start, end, date_text, note in cursor.fetchall():
+        events[idx][2].append(
+            {
+                "source": key,
+                "passage": passage,
+                "quote": quote,
+                "start": start,
+                "end": end,
+                "date_text": date_text,
+                "note": note,
+            }
+        )
+    return {idx: _event_shape(*parts) for idx, parts in events.items()}
+
+
+def _replace_changed(cursor) -> None:
+    """Changed events go through the single-event path (version bump, history)."""
+    from .interchange import write_event
+    from .services import Located
+
+    last = -1
+    while True:
+        cursor.execute(
+            """SELECT idx, event_id FROM load_event WHERE action = 2 AND idx > %s
+               ORDER BY idx LIMIT 500""",
+            [last],
+        )
+        rows = cursor.fetchall()
+        if not rows:
+            return
+        last = rows[-1][0]
+        names = [name for name, _ in STAGE["load_event"]]
+        for idx, event_id in rows:
+            cursor.execute(
+                f"SELECT {', '.join(names)} FROM load_event WHERE idx = %s",
+                [idx],
+            )
+            staged = dict(zip(names, cursor.fetchone(), strict=True))
+            plan = {name: staged[name] for name in EVENT_FIELDS}
+            for name in ("date_start", "date_end"):
+                if isinstance(plan[name], str):
+                    plan[name] = dt.date.fromisoformat(plan[name])
+            plan["date_approximate"] = bool(plan["date_approximate"])
+            cursor.execute(
+                "SELECT actor_id, role FROM load_participation WHERE idx = %s ORDER BY pos", [idx]
+            )
+            roles = cursor.fetchall()
+            people = Actor.objects.in_bulk([a for a, _ in roles])
+            plan["participants"] = [(people[a], role) for a, role in roles]
+            cursor.execute(
+                """SELECT passage_id, start, "end", quote, date_text, note FROM load_citation
+                   WHERE idx = %s ORDER BY pos""",
+                [idx],
+            )
+            cited = cursor.fetchall()
+            passages = Passage.objects.select_related("source").in_bulk([c[0] for c in cited])
+            plan["citations"] = [
+                (Located(passages[p], s, e, q), date_text, note)
+                for p, s, e, q, date_text, note in cited
+            ]
+            write_event(Event.objects.get(pk=event_id), plan)
+
+
+def _history_columns(model) -> list[str]:
+    return [
+        f.column
+        for f in model.history.model._meta.concrete_fields
+        if not f.name.startswith("history_")
+    ]
+
+
+def _insert_new(cursor) -> int:
+    """Write the new events, their participants, citations and "created" history records."""
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        cursor.execute(
+            """UPDATE load_event
+               SET event_id = nextval(pg_get_serial_sequence('events_event', 'id'))
+               WHERE action = 0"""
+        )
+    else:
+        cursor.execute(
+            """SELECT max(
+                 coalesce((SELECT max(id) FROM events_event), 0),
+                 coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events_event'), 0))"""
+        )
+        base = cursor.fetchone()[0]
+        cursor.execute("UPDATE load_event SET event_id = %s + idx + 1 WHERE action = 0", [base])
+    cursor.execute("SELECT count(*) FROM load_event WHERE action = 0")
+    created = cursor.fetchone()[0]
+    if not created:
+        return 0
+    now = timezone.now()
+    fields = [*EVENT_FIELDS, "span_start", "span_end", "precision_rank"]
+    cursor.execute(
+        """INSERT INTO events_participation (event_id, actor_id, role)
+           SELECT e.event_id, p.actor_id, p.role FROM load_participation p
+           JOIN load_event e ON e.idx = p.idx WHERE e.action = 0 ORDER BY p.idx, p.pos"""
+    )
+    cursor.execute(
+        f"""INSERT INTO events_citation
+              (event_id, passage_id, quote, start, "end", prefix, suffix, date_text, note)
+            SELECT e.event_id, c.passage_id, c.quote, c.start, c."end",
+                   substr(p.text, CASE WHEN c.start > {CONTEXT} THEN c.start - {CONTEXT} + 1
+                                       ELSE 1 END,
+                          CASE WHEN c.start > {CONTEXT} THEN {CONTEXT} ELSE c.start END),
+                   substr(p.text, c."end" + 1, {CONTEXT}), c.date_text, c.note
+            FROM load_citation c JOIN load_event e ON e.idx = c.idx
+            JOIN sources_passage p ON p.id = c.passage_id
+            WHERE e.action = 0 ORDER BY c.idx, c.pos"""
+    )
+    # Events last: their search document (0008_scale_search) reads their quotes on insert, and
+    # the foreign keys of participants and citations are checked at commit.
+    if postgres:
+        # The search document (0008_scale_search), computed set-wise: the same expression the
+        # trigger would compute row by row, with the quotes from the staging table.
+        cursor.execute(
+            f"""INSERT INTO events_event
+                  (id, {", ".join(fields)}, version, created, updated, search_vector)
+                SELECT e.event_id, {", ".join("e." + f for f in fields)}, 1, %s, %s,
+                  setweight(to_tsvector('english'::regconfig, coalesce(e.title, '')), 'A')
+                  || setweight(to_tsvector('english'::regconfig, coalesce(e.summary, '')), 'B')
+                  || setweight(to_tsvector('english'::regconfig, coalesce(q.quotes, '')), 'C')
+                FROM load_event e LEFT JOIN (
+                  SELECT idx, string_agg(quote, ' ' ORDER BY pos) AS quotes
+                  FROM load_citation GROUP BY idx
+                ) q ON q.idx = e.idx
+                WHERE e.action = 0 ORDER BY e.idx""",
+            [now, now],
+        )
+    else:
+        cursor.execute(
+            f"""INSERT INTO events_event (id, {", ".join(fields)}, version, created, updated)
+                SELECT event_id, {", ".join(fields)}, 1, %s, %s FROM load_event
+                WHERE action = 0 ORDER BY idx""",
+            [now, now],
+        )
+    batch = current_batch()
+    new_ids = "SELECT event_id FROM load_event WHERE action = 0"
+    for model, table, key in (
+        (Event, "events_event", "id"),
+        (Participation, "events_participation", "event_id"),
+        (Citation, "events_citation", "event_id"),
+    ):
+        columns = ", ".join(f'"{c}"' for c in _history_columns(model))
+        cursor.execute(
+            f"""INSERT INTO {model.history.model._meta.db_table}
+                  ({columns}, history_date, history_type, history_batch)
+                SELECT {columns}, %s, '+', %s FROM {table} WHERE {key} IN ({new_ids})
+                ORDER BY id""",
+            [now, batch],
+        )
+    return created
+
+
+def load_archive(
+    sources: Iterable,
+    actors: Iterable,
+    events: Iterable,
+    base_dir: Path | None = None,
+    progress: Progress | None = None,
+) -> dict[str, int]:
+    """Load the three streams in one transaction; returns created/updated/unchanged counts."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        source_keys = load_sources(sources, base_dir)
+        actor_lookup = load_actors(actors)
+        _create_staging(cursor)
+        try:
+            stage_events(events, Stager(cursor), actor_lookup, source_keys, progress)
+            if hasattr(progress, "phase"):
+                progress.phase("checking the rules and writing (one transaction)")
+            if connection.vendor != "postgresql":
+                cursor.execute("CREATE INDEX temp.load_event_title ON load_event (title)")
+                cursor.execute("CREATE INDEX temp.load_citation_idx ON load_citation (idx)")
+            problem = staged_rule_violation(cursor)
+            if problem:
+                raise LoadError(problem)
+            _mark_existing(cursor)
+            cursor.execute("SELECT action, count(*) FROM load_event GROUP BY action")
+            counts = dict(cursor.fetchall())
+            _replace_changed(cursor)
+            _insert_new(cursor)
+        finally:
+            _drop_staging(cursor)
+    return {"created": counts.get(0, 0), "updated": counts.get(2, 0), "unchanged": counts.get(1, 0)}
+
+
+def analyze() -> None:
+    """Refresh the planner's statistics after a bulk load."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for model in (Source, Passage, Actor, Alias, Event, Participation, Citation):
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
+            for model in (Event, Participation, Citation):
+                cursor.execute(f"ANALYZE {model.history.model._meta.db_table}")
+        else:
+            cursor.execute("ANALYZE")

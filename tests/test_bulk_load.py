@@ -1,0 +1,174 @@
+"""The streamed bulk load: a generated archive loads whole, checked set-wise, all or nothing."""
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from bench.generate import EVENT_TYPES, ROLES, write_archive
+from events.interchange import LoadError, dump, load, load_file
+from events.models import Actor, Citation, Event, EventType, Participation, Role
+from lib.dates import Precision
+from sources.models import Passage, Source
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+N = 300
+
+
+def archive(n: int = N, seed: int = 7) -> dict:
+    out = io.StringIO()
+    write_archive(n, seed, out)
+    return json.loads(out.getvalue())
+
+
+def write(tmp_path, data: dict, name: str = "archive.json"):
+    path = tmp_path / name
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def counts() -> dict[str, int]:
+    models = [Source, Passage, Actor, Event, Participation, Citation]
+    return {m.__name__: m.objects.count() for m in models}
+
+
+def test_the_generator_is_deterministic_and_covers_every_type_and_role():
+    first, second = io.StringIO(), io.StringIO()
+    write_archive(200, 3, first)
+    write_archive(200, 3, second)
+    assert first.getvalue() == second.getvalue()
+    data = json.loads(first.getvalue())
+    assert list(EventType.values) == EVENT_TYPES
+    assert list(Role.values) == ROLES
+    big = archive(2000)
+    assert {e["type"] for e in big["events"]} == set(EventType.values)
+    assert {e["date"]["precision"] for e in big["events"]} == set(Precision.values)
+    assert all(1 <= len(e["citations"]) <= 5 for e in data["events"])
+
+
+def test_every_generated_quote_is_verbatim_text_of_its_source():
+    data = archive(200)
+    texts = {s["key"]: s["text"] for s in data["sources"]}
+    for event in data["events"]:
+        for citation in event["citations"]:
+            assert citation["quote"] in texts[citation["source"]]
+
+
+def test_a_generated_archive_loads_whole_from_a_file_and_again_changes_nothing(tmp_path):
+    data = archive()
+    path = write(tmp_path, data)
+
+    assert load_file(path) == {"created": N, "updated": 0, "unchanged": 0}
+
+    quotes = sum(len(e["citations"]) for e in data["events"])
+    assert Citation.objects.count() == quotes
+    assert Source.objects.count() == len(data["sources"])
+    for citation in Citation.objects.select_related("passage")[:200]:
+        assert citation.passage.text[citation.start : citation.end] == citation.quote
+    before, snapshot = counts(), dump()
+    assert load_file(path) == {"created": 0, "updated": 0, "unchanged": N}
+    assert counts() == before
+    assert dump() == snapshot
+
+
+def test_loaded_events_get_one_created_history_record_each_with_their_children(tmp_path):
+    load_file(write(tmp_path, archive(50)))
+    assert Event.history.filter(history_type="+").count() == 50
+    assert Citation.history.count() == Citation.objects.count()
+    assert Participation.history.count() == Participation.objects.count()
+    event = Event.objects.first()
+    record = event.history.get()
+    assert record.history_batch
+    assert {r.history_batch for r in Citation.history.filter(event_id=event.pk)} == {
+        record.history_batch
+    }
+
+
+def test_a_changed_event_in_a_reload_is_updated_and_the_rest_left_alone(tmp_path):
+    data = archive(50)
+    load(data)
+    data["events"][10]["summary"] = "A corrected summary."
+    assert load(data) == {"created": 0, "updated": 1, "unchanged": 49}
+    event = Event.objects.get(title=data["events"][10]["title"])
+    assert (event.summary, event.version) == ("A corrected summary.", 2)
+
+
+def test_a_false_quote_anywhere_refuses_the_whole_file(tmp_path):
+    data = archive()
+    citation = data["events"][-1]["citations"][-1]
+    citation["passage"] = citation.get("passage", 0)
+    citation["start"] = citation.get("start", 0)
+    citation["end"] = citation["start"] + len(citation["quote"])
+    citation["quote"] = citation["quote"].replace(" ", "  ", 1)
+    citation["end"] = citation["start"] + len(citation["quote"])
+    with pytest.raises(LoadError, match=rf"events\[{N - 1}\]\.citations\[\d\]: "):
+        load_file(write(tmp_path, data))
+    assert set(counts().values()) == {0}
+
+
+def test_a_published_string_is_a_message_naming_the_source_and_field(tmp_path):
+    data = archive(20)
+    data["sources"][3]["published"] = "2021-06-24"
+    path = write(tmp_path, data)
+    with pytest.raises(CommandError, match=r"Nothing loaded .*sources\[3\]\.published: "):
+        call_command("load_timeline", str(path), verbosity=0)
+    assert set(counts().values()) == {0}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["events"][5].update(actors="Russia"), r"events\[5\]\.actors: 'Russia' is"),
+        (lambda d: d["events"][5].update(date=[2021]), r"events\[5\]\.date: \[2021\] is not"),
+        (lambda d: d["events"][5].update(title=7), r"events\[5\]\.title: 7 is not text"),
+        (
+            lambda d: d["events"][5]["citations"][0].update(start="3"),
+            r"events\[5\]\.citations\[0\]\.start: '3' is not a whole number",
+        ),
+        (
+            lambda d: d["events"][5].update(citations=[]),
+            r"events\[5\]: a published event needs at least one citation",
+        ),
+        (
+            lambda d: d["events"][5]["citations"].append(dict(d["events"][5]["citations"][0])),
+            r"events\[5\]\.citations\[\d\]: cites the same words as citations\[0\]",
+        ),
+        (lambda d: d["actors"].__setitem__(0, "Putin"), r"actors\[0\]: 'Putin' is not an actor"),
+        (lambda d: d["sources"].__setitem__(0, None), r"sources\[0\]: None is not a source"),
+    ],
+    ids=[
+        "actors-string",
+        "date-list",
+        "title-number",
+        "offset-text",
+        "published-without-citation",
+        "span-cited-twice",
+        "actor-string",
+        "source-null",
+    ],
+)
+def test_malformed_items_are_refused_naming_item_and_field(tmp_path, change, message):
+    data = archive(20)
+    data["events"][5]["status"] = "published"
+    change(data)
+    with pytest.raises(LoadError, match=message):
+        load_file(write(tmp_path, data))
+    assert set(counts().values()) == {0}
+
+
+def test_a_file_that_is_not_json_loads_nothing(tmp_path):
+    path = tmp_path / "broken.json"
+    path.write_text('{"sources": [], "events": [{"title": ', encoding="utf-8")
+    with pytest.raises(CommandError, match="is not UTF-8 JSON"):
+        call_command("load_timeline", str(path), verbosity=0)
+    assert set(counts().values()) == {0}
+
+
+def test_the_command_prints_no_progress_bar_when_not_on_a_terminal(tmp_path, capsys):
+    call_command("load_timeline", str(write(tmp_path, archive(20))))
+    captured = capsys.readouterr()
+    assert "20 events created" in captured.out
+    assert "events/s" not in captured.err
