@@ -1,4 +1,5 @@
 import datetime as dt
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -214,7 +215,7 @@ class EventQuerySet(models.QuerySet):
                 counts[year] = counts.get(year, 0) + n
         return counts, undated
 
-    def actor_counts(self, limit: int, exclude: set[int] = frozenset()):
+    def actor_counts(self, limit: int, exclude: Collection[int] = frozenset()):
         """The ``limit`` actors in most matching events: rows of name, slug, kind, n."""
         return (
             Participation.objects.filter(event_id__in=self.order_by().values("pk"))

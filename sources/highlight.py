@@ -10,6 +10,8 @@ class Segment:
     citations: list = field(default_factory=list)
     # Citations whose quote begins with this piece: their anchors go here, once each.
     opens: list = field(default_factory=list)
+    # Citations of this piece beyond the links shown (the source page counts them).
+    more: int = 0
 
 
 def segments(text: str, citations) -> list[Segment]:

@@ -65,7 +65,7 @@ def ordering_keys(queryset: QuerySet) -> list[Key] | None:
             nulls_last = None
         elif isinstance(item, OrderBy) and isinstance(item.expression, F):
             descending = item.descending
-            name = item.expression.name
+            name = item.expression.name  # type: ignore[attr-defined]  # F.name: not in django-stubs
             nulls_last = True if item.nulls_last else False if item.nulls_first else None
         else:
             return None  # an annotation (search rank) or expression: no keyset

@@ -11,6 +11,7 @@ from typing import cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
+from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -238,7 +239,10 @@ class EventViewSet(viewsets.ModelViewSet):
         renderer = getattr(self.request, "accepted_renderer", None)
         return renderer is not None and renderer.format in EXPORT_FORMATS
 
-    def list(self, request, *args, **kwargs) -> Response:
+    # Exports stream: DRF sends any HttpResponseBase (its stubs say list() returns a Response).
+    def list(  # type: ignore[override]
+        self, request, *args, **kwargs
+    ) -> Response | StreamingHttpResponse:
         if not self.is_export():
             return super().list(request, *args, **kwargs)
         # Not paginated, but page and page_size are checked as for JSON.
