@@ -4,7 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint setup
+# Production server: gunicorn with 2 x CPUs + 1 workers (WEB_CONCURRENCY overrides), on
+# 127.0.0.1:8000 (BIND overrides). Worker timeout above the statement timeout.
+BIND ?= 127.0.0.1:8000
+WORKERS ?= $(or $(WEB_CONCURRENCY),$(shell $(PYTHON) -c "import os; print(2 * (os.cpu_count() or 1) + 1)"))
+
+.PHONY: run dev test lint setup
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,11 +18,20 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 setup: $(STAMP)
 
-# Install, migrate, load the sample corpus and curated timeline, serve on 127.0.0.1:8000.
+# Install, migrate, collect static files, load the sample corpus and curated timeline, then
+# serve like production (gunicorn, DEBUG off) on 127.0.0.1:8000.
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py collectstatic --no-input -v0
 	$(BIN)/python manage.py load_timeline
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/gunicorn config.wsgi --bind $(BIND) --workers $(WORKERS) --timeout 30 \
+		--access-logfile - --error-logfile -
+
+# Development: Django's runserver with DEBUG on (reloads on change; static files from the tree).
+dev: $(STAMP)
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py load_timeline
+	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # The whole suite; DATABASE_URL=postgres://... runs it on PostgreSQL.
 test: $(STAMP)

@@ -1,22 +1,27 @@
 """Settings for Timeline, read from the environment.
 
-Defaults give a working local install (SQLite, DEBUG on). Production sets
-DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS and DEBUG=false.
+Defaults give a working, safe local install: SQLite, DEBUG off, a secret key generated on
+first run and kept in the untracked file ``.secret_key``. ``make dev`` turns DEBUG on.
+Production sets DATABASE_URL, ALLOWED_HOSTS and the HTTPS settings below (the README lists
+them); ``manage.py check --deploy`` is clean with them. Every value is read through the
+``env_*`` helpers, which refuse a malformed value with ImproperlyConfigured.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import dj_database_url
 from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management.utils import get_random_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
-    if value is None:
+    if value is None or value == "":
         return default
     if value.lower() in {"1", "true", "yes", "on"}:
         return True
@@ -25,17 +30,69 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
 
 
-def env_list(name: str, default: str) -> list[str]:
+def env_int(name: str, default: int, minimum: int = 0) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    if not (value.isascii() and value.strip().isdigit()) or int(value) < minimum:
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number of at least {minimum}, not {value!r}"
+        )
+    return int(value)
+
+
+def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
-    SECRET_KEY = "insecure-local-development-key"
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+def env_header_pair(name: str) -> tuple[str, str] | None:
+    """``HTTP_X_FORWARDED_PROTO,https``: the header a trusted proxy sets, and its value."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return None
+    parts = [part.strip() for part in value.split(",")]
+    if len(parts) != 2 or not parts[0].startswith("HTTP_") or not parts[1]:
+        raise ImproperlyConfigured(
+            f"{name} must be a header and its value, like HTTP_X_FORWARDED_PROTO,https; "
+            f"not {value!r}"
+        )
+    return parts[0], parts[1]
+
+
+def secret_key(path: Path) -> str:
+    """SECRET_KEY from the environment, else from ``path``, generated there on first run."""
+    if key := os.environ.get("SECRET_KEY", "").strip():
+        return key
+    try:
+        key = path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        key = ""
+    if not key:
+        key = get_random_secret_key()
+        # Readable by its owner only; O_EXCL: two processes starting at once keep one key.
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return path.read_text(encoding="utf-8").strip()
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.write(key + "\n")
+    return key
+
+
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = secret_key(Path(os.environ.get("SECRET_KEY_FILE", BASE_DIR / ".secret_key")))
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# HTTPS, from the environment (off by default: `make run` serves plain HTTP on 127.0.0.1).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
+SECURE_PROXY_SSL_HEADER = env_header_pair("SECURE_PROXY_SSL_HEADER")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -54,6 +111,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
     "accounts",
     "sources",
     "events",
@@ -61,7 +119,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # A request id for every log line (X-Request-ID, or a new one), answered in the response.
+    "config.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files (htmx from django-htmx included) from STATIC_ROOT, compressed, cached.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",  # Content-Security-Policy (the CSP block below)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -70,8 +132,15 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Bounded work: repeated parameters, q length, body size (checked before any view runs,
+    # so before CSRF reads the body); a cancelled statement becomes a 503.
+    "config.middleware.LimitsMiddleware",
     # Records who made each change to events, participants and citations.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Login throttling (django-axes): after the others, as its documentation asks.
+    "axes.middleware.AxesMiddleware",
+    # A read whose database connection dropped mid-request runs again on a new one.
+    "config.middleware.ReconnectMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -97,15 +166,48 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=60,
+        # A persistent connection the database dropped is replaced before a request uses it.
+        conn_health_checks=True,
     )
 }
+# The longest a web request's SQL statement may run on PostgreSQL before it is cancelled
+# (the request then answers 503). Set only in the web process (config/wsgi.py sets
+# TIMELINE_WEB_PROCESS): imports and other management commands are not limited.
+STATEMENT_TIMEOUT_MS = env_int("STATEMENT_TIMEOUT_MS", 10_000, minimum=1)
+if os.environ.get("TIMELINE_WEB_PROCESS") and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Every password set through a form, the admin or a command is checked by all four.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one user name
+# from one address, sign-in is refused (429 with a page saying when to retry) for
+# AXES_COOLOFF_MINUTES. A success resets the count.
+AUTHENTICATION_BACKENDS = [
+    "config.auth.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.auth.locked_out"
+AXES_VERBOSE = False
+# Behind N trusted proxies, the client's address is the Nth from the right of X-Forwarded-For.
+AXES_IPWARE_PROXY_COUNT = env_int("AXES_IPWARE_PROXY_COUNT", 0) or None
+if AXES_IPWARE_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 # --- Content-Security-Policy (django-csp; frontend) -----------------------------------------
 # Scripts and styles come from our own static files only: no inline <script>, <style> or
 # style="" anywhere in our templates (tests/test_csp.py checks every page), no 'unsafe-inline',
@@ -141,11 +243,67 @@ LOGOUT_REDIRECT_URL = "timeline"
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # collectstatic writes compressed copies beside each file; WhiteNoise serves them.
+    # (No manifest: templates and tests work without a collectstatic run.)
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Tests and `make dev` find static files where they are, without collectstatic.
+WHITENOISE_USE_FINDERS = DEBUG
+
+# Bounded work per request (config.middleware.LimitsMiddleware).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB of form fields or JSON; over it: 413
+MAX_REQUEST_BODY = 8 * 1024 * 1024  # any body, uploads included
+MAX_PARAMETER_REPEATS = 20  # e.g. ?actor=...&actor=...: more is a 400
+MAX_PARAMETER_LENGTH = 1000  # characters of one query parameter value
+MAX_Q_LENGTH = 200  # characters of a search (q)
+JSON_MAX_DEPTH = 32  # nesting of API request bodies
+
+# Errors with their tracebacks go to stderr: JSON lines in production (LOG_FORMAT=json, the
+# default unless DEBUG), plain text for development; each line carries the request id.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}")
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR: {LOG_LEVEL!r}")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "config.middleware.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        },
+    },
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
+    "loggers": {
+        # 5xx with tracebacks (ERROR), 4xx (WARNING); not propagated twice.
+        "django": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
+        "timeline": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
+        "axes": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+    },
+}
 
 FIXTURES_DIR = BASE_DIR / "fixtures"
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Every API error is JSON; nested JSON deeper than JSON_MAX_DEPTH is a 400.
+    "EXCEPTION_HANDLER": "events.api.errors.exception_handler",
+    "DEFAULT_PARSER_CLASSES": ["events.api.errors.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "events.api.pagination.Pagination",
     "PAGE_SIZE": 50,
@@ -159,7 +317,12 @@ REST_FRAMEWORK = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Timeline API",
-    "DESCRIPTION": "Russia–Myanmar events, each with the verbatim quotes that prove it.",
+    "DESCRIPTION": "Russia–Myanmar events, each with the verbatim quotes that prove it.\n\n"
+    'Every error is JSON: `{"field": ["what is wrong and how to fix it"]}` or '
+    '`{"detail": "..."}`, for 400, 401, 403, 404, 405 (a method the address does not '
+    "offer), 412, 413, 415, 500 and 503. A query parameter may be repeated at most 20 times, "
+    "`q` is at most 200 characters and other values 1,000 (else 400); a body is at most 2.5 MB "
+    "(else 413) and JSON nests at most 32 levels (else 400).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # Swagger UI from the drf-spectacular-sidecar package: no CDN.

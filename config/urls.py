@@ -2,14 +2,16 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from config import views as config_views
 from events.api.urls import router
-from events.views import actors, cite, edit, history, timeline
+from events.views import actors, cite, edit, embed, history, timeline
 from sources import views as source_views
 from suggestions import api as suggestion_api
 from suggestions import views as suggestion_views
 
 urlpatterns = [
     path("", timeline.timeline, name="timeline"),
+    path("embed/", embed.embed, name="embed"),
     path("actors/", actors.actor_list, name="actor-list"),
     path("actors/suggest/", actors.actor_suggest, name="actor-suggest"),
     path("actors/<slug:slug>/", actors.actor_detail, name="actor-detail"),
@@ -54,4 +56,10 @@ urlpatterns = [
     path("api/", include(router.urls)),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("healthz", config_views.healthz, name="healthz"),
 ]
+
+handler400 = config_views.bad_request
+handler403 = config_views.permission_denied
+handler404 = config_views.page_not_found
+handler500 = config_views.server_error

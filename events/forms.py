@@ -18,6 +18,7 @@ from django.forms.formsets import DELETION_FIELD_NAME
 from django.urls import reverse_lazy
 
 from lib.dates import DateTextError, ParsedDate, Precision, parse_date_text
+from lib.inputs import whole_number
 from sources.models import Passage, Source
 
 from .models import Actor, ActorKind, Citation, Event, EventType, Post, Role, Status
@@ -29,8 +30,8 @@ def parse_reference(value: str | None) -> dt.date | None:
     value = (value or "").strip()
     if not value:
         return None
-    if value.isdigit():
-        source = Source.objects.filter(pk=int(value)).first()
+    if (pk := whole_number(value)) is not None:
+        source = Source.objects.filter(pk=pk).first()
         return source.reads_dates_against() if source else None
     try:
         return dt.date.fromisoformat(value)
@@ -418,6 +419,8 @@ class CiteForm(forms.Form):
     end = forms.IntegerField(min_value=0)
     quote = forms.CharField(required=False, strip=False)
     version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    # The search of events to add the selection to (GET /events/cite-search/ only).
+    q = forms.CharField(required=False, max_length=200)
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -63,6 +63,8 @@ class Version:
     fields: list[FieldChange] = field(default_factory=list)
     participants: list[ItemChange] = field(default_factory=list)
     evidence: list[ItemChange] = field(default_factory=list)
+    # The first version: the fields it was created with (label, value), empty ones left out.
+    initial: list[tuple[str, str]] = field(default_factory=list)
     is_current: bool = False
 
     @property
@@ -244,6 +246,12 @@ def history(event: Event) -> list[Version]:
     for version in versions:
         if version.previous is not None:
             version.fields = list(_changes(Event, EVENT_FIELDS, version.previous, version.record))
+        else:
+            version.initial = [
+                (label(Event, name), display(Event, name, getattr(version.record, name)))
+                for name in EVENT_FIELDS
+                if getattr(version.record, name) not in (None, "")
+            ]
         version.participants = _item_changes(
             Participation,
             PARTICIPATION_FIELDS,

@@ -426,6 +426,35 @@ class Citation(models.Model):
     def __str__(self) -> str:
         return f"“{self.quote[:60]}” ({self.passage})"
 
+    # The stored context is cut at CONTEXT_CHARS, often mid-word: shown from whole words.
+    @property
+    def prefix_cut(self) -> bool:
+        return len(self.prefix) >= CONTEXT_CHARS
+
+    @property
+    def suffix_cut(self) -> bool:
+        return len(self.suffix) >= CONTEXT_CHARS
+
+    @property
+    def context_before(self) -> str:
+        """The prefix from its first whole word ("…d him and" shows "him and")."""
+        if not self.prefix_cut:
+            return self.prefix
+        parts = self.prefix.split(None, 1)
+        return (
+            parts[1] if len(parts) == 2 and not self.prefix[0].isspace() else self.prefix.lstrip()
+        )
+
+    @property
+    def context_after(self) -> str:
+        """The suffix up to its last whole word."""
+        if not self.suffix_cut:
+            return self.suffix
+        parts = self.suffix.rsplit(None, 1)
+        return (
+            parts[0] if len(parts) == 2 and not self.suffix[-1].isspace() else self.suffix.rstrip()
+        )
+
     def clean(self) -> None:
         if self.passage_id is None:
             return

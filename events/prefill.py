@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django.http import QueryDict
 
+from lib.inputs import whole_number
 from sources.models import Passage
 
 from .forms import located_from_offsets
@@ -25,10 +26,10 @@ def _int(params: QueryDict, name: str, notices: list[str]) -> int | None:
     if not value:
         notices.append(f"{name}: missing; give the offsets of the selection (start and end).")
         return None
-    if not value.isdigit():
+    number = whole_number(value)
+    if number is None:
         notices.append(f"{name}={value}: write a whole number of characters (for example 0).")
-        return None
-    return int(value)
+    return number
 
 
 def prefill(params: QueryDict) -> dict:
@@ -55,9 +56,10 @@ def prefill(params: QueryDict) -> dict:
                 f"type={kind}: not an event type; choose one of {', '.join(EventType.values)}."
             )
     if passage_id := params.get("passage", "").strip():
+        pk = whole_number(passage_id)
         passage = (
-            Passage.objects.select_related("source").filter(pk=int(passage_id)).first()
-            if passage_id.isdigit()
+            Passage.objects.select_related("source").filter(pk=pk).first()
+            if pk is not None
             else None
         )
         start, end = _int(params, "start", notices), _int(params, "end", notices)
@@ -101,13 +103,13 @@ def _date_at(params: QueryDict, notices: list[str]) -> tuple[int, int, int] | No
     value = params.get("date_at", "").strip()
     if not value:
         return None
-    parts = value.split(":")
-    if len(parts) != 3 or not all(part.isdigit() for part in parts):
+    numbers = [whole_number(part) for part in value.split(":")]  # ASCII digits: not "²"
+    if len(numbers) != 3 or None in numbers:
         notices.append(
             f"date_at={value[:40]}: write the passage index and offsets of the date, like 3:10:20."
         )
         return None
-    index, start, end = (int(part) for part in parts)
+    index, start, end = numbers
     return index, start, end
 
 

@@ -8,7 +8,7 @@ from django import forms
 
 from lib.dates import DateTextError, ParsedDate, parse_date_text
 
-from .html import html_to_text
+from .html import html_to_text, looks_like_html
 from .models import Source, text_sha256
 from .services import MAX_SOURCE_BYTES, SourceError, decode_text
 
@@ -24,6 +24,12 @@ class SourceForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 14, "data-max-bytes": MAX_SOURCE_BYTES}),
         label="Paste the text",
         help_text="Plain text, at most 2 MB; each non-blank line becomes a passage.",
+    )
+    keep_as_typed = forms.BooleanField(
+        required=False,
+        label="keep the pasted text as typed",
+        help_text="Pasted HTML (tags such as <p>) is reduced to its text like an uploaded .html "
+        "file; tick to keep the markup as the text of the source.",
     )
     file = forms.FileField(
         required=False,
@@ -133,6 +139,17 @@ class SourceForm(forms.Form):
                     "Paste the article's text or upload a .txt or .html file."
                 )
             return data
+        if uploaded is None and not data.get("keep_as_typed") and looks_like_html(pasted):
+            reduced = html_to_text(pasted)
+            if not reduced.text.strip():
+                self.add_error(
+                    "text",
+                    "The pasted HTML has no readable text once scripts, styles and tags are "
+                    "removed; paste the article's text, or tick “keep the pasted text as typed”.",
+                )
+                return data
+            self.html_title = reduced.title
+            pasted = reduced.text
         text = uploaded if uploaded is not None else pasted
         data["source_text"] = text
         self.existing = Source.objects.filter(sha256=text_sha256(text)).first()

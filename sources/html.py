@@ -111,3 +111,15 @@ def html_to_text(html: str) -> HtmlText:
     return HtmlText(
         text=text + "\n" if text else "", title=SPACES.sub(" ", "".join(reducer.title)).strip()
     )
+
+
+_MARKUP = re.compile(
+    r"<\s*/?\s*(?:html|head|body|p|div|br|span|a|b|i|em|strong|h[1-6]|article|section|ul|ol|"
+    r"li|table|tr|td|script|style|meta|title|blockquote|figure|img)\b[^>]*>",
+    re.IGNORECASE,
+)
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether pasted text is HTML markup (two or more tags of HTML's usual elements)."""
+    return len(_MARKUP.findall(text[:200_000])) >= 2

@@ -95,6 +95,11 @@ class Source(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def link(self) -> str:
+        """The source's address when it is a web address (http or https), else ""."""
+        return self.url if self.url.lower().startswith(("http://", "https://")) else ""
+
+    @property
     def dates_read_against(self):
         """The date bare dates in the text ("March 26") are resolved against, if it has one."""
         return self.reference_date or self.published_date

@@ -31,6 +31,11 @@ def decode_text(data: bytes, name: str = "the file") -> str:
         ) from None
     if not text.strip():
         raise SourceError(f"{name} is empty: there is nothing to import.")
+    if "\x00" in text:
+        raise SourceError(
+            f"{name} holds a NUL character (character {text.index(chr(0))}), so it is not plain "
+            "text; save the article as UTF-8 text and import it again."
+        )
     return text
 
 

@@ -5,11 +5,13 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
+from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.access import analyst_required
+from config.middleware import too_large_page
 from events.models import Citation
 
 from .forms import SourceForm
@@ -18,6 +20,15 @@ from .models import Source, text_sha256
 from .services import import_source
 
 
+def _too_large(request: HttpRequest, message: str) -> HttpResponse:
+    """The form again, saying the text was over the limit (the browser still holds it)."""
+    form = SourceForm()
+    form.cleaned_data, form._errors = {}, ErrorDict()  # an empty form that shows one error
+    form.add_error(None, message)
+    return render(request, "sources/source_new.html", {"form": form}, status=413)
+
+
+@too_large_page(_too_large)
 @require_http_methods(["GET", "POST"])
 @analyst_required
 def source_new(request: HttpRequest) -> HttpResponse:

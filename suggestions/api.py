@@ -43,15 +43,16 @@ class DateSerializer(serializers.Serializer):
     approximate = serializers.BooleanField(source="parsed.approximate")
     display = serializers.CharField(help_text='Human form, e.g. "22–24 June 2021".')
     inherited = serializers.BooleanField(
-        help_text="True when the date is an earlier sentence's or the chronology entry's, "
-        "not the sentence's own."
+        help_text="True when the date is an earlier sentence's, an earlier paragraph's or "
+        "the chronology entry's, not the sentence's own."
     )
     # A field named like Field.source: DRF's metaclass takes declared fields off the class.
     source = serializers.ChoiceField(  # type: ignore[assignment]
         choices=DateSource.choices,
         help_text="Where the date was read: written in the sentence; counted from a date "
         "written elsewhere (anchor, e.g. 'the next day'); an earlier sentence of the "
-        "paragraph; the chronology entry.",
+        "paragraph; the chronology entry; an earlier paragraph's (context: the last date the "
+        "text reported, for a sentence that tells a happening and writes no date).",
     )
     needs_review = serializers.BooleanField(
         help_text="True when the date is not written in the sentence: an analyst checks it."

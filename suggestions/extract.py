@@ -204,6 +204,8 @@ class DateSource(models.TextChoices):
     ANCHOR = "anchor", "counted from a date written elsewhere"
     PARAGRAPH = "paragraph", "an earlier sentence's"
     CHRONOLOGY = "chronology", "the chronology entry's"
+    # the sentence opens a paragraph with no date: the last date the text reported before it
+    CONTEXT = "context", "an earlier paragraph's"
 
 
 @dataclass(frozen=True)
@@ -267,6 +269,52 @@ _SPECULATIVE = re.compile(
 )
 
 
+# A sentence with no date of its own takes one from an earlier paragraph only when it
+# narrates: a verb in the simple past (or past perfect, or a past passive) that is not an
+# adjective after a dash ("Russian-made") nor a present perfect ("has become"), and it is not
+# a question, a forecast or an argument's step.
+_IRREGULAR_PAST = (
+    r"said|met|told|gave|given|held|sent|made|took|came|went|sold|bought|flew|won|led|began"
+    r"|left|spoke|wrote|struck|shot|brought|saw|found|put|set|paid|sought|chose|drew|hit"
+)
+# Participles mostly read as adjectives ("the armed forces", "very limited", "detained leaders").
+_ADJECTIVAL = r"armed|limited|elected|detained|united|advanced|based|related|equipped|so-called"
+_NARRATED = re.compile(
+    rf"(?<![-\u2010])\b(?!(?:{_ADJECTIVAL})\b)(?:[a-z]{{2,}}(?:ed|ied)|{_IRREGULAR_PAST})\b"
+)
+# Present perfects and passives ("has slowly but surely rebuilt", "have not joined", "is
+# considered", "been made") are states up to now, not told happenings: taken out first.
+_PERFECT = re.compile(
+    r"\b(?:has|have|is|are|be|been|being|to)"
+    r"(?:\s+(?:not|never|also|already|long|but|both|all|very|still|now|just|only|been|being|\w+ly))*"
+    r"\s+\w+",
+    re.IGNORECASE,
+)
+_QUESTION = re.compile(r"\?\s*[”\"’']?$")
+_MODAL = re.compile(r"\b(?:will|would|should|could|may|might|must|can)\b", re.IGNORECASE)
+
+
+def _names_an_event(sentence: str, date: FoundDate) -> bool:
+    """The date is part of an event's name ("the November election", "the February 1 coup",
+    "the March 26 Armed Forces Day parade"): the text is not at that date."""
+    return bool(
+        re.search(r"\bthe\s+$", sentence[max(0, date.start - 5) : date.start], re.IGNORECASE)
+        and re.match(r"\s+[A-Za-z]", sentence[date.end : date.end + 2])
+    )
+
+
+def narrates(sentence: str) -> bool:
+    """True when the sentence tells a past happening: a past verb (``_NARRATED``) once
+    present perfects and passives are taken out, with no modal before it ("would have
+    blocked" after "abstained;" is a comment on the told happening), and not a question."""
+    if _QUESTION.search(sentence):
+        return False
+    told = _NARRATED.search(_PERFECT.sub(lambda m: " " * len(m.group()), sentence))
+    if told is None:
+        return False
+    return _MODAL.search(sentence, 0, told.start()) is None
+
+
 def _interval(date: FoundDate) -> tuple[dt.date, dt.date]:
     return interval(date.parsed.start, date.parsed.end, date.parsed.precision)
 
@@ -280,6 +328,11 @@ def date_origin(source: str, date: FoundDate, passage_index: int) -> str:
         return (
             f"the sentence writes no date; taken from “{date.text}”, written in an earlier "
             f"sentence of ¶{passage_index}"
+        )
+    if source == DateSource.CONTEXT:
+        return (
+            f"the sentence writes no date; taken from “{date.text}”, the last date the text "
+            f"reported before it, in ¶{passage_index}"
         )
     if source == DateSource.CHRONOLOGY:
         return (
@@ -498,14 +551,24 @@ def extract(
     ``inherited``, for review) the date of the sentence before it in the same paragraph when
     it names an actor and suggests a type ("In June, the UN ... Hlaing visited Russia ... In
     Moscow, Hlaing met with ..."); in a chronology (passages that open with "Month D:"), the
-    lines after an entry's first line take the entry's date when they suggest a type.
+    lines after an entry's first line take the entry's date when they suggest a type. A
+    sentence with no date that opens a paragraph (or follows only undated ones) takes the
+    last date an earlier paragraph reported (``DateSource.CONTEXT``, for review) only when it
+    names an actor, suggests a type and narrates: a past happening, not a present perfect, a
+    question or a forecast ("Shoigu also congratulated General Min on being awarded an
+    honorary doctorate" after a paragraph on a November 2020 video call).
     """
     proposals: list[Proposal] = []
     previous: FoundDate | None = None
+    # The last date the text told a happening at (not one naming an event, "the November
+    # election"), and its paragraph: the date of a later paragraph that writes none.
+    told: tuple[FoundDate, int] | None = None
+    carried: tuple[FoundDate, int] | None = None
     current_passage = None
     for reading in read_source(passages, reference):
         passage, start, end = reading.passage, reading.start, reading.end
         if passage.index != current_passage:
+            carried = told
             current_passage, previous = passage.index, None
         if reading.heading:
             continue  # a title reports nothing: the text under it does
@@ -518,10 +581,14 @@ def extract(
                 date = reading.found[local.index(f)]
                 choices.append((date, passage.index, False, _own_source(reading, date)))
             previous = choices[0][0]
+            if not _names_an_event(sentence, own[0]):
+                told = (previous, passage.index)
         elif previous is not None and not reading.found and not reading.refused:
             choices.append((previous, passage.index, True, DateSource.PARAGRAPH))
         elif reading.entry is not None and not reading.found and not reading.refused:
             choices.append((reading.entry[0], reading.entry[1], True, DateSource.CHRONOLOGY))
+        elif carried is not None and not reading.found and not reading.refused:
+            choices.append((carried[0], carried[1], True, DateSource.CONTEXT))
         if not choices:
             continue
         actors = tuple(
@@ -532,8 +599,10 @@ def extract(
             kind, cues = guess_type(sentence, date.parsed)
             if inherited and kind == "other":
                 continue
-            if not actors and inherited and source == DateSource.PARAGRAPH:
+            if not actors and inherited and source != DateSource.CHRONOLOGY:
                 continue  # a date from elsewhere needs the sentence to name who
+            if source == DateSource.CONTEXT and not narrates(sentence):
+                continue  # another paragraph's date only for a told happening
             if _SPECULATIVE.search(sentence):
                 continue  # "likely toasting the coup", "a meeting would be": not a report
             if not actors and kind == "other":
@@ -616,8 +685,10 @@ def date_for_selection(
                             source = DateSource.ANCHOR
                     elif reading.entry is not None and reading.entry[0] == f:
                         source = DateSource.CHRONOLOGY
-                    else:
+                    elif at[0] == index:
                         source = DateSource.PARAGRAPH
+                    else:
+                        source = DateSource.CONTEXT  # another paragraph's
                     return SelectionDate(f, at[0], source)
         return None
     inside = [
@@ -647,7 +718,9 @@ def date_for_selection(
     if not before:
         return None
     where, date = before[-1]
-    return SelectionDate(date, where, DateSource.PARAGRAPH)
+    return SelectionDate(
+        date, where, DateSource.PARAGRAPH if where == index else DateSource.CONTEXT
+    )
 
 
 def passages_text(passages: list[PassageData], index: int) -> str:

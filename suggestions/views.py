@@ -16,6 +16,7 @@ from accounts.access import analyst_required
 from events.models import Event
 from events.services import DuplicateCitation
 from lib.htmx import HtmxHttpRequest, for_htmx
+from lib.inputs import whole_number
 from sources.models import Source
 
 from .extract import Proposal
@@ -64,9 +65,9 @@ def pieces(item: Review) -> list[Piece]:
     return [piece for piece in out if piece.text]
 
 
-def accept_url(p: Proposal) -> str:
+def accept_url(p: Proposal, back: str = "") -> str:
     """The event form, prefilled (its GET contract: passage, start, end, date_text or date_at,
-    type, actor)."""
+    type, actor; ``next``: where to go once saved)."""
     query: list[tuple[str, str | int]] = [
         ("passage", p.passage_id),
         ("start", p.start),
@@ -79,7 +80,14 @@ def accept_url(p: Proposal) -> str:
     else:
         query.append(("date_text", p.date.text))
     query += [("type", p.type)] + [("actor", ref.name) for ref in p.actor_refs]
+    if back:
+        query.append(("next", back))
     return f"{reverse('event-new')}?{urlencode(query)}"
+
+
+def next_proposal_url(source: Source) -> str:
+    """The queue at its next open proposal (the first one not yet cited)."""
+    return reverse("source-suggestions", args=[source.pk]) + "#next"
 
 
 @dataclass
@@ -91,11 +99,18 @@ class QueueItem(Review):
 
 
 def _queue_context(request: HttpRequest, source: Source) -> dict:
+    back = next_proposal_url(source)
     items = [
-        QueueItem(**vars(item), pieces=pieces(item), accept_url=accept_url(item.proposal))
+        QueueItem(**vars(item), pieces=pieces(item), accept_url=accept_url(item.proposal, back))
         for item in review(source)
     ]
-    return {"source": source, "items": items}
+    # Open proposals first (in the source's order), the done ones folded after them.
+    return {
+        "source": source,
+        "items": items,
+        "open_items": [item for item in items if item.status != "done"],
+        "done_items": [item for item in items if item.status == "done"],
+    }
 
 
 @require_GET
@@ -115,9 +130,10 @@ def _date(request: HttpRequest) -> int | None:
 
 def _int(request: HttpRequest, name: str) -> int:
     value = request.POST.get(name, "").strip()
-    if not value.isdigit():
+    number = whole_number(value)
+    if number is None:
         raise SuggestionError(f"{name}: expected a whole number, got “{value[:20]}”.")
-    return int(value)
+    return number
 
 
 def _done(
@@ -131,15 +147,17 @@ def _done(
         )
     if error:
         messages.error(request, error)
-    elif notice:
+        return redirect("source-suggestions", pk=source.pk)
+    if notice:
         messages.success(request, notice)
-    return redirect("source-suggestions", pk=source.pk)
+    return redirect(next_proposal_url(source))
 
 
 def _chosen_event(request: HttpRequest) -> Event:
     """The event the POST names (``event``); SuggestionError when it names none."""
     event_id = request.POST.get("event", "").strip()
-    event = Event.objects.filter(pk=int(event_id)).first() if event_id.isdigit() else None
+    pk = whole_number(event_id)
+    event = Event.objects.filter(pk=pk).first() if pk is not None else None
     if event is None:
         raise SuggestionError("event: choose the event to add this citation to.")
     return event

@@ -176,8 +176,8 @@ def test_actor_page_runs_the_same_queries_however_many_events(
         post = Post.objects.create(title=f"Title {i}", organization=hero)
         Position.objects.create(holder=hero, post=post, start=dt.date(2000 + i, 1, 1))
     # actor, aliases, the event count, a page of events, participations, citations,
-    # partners, positions
-    with django_assert_num_queries(8):
+    # partners, positions; the time axis (extent, marks)
+    with django_assert_num_queries(10):
         response = client.get(reverse("actor-detail", args=["hero"]))
     assert response.status_code == 200
     assert response.content.decode().count('class="badge"') == rows + 1  # + the kind badge
@@ -228,3 +228,12 @@ def test_an_actor_address_by_name_or_alias_redirects_to_its_page(client, timelin
 
 def test_an_unknown_actor_address_is_not_found(client, timeline):
     assert client.get("/actors/nobody-at-all/").status_code == 404
+
+
+def test_actor_page_draws_the_time_axis_and_its_window_narrows_the_list(client):
+    make_actor_events(3)
+    page = client.get(reverse("actor-detail", args=["hero"])).content.decode()
+    assert '<svg class="axis-svg"' in page
+    bad = client.get(reverse("actor-detail", args=["hero"]), {"from": "June"})
+    assert bad.status_code == 200
+    assert "is not a date" in bad.content.decode()

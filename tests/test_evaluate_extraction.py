@@ -4,7 +4,14 @@ import json
 
 import pytest
 
-from suggestions.evaluation import LABELS, TIMELINE, corpus_passages, evaluate, evaluate_dev
+from suggestions.evaluation import (
+    LABELS,
+    TIMELINE,
+    combine,
+    corpus_passages,
+    evaluate,
+    evaluate_dev,
+)
 from suggestions.extract import split_sentences
 from tests.conftest import CORPUS_DIR, run
 
@@ -25,9 +32,10 @@ def test_found_date_expressions_are_exact_95_percent_of_the_time(evaluation):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="The completed timeline (issue 11) records 22 more events, 15 of them reported in "
-    "sentences without a date of their own (anchors such as 'since the coup', 'After the coup', "
-    "'now', a chronology entry): the extractor proposes 72 of 87 (82.8%).",
+    reason="The samples alone: 78 of the 87 curated events are proposed (89.7%). The nine left "
+    "are states with only a 'since' date ('since the 1950s'), present perfects ('have blocked', "
+    "'has expressed concern'), and sentences that name no actor or suggest no type. The issue's "
+    "target is on the whole set, where it is met (test_whole_set_*).",
 )
 def test_at_least_90_percent_of_curated_events_are_proposed(evaluation):
     assert evaluation.event_recall.ratio >= 0.90, evaluation.report()
@@ -145,3 +153,46 @@ def test_evaluate_extraction_prints_the_development_set_per_article():
     assert "Development set" in out
     assert "Per article" in out
     assert "silent misreadings (read, but not the labelled date): " in out
+
+
+# --- The whole set (samples + development set): the issue's targets ---
+
+
+@pytest.fixture(scope="module")
+def whole(evaluation, dev_evaluation):
+    return combine(evaluation, dev_evaluation)
+
+
+def test_whole_set_dates_are_read_exactly_95_percent_of_the_time(whole):
+    assert whole.date_recall.total >= 300
+    assert whole.date_recall.ratio >= 0.95, whole.report()
+
+
+def test_whole_set_has_no_silent_misreading(whole):
+    assert whole.silent_misreadings == [], whole.report()
+
+
+def test_whole_set_labelled_events_are_proposed_with_the_right_date_90_percent(whole):
+    # The right date: the proposal's interval lies within the labelled event's (a day
+    # inside an event curated at month precision is consistent with it).
+    assert whole.event_recall.total == 87 + 129
+    assert whole.event_recall_within.ratio >= 0.90, whole.report()
+
+
+def test_whole_set_false_proposals_are_at_most_15_percent(whole):
+    assert whole.false_proposals.ratio <= 0.15, whole.report()
+
+
+def test_the_strict_right_date_is_counted_too(whole, evaluation, dev_evaluation):
+    # Exactly the event's interval: never more than "within", and printed beside it.
+    for ev in (whole, evaluation, dev_evaluation):
+        assert ev.event_recall_exact.hits <= ev.event_recall_within.hits
+        assert "with exactly the event's interval (strict)" in ev.report()
+
+
+def test_evaluate_extraction_prints_the_whole_set():
+    out = run("evaluate_extraction")
+    whole = out[out.index("Whole set (samples + development set)") :]
+    assert "... with the right date (within the event's interval)  labelled events: " in whole
+    assert "false proposals          proposals: " in whole
+    assert "silent misreadings (read, but not the labelled date): 0" in whole

@@ -94,7 +94,7 @@ def test_load_more_gets_only_the_next_events(client, site):
         "/", {"sort": "date", "page": "1"}, headers={**HTMX, "HX-Trigger": "load-more"}
     )
     html = response.content.decode()
-    assert '<ol class="events">' in html
+    assert '<ol class="events lines">' in html
     assert '<div id="results">' not in html
     assert "HX-Request" in response["Vary"]
     assert "HX-Push-Url" not in response

@@ -38,8 +38,8 @@ def test_timeline_runs_the_same_queries_however_many_events(
 ):
     make_events(rows)
     # type counts, year counts, top actors (each one GROUP BY), events, participations,
-    # citations, the filter's capped source list
-    with django_assert_num_queries(7):
+    # citations, the filter's capped source list; the time axis (extent, marks)
+    with django_assert_num_queries(9):
         response = client.get(reverse("timeline"))
     assert response.status_code == 200
     assert response.content.decode().count('class="badge"') == rows
@@ -147,9 +147,10 @@ def test_density_strip_has_one_labelled_link_per_year_replacing_the_year(client,
     make_dated_events(3, year=2019)
     make_dated_events(1, year=2021)
     body = client.get("/", {"type": "meeting", "year": "2019"}).content.decode()
-    assert body.count('aria-label="2019: 3 events"') == 1
-    # Only 2019 events match, so the strip has one bar.
+    # Only 2019 events match, so the strip shows the months of 2019.
     assert 'aria-label="2021:' not in body
+    assert 'aria-label="January 2019: 3 events"' in body
+    assert 'href="/?type=meeting&amp;from=2019-01&amp;to=2019-01"' in body
     body = client.get("/", {"type": "meeting"}).content.decode()
     start = body.index('<nav class="density"')
     strip = body[start : body.index("</nav>", start)]
@@ -257,11 +258,11 @@ def test_paged_timeline_runs_the_same_queries_however_many_events(
 ):
     make_dated_events(rows)
     # the source list, type counts, year counts, top actors, events, participations,
-    # citations
-    with django_assert_num_queries(7):
+    # citations; the time axis (extent, marks)
+    with django_assert_num_queries(9):
         client.get("/", {"page": "1"})
     if rows > 50:
-        with django_assert_num_queries(7):
+        with django_assert_num_queries(9):
             client.get("/", {"page": "2"})
 
 
@@ -389,3 +390,15 @@ def test_source_list_links_each_source_to_its_events_in_two_queries(
         body = client.get(reverse("source-list")).content.decode()
     assert body.count("<h2 class=") == rows + 1
     assert 'href="/?source=a-source">its events on the timeline</a>' in body
+
+
+def test_density_strip_stays_short_when_an_event_is_dated_9999(client, db):
+    make_dated_events(2, year=2019)
+    Event.objects.create(
+        title="Far future", status=Status.PUBLISHED, date_start=dt.date(9999, 1, 1)
+    )
+    body = client.get("/").content.decode()
+    start = body.index('<nav class="density"')
+    strip = body[start : body.index("</nav>", start)]
+    assert strip.count("<li>") <= 120
+    assert "an event lasting several years counts once in each" in body

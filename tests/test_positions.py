@@ -342,8 +342,8 @@ def test_filter_by_title_runs_the_same_queries_however_many_events(
             Participation.objects.create(event=event, actor=actor)
     # events, participations, citations, type counts, year counts, top actors (each one
     # GROUP BY), the capped source list, the actor lookup (no actor has the name) and the
-    # title lookup.
-    with django_assert_num_queries(9):
+    # title lookup; the time axis (extent, marks).
+    with django_assert_num_queries(11):
         response = client.get(reverse("timeline"), {"actor": "Russian Defense Minister"})
     assert response.content.decode().count('class="badge"') == 2 * rows
 

@@ -11,7 +11,7 @@ from events.models import Actor, Citation, Event
 from sources.models import Passage, Source
 from sources.services import import_source
 from sources.signals import source_imported
-from suggestions.extract import ActorRef, Lexicon, guess_type, split_sentences
+from suggestions.extract import ActorRef, Lexicon, guess_type, narrates, split_sentences
 from suggestions.models import Dismissal
 from suggestions.services import proposals_for_source, review
 from tests.conftest import run
@@ -267,7 +267,7 @@ def test_the_queue_shows_each_sentence_highlighted_in_context_escaped(actors, an
     assert '<span class="sentence actor">Min Aung Hlaing</span>' in html
     assert "&lt;script&gt;x&lt;/script&gt;" in html
     assert "<script>x</script>" not in html
-    assert "1 proposal." in html
+    assert "1 proposal: 1 to review, 0 done." in html
 
 
 def test_accept_links_to_the_event_form_prefilled(actors, analyst, client):
@@ -291,8 +291,9 @@ def test_add_to_an_existing_event_cites_the_sentence_and_bumps_its_version(actor
         reverse("source-suggestions-add", args=[source.pk]),
         {"passage": p.passage_id, "start": p.start, "end": p.end, "event": event.pk},
     )
+    # Back to the queue, at its next open proposal.
     assert response.status_code == 302
-    assert response.url == queue_url(source)
+    assert response.url == queue_url(source) + "#next"
     citation = Citation.objects.get(event=event)
     assert (citation.passage_id, citation.start, citation.end) == (p.passage_id, p.start, p.end)
     assert citation.quote == p.quote
@@ -544,3 +545,25 @@ def test_the_curated_corpus_proposals_are_mostly_done_once_the_timeline_is_loade
     statuses = {i.status for i in items}
     assert "done" in statuses
     assert Actor.objects.count() == 61  # the curated actors of fixtures/timeline.json
+
+
+@pytest.mark.parametrize(
+    ("sentence", "told"),
+    [
+        ("Shoigu also congratulated General Min on an honorary doctorate.", True),
+        ("He was given the title of Honorary Professor.", True),
+        ("The envoy briefed the council.", True),
+        ("Russia agreed to supply Myanmar with missiles, the publication added.", True),
+        ("Russia abstained, allowing the text to pass; a veto would have blocked it.", True),
+        # A state up to now, a present, a forecast, a question, an adjective: not told.
+        ("Russia has slowly but surely rebuilt its ties with the generals.", False),
+        ("Both Russia and China have blocked sanctions.", False),
+        ("Russia is considered a reliable partner.", False),
+        ("Russia is a major supplier of weapons to the armed forces.", False),
+        ("Russia will send more weapons.", False),
+        ("Why has Russia embraced the junta?", False),
+        ("Russian-made jets bomb villages.", False),
+    ],
+)
+def test_a_date_from_another_paragraph_is_only_for_a_told_happening(sentence, told):
+    assert narrates(sentence) is told

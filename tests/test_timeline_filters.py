@@ -207,8 +207,10 @@ def test_page_shows_count_facets_and_empty_state(client, curated):
     count = len(titles({"year": "2016"}))
     assert f"{count} events" in body
     assert 'class="facet-types"' in body
-    # The density bar of a year counts the events the year filter selects.
-    assert f'aria-label="2016: {count} events"' in body
+    # A one-year filter shows the months; a month's bar counts what its link selects.
+    january = len(titles({"from": "2016-01", "to": "2016-01"}))
+    assert f'aria-label="January 2016: {january} event' in body
+    assert 'href="/?from=2016-01&amp;to=2016-01"' in body
     empty = client.get(URL, {"q": "zzzzunfindable"}).content.decode()
     assert "No events match these filters" in empty
 
@@ -240,16 +242,17 @@ def test_filtered_timeline_runs_the_same_queries_however_many_events(
 ):
     make_events(rows)
     # type counts, year counts, top actors (each one GROUP BY), events, participations,
-    # citations, the capped source list, then one lookup each for the actor and the source.
-    with django_assert_num_queries(9):
+    # citations, the capped source list, then one lookup each for the actor and the source;
+    # the time axis (extent, marks).
+    with django_assert_num_queries(11):
         response = client.get(
             URL, {"actor": "russia", "source": "a-source", "type": ["visit", "meeting"]}
         )
     assert response.status_code == 200
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         response = client.get(URL, {"sort": "-date", "q": "talks"})
     assert response.content.decode().count('class="badge"') == rows
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         response = client.get(URL, {"to": "2022"}, headers={"HX-Request": "true"})
     assert response.status_code == 200
 
@@ -302,7 +305,7 @@ def test_ranked_page_is_a_flat_list_labelled_with_a_way_back_to_dates(client, db
     make_ranked_events()
     body = client.get(URL, {"q": "frigate"}).content.decode()
     assert "ranked by relevance, best match first" in body
-    assert 'class="events ranked"' in body
+    assert 'class="events lines ranked"' in body
     assert '<h2 class="year"' not in body
     assert 'href="/?q=frigate&amp;sort=date"' in body
     dated = client.get(URL, {"q": "frigate", "sort": "date"}).content.decode()

@@ -85,6 +85,12 @@ def addresses(world) -> list[str]:
         f"/?source={source.key}",
         "/?year=2021",
         "/?type=meeting",
+        "/?lanes=actor",
+        "/?lanes=actor&from=2021-06&to=2021-06",
+        "/embed/",
+        "/embed/?lanes=actor",
+        "/embed/?q=Zebra4711",
+        f"/embed/?actor={secret.slug}",
         "/actors/",
         "/actors/suggest/?q=Quix",
         "/actors/suggest/?q=draftonly",
@@ -109,6 +115,7 @@ def addresses(world) -> list[str]:
         f"/sources/{source.pk}/suggestions/",
         f"/sources/{source.pk}/suggestions/add/",
         f"/sources/{source.pk}/suggestions/dismiss/",
+        "/healthz",
     ]
     api = [
         "/api/",

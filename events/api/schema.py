@@ -2,10 +2,12 @@
 
 ``ApiSchema`` is set on every viewset (``schema = ApiSchema()``). It adds the error responses
 by operation (400 for bad input or filters, 401 for a bad token or a missing login on writes,
-403 for signed-in non-analysts, 404, 412 for a stale ``If-Match``), marks reads as open to
+403 for signed-in non-analysts, 404, 412 for a stale ``If-Match``, 413 for a body over the
+limit, 500 and 503 everywhere), marks reads as open to
 anonymous users, and documents the ``ETag``/``If-Match`` headers of event writes.
 """
 
+from django.conf import settings
 from drf_spectacular.openapi import AutoSchema
 from rest_framework.permissions import SAFE_METHODS
 
@@ -37,12 +39,23 @@ ETAG = {
 }
 
 ERRORS = {
-    "400": ("Invalid input: the fields (or query parameters) and how to fix them.", FIELD_ERRORS),
+    "400": (
+        "Invalid input: the fields (or query parameters) and how to fix them; also a query "
+        "parameter repeated more than 20 times or too long, or bytes that are not UTF-8.",
+        FIELD_ERRORS,
+    ),
     "401": ("Missing or invalid credentials (a bad token is refused on reads too).", DETAIL),
     "403": ("Signed in but not an analyst, or a browser session without its CSRF token.", DETAIL),
     "404": ("No such object (or a draft, for non-analysts), or no such page.", DETAIL),
     "415": ("The body is not JSON (send Content-Type: application/json).", DETAIL),
     "412": ("If-Match names an older version: GET the event again and retry.", DETAIL),
+    "413": ("The body is over the limit (2.5 MB): send less.", DETAIL),
+    "500": ("A server error: logged with the request's id (X-Request-ID); retry later.", DETAIL),
+    "503": (
+        "The request took longer than the database allows and was stopped (Retry-After "
+        "says when to retry), or the database is unreachable.",
+        DETAIL,
+    ),
 }
 
 
@@ -68,7 +81,11 @@ class ApiSchema(AutoSchema):
             codes.append("404")  # no such object, or an unknown ?format=
         if self.view.__class__.__name__ == "EventViewSet" and method in ("PUT", "PATCH", "DELETE"):
             codes.append("412")
-        return codes
+        if method in ("POST", "PUT", "PATCH"):
+            codes.append("413")
+        if "400" not in codes:
+            codes.append("400")  # any request: the limits on query parameters (LimitsMiddleware)
+        return [*codes, "500", "503"]  # any operation: a bug, or the statement timeout
 
     def get_operation(self, *args, **kwargs) -> dict | None:
         operation = super().get_operation(*args, **kwargs)
@@ -79,6 +96,11 @@ class ApiSchema(AutoSchema):
             text = schema.get("items", {}) if schema.get("type") == "array" else schema
             if parameter["in"] == "query" and text.get("type") == "string":
                 text.setdefault("pattern", NO_NUL)
+                # config.middleware.LimitsMiddleware: longer values are a 400.
+                longest = settings.MAX_Q_LENGTH if parameter["name"] == "q" else None
+                text.setdefault("maxLength", longest or settings.MAX_PARAMETER_LENGTH)
+            if parameter["in"] == "query" and schema.get("type") == "array":
+                schema.setdefault("maxItems", settings.MAX_PARAMETER_REPEATS)
             if (
                 parameter["in"] == "query"
                 and parameter["name"] not in NOT_EMPTY

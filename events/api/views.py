@@ -16,7 +16,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import APIException, NotFound, ValidationError
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -35,6 +34,7 @@ from ..services import (
     delete_event,
     uncite,
 )
+from .errors import JSONParser
 from .exports import streamed_export
 from .filters import ActorFilter, ApiEventFilter, CitationFilter, FilterBackend
 from .pagination import Pagination

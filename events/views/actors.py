@@ -12,12 +12,21 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import analyst_required, is_analyst
 from lib.htmx import for_htmx
+from lib.inputs import has_nul
 
 from ..disagreement import annotate
+from ..filters import EventFilter
 from ..forms import PositionForm
 from ..models import Actor, Alias, Event, Participation
 from ..positions import add_position, positions_held
-from .timeline import PAGE_SIZE, SUGGESTIONS, TOP_ACTORS, group_events, visible_events
+from .timeline import (
+    PAGE_SIZE,
+    SUGGESTIONS,
+    TOP_ACTORS,
+    build_axis,
+    group_events,
+    visible_events,
+)
 
 
 @require_GET
@@ -30,6 +39,8 @@ def actor_suggest(request: HttpRequest) -> HttpResponse:
     """
     q = request.GET.get("q", "").strip()[:100]
     actors: list[Actor] = []
+    if has_nul(q):  # no name holds one, and PostgreSQL cannot search for it
+        return render(request, "actors/_suggest.html", {"actors": [], "q": ""}, status=400)
     if q:
         in_aliases = Alias.objects.filter(name__icontains=q).values("actor_id")
         actors = list(
@@ -113,10 +124,15 @@ def _actor_page(
     request: HttpRequest, actor: Actor, form: PositionForm | None = None, status: int = 200
 ) -> HttpResponse:
     mine = Participation.objects.visible_to(request.user).filter(actor=actor).values("event_id")
-    # The actor's events, paged like the timeline; the count is one COUNT.
     own = Event.objects.visible_to(request.user).filter(
         pk__in=Participation.objects.filter(actor=actor).values("event_id")
     )
+    # The time axis's window (from/to) narrows the list too, as on the timeline.
+    dates = {key: request.GET[key] for key in ("from", "to") if request.GET.get(key)}
+    filterset = EventFilter(dates, queryset=own)
+    valid = filterset.is_valid()
+    own = filterset.qs if valid else own.none()
+    # The actor's events, paged like the timeline; the count is one COUNT.
     page_obj = Paginator(own.chronological().values_list("pk", flat=True), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -141,9 +157,17 @@ def _actor_page(
         "events": events,
         "count": page_obj.paginator.count,
         "page_obj": page_obj,
+        # The pager keeps the axis's window.
+        "page_prefix": urlencode(dates) + "&" if dates else "",
         "groups": group_events(events, previous),
         "partners": list(partners),
         "query": urlencode({"actor": actor.slug}),
+        "window_errors": filterset.errors,
+        **(
+            build_axis(request, own, filterset.form.cleaned_data, path=request.path)
+            if valid
+            else {}
+        ),
         "positions": positions_held(actor),
         "position_form": form or (PositionForm(holder=actor) if is_analyst(request.user) else None),
     }

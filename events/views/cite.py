@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -46,7 +47,7 @@ def cite_search(request: HttpRequest) -> HttpResponse:
     """Events to add a selection to: ``?q=`` (title words or a date) with the selection."""
     form = CiteForm(request.GET)
     valid = form.is_valid()
-    q = request.GET.get("q", "")
+    q = form.cleaned_data.get("q", "") if valid else ""
     reference = (
         form.cleaned_data["passage"].source.reads_dates_against() if valid else dt.date.today()
     )
@@ -75,5 +76,8 @@ def event_cite(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         citation = add_citation(event, form.cleaned_data["located"], user=request.user)
     except DuplicateCitation as already:  # cited before, or by another analyst just now
         citation = already.citation
+        messages.info(request, f"“{event.title}” already cites these words.")
+    else:
+        messages.success(request, f"Cited on “{event.title}”.")
     url = reverse("event-detail", args=[event.pk]) + f"#c-{citation.pk}"
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)

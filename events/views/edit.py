@@ -17,12 +17,14 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.access import analyst_required
 from lib.dates import DateTextError, ParsedDate, parse_date_text
 from lib.htmx import HtmxHttpRequest, for_htmx
+from lib.inputs import whole_number
 from sources.models import Source
 
 from ..conflict import compare
@@ -121,7 +123,8 @@ class EventForms:
         if data is not None and not data.get("reference"):
             # No reference yet (a new event cited by hand): read dates against its source.
             chosen = data.get("citations-0-source", "")
-            source = Source.objects.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+            pk = whole_number(chosen)
+            source = Source.objects.filter(pk=pk).first() if pk is not None else None
             if source is not None:
                 data = data.copy()
                 data["reference"] = source.reads_dates_against().isoformat()
@@ -216,17 +219,29 @@ class EventForms:
         }
 
 
+def _next(request: HttpRequest) -> str:
+    """Where to go after saving (``next``, e.g. back to a suggestions queue), if ours."""
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return url if safe else ""
+
+
 def _render_form(request: HttpRequest, forms: EventForms, status: int = 200, **extra):
     # The page; for htmx its form (``for_htmx`` on the views below).
-    return TemplateResponse(request, FORM_TEMPLATE, forms.context(**extra), status=status)
+    context = forms.context(next=_next(request), **extra)
+    return TemplateResponse(request, FORM_TEMPLATE, context, status=status)
 
 
-def _saved(request: HtmxHttpRequest, event: Event) -> HttpResponse:
-    url = reverse("event-detail", args=[event.pk])
+def _saved(request: HtmxHttpRequest, event: Event, *, created: bool = False) -> HttpResponse:
+    flash.success(request, f"{'Created' if created else 'Saved'} “{event.title}”.")
+    url = _next(request) or reverse("event-detail", args=[event.pk])
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
 def _submit(request: HtmxHttpRequest, event: Event, duplicates=None) -> HttpResponse:
+    created = event.pk is None
     forms = EventForms.build(event, request.POST)
     if not forms.is_valid():
         extra = {"duplicates": duplicates(request)} if duplicates else {}
@@ -238,13 +253,13 @@ def _submit(request: HtmxHttpRequest, event: Event, duplicates=None) -> HttpResp
         return _conflict(request, conflict, forms, base_version)
     except (CitationError, ValidationError, IntegrityError) as exc:
         # Only a race gets here (the forms checked everything): nothing was written.
-        messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
-        for message in messages:
+        problems = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        for message in problems:
             forms.form.add_error(None, f"Not saved: {message}")
         return _render_form(request, forms, status=400)
     if duplicates is not None:
         _tell_duplicates(request, saved)
-    return _saved(request, saved)
+    return _saved(request, saved, created=created)
 
 
 def _tell_duplicates(request: HttpRequest, event: Event) -> None:
@@ -349,7 +364,7 @@ def _conflict(
     your_actors = [
         f"{c.actor.name if c.actor else c.name} ({c.role})" for c in forms.actors.choices()
     ]
-    shown = {int(pk) for pk in request.POST.getlist("shown") if pk.isdigit()}
+    shown = {pk for value in request.POST.getlist("shown") if (pk := whole_number(value))}
     changes, base = compare(current, forms.form.instance, your_actors, shown, base_version)
     # Keep everything typed; carry the current version so that saving again is deliberate.
     data = request.POST.copy()

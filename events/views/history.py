@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import analyst_required
+from lib.inputs import whole_number
 
 from ..history import RestoreError, history, restore
 from ..models import Event
@@ -30,7 +31,7 @@ def event_restore(request: HttpRequest, pk: int, history_id: int) -> HttpRespons
             event,
             history_id,
             request.user,
-            expected_version=int(expected) if expected.isdigit() else None,
+            expected_version=whole_number(expected),
         )
     except RestoreError as exc:
         messages.error(request, str(exc))

@@ -2,10 +2,12 @@
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from itertools import groupby
 from urllib.parse import urlencode
 
+from django.db.models import Case, Count, Value, When
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
@@ -16,9 +18,11 @@ from lib.dates import Precision
 from lib.htmx import HtmxHttpRequest, for_htmx, wants_partial
 from sources.models import Source
 
+from .. import axis as time_axis
+from ..axis import MonthOf, YearOf
 from ..disagreement import annotate
 from ..filters import EventFilter
-from ..models import Event, EventType, Role
+from ..models import Event, EventType, Participation, Role
 
 SUGGESTIONS = 10
 PAGE_SIZE = 50
@@ -28,6 +32,8 @@ SOURCE_CHOICES = 100
 TELLING_ROLES = frozenset(Role.values) - {Role.PARTICIPANT}
 # The query parameters of the event filter (the API's exports take the same ones).
 FILTER_PARAMS = ("actor", "type", "year", "from", "to", "source", "q", "sort")
+# How the page draws them (not a filter): the time axis's lanes.
+VIEW_PARAMS = ("lanes",)
 # The API's exports of the current filter: (format, label).
 DOWNLOADS = (("csv", "CSV"), ("json", "JSON"), ("ics", "iCalendar"), ("timelinejs", "TimelineJS"))
 
@@ -90,7 +96,7 @@ def filter_query(params: QueryDict, *, drop: tuple[str, ...] = (), **extra) -> s
     An ``extra`` value may be a list (repeated parameter); ``page`` goes last.
     """
     pairs: list[tuple[str, str]] = []
-    for key in FILTER_PARAMS:
+    for key in FILTER_PARAMS + VIEW_PARAMS:
         if key in drop and key not in extra:
             continue
         values = extra.get(key, params.getlist(key))
@@ -101,29 +107,85 @@ def filter_query(params: QueryDict, *, drop: tuple[str, ...] = (), **extra) -> s
     return urlencode(pairs)
 
 
-def year_density(events, params: QueryDict) -> tuple[list[dict], int]:
-    """One bar per year from the first to the last year of the matching events.
+MAX_BARS = 120  # the strip's bars: beyond this many years, each bar covers several
 
-    A year counts the events whose interval overlaps it (as ``year=`` filters them), so a
-    bar's count is the number of events its link shows (``EventQuerySet.year_counts``, one
-    GROUP BY). Returns the bars and undated count.
+
+def year_density(events, params: QueryDict, months_of: int | None = None) -> tuple[list[dict], int]:
+    """One bar per year from the first to the last year of the matching events (the months of
+    ``months_of`` when the filter is that one year; runs of years beyond MAX_BARS years).
+
+    A bar counts the events whose interval overlaps its period (as its link filters them), so
+    an event over several years counts once in each. One GROUP BY query on the first and last
+    year (or month) of the events' intervals. Returns the bars and the undated count.
     """
-    counts, undated = events.year_counts()
-    if not counts:
-        return [], undated
-    top = max(counts.values())
-    first, last = min(counts), max(counts)
-    bars = [
-        {
-            "year": year,
-            "count": counts.get(year, 0),
-            "height": round(100 * counts.get(year, 0) / top),
-            "query": filter_query(params, drop=("year",), year=str(year)),
-            "current": params.get("year") == str(year),
-            "label": _year_label(year, first, last),
+    if months_of is None:
+        ends = {"a": YearOf("span_start"), "b": YearOf("span_end")}
+    else:
+        # Months of one year: an interval reaching beyond the year counts from/to its edge.
+        ends = {
+            "a": Case(
+                When(span_start__lt=dt.date(months_of, 1, 1), then=Value(1)),
+                default=MonthOf("span_start"),
+            ),
+            "b": Case(
+                When(span_end__gt=dt.date(months_of, 12, 31), then=Value(12)),
+                default=MonthOf("span_end"),
+            ),
         }
-        for year in range(first, last + 1)
-    ]
+    rows = list(events.order_by().values(**ends).annotate(n=Count("pk")))
+    undated = sum(row["n"] for row in rows if row["a"] is None)
+    rows = [row for row in rows if row["a"] is not None]
+    if not rows:
+        return [], undated
+    spans = [(r["a"], r["b"], r["n"]) for r in rows]
+    first = months_of
+    if months_of is not None:
+        unit, step = "month", 1
+        low, high = min(s[0] for s in spans), max(s[1] for s in spans)
+    else:
+        first, last = min(s[0] for s in spans), max(s[1] for s in spans)
+        unit = "year"
+        step = next(
+            n
+            for n in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 10000)
+            if (last - first) // n + 1 <= MAX_BARS
+        )
+        low, high = first // step * step, last
+    counts: Counter = Counter()
+    for a, b, n in spans:
+        # Each row is a group of whole events: each counts once in every bar it overlaps.
+        for bin_ in range(a // step, b // step + 1):
+            counts[bin_] += n
+    top = max(counts.values())
+    bars = []
+    for bin_ in range(low // step, high // step + 1):
+        if unit == "month":
+            period = {"from": f"{first:04d}-{bin_:02d}", "to": f"{first:04d}-{bin_:02d}"}
+            name = f"{dt.date(first, bin_, 1):%B} {first}"
+            extra, current = period, params.get("from") == period["from"] == params.get("to")
+        elif step == 1:
+            name = str(bin_)
+            extra, current = {"year": name}, params.get("year") == name
+        else:
+            a, b = max(bin_ * step, 1), min(bin_ * step + step - 1, 9999)
+            name = f"{a}–{b}"
+            extra = {"from": f"{a:04d}", "to": f"{b:04d}"}
+            current = params.get("from") == extra["from"] and params.get("to") == extra["to"]
+        drop = ("year", "from", "to", "page") if unit == "month" or step > 1 else ("year", "page")
+        bars.append(
+            {
+                "year": name,
+                "count": counts[bin_],
+                "height": round(100 * counts[bin_] / top),
+                "query": filter_query(params, drop=drop, **extra),
+                "current": current,
+                # Runs of years print their first year; months their short name.
+                "tick": name[:3] if unit == "month" else name.split("–")[0],
+                "label": "major"
+                if unit == "month"
+                else _year_label(bin_, low // step, high // step),
+            }
+        )
     return bars, undated
 
 
@@ -140,6 +202,56 @@ def _year_label(year: int, first: int, last: int) -> str:
     if year % 5 == 0 and first + 3 <= year <= last - 3:
         return "minor"
     return ""
+
+
+def axis_window(data: dict) -> tuple[dt.date | None, dt.date | None]:
+    """The window a valid filter asks for: from's first day, to's last day (or its year)."""
+    first = data["from"][0] if data.get("from") else None
+    last = data["to"][1] if data.get("to") else None
+    if data.get("year"):
+        year = data["year"]
+        first = max(first or dt.date(year, 1, 1), dt.date(year, 1, 1))
+        last = min(last or dt.date(year, 12, 31), dt.date(year, 12, 31))
+    return first, last
+
+
+def build_axis(request: HttpRequest, events, data: dict, *, path: str) -> dict:
+    """The time axis of ``events`` (filtered by ``data``) with its links: template context."""
+    params = request.GET
+    lanes_by = "actor" if params.get("lanes") == "actor" else "type"
+    axis = time_axis.load_axis(
+        events,
+        wanted=axis_window(data),
+        lanes_by=lanes_by,
+        type_labels=dict(EventType.choices),
+        participations=lambda: Participation.objects.visible_to(request.user),
+    )
+    if axis is not None:
+        time_axis.link(axis, lambda extra: filter_query(params, drop=("year", "page"), **extra))
+    return {
+        "axis": axis,
+        "axis_url": path,
+        "axis_base_query": filter_query(params, drop=("year", "page", "from", "to")),
+    }
+
+
+def filters_in_words(params: QueryDict) -> str:
+    """The filter as a sentence for a printed brief: "Type: visit · Actor: Russia · ..."."""
+    labels = dict(EventType.choices)
+    parts = []
+    if params.get("q", "").strip():
+        parts.append(f"Text: “{params['q'].strip()}”")
+    if actors := [a.strip() for a in params.getlist("actor") if a.strip()]:
+        parts.append("Actors: " + " and ".join(actors))
+    if types := [labels.get(t, t) for t in params.getlist("type") if t]:
+        parts.append("Type: " + " or ".join(types))
+    if params.get("year"):
+        parts.append(f"Year: {params['year']}")
+    if params.get("from") or params.get("to"):
+        parts.append(f"From {params.get('from') or 'the start'} to {params.get('to') or 'the end'}")
+    if params.get("source"):
+        parts.append(f"Source: {params['source']}")
+    return " · ".join(parts) or "All events"
 
 
 def parse_page(value: str | None) -> int | None:
@@ -171,10 +283,13 @@ def timeline(request: HtmxHttpRequest) -> HttpResponse:
         "type_choices": EventType.choices,
         # A capped list of suggestions for the source box: any key or id may be typed.
         "sources": Source.objects.only("pk", "key", "title").order_by("-pk")[:SOURCE_CHOICES],
-        "filtered": bool(filter_query(params, drop=("sort",))),
+        "filtered": bool(filter_query(params, drop=("sort", "lanes"))),
         "query": filter_query(params),
         "page_size": PAGE_SIZE,
         "download_formats": DOWNLOADS,
+        "axis_htmx": True,
+        "filters_words": filters_in_words(params),
+        "axis_lanes": True,
     }
     errors: dict[str, list[str]] = {}
     page = parse_page(params.get("page"))
@@ -205,8 +320,15 @@ def timeline(request: HtmxHttpRequest) -> HttpResponse:
         annotate(events)
         chosen = {pk for pks in filterset.form.cleaned_data.get("actor") or [] for pk in pks}
         top_actors = events_qs.actor_counts(TOP_ACTORS, exclude=chosen)
+        context.update(
+            build_axis(request, events_qs, filterset.form.cleaned_data, path=reverse("timeline"))
+        )
         labels = dict(EventType.choices)
-        bars, undated = year_density(events_qs, params)
+        window = axis_window(filterset.form.cleaned_data)
+        one_year = (
+            window[0].year if window[0] and window[1] and window[0].year == window[1].year else None
+        )
+        bars, undated = year_density(events_qs, params, one_year)
         more = start + PAGE_SIZE < count
         context.update(
             count=count,
@@ -227,6 +349,7 @@ def timeline(request: HtmxHttpRequest) -> HttpResponse:
                 for value, n in sorted(type_counts.items(), key=lambda item: (-item[1], item[0]))
             ],
             bars=bars,
+            bar_unit="month" if bars and not bars[0]["year"][:1].isdigit() else "year",
             undated=undated,
             top_actors=[
                 {**row, "query": filter_query(params, actor=[*actor_names, row["actor__slug"]])}

@@ -43,6 +43,7 @@ def test_an_empty_title_replaces_only_the_form_and_focuses_the_error(
 def test_a_bad_year_on_the_timeline_replaces_only_the_results(page: Page, live_server, debug):
     page.goto(live_server.url + "/")
     page.wait_for_load_state()
+    page.locator("details.more-filters > summary").click()  # year is under "More filters"
     page.locator("#f-year").fill("20x1")
     page.locator("#f-year").press("Enter")
 

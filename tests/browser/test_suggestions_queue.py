@@ -67,8 +67,10 @@ def test_adding_a_corroboration_in_the_browser_cites_it_on_the_event(
     page.goto(f"{live_server.url}/sources/{source.pk}/suggestions/")
     first = page.locator("ol.proposals > li[data-status]").first
     expect(first).to_have_attribute("data-status", "corroboration")
+    added = first.get_attribute("id")
     first.get_by_role("button", name="Add to “Kasatonov arrives in Yangon”").click()
-    expect(page.locator("ol.proposals > li[data-status]").first).to_have_attribute(
+    # Done: folded after the open proposals.
+    expect(page.locator(f"details.done-proposals li#{added}")).to_have_attribute(
         "data-status", "done"
     )
     citation = Citation.objects.get(event=event)
@@ -86,4 +88,5 @@ def test_accept_opens_the_event_form_prefilled(analyst_page, live_server, source
     expect(page).to_have_url(
         f"{live_server.url}/events/new/?passage={source.passages.get(index=1).pk}&start=0&end=62"
         "&date_text=October+24&type=visit&actor=Vladimir+Kasatonov"
+        f"&next=%2Fsources%2F{source.pk}%2Fsuggestions%2F%23next"
     )

@@ -1,5 +1,7 @@
 """A wire report pasted in the browser gets its weekday events proposed, correctly dated."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 from playwright.sync_api import expect
@@ -55,9 +57,11 @@ def test_paste_a_wire_report_see_its_events_dated_and_accept_one(analyst_page, l
     expect(page.locator("#date-preview")).to_contain_text("13 March 2023, day precision")
     page.get_by_label("Title").fill("Fomin meets Min Aung Hlaing in Naypyitaw")
     page.get_by_role("button", name="Create event").click()
-    expect(
-        page.get_by_role("heading", name="Fomin meets Min Aung Hlaing in Naypyitaw")
-    ).to_be_visible()
+    # Back in the queue at the next proposal, with a message (issue 14).
+    expect(page).to_have_url(re.compile(r"/sources/\d+/suggestions/#next$"))
+    expect(page.locator("ul.messages")).to_contain_text(
+        "Created “Fomin meets Min Aung Hlaing in Naypyitaw”."
+    )
     event = Event.objects.get()
     assert (event.date_start.isoformat(), event.date_precision) == ("2023-03-13", "day")
     assert event.citations.get().date_text == "Monday"

@@ -3,6 +3,7 @@ from typing import cast
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.validators import validate_email
@@ -45,7 +46,12 @@ class Command(BaseCommand):
             raise CommandError(
                 f"The “{ANALYSTS_GROUP}” group is missing: run `manage.py migrate` first."
             ) from None
+        # Generated, and checked by the same validators as every other password.
         password = secrets.token_urlsafe(18)
+        try:
+            validate_password(password, User(**{User.USERNAME_FIELD: name, "email": email}))
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from None
         with transaction.atomic():
             user = User._default_manager.create_user(name, email=email, password=password)
             user.groups.add(group)

@@ -1,0 +1,54 @@
+"""Project-wide answers: the health check and the error handlers (JSON under /api/)."""
+
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .middleware import is_api
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 ``{"status": "ok"}`` when the database answers, else 503 saying it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+# Django's handlers for errors raised outside DRF's views (a body over the limit, a bad
+# Host, an uncaught exception): JSON under /api/, the site's pages elsewhere.
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if is_api(request):
+        return JsonResponse({"detail": "Bad request: the request could not be read."}, status=400)
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if is_api(request):
+        return JsonResponse({"detail": "You do not have permission to do this."}, status=403)
+    return defaults.permission_denied(request, exception)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if is_api(request):
+        return JsonResponse({"detail": "Not found; see /api/docs/."}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if is_api(request):
+        body = {
+            "detail": "Server error: it is logged with this request's id; try again later.",
+            "request_id": getattr(request, "request_id", ""),
+        }
+        return JsonResponse(body, status=500)
+    return defaults.server_error(request)

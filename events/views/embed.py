@@ -1,0 +1,47 @@
+"""The embeddable timeline: ``/embed/?<filters>``, read-only, published events only.
+
+A newsroom puts it in an iframe: the time axis and a compact list of the filtered events, no
+header, no filter form, nothing to edit. It alone may be framed by other sites (no
+X-Frame-Options, CSP ``frame-ancestors *``); links open the full site in a new tab.
+"""
+
+from csp.decorators import csp_replace
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_GET
+
+from ..disagreement import annotate
+from ..filters import EventFilter
+from ..models import Event
+from .timeline import PAGE_SIZE, build_axis, filter_query, group_events
+
+
+@require_GET
+@xframe_options_exempt
+@csp_replace({"frame-ancestors": ["*"]})
+def embed(request: HttpRequest) -> HttpResponse:
+    params = request.GET
+    # What anyone may read (published only), whoever is signed in: an embed is public.
+    events = Event.objects.visible_to(AnonymousUser()).with_evidence().chronological()
+    filterset = EventFilter(params, queryset=events)
+    query = filter_query(params, drop=("lanes",))
+    context = {
+        "params": params,
+        "full_url": reverse("timeline") + (f"?{query}" if query else ""),
+        "axis_target": "_blank",
+    }
+    if not filterset.is_valid():
+        context["errors"] = filterset.errors
+        return render(request, "events/embed.html", context, status=400)
+    qs = filterset.qs
+    shown = annotate(list(qs[:PAGE_SIZE]))
+    context.update(
+        build_axis(request, qs, filterset.form.cleaned_data, path=reverse("embed")),
+        count=qs.count(),
+        events=shown,
+        groups=group_events(shown, None),
+    )
+    return render(request, "events/embed.html", context)

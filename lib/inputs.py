@@ -1,0 +1,31 @@
+"""Guards for raw request values, used where a view reads a parameter itself.
+
+``str.isdigit()`` is true for "²" and other non-ASCII digits that ``int()`` refuses, and a
+NUL character cannot be stored in or compared by PostgreSQL: both were 500s. Forms and
+filters check their own fields; these helpers are for values read straight from
+``request.GET`` or ``request.POST``.
+"""
+
+from __future__ import annotations
+
+# The largest id or offset the database's integer columns hold.
+MAX_INT = 2**31 - 1
+
+
+def whole_number(value: str | None, maximum: int = MAX_INT) -> int | None:
+    """``value`` as a whole number written in ASCII digits (surrounding spaces allowed), at
+    most ``maximum``; None for anything else ("", "-1", "1.5", "²", "1e9", too large)."""
+    value = (value or "").strip()
+    if not (value.isascii() and value.isdigit()) or len(value) > len(str(maximum)):
+        return None
+    number = int(value)
+    return number if number <= maximum else None
+
+
+def has_nul(value: str | None) -> bool:
+    """Whether ``value`` holds a NUL character, which no text field may store or search for."""
+    return "\x00" in (value or "")
+
+
+def nul_message(name: str) -> str:
+    return f"{name}: remove the NUL character (\\x00) from the text."

@@ -1,0 +1,76 @@
+// The time axis: drag across it to choose a period (sets from/to). Zoom and pan are plain
+// links (with hx-get where the page swaps #results); this only adds dragging.
+(function () {
+  "use strict";
+  const DAY = 86400000;
+  let drag = null;
+
+  function svgX(svg, event) {
+    const point = svg.createSVGPoint();
+    point.x = event.clientX;
+    point.y = event.clientY;
+    return point.matrixTransform(svg.getScreenCTM().inverse()).x;
+  }
+
+  function dayAt(svg, x) {
+    const x0 = Number(svg.dataset.x0), x1 = Number(svg.dataset.x1);
+    const days = Number(svg.dataset.days);
+    const share = Math.min(Math.max((x - x0) / (x1 - x0), 0), 1 - 1e-9);
+    const date = new Date((Number(svg.dataset.epochDay) + Math.floor(share * days)) * DAY);
+    const pad = (n, w) => String(n).padStart(w, "0");
+    return `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}`;
+  }
+
+  function go(svg, from, to) {
+    const params = new URLSearchParams(svg.dataset.query || "");
+    params.set("from", from);
+    params.set("to", to);
+    const url = `${svg.dataset.url}?${params}`;
+    if (svg.dataset.htmx && window.htmx && document.getElementById("results")) {
+      // The server answers with HX-Push-Url, so the address bar and Back follow.
+      window.htmx.ajax("GET", url, { target: "#results", swap: "outerHTML" });
+    } else {
+      window.location.assign(url);
+    }
+  }
+
+  // On a narrow screen the axis scrolls sideways: show its latest end first, where the
+  // newest events are, unless the reader has scrolled it already.
+  function showLatest() {
+    document.querySelectorAll(".axis-scroll").forEach((box) => {
+      if (box.scrollWidth > box.clientWidth && !box.dataset.scrolled) {
+        box.scrollLeft = box.scrollWidth;
+        box.addEventListener("scroll", () => { box.dataset.scrolled = "1"; }, { once: true });
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", showLatest);
+  document.addEventListener("htmx:afterSettle", showLatest);
+
+  document.addEventListener("pointerdown", (event) => {
+    const svg = event.target.closest && event.target.closest("svg.axis-svg");
+    if (!svg || event.button !== 0 || event.target.closest("a")) return;
+    const x = svgX(svg, event);
+    if (x < Number(svg.dataset.x0)) return;
+    drag = { svg, start: x, brush: svg.querySelector(".brush") };
+    svg.setPointerCapture(event.pointerId);
+    event.preventDefault();
+  });
+
+  document.addEventListener("pointermove", (event) => {
+    if (!drag) return;
+    const x = Math.min(Math.max(svgX(drag.svg, event), Number(drag.svg.dataset.x0)), Number(drag.svg.dataset.x1));
+    drag.brush.setAttribute("x", Math.min(drag.start, x));
+    drag.brush.setAttribute("width", Math.abs(x - drag.start));
+  });
+
+  document.addEventListener("pointerup", (event) => {
+    if (!drag) return;
+    const { svg, start, brush } = drag;
+    drag = null;
+    const end = Math.min(Math.max(svgX(svg, event), Number(svg.dataset.x0)), Number(svg.dataset.x1));
+    brush.setAttribute("width", 0);
+    if (Math.abs(end - start) < 4) return;  // a click, not a drag
+    go(svg, dayAt(svg, Math.min(start, end)), dayAt(svg, Math.max(start, end)));
+  });
+})();

@@ -1,0 +1,139 @@
+"""The time axis in a real browser: the first screen, zooming through it, Back, keyboard."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path("/tmp/timeline-screens")
+
+
+@pytest.fixture
+def loaded(live_server):
+    call_command("load_timeline", verbosity=0)
+    return live_server
+
+
+def in_first_screen(page: Page, selector: str) -> int:
+    """How many elements matching ``selector`` lie wholly inside the viewport."""
+    height = page.viewport_size["height"]
+    boxes = [el.bounding_box() for el in page.locator(selector).all()]
+    return sum(1 for box in boxes if box and box["y"] >= 0 and box["y"] + box["height"] <= height)
+
+
+def test_the_first_screen_shows_the_axis_and_five_events(page: Page, loaded):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(loaded.url + "/")
+    axis = page.locator("figure.axis")
+    expect(axis).to_be_visible()
+    assert in_first_screen(page, "figure.axis") == 1
+    assert in_first_screen(page, "#results article.event") >= 5
+    # The filters and the axis take at most half of the first screen.
+    filters = page.locator("#filters").bounding_box()
+    bottom = axis.bounding_box()["y"] + axis.bounding_box()["height"]
+    assert bottom - filters["y"] <= 400
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SHOTS / "timeline-1280x800.png")
+
+
+def test_on_a_phone_the_filters_fold_behind_one_button(page: Page, loaded):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(loaded.url + "/")
+    expect(page.locator("#f-q")).to_be_hidden()
+    page.locator("summary.filters-toggle").click()
+    expect(page.locator("#f-q")).to_be_visible()
+    page.locator("summary.filters-toggle").click()
+    expect(page.locator("figure.axis")).to_be_visible()
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SHOTS / "timeline-390x844.png")
+
+
+def test_zoom_into_2021_then_june_through_the_axis_and_back(page: Page, loaded):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(loaded.url + "/")
+    caption = page.locator("#axis-caption")
+    page.locator('svg.axis-svg a.tick[aria-label="Zoom into 2020s"]').click()
+    expect(page).to_have_url(re.compile(r"from=2020&to=2029$"))
+    page.locator('svg.axis-svg a.tick[aria-label="Zoom into 2021"]').click()
+    expect(page).to_have_url(re.compile(r"from=2021&to=2021$"))
+    expect(caption).to_contain_text("1 January – 31 December 2021")
+    expect(page.locator("#f-from")).to_have_value("2021")
+    page.locator('svg.axis-svg a.tick[aria-label="Zoom into Jun"]').click()
+    expect(page).to_have_url(re.compile(r"from=2021-06&to=2021-06$"))
+    expect(caption).to_contain_text("1–30 June 2021")
+    # Every event listed in June 2021 is on the axis: its own mark, or in a count.
+    listed = page.locator("#results article.event h3.title a").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"
+    )
+    drawn = page.locator("svg.axis-svg a.mark").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"
+    )
+    counted = sum(int(n) for n in page.locator("svg.axis-svg a.cluster text").all_text_contents())
+    assert listed
+    assert set(drawn) <= set(listed)
+    assert len(drawn) + counted == len(listed)
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SHOTS / "timeline-june-2021-1280x800.png")
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"from=2021&to=2021$"))
+    expect(caption).to_contain_text("1 January – 31 December 2021")
+    page.go_back()
+    page.go_back()
+    expect(page).to_have_url(loaded.url + "/")
+    expect(caption).to_contain_text("1 January 1947")
+
+
+def test_a_month_precision_mark_is_wider_than_a_day_precision_one(page: Page, loaded):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(loaded.url + "/?from=2021&to=2021")
+    day = page.locator("svg.axis-svg a.mark.p-day rect").first.bounding_box()
+    month = page.locator("svg.axis-svg a.mark.p-month rect").first.bounding_box()
+    assert month["width"] > 3 * day["width"]
+
+
+def test_dragging_across_the_axis_sets_from_and_to(page: Page, loaded):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(loaded.url + "/?from=2021&to=2021")
+    svg = page.locator("svg.axis-svg").bounding_box()
+    y = svg["y"] + 19 * svg["width"] / 1000  # below the date labels: grid lines, no links
+    page.mouse.move(svg["x"] + svg["width"] * 0.55, y)
+    page.mouse.down()
+    page.mouse.move(svg["x"] + svg["width"] * 0.7, y, steps=5)
+    page.mouse.up()
+    expect(page).to_have_url(re.compile(r"from=2021-0\d-\d\d&to=2021-\d\d-\d\d$"))
+    expect(page.locator("#f-from")).to_have_value(re.compile(r"^2021-0\d-\d\d$"))
+
+
+def test_the_keyboard_reaches_every_mark(page: Page, loaded):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(loaded.url + "/?from=2021-06&to=2021-06")
+    marks = page.locator("svg.axis-svg a.mark")
+    wanted = set(marks.evaluate_all("links => links.map(a => a.getAttribute('data-event'))"))
+    assert len(wanted) >= 5
+    reached = set()
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        event = page.evaluate("document.activeElement.getAttribute('data-event')")
+        if event:
+            reached.add(event)
+        if reached == wanted:
+            break
+    assert reached == wanted
+
+
+def test_lanes_by_actor_survive_a_change_of_filter(page: Page, loaded):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(loaded.url + "/?from=2021&to=2021")
+    page.locator(".axis-lanes a", has_text="actor").click()
+    expect(page).to_have_url(re.compile(r"lanes=actor"))
+    expect(page.locator("svg.axis-svg .lane-label", has_text="Min Aung Hlaing")).to_be_visible()
+    page.locator("details.types-menu > summary").click()
+    page.locator("details.types-menu input[value=visit]").check()
+    expect(page.locator("details.types-menu > summary")).to_have_text("Type: 1 chosen")
+    expect(page).to_have_url(re.compile(r"type=visit.*lanes=actor|lanes=actor.*type=visit"))
+    page.mouse.click(5, 700)
+    expect(page.locator("details.types-menu fieldset.types")).to_be_hidden()

@@ -1,0 +1,128 @@
+"""Every API error is JSON, including those Django answers outside DRF's views, and the
+schema documents them."""
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from django.conf import settings
+from django.test import Client, RequestFactory
+from rest_framework.authtoken.models import Token
+
+from config import views as config_views
+from tests.factories import EventFactory
+
+pytestmark = pytest.mark.django_db
+
+SCHEMA = yaml.safe_load((Path(settings.BASE_DIR) / "events" / "api" / "schema.yml").read_text())
+
+
+@pytest.fixture
+def quiet_client() -> Client:
+    return Client(raise_request_exception=False)
+
+
+@pytest.mark.urls("tests.fault_urls")
+def test_a_server_error_in_the_api_is_json_with_the_request_id(quiet_client):
+    response = quiet_client.get("/api/boom/", headers={"X-Request-ID": "trace-42"})
+
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "detail": "Server error: it is logged with this request's id; try again later.",
+        "request_id": "trace-42",
+    }
+
+
+@pytest.mark.urls("tests.fault_urls")
+def test_a_server_error_on_a_page_is_the_html_page(quiet_client):
+    response = quiet_client.get("/boom/")
+
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_a_method_the_address_does_not_offer_is_a_json_405(client, analyst):
+    token = Token.objects.create(user=analyst).key
+
+    response = client.put("/api/citations/1/", {}, headers={"Authorization": f"Token {token}"})
+
+    assert response.status_code == 405
+    assert "detail" in response.json()
+
+
+def test_too_many_fields_is_a_json_400(client):
+    query = "&".join(f"f{i}=1" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+
+    response = client.get(f"/api/events/?{query}")
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+
+
+def test_django_level_errors_under_api_are_json():
+    request = RequestFactory().get("/api/somewhere/")
+
+    for response in (
+        config_views.page_not_found(request, Exception()),
+        config_views.bad_request(request, Exception()),
+        config_views.permission_denied(request, Exception()),
+        config_views.server_error(request),
+    ):
+        assert response["Content-Type"] == "application/json"
+        assert "detail" in json.loads(response.content)
+
+
+def test_django_level_errors_elsewhere_are_pages():
+    request = RequestFactory().get("/events/1/")
+
+    response = config_views.page_not_found(request, Exception())
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_a_stale_if_match_and_a_wrong_body_type_are_json(client, analyst):
+    event = EventFactory()
+    auth = {"Authorization": f"Token {Token.objects.create(user=analyst).key}"}
+
+    stale = client.patch(
+        f"/api/events/{event.pk}/",
+        {"title": "New"},
+        content_type="application/json",
+        headers=auth | {"If-Match": '"99"'},
+    )
+    form = client.post("/api/events/", {"title": "Form"}, headers=auth)
+
+    assert stale.status_code == 412
+    assert "detail" in stale.json()
+    assert form.status_code == 415
+    assert "detail" in form.json()
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "codes"),
+    [
+        ("/api/events/", "get", {"400", "401", "404", "500", "503"}),
+        ("/api/events/", "post", {"400", "401", "403", "413", "415", "500", "503"}),
+        ("/api/events/{id}/", "patch", {"400", "401", "403", "404", "412", "413", "415"}),
+        ("/api/events/{id}/", "delete", {"401", "403", "404", "412", "500", "503"}),
+        ("/api/citations/", "post", {"400", "413", "415", "500", "503"}),
+        ("/api/actors/", "get", {"400", "500", "503"}),
+    ],
+)
+def test_the_schema_documents_the_error_codes_as_json(path, method, codes):
+    responses = SCHEMA["paths"][path][method]["responses"]
+
+    assert codes <= set(responses)
+    for code in codes:
+        assert "application/json" in responses[code]["content"]
+
+
+def test_the_schema_states_the_parameter_limits():
+    parameters = {p["name"]: p for p in SCHEMA["paths"]["/api/events/"]["get"]["parameters"]}
+
+    assert parameters["q"]["schema"]["anyOf"][0]["maxLength"] == settings.MAX_Q_LENGTH
+    assert parameters["actor"]["schema"]["maxItems"] == settings.MAX_PARAMETER_REPEATS
+    assert "405" in SCHEMA["info"]["description"]

@@ -1,0 +1,145 @@
+"""The time axis's geometry (events/axis.py): scale, ticks, window, packing, links."""
+
+import datetime as dt
+
+import pytest
+
+from events import axis
+from events.axis import Cluster, Lane, Mark, Scale
+
+D = dt.date
+
+
+def mark(first, last, precision="day", approximate=False, pk=1) -> Mark:
+    return Mark(
+        pk=pk,
+        title=f"Event {pk}",
+        type="visit",
+        type_label="visit",
+        precision=precision,
+        approximate=approximate,
+        first=first,
+        last=last,
+        date_display=str(first),
+    )
+
+
+def test_scale_maps_the_first_and_the_day_after_the_last_onto_the_ends():
+    scale = Scale(D(2021, 1, 1), D(2021, 12, 31), 100, 465)
+    assert scale.x(D(2021, 1, 1)) == 100
+    assert scale.x_after(D(2021, 12, 31)) == pytest.approx(465)
+    assert scale.x(D(2021, 7, 2)) == pytest.approx(100 + 182)
+
+
+def test_scale_copes_with_the_first_and_last_storable_days():
+    scale = Scale(dt.date.min, dt.date.max)
+    assert scale.x(dt.date.min) == scale.x0
+    assert scale.x_after(dt.date.max) == pytest.approx(scale.x1)
+    assert scale.day_at(scale.x1 + 50) == dt.date.max
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "labels"),
+    [
+        (D(1950, 1, 1), D(2019, 12, 31), ["1950s", "1960s", "1970s"]),
+        (D(2021, 1, 1), D(2021, 12, 31), ["Jan 2021", "Feb", "Mar"]),
+        (D(2021, 6, 1), D(2021, 6, 30), ["1 Jun 2021", "6 Jun", "11 Jun"]),
+        (D(2021, 6, 22), D(2021, 6, 24), ["22 Jun 2021", "23 Jun", "24 Jun"]),
+    ],
+)
+def test_ticks_step_from_decades_to_years_to_months_to_days(first, last, labels):
+    found = axis.ticks(Scale(first, last))
+    assert [t.label for t in found][: len(labels)] == labels
+    assert len(found) <= axis.MAX_TICKS
+
+
+def test_ticks_of_the_whole_calendar_are_few_and_start_at_year_one_or_later():
+    found = axis.ticks(Scale(dt.date.min, dt.date.max))
+    assert 1 <= len(found) <= axis.MAX_TICKS
+    assert all(t.day.year >= 1 for t in found)
+
+
+def test_a_year_tick_zooms_into_its_year_and_a_month_tick_into_its_month():
+    year = axis.ticks(Scale(D(2015, 1, 1), D(2021, 12, 31)))[-1]
+    assert year.params == {"from": "2021", "to": "2021"}
+    month = axis.ticks(Scale(D(2021, 1, 1), D(2021, 12, 31)))[5]
+    assert month.params == {"from": "2021-06", "to": "2021-06"}
+
+
+def test_window_is_the_filter_or_the_events_extent_widened_to_whole_years():
+    assert axis.window(D(2021, 6, 1), D(2021, 6, 30), None, None) == (D(2021, 6, 1), D(2021, 6, 30))
+    assert axis.window(None, None, D(1947, 3, 4), D(2021, 10, 29)) == (
+        D(1947, 1, 1),
+        D(2021, 12, 31),
+    )
+    assert axis.window(None, None, None, None) is None
+
+
+def test_period_params_name_the_window_as_coarsely_as_is_exact():
+    assert axis.period_params(D(2021, 1, 1), D(2021, 12, 31)) == {"from": "2021", "to": "2021"}
+    assert axis.period_params(D(2021, 6, 1), D(2021, 6, 30)) == {"from": "2021-06", "to": "2021-06"}
+    assert axis.period_params(D(5, 6, 2), D(5, 6, 3)) == {"from": "0005-06-02", "to": "0005-06-03"}
+
+
+def test_navigation_pans_by_half_a_window_and_stops_at_the_calendar_ends():
+    nav = axis.navigation(D(2021, 1, 1), D(2021, 12, 31))
+    assert nav["earlier"] == {"from": "2020-07", "to": "2021-06"}
+    assert nav["zoom_out"]["from"] < "2021" < nav["zoom_out"]["to"]
+    at_end = axis.navigation(D(9990, 1, 1), dt.date.max)
+    assert at_end["later"] is None
+    assert axis.navigation(dt.date.min, dt.date.max)["zoom_out"] is None
+
+
+def test_a_month_precision_mark_is_wider_than_a_day_and_a_clipped_one_has_an_arrow():
+    scale = Scale(D(2021, 1, 1), D(2021, 12, 31))
+    day = axis.place(mark(D(2021, 6, 22), D(2021, 6, 22)), scale)
+    month = axis.place(mark(D(2021, 6, 1), D(2021, 6, 30), "month"), scale)
+    assert month.width > day.width >= axis.MIN_MARK
+    long = axis.place(mark(D(1995, 1, 1), D(2021, 3, 31), "year"), scale)
+    assert long.continues_before
+    assert not long.continues_after
+    assert long.arrow_before
+    assert "continues beyond" in long.label
+    assert long.x == scale.x0
+
+
+def test_precision_is_drawn_solid_soft_hatched_or_fading():
+    assert mark(D(2021, 6, 22), D(2021, 6, 22)).fill.startswith("#")
+    assert mark(D(2021, 1, 1), D(2021, 12, 31), "year").fill == "url(#hatch-blue)"
+    assert mark(D(2021, 6, 1), D(2021, 6, 30), "month", approximate=True).fill == "url(#fade-blue)"
+    assert "known to the month" in mark(D(2021, 6, 1), D(2021, 6, 30), "month").label
+
+
+def test_crowded_marks_become_one_count_that_zooms_into_their_period():
+    scale = Scale(D(1947, 1, 1), D(2021, 12, 31))
+    marks = [axis.place(mark(D(2021, 6, d), D(2021, 6, d), pk=d), scale) for d in range(1, 11)]
+    lane = axis.pack(Lane("visit", "visit"), marks, scale)
+    assert lane.marks == []
+    assert [c.n for c in lane.clusters] == [10]
+    cluster: Cluster = lane.clusters[0]
+    assert cluster.first <= D(2021, 6, 1)
+    assert cluster.last >= D(2021, 6, 10)
+    assert cluster.params["from"] <= "2021-06-01"
+
+
+def test_marks_that_fit_are_packed_into_rows_without_overlap():
+    scale = Scale(D(2021, 1, 1), D(2021, 12, 31))
+    marks = [
+        axis.place(mark(D(2021, 1, 1), D(2021, 6, 30), "month", pk=1), scale),
+        axis.place(mark(D(2021, 3, 1), D(2021, 3, 31), "month", pk=2), scale),
+        axis.place(mark(D(2021, 9, 1), D(2021, 9, 1), pk=3), scale),
+    ]
+    lane = axis.pack(Lane("visit", "visit"), marks, scale)
+    assert lane.clusters == []
+    assert {m.pk: m.row for m in lane.marks} == {1: 0, 2: 1, 3: 0}
+    assert lane.rows == 2
+
+
+def test_many_overlapping_bands_are_bounded_in_rows():
+    scale = Scale(D(2000, 1, 1), D(2021, 12, 31))
+    marks = [
+        axis.place(mark(D(2000, 1, 1), D(2019, 12, 31), "year", pk=n), scale) for n in range(50)
+    ]
+    lane = axis.pack(Lane("aggregate", "multi-year total"), marks, scale)
+    assert lane.rows <= axis.MAX_ROWS + 2
+    assert len(lane.marks) + sum(c.n for c in lane.clusters) == 50

@@ -1,0 +1,141 @@
+"""The time axis on the timeline and actor pages: what is drawn, its links, its queries."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+
+from events import axis
+from events.models import Event, EventType, Participation, Status
+from lib.dates import Precision, interval
+from tests.factories import ActorFactory, EventFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def bulk_events(n: int, start=dt.date(2021, 1, 1), every: int = 1, **fields) -> list[Event]:
+    """``n`` published day-precision events, one every ``every`` days from ``start`` (bulk,
+    spans filled)."""
+    events = []
+    for i in range(n):
+        day = start + dt.timedelta(days=(i * every) % 300_000)
+        span = interval(day, None, Precision.DAY)
+        events.append(
+            Event(
+                title=f"Bulk {i}",
+                type=EventType.VISIT if i % 2 else EventType.MEETING,
+                status=Status.PUBLISHED,
+                date_start=day,
+                span_start=span[0],
+                span_end=span[1],
+                **fields,
+            )
+        )
+    return Event.objects.bulk_create(events)
+
+
+def svg(body: str) -> str:
+    return body[body.index('<svg class="axis-svg"') : body.index("</svg>")]
+
+
+@pytest.mark.parametrize("rows", [1, 30, axis.MAX_MARKS + 50])
+def test_timeline_axis_runs_the_same_queries_however_many_events(
+    client, django_assert_num_queries, rows
+):
+    bulk_events(rows)
+    # source list, count facts, events, participations, citations, top actors; the axis:
+    # extent and marks (or counts per period); the density strip
+    with django_assert_num_queries(9):
+        response = client.get(reverse("timeline"))
+    assert '<svg class="axis-svg"' in response.content.decode()
+
+
+@pytest.mark.parametrize("rows", [1, 30, axis.MAX_MARKS + 50])
+def test_actor_lanes_run_the_same_queries_however_many_events(
+    client, django_assert_num_queries, rows
+):
+    actor = ActorFactory(name="Russia")
+    events = bulk_events(rows)
+    Participation.objects.bulk_create(Participation(event=e, actor=actor) for e in events)
+    with django_assert_num_queries(11 if rows > axis.MAX_MARKS else 10):
+        response = client.get(reverse("timeline"), {"lanes": "actor"})
+    assert ">Russia</text>" in svg(response.content.decode())
+
+
+def test_each_event_is_a_mark_linking_to_it_with_a_text_alternative(client):
+    day = EventFactory(published=True, title="Talks in Moscow", date_start=dt.date(2021, 6, 22))
+    month = EventFactory(
+        published=True,
+        title="Deliveries",
+        date_start=dt.date(2021, 6, 1),
+        date_precision=Precision.MONTH,
+    )
+    body = svg(client.get(reverse("timeline"), {"from": "2021", "to": "2021"}).content.decode())
+    for event in (day, month):
+        assert f'href="/events/{event.pk}/"' in body
+    assert "<title>22 June 2021: Talks in Moscow (visit)</title>" in body
+    assert "<title>June 2021: Deliveries (visit; known to the month)</title>" in body
+
+
+def mark_width(body: str, pk: int) -> float:
+    found = re.search(rf'href="/events/{pk}/"[^>]*>.*?<rect [^>]*width="([0-9.]+)"', body)
+    return float(found.group(1))
+
+
+def test_a_month_precision_event_is_drawn_wider_than_a_day(client):
+    day = EventFactory(published=True, date_start=dt.date(2021, 6, 22))
+    month = EventFactory(
+        published=True, date_start=dt.date(2021, 6, 1), date_precision=Precision.MONTH
+    )
+    body = svg(client.get(reverse("timeline"), {"year": "2021"}).content.decode())
+    assert mark_width(body, month.pk) > 5 * mark_width(body, day.pk)
+
+
+def test_zoom_links_keep_the_filters_and_replace_the_dates(client):
+    EventFactory(published=True, date_start=dt.date(2021, 6, 22))
+    EventFactory(published=True, date_start=dt.date(2016, 3, 1), type=EventType.MEETING)
+    body = client.get(reverse("timeline"), {"type": "visit", "year": "2021"}).content.decode()
+    assert 'href="/?type=visit&amp;from=2021-06&amp;to=2021-06"' in body  # the June tick
+    assert 'hx-get="/?type=visit&amp;from=2021-06&amp;to=2021-06"' in body
+    zoomed = client.get("/?type=visit&from=2021-06&to=2021-06").content.decode()
+    assert "22 Jun" in svg(zoomed)
+
+
+def test_one_event_in_year_9999_draws_a_bounded_picture(client):
+    EventFactory(published=True, date_start=dt.date(2021, 6, 22))
+    EventFactory(published=True, title="Far future", date_start=dt.date(9999, 12, 31))
+    EventFactory(
+        published=True, title="Year one", date_start=dt.date(1, 1, 1), date_precision=Precision.YEAR
+    )
+    response = client.get(reverse("timeline"))
+    assert response.status_code == 200
+    body = svg(response.content.decode())
+    assert body.count("<text") < 40
+    assert len(body) < 40_000
+    assert "Far future" in body
+    assert "Year one" in body
+
+
+@pytest.mark.parametrize("every", [1, 4, 60])  # counted per day, per month, per year
+def test_too_many_events_become_counts_per_period(client, every):
+    bulk_events(axis.MAX_MARKS + 50, start=dt.date(1900, 1, 1), every=every)
+    body = svg(client.get(reverse("timeline")).content.decode())
+    assert 'class="mark' not in body
+    counts = [int(n) for n in re.findall(r'class="cluster".*?text-anchor="middle">(\d+)<', body)]
+    assert sum(counts) == axis.MAX_MARKS + 50
+
+
+def test_the_axis_follows_an_htmx_request_and_works_without_one(client):
+    EventFactory(published=True, date_start=dt.date(2021, 6, 22))
+    fragment = client.get("/?from=2021&to=2021", headers={"HX-Request": "true"})
+    assert '<svg class="axis-svg"' in fragment.content.decode()
+    assert fragment["HX-Push-Url"] == "/?from=2021&to=2021"
+
+
+def test_drafts_are_not_drawn_for_readers(client):
+    EventFactory(title="Secret draft", status=Status.DRAFT, date_start=dt.date(2021, 6, 22))
+    EventFactory(published=True, title="Public", date_start=dt.date(2021, 6, 23))
+    body = client.get(reverse("timeline")).content.decode()
+    assert "Secret draft" not in body
+    assert "Public" in svg(body)

@@ -1,0 +1,78 @@
+"""The embeddable view /embed/: read-only, published only, framable by other sites."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from events.models import Status
+from tests.factories import EventFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_embed_shows_the_axis_and_the_filtered_published_events_without_header_or_form(
+    client, analyst
+):
+    EventFactory(published=True, title="Talks in Moscow", date_start=dt.date(2021, 6, 22))
+    EventFactory(published=True, title="Older visit", date_start=dt.date(2016, 3, 1))
+    EventFactory(title="A draft", status=Status.DRAFT, date_start=dt.date(2021, 6, 23))
+    client.force_login(analyst)  # even an analyst's embed shows published events only
+    response = client.get(reverse("embed"), {"year": "2021"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert '<svg class="axis-svg"' in body
+    assert "Talks in Moscow" in body
+    assert "Older visit" not in body
+    assert "A draft" not in body
+    assert "<form" not in body
+    assert 'class="site"' not in body
+    assert 'href="/?year=2021" target="_blank"' in body
+
+
+def test_only_the_embed_may_be_framed_by_other_sites(client):
+    EventFactory(published=True)
+    embed = client.get(reverse("embed"))
+    assert "X-Frame-Options" not in embed
+    assert "frame-ancestors *" in embed["Content-Security-Policy"]
+    page = client.get(reverse("timeline"))
+    assert page["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in page["Content-Security-Policy"]
+
+
+def test_embed_axis_links_stay_in_the_embed(client):
+    EventFactory(published=True, date_start=dt.date(2021, 6, 22))
+    body = client.get(reverse("embed"), {"year": "2021"}).content.decode()
+    assert 'href="/embed/?from=2021-06&amp;to=2021-06"' in body
+    assert "hx-get" not in body
+
+
+def test_a_bad_filter_is_a_clear_message(client):
+    response = client.get(reverse("embed"), {"from": "June"})
+    assert response.status_code == 400
+    assert "is not a date" in response.content.decode()
+
+
+@pytest.mark.parametrize("rows", [1, 10, 30])
+def test_embed_runs_the_same_queries_however_many_events(client, django_assert_num_queries, rows):
+    for i in range(rows):
+        EventFactory(published=True, date_start=dt.date(2021, 1, 1) + dt.timedelta(days=i))
+    # events, participations, citations, the count, the axis (extent, marks)
+    with django_assert_num_queries(6):
+        client.get(reverse("embed"))
+
+
+@pytest.mark.parametrize(
+    "path", ["/embed/?year=2021", "/?from=2021-06&to=2021-06&lanes=actor", "/actors/x/"]
+)
+def test_axis_pages_have_no_inline_script_or_style(client, path):
+    from tests.factories import ActorFactory
+    from tests.test_csp import inline_problems
+
+    actor = ActorFactory(name="X", slug="x")
+    event = EventFactory(published=True, date_start=dt.date(2021, 6, 22), date_approximate=True)
+    event.participations.create(actor=actor)
+    response = client.get(path)
+    assert response.status_code == 200
+    assert '<svg class="axis-svg"' in response.content.decode()
+    assert inline_problems(response.content.decode()) == []
