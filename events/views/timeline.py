@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from urllib.parse import urlencode
 
-from django.db.models import Case, Count, Value, When
+from django.db.models import Case, Count, Expression, Value, When
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
@@ -118,6 +118,7 @@ def year_density(events, params: QueryDict, months_of: int | None = None) -> tup
     an event over several years counts once in each. One GROUP BY query on the first and last
     year (or month) of the events' intervals. Returns the bars and the undated count.
     """
+    ends: dict[str, Expression]
     if months_of is None:
         ends = {"a": YearOf("span_start"), "b": YearOf("span_end")}
     else:
@@ -138,8 +139,8 @@ def year_density(events, params: QueryDict, months_of: int | None = None) -> tup
     if not rows:
         return [], undated
     spans = [(r["a"], r["b"], r["n"]) for r in rows]
-    first = months_of
     if months_of is not None:
+        first = months_of
         unit, step = "month", 1
         low, high = min(s[0] for s in spans), max(s[1] for s in spans)
     else:
@@ -240,7 +241,7 @@ def filters_in_words(params: QueryDict) -> str:
     labels = dict(EventType.choices)
     parts = []
     if params.get("q", "").strip():
-        parts.append(f"Text: “{params['q'].strip()}”")
+        parts.append(f"Text: “{params.get('q', '').strip()}”")
     if actors := [a.strip() for a in params.getlist("actor") if a.strip()]:
         parts.append("Actors: " + " and ".join(actors))
     if types := [labels.get(t, t) for t in params.getlist("type") if t]:
@@ -313,8 +314,8 @@ def timeline(request: HtmxHttpRequest) -> HttpResponse:
     if not errors and page is not None:  # page is None only with an error
         ranked = filterset.ranked
         if page > 1:
-            window = list(events_qs[start - 1 : start + PAGE_SIZE])
-            previous, events = window[0], window[1:]
+            rows = list(events_qs[start - 1 : start + PAGE_SIZE])
+            previous, events = rows[0], rows[1:]
         else:
             previous, events = None, list(events_qs[:PAGE_SIZE])
         annotate(events)
