@@ -155,7 +155,8 @@ def killer(database_url: str, deadline: float, every: float, killed: list[int]) 
 
 
 def phase(base: str, clients: int, seconds: float, database_url: str, kill_every: float):
-    tally, killed = Tally(), []
+    tally = Tally()
+    killed: list[int] = []
     deadline = time.monotonic() + seconds
     threads = [
         threading.Thread(target=client, args=(base, n, deadline, tally)) for n in range(clients)

@@ -410,8 +410,15 @@ def combine(*parts: Evaluation, title: str = "Whole set (samples + development s
         _sum("proposals", *(p.false_proposals for p in parts)),
     )
     whole.title = title
-    whole.event_recall_exact = _sum("labelled events", *(p.event_recall_exact for p in parts))
-    whole.event_recall_within = _sum("labelled events", *(p.event_recall_within for p in parts))
+    # Every part scored its events (``_evaluate_sources`` sets both): no None among them.
+    whole.event_recall_exact = _sum(
+        "labelled events",
+        *(p.event_recall_exact for p in parts if p.event_recall_exact is not None),
+    )
+    whole.event_recall_within = _sum(
+        "labelled events",
+        *(p.event_recall_within for p in parts if p.event_recall_within is not None),
+    )
     whole.silent_misreadings = [s for p in parts for s in p.silent_misreadings]
     whole.proposals = sum(p.proposals for p in parts)
     return whole

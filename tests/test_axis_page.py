@@ -80,6 +80,7 @@ def test_each_event_is_a_mark_linking_to_it_with_a_text_alternative(client):
 
 def mark_width(body: str, pk: int) -> float:
     found = re.search(rf'href="/events/{pk}/"[^>]*>.*?<rect [^>]*width="([0-9.]+)"', body)
+    assert found is not None, f"no mark of event {pk}"
     return float(found.group(1))
 
 

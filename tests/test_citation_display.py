@@ -19,7 +19,7 @@ TEXT = (
 
 def cited(url: str = "https://example.org/report", publisher: str = "Example News"):
     source, _ = import_source(TEXT, title="A report", key="a-report", url=url, publisher=publisher)
-    event = EventFactory(title="Talks in Moscow", status=Status.PUBLISHED)
+    event = EventFactory.create(title="Talks in Moscow", status=Status.PUBLISHED)
     cite(event, locate(source, "Min Aung Hlaing met Sergei Shoigu in Moscow."))
     return source, event
 
