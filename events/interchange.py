@@ -16,7 +16,7 @@ from sources.models import Source
 
 from .bulk import LoadError, NotJSON, Progress, analyze, load_archive
 from .models import EVENT_FIELDS, Actor, Event
-from .services import cite
+from .services import ActorChoice, NewCitation, save_event
 
 __all__ = ["LoadError", "NotJSON", "dump", "load", "load_file", "write_event"]
 
@@ -119,22 +119,24 @@ def dump() -> dict:
 
 
 def write_event(event: Event | None, plan: dict) -> Event:
-    """Create or replace an event from a validated plan."""
+    """Create or change an event from a validated plan, through the one writer.
+
+    Participants and citations are diffed like every other write (the same span and the same
+    actor in the same role are kept), so the history records only what changed.
+    """
     fields = {k: v for k, v in plan.items() if k not in {"participants", "citations"}}
     if event is None:
         event = Event(**fields)
     else:
         for name, value in fields.items():
             setattr(event, name, value)
-        event.version += 1
-        event.participations.all().delete()
-        event.citations.all().delete()
-    event.save()
-    for actor, role in plan["participants"]:
-        event.participations.get_or_create(actor=actor, role=role)
-    for located, date_text, note in plan["citations"]:
-        cite(event, located, date_text, note)
-    return event
+    return save_event(
+        event,
+        actors=[ActorChoice(role, actor) for actor, role in plan["participants"]],
+        citations=[
+            NewCitation(located, date_text, note) for located, date_text, note in plan["citations"]
+        ],
+    )
 
 
 def load(data: dict, base_dir: Path | None = None) -> dict[str, int]:

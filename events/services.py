@@ -468,8 +468,8 @@ def save_event(
 def cite(event: Event, located: Located, date_text: str = "", note: str = "") -> Citation:
     """The bare insert of one citation, without the writer's lock, version or rules.
 
-    Only for the bulk import while it moves to the writer's set-wise rules; everything else
-    calls ``save_event`` or ``add_citation``.
+    For tests that set up data only: the app writes citations through ``save_event`` and
+    ``add_citation``, the bulk import through its set-wise rules (``events.bulk``).
     """
     return Citation.objects.create(**_citation_values(event, located, date_text, note))
 

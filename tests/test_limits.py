@@ -16,9 +16,8 @@ from sources.models import Source
 
 pytestmark = pytest.mark.django_db
 
-on_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="statement_timeout is PostgreSQL's"
-)
+# statement_timeout is PostgreSQL's.
+on_postgresql = pytest.mark.postgresql
 
 
 @pytest.fixture

@@ -313,11 +313,10 @@ def test_ranked_page_is_a_flat_list_labelled_with_a_way_back_to_dates(client, db
     assert '<h2 class="year"' in dated
 
 
+@pytest.mark.postgresql
 def test_text_search_uses_the_gin_index_on_postgresql(db):
     from django.db import connection
 
-    if connection.vendor != "postgresql":
-        pytest.skip("full-text indexes exist on PostgreSQL only")
     make_ranked_events()
     qs = EventFilter(QueryDict("q=frigate"), queryset=Event.objects.all()).qs
     sql, params = qs.query.sql_with_params()

@@ -26,9 +26,8 @@ MEETING = "He met Sergei Shoigu in Moscow."
 TITLE = "Min Aung Hlaing visits Moscow"
 SUMMARY = "He met the defence minister."
 
-on_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="races need a database with row locks"
-)
+# races need a database with row locks.
+on_postgresql = pytest.mark.postgresql
 
 
 @pytest.fixture
@@ -135,12 +134,6 @@ def through_interchange(client, analyst, event: Event, report) -> None:
 
 
 WAYS = {"form": through_form, "api": through_api, "interchange": through_interchange}
-# load_timeline is being rewritten as a streaming bulk import on the writer's set-wise rules;
-# until then it replaces every participant and citation, and history says so.
-INTERCHANGE_HISTORY = pytest.mark.xfail(
-    reason="the interchange still deletes and re-creates participants and citations",
-    strict=False,
-)
 
 
 def rows(event: Event) -> dict:
@@ -189,9 +182,7 @@ def test_the_same_change_gives_the_same_rows_and_version_whichever_way_it_comes(
     assert [c[3] for c in after["citations"]] == [VISIT, MEETING]
 
 
-@pytest.mark.parametrize(
-    "way", ["form", "api", pytest.param("interchange", marks=INTERCHANGE_HISTORY)]
-)
+@pytest.mark.parametrize("way", ["form", "api", "interchange"])
 def test_the_same_change_gives_the_same_history_entry_whichever_way_it_comes(
     client, analyst, visit, report, way
 ):
