@@ -128,6 +128,7 @@ def main() -> None:
                         participations=lambda: Participation.objects.all(),
                     )
                     samples.append((time.perf_counter() - began) * 1000)
+            assert axis is not None, "the events have dates: there is an axis"
             marks = sum(len(lane.marks) for lane in axis.lanes)
             clusters = sum(len(lane.clusters) for lane in axis.lanes)
             print(

@@ -57,7 +57,7 @@ def main() -> None:
         call_command("load_timeline", verbosity=0)
         print(f"load_timeline (again, no change): {(time.perf_counter() - began) * 1000:.0f} ms")
         client = Client()
-        source = Source.objects.order_by("pk").first()
+        source = Source.objects.earliest("pk")
         for label, url in [("timeline /", "/"), ("source reader", f"/sources/{source.pk}/")]:
             median, p95 = timed(lambda url=url: client.get(url), args.repeat)
             print(f"{label}: median {median:.1f} ms, p95 {p95:.1f} ms over {args.repeat}")

@@ -86,12 +86,14 @@ def requests_to_time() -> list[tuple[str, str, dict]]:
         .values_list("actor_id", flat=True)[:1]
     )
     actor = Actor.objects.get(pk=frequent[0])
-    source = Source.objects.annotate(n=Count("passages__citations")).order_by("-n").first()
+    source = Source.objects.annotate(n=Count("passages__citations")).order_by("-n")[0]
     events = Event.objects.published().chronological()
     deep = events.count() // 2
     row = events[deep]
     pager = Pagination()
-    pager.keys = ordering_keys(events)
+    keys = ordering_keys(events)
+    assert keys is not None, "the chronological order is a keyset order"
+    pager.keys = keys
     cursor = pager._encode(row)
     htmx = {"HX-Request": "true", "HX-Current-URL": "http://127.0.0.1/"}
     return [
@@ -114,13 +116,14 @@ def requests_to_time() -> list[tuple[str, str, dict]]:
 def queries_and_floor(path: str, headers: dict, repeat: int) -> tuple[int, float]:
     """Queries the request runs, and p50 ms of those statements run directly (the floor)."""
     from django.db import connection
+    from django.http import StreamingHttpResponse
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     client = Client(headers=headers, SERVER_NAME="127.0.0.1")
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path)
-        if getattr(response, "streaming", False):
+        if isinstance(response, StreamingHttpResponse):
             b"".join(response.streaming_content)
     statements = [q["sql"] for q in captured.captured_queries]
     statements = [s for s in statements if not s.startswith(("SAVEPOINT", "RELEASE", "DECLARE"))]

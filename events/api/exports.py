@@ -20,7 +20,11 @@ from ..models import Citation, Participation
 from .renderers import CSVRenderer, ICSRenderer, TimelineJSRenderer
 
 CHUNK = 2000
-RENDERERS = {"csv": CSVRenderer, "ics": ICSRenderer, "timelinejs": TimelineJSRenderer}
+RENDERERS: dict[str, type[CSVRenderer | ICSRenderer | TimelineJSRenderer]] = {
+    "csv": CSVRenderer,
+    "ics": ICSRenderer,
+    "timelinejs": TimelineJSRenderer,
+}
 EVENT_COLUMNS = (
     "id",
     "title",
@@ -88,7 +92,7 @@ def export_items(events: QuerySet, request) -> Iterator[dict]:
             text,
             approx,
             updated,
-        ) in chunk:  # noqa: E501
+        ) in chunk:
             yield {
                 "id": pk,
                 "url": f"{prefix}{pk}/",

@@ -186,7 +186,8 @@ class ICSRenderer(BaseRenderer):
         date = event["date"]
         if not date["start"]:
             return []
-        first, last = interval(_date(date["start"]), _date(date["end"]), date["precision"])
+        start = dt.date.fromisoformat(date["start"])
+        first, last = interval(start, _date(date["end"]), date["precision"])
         stamp = dt.datetime.fromisoformat(event["updated"]).astimezone(dt.UTC)
         description = [_display_date(event)]
         if event["summary"]:

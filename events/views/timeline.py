@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from urllib.parse import urlencode
 
-from django.db.models import Case, Count, Value, When
+from django.db.models import Case, Count, Expression, Value, When
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from lib.dates import Precision
-from lib.htmx import for_htmx, wants_partial
+from lib.htmx import HtmxHttpRequest, for_htmx, wants_partial
 from sources.models import Source
 
 from .. import axis as time_axis
@@ -73,9 +73,9 @@ def group_events(
     """
     before = month_key(previous) if previous else (object(), object())
     groups = []
-    for year, in_year in groupby(events, key=lambda e: month_key(e)[0]):
+    for year, grouped in groupby(events, key=lambda e: month_key(e)[0]):
         group = Group(year, continued=year == before[0])
-        in_year = list(in_year)
+        in_year = list(grouped)
         if year is None:
             group.months.append((None, group.continued, in_year))
         else:
@@ -95,7 +95,7 @@ def filter_query(params: QueryDict, *, drop: tuple[str, ...] = (), **extra) -> s
 
     An ``extra`` value may be a list (repeated parameter); ``page`` goes last.
     """
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for key in FILTER_PARAMS + VIEW_PARAMS:
         if key in drop and key not in extra:
             continue
@@ -118,6 +118,7 @@ def year_density(events, params: QueryDict, months_of: int | None = None) -> tup
     an event over several years counts once in each. One GROUP BY query on the first and last
     year (or month) of the events' intervals. Returns the bars and the undated count.
     """
+    ends: dict[str, Expression]
     if months_of is None:
         ends = {"a": YearOf("span_start"), "b": YearOf("span_end")}
     else:
@@ -138,8 +139,8 @@ def year_density(events, params: QueryDict, months_of: int | None = None) -> tup
     if not rows:
         return [], undated
     spans = [(r["a"], r["b"], r["n"]) for r in rows]
-    first = months_of
     if months_of is not None:
+        first = months_of
         unit, step = "month", 1
         low, high = min(s[0] for s in spans), max(s[1] for s in spans)
     else:
@@ -240,7 +241,7 @@ def filters_in_words(params: QueryDict) -> str:
     labels = dict(EventType.choices)
     parts = []
     if params.get("q", "").strip():
-        parts.append(f"Text: “{params['q'].strip()}”")
+        parts.append(f"Text: “{params.get('q', '').strip()}”")
     if actors := [a.strip() for a in params.getlist("actor") if a.strip()]:
         parts.append("Actors: " + " and ".join(actors))
     if types := [labels.get(t, t) for t in params.getlist("type") if t]:
@@ -265,7 +266,7 @@ def parse_page(value: str | None) -> int | None:
 
 @require_GET
 @for_htmx(use_partial="fragment")
-def timeline(request: HttpRequest) -> HttpResponse:
+def timeline(request: HtmxHttpRequest) -> HttpResponse:
     params = request.GET
     filterset = EventFilter(params, queryset=visible_events(request).chronological())
     actor_names = [name.strip() for name in params.getlist("actor") if name.strip()]
@@ -299,7 +300,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
         ]
     if not filterset.is_valid():
         errors.update({k: list(v) for k, v in filterset.errors.items()})
-    if not errors:
+    if not errors and page is not None:  # page is None only with an error
         events_qs = filterset.qs
         type_counts = events_qs.type_counts()
         count = sum(type_counts.values())
@@ -310,11 +311,11 @@ def timeline(request: HttpRequest) -> HttpResponse:
                 f"page: there {'is' if last == 1 else 'are'} only {last} page"
                 f"{'' if last == 1 else 's'} of {count} events; write page={last} or less."
             ]
-    if not errors:
+    if not errors and page is not None:  # page is None only with an error
         ranked = filterset.ranked
         if page > 1:
-            window = list(events_qs[start - 1 : start + PAGE_SIZE])
-            previous, events = window[0], window[1:]
+            rows = list(events_qs[start - 1 : start + PAGE_SIZE])
+            previous, events = rows[0], rows[1:]
         else:
             previous, events = None, list(events_qs[:PAGE_SIZE])
         annotate(events)
