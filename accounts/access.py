@@ -16,6 +16,8 @@ from django_htmx.http import HttpResponseClientRedirect
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 ANALYSTS_GROUP = "analysts"
+# The answer kept on the user object, so one request asks the database once.
+_CACHE_ATTR = "_is_analyst"
 
 
 def is_analyst(user: User | AnonymousUser) -> bool:
@@ -23,10 +25,10 @@ def is_analyst(user: User | AnonymousUser) -> bool:
         return False
     if user.is_superuser:
         return True
-    cached = getattr(user, "_is_analyst", None)
+    cached: bool | None = getattr(user, _CACHE_ATTR, None)
     if cached is None:
         cached = user.groups.filter(name=ANALYSTS_GROUP).exists()
-        user._is_analyst = cached
+        setattr(user, _CACHE_ATTR, cached)
     return cached
 
 
@@ -50,9 +52,11 @@ def analyst_required(view):
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
-            if getattr(request, "htmx", False):
+            response: HttpResponse
+            htmx = getattr(request, "htmx", None)
+            if htmx:
                 # Come back to the page showing the fragment, not to the fragment itself.
-                current = request.htmx.current_url_abs_path or request.get_full_path()
+                current = htmx.current_url_abs_path or request.get_full_path()
                 response = HttpResponseClientRedirect(redirect_to_login(current).url)
             else:
                 response = redirect_to_login(request.get_full_path())

@@ -34,20 +34,15 @@ def main() -> None:
     from django.http import QueryDict
     from django.test.utils import (
         CaptureQueriesContext,
-        setup_databases,
-        setup_test_environment,
-        teardown_databases,
-        teardown_test_environment,
     )
 
+    from bench.common import scratch_database
     from events.axis import load_axis
     from events.models import Actor, Event, EventType, Participation, Status
     from events.views.timeline import year_density
     from lib.dates import Precision, interval
 
-    setup_test_environment()
-    names = setup_databases(verbosity=0, interactive=False)
-    try:
+    with scratch_database():
         rng = random.Random(14)
         actors = Actor.objects.bulk_create(
             Actor(name=f"Actor {i}", slug=f"actor-{i}", kind="person") for i in range(50)
@@ -128,6 +123,7 @@ def main() -> None:
                         participations=lambda: Participation.objects.all(),
                     )
                     samples.append((time.perf_counter() - began) * 1000)
+            assert axis is not None, "the events have dates: there is an axis"
             marks = sum(len(lane.marks) for lane in axis.lanes)
             clusters = sum(len(lane.clusters) for lane in axis.lanes)
             print(
@@ -145,9 +141,6 @@ def main() -> None:
             f"density strip, all dates: median {statistics.median(samples):.0f} ms, "
             f"{len(bars)} bars"
         )
-    finally:
-        teardown_databases(names, verbosity=0)
-        teardown_test_environment()
 
 
 if __name__ == "__main__":

@@ -11,23 +11,12 @@ import argparse
 import datetime as dt
 import os
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-
-
-def timed(fn, repeat: int) -> tuple[float, float]:
-    samples = []
-    for _ in range(repeat):
-        began = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - began) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[max(0, int(len(samples) * 0.95) - 1)]
 
 
 def populate(n: int) -> None:
@@ -77,18 +66,11 @@ def main() -> None:
     django.setup()
     from django.db import connection
     from django.test import Client
-    from django.test.utils import (
-        setup_databases,
-        setup_test_environment,
-        teardown_databases,
-        teardown_test_environment,
-    )
 
+    from bench.common import scratch_database, timed
     from events.duplicates import Candidate, possible_duplicates
 
-    setup_test_environment()
-    names = setup_databases(verbosity=0, interactive=False)
-    try:
+    with scratch_database():
         began = time.perf_counter()
         populate(args.events)
         with connection.cursor() as cursor:
@@ -124,9 +106,6 @@ def main() -> None:
             median, p95 = timed(lambda q=query: client.get("/", q), args.repeat)
             print(f"{label}: median {median:.1f} ms, p95 {p95:.1f} ms over {args.repeat}")
         print(f"database: {connection.vendor}")
-    finally:
-        teardown_databases(names, verbosity=0)
-        teardown_test_environment()
 
 
 if __name__ == "__main__":

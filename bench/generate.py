@@ -214,7 +214,7 @@ def make_actors(n: int, seed: int) -> list[dict]:
     """``n`` actors with unique names and aliases (case-insensitively)."""
     rng = random.Random(f"actors-{seed}")
     taken: set[str] = set()
-    actors = []
+    actors: list[dict] = []
     while len(actors) < n:
         kind = rng.choices(KINDS, KIND_WEIGHTS)[0]
         if kind == "person":
@@ -270,7 +270,8 @@ def make_source(i: int, seed: int, actor_names: tuple[str, ...]) -> Source:
     rng = random.Random(f"source-{seed}-{i}")
     paragraphs, sentences = [], []
     for p in range(rng.randint(6, 12)):
-        parts, position = [], 0
+        parts: list[str] = []
+        position = 0
         for _ in range(rng.randint(2, 4)):
             a, b = rng.choice(actor_names), rng.choice(actor_names)
             year = rng.randint(FIRST_YEAR, LAST_YEAR)
@@ -374,6 +375,7 @@ def make_events(n: int, seed: int, actors: list[dict], n_sources: int) -> Iterat
                 continue
             used.add((j, which))
             passage, start, end, quote = source.quote(which)
+            citation: dict[str, str | int]
             if rng.random() < 0.02:
                 citation = {"source": source.key, "quote": quote}  # found by the loader
             else:

@@ -155,7 +155,8 @@ def killer(database_url: str, deadline: float, every: float, killed: list[int]) 
 
 
 def phase(base: str, clients: int, seconds: float, database_url: str, kill_every: float):
-    tally, killed = Tally(), []
+    tally = Tally()
+    killed: list[int] = []
     deadline = time.monotonic() + seconds
     threads = [
         threading.Thread(target=client, args=(base, n, deadline, tally)) for n in range(clients)
@@ -193,8 +194,16 @@ def main() -> int:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
-        [GUNICORN, "config.wsgi", "--bind", f"127.0.0.1:{port}"]
-        + ["--workers", str(args.workers), "--timeout", "30"],
+        [
+            GUNICORN,
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--timeout",
+            "30",
+        ],
         env=env,
         cwd=ROOT,
         stderr=log,

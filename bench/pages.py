@@ -9,23 +9,12 @@ app without the network. Prints the median and 95th percentile in ms.
 
 import argparse
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-
-
-def timed(fn, repeat: int) -> tuple[float, float]:
-    samples = []
-    for _ in range(repeat):
-        began = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - began) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
 
 
 def main() -> None:
@@ -38,18 +27,11 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
     from django.test import Client
-    from django.test.utils import (
-        setup_databases,
-        setup_test_environment,
-        teardown_databases,
-        teardown_test_environment,
-    )
 
+    from bench.common import scratch_database, timed
     from sources.models import Source
 
-    setup_test_environment()
-    names = setup_databases(verbosity=0, interactive=False)
-    try:
+    with scratch_database():
         began = time.perf_counter()
         call_command("load_timeline", verbosity=0)
         print(f"load_timeline (empty database): {(time.perf_counter() - began) * 1000:.0f} ms")
@@ -57,13 +39,10 @@ def main() -> None:
         call_command("load_timeline", verbosity=0)
         print(f"load_timeline (again, no change): {(time.perf_counter() - began) * 1000:.0f} ms")
         client = Client()
-        source = Source.objects.order_by("pk").first()
+        source = Source.objects.earliest("pk")
         for label, url in [("timeline /", "/"), ("source reader", f"/sources/{source.pk}/")]:
             median, p95 = timed(lambda url=url: client.get(url), args.repeat)
             print(f"{label}: median {median:.1f} ms, p95 {p95:.1f} ms over {args.repeat}")
-    finally:
-        teardown_databases(names, verbosity=0)
-        teardown_test_environment()
 
 
 if __name__ == "__main__":

@@ -89,12 +89,14 @@ def requests_to_time() -> list[tuple[str, str, dict]]:
         .values_list("actor_id", flat=True)[:1]
     )
     actor = Actor.objects.get(pk=frequent[0])
-    source = Source.objects.annotate(n=Count("passages__citations")).order_by("-n").first()
+    source = Source.objects.annotate(n=Count("passages__citations")).order_by("-n")[0]
     events = Event.objects.published().chronological()
     deep = events.count() // 2
     row = events[deep]
     pager = Pagination()
-    pager.keys = ordering_keys(events)
+    keys = ordering_keys(events)
+    assert keys is not None, "the chronological order is a keyset order"
+    pager.keys = keys
     cursor = pager._encode(row)
     htmx = {"HX-Request": "true", "HX-Current-URL": "http://127.0.0.1/"}
     return [
@@ -119,6 +121,7 @@ def queries_and_floor(path: str, headers: dict, repeat: int) -> tuple[int, float
     the ms of the request in this process with an empty cache (every count computed)."""
     from django.core.cache import cache
     from django.db import connection
+    from django.http import StreamingHttpResponse
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
@@ -126,7 +129,7 @@ def queries_and_floor(path: str, headers: dict, repeat: int) -> tuple[int, float
 
     def get() -> None:
         response = client.get(path)
-        if getattr(response, "streaming", False):
+        if isinstance(response, StreamingHttpResponse):
             b"".join(response.streaming_content)
 
     cache.clear()

@@ -53,11 +53,18 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class TracedRequest(HttpRequest):
+    """A request as these middlewares leave it (type annotations only)."""
+
+    request_id: str  # set by RequestIdMiddleware, read by the error pages
+    _reconnect_view: tuple | None  # set by ReconnectMiddleware.process_view
+
+
 class RequestIdMiddleware:
     def __init__(self, get_response: Callable) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: TracedRequest) -> HttpResponse:
         given = request.headers.get("X-Request-ID", "")
         value = given if _GIVEN_ID.fullmatch(given) else uuid.uuid4().hex
         request.request_id = value
@@ -222,10 +229,10 @@ class ReconnectMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_view(self, request: HttpRequest, view, args, kwargs) -> None:
+    def process_view(self, request: TracedRequest, view, args, kwargs) -> None:
         request._reconnect_view = (view, args, kwargs)
 
-    def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+    def process_exception(self, request: TracedRequest, exc: Exception) -> HttpResponse | None:
         view = getattr(request, "_reconnect_view", None)
         if (
             view is None

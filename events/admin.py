@@ -1,3 +1,6 @@
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -116,7 +119,9 @@ def _kept(formset) -> list[dict]:
 
 def _new_citation(row) -> NewCitation:
     """A citation as the admin has it (a model instance or a form's cleaned data)."""
-    get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
+    get: Callable[[str], Any] = (
+        row.get if isinstance(row, dict) else lambda name: getattr(row, name)
+    )
     located = Located(get("passage"), get("start"), get("end"), get("quote"))
     return NewCitation(located, get("date_text") or "", get("note") or "")
 
@@ -174,7 +179,7 @@ class ParticipationAdmin(admin.ModelAdmin):
         with transaction.atomic():
             if old is not None and old.event_id != obj.event_id:
                 _rewrite(old.event_id, actors=self._others(old.event_id, old.pk), user=request.user)
-            wanted = self._others(obj.event_id, obj.pk) + [ActorChoice(obj.role, obj.actor)]
+            wanted = [*self._others(obj.event_id, obj.pk), ActorChoice(obj.role, obj.actor)]
             _rewrite(obj.event_id, actors=wanted, user=request.user)
         obj.pk = Participation.objects.get(event=obj.event, actor=obj.actor, role=obj.role).pk
 

@@ -577,7 +577,7 @@ def _pack_once(lane, marks, scale, extra, clustered, hidden, max_rows):
 
 def stack(lanes: list[Lane]) -> float:
     """Give lanes their y; return the picture's height."""
-    y = TICK_AREA
+    y: float = TICK_AREA
     for lane in lanes:
         lane.y = y
         y += lane.height
@@ -779,7 +779,7 @@ def load_axis(
         }
         for mark in marks.values():
             place(mark, scale)
-        if by_actor:
+        if by_actor and participations is not None:  # (by_actor says so; for mypy)
             links = list(
                 participations()
                 .filter(event_id__in=list(marks))
@@ -804,7 +804,7 @@ def load_axis(
                 lane_marks[mark.type].append(mark)
                 totals[mark.type] += 1
     else:
-        if by_actor:
+        if by_actor and participations is not None:  # (by_actor says so; for mypy)
             top = list(
                 participations()
                 .filter(event_id__in=plain.values("pk"))

@@ -31,7 +31,7 @@ import io
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -252,7 +252,7 @@ def load_sources(items: Iterable, base_dir: Path | None) -> dict[str, int]:
 
 def load_actors(items: Iterable) -> dict[str, int]:
     """Create or update the actors and aliases; returns every name and alias (lower) -> pk."""
-    actors = {
+    actors: dict[str, tuple[int | None, str, str]] = {
         name.lower(): (pk, kind, desc)
         for pk, name, kind, desc in Actor.objects.values_list("pk", "name", "kind", "description")
     }
@@ -292,7 +292,8 @@ def load_actors(items: Iterable) -> dict[str, int]:
     for _where, name, kind, description, _ in planned:
         if name.lower() in actors:
             pk, old_kind, old_description = actors[name.lower()]
-            if (old_kind, old_description) != (kind, description):
+            # pk None: an actor this archive adds, named again; it is not in the table yet.
+            if pk is not None and (old_kind, old_description) != (kind, description):
                 Actor.objects.filter(pk=pk).update(kind=kind, description=description)
             continue
         base = slugify(name)[:190] or "actor"
@@ -311,8 +312,9 @@ def load_actors(items: Iterable) -> dict[str, int]:
     spellings: dict[int, set[str]] = {}
     for a_pk, a_name in aliases.values():
         spellings.setdefault(a_pk, set()).add(a_name)
+    # From here every actor has its pk (bulk_create sets them): no None placeholder is left.
     for where, name, _, _, wanted in planned:
-        pk = actors[name.lower()][0]
+        pk = cast(int, actors[name.lower()][0])
         have = spellings.get(pk, set())
         for spelling in sorted(wanted - have):
             taken = aliases.get(spelling.lower())
@@ -326,7 +328,7 @@ def load_actors(items: Iterable) -> dict[str, int]:
     for pk, spelling in remove:
         Alias.objects.filter(actor_id=pk, name=spelling).delete()
         aliases.pop(spelling.lower(), None)
-    lookup = {name: pk for name, (pk, _, _) in actors.items()}
+    lookup = {name: cast(int, pk) for name, (pk, _, _) in actors.items()}
     for spelling, (pk, _) in aliases.items():
         lookup.setdefault(spelling, pk)
     for slug, pk in Actor.objects.values_list("slug", "pk").iterator():
@@ -468,7 +470,7 @@ def stage_events(
         end = _date(date.get("end"), f"{where}.date.end")
         if end and (not start or end < start):
             raise LoadError(f"{where}.date: the end is before the start (or there is no start).")
-        fields = {
+        fields: dict[str, Any] = {
             "title": title,
             "summary": _text(raw.get("summary"), f"{where}.summary"),
             "type": _choice(raw.get("type", EventType.OTHER), EventType, f"{where}.type"),
@@ -716,7 +718,7 @@ def _staged_shapes(cursor, first: int, last: int) -> dict[int, dict]:
         f"SELECT idx, {', '.join(names)} FROM load_event WHERE idx BETWEEN %s AND %s",
         [first, last],
     )
-    events = {}
+    events: dict[int, tuple[dict[str, Any], list, list]] = {}
     for idx, *values in cursor.fetchall():
         fields = dict(zip(names, values, strict=True))
         for name in ("date_start", "date_end"):
@@ -773,7 +775,7 @@ def _replace_changed(cursor) -> None:
         names = [name for name, _ in STAGE["load_event"]]
         for idx, event_id in rows:
             cursor.execute(
-                f"SELECT {', '.join(names)} FROM load_event WHERE idx = %s",  # noqa: S608
+                f"SELECT {', '.join(names)} FROM load_event WHERE idx = %s",
                 [idx],
             )
             staged = dict(zip(names, cursor.fetchone(), strict=True))
@@ -911,8 +913,9 @@ def load_archive(
         _create_staging(cursor)
         try:
             stage_events(events, Stager(cursor), actor_lookup, source_keys, progress)
-            if hasattr(progress, "phase"):
-                progress.phase("checking the rules and writing (one transaction)")
+            phase = getattr(progress, "phase", None)  # a reporter may also name its phases
+            if phase is not None:
+                phase("checking the rules and writing (one transaction)")
             if connection.vendor != "postgresql":
                 cursor.execute("CREATE INDEX temp.load_event_title ON load_event (title)")
                 cursor.execute("CREATE INDEX temp.load_citation_idx ON load_citation (idx)")

@@ -20,6 +20,8 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 
+from .models import EventQuerySet
+
 TIMEOUT = 24 * 3600  # the token makes entries unreachable after a write; this frees them
 
 
@@ -29,7 +31,7 @@ class Counts:
     The token is read once, on the first count asked for (one query per request).
     """
 
-    def __init__(self, queryset: QuerySet) -> None:
+    def __init__(self, queryset: "EventQuerySet") -> None:
         self.queryset = queryset
         self._token = None
         self._read = False

@@ -159,7 +159,7 @@ def candidate_from_text(
 def candidate_from_fields(
     start: dt.date | None,
     end: dt.date | None,
-    precision: str,
+    precision: str | None,
     actor_names: Iterable[str] = (),
     text: str = "",
 ) -> Candidate | None:
@@ -182,7 +182,7 @@ def actor_ids_named(names: Iterable[str]) -> tuple[int, ...]:
 
 def candidate_from_event(event: Event) -> Candidate | None:
     """The candidate a saved event makes (its span, actors and title); None when undated."""
-    if event.span_start is None:
+    if event.span_start is None or event.span_end is None:  # both are set, or neither
         return None
     actor_ids = tuple(event.participations.values_list("actor_id", flat=True).distinct())
     return Candidate(event.span_start, event.span_end, actor_ids, event.title)

@@ -8,6 +8,7 @@ working. Nothing here knows about HTML.
 
 import datetime as dt
 import re
+from typing import Any
 
 import django_filters
 from django import forms
@@ -27,7 +28,16 @@ from django.db.models.expressions import RawSQL
 from lib.dates import Precision, period_end
 from sources.models import Source
 
-from .models import Actor, Citation, Event, EventType, Participation, Position, Post
+from .models import (
+    Actor,
+    Citation,
+    Event,
+    EventQuerySet,
+    EventType,
+    Participation,
+    Position,
+    Post,
+)
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 SEARCH_CONFIG = "english"
@@ -148,7 +158,8 @@ class ActorFilter(django_filters.Filter):
                 )
                 # Only the holders' participations are checked (participation_actor_idx).
                 holders = Position.objects.filter(post_id__in=group.posts).values("holder_id")
-                involved |= Q(actor_id__in=holders, **within) & Exists(held)
+                # Q & Exists is a Q (django-stubs types it as a bare Combinable).
+                involved |= Q(actor_id__in=holders, **within) & Exists(held)  # type: ignore[assignment]
             events = Participation.objects.filter(involved).values("event_id")
             if within:
                 # Drive from the participants (their (actor, span) index), then sort the few
@@ -188,7 +199,7 @@ class PartialDateFilter(django_filters.Filter):
         self.bound = bound
         super().__init__(**kwargs)
 
-    def filter(self, qs: QuerySet, value: tuple[dt.date, dt.date] | None) -> QuerySet:
+    def filter(self, qs: EventQuerySet, value: tuple[dt.date, dt.date] | None) -> EventQuerySet:
         if value is None:
             return qs
         first, last = value
@@ -200,7 +211,7 @@ class YearFilter(django_filters.Filter):
 
     field_class = forms.IntegerField
 
-    def filter(self, qs: QuerySet, value: int | None) -> QuerySet:
+    def filter(self, qs: EventQuerySet, value: int | None) -> EventQuerySet:
         return qs if value is None else qs.in_year(value)
 
 
@@ -266,7 +277,7 @@ class SortFilter(django_filters.ChoiceFilter):
     ``EventFilter.filter_queryset``).
     """
 
-    def filter(self, qs: QuerySet, value: str) -> QuerySet:
+    def filter(self, qs: EventQuerySet, value: str) -> EventQuerySet:
         if value == "-date":
             return qs.order_by(
                 F("date_start").desc(nulls_last=True),
@@ -279,8 +290,9 @@ class SortFilter(django_filters.ChoiceFilter):
 
 
 class EventFilterForm(forms.Form):
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("from"), data.get("to")
         if start and end and start[0] > end[1]:
             self.add_error(
@@ -337,7 +349,7 @@ class EventFilter(django_filters.FilterSet):
         data = self.form.cleaned_data if self.is_bound and self.is_valid() else {}
         return bool((data.get("q") or "").strip()) and not data.get("sort")
 
-    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+    def filter_queryset(self, queryset: EventQuerySet) -> EventQuerySet:
         queryset = super().filter_queryset(queryset)
         # Every matching event, for counts (the ranked list below may be capped).
         self.matches = queryset

@@ -10,9 +10,11 @@ reference date). On edit the explicit fields start blank when they say the same 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.urls import reverse_lazy
 
 from lib.dates import DateTextError, ParsedDate, Precision, parse_date_text
@@ -81,8 +83,8 @@ class EventForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["type"].choices = EventType.choices
-        self.fields["status"].choices = Status.choices
+        cast(forms.ChoiceField, self.fields["type"]).choices = EventType.choices
+        cast(forms.ChoiceField, self.fields["status"]).choices = Status.choices
         self.fields["date_precision"].required = False
         self.parsed: ParsedDate | None = None
         event = self.instance
@@ -108,8 +110,9 @@ class EventForm(forms.ModelForm):
             given = self.initial.get("reference")
         return given or self.instance.reference_date()
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("date_start"), data.get("date_end")
         text = (data.get("date_text") or "").strip()
         if start:
@@ -138,7 +141,7 @@ class EventForm(forms.ModelForm):
         for name in ("date_start", "date_end", "date_precision", "date_approximate"):
             if name in self.cleaned_data:
                 setattr(self.instance, name, self.cleaned_data[name])
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # a ModelForm hook django-stubs omits
 
 
 # Actors ------------------------------------------------------------------------------------
@@ -188,8 +191,9 @@ class ParticipantForm(forms.Form):
         help_text="Other spellings, separated by commas.",
     )
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         name = (data.get("name") or "").strip()
         if not name:
             if data.get("new_kind") or data.get("new_aliases"):
@@ -225,7 +229,7 @@ class BaseParticipantFormSet(forms.BaseFormSet):
         return [
             form.cleaned_data["choice"]
             for form in self.forms
-            if form.cleaned_data.get("choice") and not self._should_delete_form(form)
+            if form.cleaned_data.get("choice") and not form.cleaned_data.get(DELETION_FIELD_NAME)
         ]
 
     def clean(self) -> None:
@@ -265,8 +269,12 @@ class BaseParticipantFormSet(forms.BaseFormSet):
                 new_names[choice.name.lower()] = choice
 
 
-ParticipantFormSet = forms.formset_factory(
-    ParticipantForm, formset=BaseParticipantFormSet, extra=2, can_delete=True
+# django-stubs types formset_factory() as returning the base BaseFormSet, not ``formset``.
+ParticipantFormSet = cast(
+    type[BaseParticipantFormSet],
+    forms.formset_factory(
+        ParticipantForm, formset=BaseParticipantFormSet, extra=2, can_delete=True
+    ),
 )
 
 
@@ -326,8 +334,9 @@ class NewCitationForm(forms.Form):
     )
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 1}))
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         source, quote = data.get("source"), data.get("quote") or ""
         if not quote.strip():
             if source is not None:
@@ -374,7 +383,10 @@ class BaseNewCitationFormSet(forms.BaseFormSet):
             raise ValidationError("The same quote is added twice; add it once.", code="duplicate")
 
 
-NewCitationFormSet = forms.formset_factory(NewCitationForm, formset=BaseNewCitationFormSet, extra=1)
+NewCitationFormSet = cast(
+    type[BaseNewCitationFormSet],
+    forms.formset_factory(NewCitationForm, formset=BaseNewCitationFormSet, extra=1),
+)
 
 
 class RemoveCitationsForm(forms.Form):
@@ -392,7 +404,8 @@ class RemoveCitationsForm(forms.Form):
     def __init__(self, *args, event: Event | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if event is not None and event.pk:
-            self.fields["remove_citation"].queryset = Citation.objects.filter(event=event)
+            field = cast(forms.ModelMultipleChoiceField, self.fields["remove_citation"])
+            field.queryset = Citation.objects.filter(event=event)
 
 
 class CiteForm(forms.Form):
@@ -409,8 +422,9 @@ class CiteForm(forms.Form):
     # The search of events to add the selection to (GET /events/cite-search/ only).
     q = forms.CharField(required=False, max_length=200)
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if self.errors:
             return data
         try:
@@ -451,8 +465,9 @@ class PositionForm(forms.Form):
         self.holder = holder
         super().__init__(*args, **kwargs)
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
             self.add_error("end", "The end is before the start; swap them.")

@@ -12,8 +12,9 @@ child records (and every earlier one) are applied.
 
 import datetime as dt
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django.db import models, transaction
 
@@ -25,6 +26,11 @@ from .services import ActorChoice, Located, NewCitation, WriteError, save_event
 PARTICIPATION_FIELDS = ("actor_id", "role")
 CITATION_FIELDS = ("passage_id", "quote", "start", "end", "prefix", "suffix", "date_text", "note")
 REASON_CHARS = 100  # simple-history's history_change_reason column
+
+# A row of a table django-simple-history builds at run time (HistoricalEvent, ...): untyped.
+HistoricalRecord = Any
+# The models whose children are recorded with the event: they carry ``event`` and ``history``.
+ChildModel = type[Participation] | type[Citation]
 
 
 class RestoreError(ValueError):
@@ -49,11 +55,11 @@ class ItemChange:
 
 @dataclass
 class Version:
-    record: models.Model  # the HistoricalEvent row
+    record: HistoricalRecord  # the HistoricalEvent row
     number: int
-    previous: models.Model | None
-    participations: dict[int, models.Model] = field(default_factory=dict)
-    citations: dict[int, models.Model] = field(default_factory=dict)
+    previous: HistoricalRecord | None
+    participations: dict[int, HistoricalRecord] = field(default_factory=dict)
+    citations: dict[int, HistoricalRecord] = field(default_factory=dict)
     fields: list[FieldChange] = field(default_factory=list)
     participants: list[ItemChange] = field(default_factory=list)
     evidence: list[ItemChange] = field(default_factory=list)
@@ -86,9 +92,14 @@ class Version:
         return not (self.fields or self.participants or self.evidence)
 
 
+def _field(model: type[models.Model], name: str) -> models.Field:
+    """A concrete field of ``model``: history records only those, never reverse relations."""
+    return cast(models.Field, model._meta.get_field(name))
+
+
 def display(model: type[models.Model], name: str, value, empty: str = "(empty)") -> str:
     """A field's value as people read it (choice labels, dates, yes/no): history and conflicts."""
-    model_field = model._meta.get_field(name)
+    model_field = _field(model, name)
     if value is None or value == "":
         return empty
     if model_field.choices:
@@ -101,17 +112,17 @@ def display(model: type[models.Model], name: str, value, empty: str = "(empty)")
 
 
 def label(model: type[models.Model], name: str) -> str:
-    return str(model._meta.get_field(name).verbose_name)
+    return str(_field(model, name).verbose_name)
 
 
-def _child_records(model: type[models.Model], event: Event) -> list[models.Model]:
+def _child_records(model: ChildModel, event: Event) -> list[HistoricalRecord]:
     """Every historical record of the children that ever belonged to ``event``, oldest first."""
     historical = model.history.model
     ever = historical.objects.filter(event_id=event.pk).values("id")
     return list(historical.objects.filter(id__in=ever).order_by("history_date", "history_id"))
 
 
-def _present(records: dict[int, models.Model], event_pk: int) -> dict[int, models.Model]:
+def _present(records: dict[int, HistoricalRecord], event_pk: int) -> dict[int, HistoricalRecord]:
     return {
         pk: rec
         for pk, rec in records.items()
@@ -139,21 +150,21 @@ def timeline(event: Event) -> list[Version]:
             batches.setdefault(rec.history_batch, []).append(i)
     dates = [rec.history_date for rec in records]
 
-    def assign(row: models.Model) -> int:
+    def assign(row: HistoricalRecord) -> int:
         same = batches.get(row.history_batch) if row.history_batch else None
         if same:
             before = [i for i in same if dates[i] <= row.history_date]
             return before[-1] if before else same[0]
         return max(bisect_right(dates, row.history_date) - 1, 0)
 
-    per_version: dict[str, list[list[models.Model]]] = {}
+    per_version: dict[str, list[list[HistoricalRecord]]] = {}
     for name, rows in children.items():
         per_version[name] = [[] for _ in records]
         for row in rows:  # oldest first, so each version applies its rows in order
             per_version[name][assign(row)].append(row)
 
-    state: dict[str, dict[int, models.Model]] = {name: {} for name in children}
-    versions = []
+    state: dict[str, dict[int, HistoricalRecord]] = {name: {} for name in children}
+    versions: list[Version] = []
     for i, record in enumerate(records):
         version = Version(
             record=record, number=record.version, previous=versions[-1].record if versions else None
@@ -230,7 +241,7 @@ def history(event: Event) -> list[Version]:
         quote = rec.quote if len(rec.quote) <= 120 else rec.quote[:119] + "…"
         return f"“{quote}” ({where(rec.passage_id)})"
 
-    empty: dict[int, models.Model] = {}
+    empty: dict[int, HistoricalRecord] = {}
     before_parts, before_cites = empty, empty
     for version in versions:
         if version.previous is not None:
@@ -256,7 +267,7 @@ def history(event: Event) -> list[Version]:
     return versions[::-1]
 
 
-def _unrecorded(model: type[models.Model], rows: dict[int, models.Model]) -> set[int]:
+def _unrecorded(model: ChildModel, rows: Mapping[int, models.Model]) -> set[int]:
     """Rows written without history (``bulk_create``): a restore cannot know them, so keeps them."""
     recorded = model.history.filter(id__in=rows.keys()).values_list("id", flat=True)
     return rows.keys() - set(recorded)

@@ -149,7 +149,8 @@ def load(data: dict, base_dir: Path | None = None) -> dict[str, int]:
             raise LoadError(
                 f"{name}: {type(items).__name__} is not a list; write a JSON list [...]."
             )
-    stats = load_archive(*streams, base_dir=base_dir)
+    sources, actors, events = streams
+    stats = load_archive(sources, actors, events, base_dir=base_dir)
     analyze()
     return stats
 
@@ -180,23 +181,25 @@ def load_file(path: Path, progress: Progress | None = None) -> dict[str, int]:
                 raise NotJSON(f"{exc} (in {name}).") from None
 
     class Staged:
+        def __init__(self, report: Progress) -> None:
+            self.report = report
+
         def __call__(self, events: int) -> None:
             stream = reading.get("events")
             done = stream.tell() / size if stream is not None and not stream.closed else 1.0
-            progress(events, done)
+            self.report(events, done)
 
         def phase(self, text: str) -> None:
-            if hasattr(progress, "phase"):
-                progress.phase(text)
-
-    staged = Staged()
+            phase = getattr(self.report, "phase", None)
+            if phase is not None:
+                phase(text)
 
     stats = load_archive(
         section("sources"),
         section("actors"),
         section("events"),
         base_dir=path.parent,
-        progress=staged if progress else None,
+        progress=Staged(progress) if progress else None,
     )
     analyze()
     return stats

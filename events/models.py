@@ -1,4 +1,6 @@
 import datetime as dt
+from collections.abc import Collection
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -12,6 +14,9 @@ from lib.dates import PRECISION_RANK, Precision, format_date, interval
 from sources.models import Passage
 
 from .history_base import HistoryBatch
+
+if TYPE_CHECKING:
+    from .disagreement import Disagreement
 
 CONTEXT_CHARS = 32
 
@@ -210,7 +215,7 @@ class EventQuerySet(models.QuerySet):
                 counts[year] = counts.get(year, 0) + n
         return counts, undated
 
-    def actor_counts(self, limit: int, exclude: set[int] = frozenset()):
+    def actor_counts(self, limit: int, exclude: Collection[int] = frozenset()):
         """The ``limit`` actors in most matching events: rows of name, slug, kind, n."""
         return (
             Participation.objects.filter(event_id__in=self.order_by().values("pk"))
@@ -267,6 +272,10 @@ class Event(models.Model):
     )
 
     objects = EventQuerySet.as_manager()
+
+    # Not stored: set on the events a page shows by events.disagreement.annotate().
+    disagreement: "Disagreement | None"
+    source_count: int
 
     class Meta:
         ordering = ["date_start", "precision_rank", "title"]

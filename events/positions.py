@@ -123,23 +123,23 @@ class TitleBook:
         nobody recorded then is no mention."""
         if self.pattern is None:
             return []
-        found = []
+        found: list[TitleMention] = []
         for match in self.pattern.finditer(text):
             post = self.by_key.get(title_key(match.group(0)))
             if post is None:
                 continue
-            for tenure in self.tenures.get(post, []):
-                if tenure.overlaps(first, last or first):
-                    found.append(
-                        TitleMention(
-                            post,
-                            match.group(0),
-                            match.start(),
-                            match.end(),
-                            tenure.holder_id,
-                            tenure.holder_name,
-                        )
-                    )
+            found.extend(
+                TitleMention(
+                    post,
+                    match.group(0),
+                    match.start(),
+                    match.end(),
+                    tenure.holder_id,
+                    tenure.holder_name,
+                )
+                for tenure in self.tenures.get(post, [])
+                if tenure.overlaps(first, last or first)
+            )
         return found
 
 
@@ -151,7 +151,8 @@ def _spelling_pattern(key: str) -> str:
 def title_book_from_data(data: dict, actor_ids: dict[str, int]) -> TitleBook:
     """The title book of data in the fixture format (fixtures/positions.json), without the
     database; ``actor_ids`` maps holder names to the ids their mentions should carry."""
-    spellings, tenures = [], {}
+    spellings: list[tuple[str, str]] = []
+    tenures: dict[str, list[Tenure]] = {}
     for post in data.get("posts", []):
         spellings.append((post["title"], post["title"]))
         spellings += [(alias, post["title"]) for alias in post.get("aliases", [])]
@@ -263,11 +264,11 @@ def load_positions(data: dict) -> dict[str, int]:
         holder = _actor(raw.get("holder"), f"{where}.holder")
         if holder is None:
             raise PositionLoadError(f"{where}: a position needs a holder.")
-        post = (
+        held = (
             posts.get(title_key(raw.get("post") or ""))
             or Post.objects.named(raw.get("post") or "").first()
         )
-        if post is None:
+        if held is None:
             raise PositionLoadError(f"{where}.post: no post is titled “{raw.get('post')}”.")
         start, start_precision = _bound(raw.get("start"), f"{where}.start")
         end, end_precision = _bound(raw.get("end"), f"{where}.end")
@@ -279,9 +280,9 @@ def load_positions(data: dict) -> dict[str, int]:
             "end_precision": end_precision,
             "note": raw.get("note", ""),
         }
-        position = Position.objects.filter(holder=holder, post=post, start=start).first()
+        position = Position.objects.filter(holder=holder, post=held, start=start).first()
         if position is None:
-            Position.objects.create(holder=holder, post=post, start=start, **values)
+            Position.objects.create(holder=holder, post=held, start=start, **values)
             stats["positions"] += 1
         elif any(getattr(position, k) != v for k, v in values.items()):
             for name, value in values.items():

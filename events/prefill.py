@@ -104,12 +104,13 @@ def _date_at(params: QueryDict, notices: list[str]) -> tuple[int, int, int] | No
     if not value:
         return None
     numbers = [whole_number(part) for part in value.split(":")]  # ASCII digits: not "²"
-    if len(numbers) != 3 or None in numbers:
+    read = [number for number in numbers if number is not None]
+    if len(numbers) != 3 or len(read) != 3:
         notices.append(
             f"date_at={value[:40]}: write the passage index and offsets of the date, like 3:10:20."
         )
         return None
-    index, start, end = numbers
+    index, start, end = read
     return index, start, end
 
 

@@ -1,5 +1,6 @@
 """Writes that span models: every citation is made here."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -70,10 +71,10 @@ def locate(
                 f"Quote occurs {len(hits)} times in source “{source.key}”; "
                 "give passage and start to say which one."
             )
-        for passage in passages:
-            if passage.start <= hits[0] and hits[0] + len(quote) <= passage.end:
-                offset = hits[0] - passage.start
-                return Located(passage, offset, offset + len(quote), quote)
+        for candidate in passages:
+            if candidate.start <= hits[0] and hits[0] + len(quote) <= candidate.end:
+                offset = hits[0] - candidate.start
+                return Located(candidate, offset, offset + len(quote), quote)
         raise CitationError("The quote spans two passages; cite within one paragraph.")
     passage = next((p for p in passages if p.index == passage_index), None)
     if passage is None:
@@ -311,7 +312,7 @@ def _plan(
         )
     dropped = {c.pk for c in plan.drop_cites}
     if citations is not None:
-        wanted_spans = {}
+        wanted_spans: dict[Span, NewCitation] = {}
         for new in citations:
             wanted_spans.setdefault(new.span, new)  # a span listed twice is cited once
         for span, new in wanted_spans.items():
@@ -341,8 +342,8 @@ def save_event(
     *,
     actors: list[ActorChoice] | None = None,
     citations: list[NewCitation] | None = None,
-    add_citations: list[NewCitation] = (),
-    remove_citations: list = (),
+    add_citations: Sequence[NewCitation] = (),
+    remove_citations: Sequence = (),
     base_version=None,
     user=None,
     reason: str = "",
@@ -422,8 +423,8 @@ def save_event(
                 _stamp(_citation(event, new), user, reason).save(force_insert=True)
         except IntegrityError:
             # Only a write that did not lock the event can get here (the lock orders the rest).
-            existing = Citation.objects.filter(event=event, passage_id=new.span[0])
-            existing = existing.filter(start=new.span[1], end=new.span[2]).first()
+            same_passage = Citation.objects.filter(event=event, passage_id=new.span[0])
+            existing = same_passage.filter(start=new.span[1], end=new.span[2]).first()
             if existing is None:
                 raise
             raise DuplicateCitation(existing) from None

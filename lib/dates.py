@@ -273,10 +273,10 @@ def _point(
         if inner is None:
             return None
         if inner.precision == Precision.YEAR and inner.start == inner.last:
-            first, last = _PART_OF_YEAR[qual]
+            first_month, last_month = _PART_OF_YEAR[qual]
             year = inner.start.year
             return _Point(
-                dt.date(year, first, 1), dt.date(year, last, 1), Precision.MONTH, True,
+                dt.date(year, first_month, 1), dt.date(year, last_month, 1), Precision.MONTH, True,
                 inner.has_year,
             )  # fmt: skip
         if inner.precision == Precision.MONTH and inner.start == inner.last:
@@ -332,8 +332,10 @@ def _point(
             end = dt.date(decade + 9, 1, 1)
             return _Point(dt.date(decade, 1, 1), end, Precision.YEAR, approximate)
         if kind == "part_year":
-            first, last = _PART_OF_YEAR[groups["part"]]
-            return _Point(dt.date(year, first, 1), dt.date(year, last, 1), Precision.MONTH, True)
+            first_month, last_month = _PART_OF_YEAR[groups["part"]]
+            return _Point(
+                dt.date(year, first_month, 1), dt.date(year, last_month, 1), Precision.MONTH, True
+            )
         if kind == "weekday":
             day = _weekday(groups["weekday"], reference, tense, groups.get("which"))
             return _Point(day, day, Precision.DAY, approximate)
@@ -394,7 +396,8 @@ def _ago(groups: dict, reference: dt.date, text: str) -> _Point:
 
 def _normalise(text: str) -> str:
     core = " ".join(text.split()).lower()
-    core = re.sub(r"\s*[‐‑‒–—―]\s*", "-", core)  # en and em dashes, as written in print
+    # Hyphen, non-breaking hyphen, figure dash, en and em dashes, bar: as written in print.
+    core = re.sub(r"\s*[\u2010\u2011\u2012\u2013\u2014\u2015]\s*", "-", core)
     core = core.strip(" .,;:()[]")
     return core
 

@@ -354,11 +354,12 @@ def _accept(kind: str, text: str, start: int, match_text: str) -> bool:
 
 
 def _candidates(text: str) -> list[tuple[int, int, str]]:
-    found = []
-    for kind, pattern in _PATTERNS:
-        for match in pattern.finditer(text):
-            if _accept(kind, text, match.start(), match.group()):
-                found.append((match.start(), match.end(), kind))
+    found = [
+        (match.start(), match.end(), kind)
+        for kind, pattern in _PATTERNS
+        for match in pattern.finditer(text)
+        if _accept(kind, text, match.start(), match.group())
+    ]
     found.sort(key=lambda c: (c[0], -(c[1] - c[0])))
     return found
 
@@ -451,10 +452,11 @@ def _narrative(
 ) -> Reading:
     reading = Reading()
     taken = [(f.start, f.end) for f in explicit]
-    matches = []
-    for pattern, unit, shift in _NARRATIVE_PATTERNS:
-        for match in pattern.finditer(text):
-            matches.append((match, unit, shift))
+    matches = [
+        (match, unit, shift)
+        for pattern, unit, shift in _NARRATIVE_PATTERNS
+        for match in pattern.finditer(text)
+    ]
     matches.sort(key=lambda m: (m[0].start(), -(m[0].end() - m[0].start())))
     resolved: list[FoundDate] = []
     for match, unit, shift in matches:
@@ -475,7 +477,7 @@ def _narrative(
                     expression,
                     f'"{expression}": a week is no precision a date can '
                     "have here; the date is left for the analyst.",
-                )  # fmt: skip
+                )
             )
             continue
         days = months = 0
@@ -519,7 +521,7 @@ def _narrative(
                     expression,
                     f'"{expression}": no date before it to count from at '
                     "that precision; the date is left for the analyst.",
-                )  # fmt: skip
+                )
             )
             continue
         if unit == "count" and anchor.parsed.precision == Precision.MONTH:
@@ -540,7 +542,7 @@ def _narrative(
                     expression,
                     f'"{expression}" after “{anchor.text}”: which '
                     f"{unit}? The date is left for the analyst.",
-                )  # fmt: skip
+                )
             )
             continue
         found = FoundDate(a, b, expression, parsed, relative=True, anchor=anchor)

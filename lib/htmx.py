@@ -20,14 +20,26 @@ from functools import wraps
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_vary_headers
+from django_htmx.middleware import HtmxDetails
 
 View = Callable[..., HttpResponse]
 
 
+class HtmxHttpRequest(HttpRequest):
+    """A request as views see it: django-htmx's middleware (settings) sets ``request.htmx``.
+
+    Only a type annotation for views (as django-htmx documents); requests stay HttpRequest.
+    """
+
+    htmx: HtmxDetails
+
+
 def wants_partial(request: HttpRequest) -> bool:
     """An htmx request for a fragment (not a history restore, which needs the whole page)."""
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request
+    htmx: HtmxDetails | None = getattr(request, "htmx", None)
+    if not htmx:
+        return False
+    return not htmx.history_restore_request
 
 
 def for_htmx(use_partial: str | None = None) -> Callable[[View], View]:

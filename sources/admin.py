@@ -2,11 +2,13 @@ from django.contrib import admin
 
 from .models import Passage, Source
 
+PASSAGE_FIELDS = ("index", "start", "end", "text")
+
 
 class PassageInline(admin.TabularInline):
     model = Passage
-    fields = ["index", "start", "end", "text"]
-    readonly_fields = fields
+    fields = PASSAGE_FIELDS
+    readonly_fields = PASSAGE_FIELDS
     extra = 0
     can_delete = False
 

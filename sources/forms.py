@@ -2,6 +2,7 @@
 
 import datetime as dt
 from pathlib import PurePath
+from typing import Any
 
 from django import forms
 
@@ -121,8 +122,9 @@ class SourceForm(forms.Form):
             )
         return parsed
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         pasted = data.get("text") or ""
         uploaded = data.get("file")
         if "text" in self.errors or "file" in self.errors:

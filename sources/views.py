@@ -23,7 +23,8 @@ from .services import import_source
 def _too_large(request: HttpRequest, message: str) -> HttpResponse:
     """The form again, saying the text was over the limit (the browser still holds it)."""
     form = SourceForm()
-    form.cleaned_data, form._errors = {}, ErrorDict()  # an empty form that shows one error
+    # An empty form that shows one error (django-stubs omits BaseForm._errors).
+    form.cleaned_data, form._errors = {}, ErrorDict()  # type: ignore[attr-defined]
     form.add_error(None, message)
     return render(request, "sources/source_new.html", {"form": form}, status=413)
 

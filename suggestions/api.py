@@ -46,7 +46,8 @@ class DateSerializer(serializers.Serializer):
         help_text="True when the date is an earlier sentence's, an earlier paragraph's or "
         "the chronology entry's, not the sentence's own."
     )
-    source = serializers.ChoiceField(
+    # A field named like Field.source: DRF's metaclass takes declared fields off the class.
+    source = serializers.ChoiceField(  # type: ignore[assignment]
         choices=DateSource.choices,
         help_text="Where the date was read: written in the sentence; counted from a date "
         "written elsewhere (anchor, e.g. 'the next day'); an earlier sentence of the "

@@ -213,10 +213,10 @@ def _score_dates(source: dict, passages: list[PassageData], reference: dt.date, 
     key = source["key"]
     gold: dict[tuple[int, int, int], tuple | None] = {}
     for item in source["dates"]:
-        resolution = (
+        labelled = (
             None if item.get("refuse") else (item["start"], item.get("end"), item["precision"])
         )
-        gold[_gold_span(passages, item)] = resolution
+        gold[_gold_span(passages, item)] = labelled
     found = {}
     for index, f in all_dates(passages, reference):
         span = (index, *_core(passages[index].text, f.start, f.end))
@@ -245,15 +245,15 @@ def _score_dates(source: dict, passages: list[PassageData], reference: dt.date, 
         # expression read that they leave out is a misreading too).
         tally.silent += 1
         ev.silent_misreadings.append(ev.wrong_dates[-1])
-    for span, resolution in gold.items():
-        if resolution is None:
+    for span, labelled in gold.items():
+        if labelled is None:
             # To be refused: right when it is not read (and better, flagged).
             if span not in found:
                 tally.exact += 1
             continue
         if span not in found:
             text = passages[span[0]].text[span[1] : span[2]]
-            ev.missed_dates.append(f"{key} ¶{span[0]} “{text}” → {resolution}")
+            ev.missed_dates.append(f"{key} ¶{span[0]} “{text}” → {labelled}")
     for span, refusal in refusals.items():
         ev.refused.append(f"{key} ¶{span[0]} “{refusal.text}”: {refusal.message}")
     tally.exact_found = exact_found
@@ -292,8 +292,10 @@ def _evaluate_sources(
         own: dict[tuple[str, str], tuple[dt.date, dt.date] | None] = {}
         if curated is None:
             for sentences in labels.values():
-                for e in (e for _prefix, events in sentences for e in events):
-                    own[(e["title"], e["start"])] = _event_span(e) if e.get("start") else None
+                for item in (e for _prefix, events in sentences for e in events):
+                    own[(item["title"], item["start"])] = (
+                        _event_span(item) if item.get("start") else None
+                    )
             wanted.update(own)
         article_hits: set[tuple[str, str]] = set()
         article_false = article_proposals = 0
@@ -377,7 +379,8 @@ def evaluate(labels_path: Path = LABELS, timeline_path: Path = TIMELINE) -> Eval
         ev.event_recall_exact,
         ev.event_recall_within,
     ):
-        score.label = "curated events"
+        if score is not None:  # set whenever curated events are scored, as here
+            score.label = "curated events"
     return ev
 
 
@@ -407,8 +410,15 @@ def combine(*parts: Evaluation, title: str = "Whole set (samples + development s
         _sum("proposals", *(p.false_proposals for p in parts)),
     )
     whole.title = title
-    whole.event_recall_exact = _sum("labelled events", *(p.event_recall_exact for p in parts))
-    whole.event_recall_within = _sum("labelled events", *(p.event_recall_within for p in parts))
+    # Every part scored its events (``_evaluate_sources`` sets both): no None among them.
+    whole.event_recall_exact = _sum(
+        "labelled events",
+        *(p.event_recall_exact for p in parts if p.event_recall_exact is not None),
+    )
+    whole.event_recall_within = _sum(
+        "labelled events",
+        *(p.event_recall_within for p in parts if p.event_recall_within is not None),
+    )
     whole.silent_misreadings = [s for p in parts for s in p.silent_misreadings]
     whole.proposals = sum(p.proposals for p in parts)
     return whole

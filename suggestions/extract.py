@@ -177,7 +177,8 @@ def guess_type(sentence: str, date: ParsedDate | None = None) -> tuple[str, tupl
         if money:
             arms = _CUE_PATTERNS["arms_deal"].findall(sentence)
             return "aggregate", tuple(dict.fromkeys([*arms, *money]))
-    best, best_cues = "other", ()
+    best = "other"
+    best_cues: tuple[str, ...] = ()
     for kind, pattern in _CUE_PATTERNS.items():
         cues = tuple(dict.fromkeys(m.group() for m in pattern.finditer(sentence)))
         if len(cues) > len(best_cues):
@@ -279,7 +280,7 @@ _IRREGULAR_PAST = (
 # Participles mostly read as adjectives ("the armed forces", "very limited", "detained leaders").
 _ADJECTIVAL = r"armed|limited|elected|detained|united|advanced|based|related|equipped|so-called"
 _NARRATED = re.compile(
-    rf"(?<![-‐])\b(?!(?:{_ADJECTIVAL})\b)(?:[a-z]{{2,}}(?:ed|ied)|{_IRREGULAR_PAST})\b"
+    rf"(?<![-\u2010])\b(?!(?:{_ADJECTIVAL})\b)(?:[a-z]{{2,}}(?:ed|ied)|{_IRREGULAR_PAST})\b"
 )
 # Present perfects and passives ("has slowly but surely rebuilt", "have not joined", "is
 # considered", "been made") are states up to now, not told happenings: taken out first.
@@ -675,8 +676,7 @@ def date_for_selection(
         for reading in readings:
             for f in reading.found:
                 if (reading.passage.index, f.start, f.end) == at:
-                    inside = at[0] == index and start <= f.start and f.end <= end
-                    if inside:
+                    if at[0] == index and start <= f.start and f.end <= end:  # inside
                         source = _own_source(reading, f)
                         if source == DateSource.SENTENCE and not (
                             f.anchor is None

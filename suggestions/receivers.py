@@ -20,7 +20,7 @@ def warm_proposals(sender, source: Source, **kwargs) -> None:
     def compute() -> None:
         try:
             proposals_for_source(source)
-        except Exception:  # noqa: BLE001 - the queue recomputes on demand
+        except Exception:  # logged: the queue recomputes on demand
             logger.exception("Could not compute the proposals of source %s", source.pk)
 
     transaction.on_commit(compute)

@@ -135,7 +135,9 @@ def corroborated(proposal: Proposal, events: list[Event]) -> list[Event]:
     kinds = {ref.id: ref.kind for ref in proposal.actor_refs}
     matches = []
     for event in events:
-        if event.span_start is None or event.span_end < first or event.span_start > last:
+        if event.span_start is None or event.span_end is None:  # undated: both or neither
+            continue
+        if event.span_end < first or event.span_start > last:
             continue
         actor_ids = {p.actor_id for p in event.participations.all()}
         if _shares_actors(proposal, actor_ids, kinds):
@@ -195,6 +197,7 @@ def review(source: Source, include_dismissed: bool = False) -> list[Review]:
                     for e in events
                     if e not in matches
                     and e.span_start is not None
+                    and e.span_end is not None
                     and e.span_start <= last
                     and first <= e.span_end
                 ],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.access import analyst_required
 from events.models import Event
 from events.services import DuplicateCitation
-from lib.htmx import for_htmx
+from lib.htmx import HtmxHttpRequest, for_htmx
 from lib.inputs import whole_number
 from sources.models import Source
 
@@ -68,7 +68,11 @@ def pieces(item: Review) -> list[Piece]:
 def accept_url(p: Proposal, back: str = "") -> str:
     """The event form, prefilled (its GET contract: passage, start, end, date_text or date_at,
     type, actor; ``next``: where to go once saved)."""
-    query = [("passage", p.passage_id), ("start", p.start), ("end", p.end)]
+    query: list[tuple[str, str | int]] = [
+        ("passage", p.passage_id),
+        ("start", p.start),
+        ("end", p.end),
+    ]
     if p.needs_review or p.date.relative:
         # Not a date the sentence writes as such: the form reads it from where it is, and
         # says so.
@@ -86,12 +90,20 @@ def next_proposal_url(source: Source) -> str:
     return reverse("source-suggestions", args=[source.pk]) + "#next"
 
 
+@dataclass
+class QueueItem(Review):
+    """A proposal as the queue shows it: its review, the sentence in context, the accept link."""
+
+    pieces: list[Piece] = field(default_factory=list)
+    accept_url: str = ""
+
+
 def _queue_context(request: HttpRequest, source: Source) -> dict:
-    items = review(source)
     back = next_proposal_url(source)
-    for item in items:
-        item.pieces = pieces(item)
-        item.accept_url = accept_url(item.proposal, back)
+    items = [
+        QueueItem(**vars(item), pieces=pieces(item), accept_url=accept_url(item.proposal, back))
+        for item in review(source)
+    ]
     # Open proposals first (in the source's order), the done ones folded after them.
     return {
         "source": source,
@@ -124,7 +136,9 @@ def _int(request: HttpRequest, name: str) -> int:
     return number
 
 
-def _done(request: HttpRequest, source: Source, error: str = "", notice: str = "") -> HttpResponse:
+def _done(
+    request: HtmxHttpRequest, source: Source, error: str = "", notice: str = ""
+) -> HttpResponse:
     """After a POST: the queue fragment for htmx (400 on error), else a redirect to the queue."""
     if request.htmx:
         context = _queue_context(request, source) | {"error": error, "notice": notice}
@@ -139,10 +153,20 @@ def _done(request: HttpRequest, source: Source, error: str = "", notice: str = "
     return redirect(next_proposal_url(source))
 
 
+def _chosen_event(request: HttpRequest) -> Event:
+    """The event the POST names (``event``); SuggestionError when it names none."""
+    event_id = request.POST.get("event", "").strip()
+    pk = whole_number(event_id)
+    event = Event.objects.filter(pk=pk).first() if pk is not None else None
+    if event is None:
+        raise SuggestionError("event: choose the event to add this citation to.")
+    return event
+
+
 @require_POST
 @for_htmx(use_partial="queue")
 @analyst_required
-def add_to_existing(request: HttpRequest, pk: int) -> HttpResponse:
+def add_to_existing(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Cite the proposed sentence on an existing event (one transaction; version + 1)."""
     source = get_object_or_404(Source, pk=pk)
     try:
@@ -153,11 +177,7 @@ def add_to_existing(request: HttpRequest, pk: int) -> HttpResponse:
             _int(request, "end"),
             _date(request),
         )
-        event_id = request.POST.get("event", "").strip()
-        pk = whole_number(event_id)
-        event = Event.objects.filter(pk=pk).first() if pk is not None else None
-        if event is None:
-            raise SuggestionError("event: choose the event to add this citation to.")
+        event = _chosen_event(request)
         add_to_event(source, proposal, event)
     except SuggestionError as exc:
         return _done(request, source, error=str(exc))
@@ -169,7 +189,7 @@ def add_to_existing(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @for_htmx(use_partial="queue")
 @analyst_required
-def dismiss_proposal(request: HttpRequest, pk: int) -> HttpResponse:
+def dismiss_proposal(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Dismiss a proposal: it is not proposed again."""
     source = get_object_or_404(Source, pk=pk)
     try:

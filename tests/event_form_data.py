@@ -9,7 +9,7 @@ def form_data(
     **fields,
 ) -> dict:
     """What a browser sends: the event's fields, the actor rows and the new-citation rows."""
-    data = {
+    data: dict[str, str | list[str]] = {
         "title": "Min Aung Hlaing visits Moscow",
         "type": "visit",
         "status": "draft",

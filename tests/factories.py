@@ -11,7 +11,7 @@ from sources.models import Source
 from sources.services import import_source
 
 
-class SourceFactory(factory.Factory):
+class SourceFactory(factory.Factory[Source]):
     """A source with passages, made by ``sources.services.import_source``."""
 
     class Meta:
@@ -38,7 +38,7 @@ class SourceFactory(factory.Factory):
         return source
 
 
-class ActorFactory(DjangoModelFactory):
+class ActorFactory(DjangoModelFactory[Actor]):
     class Meta:
         model = Actor
 
@@ -46,7 +46,7 @@ class ActorFactory(DjangoModelFactory):
     kind = ActorKind.PERSON
 
 
-class AliasFactory(DjangoModelFactory):
+class AliasFactory(DjangoModelFactory[Alias]):
     class Meta:
         model = Alias
 
@@ -54,7 +54,7 @@ class AliasFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Alias {n}")
 
 
-class EventFactory(DjangoModelFactory):
+class EventFactory(DjangoModelFactory[Event]):
     """A draft event. ``EventFactory(published=True)`` publishes it with one citation.
 
     Rows are made directly (setting up a test, not testing a write); a published event has
@@ -80,14 +80,14 @@ class EventFactory(DjangoModelFactory):
     date_precision = Precision.DAY
 
 
-class CitationFactory(DjangoModelFactory):
+class CitationFactory(DjangoModelFactory[Citation]):
     """A citation of the first sentence of a new source's second passage."""
 
     class Meta:
         model = Citation
 
     event = factory.SubFactory(EventFactory)
-    passage = factory.LazyFunction(lambda: SourceFactory().passages.get(index=1))
+    passage = factory.LazyFunction(lambda: SourceFactory.create().passages.get(index=1))
     quote = "Min Aung Hlaing visited Moscow on June 22."
     start = 0
     end = factory.LazyAttribute(lambda o: len(o.quote))

@@ -19,7 +19,8 @@ def test_login_page_renders_a_sign_in_form(client):
     response = client.get(reverse("login"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'name="username"' in html and 'name="password"' in html
+    assert 'name="username"' in html
+    assert 'name="password"' in html
     assert "<h1>Sign in</h1>" in html
 
 
@@ -148,7 +149,8 @@ def test_create_analyst_makes_a_user_in_the_analysts_group_with_a_printed_passwo
     user = get_user_model().objects.get(username="maria")
     assert is_analyst(user)
     assert user.email == "maria@example.org"
-    assert not user.is_staff and not user.is_superuser
+    assert not user.is_staff
+    assert not user.is_superuser
     password = out.split("Password (shown only this once; store it now): ")[1].split()[0]
     assert len(password) >= 20
     assert authenticate(username="maria", password=password) == user

@@ -95,8 +95,10 @@ def test_a_stale_if_match_and_a_wrong_body_type_are_json(client, analyst):
     )
     form = client.post("/api/events/", {"title": "Form"}, headers=auth)
 
-    assert stale.status_code == 412 and "detail" in stale.json()
-    assert form.status_code == 415 and "detail" in form.json()
+    assert stale.status_code == 412
+    assert "detail" in stale.json()
+    assert form.status_code == 415
+    assert "detail" in form.json()
 
 
 @pytest.mark.parametrize(

@@ -58,8 +58,8 @@ def calendar_events(response) -> list:
 @pytest.fixture
 def visit(db) -> Event:
     """A three-day visit with an actor, a draft beside it, and a citation with punctuation."""
-    source = SourceFactory(key="moscow-report", title="Moscow report, part 1; annex")
-    event = EventFactory(
+    source = SourceFactory.create(key="moscow-report", title="Moscow report, part 1; annex")
+    event = EventFactory.create(
         status=Status.PUBLISHED,
         title="Visit to Moscow, talks; arms",
         summary="Line one.\nLine two with a backslash \\ and <b>tags</b>. " + "Длинный текст " * 8,
@@ -69,10 +69,10 @@ def visit(db) -> Event:
         date_text="June 22-24",
     )
     Participation.objects.create(
-        event=event, actor=ActorFactory(name="Min Aung Hlaing"), role=Role.VISITOR
+        event=event, actor=ActorFactory.create(name="Min Aung Hlaing"), role=Role.VISITOR
     )
     cite(event, locate(source, "He met Sergei Shoigu"))
-    EventFactory(title="Secret draft", status=Status.DRAFT)
+    EventFactory.create(title="Secret draft", status=Status.DRAFT)
     return event
 
 
@@ -94,6 +94,11 @@ def test_csv_has_one_row_per_event_with_the_documented_columns(client, visit):
             "actors": "Min Aung Hlaing (visitor)",
             "sources": "moscow-report",
             "url": f"http://testserver/api/events/{visit.pk}/",
+            "summary": visit.summary,
+            "location": "Moscow",
+            "attribution": "",
+            "quotes": "“He met Sergei Shoigu” (moscow-report ¶1)",
+            "event_url": f"http://testserver/events/{visit.pk}/",
         }
     ]
 

@@ -46,7 +46,9 @@ def writes(client: APIClient, event: Event, cited: Event) -> list[int]:
             {"event": cited.pk, "source": "report", "quote": "arms deliveries"},
             format="json",
         ).status_code,
-        client.delete(f"/api/citations/{Citation.objects.first().pk}/").status_code,
+        client.delete(
+            f"/api/citations/{Citation.objects.values_list('pk', flat=True).first()}/"
+        ).status_code,
     ]
 
 

@@ -96,8 +96,10 @@ def test_a_month_precision_mark_is_wider_than_a_day_and_a_clipped_one_has_an_arr
     month = axis.place(mark(D(2021, 6, 1), D(2021, 6, 30), "month"), scale)
     assert month.width > day.width >= axis.MIN_MARK
     long = axis.place(mark(D(1995, 1, 1), D(2021, 3, 31), "year"), scale)
-    assert long.continues_before and not long.continues_after
-    assert long.arrow_before and "continues beyond" in long.label
+    assert long.continues_before
+    assert not long.continues_after
+    assert long.arrow_before
+    assert "continues beyond" in long.label
     assert long.x == scale.x0
 
 
@@ -115,7 +117,8 @@ def test_crowded_marks_become_one_count_that_zooms_into_their_period():
     assert lane.marks == []
     assert [c.n for c in lane.clusters] == [10]
     cluster: Cluster = lane.clusters[0]
-    assert cluster.first <= D(2021, 6, 1) and cluster.last >= D(2021, 6, 10)
+    assert cluster.first <= D(2021, 6, 1)
+    assert cluster.last >= D(2021, 6, 10)
     assert cluster.params["from"] <= "2021-06-01"
 
 

@@ -19,7 +19,7 @@ TEXT = (
 
 def cited(url: str = "https://example.org/report", publisher: str = "Example News"):
     source, _ = import_source(TEXT, title="A report", key="a-report", url=url, publisher=publisher)
-    event = EventFactory(title="Talks in Moscow", status=Status.PUBLISHED)
+    event = EventFactory.create(title="Talks in Moscow", status=Status.PUBLISHED)
     cite(event, locate(source, "Min Aung Hlaing met Sergei Shoigu in Moscow."))
     return source, event
 
@@ -27,7 +27,8 @@ def cited(url: str = "https://example.org/report", publisher: str = "Example New
 def test_quote_context_is_trimmed_to_whole_words():
     _source, event = cited()
     citation = Citation.objects.get(event=event)
-    assert citation.prefix_cut and citation.suffix_cut
+    assert citation.prefix_cut
+    assert citation.suffix_cut
     assert citation.prefix.endswith(citation.context_before)
     assert citation.suffix.startswith(citation.context_after)
     words = TEXT.split()

@@ -20,7 +20,7 @@ class Inline(HTMLParser):
     """Collects what a strict policy refuses: inline scripts and styles without a nonce,
     style attributes, inline event handlers."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self.problems: list[str] = []
 

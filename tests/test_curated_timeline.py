@@ -153,7 +153,8 @@ def test_export_loaded_into_an_empty_database_exports_identically(timeline):
     Event.objects.all().delete()
     Actor.objects.all().delete()
     Source.objects.all().delete()
-    assert not Source.objects.exists() and not Event.objects.exists()
+    assert not Source.objects.exists()
+    assert not Event.objects.exists()
 
     stats = load(data)
     assert stats == {"created": len(data["events"]), "updated": 0, "unchanged": 0}

@@ -185,7 +185,7 @@ def test_two_weeks_before_takes_its_anchor_from_the_context_date():
 
 def test_the_following_day_counts_from_the_date_before_it():
     text = "The minister arrives on March 26 and attends the parade the following day."
-    arrival, parade = find_dates(text, REFERENCE)
+    _arrival, parade = find_dates(text, REFERENCE)
     assert parade.text == "the following day"
     assert parade.parsed == ParsedDate(D(2021, 3, 27), None, DAY, approximate=True)
 
@@ -268,21 +268,21 @@ def dates_of(text: str, reference: dt.date = WIRE_DAY, **kwargs):
             D(2021, 6, 17),
             D(2021, 6, 18),
             DAY,
-        ),  # fmt: skip
+        ),
         (
             "The games ran from Monday to Wednesday last week.",
             "from Monday to Wednesday",
             D(2021, 6, 14),
             D(2021, 6, 16),
             DAY,
-        ),  # fmt: skip
+        ),
         (
             "The conference runs from Tuesday to Thursday.",
             "from Tuesday to Thursday",
             D(2021, 6, 29),
             D(2021, 7, 1),
             DAY,
-        ),  # fmt: skip
+        ),
         # the article's day, and its month and year
         ("The ministry announced it yesterday.", "yesterday", D(2021, 6, 21), None, DAY),
         ("Officials said today that talks ended.", "today", D(2021, 6, 22), None, DAY),
@@ -298,7 +298,7 @@ def dates_of(text: str, reference: dt.date = WIRE_DAY, **kwargs):
             D(2021, 7, 1),
             D(2021, 9, 1),
             MONTH,
-        ),  # fmt: skip
+        ),
         ("Sales fell in H1 2021.", "H1 2021", D(2021, 1, 1), D(2021, 6, 1), MONTH),
         ("Talks resumed in spring 2021.", "spring 2021", D(2021, 3, 1), D(2021, 5, 1), MONTH),
         ("By mid-2021 it had ended.", "mid-2021", D(2021, 5, 1), D(2021, 8, 1), MONTH),
@@ -309,14 +309,14 @@ def dates_of(text: str, reference: dt.date = WIRE_DAY, **kwargs):
             D(2021, 3, 26),
             D(2021, 4, 2),
             DAY,
-        ),  # fmt: skip
+        ),
         (
             "The drills ran March 26–April 2, 2021.",
             "March 26–April 2, 2021",
             D(2021, 3, 26),
             D(2021, 4, 2),
             DAY,
-        ),  # fmt: skip
+        ),
         ("in June-July 2021 the army", "June-July 2021", D(2021, 6, 1), D(2021, 7, 1), MONTH),
         (
             "From December 2021 to January 2022, a court",
@@ -324,14 +324,14 @@ def dates_of(text: str, reference: dt.date = WIRE_DAY, **kwargs):
             D(2021, 12, 1),
             D(2022, 1, 1),
             MONTH,
-        ),  # fmt: skip
+        ),
         (
             "From September 1 to 7, Soe Win will be in Russia.",
             "From September 1 to 7",
             D(2021, 9, 1),
             D(2021, 9, 7),
             DAY,
-        ),  # fmt: skip
+        ),
         ("at the forum in Vladivostok on Sept 7.", "Sept 7", D(2021, 9, 7), None, DAY),
     ],
 )
@@ -384,39 +384,40 @@ def test_today_meaning_nowadays_is_not_a_date():
             "Fomin arrived on March 26. He met the general the same day.",
             "the same day",
             D(2021, 3, 26),
-        ),  # fmt: skip
+        ),
         (
             "Fomin arrived on March 26. The next day he attended a parade.",
             "The next day",
             D(2021, 3, 27),
-        ),  # fmt: skip
+        ),
         (
             "Fomin arrived on March 26. The following day he left.",
             "The following day",
             D(2021, 3, 27),
-        ),  # fmt: skip
+        ),
         (
             "Fomin left on March 26. He had met the general the previous day.",
             "the previous day",
             D(2021, 3, 25),
-        ),  # fmt: skip
+        ),
         (
             "Fomin arrived on March 26. Two days later he left.",
             "Two days later",
             D(2021, 3, 28),
-        ),  # fmt: skip
+        ),
         (
             "The games ended on June 22-24. The next day the team flew home.",
             "The next day",
             D(2021, 6, 25),
-        ),  # fmt: skip
+        ),
     ],
 )
 def test_narrative_time_counts_from_the_last_date_and_names_it(text, expression, expected):
     found = find_dates(text, WIRE_DAY)
     hit = next(f for f in found if f.text == expression)
     assert (hit.parsed.start, hit.parsed.precision) == (expected, DAY)
-    assert hit.relative and hit.anchor is not None
+    assert hit.relative
+    assert hit.anchor is not None
     assert text[hit.anchor.start : hit.anchor.end] == hit.anchor.text
 
 
@@ -449,25 +450,25 @@ def test_the_same_text_reads_the_same_in_the_extractor_and_the_parser():
             "Two years later",
             D(2018, 1, 1),
             YEAR,
-        ),  # fmt: skip
+        ),
         (
             "He went in June 2013. Three years later he was back.",
             "Three years later",
             D(2016, 6, 1),
             MONTH,
-        ),  # fmt: skip
+        ),
         (
             "He went in June 2013. Three months later he was back.",
             "Three months later",
             D(2013, 9, 1),
             MONTH,
-        ),  # fmt: skip
+        ),
         (
             "They met on March 3. Two weeks later they met again.",
             "Two weeks later",
             D(2021, 3, 17),
             DAY,
-        ),  # fmt: skip
+        ),
     ],
 )
 def test_years_and_months_later_count_at_the_anchors_precision(text, expression, start, precision):

@@ -110,7 +110,8 @@ def test_every_date_resolution_is_an_iso_interval_at_a_valid_precision(source):
     iso(source["reference_date"])
     for item in source["dates"]:
         if item.get("refuse"):
-            assert item["start"] is None and item["end"] is None, item
+            assert item["start"] is None, item
+            assert item["end"] is None, item
             assert "precision" not in item, item
             continue
         check_interval(item, item["start"], item["end"], item["precision"])

@@ -150,7 +150,8 @@ def test_the_samples_are_no_worse_than_before_the_news_reader(evaluation):
 
 def test_evaluate_extraction_prints_the_development_set_per_article():
     out = run("evaluate_extraction")
-    assert "Development set" in out and "Per article" in out
+    assert "Development set" in out
+    assert "Per article" in out
     assert "silent misreadings (read, but not the labelled date): " in out
 
 

@@ -47,7 +47,7 @@ def new_event(source, people, user=None) -> Event:
         date_start=dt.date(2021, 6, 22),
         date_text="June 22",
     )
-    event._history_user = user
+    event._history_user = user  # type: ignore[attr-defined]  # read by simple-history
     event.save()
     Participation.objects.create(event=event, actor=people[0], role=Role.VISITOR)
     cite(event, locate(source, "visited Moscow on June 22"))
@@ -93,7 +93,8 @@ def test_history_lists_versions_newest_first_with_a_readable_field_diff(source, 
     edit(event, title="Visit to Russia", date_precision="month", date_text="June")
     versions = history(event)
     assert [v.number for v in versions] == [2, 1]
-    assert versions[0].is_current and not versions[1].is_current
+    assert versions[0].is_current
+    assert not versions[1].is_current
     assert versions[1].created
     assert [(c.label, c.before, c.after) for c in versions[0].fields] == [
         ("title", "Visit to Moscow", "Visit to Russia"),
@@ -152,7 +153,8 @@ def test_children_saved_before_the_version_bump_belong_to_the_new_version(source
     assert [(i.kind, i.label) for i in newest.participants] == [
         ("removed", "Min Aung Hlaing (visitor)")
     ]
-    assert len(first.citations) == 1 and len(middle.citations) == 2
+    assert len(first.citations) == 1
+    assert len(middle.citations) == 2
 
 
 def test_the_history_page_shows_who_when_and_before_after(analyst_client, analyst, source, people):
@@ -160,14 +162,17 @@ def test_the_history_page_shows_who_when_and_before_after(analyst_client, analys
     event._history_user = analyst
     edit(event, status=Status.DRAFT, title="<b>Visit</b> to Moscow")
     html = page(analyst_client, event).content.decode()
-    assert "Version 2" in html and "Version 1" in html
+    assert "Version 2" in html
+    assert "Version 1" in html
     assert html.index("Version 2") < html.index("Version 1")
     assert "by <strong>analyst</strong>" in html
     assert re.search(r'<time datetime="\d{4}-\d\d-\d\dT', html)
-    assert "<del>published</del>" in html and "<ins>draft</ins>" in html
+    assert "<del>published</del>" in html
+    assert "<ins>draft</ins>" in html
     assert "<ins>&lt;b&gt;Visit&lt;/b&gt; to Moscow</ins>" in html
     assert "Added: Min Aung Hlaing (visitor)" in html
-    assert "Restore version 1" in html and "Restore version 2" not in html
+    assert "Restore version 1" in html
+    assert "Restore version 2" not in html
 
 
 def test_writes_through_the_site_record_the_signed_in_user(client, analyst, source, people):

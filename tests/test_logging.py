@@ -61,7 +61,8 @@ def test_each_response_carries_a_new_request_id(client):
     first = client.get("/healthz")["X-Request-ID"]
     second = client.get("/healthz")["X-Request-ID"]
 
-    assert len(first) == 32 and first != second
+    assert len(first) == 32
+    assert first != second
 
 
 @pytest.mark.parametrize(

@@ -67,7 +67,7 @@ def wire_source(text=WIRE, key="wire", reference=TUESDAY):
     return source
 
 
-class by_quote:  # noqa: N801 - reads as a lookup
+class by_quote:  # lower case: reads as a lookup
     """The first proposal of the sentence that opens with the given words."""
 
     def __init__(self, source):
@@ -85,7 +85,8 @@ def test_a_wire_report_gets_its_weekday_events_proposed_with_their_dates(actors)
     same_day = proposals["The two men discussed arms deli"]
     assert (same_day.date.text, same_day.date.parsed.start) == ("the same day", D(2023, 3, 13))
     # Counted from "Monday" in another paragraph: it says so, and is marked for review.
-    assert same_day.date_source == DateSource.ANCHOR and same_day.needs_review
+    assert same_day.date_source == DateSource.ANCHOR
+    assert same_day.needs_review
     assert "counted from “Monday” in ¶1" in same_day.date_origin
     opens = proposals["Fomin opens a defence exhibitio"]
     # A forward-looking clause: the coming Tuesday, not the dateline's own day.
@@ -141,12 +142,15 @@ def test_accepting_a_sentence_that_borrows_its_date_never_stores_it_as_written(
 ):
     source = wire_source(TRIP, key="trip", reference=D(2021, 6, 24))
     trip = next(p for p in proposals_for_source(source) if p.quote.startswith("He then"))
-    assert trip.inherited and trip.needs_review
-    assert trip.date.text == "April 2021" and trip.date_text == ""
+    assert trip.inherited
+    assert trip.needs_review
+    assert trip.date.text == "April 2021"
+    assert trip.date_text == ""
     # The queue's accept link names where the date is; the form fills start and precision,
     # leaves "date as written" empty and says where the date was taken from.
     query = parse_qs(urlparse(_accept_url(trip)).query)
-    assert "date_text" not in query and query["date_at"] == [f"1:{trip.date.start}:{trip.date.end}"]
+    assert "date_text" not in query
+    assert query["date_at"] == [f"1:{trip.date.start}:{trip.date.end}"]
     client.force_login(analyst)
     body = client.get(_accept_url(trip)).content.decode()
     assert (
@@ -154,7 +158,8 @@ def test_accepting_a_sentence_that_borrows_its_date_never_stores_it_as_written(
         in body
     )
     assert 'name="citations-0-date_text" value="April 2021"' not in body
-    assert 'name="date_start"' in body and 'value="2021-04-01"' in body
+    assert 'name="date_start"' in body
+    assert 'value="2021-04-01"' in body
     # Adding it to an event: the citation's date text is empty, its note says why.
     event = EventFactory(title="Second trip")
     citation = add_to_event(source, trip, event)
@@ -180,8 +185,10 @@ def test_an_undated_paragraph_that_tells_a_happening_takes_the_text_s_last_date_
     proposals = by_quote(source)
     award = proposals["Fomin congratulated Min Aung Hl"]
     # The date of the paragraph before: said so, marked for review, never "written".
-    assert award.date_source == DateSource.CONTEXT and award.needs_review
-    assert award.date.text == "November 27, 2020" and award.date_text == ""
+    assert award.date_source == DateSource.CONTEXT
+    assert award.needs_review
+    assert award.date.text == "November 27, 2020"
+    assert award.date_text == ""
     assert award.date_origin == (
         "the sentence writes no date; taken from “November 27, 2020”, the last date the text "
         "reported before it, in ¶1"
@@ -267,21 +274,21 @@ def test_evaluate_dev_scores_each_article_and_counts_silent_misreadings(tmp_path
                         "start": "2023-03-14",
                         "end": None,
                         "precision": "day",
-                    },  # fmt: skip
+                    },
                     {
                         "passage": 1,
                         "text": "on Monday",
                         "start": "2023-03-13",
                         "end": None,
                         "precision": "day",
-                    },  # fmt: skip
+                    },
                     {
                         "passage": 2,
                         "text": "the same day",
                         "start": "2023-03-13",
                         "end": None,
                         "precision": "day",
-                    },  # fmt: skip
+                    },
                     # Labelled wrong on purpose: a silent misreading for the evaluation.
                     {
                         "passage": 3,
@@ -289,21 +296,21 @@ def test_evaluate_dev_scores_each_article_and_counts_silent_misreadings(tmp_path
                         "start": "2023-03-14",
                         "end": None,
                         "precision": "day",
-                    },  # fmt: skip
+                    },
                     {
                         "passage": 4,
                         "text": "last Friday",
                         "start": "2023-03-10",
                         "end": None,
                         "precision": "day",
-                    },  # fmt: skip
+                    },
                     {
                         "passage": 5,
                         "text": "February 1",
                         "start": "2023-02-01",
                         "end": None,
                         "precision": "day",
-                    },  # fmt: skip
+                    },
                 ],
                 "sentences": [
                     {
@@ -319,7 +326,7 @@ def test_evaluate_dev_scores_each_article_and_counts_silent_misreadings(tmp_path
                                 "actors": ["Alexander Fomin", "Min Aung Hlaing"],
                             }
                         ],
-                    },  # fmt: skip
+                    },
                 ],
             }
         ],

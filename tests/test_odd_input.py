@@ -42,7 +42,8 @@ def test_whole_number_takes_ascii_digits_only():
     assert whole_number(" 7 ") == 7
     for value in ("²", "1²", "١٢", "-1", "1.5", "1e3", "", None, "99999999999"):
         assert whole_number(value) is None
-    assert has_nul("a\x00b") and not has_nul("ab")
+    assert has_nul("a\x00b")
+    assert not has_nul("ab")
 
 
 @pytest.mark.parametrize(

@@ -114,7 +114,8 @@ def test_htmx_filter_returns_the_fragment_and_pushes_the_clean_url(client, timel
     assert response.status_code == 200
     body = response.content.decode()
     assert body.lstrip().startswith('<div id="results"')
-    assert "<html" not in body and "<form" not in body
+    assert "<html" not in body
+    assert "<form" not in body
     assert response["HX-Push-Url"] == "/?actor=Tatmadaw&type=visit&type=meeting&year=2021"
     # The chosen actors are swapped out of band, so the filter bar shows them.
     assert '<span id="chosen-actors" class="chips" hx-swap-oob="true">' in body
@@ -130,7 +131,9 @@ def test_without_htmx_the_same_url_renders_the_whole_page(client, timeline):
     response = client.get("/", {"actor": "Tatmadaw", "year": "2021"})
     body = response.content.decode()
     assert response.status_code == 200
-    assert "<html" in body and '<form id="filters"' in body and '<div id="results"' in body
+    assert "<html" in body
+    assert '<form id="filters"' in body
+    assert '<div id="results"' in body
     assert "HX-Push-Url" not in response
     assert '<span id="chosen-actors" class="chips">' in body
 
@@ -156,8 +159,10 @@ def test_density_strip_has_one_labelled_link_per_year_replacing_the_year(client,
     assert 'aria-label="2020: 0 events"' in strip
     assert 'href="/?type=meeting&amp;year=2021"' in strip
     assert 'hx-get="/?type=meeting&amp;year=2021"' in strip
-    assert 'hx-target="#results"' in strip and 'hx-push-url="true"' in strip
-    assert 'class="bar h-100"' in strip and 'class="bar h-33"' in strip
+    assert 'hx-target="#results"' in strip
+    assert 'hx-push-url="true"' in strip
+    assert 'class="bar h-100"' in strip
+    assert 'class="bar h-33"' in strip
     assert '<span class="yr major" aria-hidden="true">2019</span>' in strip  # a short span:
     assert '<span class="yr major" aria-hidden="true">2020</span>' in strip  # every year
     assert '<span class="yr major" aria-hidden="true">2021</span>' in strip
@@ -204,7 +209,8 @@ def test_long_lists_show_fifty_events_and_a_load_more_link(client, db):
     body = client.get("/", {"type": "meeting"}).content.decode()
     assert body.count('class="badge"') == 50
     assert "showing 1–50" in body
-    assert 'href="/?type=meeting&amp;page=2"' in body and 'id="load-more"' in body
+    assert 'href="/?type=meeting&amp;page=2"' in body
+    assert 'id="load-more"' in body
     assert '<strong class="count">120 events</strong>' in body
 
 
@@ -215,10 +221,13 @@ def test_load_more_through_htmx_appends_the_next_events_only(client, db):
     )
     body = response.content.decode()
     assert response.status_code == 200
-    assert 'id="results"' not in body and "<html" not in body
+    assert 'id="results"' not in body
+    assert "<html" not in body
     assert "HX-Push-Url" not in response
     assert body.count('class="badge"') == 50
-    assert "Day 050" in body and "Day 049" not in body and "Day 100" not in body
+    assert "Day 050" in body
+    assert "Day 049" not in body
+    assert "Day 100" not in body
     # The page goes on in the year (and month) the previous page ended in.
     assert "(continued)" in body
     assert 'href="/?type=meeting&amp;page=3"' in body

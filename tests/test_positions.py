@@ -175,7 +175,7 @@ def test_a_position_of_an_unknown_actor_is_refused_and_nothing_written(db):
         "posts": [{"title": "Chief"}],
         "positions": [{"holder": "Nobody", "post": "Chief", "start": None}],
     }
-    with pytest.raises(PositionLoadError, match="positions\\[0\\].holder: no actor"):
+    with pytest.raises(PositionLoadError, match=r"positions\[0\]\.holder: no actor"):
         load_positions(data)
     assert not Post.objects.exists()
 

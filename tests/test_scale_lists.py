@@ -30,9 +30,9 @@ def make_mixed_events(n: int) -> list[Event]:
         undated = i % 11 == 0
         start = None if undated else D(2000 + i % 4, 1 + i % 3, 1 + i % 2)
         precision = [Precision.DAY, Precision.MONTH, Precision.YEAR][i % 3]
-        end = None if undated or i % 5 else start + dt.timedelta(days=400)
+        end = None if start is None or i % 5 else start + dt.timedelta(days=400)
         events.append(
-            EventFactory(
+            EventFactory.create(
                 title=f"Event {i % 7}",
                 status=Status.PUBLISHED,
                 type=EventType.values[i % len(EventType.values)],

@@ -54,7 +54,9 @@ def test_the_form_page_offers_paste_and_upload(analyst_client):
     html = response.content.decode()
     assert response.status_code == 200
     assert 'enctype="multipart/form-data"' in html
-    assert 'name="text"' in html and 'name="file"' in html and 'name="published"' in html
+    assert 'name="text"' in html
+    assert 'name="file"' in html
+    assert 'name="published"' in html
 
 
 # Adding
@@ -124,7 +126,8 @@ def test_an_uploaded_txt_file_becomes_a_source(analyst_client):
     )
     assert response.status_code == 302
     source = Source.objects.get()
-    assert source.text == ARTICLE and source.title == "From a file"
+    assert source.text == ARTICLE
+    assert source.title == "From a file"
 
 
 def test_an_uploaded_html_file_is_reduced_to_its_text(analyst_client):
@@ -145,8 +148,10 @@ def test_an_uploaded_html_file_is_reduced_to_its_text(analyst_client):
         "He met Sergei Shoigu on June 22 — talks on arms.\n\n"
         "<script> is text here.\n"
     )
-    assert "alert" not in source.text and "color" not in source.text
-    assert "JavaScript" not in source.text and "hidden" not in source.text
+    assert "alert" not in source.text
+    assert "color" not in source.text
+    assert "JavaScript" not in source.text
+    assert "hidden" not in source.text
     reader = analyst_client.get(response["Location"]).content.decode()
     assert "&lt;script&gt; is text here." in reader
     assert "<script> is text" not in reader
@@ -198,7 +203,8 @@ def test_bad_input_is_refused_with_a_message_and_nothing_written(analyst_client,
     assert response.status_code == 400
     assert message in errors(response)
     assert escape(message.split("“")[0]) in response.content.decode()
-    assert not Source.objects.exists() and not Passage.objects.exists()
+    assert not Source.objects.exists()
+    assert not Passage.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -219,7 +225,8 @@ def test_bad_files_are_refused_with_a_message_and_nothing_written(
     response = analyst_client.post(URL, {"file": upload(name, content)})
     assert response.status_code == 400
     assert message in errors(response)
-    assert not Source.objects.exists() and not Passage.objects.exists()
+    assert not Source.objects.exists()
+    assert not Passage.objects.exists()
 
 
 def test_oversize_pasted_text_is_refused_with_a_message(analyst_client):
@@ -249,7 +256,8 @@ def test_the_same_text_twice_links_to_the_existing_source_and_writes_nothing(ana
     html = response.content.decode()
     assert "This text is already a source: “First”. Nothing was added." in html
     assert f'href="{reverse("source-detail", args=[first.pk])}"' in html
-    assert Source.objects.get() == first and Passage.objects.count() == passages
+    assert Source.objects.get() == first
+    assert Passage.objects.count() == passages
 
 
 def test_source_text_is_escaped_on_the_reader_after_import(analyst_client):

@@ -45,7 +45,7 @@ def test_a_holder_already_named_is_not_added_twice(book_and_lexicon):
 
 
 def test_a_title_before_its_holders_tenure_adds_nobody(book_and_lexicon):
-    book, lexicon = book_and_lexicon
+    book, _lexicon = book_and_lexicon
     assert book.mentions("the coup leader", dt.date(2020, 11, 1)) == []
 
 

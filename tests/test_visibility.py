@@ -9,6 +9,7 @@ import contextlib
 import datetime as dt
 import html
 import json
+from typing import Any
 from urllib.parse import quote as urlquote
 from urllib.parse import unquote
 
@@ -189,7 +190,8 @@ def seen(response) -> str:
 def visit_all(client: Client, world) -> dict[str, str]:
     seen_at = {}
     for url in addresses(world):
-        for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+        variants: tuple[dict[str, Any], ...] = ({}, {"HTTP_HX_REQUEST": "true"})
+        for headers in variants:
             seen_at[f"{url} {headers}"] = seen(client.get(url, **headers))
     return seen_at
 

@@ -48,7 +48,7 @@ def visit(report) -> Event:
             date_start=dt.date(2021, 6, 22),
             date_precision="day",
         ),
-        actors=[ActorChoice(role="visitor", actor=ActorFactory(name="Min Aung Hlaing"))],
+        actors=[ActorChoice(role="visitor", actor=ActorFactory.create(name="Min Aung Hlaing"))],
         citations=[NewCitation(locate(report, VISIT))],
     )
 

@@ -37,7 +37,7 @@ def test_the_source_form_and_the_api_refuse_it_with_a_message(analyst, client, t
             "url": "",
             "published": text,
             "text": "Some text.\n",
-        },  # fmt: skip
+        },
     )
     assert response.status_code in {200, 400}
     assert "9998" in response.content.decode() or "not a real date" in response.content.decode()

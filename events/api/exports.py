@@ -20,7 +20,11 @@ from ..models import Citation, Participation
 from .renderers import CSVRenderer, ICSRenderer, TimelineJSRenderer
 
 CHUNK = 2000
-RENDERERS = {"csv": CSVRenderer, "ics": ICSRenderer, "timelinejs": TimelineJSRenderer}
+RENDERERS: dict[str, type[CSVRenderer | ICSRenderer | TimelineJSRenderer]] = {
+    "csv": CSVRenderer,
+    "ics": ICSRenderer,
+    "timelinejs": TimelineJSRenderer,
+}
 EVENT_COLUMNS = (
     "id",
     "title",
@@ -28,6 +32,7 @@ EVENT_COLUMNS = (
     "type",
     "status",
     "location",
+    "attribution",
     "date_start",
     "date_end",
     "date_precision",
@@ -80,13 +85,14 @@ def export_items(events: QuerySet, request) -> Iterator[dict]:
             type_,
             status,
             location,
+            attribution,
             start,
             end,
             precision,
             text,
             approx,
             updated,
-        ) in chunk:  # noqa: E501
+        ) in chunk:
             yield {
                 "id": pk,
                 "url": f"{prefix}{pk}/",
@@ -95,6 +101,7 @@ def export_items(events: QuerySet, request) -> Iterator[dict]:
                 "type": type_,
                 "status": status,
                 "location": location,
+                "attribution": attribution,
                 "date": {
                     "start": start.isoformat() if start else None,
                     "end": end.isoformat() if end else None,

@@ -2,6 +2,7 @@
 
 import copy
 import re
+from typing import Any
 
 import django_filters
 from django import forms
@@ -13,7 +14,7 @@ from rest_framework.exceptions import ValidationError
 from lib.dates import Precision
 
 from ..filters import EventFilter
-from ..models import Actor, Citation, Participation, Role
+from ..models import Actor, Citation, EventQuerySet, Participation, Role
 
 ROLE_VALUES = ", ".join(Role.values)
 PRECISION_VALUES = ", ".join(Precision.values)
@@ -48,7 +49,7 @@ class ApiEventFilter(EventFilter):
         },
     )
 
-    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+    def filter_queryset(self, queryset: EventQuerySet) -> EventQuerySet:
         queryset = super().filter_queryset(queryset)
         role = self.form.cleaned_data.get("role")
         if not role:
@@ -66,7 +67,7 @@ class ApiEventFilter(EventFilter):
 # The shared filters are custom classes the schema generator cannot type by itself.
 _STRING = {"type": "string"}
 _PARTIAL_DATE = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
-_SCHEMAS = {
+_SCHEMAS: dict[str, dict[str, Any]] = {
     "actor": {"type": "array", "items": _STRING, "description": "Actor slug, name or alias."},
     "year": {
         "type": "integer",

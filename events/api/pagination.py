@@ -65,7 +65,7 @@ def ordering_keys(queryset: QuerySet) -> list[Key] | None:
             nulls_last = None
         elif isinstance(item, OrderBy) and isinstance(item.expression, F):
             descending = item.descending
-            name = item.expression.name
+            name = item.expression.name  # type: ignore[attr-defined]  # F.name: not in django-stubs
             nulls_last = True if item.nulls_last else False if item.nulls_first else None
         else:
             return None  # an annotation (search rank) or expression: no keyset
@@ -74,7 +74,7 @@ def ordering_keys(queryset: QuerySet) -> list[Key] | None:
         else:
             try:
                 field = model._meta.get_field(name)
-            except Exception:  # noqa: BLE001 - an annotation: no keyset
+            except Exception:  # an annotation: no keyset
                 return None
             if not getattr(field, "concrete", False) or field.many_to_many:
                 return None
@@ -238,7 +238,7 @@ class Pagination(PageNumberPagination):
             ]
         except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
             raise invalid from exc
-        except Exception as exc:  # noqa: BLE001 - a value the field refuses (ValidationError)
+        except Exception as exc:  # a value the field refuses (ValidationError)
             if isinstance(exc, ValidationError):
                 raise
             raise invalid from exc

@@ -10,6 +10,7 @@ import datetime as dt
 import html
 import json
 
+from django.urls import reverse
 from rest_framework.renderers import BaseRenderer
 
 from lib.dates import Precision, format_date, interval
@@ -27,6 +28,13 @@ CSV_COLUMNS = [
     "actors",
     "sources",
     "url",
+    # Added after the first ten (which keep their order): the text of the event, where, who
+    # says so when it is a claim, its evidence, and its page for a reader.
+    "summary",
+    "location",
+    "attribution",
+    "quotes",
+    "event_url",
 ]
 
 
@@ -49,6 +57,20 @@ def _source_keys(event: dict) -> list[str]:
 def _citation_line(citation: dict) -> str:
     source = citation["source"]
     return f"“{citation['quote']}” — {source['title']} ({source['key']} ¶{citation['passage']})"
+
+
+def _quotes(event: dict) -> str:
+    """Each citation as “quote” (source key ¶passage), one per line."""
+    return "\n".join(
+        f"“{c['quote']}” ({c['source']['key']} ¶{c['passage']})" for c in event["citations"]
+    )
+
+
+def _page_url(event: dict, renderer_context) -> str:
+    """The event's page (not its API address): absolute when the request is known."""
+    path = reverse("event-detail", args=[event["id"]])
+    request = (renderer_context or {}).get("request")
+    return request.build_absolute_uri(path) if request is not None else path
 
 
 def _display_date(event: dict) -> str:
@@ -97,6 +119,11 @@ class CSVRenderer(BaseRenderer):
                     csv_cell(_actors(event)),
                     csv_cell("; ".join(_source_keys(event))),
                     event["url"],
+                    csv_cell(event.get("summary", "")),
+                    csv_cell(event.get("location", "")),
+                    csv_cell(event.get("attribution", "")),
+                    csv_cell(_quotes(event)),
+                    _page_url(event, renderer_context),
                 ]
             )
 
@@ -159,7 +186,8 @@ class ICSRenderer(BaseRenderer):
         date = event["date"]
         if not date["start"]:
             return []
-        first, last = interval(_date(date["start"]), _date(date["end"]), date["precision"])
+        start = dt.date.fromisoformat(date["start"])
+        first, last = interval(start, _date(date["end"]), date["precision"])
         stamp = dt.datetime.fromisoformat(event["updated"]).astimezone(dt.UTC)
         description = [_display_date(event)]
         if event["summary"]:

@@ -7,9 +7,11 @@ carry the version as the ``ETag``.
 """
 
 from contextlib import contextmanager
+from typing import cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
+from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -35,6 +37,7 @@ from ..services import (
 from .errors import JSONParser
 from .exports import streamed_export
 from .filters import ActorFilter, ApiEventFilter, CitationFilter, FilterBackend
+from .pagination import Pagination
 from .renderers import EXPORT_FORMATS, CSVRenderer, ICSRenderer, TimelineJSRenderer
 from .schema import ApiSchema
 from .serializers import (
@@ -236,12 +239,16 @@ class EventViewSet(viewsets.ModelViewSet):
         renderer = getattr(self.request, "accepted_renderer", None)
         return renderer is not None and renderer.format in EXPORT_FORMATS
 
-    def list(self, request, *args, **kwargs) -> Response:
+    # Exports stream: DRF sends any HttpResponseBase (its stubs say list() returns a Response).
+    def list(  # type: ignore[override]
+        self, request, *args, **kwargs
+    ) -> Response | StreamingHttpResponse:
         if not self.is_export():
             return super().list(request, *args, **kwargs)
         # Not paginated, but page and page_size are checked as for JSON.
-        self.paginator.get_page_size(request)
-        page = request.query_params.get(self.paginator.page_query_param, "")
+        paginator = cast(Pagination, self.paginator)  # settings' DEFAULT_PAGINATION_CLASS
+        paginator.get_page_size(request)
+        page = request.query_params.get(paginator.page_query_param, "")
         if page and not (page.isascii() and page.isdigit() and int(page) >= 1):
             raise NotFound("Invalid page.")
         events = self.filter_queryset(Event.objects.visible_to(request.user).chronological())

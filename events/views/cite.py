@@ -15,7 +15,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.access import analyst_required
 from lib.dates import DateTextError, interval, parse_date_text
-from lib.htmx import for_htmx
+from lib.htmx import HtmxHttpRequest, for_htmx
 
 from ..forms import CiteForm
 from ..models import Event
@@ -65,7 +65,7 @@ def cite_search(request: HttpRequest) -> HttpResponse:
 @require_POST
 @for_htmx(use_partial="results")
 @analyst_required
-def event_cite(request: HttpRequest, pk: int) -> HttpResponse:
+def event_cite(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Add a reader selection (``passage``, ``start``, ``end``) to event ``pk``."""
     event = get_object_or_404(Event, pk=pk)
     form = CiteForm(request.POST)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
@@ -22,7 +23,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.access import analyst_required
 from lib.dates import DateTextError, ParsedDate, parse_date_text
-from lib.htmx import for_htmx
+from lib.htmx import HtmxHttpRequest, for_htmx
 from lib.inputs import whole_number
 from sources.models import Source
 
@@ -34,6 +35,8 @@ from ..duplicates import (
     possible_duplicates,
 )
 from ..forms import (
+    BaseNewCitationFormSet,
+    BaseParticipantFormSet,
     EventForm,
     NewCitationFormSet,
     ParticipantFormSet,
@@ -96,8 +99,8 @@ class EventForms:
 
     event: Event
     form: EventForm
-    actors: ParticipantFormSet
-    new_citations: NewCitationFormSet
+    actors: BaseParticipantFormSet
+    new_citations: BaseNewCitationFormSet
     removals: RemoveCitationsForm
     citations: list[Citation]
     notices: list[str] = field(default_factory=list)
@@ -192,7 +195,12 @@ class EventForms:
             reference = form.initial.get("reference")
         reference = reference or form.reference_date()
         removals = self.removals
-        removed = set(removals.data.getlist("remove_citation")) if removals.is_bound else set()
+        # Bound forms are built from request.POST (``build``).
+        removed = (
+            set(cast(QueryDict, removals.data).getlist("remove_citation"))
+            if removals.is_bound
+            else set()
+        )
         return {
             "event": self.event,
             "form": form,
@@ -226,13 +234,13 @@ def _render_form(request: HttpRequest, forms: EventForms, status: int = 200, **e
     return TemplateResponse(request, FORM_TEMPLATE, context, status=status)
 
 
-def _saved(request: HttpRequest, event: Event, *, created: bool = False) -> HttpResponse:
+def _saved(request: HtmxHttpRequest, event: Event, *, created: bool = False) -> HttpResponse:
     flash.success(request, f"{'Created' if created else 'Saved'} “{event.title}”.")
     url = _next(request) or reverse("event-detail", args=[event.pk])
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
-def _submit(request: HttpRequest, event: Event, duplicates=None) -> HttpResponse:
+def _submit(request: HtmxHttpRequest, event: Event, duplicates=None) -> HttpResponse:
     created = event.pk is None
     forms = EventForms.build(event, request.POST)
     if not forms.is_valid():
@@ -311,7 +319,7 @@ def _iso_date(value: str | None) -> dt.date | None:
 def _duplicates_of_post(request: HttpRequest) -> Duplicates | None:
     data = request.POST
     reference = parse_reference(data.get("reference")) or dt.date.today()
-    names = [v for k, v in data.items() if k.startswith("actors-") and k.endswith("-name")]
+    names = [data.get(k, "") for k in data if k.startswith("actors-") and k.endswith("-name")]
     start, end = _iso_date(data.get("date_start")), _iso_date(data.get("date_end"))
     candidate = candidate_from_fields(
         start, end, data.get("date_precision", ""), names, data.get("title", "")
@@ -325,7 +333,7 @@ def _duplicates_of_post(request: HttpRequest) -> Duplicates | None:
 @require_http_methods(["GET", "POST"])
 @for_htmx(use_partial="form")
 @analyst_required
-def event_new(request: HttpRequest) -> HttpResponse:
+def event_new(request: HtmxHttpRequest) -> HttpResponse:
     if request.method == "POST":
         return _submit(request, Event(), duplicates=_duplicates_of_post)
     initial = prefill(request.GET)
@@ -339,7 +347,7 @@ def event_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @for_htmx(use_partial="form")
 @analyst_required
-def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def event_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(Event, pk=pk)
     if request.method == "POST":
         return _submit(request, event)

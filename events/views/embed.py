@@ -5,6 +5,8 @@ header, no filter form, nothing to edit. It alone may be framed by other sites (
 X-Frame-Options, CSP ``frame-ancestors *``); links open the full site in a new tab.
 """
 
+from typing import Any
+
 from csp.decorators import csp_replace
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
@@ -28,7 +30,7 @@ def embed(request: HttpRequest) -> HttpResponse:
     events = Event.objects.visible_to(AnonymousUser()).with_evidence().chronological()
     filterset = EventFilter(params, queryset=events)
     query = filter_query(params, drop=("lanes",))
-    context = {
+    context: dict[str, Any] = {
         "params": params,
         "full_url": reverse("timeline") + (f"?{query}" if query else ""),
         "axis_target": "_blank",

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from urllib.parse import urlencode
 
-from django.db.models import Case, Count, Value, When
+from django.db.models import Case, Count, Expression, Value, When
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from lib.dates import Precision
-from lib.htmx import for_htmx, wants_partial
+from lib.htmx import HtmxHttpRequest, for_htmx, wants_partial
 from sources.models import Source
 
 from .. import axis as time_axis
@@ -74,9 +74,9 @@ def group_events(
     """
     before = month_key(previous) if previous else (object(), object())
     groups = []
-    for year, in_year in groupby(events, key=lambda e: month_key(e)[0]):
+    for year, grouped in groupby(events, key=lambda e: month_key(e)[0]):
         group = Group(year, continued=year == before[0])
-        in_year = list(in_year)
+        in_year = list(grouped)
         if year is None:
             group.months.append((None, group.continued, in_year))
         else:
@@ -96,7 +96,7 @@ def filter_query(params: QueryDict, *, drop: tuple[str, ...] = (), **extra) -> s
 
     An ``extra`` value may be a list (repeated parameter); ``page`` goes last.
     """
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for key in FILTER_PARAMS + VIEW_PARAMS:
         if key in drop and key not in extra:
             continue
@@ -112,16 +112,17 @@ MAX_BARS = 120  # the strip's bars: beyond this many years, each bar covers seve
 
 
 def year_density(
-    events, params: QueryDict, months_of: int | None = None, counts: Counts | None = None
+    events, params: QueryDict, months_of: int | None = None, cache: Counts | None = None
 ) -> tuple[list[dict], int]:
     """One bar per year from the first to the last year of the matching events (the months of
     ``months_of`` when the filter is that one year; runs of years beyond MAX_BARS years).
 
     A bar counts the events whose interval overlaps its period (as its link filters them), so
     an event over several years counts once in each. One GROUP BY query on the first and last
-    year (or month) of the events' intervals, cached until the next write with ``counts``
+    year (or month) of the events' intervals, cached until the next write with ``cache``
     (``events.counts``). Returns the bars and the undated count.
     """
+    ends: dict[str, Expression]
     if months_of is None:
         ends = {"a": YearOf("span_start"), "b": YearOf("span_end")}
     else:
@@ -140,14 +141,14 @@ def year_density(
     def group() -> list[dict]:
         return list(events.order_by().values(**ends).annotate(n=Count("pk")))
 
-    rows = counts.cached(f"density:{months_of}", group, events) if counts else group()
+    rows = cache.cached(f"density:{months_of}", group, events) if cache else group()
     undated = sum(row["n"] for row in rows if row["a"] is None)
     rows = [row for row in rows if row["a"] is not None]
     if not rows:
         return [], undated
     spans = [(r["a"], r["b"], r["n"]) for r in rows]
-    first = months_of
     if months_of is not None:
+        first = months_of
         unit, step = "month", 1
         low, high = min(s[0] for s in spans), max(s[1] for s in spans)
     else:
@@ -259,7 +260,7 @@ def filters_in_words(params: QueryDict) -> str:
     labels = dict(EventType.choices)
     parts = []
     if params.get("q", "").strip():
-        parts.append(f"Text: “{params['q'].strip()}”")
+        parts.append(f"Text: “{params.get('q', '').strip()}”")
     if actors := [a.strip() for a in params.getlist("actor") if a.strip()]:
         parts.append("Actors: " + " and ".join(actors))
     if types := [labels.get(t, t) for t in params.getlist("type") if t]:
@@ -284,7 +285,7 @@ def parse_page(value: str | None) -> int | None:
 
 @require_GET
 @for_htmx(use_partial="fragment")
-def timeline(request: HttpRequest) -> HttpResponse:
+def timeline(request: HtmxHttpRequest) -> HttpResponse:
     params = request.GET
     filterset = EventFilter(params, queryset=visible_events(request).chronological())
     actor_names = [name.strip() for name in params.getlist("actor") if name.strip()]
@@ -318,7 +319,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
         ]
     if not filterset.is_valid():
         errors.update({k: list(v) for k, v in filterset.errors.items()})
-    if not errors:
+    if not errors and page is not None:  # page is None only with an error
         events_qs = filterset.qs
         # Counts over every match (a ranked q lists the best of the newest RANK_CAP), cached
         # until the next write (events.counts).
@@ -333,11 +334,11 @@ def timeline(request: HttpRequest) -> HttpResponse:
                 f"page: there {'is' if last == 1 else 'are'} only {last} page"
                 f"{'' if last == 1 else 's'} of {count} events; write page={last} or less."
             ]
-    if not errors:
+    if not errors and page is not None:  # page is None only with an error
         ranked = filterset.ranked
         if page > 1:
-            window = list(events_qs[start - 1 : start + PAGE_SIZE])
-            previous, events = window[0], window[1:]
+            rows = list(events_qs[start - 1 : start + PAGE_SIZE])
+            previous, events = rows[0], rows[1:]
         else:
             previous, events = None, list(events_qs[:PAGE_SIZE])
         annotate(events)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FloatRect, Locator, Page, expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,9 +18,18 @@ def loaded(live_server):
     return live_server
 
 
+def box_of(locator: Locator) -> FloatRect:
+    """The element's box on the page (None only when it is not rendered)."""
+    box = locator.bounding_box()
+    assert box is not None, f"{locator} is not rendered"
+    return box
+
+
 def in_first_screen(page: Page, selector: str) -> int:
     """How many elements matching ``selector`` lie wholly inside the viewport."""
-    height = page.viewport_size["height"]
+    size = page.viewport_size
+    assert size is not None
+    height = size["height"]
     boxes = [el.bounding_box() for el in page.locator(selector).all()]
     return sum(1 for box in boxes if box and box["y"] >= 0 and box["y"] + box["height"] <= height)
 
@@ -33,8 +42,8 @@ def test_the_first_screen_shows_the_axis_and_five_events(page: Page, loaded):
     assert in_first_screen(page, "figure.axis") == 1
     assert in_first_screen(page, "#results article.event") >= 5
     # The filters and the axis take at most half of the first screen.
-    filters = page.locator("#filters").bounding_box()
-    bottom = axis.bounding_box()["y"] + axis.bounding_box()["height"]
+    filters = box_of(page.locator("#filters"))
+    bottom = box_of(axis)["y"] + box_of(axis)["height"]
     assert bottom - filters["y"] <= 400
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=SHOTS / "timeline-1280x800.png")
@@ -73,7 +82,8 @@ def test_zoom_into_2021_then_june_through_the_axis_and_back(page: Page, loaded):
         "links => links.map(a => a.getAttribute('href'))"
     )
     counted = sum(int(n) for n in page.locator("svg.axis-svg a.cluster text").all_text_contents())
-    assert listed and set(drawn) <= set(listed)
+    assert listed
+    assert set(drawn) <= set(listed)
     assert len(drawn) + counted == len(listed)
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=SHOTS / "timeline-june-2021-1280x800.png")
@@ -89,15 +99,15 @@ def test_zoom_into_2021_then_june_through_the_axis_and_back(page: Page, loaded):
 def test_a_month_precision_mark_is_wider_than_a_day_precision_one(page: Page, loaded):
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(loaded.url + "/?from=2021&to=2021")
-    day = page.locator("svg.axis-svg a.mark.p-day rect").first.bounding_box()
-    month = page.locator("svg.axis-svg a.mark.p-month rect").first.bounding_box()
+    day = box_of(page.locator("svg.axis-svg a.mark.p-day rect").first)
+    month = box_of(page.locator("svg.axis-svg a.mark.p-month rect").first)
     assert month["width"] > 3 * day["width"]
 
 
 def test_dragging_across_the_axis_sets_from_and_to(page: Page, loaded):
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(loaded.url + "/?from=2021&to=2021")
-    svg = page.locator("svg.axis-svg").bounding_box()
+    svg = box_of(page.locator("svg.axis-svg"))
     y = svg["y"] + 19 * svg["width"] / 1000  # below the date labels: grid lines, no links
     page.mouse.move(svg["x"] + svg["width"] * 0.55, y)
     page.mouse.down()

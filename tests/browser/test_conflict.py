@@ -72,6 +72,7 @@ def test_a_refused_save_replaces_the_form_of_a_cited_event(
     # Regression: an input named "remove" shadowed form.remove() and htmx left the stale form.
     call_command("load_timeline", verbosity=0)
     event = Event.objects.filter(citations__isnull=False).order_by("pk").first()
+    assert event is not None
     url = f"{live_server.url}/events/{event.pk}/edit/"
     first, second = (browser.new_context().new_page() for _ in two_analysts)
     for page, user in zip((first, second), two_analysts, strict=True):

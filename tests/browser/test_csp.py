@@ -38,6 +38,8 @@ def violations(page: Page) -> list[str]:
 def test_no_page_breaks_the_policy(admin_page: Page, live_server):
     event = Event.objects.order_by("pk").first()
     source = Source.objects.order_by("pk").first()
+    assert event is not None
+    assert source is not None
     paths = [
         "/",
         "/?q=Shoigu",
@@ -83,6 +85,7 @@ def test_the_admin_still_works_under_the_policy(admin_page: Page, live_server):
     admin_page.locator("#action-toggle").check()
     expect(admin_page.locator("input.action-select").first).to_be_checked()
     event = Event.objects.order_by("pk").first()
+    assert event is not None
     admin_page.goto(f"{live_server.url}/admin/events/event/{event.pk}/change/")
     # Inline formsets' "Add another" link is made by the admin's script.
     expect(admin_page.locator(".add-row a").first).to_be_visible()

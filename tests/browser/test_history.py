@@ -26,21 +26,21 @@ def edited_event(analyst) -> Event:
         date_start=dt.date(2021, 6, 22),
         date_text="June 22",
     )
-    event._history_user = analyst
+    event._history_user = analyst  # type: ignore[attr-defined]  # read by simple-history
     event.save()
     Participation.objects.create(
-        event=event, actor=ActorFactory(name="Min Aung Hlaing"), role=Role.VISITOR
+        event=event, actor=ActorFactory.create(name="Min Aung Hlaing"), role=Role.VISITOR
     )
     cite(event, locate(source, "visited Moscow on June 22"))
 
     event.title = "Shoigu visits Naypyidaw"
     event.date_start = dt.date(2021, 7, 1)
     event.version += 1
-    event._history_user = analyst
+    event._history_user = analyst  # type: ignore[attr-defined]  # read by simple-history
     event.save()
     event.participations.all().delete()
     Participation.objects.create(
-        event=event, actor=ActorFactory(name="Sergei Shoigu"), role=Role.VISITOR
+        event=event, actor=ActorFactory.create(name="Sergei Shoigu"), role=Role.VISITOR
     )
     return event
 
@@ -84,6 +84,7 @@ def test_a_reader_who_is_not_an_analyst_sees_the_analysts_only_page(
 
     sign_in(page, live_server, reader)
     response = page.goto(f"{live_server.url}/events/{edited_event.pk}/history/")
+    assert response is not None
     assert response.status == 403
     expect(page.get_by_role("heading", level=1)).to_have_text("Analysts only")
     expect(page.get_by_role("button", name="Restore version 1")).to_have_count(0)

@@ -1,4 +1,5 @@
 import secrets
+from typing import cast
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -6,7 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import models, transaction
 
 from accounts.access import ANALYSTS_GROUP
 
@@ -26,7 +27,8 @@ class Command(BaseCommand):
         name = name.strip()
         if not name:
             raise CommandError("Give a username, for example: create_analyst maria")
-        username_field = User._meta.get_field(User.USERNAME_FIELD)
+        # USERNAME_FIELD names a concrete field (never a reverse relation).
+        username_field = cast(models.Field, User._meta.get_field(User.USERNAME_FIELD))
         try:
             username_field.run_validators(name)
             if email:

@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from sources.models import Passage, Source
 
-from ...models import Actor, Citation, Event, Participation, Position
+from ...models import Actor, Alias, Citation, Event, Participation, Position
 
 
 class SelfLink(serializers.HyperlinkedIdentityField):
@@ -48,7 +48,8 @@ def offset() -> serializers.IntegerField:
 
 
 class EventCitationSerializer(serializers.ModelSerializer):
-    source = SourceRefSerializer(source="passage.source")
+    # A field named like Field.source: DRF's metaclass takes declared fields off the class.
+    source = SourceRefSerializer(source="passage.source")  # type: ignore[assignment]
     passage = serializers.IntegerField(source="passage.index")
     start = offset()
     end = offset()
@@ -118,7 +119,9 @@ class PositionSerializer(serializers.ModelSerializer):
 
 class ActorSerializer(serializers.ModelSerializer):
     url = SelfLink(view_name="api-actor-detail", lookup_field="slug")
-    aliases = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    aliases: "serializers.SlugRelatedField[Alias]" = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="name"
+    )
     positions = PositionSerializer(many=True, read_only=True)
 
     class Meta:
@@ -179,8 +182,11 @@ class SourceDetailSerializer(SourceSerializer):
 
 class CitationSerializer(serializers.ModelSerializer):
     url = SelfLink(view_name="api-citation-detail")
-    event = serializers.PrimaryKeyRelatedField(read_only=True)
-    source = SourceRefSerializer(source="passage.source")
+    event: "serializers.PrimaryKeyRelatedField[Event]" = serializers.PrimaryKeyRelatedField(
+        read_only=True
+    )
+    # A field named like Field.source: DRF's metaclass takes declared fields off the class.
+    source = SourceRefSerializer(source="passage.source")  # type: ignore[assignment]
     passage = serializers.IntegerField(source="passage.index")
     start = offset()
     end = offset()

@@ -106,7 +106,8 @@ class WriteCitationSerializer(serializers.Serializer):
     Validated data is ``{"located": Located, "date_text", "note"}``.
     """
 
-    source = SourceRefField(help_text="The source's key, or its id (see /api/sources/).")
+    # A field named like Field.source: DRF's metaclass takes declared fields off the class.
+    source = SourceRefField(help_text="The source's key, or its id (see /api/sources/).")  # type: ignore[assignment]
     quote = StrictCharField(
         required=False,
         trim_whitespace=False,
@@ -217,7 +218,8 @@ class WriteActorSerializer(serializers.Serializer):
 
     name = StrictCharField(max_length=200, help_text="The actor's name, slug or an alias.")
     role = StrictChoiceField(choices=Role.choices, default=Role.PARTICIPANT)
-    create = StrictBooleanField(
+    # A field named like BaseSerializer.create: DRF's metaclass takes declared fields off the class.
+    create = StrictBooleanField(  # type: ignore[assignment]
         default=False,
         help_text="Create the actor when no actor has this name, slug or alias "
         "(then kind is required).",
