@@ -414,9 +414,15 @@ class Cluster:
         return period_params(self.first, self.last)
 
     @property
+    def finest(self) -> bool:
+        """One day: no zoom can spread it out, so its link goes to the list of its events."""
+        return self.first == self.last
+
+    @property
     def label(self) -> str:
         span = format_date(self.first, self.last, Precision.DAY)
-        return f"{self.n} event{'s' if self.n != 1 else ''} {span}: zoom in"
+        action = "listed below" if self.finest else "zoom in"
+        return f"{self.n} event{'s' if self.n != 1 else ''} {span}: {action}"
 
     @property
     def text(self) -> str:

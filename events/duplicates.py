@@ -2,8 +2,8 @@
 
 A candidate is a date interval, its actors and a text (its title, or the cited sentence).
 An existing event is a possible duplicate when its date interval overlaps the candidate's and
-it shares an actor with it or at least two of its title's words; the most alike come first
-(shared actors count double). One query, whatever the number of events: the interval filter
+it shares a person or an organization with it, or two actors of any kind (a country alone is
+in most events), or at least two of its title's words; the most alike come first. One query, whatever the number of events: the interval filter
 uses ``event_span_idx``, the shared actors ``participation_actor_idx``.
 """
 
@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce
 
 from lib.dates import DateTextError, interval, parse_date_text
 
-from .models import Actor, Event, Participation
+from .models import Actor, ActorKind, Event, Participation
 
 LIMIT = 5
 MAX_WORDS = 12
@@ -86,6 +86,10 @@ class Candidate:
     text: str = ""
 
 
+# Actors whose presence in both events suggests the same happening on its own.
+TELLING_KINDS = (ActorKind.PERSON, ActorKind.ORGANIZATION)
+
+
 def title_words(text: str) -> list[str]:
     """The distinctive words of ``text``, lower case, each once, at most ``MAX_WORDS``."""
     words: list[str] = []
@@ -108,6 +112,9 @@ def possible_duplicates(candidate: Candidate, events=None, exclude: int | None =
         .annotate(n=Count("actor_id", distinct=True))
         .values("n")
     )
+    # A country or a place is in most events of this archive: alone it says nothing, as in the
+    # suggestions' corroboration (one person or organization in common, or two actors).
+    shared_telling = shared.filter(actor__kind__in=TELLING_KINDS)
     word_hits = sum(
         (SqlCase(When(title__icontains=word, then=Value(1)), default=Value(0)) for word in words),
         Value(0),
@@ -118,14 +125,17 @@ def possible_duplicates(candidate: Candidate, events=None, exclude: int | None =
             shared_actors=Coalesce(Subquery(shared, output_field=IntegerField()), 0)
             if candidate.actor_ids
             else Value(0),
+            shared_telling=Coalesce(Subquery(shared_telling, output_field=IntegerField()), 0)
+            if candidate.actor_ids
+            else Value(0),
             shared_words=word_hits,
         )
-        .filter(Q(shared_actors__gte=1) | Q(shared_words__gte=2))
+        .filter(Q(shared_telling__gte=1) | Q(shared_actors__gte=2) | Q(shared_words__gte=2))
     )
     if exclude is not None:
         qs = qs.exclude(pk=exclude)
     return list(
-        qs.order_by("-shared_actors", "-shared_words", "span_start", "pk").only(
+        qs.order_by("-shared_telling", "-shared_actors", "-shared_words", "span_start", "pk").only(
             "pk",
             "title",
             "date_start",

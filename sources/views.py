@@ -8,7 +8,7 @@ from django.db.models.functions import RowNumber
 from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.access import analyst_required
 from config.middleware import too_large_page
@@ -67,7 +67,7 @@ def source_new(request: HttpRequest) -> HttpResponse:
 SOURCES_PAGE = 100
 
 
-@require_GET
+@require_safe
 def source_list(request: HttpRequest) -> HttpResponse:
     """Sources by key, 100 a page, each with its citation count (one query with the page)."""
     page_obj = Paginator(
@@ -82,7 +82,7 @@ def source_list(request: HttpRequest) -> HttpResponse:
 LINKS_PER_SPAN = 5
 
 
-@require_GET
+@require_safe
 def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The source's passages with their cited spans marked.
 

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.access import analyst_required
 from events.models import Event
@@ -113,7 +113,7 @@ def _queue_context(request: HttpRequest, source: Source) -> dict:
     }
 
 
-@require_GET
+@require_safe
 @for_htmx(use_partial="queue")
 @analyst_required
 def source_suggestions(request: HttpRequest, pk: int) -> HttpResponse:

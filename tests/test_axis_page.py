@@ -142,3 +142,14 @@ def test_drafts_are_not_drawn_for_readers(client):
     body = client.get(reverse("timeline")).content.decode()
     assert "Secret draft" not in body
     assert "Public" in svg(body)
+
+
+def test_a_crowded_single_day_links_to_its_list_not_to_itself(client):
+    """At one day no zoom spreads the marks out: the count leads to the events listed below."""
+    for n in range(axis.MAX_ROWS + 3):
+        EventFactory(published=True, title=f"Same day {n}", date_start=dt.date(2021, 6, 22))
+    body = client.get(reverse("timeline"), {"from": "2021-06-22", "to": "2021-06-22"})
+    svg_body = svg(body.content.decode())
+    assert 'class="cluster"' in svg_body
+    assert "listed below" in svg_body
+    assert "#results" in svg_body

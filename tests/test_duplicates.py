@@ -69,6 +69,17 @@ def test_overlap_alone_is_no_duplicate(meeting):
     assert found == []
 
 
+def test_a_shared_country_alone_is_no_duplicate_but_two_shared_actors_are(meeting):
+    myanmar = ActorFactory(name="Myanmar", kind="country")
+    russia = ActorFactory(name="Russia", kind="country")
+    Participation.objects.create(event=meeting, actor=myanmar)
+    one = Candidate(D(2021, 6, 22), D(2021, 6, 22), (myanmar.pk,), "Air force chief visits plant")
+    assert possible_duplicates(one) == []
+    Participation.objects.create(event=meeting, actor=russia)
+    two = Candidate(D(2021, 6, 22), D(2021, 6, 22), (myanmar.pk, russia.pk), "Plant visit")
+    assert possible_duplicates(two) == [meeting]
+
+
 def test_more_alike_events_come_first(meeting, shoigu):
     general = ActorFactory(name="Min Aung Hlaing")
     Participation.objects.create(event=meeting, actor=general)

@@ -47,6 +47,20 @@ def test_embed_axis_links_stay_in_the_embed(client):
     assert "hx-get" not in body
 
 
+def test_every_link_out_of_the_embed_opens_a_new_tab(client):
+    """Framed on another site, a link that stayed in the frame would load a page that refuses
+    to be framed: only the axis's own links stay in the embed."""
+    import re
+
+    EventFactory(published=True, date_start=dt.date(2021, 6, 22))
+    body = client.get(reverse("embed"), {"year": "2021"}).content.decode()
+    links = re.findall(r"<a [^>]*>", body)
+    assert any("/sources/" in link for link in links)
+    for link in links:
+        if 'href="/embed/' not in link:
+            assert 'target="_blank"' in link, link
+
+
 def test_a_bad_filter_is_a_clear_message(client):
     response = client.get(reverse("embed"), {"from": "June"})
     assert response.status_code == 400

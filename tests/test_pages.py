@@ -404,3 +404,11 @@ def test_density_strip_stays_short_when_an_event_is_dated_9999(client, db):
     strip = body[start : body.index("</nav>", start)]
     assert strip.count("<li>") <= 120
     assert "an event lasting several years counts once in each" in body
+
+
+@pytest.mark.parametrize("path", ["/", "/actors/", "/sources/", "/embed/", "/healthz"])
+def test_pages_answer_head_like_get(client, path):
+    """Monitors, load balancers and link checkers ask with HEAD."""
+    response = client.head(path)
+    assert response.status_code == 200
+    assert response.content == b""

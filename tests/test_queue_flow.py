@@ -111,3 +111,16 @@ def test_the_created_entry_of_the_history_shows_the_first_values(client, analyst
     assert "First value" in created
     assert "<ins>Shoigu visits Naypyidaw</ins>" in created
     assert "<ins>First summary.</ins>" in created
+
+
+def test_add_to_an_existing_event_is_a_choice_never_a_preselected_event(
+    actors,  # noqa: F811
+    analyst,
+    client,
+):
+    visit_event(actors)
+    source = new_source()
+    client.force_login(analyst)
+    body = client.get(reverse("source-suggestions", args=[source.pk])).content.decode()
+    chooser = body[body.index('name="event" required>') :]
+    assert chooser.startswith('name="event" required><option value="">choose an event…</option>')

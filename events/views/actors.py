@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.access import analyst_required, is_analyst
 from lib.htmx import for_htmx
@@ -30,7 +30,7 @@ from .timeline import (
 )
 
 
-@require_GET
+@require_safe
 @for_htmx()
 def actor_suggest(request: HttpRequest) -> HttpResponse:
     """An HTML fragment of at most ten actors whose name, slug or alias contains ``q``.
@@ -63,7 +63,7 @@ def actor_suggest(request: HttpRequest) -> HttpResponse:
 ACTORS_PAGE = 100
 
 
-@require_GET
+@require_safe
 def actor_list(request: HttpRequest) -> HttpResponse:
     """Actors by name, 100 a page; each page counts its own actors' events (one query)."""
     counts = (
@@ -87,7 +87,7 @@ def actor_list(request: HttpRequest) -> HttpResponse:
     return render(request, "actors/actor_list.html", context)
 
 
-@require_GET
+@require_safe
 def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
     actors = Actor.objects.visible_to(request.user)
     actor = actors.prefetch_related("aliases").filter(slug=slug).first()

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.access import analyst_required
@@ -40,7 +40,7 @@ def _matching_events(user, q: str, reference: dt.date):
     return events.chronological()[:SEARCH_LIMIT]
 
 
-@require_GET
+@require_safe
 @for_htmx(use_partial="results")
 @analyst_required
 def cite_search(request: HttpRequest) -> HttpResponse:

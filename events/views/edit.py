@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.access import analyst_required
@@ -78,7 +78,7 @@ def preview_date(text: str, reference: dt.date) -> DatePreview:
         return DatePreview(text, error=str(exc))
 
 
-@require_GET
+@require_safe
 @for_htmx()
 @analyst_required
 def parse_date(request: HttpRequest) -> HttpResponse:

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_exempt
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ..disagreement import annotate
 from ..filters import EventFilter
@@ -21,7 +21,7 @@ from ..models import Event
 from .timeline import PAGE_SIZE, build_axis, filter_query, group_events
 
 
-@require_GET
+@require_safe
 @xframe_options_exempt
 @csp_replace({"frame-ancestors": ["*"]})
 def embed(request: HttpRequest) -> HttpResponse:

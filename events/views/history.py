@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.access import analyst_required
 from lib.inputs import whole_number
@@ -12,7 +12,7 @@ from ..history import RestoreError, history, restore
 from ..models import Event
 
 
-@require_GET
+@require_safe
 @analyst_required
 def event_history(request: HttpRequest, pk: int) -> HttpResponse:
     """Versions newest first: who, when, and what changed since the version before."""

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from lib.dates import Precision
 from lib.htmx import HtmxHttpRequest, for_htmx, wants_partial
@@ -283,7 +283,7 @@ def parse_page(value: str | None) -> int | None:
     return int(value)
 
 
-@require_GET
+@require_safe
 @for_htmx(use_partial="fragment")
 def timeline(request: HtmxHttpRequest) -> HttpResponse:
     params = request.GET
@@ -405,7 +405,7 @@ def timeline(request: HtmxHttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(visible_events(request), pk=pk)
     annotate([event])

@@ -31,7 +31,8 @@
   }
 
   document.addEventListener("htmx:afterSwap", (e) => {
-    if (e.detail.target.id !== "results") return;
+    // A history restore swaps the whole page and has no target.
+    if (e.detail.target?.id !== "results") return;
     const pushed = e.detail.xhr.getResponseHeader("HX-Push-Url");
     if (e.detail.requestConfig?.elt?.id === "filters") {
       // The typed actor is now one of the chosen actors.
