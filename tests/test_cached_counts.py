@@ -220,3 +220,15 @@ def test_a_ranked_search_ranks_the_newest_matches_and_counts_them_all(client, mo
     assert not context["next_query"]
     # Sorted by date: every match.
     assert len(client.get("/api/events/", {"q": "frigate", "sort": "date"}).json()["results"]) == 5
+
+
+def test_the_actor_list_counts_a_new_actor_and_hides_one_left_only_in_drafts(client):
+    first = ActorFactory(name="First")
+    event = EventFactory(published=True)
+    Participation.objects.create(event=event, actor=first)
+    assert client.get(reverse("actor-list")).context["count"] == 1
+    second = ActorFactory(name="Second")
+    Participation.objects.create(event=event, actor=second)
+    assert client.get(reverse("actor-list")).context["count"] == 2
+    Event.objects.filter(pk=event.pk).update(status=Status.DRAFT)
+    assert client.get(reverse("actor-list")).context["count"] == 0

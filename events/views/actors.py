@@ -74,9 +74,11 @@ def actor_list(request: HttpRequest) -> HttpResponse:
         .annotate(n=Count("event_id", distinct=True))
         .values("n")
     )
-    page_obj = Paginator(
-        Actor.objects.visible_to(request.user).order_by("name"), ACTORS_PAGE
-    ).get_page(request.GET.get("page"))
+    visible = Actor.objects.visible_to(request.user).order_by("name")
+    paginator = Paginator(visible, ACTORS_PAGE)
+    # The number of actors, cached until the next write (events.counts).
+    paginator.count = Counts(visible).count()  # type: ignore[arg-type]
+    page_obj = paginator.get_page(request.GET.get("page"))
     actors = (
         Actor.objects.filter(pk__in=[a.pk for a in page_obj.object_list])
         .annotate(event_count=Coalesce(Subquery(counts), 0))
