@@ -3,8 +3,9 @@
 A candidate is a date interval, its actors and a text (its title, or the cited sentence).
 An existing event is a possible duplicate when its date interval overlaps the candidate's and
 it shares a person or an organization with it, or two actors of any kind (a country alone is
-in most events), or at least two of its title's words; the most alike come first. One query, whatever the number of events: the interval filter
-uses ``event_span_idx``, the shared actors ``participation_actor_idx``.
+in most events), or at least two of its title's words; the most alike come first. One query,
+whatever the number of events: the interval filter uses ``event_span_idx``, the shared actors
+``participation_actor_idx``.
 """
 
 from __future__ import annotations
