@@ -201,11 +201,8 @@ def test_actor_with_year_or_dates_lists_what_the_plain_filter_lists(client):
         assert got == set(expected.values_list("pk", flat=True)), params
 
 
+@pytest.mark.postgresql  # the rank cap applies to PostgreSQL's ts_rank (SQLite ranks with FTS5)
 def test_a_ranked_search_ranks_the_newest_matches_and_counts_them_all(client, monkeypatch):
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        pytest.skip("the rank cap applies to PostgreSQL's ts_rank (SQLite ranks with FTS5)")
     monkeypatch.setattr("events.filters.RANK_CAP", 3)
     for year in (2001, 2002, 2003, 2004, 2005):
         title = "Frigate talks, frigate frigate" if year == 2004 else "Frigate talks"

@@ -243,7 +243,7 @@ def test_deleting_the_last_citation_of_a_published_event_is_refused(analyst, vis
 
     response = api_client(analyst).delete(f"/api/citations/{citation.pk}/")
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "only citation" in response.json()["detail"]
     assert Citation.objects.filter(pk=citation.pk).exists()
     assert Event.objects.get(pk=visit.pk).version == 1

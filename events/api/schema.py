@@ -48,6 +48,11 @@ ERRORS = {
     "403": ("Signed in but not an analyst, or a browser session without its CSRF token.", DETAIL),
     "404": ("No such object (or a draft, for non-analysts), or no such page.", DETAIL),
     "415": ("The body is not JSON (send Content-Type: application/json).", DETAIL),
+    "409": (
+        "The citation is the only one of a published event: add another citation first, or set "
+        "the event to draft.",
+        DETAIL,
+    ),
     "412": ("If-Match names an older version: GET the event again and retry.", DETAIL),
     "413": ("The body is over the limit (2.5 MB): send less.", DETAIL),
     "500": ("A server error: logged with the request's id (X-Request-ID); retry later.", DETAIL),
@@ -81,6 +86,8 @@ class ApiSchema(AutoSchema):
             codes.append("404")  # no such object, or an unknown ?format=
         if self.view.__class__.__name__ == "EventViewSet" and method in ("PUT", "PATCH", "DELETE"):
             codes.append("412")
+        if self.view.__class__.__name__ == "CitationViewSet" and method == "DELETE":
+            codes.append("409")
         if method in ("POST", "PUT", "PATCH"):
             codes.append("413")
         if "400" not in codes:

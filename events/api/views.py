@@ -330,7 +330,8 @@ class SourceViewSet(viewsets.ReadOnlyModelViewSet):
     ),
     destroy=extend_schema(
         summary="Remove a citation (analysts)",
-        description="The event's version goes up by one.",
+        description="The event's version goes up by one. The only citation of a published "
+        "event cannot be removed (409): add another first, or set the event to draft.",
     ),
 )
 class CitationViewSet(
@@ -376,11 +377,13 @@ class CitationViewSet(
         except CitationGone as gone:  # removed by a concurrent request: nothing to do
             raise NotFound(str(gone)) from None
         except EvidenceRequired:
-            raise ValidationError(
+            # The request is fine; the event's state forbids it (its only evidence): 409.
+            return Response(
                 {
                     "detail": f"Citation {citation.pk} is the only citation of event "
                     f"{citation.event_id}, which is published: add another citation first, or "
                     "set the event to draft, then remove this one."
-                }
-            ) from None
+                },
+                status=409,
+            )
         return Response(status=204)
