@@ -82,6 +82,13 @@ def test_a_cursor_keeps_the_filters(client):
     assert walk(client, type=["visit", "meeting"]) == expected
 
 
+def test_a_page_that_is_no_number_is_refused_beside_a_cursor_too(client):
+    assert client.get("/api/actors/", {"cursor": "", "page": "x"}).status_code == 404
+    assert client.get("/api/actors/", {"page": ["x", "2"]}).status_code == 404
+    assert client.get("/api/actors/", {"cursor": "", "page": "1"}).status_code == 200
+    assert client.get("/api/actors/", {"page": ""}).status_code == 200
+
+
 def test_a_bad_cursor_or_a_ranked_search_with_a_cursor_is_a_400_naming_cursor(client):
     make_mixed_events(5)
     for params in ({"cursor": "not-a-cursor"}, {"cursor": "", "q": "event"}):

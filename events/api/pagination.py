@@ -138,14 +138,16 @@ class Pagination(PageNumberPagination):
         size = self.get_page_size(request)
         self.cursor_mode = self.cursor_query_param in request.query_params
         self.next_cursor = None
+        # Every page value is a page number, also beside a cursor (which then decides).
+        numbers = [n for n in request.query_params.getlist(self.page_query_param) if n] or ["1"]
+        for number in numbers:
+            if not (number.isascii() and number.isdigit()) or not 1 <= int(number) <= 10**9:
+                raise NotFound("Invalid page.")
         if self.cursor_mode:
             rows = self._keyset(queryset, request.query_params[self.cursor_query_param], size)
             self.page_number = None
         else:
-            number = request.query_params.get(self.page_query_param) or "1"
-            if not (number.isascii() and number.isdigit()) or not 1 <= int(number) <= 10**9:
-                raise NotFound("Invalid page.")
-            self.page_number = int(number)
+            self.page_number = int(numbers[-1])
             offset = (self.page_number - 1) * size
             rows = list(queryset[offset : offset + size + 1])
             if self.page_number > 1 and not rows:
