@@ -50,3 +50,14 @@ def analyst_page(page, live_server, analyst):
     """A browser page signed in as a member of the "analysts" group."""
     sign_in(page, live_server, analyst)
     return page
+
+
+@pytest.fixture
+def analysts_group(transactional_db):
+    """For transactional browser tests: the flush between them removes the group the migration
+    made (make it again), and proposals cached for a source id that is reused must go."""
+    from django.contrib.auth.models import Group
+    from django.core.cache import cache
+
+    Group.objects.get_or_create(name="analysts")
+    cache.clear()

@@ -3,29 +3,23 @@
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 from playwright.sync_api import expect
 
 from events.models import Actor, ActorKind, Alias, Citation, Event, Status
 from sources.services import import_source
 from suggestions.models import Dismissal
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("analysts_group"),
+]
 
 CHRONOLOGY = (
     "Chronology of contacts.\n"
     "October 24: Vice Admiral Vladimir Kasatonov arrives in Yangon.\n"
     "October 29: Min Aung Hlaing visits the Russian warship at Thilawa Jetty.\n"
 )
-
-
-@pytest.fixture(autouse=True)
-def analysts_group(transactional_db):
-    """The group the migration makes is flushed between transactional tests: make it again."""
-    from django.contrib.auth.models import Group
-
-    Group.objects.get_or_create(name="analysts")
-    cache.clear()
 
 
 @pytest.fixture
