@@ -15,16 +15,23 @@
    "uncached": the same request once in this process with an empty cache (the counts that
    ``events.counts`` caches until the next write computed again: the first request after a
    write). The server's p50/p95 are mostly cache hits, as on a site read far more than written.
-4. Requests per second at ``--clients`` (20) concurrent clients on a filtered API list.
+4. Requests per second and latency percentiles at ``--clients`` (20) concurrent clients on
+   the two filtered API lists, with ``wrk`` (``--threads`` 4, ``--seconds`` 15; Python
+   threads, with a note, when wrk is not installed).
+5. With ``--datasette PATH`` (a Datasette binary in a virtualenv of its own, see
+   ``bench/versus_datasette.py``): the same two filtered lists from Datasette serving the
+   same archive loaded into SQLite by ``load_timeline`` (``--sqlite``, built when missing):
+   p50/p95 over ``--repeat`` requests, size, the SQL alone, and the same wrk run.
 
-Nothing here is a test: the figures go in the README.
+Nothing here is a test: the figures go in the README. ``bench/explain.py`` prints the
+``EXPLAIN (ANALYZE, BUFFERS)`` of every statement these requests run.
 """
 
 from __future__ import annotations
 
 import argparse
-import concurrent.futures
 import os
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -49,7 +56,7 @@ def psql(server: str, sql: str) -> None:
     subprocess.run(["psql", f"{server}/postgres", "-q", "-c", sql], check=True, capture_output=True)
 
 
-def build(args, url: str) -> None:
+def build(args, url: str) -> Path:
     env = {**os.environ, "DATABASE_URL": url}
     archive = Path(args.archive) if args.archive else None
     if archive is None or not archive.exists():
@@ -69,6 +76,7 @@ def build(args, url: str) -> None:
     )
     seconds = time.perf_counter() - began
     print(f"import: {args.n:,} events in {seconds:.0f} s = {args.n / seconds:,.0f} events/s")
+    return archive
 
 
 def requests_to_time() -> list[tuple[str, str, dict]]:
@@ -161,6 +169,64 @@ def fetch(base: str, path: str, headers: dict) -> tuple[float, int]:
     return (time.perf_counter() - began) * 1000, size
 
 
+def timed_requests(base: str, path: str, headers: dict, repeat: int) -> tuple[list[float], int]:
+    """``repeat`` samples (ms) of the request through the server, after one to warm it."""
+    fetch(base, path, headers)
+    samples, size = [], 0
+    for _ in range(repeat):
+        ms, size = fetch(base, path, headers)
+        samples.append(ms)
+    return samples, size
+
+
+def start_datasette(args, archive: Path | None) -> tuple[subprocess.Popen, str, Path] | None:
+    """Datasette serving the same archive in SQLite, or None (with a note) when the binary or
+    the data cannot be had."""
+    from bench import versus_datasette
+
+    binary = args.datasette
+    if not binary or not Path(binary).exists():
+        print(
+            f"\nDatasette: not compared (no binary at --datasette {binary or '(not given)'}; "
+            "bench/versus_datasette.py says how to install it)"
+        )
+        return None
+    default = Path(tempfile.gettempdir()) / f"timeline_bench_{args.n}.sqlite3"
+    database = Path(args.sqlite) if args.sqlite else default
+    if not database.exists():
+        if archive is None or not archive.exists():
+            print(f"\nDatasette: not compared (no {database} and no --archive to load into it)")
+            return None
+        versus_datasette.build_sqlite(archive, database)
+    port = args.datasette_port or args.port + 10
+    return versus_datasette.serve(binary, database, port), f"http://127.0.0.1:{port}", database
+
+
+def time_datasette(args, base: str, database: Path, actor: str) -> dict[str, str]:
+    """Datasette's p50/p95 for the filtered lists; returns their paths by label."""
+    from bench import versus_datasette
+
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as connection:
+        events = connection.execute("SELECT count(*) FROM events_event").fetchone()[0]
+    print(
+        f"\n{versus_datasette.version(args.datasette)} on the same data ({database.name}, "
+        f"{events:,} events, --immutable, 3 SQL threads); floor: the query alone in sqlite3"
+    )
+    print(f"{'request':<34} {'p50 ms':>8} {'p95 ms':>8} {'KB':>8} {'floor ms':>9} {'ratio':>6}")
+    paths = {}
+    for label, query, params in versus_datasette.requests(actor):
+        path = paths[label] = versus_datasette.path(database, query, params)
+        samples, size = timed_requests(base, path, {}, args.repeat)
+        floor = versus_datasette.floor(database, query, params, max(5, args.repeat // 5))
+        p50 = statistics.median(samples)
+        print(
+            f"{label[:34]:<34} {p50:8.0f} {percentile(samples, 0.95):8.0f} "
+            f"{size / 1024:8.1f} {floor:9.1f} {p50 / max(floor, 0.01):6.1f}",
+            flush=True,
+        )
+    return paths
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=100_000)
@@ -171,14 +237,27 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--threads", type=int, default=4, help="wrk threads")
+    parser.add_argument("--seconds", type=float, default=15.0, help="of each throughput run")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--only", help="time only the requests whose label contains this")
+    parser.add_argument(
+        "--throughput", action="store_true", help="measure throughput even with --only"
+    )
+    parser.add_argument("--datasette", help="a Datasette binary: compare the filtered lists")
+    parser.add_argument(
+        "--sqlite",
+        help="the SQLite file Datasette serves (default: timeline_bench_N.sqlite3 in the temp "
+        "directory; loaded from the archive with load_timeline when missing)",
+    )
+    parser.add_argument("--datasette-port", type=int, help="default: --port + 10")
     args = parser.parse_args()
 
     url = f"{args.server}/{args.database}"
     os.environ["DATABASE_URL"] = url
+    archive = Path(args.archive) if args.archive else None
     if not args.reuse:
-        build(args, url)
+        archive = build(args, url)
 
     env = {
         **os.environ,
@@ -219,11 +298,7 @@ def main() -> None:
         for label, path, headers in requests:
             if args.only and args.only not in label:
                 continue
-            fetch(base, path, headers)  # warm the worker and the cache
-            samples, size = [], 0
-            for _ in range(args.repeat):
-                ms, size = fetch(base, path, headers)
-                samples.append(ms)
+            samples, size = timed_requests(base, path, headers, args.repeat)
             queries, floor, uncached = queries_and_floor(path, headers, args.repeat)
             p50 = statistics.median(samples)
             print(
@@ -232,22 +307,40 @@ def main() -> None:
                 f"{uncached:9.0f}",
                 flush=True,
             )
-        if args.only:
-            return
-        label, path, headers = requests[9]  # the filtered API list (actor + year)
-        done, began, seconds = 0, time.perf_counter(), 15.0
+        filtered = {
+            label: (path, headers)
+            for label, path, headers in requests
+            if label in ("api actor+year", "api type+from+to")
+        }
+        query = urllib.parse.urlsplit(filtered["api actor+year"][0]).query
+        actor = urllib.parse.parse_qs(query)["actor"][0]
+        datasette = None
+        if args.datasette or not args.only:
+            datasette = start_datasette(args, archive)
+        try:
+            paths = time_datasette(args, *datasette[1:], actor) if datasette else {}
+            if args.only and not args.throughput:
+                return
+            from bench import throughput
 
-        def client() -> int:
-            n = 0
-            while time.perf_counter() - began < seconds:
-                fetch(base, path, headers)
-                n += 1
-            return n
-
-        with concurrent.futures.ThreadPoolExecutor(args.clients) as pool:
-            done = sum(pool.map(lambda _: client(), range(args.clients)))
-        elapsed = time.perf_counter() - began
-        print(f"{args.clients} clients on {label}: {done / elapsed:.1f} requests/s")
+            print(f"\n{args.clients} clients, {args.seconds:g} s each")
+            print(throughput.HEADER)
+            for label, (path, headers) in filtered.items():
+                result = throughput.measure(
+                    base + path, headers, args.clients, args.threads, args.seconds
+                )
+                print(result.row(f"app {label} ({result.tool})"), flush=True)
+                kind = label.removeprefix("api ")
+                if datasette:
+                    ds_label = f"datasette {kind} (same JSON)"
+                    result = throughput.measure(
+                        datasette[1] + paths[ds_label], {}, args.clients, args.threads, args.seconds
+                    )
+                    print(result.row(f"{ds_label} ({result.tool})"), flush=True)
+        finally:
+            if datasette:
+                datasette[0].terminate()
+                datasette[0].wait(timeout=30)
     finally:
         server.terminate()
         server.wait(timeout=30)
