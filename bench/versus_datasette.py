@@ -78,8 +78,8 @@ SELECT e.*,
        FROM events_citation c JOIN sources_passage sp ON sp.id = c.passage_id
             JOIN sources_source s ON s.id = sp.source_id
       WHERE c.event_id = e.id) AS citations,
-    (SELECT count(*) FROM (SELECT 1 FROM events_event e WHERE {where}
-                           LIMIT {COUNT_CAP + 1})) AS count
+    (SELECT min(count(*), {COUNT_CAP}) FROM (SELECT 1 FROM events_event e WHERE {where}
+                                              LIMIT {COUNT_CAP + 1})) AS count
 FROM page e ORDER BY {ORDER}"""
 
 
