@@ -6,6 +6,7 @@ event shape (the paginated JSON list, through the serializers) rendered by the r
 """
 
 import datetime as dt
+import threading
 
 import pytest
 from django.db import connection
@@ -253,3 +254,21 @@ def test_ics_fold_cuts_between_characters_as_the_one_char_loop_did(line):
 def test_every_export_format_has_its_columns():
     assert set(exports.COLUMNS) == set(RENDERERS) == set(exports.RENDERERS)
     assert Event._meta.get_field("updated")  # the calendar's DTSTAMP
+
+
+def test_an_export_abandoned_midway_stops_reading_and_leaves_the_connection_usable(
+    client, monkeypatch
+):
+    monkeypatch.setattr(exports, "CHUNK", 2)
+    source = SourceFactory()
+    for _ in range(9):
+        cite(EventFactory(status=Status.PUBLISHED), locate(source, "He met"))
+    events = Event.objects.published().chronological()
+    pieces = exports.export_pieces(events, "csv", RequestFactory().get(URL))
+
+    assert next(pieces).startswith("id,start,end")
+    pieces.close()  # what the response does when the server closes it (the client has gone)
+
+    assert not [t for t in threading.enumerate() if t.name == "export-read-ahead"]
+    assert Event.objects.published().count() == 9  # the connection still answers
+    assert read(client.get(URL, {"format": "csv"})).count(b"He met") == 9
