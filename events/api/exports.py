@@ -24,7 +24,7 @@ import csv
 import json
 import queue
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from itertools import islice
 
 from django.db import connections, models, transaction
@@ -255,7 +255,7 @@ def _text_cell(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def csv_pieces(chunks: Iterable[list[tuple]], links: Links) -> Iterator[str]:
+def csv_pieces(chunks: Iterable[list[tuple]], links: Links) -> Generator[str, None, None]:
     """The CSV renderer's bytes (columns, quoting, formula escape), from plain rows."""
     api_head, api_tail = links.api
     page_head, page_tail = links.page
@@ -318,7 +318,7 @@ def _event(row: tuple, links: Links) -> dict:
     }
 
 
-def ics_pieces(chunks: Iterable[list[tuple]], links: Links, host: str) -> Iterator[str]:
+def ics_pieces(chunks: Iterable[list[tuple]], links: Links, host: str) -> Generator[str, None, None]:
     head = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -328,7 +328,7 @@ def ics_pieces(chunks: Iterable[list[tuple]], links: Links, host: str) -> Iterat
     yield "".join(ics_fold(line) + "\r\n" for line in head)
     vevent = ICSRenderer._vevent
     for chunk in chunks:
-        pieces = []
+        pieces: list[str] = []
         for row in chunk:
             if row[1] is None:  # undated
                 continue
@@ -340,7 +340,7 @@ def ics_pieces(chunks: Iterable[list[tuple]], links: Links, host: str) -> Iterat
     yield "END:VCALENDAR\r\n"
 
 
-def timelinejs_pieces(chunks: Iterable[list[tuple]], links: Links) -> Iterator[str]:
+def timelinejs_pieces(chunks: Iterable[list[tuple]], links: Links) -> Generator[str, None, None]:
     item = TimelineJSRenderer._item
     dumps = json.JSONEncoder(ensure_ascii=False).encode
     yield '{"events": ['
@@ -374,7 +374,7 @@ def export_pieces(events: QuerySet, fmt: str, request) -> Iterator[str]:
     """The export file of ``events`` in ``fmt``, as text pieces."""
     links = Links(request)
     chunks = export_rows(events, fmt)
-    writers: dict[str, Callable[[], Iterator[str]]] = {
+    writers: dict[str, Callable[[], Generator[str, None, None]]] = {
         "csv": lambda: csv_pieces(chunks, links),
         "ics": lambda: ics_pieces(chunks, links, request.get_host()),
         "timelinejs": lambda: timelinejs_pieces(chunks, links),
