@@ -24,6 +24,7 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,17 +38,22 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User and system CPU time of the processes (those that still exist)."""
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User and system CPU seconds of each process (of those that still exist)."""
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
+    seconds = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])
-    return total / ticks
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / ticks
+    return seconds
+
+
+def spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds spent between two readings by the processes alive at the second."""
+    return sum(value - before.get(pid, 0.0) for pid, value in after.items())
 
 
 def backends(server: str, database: str) -> list[int]:
@@ -72,15 +78,24 @@ def count(server: str, database: str, where: str) -> int:
     return int(out.stdout.strip())
 
 
-def download(url: str, worker: int) -> tuple[float, float, int, float, float]:
-    """(seconds to the first byte, to the last, bytes, RSS before, peak RSS) in MB."""
+def download(
+    url: str, worker: int, database: Callable[[], list[int]]
+) -> tuple[float, float, int, float, float, dict[int, float]]:
+    """(seconds to the first byte, to the last, bytes, RSS before, peak RSS in MB, the last
+    CPU reading of each database process seen while it ran)."""
     before = rss_mb(worker)
     peak = [before]
     done = threading.Event()
+    database_cpu: dict[int, float] = {}
 
     def sample() -> None:
+        pids: list[int] = []
+        last = 0.0
         while not done.is_set():
             peak[0] = max(peak[0], rss_mb(worker))
+            if time.monotonic() - last > 1:  # the worker may open a new connection
+                pids, last = database(), time.monotonic()
+            database_cpu.update(cpu_seconds(pids))
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample)
@@ -97,7 +112,7 @@ def download(url: str, worker: int) -> tuple[float, float, int, float, float]:
     finally:
         done.set()
         sampler.join()
-    return first or 0.0, time.perf_counter() - began, size, before, peak[0]
+    return first or 0.0, time.perf_counter() - began, size, before, peak[0], database_cpu
 
 
 def main() -> None:
@@ -150,12 +165,15 @@ def main() -> None:
             if args.only and args.only != name:
                 continue
             for fmt in args.formats.split(","):
-                database = backends(args.server, args.database)
-                cpu = cpu_seconds([worker]), cpu_seconds(database)
+
+                def database() -> list[int]:
+                    return backends(args.server, args.database)
+
+                cpu = cpu_seconds([worker]), cpu_seconds(database())
                 url = f"{base}?format={fmt}{query}"
-                first, total, size, before, peak = download(url, worker)
-                worker_cpu = cpu_seconds([worker]) - cpu[0]
-                database_cpu = cpu_seconds(database) - cpu[1]
+                first, total, size, before, peak, seen = download(url, worker, database)
+                worker_cpu = spent(cpu[0], cpu_seconds([worker]))
+                database_cpu = spent(cpu[1], seen)
                 label = f"{fmt} {'all published' if name == 'all' else args.year}"
                 print(
                     f"{label:<24} {events:>9,} {first:8.2f} {total:8.2f} "

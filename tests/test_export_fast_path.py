@@ -192,9 +192,9 @@ def test_a_csv_row_keeps_its_actors_citations_and_quoting(client, archive):
 def test_the_export_query_count_does_not_grow_with_the_events_on_postgresql(
     client, django_assert_num_queries, monkeypatch, rows, fmt
 ):
-    """PostgreSQL: SET LOCAL jit and one query read through a server-side cursor, however
-    many events. Elsewhere: one query for the events and, per chunk of CHUNK events, one
-    for their actors (CSV only) and one for their citations."""
+    """PostgreSQL: SET LOCAL (jit, statement_timeout) and one query read through a
+    server-side cursor, however many events. Elsewhere: one query for the events and, per
+    chunk of CHUNK events, one for their actors (CSV only) and one for their citations."""
     monkeypatch.setattr(exports, "CHUNK", 5)
     source = SourceFactory()
     for _ in range(rows):

@@ -279,7 +279,8 @@ def test_an_export_runs_the_same_queries_however_many_events(
         event = EventFactory(status=Status.PUBLISHED)
         cite(event, locate(source, "He met"))
         Participation.objects.create(event=event, actor=ActorFactory(), role="host")
-    # PostgreSQL: SET LOCAL jit, then one query (actors and citations aggregated in it).
+    # PostgreSQL: SET LOCAL (jit, statement_timeout), then one query (actors and citations
+    # aggregated in it).
     # Elsewhere: events, participations with actors, citations (per chunk of 2,000 events).
     expected = 2 if connection.vendor == "postgresql" else 3
     with django_assert_num_queries(expected):

@@ -7,8 +7,8 @@ with its row, in the database's own order (participants and citations by id):
 - PostgreSQL: one query, read through a server-side cursor inside a transaction (so the
   cursor streams instead of being materialised up front), each row carrying its actors and
   citations as arrays aggregated by correlated subqueries (``array_agg(... ORDER BY id)``).
-  Two statements however many events match: ``SET LOCAL jit = off`` (compiling the plan
-  would cost more than it saves) and the query.
+  Two statements however many events match: ``SET LOCAL`` (no JIT, a longer
+  statement_timeout) and the query.
 - SQLite (development and small archives): the events a chunk of CHUNK rows at a time, and
   for each chunk its participants and citations in one query each, ordered explicitly.
 
@@ -47,6 +47,7 @@ from .renderers import (
 
 CHUNK = 2000
 BLOCK = 65536  # characters handed to the server at a time
+READ_TIMEOUT_MS = 600_000  # the longest one read of an export may take (PostgreSQL)
 RENDERERS: dict[str, type[CSVRenderer | ICSRenderer | TimelineJSRenderer]] = {
     "csv": CSVRenderer,
     "ics": ICSRenderer,
@@ -124,7 +125,11 @@ def _rows_postgresql(events: QuerySet, fmt: str) -> Iterator[list[tuple]]:
     # caller's transaction if there is one (no savepoint).
     with transaction.atomic(using=events.db, savepoint=False):
         with connections[events.db].cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
+            # One statement: no JIT (compiling the plan costs more than it saves), and the
+            # web process's statement_timeout lifted to READ_TIMEOUT for this transaction:
+            # a read of the file may wait for a sort of every matching event (a year at a
+            # million events took over the 10 s limit), which no page does.
+            cursor.execute(f"SET LOCAL jit = off; SET LOCAL statement_timeout = {READ_TIMEOUT_MS}")
         # Plain rows in the order asked for (the annotations after the columns, as in SQL);
         # none of these columns has a converter on PostgreSQL.
         chunks = compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=CHUNK)
@@ -318,7 +323,9 @@ def _event(row: tuple, links: Links) -> dict:
     }
 
 
-def ics_pieces(chunks: Iterable[list[tuple]], links: Links, host: str) -> Generator[str, None, None]:
+def ics_pieces(
+    chunks: Iterable[list[tuple]], links: Links, host: str
+) -> Generator[str, None, None]:
     head = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
