@@ -129,7 +129,9 @@ def reference(client, fmt: str, params: dict) -> bytes:
     assert listed.status_code == 200
     events = listed.json()["results"]
     request = RequestFactory().get(URL)
-    return RENDERERS[fmt]().render(events, renderer_context={"request": request})
+    rendered = RENDERERS[fmt]().render(events, renderer_context={"request": request})
+    assert isinstance(rendered, bytes)
+    return rendered
 
 
 FILTERS = [
