@@ -8,6 +8,8 @@ dump loaded into an empty database dumps identically.
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import ijson
@@ -18,7 +20,7 @@ from .bulk import LoadError, NotJSON, Progress, analyze, load_archive
 from .models import EVENT_FIELDS, Actor, Event
 from .services import ActorChoice, NewCitation, save_event
 
-__all__ = ["LoadError", "NotJSON", "dump", "load", "load_file", "write_event"]
+__all__ = ["LoadError", "NotJSON", "dump", "dump_pieces", "load", "load_file", "write_event"]
 
 
 def _iso(value: dt.date | None) -> str | None:
@@ -105,14 +107,45 @@ def events_with_relations(queryset=None):
     return (Event.objects.all() if queryset is None else queryset).with_evidence()
 
 
-def dump() -> dict:
+DUMP_CHUNK = 500
+
+
+def _dump_sections() -> dict[str, Iterator[dict]]:
+    """The format's three lists as iterators over the database, a chunk of rows at a time."""
     return {
-        "sources": [source_payload(s) for s in Source.objects.order_by("key")],
-        "actors": [
-            actor_payload(a) for a in Actor.objects.prefetch_related("aliases").order_by("name")
-        ],
-        "events": [event_payload(e) for e in events_with_relations().chronological()],
+        "sources": (
+            source_payload(s) for s in Source.objects.order_by("key").iterator(chunk_size=100)
+        ),
+        "actors": (
+            actor_payload(a)
+            for a in Actor.objects.prefetch_related("aliases")
+            .order_by("name")
+            .iterator(chunk_size=DUMP_CHUNK)
+        ),
+        "events": (
+            event_payload(e)
+            for e in events_with_relations().chronological().iterator(chunk_size=DUMP_CHUNK)
+        ),
     }
+
+
+def dump() -> dict:
+    return {name: list(items) for name, items in _dump_sections().items()}
+
+
+def dump_pieces() -> Iterator[str]:
+    """``json.dumps(dump(), ensure_ascii=False, indent=2)`` piece by piece: memory does not
+    grow with the archive (each chunk of events is read with its relations, then written)."""
+    yield "{"
+    for number, (name, items) in enumerate(_dump_sections().items()):
+        yield ("," if number else "") + f"\n  {json.dumps(name)}: ["
+        empty = True
+        for item in items:
+            text = json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+            yield ("\n    " if empty else ",\n    ") + text
+            empty = False
+        yield "]" if empty else "\n  ]"
+    yield "\n}"
 
 
 # Load ----------------------------------------------------------------------

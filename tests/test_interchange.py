@@ -8,11 +8,12 @@ import pytest
 from django.core.management.base import CommandError
 
 from events.interchange import LoadError, dump, load
-from events.models import Actor, Alias, Citation, Event, Participation
+from events.models import Actor, Alias, Citation, Event, Participation, Status
+from events.services import cite, locate
 from lib.dates import Precision
 from sources.models import Passage, Source
 from tests.conftest import corpus_files, run
-from tests.factories import EventFactory
+from tests.factories import ActorFactory, EventFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -221,6 +222,31 @@ def test_dump_loaded_into_an_empty_database_dumps_identically():
 def test_export_timeline_prints_the_dump_as_json():
     load(small_data())
     assert json.loads(run("export_timeline")) == json.loads(json.dumps(dump()))
+
+
+def test_export_timeline_streams_the_bytes_json_dumps_writes():
+    assert run("export_timeline") == json.dumps(dump(), ensure_ascii=False, indent=2) + "\n"
+    load(small_data())
+    assert run("export_timeline") == json.dumps(dump(), ensure_ascii=False, indent=2) + "\n"
+
+
+@pytest.mark.parametrize("rows", [1, 7])
+def test_export_timeline_reads_a_chunk_of_events_at_a_time(
+    django_assert_num_queries, monkeypatch, rows
+):
+    """Sources, actors with aliases, then per chunk of events their participants and
+    citations: the queries grow with the chunks, not with the events."""
+    from events import interchange
+
+    monkeypatch.setattr(interchange, "DUMP_CHUNK", 1000)
+    source = SourceFactory()
+    for _ in range(rows):
+        event = EventFactory(status=Status.PUBLISHED)
+        cite(event, locate(source, "He met"))
+        Participation.objects.create(event=event, actor=ActorFactory(), role="host")
+    # sources; actors and their aliases; events, their participants, their citations
+    with django_assert_num_queries(6):
+        run("export_timeline")
 
 
 def test_dump_lists_events_in_chronological_order():

@@ -7,6 +7,7 @@ import json
 
 import icalendar
 import pytest
+from django.db import connection
 from django.http import QueryDict
 from django.urls import reverse
 
@@ -278,7 +279,11 @@ def test_an_export_runs_the_same_queries_however_many_events(
         event = EventFactory(status=Status.PUBLISHED)
         cite(event, locate(source, "He met"))
         Participation.objects.create(event=event, actor=ActorFactory(), role="host")
-    with django_assert_num_queries(3):  # events, participations with actors, citations
+    # PostgreSQL: SET LOCAL (jit, statement_timeout), then one query (actors and citations
+    # aggregated in it).
+    # Elsewhere: events, participations with actors, citations (per chunk of 2,000 events).
+    expected = 2 if connection.vendor == "postgresql" else 3
+    with django_assert_num_queries(expected):
         body = read(client.get(URL, {"format": "csv"}))
     assert body.decode().count("\n") == rows + 1
 
