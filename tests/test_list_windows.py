@@ -146,14 +146,20 @@ def test_a_window_of_the_filtered_list_is_that_slice_of_the_plain_filter(archive
         assert [event.pk for event in events.rows(start, stop)] == expected[start:stop]
 
 
-def test_the_timeline_pages_follow_the_plain_order(client, archive):
-    expected = plain({}, archive, drafts=False)
-    shown = []
-    for page in (1, 2, 3):
-        response = client.get("/", {"page": page})
+ONE_PAGE = {"actor": "actor-1", "to": "2015"}
+
+
+@pytest.mark.parametrize("params", [{}, {"from": "2000"}, ONE_PAGE])
+def test_the_timeline_pages_follow_the_plain_order(client, archive, params):
+    expected = plain(params, archive, drafts=False)
+    assert len(expected) > (PAGE_SIZE if params != ONE_PAGE else 0)
+    shown, page = [], 1
+    while len(shown) < len(expected):
+        response = client.get("/", {**params, "page": page})
         assert response.status_code == 200
+        assert response.context["events"]
         shown += [event.pk for event in response.context["events"]]
-    assert len(expected) > 2 * PAGE_SIZE
+        page += 1
     assert shown == expected
 
 

@@ -340,7 +340,7 @@ def timeline(request: HtmxHttpRequest) -> HttpResponse:
             rows = events_qs.rows(start - 1, start + PAGE_SIZE)
             previous, events = rows[0], rows[1:]
         else:
-            previous, events = None, list(events_qs[:PAGE_SIZE])
+            previous, events = None, events_qs.rows(0, PAGE_SIZE)
         annotate(events)
         chosen = {pk for pks in filterset.form.cleaned_data.get("actor") or [] for pk in pks}
         top_actors = counts.actor_counts(TOP_ACTORS, exclude=chosen)
