@@ -1,6 +1,6 @@
 import datetime as dt
 from collections.abc import Collection
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -236,15 +236,15 @@ class EventQuerySet(models.QuerySet):
     def chronological(self) -> "EventQuerySet":
         return self.order_by(*CHRONOLOGICAL)
 
-    def rows(self, start: int, stop: int) -> list["Event"]:
+    def rows(self, start: int, stop: int) -> list:
         """The events ``start:stop`` of this ordered queryset, in one query.
 
         The page's ids are found first, then only those rows are read (a deferred join):
 
-        - in the chronological order with a ``from``/``year`` bound (``overlapping``), from
-          one stream per length class (``SPAN_CLASSES``), each a walk of the date order from
-          ``first - (the class's longest length)`` that stops after ``stop`` rows, merged;
-          instead of reading every event that overlaps the interval to sort them;
+        - in the chronological order with a from/to/year window (``overlapping``), from one
+          walk of the date order per reach class (``SPAN_CLASSES``), each from ``from`` less
+          the class's reach to ``to`` plus it, stopping after ``stop`` ids, merged; instead
+          of reading every event that overlaps the window to sort them;
         - past the first page otherwise, from the filtered, ordered ids alone (for the public
           chronological list an index-only scan of ``event_published_chrono_idx``, which
           holds the whole order), instead of reading every row before the page to skip it.
@@ -254,20 +254,20 @@ class EventQuerySet(models.QuerySet):
         """
         query = self.query
         if query.annotations or query.combinator or query.distinct or query.is_sliced:
-            return list(self[start:stop])
-        ordering = query.order_by or self.model._meta.ordering
-        in_order = list(ordering) == list(CHRONOLOGICAL) and stop <= STREAM_ROWS
+            return [*self[start:stop]]
+        ordering = list(query.order_by or self.model._meta.ordering or ())
+        in_order = ordering == list(CHRONOLOGICAL) and stop <= STREAM_ROWS
         streams = self._streams(stop) if in_order else None
         if streams is None and start == 0:
-            return list(self[start:stop])
-        page = self.model._default_manager.order_by(*ordering)
+            return [*self[start:stop]]
+        page: Any = self.model._default_manager.order_by(*ordering)
         page.query.select_related = query.select_related
         page.query.deferred_loading = query.deferred_loading
-        page._prefetch_related_lookups = self._prefetch_related_lookups
+        page._prefetch_related_lookups = self._prefetch_related_lookups  # type: ignore[attr-defined]
         if streams is None:
-            return list(page.filter(pk__in=self.values("pk")[start:stop]))
+            return [*page.filter(pk__in=self.values("pk")[start:stop])]
         ids = streams[0].union(*streams[1:], all=True)
-        return list(page.filter(pk__in=ids)[start:stop])
+        return [*page.filter(pk__in=ids)[start:stop]]
 
     def count_upto(self, n: int) -> int:
         """How many events match, counted up to about ``n`` (exact when fewer than ``n``).

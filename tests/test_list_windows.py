@@ -53,6 +53,12 @@ def make_archive(n: int = 150, seed: int = 7) -> dict[int, set[str]]:
     return involved
 
 
+def day_range(value: str) -> tuple[dt.date, dt.date]:
+    days = PartialDateField(param="from").clean(value)
+    assert days is not None
+    return days
+
+
 def plain(params: dict, involved: dict[int, set[str]], drafts: bool) -> list[int]:
     """The ids a filter lists, chosen in Python from every event, in the list's order."""
     firsts, lasts = [], []
@@ -60,9 +66,9 @@ def plain(params: dict, involved: dict[int, set[str]], drafts: bool) -> list[int
         firsts.append(D(params["year"], 1, 1))
         lasts.append(D(params["year"], 12, 31))
     if "from" in params:
-        firsts.append(PartialDateField(param="from").clean(params["from"])[0])
+        firsts.append(day_range(params["from"])[0])
     if "to" in params:
-        lasts.append(PartialDateField(param="to").clean(params["to"])[1])
+        lasts.append(day_range(params["to"])[1])
     ids = []
     for event in Event.objects.all():
         if not drafts and event.status != Status.PUBLISHED:
