@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models.functions import Greatest, Lower
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
@@ -256,8 +256,7 @@ class EventQuerySet(models.QuerySet):
         if query.annotations or query.combinator or query.distinct or query.is_sliced:
             return [*self[start:stop]]
         ordering = list(query.order_by or self.model._meta.ordering or ())
-        in_order = ordering == list(CHRONOLOGICAL) and stop <= STREAM_ROWS
-        streams = self._streams(stop) if in_order else None
+        streams = self._streams(stop) if ordering == list(CHRONOLOGICAL) else None
         if streams is None and start == 0:
             return [*self[start:stop]]
         page: Any = self.model._default_manager.order_by(*ordering)
@@ -302,8 +301,10 @@ class EventQuerySet(models.QuerySet):
                 if last is not None and dt.date.max - last > longest:
                     bounds["date_start__lte"] = last + longest
             ids = events.filter(**bounds).values("pk")[:stop]
-            # Wrapped: SQLite allows no LIMIT in a part of a UNION.
-            classes.append(self.model._default_manager.filter(pk__in=ids).order_by().values("pk"))
+            if not connections[self.db].features.supports_slicing_ordering_in_compound:
+                # SQLite allows no LIMIT in a part of a UNION: each part is wrapped.
+                ids = self.model._default_manager.filter(pk__in=ids).order_by().values("pk")
+            classes.append(ids)
             shorter = longest
         return classes
 
@@ -334,8 +335,6 @@ SPAN_REACH = models.ExpressionWrapper(
     output_field=models.DurationField(),
 )
 SPAN_CLASSES = (dt.timedelta(days=40), dt.timedelta(days=400))
-# Up to this deep (page x page size) a dated list's page is merged from the length classes.
-STREAM_ROWS = 2_000
 
 
 class Event(models.Model):
