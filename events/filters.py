@@ -160,16 +160,24 @@ class ActorFilter(django_filters.Filter):
                 holders = Position.objects.filter(post_id__in=group.posts).values("holder_id")
                 # Q & Exists is a Q (django-stubs types it as a bare Combinable).
                 involved |= Q(actor_id__in=holders, **within) & Exists(held)  # type: ignore[assignment]
-            events = Participation.objects.filter(involved).values("event_id")
-            if within:
+            events = Participation.objects.filter(involved).values("event_id").order_by()
+            if within and not self._in_date_order():
                 # Drive from the participants (their (actor, span) index), then sort the few
                 # matches: a LIMIT that never binds keeps PostgreSQL from flattening the
-                # subquery and walking the date index from the earliest event instead (it
-                # cannot know a frequent actor's events of one year lie late in that order:
-                # 2.7 s against 0.14 s for the most frequent actor at a million events).
+                # subquery and walking the date index from the earliest (or latest) event
+                # instead (it cannot know a frequent actor's events of one year lie far along
+                # that order: 2.7 s against 0.14 s for the most frequent actor at a million
+                # events). In date order the list is read per reach class within the dates
+                # (EventQuerySet.rows): there the subquery is left to the planner, which
+                # walks those dates checking each event's participants (60 ms, not 300).
                 events = events[:UNBOUNDED]
             qs = qs.filter(pk__in=events)
         return qs
+
+    def _in_date_order(self) -> bool:
+        """Whether the list is oldest first (no ``q``, ``sort`` absent or ``date``)."""
+        data = getattr(self.parent.form, "cleaned_data", {}) if self.parent else {}
+        return not (data.get("q") or "").strip() and data.get("sort") != "-date"
 
     def _interval(self) -> dict:
         """Conditions on a participant's span for the filter's year, from and to."""

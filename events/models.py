@@ -1,12 +1,12 @@
 import datetime as dt
 from collections.abc import Collection
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models.functions import Lower
+from django.db import connections, models
+from django.db.models.functions import Greatest, Lower
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
@@ -148,6 +148,9 @@ class Alias(models.Model):
 
 
 class EventQuerySet(models.QuerySet):
+    # The interval the ``overlapping`` filters applied ask events to overlap (None: open).
+    _window: tuple[dt.date | None, dt.date | None] = (None, None)
+
     def published(self) -> "EventQuerySet":
         return self.filter(status=Status.PUBLISHED)
 
@@ -177,6 +180,11 @@ class EventQuerySet(models.QuerySet):
             qs = qs.filter(span_end__gte=first)
         if last is not None:
             qs = qs.filter(span_start__lte=last)
+        now_first, now_last = self._window
+        qs._window = (
+            max(filter(None, (first, now_first)), default=None),
+            min(filter(None, (last, now_last)), default=None),
+        )
         return qs
 
     def in_year(self, year: int) -> "EventQuerySet":
@@ -226,9 +234,107 @@ class EventQuerySet(models.QuerySet):
         )
 
     def chronological(self) -> "EventQuerySet":
-        return self.order_by(
-            models.F("date_start").asc(nulls_last=True), "precision_rank", "date_end", "title", "pk"
-        )
+        return self.order_by(*CHRONOLOGICAL)
+
+    def rows(self, start: int, stop: int) -> list:
+        """The events ``start:stop`` of this ordered queryset, in one query.
+
+        The page's ids are found first, then only those rows are read (a deferred join):
+
+        - in the chronological order with a from/to/year window (``overlapping``), from one
+          walk of the date order per reach class (``SPAN_CLASSES``), each from ``from`` less
+          the class's reach to ``to`` plus it, stopping after ``stop`` ids, merged; instead
+          of reading every event that overlaps the window to sort them;
+        - past the first page otherwise, from the filtered, ordered ids alone (for the public
+          chronological list an index-only scan of ``event_published_chrono_idx``, which
+          holds the whole order), instead of reading every row before the page to skip it.
+
+        The filters and the order are this queryset's; the outer query reads the rows by id
+        with the prefetches, in the same order.
+        """
+        query = self.query
+        if query.annotations or query.combinator or query.distinct or query.is_sliced:
+            return [*self[start:stop]]
+        ordering = list(query.order_by or self.model._meta.ordering or ())
+        streams = self._streams(stop) if ordering == list(CHRONOLOGICAL) else None
+        if streams is None and start == 0:
+            return [*self[start:stop]]
+        page: Any = self.model._default_manager.order_by(*ordering)
+        page.query.select_related = query.select_related
+        page.query.deferred_loading = query.deferred_loading
+        page._prefetch_related_lookups = self._prefetch_related_lookups  # type: ignore[attr-defined]
+        if streams is None:
+            return [*page.filter(pk__in=self.values("pk")[start:stop])]
+        ids = streams[0].union(*streams[1:], all=True)
+        return [*page.filter(pk__in=ids)[start:stop]]
+
+    def count_upto(self, n: int) -> int:
+        """How many events match, counted up to about ``n`` (exact when fewer than ``n``).
+
+        With a from/to/year window, counted per reach class (each up to ``n``, so the sum is
+        at least ``n`` when ``n`` or more match), each class within its range of dates.
+        """
+        streams = None if self.query.annotations else self._streams(n, ordered=False)
+        if streams is None:
+            return self.order_by().values("pk")[:n].count()
+        return streams[0].union(*streams[1:], all=True).count()
+
+    def _streams(self, stop: int, ordered: bool = True) -> list | None:
+        """The first ``stop`` ids of each reach class overlapping ``self._window``."""
+        first, last = self._window
+        if first is None:
+            return None
+        events = self.alias(span_reach=SPAN_REACH)
+        if not ordered:
+            events = events.order_by()
+        classes, shorter = [], None
+        for longest in (*SPAN_CLASSES, None):
+            bounds: dict = {}
+            if shorter is not None:
+                bounds["span_reach__gt"] = shorter
+            if longest is not None:
+                # A matching event of this class ends on or after ``first`` and starts on or
+                # before ``last``, and its date is at most ``longest`` from either end.
+                bounds["span_reach__lte"] = longest
+                if first - dt.date.min > longest:
+                    bounds["date_start__gte"] = first - longest
+                if last is not None and dt.date.max - last > longest:
+                    bounds["date_start__lte"] = last + longest
+            ids = events.filter(**bounds).values("pk")[:stop]
+            if not connections[self.db].features.supports_slicing_ordering_in_compound:
+                # SQLite allows no LIMIT in a part of a UNION: each part is wrapped.
+                ids = self.model._default_manager.filter(pk__in=ids).order_by().values("pk")
+            classes.append(ids)
+            shorter = longest
+        return classes
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._window = self._window
+        return clone
+
+
+# The list's order: oldest first, undated last, ties by precision, end, title and id.
+CHRONOLOGICAL = (
+    models.F("date_start").asc(nulls_last=True),
+    "precision_rank",
+    "date_end",
+    "title",
+    "pk",
+)
+# An event's reach: how far its date (date_start, the list's order) is from either end of its
+# interval. A page of a list filtered by from/to/year walks the date order of each reach class
+# from ``from - reach`` to ``to + reach`` (most events are a day, a month or a year); the
+# events that reach further (ranges of years, decades: rare) are a class of their own, read
+# from their partial index whole.
+SPAN_REACH = models.ExpressionWrapper(
+    Greatest(
+        models.F("span_end") - models.F("date_start"),
+        models.F("date_start") - models.F("span_start"),
+    ),
+    output_field=models.DurationField(),
+)
+SPAN_CLASSES = (dt.timedelta(days=40), dt.timedelta(days=400))
 
 
 class Event(models.Model):
@@ -289,6 +395,17 @@ class Event(models.Model):
             # Type filter with a date range or the chronological order (?type=…&from=…&to=…).
             models.Index(fields=["type", "date_start"], name="event_type_date_idx"),
             models.Index(fields=["status"], name="event_status_idx"),
+            # The public list's whole order, with what the date and type filters test: a deep
+            # ?page= finds its ids by an index-only scan, and a dated page's shortest events
+            # (EventQuerySet.rows) are walked from just before ``from`` without reading rows.
+            # (The longer classes have partial indexes of their own on PostgreSQL:
+            # migrations/0011_event_list_windows.py.)
+            models.Index(
+                fields=["date_start", "precision_rank", "date_end", "title", "id"],
+                include=["type", "span_start", "span_end"],
+                condition=models.Q(status="published"),
+                name="event_published_chrono_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -25,6 +25,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from ..models import EventQuerySet
+
 COUNT_CAP = 10_000
 
 
@@ -149,7 +151,12 @@ class Pagination(PageNumberPagination):
         else:
             self.page_number = int(numbers[-1])
             offset = (self.page_number - 1) * size
-            rows = list(queryset[offset : offset + size + 1])
+            # Events deep in the list: their ids first, then their rows (a deferred join).
+            stop = offset + size + 1
+            if isinstance(queryset, EventQuerySet):
+                rows = queryset.rows(offset, stop)
+            else:
+                rows = list(queryset[offset:stop])
             if self.page_number > 1 and not rows:
                 raise NotFound("Invalid page.")
         self.has_next = len(rows) > size
@@ -315,7 +322,10 @@ class Pagination(PageNumberPagination):
 
 def capped_count(queryset: QuerySet) -> tuple[int, bool]:
     """The number of rows, counted up to COUNT_CAP + 1: (count, exact)."""
-    n = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
+    if isinstance(queryset, EventQuerySet):
+        n = queryset.count_upto(COUNT_CAP + 1)
+    else:
+        n = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
     return (n, True) if n <= COUNT_CAP else (COUNT_CAP, False)
 
 

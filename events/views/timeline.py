@@ -337,10 +337,10 @@ def timeline(request: HtmxHttpRequest) -> HttpResponse:
     if not errors and page is not None:  # page is None only with an error
         ranked = filterset.ranked
         if page > 1:
-            rows = list(events_qs[start - 1 : start + PAGE_SIZE])
+            rows = events_qs.rows(start - 1, start + PAGE_SIZE)
             previous, events = rows[0], rows[1:]
         else:
-            previous, events = None, list(events_qs[:PAGE_SIZE])
+            previous, events = None, events_qs.rows(0, PAGE_SIZE)
         annotate(events)
         chosen = {pk for pks in filterset.form.cleaned_data.get("actor") or [] for pk in pks}
         top_actors = counts.actor_counts(TOP_ACTORS, exclude=chosen)
