@@ -3,8 +3,7 @@
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, Q, Value, When, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -65,26 +64,28 @@ ACTORS_PAGE = 100
 
 @require_safe
 def actor_list(request: HttpRequest) -> HttpResponse:
-    """Actors by name, 100 a page; each page counts its own actors' events (one query)."""
-    counts = (
-        Participation.objects.visible_to(request.user)
-        .filter(actor_id=OuterRef("pk"))
-        .order_by()
-        .values("actor_id")
-        .annotate(n=Count("event_id", distinct=True))
-        .values("n")
-    )
+    """Actors by name, 100 a page; each page counts its own actors' events (one GROUP BY).
+
+    The number of actors and the page's event counts are cached until the next write
+    (events.counts): at a million events the counts read hundreds of thousands of rows.
+    """
     visible = Actor.objects.visible_to(request.user).order_by("name")
     paginator = Paginator(visible, ACTORS_PAGE)
-    # The number of actors, cached until the next write (events.counts).
-    paginator.count = Counts(visible).count()  # type: ignore[arg-type]
+    counts = Counts(visible)  # type: ignore[arg-type]
+    paginator.count = counts.count()
     page_obj = paginator.get_page(request.GET.get("page"))
-    actors = (
-        Actor.objects.filter(pk__in=[a.pk for a in page_obj.object_list])
-        .annotate(event_count=Coalesce(Subquery(counts), 0))
-        .prefetch_related("aliases")
-        .order_by("name")
+    actors = list(page_obj.object_list)
+    per_actor = (
+        Participation.objects.visible_to(request.user)
+        .filter(actor_id__in=[actor.pk for actor in actors])
+        .order_by()
+        .values_list("actor_id")
+        .annotate(n=Count("event_id", distinct=True))
     )
+    events_of = counts.cached("events per actor", lambda: dict(per_actor), per_actor)
+    for actor in actors:
+        actor.event_count = events_of.get(actor.pk, 0)  # type: ignore[attr-defined]
+    prefetch_related_objects(actors, "aliases")
     context = {"actors": actors, "page_obj": page_obj, "count": page_obj.paginator.count}
     return render(request, "actors/actor_list.html", context)
 
