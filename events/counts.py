@@ -21,7 +21,9 @@ import hashlib
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from .models import EventQuerySet
 
@@ -67,6 +69,32 @@ class Counts:
             value = compute()
             cache.set(key, value, TIMEOUT)
         return value
+
+    def cards(self, events: list) -> list:
+        """Set ``card`` on each of ``events``: its ``events/_event.html`` rendered (its actors,
+        citations and where sources disagree), cached until the next write under its id (one
+        cache read for the page). Only the events not cached are prefetched and rendered:
+        ``events`` need not carry their evidence. A card depends on no filter and no user.
+        """
+        from .disagreement import annotate
+        from .models import evidence
+
+        token = self.token()
+        keys = {event.pk: f"events.card:{token}:{event.pk}" for event in events}
+        found = cache.get_many(list(keys.values())) if token is not None else {}
+        missing = [event for event in events if keys[event.pk] not in found]
+        if missing:
+            prefetch_related_objects(missing, *evidence())
+            made = {
+                keys[event.pk]: str(render_to_string("events/_event.html", {"event": event}))
+                for event in annotate(missing)
+            }
+            if token is not None:
+                cache.set_many(made, TIMEOUT)
+            found.update(made)
+        for event in events:
+            event.card = mark_safe(found[keys[event.pk]])  # rendered (escaped) by the engine
+        return events
 
     def type_counts(self) -> dict[str, int]:
         return self.cached("types", self.queryset.type_counts)

@@ -149,4 +149,23 @@ def test_warming_leaves_the_counts_a_plain_request_computes(client):
     assert counted == []
     EventFactory(published=False, date_start=dt.date(2023, 1, 1))  # a draft: new token only
     assert client.get("/").content.decode() == warmed
-    assert "4 events" in warmed and "3 events" in cold
+    assert "4 events" in warmed
+    assert "3 events" in cold
+
+
+def test_an_event_card_is_rendered_once_until_a_write_changes_it(client):
+    some_events()
+    with CaptureQueriesContext(connection) as first:
+        body = client.get("/").content.decode()
+    with CaptureQueriesContext(connection) as again:
+        assert client.get("/").content.decode() == body
+    reads = [q["sql"] for q in again.captured_queries]
+    assert len(reads) < len(first.captured_queries)
+    assert not [sql for sql in reads if "events_citation" in sql or "events_participation" in sql]
+
+    # A new participant (a write): the event's card shows it on the next request.
+    event = EventFactory(published=True, date_start=dt.date(2024, 5, 1))
+    Participation.objects.create(event=event, actor=ActorFactory(name="Laos"))
+    assert ">Laos</a>" in client.get("/").content.decode()
+    Participation.objects.filter(actor__name="Laos").delete()
+    assert ">Laos</a>" not in client.get("/").content.decode()

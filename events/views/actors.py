@@ -14,7 +14,6 @@ from lib.htmx import for_htmx
 from lib.inputs import has_nul
 
 from ..counts import Counts
-from ..disagreement import annotate
 from ..filters import EventFilter
 from ..forms import PositionForm
 from ..models import Actor, Alias, Event, Participation
@@ -25,7 +24,6 @@ from .timeline import (
     TOP_ACTORS,
     build_axis,
     group_events,
-    visible_events,
 )
 
 
@@ -154,12 +152,12 @@ def _actor_page(
     page_obj = paginator.get_page(request.GET.get("page"))
     start = page_obj.start_index() - 1 if page_obj.paginator.count else 0
     window = list(
-        visible_events(request)
+        Event.objects.visible_to(request.user)
         .filter(pk__in=own.values("pk"))
         .chronological()[max(start - 1, 0) : start + PAGE_SIZE]
     )
     previous = window.pop(0) if start and window else None
-    events = annotate(window)
+    events = counts.cards(window)  # each event's card, cached until the next write
     partners = (
         Participation.objects.visible_to(request.user)
         .filter(event_id__in=mine)
