@@ -169,3 +169,21 @@ def test_an_event_card_is_rendered_once_until_a_write_changes_it(client):
     assert ">Laos</a>" in client.get("/").content.decode()
     Participation.objects.filter(actor__name="Laos").delete()
     assert ">Laos</a>" not in client.get("/").content.decode()
+
+
+def test_the_api_serves_each_event_json_from_the_cache_until_a_write(client):
+    some_events()
+    first = client.get("/api/events/").json()
+    with CaptureQueriesContext(connection) as again:
+        assert client.get("/api/events/").json() == first
+    reads = [q["sql"] for q in again.captured_queries]
+    assert not [sql for sql in reads if "events_citation" in sql or "events_participation" in sql]
+    assert first["results"][0]["url"].startswith("http://testserver/api/events/")
+
+    event = Participation.objects.first().event
+    Participation.objects.create(event=event, actor=ActorFactory(name="Laos"))
+    changed = client.get("/api/events/").json()["results"]
+    assert "Laos" in [actor["name"] for row in changed for actor in row["actors"]]
+    # The links are absolute: another host name gets its own.
+    other = client.get("/api/events/", SERVER_NAME="localhost").json()["results"][0]["url"]
+    assert other.startswith("http://localhost/api/events/")
