@@ -40,9 +40,9 @@ def get(client, path: str, **params) -> tuple[str, list[str]]:
 
 
 def some_events() -> None:
-    russia, myanmar = ActorFactory(name="Russia"), ActorFactory(name="Myanmar")
+    russia, myanmar = ActorFactory.create(name="Russia"), ActorFactory.create(name="Myanmar")
     for year in (2019, 2020, 2021):
-        event = EventFactory(published=True, date_start=dt.date(year, 3, 1))
+        event = EventFactory.create(published=True, date_start=dt.date(year, 3, 1))
         Participation.objects.create(event=event, actor=russia)
         Participation.objects.create(event=event, actor=myanmar)
 

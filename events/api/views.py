@@ -24,7 +24,7 @@ from sources.models import Source
 
 from ..counts import Counts
 from ..duplicates import candidate_from_event, possible_duplicates
-from ..models import Actor, Citation, Event, Position
+from ..models import Actor, Citation, Event, EventQuerySet, Position
 from ..services import (
     CitationGone,
     DuplicateCitation,
@@ -250,7 +250,7 @@ class EventViewSet(viewsets.ModelViewSet):
             queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
             page = self.paginate_queryset(queryset)
             context = self.get_serializer_context()
-            data = Counts(queryset).representations(
+            data = Counts(cast(EventQuerySet, queryset)).representations(
                 page or [], EventSerializer(context=context), request.build_absolute_uri("/")
             )
             return self.get_paginated_response(data)

@@ -1,9 +1,10 @@
 """Actors: the list, an actor's page and the suggestions of the actor inputs."""
 
+from typing import cast
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Q, Value, When
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -73,7 +74,7 @@ def actor_list(request: HttpRequest) -> HttpResponse:
     counts = Counts(visible)  # type: ignore[arg-type]
     paginator.count = counts.count()
     page_obj = paginator.get_page(request.GET.get("page"))
-    on_page = page_obj.object_list
+    on_page = cast(QuerySet, page_obj.object_list)  # a slice of ``visible``, not run yet
 
     def page() -> list[tuple[int, int]]:
         """(actor id, number of its events) of the page's actors, by name: two queries."""
