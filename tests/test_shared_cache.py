@@ -187,3 +187,21 @@ def test_the_api_serves_each_event_json_from_the_cache_until_a_write(client):
     # The links are absolute: another host name gets its own.
     other = client.get("/api/events/", SERVER_NAME="localhost").json()["results"][0]["url"]
     assert other.startswith("http://localhost/api/events/")
+
+
+def test_the_source_reader_marks_a_new_citation_at_once(client):
+    from events.services import cite, locate
+    from sources.services import import_source
+
+    source, _ = import_source("Talks were held in Moscow. Arms were delivered.", title="S", key="s")
+    first = EventFactory.create(published=True, title="The talks")
+    cite(first, locate(source, "Talks were held in Moscow"))
+    url = reverse("source-detail", args=[source.pk])
+    assert client.get(url).content.decode().count("<mark") == 1
+    assert client.get(url).content.decode().count("<mark") == 1  # from the cache
+
+    second = EventFactory.create(published=True, title="The delivery")
+    cite(second, locate(source, "Arms were delivered"))
+    body = client.get(url).content.decode()
+    assert body.count("<mark") == 2
+    assert "The delivery" in body
