@@ -205,3 +205,11 @@ def test_the_source_reader_marks_a_new_citation_at_once(client):
     body = client.get(url).content.decode()
     assert body.count("<mark") == 2
     assert "The delivery" in body
+
+
+def test_warm_counts_warms_the_unfiltered_pages_after_any_write(client):
+    some_events()
+    EventFactory.create(published=True, date_start=dt.date(2024, 1, 1))  # a write: cold
+    assert "Counts warmed" in run("warm_counts")
+    for path in ("/", reverse("actor-list")):
+        assert get(client, path)[1] == []
