@@ -59,6 +59,34 @@ def env_header_pair(name: str) -> tuple[str, str] | None:
     return parts[0], parts[1]
 
 
+CACHE_BACKENDS = {
+    "db": "django.core.cache.backends.db.DatabaseCache",
+    "file": "django.core.cache.backends.filebased.FileBasedCache",
+    "locmem": "django.core.cache.backends.locmem.LocMemCache",
+}
+
+
+def env_cache(name: str, default: str) -> dict:
+    """The cache of ``db://table`` (a table in the database; ``migrate`` creates it),
+    ``file:///absolute/folder`` (files on this machine) or ``locmem://`` (one process only)."""
+    value = os.environ.get(name, "").strip() or default
+    scheme, sep, location = value.partition("://")
+    if not sep or scheme not in CACHE_BACKENDS:
+        raise ImproperlyConfigured(
+            f"{name} must be db://table, file:///absolute/folder or locmem://; not {value!r}"
+        )
+    if scheme == "db" and not location.isidentifier():
+        raise ImproperlyConfigured(f"{name}: db:// needs a table name like timeline_cache")
+    if scheme == "file" and not location.startswith("/"):
+        raise ImproperlyConfigured(f"{name}: file:// needs an absolute folder, file:///var/...")
+    return {
+        "BACKEND": CACHE_BACKENDS[scheme],
+        "LOCATION": location,
+        # Counts of many filters and suggestions: entries beyond this are culled (a third).
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    }
+
+
 def secret_key(path: Path) -> str:
     """SECRET_KEY from the environment, else from ``path``, generated there on first run."""
     if key := os.environ.get("SECRET_KEY", "").strip():
@@ -179,6 +207,11 @@ if os.environ.get("TIMELINE_WEB_PROCESS") and DATABASES["default"]["ENGINE"].end
         f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# One cache shared by every worker process (gunicorn runs several): by default a table in the
+# database (``migrate`` creates it), so a count computed by one worker serves them all and the
+# counts warmed after an import (load_timeline) are there for the first visitor.
+CACHES = {"default": env_cache("CACHE_URL", "db://timeline_cache")}
 
 # Every password set through a form, the admin or a command is checked by all four.
 AUTH_PASSWORD_VALIDATORS = [

@@ -7,3 +7,7 @@ for throwaway test users (as healthchecks and pretalx do).
 from .settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# One process: the cache in memory (production shares one table, CACHE_URL); the query counts
+# the tests pin are then the pages' own. tests/test_shared_cache.py tests the database cache.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

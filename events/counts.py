@@ -10,7 +10,10 @@ Counts are therefore cached (Django's cache framework) under a key made of
   (``events/migrations/0010_scale2_counts_and_spans.py``).
 
 Reading the token is one query per request; a cached count is then never stale: after a
-write the key changes, and the first request computes the counts again.
+write the key changes, and the first request computes the counts again. The cache is the one
+of ``CACHE_URL`` (config/settings.py; by default a table in the database), shared by every
+worker process. ``warm()`` computes the unfiltered pages' counts ahead of their first visitor
+(``load_timeline`` calls it after an import).
 """
 
 import hashlib
@@ -18,11 +21,16 @@ import hashlib
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from rest_framework.relations import Hyperlink
 
 from .models import EventQuerySet
 
-TIMEOUT = 24 * 3600  # the token makes entries unreachable after a write; this frees them
+# No expiry: the token makes an entry unreachable after a write, and the cache's MAX_ENTRIES
+# culls unreachable ones; an unchanged archive keeps its counts however long it is not written.
+TIMEOUT = None
 
 
 class Counts:
@@ -63,6 +71,53 @@ class Counts:
             cache.set(key, value, TIMEOUT)
         return value
 
+    def cards(self, events: list) -> list:
+        """Set ``card`` on each of ``events``: its ``events/_event.html`` rendered (its actors,
+        citations and where sources disagree), cached until the next write under its id (one
+        cache read for the page). Only the events not cached are prefetched and rendered:
+        ``events`` need not carry their evidence. A card depends on no filter and no user.
+        """
+        from .disagreement import annotate
+        from .models import evidence
+
+        token = self.token()
+        keys = {event.pk: f"events.card:{token}:{event.pk}" for event in events}
+        found = cache.get_many(list(keys.values())) if token is not None else {}
+        missing = [event for event in events if keys[event.pk] not in found]
+        if missing:
+            prefetch_related_objects(missing, *evidence())
+            made = {
+                keys[event.pk]: str(render_to_string("events/_event.html", {"event": event}))
+                for event in annotate(missing)
+            }
+            if token is not None:
+                cache.set_many(made, TIMEOUT)
+            found.update(made)
+        for event in events:
+            event.card = mark_safe(found[keys[event.pk]])  # rendered (escaped) by the engine
+        return events
+
+    def representations(self, events: list, serializer, site: str) -> list:
+        """``serializer``'s representation of each of ``events`` (the API's JSON of an event),
+        cached until the next write under its id and ``site`` (the links are absolute): one
+        cache read for the page; only the events not cached are prefetched and serialized.
+        """
+        from .models import evidence
+
+        token = self.token()
+        keys = {event.pk: f"events.json:{token}:{site}:{event.pk}" for event in events}
+        found = cache.get_many(list(keys.values())) if token is not None else {}
+        missing = [event for event in events if keys[event.pk] not in found]
+        if missing:
+            prefetch_related_objects(missing, *evidence())
+            made = {
+                keys[event.pk]: _plain(serializer.to_representation(event)) for event in missing
+            }
+            if token is not None:
+                cache.set_many(made, TIMEOUT)
+            found.update(made)
+        return [found[keys[event.pk]] for event in events]
+
     def type_counts(self) -> dict[str, int]:
         return self.cached("types", self.queryset.type_counts)
 
@@ -78,3 +133,32 @@ class Counts:
     def count(self, queryset: QuerySet | None = None) -> int:
         queryset = self.queryset if queryset is None else queryset
         return self.cached("count", queryset.count, queryset)
+
+
+def warm() -> None:
+    """Compute and cache the counts of the unfiltered timeline and of ``/actors/``, as a reader
+    and as an analyst sees them (at a million events, seconds each), by running those views
+    as their first visitor would: the keys are theirs by construction."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import AnonymousUser
+    from django.test import RequestFactory
+
+    from .views.actors import actor_list
+    from .views.timeline import timeline
+
+    factory = RequestFactory()
+    analyst = get_user_model()(is_active=True, is_superuser=True)  # sees drafts; never saved
+    for user in (AnonymousUser(), analyst):
+        for view, path in ((timeline, "/"), (actor_list, "/actors/")):
+            request = factory.get(path)
+            request.user = user
+            view(request)
+
+
+def _plain(representation: dict) -> dict:
+    """A representation without DRF's ``Hyperlink`` strings, which carry their object (an
+    event and everything prefetched on it: pickled into the cache, it is read back whole)."""
+    return {
+        name: str(value) if isinstance(value, Hyperlink) else value
+        for name, value in representation.items()
+    }

@@ -147,6 +147,20 @@ class Alias(models.Model):
             raise ValidationError({"name": f'"{self.name}" is already the name of {clash}.'})
 
 
+def evidence() -> list[models.Prefetch]:
+    """An event's actors and its citations with their sources (``prefetch_related``)."""
+    return [
+        models.Prefetch("participations", queryset=Participation.objects.select_related("actor")),
+        models.Prefetch(
+            "citations",
+            # Never the texts: a source's full text is megabytes a citation does not need.
+            queryset=Citation.objects.select_related("passage__source").defer(
+                "passage__text", "passage__source__text"
+            ),
+        ),
+    ]
+
+
 class EventQuerySet(models.QuerySet):
     # The interval the ``overlapping`` filters applied ask events to overlap (None: open).
     _window: tuple[dt.date | None, dt.date | None] = (None, None)
@@ -160,18 +174,7 @@ class EventQuerySet(models.QuerySet):
 
     def with_evidence(self) -> "EventQuerySet":
         """Prefetch actors and citations with their sources: a constant number of queries."""
-        return self.prefetch_related(
-            models.Prefetch(
-                "participations", queryset=Participation.objects.select_related("actor")
-            ),
-            models.Prefetch(
-                "citations",
-                # Never the texts: a source's full text is megabytes a citation does not need.
-                queryset=Citation.objects.select_related("passage__source").defer(
-                    "passage__text", "passage__source__text"
-                ),
-            ),
-        )
+        return self.prefetch_related(*evidence())
 
     def overlapping(self, first, last) -> "EventQuerySet":
         """Events whose date interval overlaps [first, last] (either may be None)."""

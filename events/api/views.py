@@ -22,8 +22,9 @@ from rest_framework.response import Response
 
 from sources.models import Source
 
+from ..counts import Counts
 from ..duplicates import candidate_from_event, possible_duplicates
-from ..models import Actor, Citation, Event, Position
+from ..models import Actor, Citation, Event, EventQuerySet, Position
 from ..services import (
     CitationGone,
     DuplicateCitation,
@@ -244,7 +245,15 @@ class EventViewSet(viewsets.ModelViewSet):
         self, request, *args, **kwargs
     ) -> Response | StreamingHttpResponse:
         if not self.is_export():
-            return super().list(request, *args, **kwargs)
+            # Without their evidence: each event's JSON is cached until the next write, and
+            # only the events not cached are prefetched and serialized (events.counts).
+            queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
+            page = self.paginate_queryset(queryset)
+            context = self.get_serializer_context()
+            data = Counts(cast(EventQuerySet, queryset)).representations(
+                page or [], EventSerializer(context=context), request.build_absolute_uri("/")
+            )
+            return self.get_paginated_response(data)
         # Not paginated, but page and page_size are checked as for JSON.
         paginator = cast(Pagination, self.paginator)  # settings' DEFAULT_PAGINATION_CLASS
         paginator.get_page_size(request)

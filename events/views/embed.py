@@ -33,7 +33,6 @@ def embed(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "params": params,
         "full_url": reverse("timeline") + (f"?{query}" if query else ""),
-        "axis_target": "_blank",
     }
     if not filterset.is_valid():
         context["errors"] = filterset.errors
@@ -41,7 +40,9 @@ def embed(request: HttpRequest) -> HttpResponse:
     qs = filterset.qs
     shown = annotate(list(qs[:PAGE_SIZE]))
     context.update(
-        build_axis(request, qs, filterset.form.cleaned_data, path=reverse("embed")),
+        build_axis(
+            request, qs, filterset.form.cleaned_data, path=reverse("embed"), target="_blank"
+        ),
         count=qs.count(),
         events=shown,
         groups=group_events(shown, None),

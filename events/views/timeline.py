@@ -10,8 +10,10 @@ from urllib.parse import urlencode
 from django.db.models import Case, Count, Expression, Value, When
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from lib.dates import Precision
@@ -225,16 +227,29 @@ def axis_window(data: dict) -> tuple[dt.date | None, dt.date | None]:
 
 
 def build_axis(
-    request: HttpRequest, events, data: dict, *, path: str, counts: Counts | None = None
+    request: HttpRequest,
+    events,
+    data: dict,
+    *,
+    path: str,
+    counts: Counts | None = None,
+    htmx: bool = False,
+    lanes: bool = False,
+    target: str = "",
 ) -> dict:
-    """The time axis of ``events`` (filtered by ``data``) with its links: template context.
+    """The time axis of ``events`` (filtered by ``data``) with its links, rendered
+    (``events/_axis.html``): the template context ``axis_html``.
 
-    With ``counts``, the axis's aggregates are cached until the next write (``events.counts``;
-    the events' SQL, which says who sees drafts, is part of the key).
+    ``htmx``: its links swap #results; ``lanes``: it offers type and actor lanes; ``target``:
+    its marks open there. With ``counts``, the rendered axis is cached until the next write
+    (``events.counts``; the events' SQL, which says who sees drafts, and the filter its links
+    keep are part of the key): at a million events it is a few hundred marks and clusters,
+    the half of a timeline page's rendering.
     """
     params = request.GET
     lanes_by = "actor" if params.get("lanes") == "actor" else "type"
     wanted = axis_window(data)
+    base_query = filter_query(params, drop=("year", "page", "from", "to"))
 
     def load():
         return time_axis.load_axis(
@@ -245,14 +260,27 @@ def build_axis(
             participations=lambda: Participation.objects.visible_to(request.user),
         )
 
-    axis = counts.cached(f"axis:{lanes_by}:{wanted}", load, events) if counts else load()
-    if axis is not None:
-        time_axis.link(axis, lambda extra: filter_query(params, drop=("year", "page"), **extra))
-    return {
-        "axis": axis,
-        "axis_url": path,
-        "axis_base_query": filter_query(params, drop=("year", "page", "from", "to")),
-    }
+    def render() -> str:
+        axis = load()
+        if axis is not None:
+            time_axis.link(axis, lambda extra: filter_query(params, drop=("year", "page"), **extra))
+        context = {
+            "axis": axis,
+            "axis_url": path,
+            "axis_base_query": base_query,
+            "axis_htmx": htmx,
+            "axis_lanes": lanes,
+            "axis_target": target,
+        }
+        return str(render_to_string("events/_axis.html", context))
+
+    if counts is None:
+        html = render()
+    else:
+        # The links keep the filter's own words (its actor as typed, its order): in the key.
+        key = f"axis-html:{lanes_by}:{wanted}:{path}:{htmx}:{lanes}:{target}:{filter_query(params)}"
+        html = counts.cached(key, render, events)
+    return {"axis_html": mark_safe(html)}  # rendered (escaped) by the template engine
 
 
 def filters_in_words(params: QueryDict) -> str:
@@ -307,9 +335,9 @@ def timeline(request: HtmxHttpRequest) -> HttpResponse:
         "query": filter_query(params),
         "page_size": PAGE_SIZE,
         "download_formats": DOWNLOADS,
-        "axis_htmx": True,
         "filters_words": filters_in_words(params),
-        "axis_lanes": True,
+        # The loops over bars and facets link here: one reverse() rather than hundreds.
+        "timeline_url": reverse("timeline"),
     }
     errors: dict[str, list[str]] = {}
     page = parse_page(params.get("page"))
@@ -336,12 +364,14 @@ def timeline(request: HtmxHttpRequest) -> HttpResponse:
             ]
     if not errors and page is not None:  # page is None only with an error
         ranked = filterset.ranked
+        # Without their evidence: each event's card is cached (Counts.cards).
+        events_qs = events_qs.prefetch_related(None)
         if page > 1:
             rows = events_qs.rows(start - 1, start + PAGE_SIZE)
             previous, events = rows[0], rows[1:]
         else:
             previous, events = None, events_qs.rows(0, PAGE_SIZE)
-        annotate(events)
+        counts.cards(events)
         chosen = {pk for pks in filterset.form.cleaned_data.get("actor") or [] for pk in pks}
         top_actors = counts.actor_counts(TOP_ACTORS, exclude=chosen)
         context.update(
@@ -351,6 +381,8 @@ def timeline(request: HtmxHttpRequest) -> HttpResponse:
                 filterset.form.cleaned_data,
                 path=reverse("timeline"),
                 counts=counts,
+                htmx=True,
+                lanes=True,
             )
         )
         labels = dict(EventType.choices)

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from events import counts
 from events.interchange import LoadError, NotJSON, load_file
 from events.positions import PositionLoadError, load_positions
 
@@ -98,3 +99,6 @@ class Command(BaseCommand):
                 f"Loaded {path.name}: {stats['created']} events created, "
                 f"{stats['updated']} updated, {stats['unchanged']} unchanged{rate}."
             )
+        # The first visitor after an import finds the unfiltered counts ready (events.counts);
+        # not part of the import's rate above.
+        counts.warm()
