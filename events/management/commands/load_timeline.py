@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from events.bulk import vacuum_analyze
 from events.interchange import LoadError, NotJSON, load_file
 from events.positions import PositionLoadError, load_positions
 
@@ -71,7 +72,7 @@ class Command(BaseCommand):
         positions = path.parent / "positions.json"
         try:
             with transaction.atomic():
-                stats = load_file(path, progress=progress)
+                stats = load_file(path, progress=progress, statistics=False)
                 if positions.is_file() and positions != path:
                     held = load_positions(json.loads(positions.read_text(encoding="utf-8")))
                     if options["verbosity"] > 1:
@@ -90,6 +91,11 @@ class Command(BaseCommand):
         finally:
             if progress is not None:
                 progress.done()
+        # After the commit: VACUUM cannot run in a transaction (inside one, ANALYZE only).
+        if progress is not None:
+            progress.phase("VACUUM ANALYZE of the tables written")
+            progress.done()
+        vacuum_analyze()
         if options["verbosity"]:
             seconds = time.monotonic() - began
             total = sum(stats.values())
