@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.db import connection, transaction
 
 from events.bulk import vacuum_analyze
 from events.interchange import LoadError, NotJSON, load_file
@@ -95,11 +95,18 @@ class Command(BaseCommand):
         if progress is not None:
             progress.phase("VACUUM ANALYZE of the tables written")
             progress.done()
+        committed = time.monotonic()
         vacuum_analyze()
+        after = "VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE"
         if options["verbosity"]:
             seconds = time.monotonic() - began
             total = sum(stats.values())
-            rate = f" in {seconds:.1f} s ({total / seconds:,.0f} events/s)" if total > 1000 else ""
+            rate = (
+                f" in {seconds:.1f} s ({total / seconds:,.0f} events/s; "
+                f"{time.monotonic() - committed:.1f} s of it {after} after the commit)"
+                if total > 1000
+                else ""
+            )
             self.stdout.write(
                 f"Loaded {path.name}: {stats['created']} events created, "
                 f"{stats['updated']} updated, {stats['unchanged']} unchanged{rate}."
