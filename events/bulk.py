@@ -17,11 +17,14 @@ JSON items, such as ``ijson`` item generators) and writes them in one transactio
    stored event (their interchange shapes): unchanged ones are left alone,
    changed ones are replaced through ``events.interchange.write_event`` (the ORM path, with
    its version bump and history). New events, their participants and citations and their
-   "created" history records are written with ``INSERT ... SELECT`` from the staging tables.
-   The per-row citation trigger is bypassed for those statements only (PostgreSQL), since the
-   set-wise check in step 3 covered exactly those rows.
+   "created" history records are written with ``INSERT ... SELECT`` from the staging tables
+   (PostgreSQL: each table and its history in one statement, ``INSERT ... RETURNING``). The
+   database checks the quotes again as it writes them (PostgreSQL: once per statement, as a
+   set, 0012_verbatim_statement_trigger; SQLite: per row).
 
-ANALYZE runs after the commit (``analyze``), so the planner knows the new sizes.
+The transaction runs with ``LOAD_SETTINGS`` (PostgreSQL, ``SET LOCAL``). ANALYZE runs at the
+end (``analyze``); ``load_timeline`` runs ``vacuum_analyze`` after its commit instead, so the
+planner knows the new sizes and index-only scans need not visit the new rows' pages.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -834,69 +837,95 @@ def _insert_new(cursor) -> int:
     if not created:
         return 0
     now = timezone.now()
+    batch = current_batch()
     fields = [*EVENT_FIELDS, "span_start", "span_end", "precision_rank"]
-    cursor.execute(
-        # With the event's interval (the trigger of 0010_scale2_counts_and_spans would read it
-        # from events_event, which is written last).
-        """INSERT INTO events_participation (event_id, actor_id, role, span_start, span_end)
-           SELECT e.event_id, p.actor_id, p.role, e.span_start, e.span_end
-           FROM load_participation p
-           JOIN load_event e ON e.idx = p.idx WHERE e.action = 0 ORDER BY p.idx, p.pos"""
-    )
-    cursor.execute(
-        f"""INSERT INTO events_citation
-              (event_id, passage_id, quote, start, "end", prefix, suffix, date_text, note)
-            SELECT e.event_id, c.passage_id, c.quote, c.start, c."end",
-                   substr(p.text, CASE WHEN c.start > {CONTEXT} THEN c.start - {CONTEXT} + 1
-                                       ELSE 1 END,
-                          CASE WHEN c.start > {CONTEXT} THEN {CONTEXT} ELSE c.start END),
-                   substr(p.text, c."end" + 1, {CONTEXT}), c.date_text, c.note
-            FROM load_citation c JOIN load_event e ON e.idx = c.idx
-            JOIN sources_passage p ON p.id = c.passage_id
-            WHERE e.action = 0 ORDER BY c.idx, c.pos"""
-    )
-    # Events last: their search document (0008_scale_search) reads their quotes on insert, and
-    # the foreign keys of participants and citations are checked at commit.
+    participants = """SELECT e.event_id, p.actor_id, p.role, e.span_start, e.span_end
+        FROM load_participation p
+        JOIN load_event e ON e.idx = p.idx WHERE e.action = 0 ORDER BY p.idx, p.pos"""
+    citations = f"""SELECT e.event_id, c.passage_id, c.quote, c.start, c."end",
+               substr(p.text, CASE WHEN c.start > {CONTEXT} THEN c.start - {CONTEXT} + 1
+                                   ELSE 1 END,
+                      CASE WHEN c.start > {CONTEXT} THEN {CONTEXT} ELSE c.start END),
+               substr(p.text, c."end" + 1, {CONTEXT}), c.date_text, c.note
+        FROM load_citation c JOIN load_event e ON e.idx = c.idx
+        JOIN sources_passage p ON p.id = c.passage_id
+        WHERE e.action = 0 ORDER BY c.idx, c.pos"""
+    # Participants carry the event's interval (the trigger of 0010_scale2_counts_and_spans
+    # would read it from events_event, which is written last). Events last: their search
+    # document (0008_scale_search) reads their quotes on insert, and the foreign keys of
+    # participants and citations are checked at commit.
+    writes: list[tuple[Any, str, str, list]] = [
+        (Participation, "(event_id, actor_id, role, span_start, span_end)", participants, []),
+        (
+            Citation,
+            '(event_id, passage_id, quote, start, "end", prefix, suffix, date_text, note)',
+            citations,
+            [],
+        ),
+    ]
     if postgres:
         # The search document (0008_scale_search), computed set-wise: the same expression the
         # trigger would compute row by row, with the quotes from the staging table.
-        cursor.execute(
-            f"""INSERT INTO events_event
-                  (id, {", ".join(fields)}, version, created, updated, search_vector)
-                SELECT e.event_id, {", ".join("e." + f for f in fields)}, 1, %s, %s,
-                  setweight(to_tsvector('english'::regconfig, coalesce(e.title, '')), 'A')
-                  || setweight(to_tsvector('english'::regconfig, coalesce(e.summary, '')), 'B')
-                  || setweight(to_tsvector('english'::regconfig, coalesce(q.quotes, '')), 'C')
-                FROM load_event e LEFT JOIN (
-                  SELECT idx, string_agg(quote, ' ' ORDER BY pos) AS quotes
-                  FROM load_citation GROUP BY idx
-                ) q ON q.idx = e.idx
-                WHERE e.action = 0 ORDER BY e.idx""",
-            [now, now],
-        )
+        events = f"""SELECT e.event_id, {", ".join("e." + f for f in fields)}, 1, %s, %s,
+              setweight(to_tsvector('english'::regconfig, coalesce(e.title, '')), 'A')
+              || setweight(to_tsvector('english'::regconfig, coalesce(e.summary, '')), 'B')
+              || setweight(to_tsvector('english'::regconfig, coalesce(q.quotes, '')), 'C')
+            FROM load_event e LEFT JOIN (
+              SELECT idx, string_agg(quote, ' ' ORDER BY pos) AS quotes
+              FROM load_citation GROUP BY idx
+            ) q ON q.idx = e.idx
+            WHERE e.action = 0 ORDER BY e.idx"""
+        columns = f"(id, {', '.join(fields)}, version, created, updated, search_vector)"
     else:
-        cursor.execute(
-            f"""INSERT INTO events_event (id, {", ".join(fields)}, version, created, updated)
-                SELECT event_id, {", ".join(fields)}, 1, %s, %s FROM load_event
-                WHERE action = 0 ORDER BY idx""",
-            [now, now],
-        )
-    batch = current_batch()
-    new_ids = "SELECT event_id FROM load_event WHERE action = 0"
-    for model, table, key in (
-        (Event, "events_event", "id"),
-        (Participation, "events_participation", "event_id"),
-        (Citation, "events_citation", "event_id"),
-    ):
-        columns = ", ".join(f'"{c}"' for c in _history_columns(model))
-        cursor.execute(
-            f"""INSERT INTO {model.history.model._meta.db_table}
-                  ({columns}, history_date, history_type, history_batch)
-                SELECT {columns}, %s, '+', %s FROM {table} WHERE {key} IN ({new_ids})
-                ORDER BY id""",
-            [now, batch],
-        )
+        events = f"""SELECT event_id, {", ".join(fields)}, 1, %s, %s FROM load_event
+            WHERE action = 0 ORDER BY idx"""
+        columns = f"(id, {', '.join(fields)}, version, created, updated)"
+    writes.append((Event, columns, events, [now, now]))
+    for model, columns, select, params in writes:
+        table = model._meta.db_table
+        history = model.history.model._meta.db_table
+        kept = ", ".join(f'"{c}"' for c in _history_columns(model))
+        if postgres:
+            # Each row and its "created" history record in one statement: the history is
+            # written from the inserted rows as they come back, not read again from the table.
+            cursor.execute(
+                f"""WITH written AS (INSERT INTO {table} {columns} {select} RETURNING {kept})
+                    INSERT INTO {history} ({kept}, history_date, history_type, history_batch)
+                    SELECT {kept}, %s, '+', %s FROM written""",
+                [*params, now, batch],
+            )
+        else:
+            cursor.execute(f"INSERT INTO {table} {columns} {select}", params)
+            key = "id" if model is Event else "event_id"
+            cursor.execute(
+                f"""INSERT INTO {history} ({kept}, history_date, history_type, history_batch)
+                    SELECT {kept}, %s, '+', %s FROM {table} WHERE {key} IN
+                      (SELECT event_id FROM load_event WHERE action = 0)
+                    ORDER BY id""",
+                [now, batch],
+            )
     return created
+
+
+# Settings for the load's transaction (PostgreSQL): ``SET LOCAL`` ends with it.
+LOAD_SETTINGS = {
+    "work_mem": "256MB",  # the staging joins and sorts in memory, not in temporary files
+    "maintenance_work_mem": "256MB",  # the GIN index's pending-list merges
+    "jit": "off",  # compiling the load's big statements cost more than it saved
+}
+
+
+def _tune_session(cursor) -> None:
+    if connection.vendor != "postgresql":
+        return
+    for name, value in LOAD_SETTINGS.items():
+        cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+    # Temporary tables' buffers can only grow before the session's first temporary table.
+    try:
+        with transaction.atomic():
+            cursor.execute("SET LOCAL temp_buffers = '256MB'")
+    except DatabaseError:
+        pass
 
 
 def load_archive(
@@ -908,6 +937,7 @@ def load_archive(
 ) -> dict[str, int]:
     """Load the three streams in one transaction; returns created/updated/unchanged counts."""
     with transaction.atomic(), connection.cursor() as cursor:
+        _tune_session(cursor)
         source_keys = load_sources(sources, base_dir)
         actor_lookup = load_actors(actors)
         _create_staging(cursor)
@@ -932,13 +962,34 @@ def load_archive(
     return {"created": counts.get(0, 0), "updated": counts.get(2, 0), "unchanged": counts.get(1, 0)}
 
 
+WRITTEN = (Source, Passage, Actor, Alias, Event, Participation, Citation)
+
+
+def _written_tables() -> list[str]:
+    return [model._meta.db_table for model in WRITTEN] + [
+        model.history.model._meta.db_table for model in (Event, Participation, Citation)
+    ]
+
+
 def analyze() -> None:
     """Refresh the planner's statistics after a bulk load."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            for model in (Source, Passage, Actor, Alias, Event, Participation, Citation):
-                cursor.execute(f"ANALYZE {model._meta.db_table}")
-            for model in (Event, Participation, Citation):
-                cursor.execute(f"ANALYZE {model.history.model._meta.db_table}")
+            for table in _written_tables():
+                cursor.execute(f"ANALYZE {table}")
         else:
             cursor.execute("ANALYZE")
+
+
+def vacuum_analyze() -> None:
+    """After the load's commit: statistics, and on PostgreSQL a VACUUM of the tables written.
+
+    A server may run without autovacuum; VACUUM sets the visibility map (index-only scans
+    read no table pages) and merges the search index's pending list. Inside a transaction
+    (VACUUM cannot run there) only ANALYZE runs.
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        analyze()
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM (ANALYZE) {', '.join(_written_tables())}")

@@ -188,12 +188,15 @@ def load(data: dict, base_dir: Path | None = None) -> dict[str, int]:
     return stats
 
 
-def load_file(path: Path, progress: Progress | None = None) -> dict[str, int]:
+def load_file(
+    path: Path, progress: Progress | None = None, *, statistics: bool = True
+) -> dict[str, int]:
     """Load a file in the format, streamed: memory does not grow with the number of events.
 
     The file is read once per section (sources, actors, events), so their order in it does
     not matter. ``progress`` is called with the number of events staged so far and the share
-    of the file read.
+    of the file read. ``statistics=False`` leaves ANALYZE to the caller (``load_timeline``
+    runs ``bulk.vacuum_analyze`` after its commit).
     """
     size = max(path.stat().st_size, 1)
     with path.open("rb") as head:
@@ -234,5 +237,6 @@ def load_file(path: Path, progress: Progress | None = None) -> dict[str, int]:
         base_dir=path.parent,
         progress=Staged(progress) if progress else None,
     )
-    analyze()
+    if statistics:
+        analyze()
     return stats

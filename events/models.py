@@ -393,9 +393,8 @@ class Event(models.Model):
             models.Index(fields=["date_start", "precision_rank"], name="event_chrono_idx"),
             # Year and from/to filters: interval overlap.
             models.Index(fields=["span_start", "span_end"], name="event_span_idx"),
-            # Type filter and facets.
-            models.Index(fields=["type"], name="event_type_idx"),
-            # Type filter with a date range or the chronological order (?type=…&from=…&to=…).
+            # Type filter and facets; with a date range or the chronological order
+            # (?type=…&from=…&to=…).
             models.Index(fields=["type", "date_start"], name="event_type_date_idx"),
             models.Index(fields=["status"], name="event_status_idx"),
             # The public list's whole order, with what the date and type filters test: a deep
@@ -483,8 +482,14 @@ class OfEventQuerySet(models.QuerySet):
 
 
 class Participation(models.Model):
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participations")
-    actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="participations")
+    # No index of their own: participation_unique_role (event, ...) and
+    # participation_actor_event_idx (actor, event) serve lookups by either.
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="participations", db_index=False
+    )
+    actor = models.ForeignKey(
+        Actor, on_delete=models.PROTECT, related_name="participations", db_index=False
+    )
     role = models.CharField(max_length=12, choices=Role.choices, default=Role.PARTICIPANT)
     # The event's interval, copied by database triggers (events/migrations/
     # 0010_scale2_counts_and_spans.py) so "events of actor A in year Y" is one index range.
@@ -532,7 +537,10 @@ class Citation(models.Model):
     A database trigger refuses any row where the quote does not match.
     """
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="citations")
+    # No index of its own: citation_span_once_per_event (event, ...) serves lookups by event.
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="citations", db_index=False
+    )
     passage = models.ForeignKey(Passage, on_delete=models.PROTECT, related_name="citations")
     quote = models.TextField()
     start = models.PositiveIntegerField(help_text="Offset of the quote in the passage.")

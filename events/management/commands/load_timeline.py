@@ -5,9 +5,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.db import connection, transaction
 
 from events import counts
+from events.bulk import vacuum_analyze
 from events.interchange import LoadError, NotJSON, load_file
 from events.positions import PositionLoadError, load_positions
 
@@ -72,7 +73,7 @@ class Command(BaseCommand):
         positions = path.parent / "positions.json"
         try:
             with transaction.atomic():
-                stats = load_file(path, progress=progress)
+                stats = load_file(path, progress=progress, statistics=False)
                 if positions.is_file() and positions != path:
                     held = load_positions(json.loads(positions.read_text(encoding="utf-8")))
                     if options["verbosity"] > 1:
@@ -91,10 +92,22 @@ class Command(BaseCommand):
         finally:
             if progress is not None:
                 progress.done()
+        # After the commit: VACUUM cannot run in a transaction (inside one, ANALYZE only).
+        if progress is not None:
+            progress.phase("VACUUM ANALYZE of the tables written")
+            progress.done()
+        committed = time.monotonic()
+        vacuum_analyze()
+        after = "VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE"
         if options["verbosity"]:
             seconds = time.monotonic() - began
             total = sum(stats.values())
-            rate = f" in {seconds:.1f} s ({total / seconds:,.0f} events/s)" if total > 1000 else ""
+            rate = (
+                f" in {seconds:.1f} s ({total / seconds:,.0f} events/s; "
+                f"{time.monotonic() - committed:.1f} s of it {after} after the commit)"
+                if total > 1000
+                else ""
+            )
             self.stdout.write(
                 f"Loaded {path.name}: {stats['created']} events created, "
                 f"{stats['updated']} updated, {stats['unchanged']} unchanged{rate}."
