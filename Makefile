@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-# Production server: gunicorn with 2 x CPUs + 1 workers (WEB_CONCURRENCY overrides), on
-# 127.0.0.1:8000 (BIND overrides). Worker timeout above the statement timeout.
+# Production server: gunicorn with 2 x CPUs + 1 workers (WEB_CONCURRENCY overrides) of 4
+# threads each (gthread: a long streamed export occupies one thread and is not killed by the
+# worker timeout, which only catches a stuck worker), on 127.0.0.1:8000 (BIND overrides).
 BIND ?= 127.0.0.1:8000
 WORKERS ?= $(or $(WEB_CONCURRENCY),$(shell $(PYTHON) -c "import os; print(2 * (os.cpu_count() or 1) + 1)"))
 
@@ -24,7 +25,8 @@ run: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py collectstatic --no-input -v0
 	$(BIN)/python manage.py load_timeline
-	$(BIN)/gunicorn config.wsgi --bind $(BIND) --workers $(WORKERS) --timeout 30 \
+	$(BIN)/gunicorn config.wsgi --bind $(BIND) --workers $(WORKERS) \
+		--worker-class gthread --threads 4 --timeout 30 \
 		--access-logfile - --error-logfile -
 
 # Development: Django's runserver with DEBUG on (reloads on change; static files from the tree).

@@ -50,7 +50,11 @@ def test_gunicorn_serves_the_app_with_debug_off(tmp_path):
     }
     env.pop("DEBUG", None)
     server = subprocess.Popen(
-        [str(GUNICORN), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        # As `make run` starts it: gthread workers.
+        [
+            *(str(GUNICORN), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"),
+            *("--worker-class", "gthread", "--threads", "4"),
+        ],
         cwd=django_settings.BASE_DIR,
         env=env,
         stderr=subprocess.DEVNULL,
