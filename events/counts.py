@@ -91,7 +91,7 @@ def compute_later(key: str, token, compute: Callable, db: str) -> None:
     """Compute ``compute()`` in a daemon thread, without the budget, and cache it under ``key``
     if the data generation is still ``token`` afterwards; at most one thread per key (across
     worker processes: the lock is in the shared cache)."""
-    lock = f"{key}:computing"
+    lock = f"{key}:computing"  # (Counts.cached reads it too)
     if not cache.add(lock, True, LOCK_SECONDS):
         return
 
@@ -136,8 +136,9 @@ class Counts:
     The token is read once, on the first count asked for (one query per request).
 
     ``budgeted``: a count not cached is computed within the time budget (``within_budget``);
-    one that runs out of it is ``PENDING`` (and computed in the background), as are the
-    counts not cached asked for after it in the same request (they would run out too).
+    one that runs out of it is ``PENDING`` (and computed in the background), as are one being
+    computed in the background already and the counts not cached asked for after either in
+    the same request (they would run out too): a reader waits for one budget at most.
     ``pending`` then says so.
     """
 
@@ -176,7 +177,9 @@ class Counts:
         if value is None:
             if not self.budgeted:
                 value = compute()
-            elif self.pending:
+            elif self.pending or cache.get(f"{key}:computing"):
+                # Out of budget already, or being computed: not worth the wait of a budget.
+                self.pending = True
                 compute_later(key, token, compute, queryset.db)
                 return self.PENDING
             else:

@@ -148,3 +148,24 @@ def test_a_budget_inside_a_transaction_leaves_its_timeout_behind(client, archive
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone()[0] == "0"
+
+
+@pytest.mark.django_db
+def test_a_count_being_computed_is_pending_without_waiting_for_a_budget(archive, monkeypatch):
+    """While a background computation holds a count's lock, a reader does not spend a budget
+    on it (20 readers after a write would each wait that long)."""
+    started: list[str] = []
+    monkeypatch.setattr(counts, "within_budget", out_of_budget)
+    monkeypatch.setattr(counts, "compute_later", lambda key, *args: started.append(key))
+    assert counts.Counts(Event.objects.published(), budgeted=True).type_counts() is None
+    [key] = started
+    cache.add(f"{key}:computing", True)
+
+    def no_budget_spent(compute, db):
+        raise AssertionError("a budget spent on a count being computed")
+
+    monkeypatch.setattr(counts, "within_budget", no_budget_spent)
+    reader = counts.Counts(Event.objects.published(), budgeted=True)
+    assert reader.type_counts() is None
+    assert reader.pending
+    assert started == [key, key]
