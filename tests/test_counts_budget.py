@@ -169,3 +169,27 @@ def test_a_count_being_computed_is_pending_without_waiting_for_a_budget(archive,
     assert reader.type_counts() is None
     assert reader.pending
     assert started == [key, key]
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db
+def test_a_count_cancelled_inside_a_transaction_leaves_it_usable(
+    client, archive, monkeypatch, settings
+):
+    """Within an outer transaction (a test's), a cancelled count rolls back its savepoint
+    only: the page is a 200 and the transaction goes on, without the budget."""
+    settings.COUNTS_BUDGET_MS = 20
+    original = EventQuerySet.type_counts
+
+    def slow(self):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(0.5)")
+        return original(self)
+
+    monkeypatch.setattr(EventQuerySet, "type_counts", slow)
+    assert_pending_timeline(client)
+    counts.join_background()  # (it cannot see this test's rows: nothing is stored)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "0"
+    assert Event.objects.published().count() == 3
