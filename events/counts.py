@@ -45,8 +45,10 @@ from .models import EventQuerySet
 # culls unreachable ones; an unchanged archive keeps its counts however long it is not written.
 TIMEOUT = None
 
-# A background computation holds its key's lock at most this long (it deletes it when done).
-LOCK_SECONDS = 15 * 60
+# A background computation holds its key's lock at most this long (it deletes it when done):
+# a worker restarted mid-computation leaves readers without that count (the note) this long
+# at most; a computation longer than this may run twice (wasted work, never a wrong count).
+LOCK_SECONDS = 120
 
 logger = logging.getLogger(__name__)
 
