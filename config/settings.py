@@ -206,6 +206,13 @@ if os.environ.get("TIMELINE_WEB_PROCESS") and DATABASES["default"]["ENGINE"].end
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"
     )
+# The time budget of a count not cached on the timeline and actor pages (events/counts.py):
+# beyond it the page shows its events and says the counts are being computed, and a thread
+# computes them. Only where the statement timeout above applies (the web process, PostgreSQL);
+# 0 turns it off.
+COUNTS_BUDGET_MS = (
+    env_int("COUNTS_BUDGET_MS", 1500) if os.environ.get("TIMELINE_WEB_PROCESS") else 0
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # One cache shared by every worker process (gunicorn runs several): by default a table in the

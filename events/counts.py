@@ -14,13 +14,26 @@ write the key changes, and the first request computes the counts again. The cach
 of ``CACHE_URL`` (config/settings.py; by default a table in the database), shared by every
 worker process. ``warm()`` computes the unfiltered pages' counts ahead of their first visitor
 (``load_timeline`` calls it after an import).
+
+A time budget (``settings.COUNTS_BUDGET_MS``, web process on PostgreSQL only): a count not
+cached is computed under ``SET LOCAL statement_timeout`` in a savepoint, so a count that would
+take seconds (the first request after a write, at a million events) cannot reach the web
+statement timeout and turn the page into a 503. When the budget runs out the count is
+``Counts.PENDING`` for this request (the page says the counts are being computed; it never
+shows a wrong number), and one background thread per key (a ``cache.add`` lock) computes it
+without the budget and stores it under the same generation token. Management commands
+(``warm_counts``) and SQLite have no budget: they have no statement timeout either.
 """
 
 import hashlib
+import logging
+import threading
+from collections.abc import Callable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
+from django.db import OperationalError, connections, transaction
 from django.db.models import QuerySet, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -32,15 +45,111 @@ from .models import EventQuerySet
 # culls unreachable ones; an unchanged archive keeps its counts however long it is not written.
 TIMEOUT = None
 
+# A background computation holds its key's lock at most this long (it deletes it when done):
+# a worker restarted mid-computation leaves readers without that count (the note) this long
+# at most; a computation longer than this may run twice (wasted work, never a wrong count).
+LOCK_SECONDS = 120
+
+logger = logging.getLogger(__name__)
+
+_threads: list[threading.Thread] = []  # the background computations started (for tests)
+
+
+class OutOfBudget(Exception):
+    """A count's statement was cancelled by the counts' time budget."""
+
+
+def within_budget(compute: Callable, db: str):
+    """``compute()`` with each of its statements limited to ``COUNTS_BUDGET_MS`` on
+    PostgreSQL (0: no limit); raises ``OutOfBudget`` when one is cancelled. The limit is set
+    with ``SET LOCAL`` in a savepoint and so ends with it, whether the count is done or not."""
+    connection = connections[db]
+    budget = settings.COUNTS_BUDGET_MS
+    if not budget or connection.vendor != "postgresql":
+        return compute()
+    nested = connection.in_atomic_block
+    try:
+        with transaction.atomic(using=db):
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL statement_timeout = %s", [budget])
+            value = compute()
+            if nested:  # a released savepoint keeps SET LOCAL: the outer transaction's again
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL statement_timeout = %s", [_session()])
+            return value
+    except OperationalError as error:
+        if getattr(error.__cause__, "pgcode", None) == "57014":  # query_canceled
+            raise OutOfBudget from error
+        raise
+
+
+def _session() -> int:
+    """The web process's own statement timeout (config/settings.py), or none (0)."""
+    options = settings.DATABASES["default"].get("OPTIONS", {}).get("options", "")
+    return settings.STATEMENT_TIMEOUT_MS if "statement_timeout=" in options else 0
+
+
+def compute_later(key: str, token, compute: Callable, db: str) -> None:
+    """Compute ``compute()`` in a daemon thread, without the budget, and cache it under ``key``
+    if the data generation is still ``token`` afterwards; at most one thread per key (across
+    worker processes: the lock is in the shared cache)."""
+    lock = f"{key}:computing"  # (Counts.cached reads it too)
+    if not cache.add(lock, True, LOCK_SECONDS):
+        return
+
+    def run() -> None:
+        try:
+            connection = connections[db]
+            with connection.cursor() as cursor:
+                if connection.vendor == "postgresql":
+                    cursor.execute("SET statement_timeout = 0")  # this thread's own connection
+            if _token(db) == token:
+                value = compute()
+                # A write committed meanwhile may be in the value: then it is not kept.
+                if _token(db) == token:
+                    cache.set(key, value, TIMEOUT)
+        except Exception:
+            logger.exception("Computing the counts %s in the background failed", key)
+        finally:
+            cache.delete(lock)
+            connections.close_all()  # this thread's connections only (they are per thread)
+
+    thread = threading.Thread(target=run, name=f"counts {key[-12:]}", daemon=True)
+    _threads.append(thread)
+    thread.start()
+
+
+def join_background(timeout: float = 60) -> None:
+    """Wait for the background computations started so far (tests)."""
+    while _threads:
+        _threads.pop().join(timeout)
+
+
+def _token(db: str):
+    with connections[db].cursor() as cursor:
+        cursor.execute("SELECT token FROM events_generation WHERE id = 1")
+        row = cursor.fetchone()
+    return row[0] if row else None
+
 
 class Counts:
     """The counting methods of one filtered queryset, each cached under the data generation.
 
     The token is read once, on the first count asked for (one query per request).
+
+    ``budgeted``: a count not cached is computed within the time budget (``within_budget``);
+    one that runs out of it is ``PENDING`` (and computed in the background), as are one being
+    computed in the background already and the counts not cached asked for after either in
+    the same request (they would run out too): a reader waits for one budget at most.
+    ``pending`` then says so.
     """
 
-    def __init__(self, queryset: "EventQuerySet") -> None:
+    PENDING = None
+
+    def __init__(self, queryset: "EventQuerySet", budgeted: bool = False) -> None:
         self.queryset = queryset
+        self.budgeted = budgeted
+        self.pending = False
         self._token = None
         self._read = False
 
@@ -54,7 +163,8 @@ class Counts:
         return self._token
 
     def cached(self, name: str, compute, queryset: QuerySet | None = None):
-        """``compute()``, cached under ``name``, the SQL of ``queryset`` and the token."""
+        """``compute()``, cached under ``name``, the SQL of ``queryset`` and the token; or
+        ``PENDING`` when budgeted and out of budget."""
         queryset = self.queryset if queryset is None else queryset
         token = self.token()
         try:
@@ -67,7 +177,20 @@ class Counts:
         key = f"events.counts:{token}:{digest}"
         value = cache.get(key)
         if value is None:
-            value = compute()
+            if not self.budgeted:
+                value = compute()
+            elif self.pending or cache.get(f"{key}:computing"):
+                # Out of budget already, or being computed: not worth the wait of a budget.
+                self.pending = True
+                compute_later(key, token, compute, queryset.db)
+                return self.PENDING
+            else:
+                try:
+                    value = within_budget(compute, queryset.db)
+                except OutOfBudget:
+                    self.pending = True
+                    compute_later(key, token, compute, queryset.db)
+                    return self.PENDING
             cache.set(key, value, TIMEOUT)
         return value
 
@@ -118,13 +241,13 @@ class Counts:
             found.update(made)
         return [found[keys[event.pk]] for event in events]
 
-    def type_counts(self) -> dict[str, int]:
+    def type_counts(self) -> dict[str, int] | None:
         return self.cached("types", self.queryset.type_counts)
 
     def year_counts(self) -> tuple[dict[int, int], int]:
         return self.cached("years", self.queryset.year_counts)
 
-    def actor_counts(self, limit: int, exclude=frozenset()) -> list[dict]:
+    def actor_counts(self, limit: int, exclude=frozenset()) -> list[dict] | None:
         return self.cached(
             f"actors:{limit}:{sorted(exclude)}",
             lambda: list(self.queryset.actor_counts(limit, exclude)),

@@ -147,6 +147,8 @@ def _actor_page(
     own = filterset.qs if valid else own.none()
     # The actor's events, paged like the timeline. The count, the co-actors and the axis are
     # cached until the next write (events.counts).
+    # The co-actors and the axis within a time budget (events.counts): beyond it the page
+    # lists its events and says they are being computed. The count (an index walk) is not.
     counts = Counts(own)
     paginator = Paginator(own.chronological().values_list("pk", flat=True), PAGE_SIZE)
     paginator.count = counts.count()
@@ -159,7 +161,7 @@ def _actor_page(
     )
     previous = window.pop(0) if start and window else None
     events = counts.cards(window)  # each event's card, cached until the next write
-    partners = (
+    co_actors = (
         Participation.objects.visible_to(request.user)
         .filter(event_id__in=mine)
         .exclude(actor=actor)
@@ -167,7 +169,9 @@ def _actor_page(
         .annotate(n=Count("event_id", distinct=True))
         .order_by("-n", "actor__name")[:TOP_ACTORS]
     )
-    partners = counts.cached("partners", lambda: list(partners), partners)
+    counts.budgeted = True
+    # (the background computation, events.counts, runs the lambda after this rebinding)
+    partners = counts.cached("partners", lambda: list(co_actors), co_actors)
     context = {
         "actor": actor,
         "events": events,
@@ -184,6 +188,7 @@ def _actor_page(
             if valid
             else {}
         ),
+        "counts_pending": counts.pending,
         "positions": positions_held(actor),
         "position_form": form or (PositionForm(holder=actor) if is_analyst(request.user) else None),
     }

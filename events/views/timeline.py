@@ -144,6 +144,8 @@ def year_density(
         return list(events.order_by().values(**ends).annotate(n=Count("pk")))
 
     rows = cache.cached(f"density:{months_of}", group, events) if cache else group()
+    if rows is None:  # out of the counts' time budget (events.counts)
+        return [], 0
     undated = sum(row["n"] for row in rows if row["a"] is None)
     rows = [row for row in rows if row["a"] is not None]
     if not rows:
@@ -279,7 +281,7 @@ def build_axis(
     else:
         # The links keep the filter's own words (its actor as typed, its order): in the key.
         key = f"axis-html:{lanes_by}:{wanted}:{path}:{htmx}:{lanes}:{target}:{filter_query(params)}"
-        html = counts.cached(key, render, events)
+        html = counts.cached(key, render, events) or ""  # "": out of budget (events.counts)
     return {"axis_html": mark_safe(html)}  # rendered (escaped) by the template engine
 
 
@@ -351,12 +353,14 @@ def timeline(request: HtmxHttpRequest) -> HttpResponse:
         events_qs = filterset.qs
         # Counts over every match (a ranked q lists the best of the newest RANK_CAP), cached
         # until the next write (events.counts).
-        counts = Counts(filterset.matches)
+        # Within a time budget: beyond it they are computed in the background and the page
+        # lists its events with a note instead (count None: the number is not known yet).
+        counts = Counts(filterset.matches, budgeted=True)
         type_counts = counts.type_counts()
-        count = sum(type_counts.values())
-        listed = min(count, filterset.cap) if filterset.cap else count
+        count = None if type_counts is None else sum(type_counts.values())
+        listed = None if count is None else min(count, filterset.cap) if filterset.cap else count
         start = (page - 1) * PAGE_SIZE
-        if page > 1 and start >= listed:
+        if count is not None and listed is not None and page > 1 and start >= listed:
             last = max(1, -(-listed // PAGE_SIZE))
             errors["page"] = [
                 f"page: there {'is' if last == 1 else 'are'} only {last} page"
@@ -366,11 +370,15 @@ def timeline(request: HtmxHttpRequest) -> HttpResponse:
         ranked = filterset.ranked
         # Without their evidence: each event's card is cached (Counts.cards).
         events_qs = events_qs.prefetch_related(None)
+        # Without the count, one more event says whether there are more.
+        extra = 1 if listed is None else 0
         if page > 1:
-            rows = events_qs.rows(start - 1, start + PAGE_SIZE)
+            rows = events_qs.rows(start - 1, start + PAGE_SIZE + extra)
             previous, events = rows[0], rows[1:]
         else:
-            previous, events = None, events_qs.rows(0, PAGE_SIZE)
+            previous, events = None, events_qs.rows(0, PAGE_SIZE + extra)
+        beyond = len(events) > PAGE_SIZE
+        events = events[:PAGE_SIZE]
         counts.cards(events)
         chosen = {pk for pks in filterset.form.cleaned_data.get("actor") or [] for pk in pks}
         top_actors = counts.actor_counts(TOP_ACTORS, exclude=chosen)
@@ -391,8 +399,9 @@ def timeline(request: HtmxHttpRequest) -> HttpResponse:
             window[0].year if window[0] and window[1] and window[0].year == window[1].year else None
         )
         bars, undated = year_density(filterset.matches, params, one_year, counts)
-        more = start + PAGE_SIZE < listed
+        more = beyond if listed is None else start + PAGE_SIZE < listed
         context.update(
+            counts_pending=counts.pending,
             count=count,
             page=page,
             first_number=start + 1,
@@ -408,14 +417,16 @@ def timeline(request: HtmxHttpRequest) -> HttpResponse:
                     "n": n,
                     "query": filter_query(params, drop=("type",), type=value),
                 }
-                for value, n in sorted(type_counts.items(), key=lambda item: (-item[1], item[0]))
+                for value, n in sorted(
+                    (type_counts or {}).items(), key=lambda item: (-item[1], item[0])
+                )
             ],
             bars=bars,
             bar_unit="month" if bars and not bars[0]["year"][:1].isdigit() else "year",
             undated=undated,
             top_actors=[
                 {**row, "query": filter_query(params, actor=[*actor_names, row["actor__slug"]])}
-                for row in top_actors
+                for row in top_actors or []
             ],
             next_query=filter_query(params, page=str(page + 1)) if more else "",
             previous_query=filter_query(params, page=str(page - 1) if page > 2 else None),
