@@ -1,12 +1,12 @@
 """Project-wide answers: the health check and the error handlers (JSON under /api/)."""
 
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from .middleware import is_api
+from .middleware import error_page, is_api
 
 
 @never_cache
@@ -41,7 +41,17 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if is_api(request):
         return JsonResponse({"detail": "Not found; see /api/docs/."}, status=404)
-    return defaults.page_not_found(request, exception)
+    if not hasattr(request, "user"):  # before the middleware ran: Django's bare page
+        return defaults.page_not_found(request, exception)
+    # A view's Http404 says what is missing ("No actor is named …"), written for readers; an
+    # address that matches no URL (Resolver404) carries the URL patterns tried: never shown.
+    said = exception.args[0] if exception.args else None
+    message = (
+        said
+        if type(exception) is Http404 and isinstance(said, str)
+        else "The requested resource was not found on this server. Check the address."
+    )
+    return error_page(request, 404, "Not found", message)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

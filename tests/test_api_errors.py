@@ -126,3 +126,22 @@ def test_the_schema_states_the_parameter_limits():
     assert parameters["q"]["schema"]["anyOf"][0]["maxLength"] == settings.MAX_Q_LENGTH
     assert parameters["actor"]["schema"]["maxItems"] == settings.MAX_PARAMETER_REPEATS
     assert "405" in SCHEMA["info"]["description"]
+
+
+def test_a_missing_page_has_the_site_header_and_says_what_is_missing(client):
+    response = client.get("/actors/no-such-actor/")
+
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "No actor is named “no-such-actor”." in page
+    assert "Back to the timeline" in page
+
+
+def test_an_address_that_matches_nothing_is_a_site_page_without_the_url_patterns(client):
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "The requested resource was not found" in page
+    assert "Back to the timeline" in page
+    assert "tried" not in page
