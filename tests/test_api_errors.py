@@ -145,3 +145,13 @@ def test_an_address_that_matches_nothing_is_a_site_page_without_the_url_patterns
     assert "The requested resource was not found" in page
     assert "Back to the timeline" in page
     assert "tried" not in page
+
+
+@pytest.mark.parametrize(
+    ("page", "said"), [("abc", "must be a whole number from 1"), ("99", "past the last page")]
+)
+def test_a_bad_page_number_says_what_is_wrong(client, page, said):
+    response = client.get("/api/events/", {"page": page})
+
+    assert response.status_code == 404
+    assert said in response.json()["detail"]

@@ -144,7 +144,10 @@ class Pagination(PageNumberPagination):
         numbers = [n for n in request.query_params.getlist(self.page_query_param) if n] or ["1"]
         for number in numbers:
             if not (number.isascii() and number.isdigit()) or not 1 <= int(number) <= 10**9:
-                raise NotFound("Invalid page.")
+                raise NotFound(
+                    f"Invalid page: {self.page_query_param} must be a whole number from 1; "
+                    f"got “{number[:40]}”."
+                )
         if self.cursor_mode:
             rows = self._keyset(queryset, request.query_params[self.cursor_query_param], size)
             self.page_number = None
@@ -158,7 +161,10 @@ class Pagination(PageNumberPagination):
             else:
                 rows = list(queryset[offset:stop])
             if self.page_number > 1 and not rows:
-                raise NotFound("Invalid page.")
+                raise NotFound(
+                    f"Invalid page: page {self.page_number} is past the last page of this list; "
+                    "the first page's count says how many events there are."
+                )
         self.has_next = len(rows) > size
         rows = rows[:size]
         if self.cursor_mode and self.has_next:
