@@ -104,6 +104,15 @@ def published_timeline(_curated_timeline, db) -> str:
 
 
 @pytest.fixture
+def group_of_analysts(db):
+    """The "analysts" group the migration makes, made again if a ``transaction=True`` test
+    (a browser test, a background count) flushed it before this test ran."""
+    from django.contrib.auth.models import Group
+
+    return Group.objects.get_or_create(name="analysts")[0]
+
+
+@pytest.fixture
 def analyst(django_user_model):
     """A signed-in-able member of the "analysts" group (created by a migration)."""
     from django.contrib.auth.models import Group

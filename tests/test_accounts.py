@@ -144,7 +144,9 @@ def test_add_source_page_is_for_analysts_only(client, analyst, reader, who, stat
 # create_analyst
 
 
-def test_create_analyst_makes_a_user_in_the_analysts_group_with_a_printed_password():
+def test_create_analyst_makes_a_user_in_the_analysts_group_with_a_printed_password(
+    group_of_analysts,
+):
     out = run("create_analyst", "maria", "--email", "maria@example.org")
     user = get_user_model().objects.get(username="maria")
     assert is_analyst(user)
@@ -157,13 +159,13 @@ def test_create_analyst_makes_a_user_in_the_analysts_group_with_a_printed_passwo
     assert out.count(password) == 1
 
 
-def test_create_analyst_generates_a_different_password_each_time():
+def test_create_analyst_generates_a_different_password_each_time(group_of_analysts):
     first = run("create_analyst", "ann").split(": ")[-1].strip()
     second = run("create_analyst", "bob").split(": ")[-1].strip()
     assert first != second
 
 
-def test_create_analyst_refuses_an_existing_name_and_changes_nothing(reader):
+def test_create_analyst_refuses_an_existing_name_and_changes_nothing(reader, group_of_analysts):
     before = reader.password
     with pytest.raises(CommandError, match="already exists"):
         run("create_analyst", "READER")
@@ -174,19 +176,19 @@ def test_create_analyst_refuses_an_existing_name_and_changes_nothing(reader):
 
 
 @pytest.mark.parametrize("name", ["", "   ", "has space!", "x" * 151])
-def test_create_analyst_refuses_an_invalid_name(name):
+def test_create_analyst_refuses_an_invalid_name(name, group_of_analysts):
     with pytest.raises(CommandError):
         run("create_analyst", name)
     assert not get_user_model().objects.exists()
 
 
-def test_create_analyst_refuses_an_invalid_email():
+def test_create_analyst_refuses_an_invalid_email(group_of_analysts):
     with pytest.raises(CommandError, match="valid email"):
         run("create_analyst", "carol", "--email", "not-an-address")
     assert not get_user_model().objects.exists()
 
 
-def test_no_account_has_a_known_default_password(reader, analyst):
+def test_no_account_has_a_known_default_password(reader, analyst, group_of_analysts):
     run("create_analyst", "dave")
     for password in ["", "password", "analyst", "admin", "changeme", "dave", "timeline"]:
         assert authenticate(username="dave", password=password) is None

@@ -129,7 +129,9 @@ def test_the_admin_refuses_a_weak_password_too(client, analyst):
     assert User.objects.get(username="analyst").check_password(RIGHT)
 
 
-def test_create_analyst_checks_its_generated_password_with_the_validators(settings):
+def test_create_analyst_checks_its_generated_password_with_the_validators(
+    settings, group_of_analysts
+):
     settings.AUTH_PASSWORD_VALIDATORS = [
         {
             "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
