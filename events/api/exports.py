@@ -39,6 +39,7 @@ from ..models import Actor, Citation, Participation
 from .renderers import (
     CSV_COLUMNS,
     FORMULA_STARTS,
+    ICS_HEAD,
     CSVRenderer,
     ICSRenderer,
     TimelineJSRenderer,
@@ -326,13 +327,7 @@ def _event(row: tuple, links: Links) -> dict:
 def ics_pieces(
     chunks: Iterable[list[tuple]], links: Links, host: str
 ) -> Generator[str, None, None]:
-    head = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Timeline//Russia-Myanmar events//EN",
-        "CALSCALE:GREGORIAN",
-    ]
-    yield "".join(ics_fold(line) + "\r\n" for line in head)
+    yield ICS_HEAD
     vevent = ICSRenderer._vevent
     for chunk in chunks:
         pieces: list[str] = []

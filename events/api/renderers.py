@@ -159,6 +159,18 @@ def ics_fold(line: str) -> str:
     return b"\r\n ".join(parts).decode("utf-8")
 
 
+# The calendar's opening lines, written by the renderer and by the streamed export alike.
+ICS_HEAD = "".join(
+    ics_fold(line) + "\r\n"
+    for line in (
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Timeline//Russia-Myanmar events//EN",
+        "CALSCALE:GREGORIAN",
+    )
+)
+
+
 class ICSRenderer(BaseRenderer):
     """iCalendar: one all-day VEVENT per dated event, spanning its whole interval."""
 
@@ -169,13 +181,7 @@ class ICSRenderer(BaseRenderer):
     def stream(self, events, renderer_context=None):
         request = (renderer_context or {}).get("request")
         host = request.get_host() if request is not None else "timeline"
-        head = [
-            "BEGIN:VCALENDAR",
-            "VERSION:2.0",
-            "PRODID:-//Timeline//Russia-Myanmar events//EN",
-            "CALSCALE:GREGORIAN",
-        ]
-        yield "".join(ics_fold(line) + "\r\n" for line in head)
+        yield ICS_HEAD
         for event in events:
             lines = self._vevent(event, host)
             if lines:
