@@ -31,7 +31,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
@@ -815,7 +817,7 @@ def _history_columns(model) -> list[str]:
     ]
 
 
-def _insert_new(cursor) -> int:
+def _insert_new(cursor, timings: dict[str, float] | None = None) -> int:
     """Write the new events, their participants, citations and "created" history records."""
     postgres = connection.vendor == "postgresql"
     if postgres:
@@ -885,26 +887,115 @@ def _insert_new(cursor) -> int:
         table = model._meta.db_table
         history = model.history.model._meta.db_table
         kept = ", ".join(f'"{c}"' for c in _history_columns(model))
-        if postgres:
-            # Each row and its "created" history record in one statement: the history is
-            # written from the inserted rows as they come back, not read again from the table.
-            cursor.execute(
-                f"""WITH written AS (INSERT INTO {table} {columns} {select} RETURNING {kept})
+        with _step(timings, f"  {table} and its history"):
+            _insert_with_history(
+                cursor, postgres, model, table, history, kept, columns, select, params, now, batch
+            )
+    return created
+
+
+def _insert_with_history(
+    cursor, postgres, model, table, history, kept, columns, select, params, now, batch
+) -> None:
+    if postgres:
+        # Each row and its "created" history record in one statement: the history is
+        # written from the inserted rows as they come back, not read again from the table.
+        cursor.execute(
+            f"""WITH written AS (INSERT INTO {table} {columns} {select} RETURNING {kept})
                     INSERT INTO {history} ({kept}, history_date, history_type, history_batch)
                     SELECT {kept}, %s, '+', %s FROM written""",
-                [*params, now, batch],
-            )
-        else:
-            cursor.execute(f"INSERT INTO {table} {columns} {select}", params)
-            key = "id" if model is Event else "event_id"
-            cursor.execute(
-                f"""INSERT INTO {history} ({kept}, history_date, history_type, history_batch)
+            [*params, now, batch],
+        )
+    else:
+        cursor.execute(f"INSERT INTO {table} {columns} {select}", params)
+        key = "id" if model is Event else "event_id"
+        cursor.execute(
+            f"""INSERT INTO {history} ({kept}, history_date, history_type, history_batch)
                     SELECT {kept}, %s, '+', %s FROM {table} WHERE {key} IN
                       (SELECT event_id FROM load_event WHERE action = 0)
                     ORDER BY id""",
-                [now, batch],
-            )
-    return created
+            [now, batch],
+        )
+
+
+# Setting indexes aside (PostgreSQL) ---------------------------------------------------------
+
+# A load of at least this many new events, and at least as many as are stored, writes the
+# event tables without their secondary indexes and foreign keys and rebuilds them after.
+REBUILD_MIN = 20_000
+REBUILT = (Event, Participation, Citation)
+
+
+def _rebuilds_indexes(cursor, created: int, rebuild: bool | None) -> bool:
+    """Whether this load sets the event tables' indexes aside (see ``_set_aside_indexes``).
+
+    Maintaining a dozen indexes row by row costs most of a large load once they outgrow the
+    server's buffers, while building them afresh is a sort. But dropping an index locks its
+    table against readers until the commit, so by default only a load that at least doubles
+    the timeline does it (a first import, an archive); smaller loads keep the indexes and
+    the site stays readable while they run.
+    """
+    if connection.vendor != "postgresql" or not created:
+        return False
+    if rebuild is not None:
+        return rebuild
+    if created < REBUILD_MIN:
+        return False
+    cursor.execute("SELECT count(*) FROM events_event")
+    return created >= cursor.fetchone()[0]
+
+
+def _set_aside_indexes(cursor) -> list[str]:
+    """Drop the event tables' secondary indexes, unique and foreign-key constraints.
+
+    Returns the statements that put them back, to run after the writes in the same
+    transaction: unique constraints and indexes first, then the foreign keys, which
+    PostgreSQL checks over the whole table as it adds them (one join, instead of one check
+    per row at the commit). A duplicate or a dangling reference fails the load as it would
+    have row by row, and a failed load rolls the drops back with everything else. Primary
+    keys, checks and triggers (the verbatim-quote check among them) stay.
+    """
+    tables = [
+        table
+        for model in REBUILT
+        for table in (model._meta.db_table, model.history.model._meta.db_table)
+    ]
+    cursor.execute(
+        """SELECT c.contype, format('ALTER TABLE %%s DROP CONSTRAINT %%I', c.conrelid::regclass,
+                                    c.conname),
+                  format('ALTER TABLE %%s ADD CONSTRAINT %%I %%s', c.conrelid::regclass,
+                         c.conname, pg_get_constraintdef(c.oid))
+           FROM pg_constraint c
+           WHERE c.conrelid = ANY(%s::regclass[]) AND c.contype IN ('f', 'u')
+             AND NOT EXISTS (SELECT 1 FROM pg_constraint r
+                             WHERE r.contype = 'f' AND r.conindid = c.conindid
+                               AND c.contype = 'u')
+           ORDER BY c.contype, c.conname""",
+        [tables],
+    )
+    constraints = cursor.fetchall()  # 'f' before 'u': foreign keys are dropped first
+    cursor.execute(
+        """SELECT format('DROP INDEX %%s', i.indexrelid::regclass),
+                  pg_get_indexdef(i.indexrelid)
+           FROM pg_index i
+           WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary
+             AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+           ORDER BY i.indexrelid""",
+        [tables],
+    )
+    indexes = cursor.fetchall()
+    # A referenced table (sources' passages, written earlier in this load) cannot be altered
+    # with its checks still pending: run them now, then defer again (Django's foreign keys
+    # are all "initially deferred").
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    for _, drop, _ in constraints:
+        cursor.execute(drop)
+    for drop, _ in indexes:
+        cursor.execute(drop)
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    unique = [add for kind, _, add in constraints if kind == "u"]
+    foreign = [add for kind, _, add in constraints if kind == "f"]
+    return [*unique, *(create for _, create in indexes), *foreign]
 
 
 # Settings for the load's transaction (PostgreSQL): ``SET LOCAL`` ends with it.
@@ -928,35 +1019,66 @@ def _tune_session(cursor) -> None:
         pass
 
 
+@contextmanager
+def _step(timings: dict[str, float] | None, name: str) -> Iterator[None]:
+    """Time one step of a load into ``timings`` (seconds by step name), when it is given."""
+    began = time.monotonic()
+    try:
+        yield
+    finally:
+        if timings is not None:
+            timings[name] = timings.get(name, 0.0) + time.monotonic() - began
+
+
 def load_archive(
     sources: Iterable,
     actors: Iterable,
     events: Iterable,
     base_dir: Path | None = None,
     progress: Progress | None = None,
+    timings: dict[str, float] | None = None,
+    rebuild: bool | None = None,
 ) -> dict[str, int]:
-    """Load the three streams in one transaction; returns created/updated/unchanged counts."""
+    """Load the three streams in one transaction; returns created/updated/unchanged counts.
+
+    ``timings``, when given, receives the seconds each step took (``load_timeline -v 2``).
+    ``rebuild``: whether the event tables' indexes and foreign keys are set aside during the
+    writes and rebuilt after them (PostgreSQL); ``None`` decides by the load's size
+    (``_rebuilds_indexes``).
+    """
     with transaction.atomic(), connection.cursor() as cursor:
         _tune_session(cursor)
-        source_keys = load_sources(sources, base_dir)
-        actor_lookup = load_actors(actors)
+        with _step(timings, "sources"):
+            source_keys = load_sources(sources, base_dir)
+        with _step(timings, "actors"):
+            actor_lookup = load_actors(actors)
         _create_staging(cursor)
         try:
-            stage_events(events, Stager(cursor), actor_lookup, source_keys, progress)
+            with _step(timings, "events read and staged"):
+                stage_events(events, Stager(cursor), actor_lookup, source_keys, progress)
             phase = getattr(progress, "phase", None)  # a reporter may also name its phases
             if phase is not None:
                 phase("checking the rules and writing (one transaction)")
-            if connection.vendor != "postgresql":
-                cursor.execute("CREATE INDEX temp.load_event_title ON load_event (title)")
-                cursor.execute("CREATE INDEX temp.load_citation_idx ON load_citation (idx)")
-            problem = staged_rule_violation(cursor)
+            with _step(timings, "rules checked"):
+                if connection.vendor != "postgresql":
+                    cursor.execute("CREATE INDEX temp.load_event_title ON load_event (title)")
+                    cursor.execute("CREATE INDEX temp.load_citation_idx ON load_citation (idx)")
+                problem = staged_rule_violation(cursor)
             if problem:
                 raise LoadError(problem)
-            _mark_existing(cursor)
-            cursor.execute("SELECT action, count(*) FROM load_event GROUP BY action")
-            counts = dict(cursor.fetchall())
-            _replace_changed(cursor)
-            _insert_new(cursor)
+            with _step(timings, "compared with stored events"):
+                _mark_existing(cursor)
+                cursor.execute("SELECT action, count(*) FROM load_event GROUP BY action")
+                counts = dict(cursor.fetchall())
+                _replace_changed(cursor)
+            rebuilt = _rebuilds_indexes(cursor, counts.get(0, 0), rebuild)
+            with _step(timings, "new events written"):
+                set_aside = _set_aside_indexes(cursor) if rebuilt else []
+                _insert_new(cursor, timings)
+            if set_aside:
+                with _step(timings, "indexes and foreign keys rebuilt"):
+                    for statement in set_aside:
+                        cursor.execute(statement)
         finally:
             _drop_staging(cursor)
     return {"created": counts.get(0, 0), "updated": counts.get(2, 0), "unchanged": counts.get(1, 0)}

@@ -189,14 +189,20 @@ def load(data: dict, base_dir: Path | None = None) -> dict[str, int]:
 
 
 def load_file(
-    path: Path, progress: Progress | None = None, *, statistics: bool = True
+    path: Path,
+    progress: Progress | None = None,
+    *,
+    statistics: bool = True,
+    timings: dict[str, float] | None = None,
+    rebuild: bool | None = None,
 ) -> dict[str, int]:
     """Load a file in the format, streamed: memory does not grow with the number of events.
 
     The file is read once per section (sources, actors, events), so their order in it does
     not matter. ``progress`` is called with the number of events staged so far and the share
     of the file read. ``statistics=False`` leaves ANALYZE to the caller (``load_timeline``
-    runs ``bulk.vacuum_analyze`` after its commit).
+    runs ``bulk.vacuum_analyze`` after its commit). ``timings`` receives each step's seconds;
+    ``rebuild`` is ``bulk.load_archive``'s (None: by the load's size).
     """
     size = max(path.stat().st_size, 1)
     with path.open("rb") as head:
@@ -236,6 +242,8 @@ def load_file(
         section("events"),
         base_dir=path.parent,
         progress=Staged(progress) if progress else None,
+        timings=timings,
+        rebuild=rebuild,
     )
     if statistics:
         analyze()

@@ -6,8 +6,10 @@ import json
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from bench.generate import EVENT_TYPES, ROLES, write_archive
+from events import bulk
 from events.interchange import LoadError, dump, load, load_file
 from events.models import Actor, Citation, Event, EventType, Participation, Role
 from lib.dates import Precision
@@ -172,3 +174,95 @@ def test_the_command_prints_no_progress_bar_when_not_on_a_terminal(tmp_path, cap
     captured = capsys.readouterr()
     assert "20 events created" in captured.out
     assert "events/s" not in captured.err
+
+
+# Large loads on PostgreSQL: indexes and foreign keys set aside, then rebuilt ------------------
+
+postgres_only = pytest.mark.postgresql  # indexes are set aside on PostgreSQL only
+
+
+def schema() -> list[tuple[str, str]]:
+    """Every index and constraint definition of the event tables (and their history's)."""
+    tables = [
+        t
+        for model in bulk.REBUILT
+        for t in (model._meta.db_table, model.history.model._meta.db_table)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index
+               WHERE indrelid = ANY(%s::regclass[])
+               UNION ALL
+               SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+               WHERE conrelid = ANY(%s::regclass[])
+               ORDER BY 1, 2""",
+            [tables, tables],
+        )
+        return cursor.fetchall()
+
+
+@postgres_only
+def test_a_rebuilding_load_leaves_the_same_indexes_and_constraints_and_the_same_data(tmp_path):
+    data = archive(120)
+    before = schema()
+    timings: dict[str, float] = {}
+
+    assert load_file(write(tmp_path, data), rebuild=True, timings=timings)["created"] == 120
+
+    assert "indexes and foreign keys rebuilt" in timings
+    assert schema() == before
+    assert Citation.objects.count() == sum(len(e["citations"]) for e in data["events"])
+    for citation in Citation.objects.select_related("passage"):
+        assert citation.passage.text[citation.start : citation.end] == citation.quote
+    assert load_file(write(tmp_path, data), rebuild=True)["unchanged"] == 120
+
+
+@postgres_only
+def test_a_rebuilding_load_that_fails_writes_nothing_and_keeps_every_index(tmp_path, monkeypatch):
+    before, stored = schema(), counts()
+    written = bulk._insert_new
+
+    def then_fail(cursor, timings=None):
+        written(cursor, timings)
+        raise LoadError("stopped after the writes")
+
+    monkeypatch.setattr(bulk, "_insert_new", then_fail)
+    with pytest.raises(LoadError, match="stopped after the writes"):
+        load_file(write(tmp_path, archive(40)), rebuild=True)
+
+    assert schema() == before
+    assert counts() == stored
+
+
+@postgres_only
+def test_a_false_quote_still_refuses_a_rebuilding_load(tmp_path):
+    data = archive(40)
+    data["events"][-1]["citations"][0]["quote"] = "words the source never had"
+    with pytest.raises(LoadError):
+        load_file(write(tmp_path, data), rebuild=True)
+    assert counts()["Event"] == 0
+
+
+def retitled(data: dict, n: int, mark: str) -> dict:
+    """The first ``n`` events of ``data`` as new events (titles marked), same sources."""
+    events = [{**e, "title": f"{e['title']} {mark}"} for e in data["events"][:n]]
+    return {**data, "events": events}
+
+
+@postgres_only
+def test_only_a_load_that_at_least_doubles_the_timeline_sets_indexes_aside(tmp_path, monkeypatch):
+    monkeypatch.setattr(bulk, "REBUILD_MIN", 30)
+    data = archive(40)
+    timings: dict[str, float] = {}
+    load_file(write(tmp_path, data), timings=timings)  # 40 onto 0
+    assert "indexes and foreign keys rebuilt" in timings
+
+    timings.clear()
+    load_file(write(tmp_path, retitled(data, 35, "(2)"), "b.json"), timings=timings)  # 35 onto 40
+    assert "indexes and foreign keys rebuilt" not in timings
+    assert counts()["Event"] == 75
+
+    timings.clear()
+    load_file(write(tmp_path, retitled(data, 20, "(3)"), "c.json"), timings=timings, rebuild=True)
+    assert "indexes and foreign keys rebuilt" in timings
+    assert counts()["Event"] == 95
