@@ -166,15 +166,10 @@ class Counts:
         """``compute()``, cached under ``name``, the SQL of ``queryset`` and the token; or
         ``PENDING`` when budgeted and out of budget."""
         queryset = self.queryset if queryset is None else queryset
+        key = self._key(name, queryset)
+        if key is None:
+            return compute()
         token = self.token()
-        try:
-            sql, params = queryset.query.sql_with_params()
-        except EmptyResultSet:
-            return compute()
-        if token is None:
-            return compute()
-        digest = hashlib.sha256(repr((name, sql, params, queryset.db)).encode()).hexdigest()
-        key = f"events.counts:{token}:{digest}"
         value = cache.get(key)
         if value is None:
             if not self.budgeted:
@@ -193,6 +188,35 @@ class Counts:
                     return self.PENDING
             cache.set(key, value, TIMEOUT)
         return value
+
+    def _key(self, name: str, queryset: QuerySet) -> str | None:
+        """The cache key of ``name`` for ``queryset`` (its SQL) under the current token; None
+        when nothing can be cached (no token yet, or a filter that matches nothing)."""
+        token = self.token()
+        if token is None:
+            return None
+        try:
+            sql, params = queryset.query.sql_with_params()
+        except EmptyResultSet:
+            return None
+        digest = hashlib.sha256(repr((name, sql, params, queryset.db)).encode()).hexdigest()
+        return f"events.counts:{token}:{digest}"
+
+    def rows(self, start: int, stop: int, queryset: "EventQuerySet | None" = None) -> list:
+        """``queryset.rows(start, stop)``: a page of events, whose ids are cached until the
+        next write under the queryset's SQL. The same page asked again (a reload, the next
+        reader, a client polling the API) reads its events by id instead of searching them
+        out again: for a busy filter at a million events, the difference between its SQL
+        (up to a few hundred ms) and one lookup by primary key."""
+        queryset = self.queryset if queryset is None else queryset
+        key = self._key(f"rows:{start}:{stop}", queryset)
+        ids = cache.get(key) if key is not None else None
+        if ids is not None:
+            return queryset.by_ids(ids)
+        rows = queryset.rows(start, stop)
+        if key is not None:
+            cache.set(key, [row.pk for row in rows], TIMEOUT)
+        return rows
 
     def cards(self, events: list) -> list:
         """Set ``card`` on each of ``events``: its ``events/_event.html`` rendered (its actors,

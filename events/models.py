@@ -262,14 +262,25 @@ class EventQuerySet(models.QuerySet):
         streams = self._streams(stop) if ordering == list(CHRONOLOGICAL) else None
         if streams is None and start == 0:
             return [*self[start:stop]]
-        page: Any = self.model._default_manager.order_by(*ordering)
-        page.query.select_related = query.select_related
-        page.query.deferred_loading = query.deferred_loading
-        page._prefetch_related_lookups = self._prefetch_related_lookups  # type: ignore[attr-defined]
+        page = self._reader().order_by(*ordering)
         if streams is None:
             return [*page.filter(pk__in=self.values("pk")[start:stop])]
         ids = streams[0].union(*streams[1:], all=True)
         return [*page.filter(pk__in=ids)[start:stop]]
+
+    def by_ids(self, ids: list) -> list:
+        """The events of ``ids`` in that order, loaded as this queryset loads its rows (its
+        select_related, deferred fields and prefetches); ids no longer stored are left out."""
+        found = self._reader().in_bulk(ids)
+        return [found[pk] for pk in ids if pk in found]
+
+    def _reader(self) -> Any:
+        """All events, loaded as this queryset loads its rows: for reading rows by id."""
+        reader: Any = self.model._default_manager.all()
+        reader.query.select_related = self.query.select_related
+        reader.query.deferred_loading = self.query.deferred_loading
+        reader._prefetch_related_lookups = self._prefetch_related_lookups  # type: ignore[attr-defined]
+        return reader
 
     def count_upto(self, n: int) -> int:
         """How many events match, counted up to about ``n`` (exact when fewer than ``n``).

@@ -119,8 +119,29 @@ def test_a_page_costs_the_same_queries_whatever_its_size(client, django_assert_n
         response = client.get(URL, {"page_size": 500})
 
     assert len(response.json()["results"]) == rows
-    with django_assert_num_queries(3):  # the token, count, events: their JSON from the cache
+    # The token and the events by id: the page's ids, its count and JSON from the cache.
+    with django_assert_num_queries(2):
         assert client.get(URL, {"page_size": 500}).json() == response.json()
+
+
+def test_a_page_asked_again_after_a_write_shows_the_write(client):
+    """A page's ids and count are cached (events.counts) until the next write, not longer."""
+    source = SourceFactory()
+    for day in (10, 20):
+        cite(
+            EventFactory(published=True, date_start=dt.date(2020, 1, day)),
+            locate(source, "He met Sergei Shoigu"),
+        )
+    first = client.get(URL, {"year": 2020}).json()
+    assert first["count"] == 2
+
+    newest = EventFactory(published=True, date_start=dt.date(2020, 1, 1), title="Earliest")
+    cite(newest, locate(source, "He met Sergei Shoigu"))
+    again = client.get(URL, {"year": 2020}).json()
+
+    assert again["count"] == 3
+    assert again["results"][0]["title"] == "Earliest"
+    assert client.get(URL, {"year": 2020, "page_size": 1, "page": 3}).json()["count"] == 3
 
 
 def test_results_come_a_page_at_a_time(client):

@@ -10,6 +10,7 @@ import datetime as dt
 import random
 
 import pytest
+from django.core.cache import cache
 from django.http import QueryDict
 
 from events.api import pagination
@@ -177,6 +178,7 @@ def test_a_deep_page_runs_the_queries_of_the_first(client, django_assert_num_que
         )
     with django_assert_num_queries(5) as first:
         client.get(URL, {"page_size": 5})
+    cache.clear()  # the count and the first page's ids are cached until the next write
     with django_assert_num_queries(len(first.captured_queries)):
         assert client.get(URL, {"page_size": 5, "page": 3}).status_code == 200
 

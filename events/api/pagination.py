@@ -156,7 +156,10 @@ class Pagination(PageNumberPagination):
             offset = (self.page_number - 1) * size
             # Events deep in the list: their ids first, then their rows (a deferred join).
             stop = offset + size + 1
-            if isinstance(queryset, EventQuerySet):
+            counts = getattr(view, "counts", None)  # the view's Counts (events.counts)
+            if counts is not None:
+                rows = counts.rows(offset, stop, queryset)  # ids cached until the next write
+            elif isinstance(queryset, EventQuerySet):
                 rows = queryset.rows(offset, stop)
             else:
                 rows = list(queryset[offset:stop])
@@ -169,7 +172,13 @@ class Pagination(PageNumberPagination):
         rows = rows[:size]
         if self.cursor_mode and self.has_next:
             self.next_cursor = self._encode(rows[-1])
-        self.count, self.count_exact = capped_count(queryset)
+        counts = getattr(view, "counts", None)
+        if counts is not None:
+            self.count, self.count_exact = counts.cached(
+                f"count up to {COUNT_CAP}", lambda: capped_count(queryset), queryset
+            )
+        else:
+            self.count, self.count_exact = capped_count(queryset)
         return rows
 
     def _keyset(self, queryset: QuerySet, token: str, size: int) -> list:

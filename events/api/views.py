@@ -172,6 +172,7 @@ class EventViewSet(viewsets.ModelViewSet):
     lookup_value_regex = ID
     filterset_class = ApiEventFilter
     parser_classes = [JSONParser]
+    counts: Counts | None = None  # a list's cached counts, page ids and JSON (list())
     renderer_classes = [
         JSONRenderer,
         BrowsableAPIRenderer,
@@ -248,9 +249,11 @@ class EventViewSet(viewsets.ModelViewSet):
             # Without their evidence: each event's JSON is cached until the next write, and
             # only the events not cached are prefetched and serialized (events.counts).
             queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
+            # The page's ids and its count are cached the same way (the paginator uses it).
+            self.counts = Counts(cast(EventQuerySet, queryset))
             page = self.paginate_queryset(queryset)
             context = self.get_serializer_context()
-            data = Counts(cast(EventQuerySet, queryset)).representations(
+            data = self.counts.representations(
                 page or [], EventSerializer(context=context), request.build_absolute_uri("/")
             )
             return self.get_paginated_response(data)

@@ -372,11 +372,12 @@ def timeline(request: HtmxHttpRequest) -> HttpResponse:
         events_qs = events_qs.prefetch_related(None)
         # Without the count, one more event says whether there are more.
         extra = 1 if listed is None else 0
+        # The page's ids are cached until the next write too (Counts.rows).
         if page > 1:
-            rows = events_qs.rows(start - 1, start + PAGE_SIZE + extra)
+            rows = counts.rows(start - 1, start + PAGE_SIZE + extra, events_qs)
             previous, events = rows[0], rows[1:]
         else:
-            previous, events = None, events_qs.rows(0, PAGE_SIZE + extra)
+            previous, events = None, counts.rows(0, PAGE_SIZE + extra, events_qs)
         beyond = len(events) > PAGE_SIZE
         events = events[:PAGE_SIZE]
         counts.cards(events)
