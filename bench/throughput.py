@@ -9,10 +9,14 @@ time (one connection per request, so slightly slower; the output says which was 
 from __future__ import annotations
 
 import concurrent.futures
+import itertools
+import json
 import re
 import shutil
 import subprocess
+import tempfile
 import time
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
@@ -68,32 +72,72 @@ def parse_wrk(output: str) -> Throughput:
     )
 
 
+# wrk's script for ``paths``: each of its threads walks its own share of the list (thread t
+# asks for paths t, t + T, t + 2T, ...), so no path is asked twice while the list lasts.
+WRK_PATHS = """
+local paths = {%s}
+local threads = 0
+function setup(thread)
+  thread:set("first", threads)
+  threads = threads + 1
+  thread:set("stride", %d)
+end
+function init(args)
+  n = first
+end
+function request()
+  local path = paths[(n %% #paths) + 1]
+  n = n + stride
+  return wrk.format(nil, path)
+end
+"""
+
+
 def measure(
-    url: str, headers: dict, clients: int = 20, threads: int = 4, seconds: float = 15.0
+    url: str,
+    headers: dict,
+    clients: int = 20,
+    threads: int = 4,
+    seconds: float = 15.0,
+    paths: list[str] | None = None,
 ) -> Throughput:
-    """``clients`` concurrent clients on ``url`` for ``seconds``."""
+    """``clients`` concurrent clients on ``url`` for ``seconds``; with ``paths``, each
+    request asks for the next path of the list on ``url``'s server instead (a different
+    request each time while the list lasts: what no cache has seen)."""
     wrk = shutil.which("wrk")
     if wrk:
-        command = [wrk, f"-t{min(threads, clients)}", f"-c{clients}", f"-d{seconds:g}s"]
+        threads = min(threads, clients)
+        command = [wrk, f"-t{threads}", f"-c{clients}", f"-d{seconds:g}s"]
         command += ["--latency", "--timeout", "60s"]
         for name, value in headers.items():
             command += ["-H", f"{name}: {value}"]
-        run = subprocess.run([*command, url], capture_output=True, text=True, check=True)
+        with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+            if paths:
+                quoted = ", ".join(json.dumps(path) for path in paths)  # Lua reads these
+                script.write(WRK_PATHS % (quoted, threads))
+                script.flush()
+                command += ["-s", script.name]
+            run = subprocess.run([*command, url], capture_output=True, text=True, check=True)
         return parse_wrk(run.stdout)
-    return _threads(url, headers, clients, seconds)
+    return _threads(url, headers, clients, seconds, paths)
 
 
-def _threads(url: str, headers: dict, clients: int, seconds: float) -> Throughput:
+def _threads(
+    url: str, headers: dict, clients: int, seconds: float, paths: list[str] | None = None
+) -> Throughput:
     print("  (wrk is not installed: `apt-get install -y wrk`; using Python threads instead)")
     began = time.perf_counter()
+    base = urllib.parse.urljoin(url, "/")
+    asked = itertools.count()
 
     def client() -> tuple[list[float], int]:
         samples, errors = [], 0
         while time.perf_counter() - began < seconds:
             start = time.perf_counter()
+            target = urllib.parse.urljoin(base, paths[next(asked) % len(paths)]) if paths else url
             try:
                 with urllib.request.urlopen(
-                    urllib.request.Request(url, headers=headers), timeout=60
+                    urllib.request.Request(target, headers=headers), timeout=60
                 ) as response:
                     response.read()
                 samples.append((time.perf_counter() - start) * 1000)
