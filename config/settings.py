@@ -60,7 +60,7 @@ def env_header_pair(name: str) -> tuple[str, str] | None:
 
 
 CACHE_BACKENDS = {
-    "db": "django.core.cache.backends.db.DatabaseCache",
+    "db": "lib.cache.DatabaseCache",  # Django's, each write one statement
     "file": "django.core.cache.backends.filebased.FileBasedCache",
     "locmem": "django.core.cache.backends.locmem.LocMemCache",
 }

@@ -50,22 +50,26 @@ def some_events() -> None:
 def test_cache_url_defaults_to_a_table_in_the_database(monkeypatch):
     monkeypatch.delenv("CACHE_URL", raising=False)
     cache = env_cache("CACHE_URL", "db://timeline_cache")
-    assert cache["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    assert cache["BACKEND"] == "lib.cache.DatabaseCache"
     assert cache["LOCATION"] == "timeline_cache"
 
 
 @pytest.mark.parametrize(
     ("url", "backend", "location"),
     [
-        ("db://shared_counts", "db.DatabaseCache", "shared_counts"),
-        ("file:///var/cache/timeline", "filebased.FileBasedCache", "/var/cache/timeline"),
-        ("locmem://", "locmem.LocMemCache", ""),
+        ("db://shared_counts", "lib.cache.DatabaseCache", "shared_counts"),
+        (
+            "file:///var/cache/timeline",
+            "django.core.cache.backends.filebased.FileBasedCache",
+            "/var/cache/timeline",
+        ),
+        ("locmem://", "django.core.cache.backends.locmem.LocMemCache", ""),
     ],
 )
 def test_cache_url_names_the_backend(monkeypatch, url, backend, location):
     monkeypatch.setenv("CACHE_URL", url)
     cache = env_cache("CACHE_URL", "db://timeline_cache")
-    assert cache["BACKEND"] == f"django.core.cache.backends.{backend}"
+    assert cache["BACKEND"] == backend
     assert cache["LOCATION"] == location
 
 
@@ -213,3 +217,62 @@ def test_warm_counts_warms_the_unfiltered_pages_after_any_write(client):
     assert "Counts warmed" in run("warm_counts")
     for path in ("/", reverse("actor-list")):
         assert get(client, path)[1] == []
+
+
+# The database cache's writes (lib.cache): one statement for many keys, Django's semantics.
+
+
+@pytest.fixture
+def table_cache():
+    from django.core.cache import caches
+
+    with override_settings(
+        CACHES={
+            "default": {
+                "BACKEND": "lib.cache.DatabaseCache",
+                "LOCATION": "timeline_test_cache",
+                "OPTIONS": {"MAX_ENTRIES": 30, "CULL_FREQUENCY": 3},
+            }
+        }
+    ):
+        call_command("createcachetable", verbosity=0)
+        cache = caches["default"]
+        cache.clear()
+        yield cache
+
+
+def test_many_keys_are_written_in_one_statement_and_read_back(table_cache):
+    values = {
+        f"event:{n}": {"id": n, "title": f"Événement <{n}>", "ids": [n, n + 1]} for n in range(25)
+    }
+    with CaptureQueriesContext(connection) as writes:
+        assert table_cache.set_many(values) == []
+    inserts = [q["sql"] for q in writes.captured_queries if q["sql"].startswith("INSERT")]
+    assert len(inserts) == 1
+    assert table_cache.get_many(list(values)) == values
+    assert table_cache.get("event:3") == values["event:3"]
+
+
+def test_a_key_written_again_takes_the_new_value_and_expiry(table_cache):
+    table_cache.set("count", 1, timeout=None)
+    table_cache.set_many({"count": 2, "other": None}, timeout=None)
+    assert table_cache.get("count") == 2
+    assert table_cache.get("other", "missing") is None  # None is a value, as in Django's
+    table_cache.set("count", 3, timeout=-1)  # already expired
+    assert table_cache.get("count") is None
+
+
+def test_add_and_delete_keep_djangos_meaning(table_cache):
+    assert table_cache.add("lock", True, 60) is True
+    assert table_cache.add("lock", True, 60) is False  # the background counts' lock
+    table_cache.delete("lock")
+    assert table_cache.add("lock", True, 60) is True
+
+
+def test_the_table_is_culled_past_its_max_entries(table_cache):
+    for n in range(4):
+        table_cache.set_many({f"k{n}:{i}": i for i in range(20)})
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM timeline_test_cache")
+        # Before each write past 30 entries a third is culled, as Django's backend does.
+        assert cursor.fetchone()[0] == 52  # 20, 40, 40 - 13 + 20, 47 - 15 + 20
