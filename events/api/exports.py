@@ -35,7 +35,7 @@ from django.urls import reverse
 
 from sources.models import Passage, Source
 
-from ..models import Actor, Citation, Participation
+from ..models import Actor, Citation, EventQuerySet, Participation
 from .renderers import (
     CSV_COLUMNS,
     FORMULA_STARTS,
@@ -115,6 +115,8 @@ def _pg_relations(fmt: str, connection) -> list[_Correlated]:
 
 
 def _rows_postgresql(events: QuerySet, fmt: str) -> Iterator[list[tuple]]:
+    if isinstance(events, EventQuerySet):
+        events = events.within_window()
     relations = _pg_relations(fmt, connections[events.db])
     names = [f"_relation{i}" for i in range(len(relations))]
     rows = events.annotate(**dict(zip(names, relations, strict=True))).values_list(
@@ -130,7 +132,11 @@ def _rows_postgresql(events: QuerySet, fmt: str) -> Iterator[list[tuple]]:
             # web process's statement_timeout lifted to READ_TIMEOUT for this transaction:
             # a read of the file may wait for a sort of every matching event (a year at a
             # million events took over the 10 s limit), which no page does.
-            cursor.execute(f"SET LOCAL jit = off; SET LOCAL statement_timeout = {READ_TIMEOUT_MS}")
+            # The cursor is read to its end: plan for all its rows, not the first tenth.
+            cursor.execute(
+                f"SET LOCAL jit = off; SET LOCAL statement_timeout = {READ_TIMEOUT_MS}; "
+                "SET LOCAL cursor_tuple_fraction = 1"
+            )
         # Plain rows in the order asked for (the annotations after the columns, as in SQL);
         # none of these columns has a converter on PostgreSQL.
         chunks = compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=CHUNK)
