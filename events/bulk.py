@@ -11,8 +11,8 @@ JSON items, such as ``ijson`` item generators) and writes them in one transactio
    the names of actors and sources are held, never the events.
 3. ``staged_rule_violation`` checks the rules every event write keeps, over the whole staged
    set at once (one query per rule): identity unique in the file, passages that exist, every
-   quote verbatim text of its passage at its offsets, a published event has a citation, a span
-   is cited once per event. The first violation refuses the whole file: nothing is written.
+   quote verbatim text of its passage at its offsets, a published event has a citation, an
+   actor listed once per role, a span cited once per event. The first violation refuses the whole file: nothing is written.
 4. Staged events whose identity (title, start date) is stored already are compared with the
    stored event (their interchange shapes): unchanged ones are left alone,
    changed ones are replaced through ``events.interchange.write_event`` (the ORM path, with
@@ -605,7 +605,8 @@ def staged_rule_violation(cursor) -> str | None:
     The set-wise form of the rules every event write keeps (one query per rule, over all the
     staged rows at once): an event's identity (title and start date) is unique, every citation
     names a passage that exists, its quote is verbatim text of that passage at its offsets, a
-    published event has at least one citation, and a span is cited once per event. Expects
+    published event has at least one citation, an actor takes part once per role, and a span
+    is cited once per event. Expects
     the staging tables ``load_event``, ``load_participation``, ``load_citation``.
     """
     same = "IS NOT DISTINCT FROM" if connection.vendor == "postgresql" else "IS"
@@ -659,6 +660,17 @@ def staged_rule_violation(cursor) -> str | None:
         return (
             f"events[{row[0]}]: a published event needs at least one citation; "
             'add one, or give it "status": "draft".'
+        )
+    cursor.execute(
+        """SELECT b.idx, b.pos, min(a.pos) FROM load_participation a JOIN load_participation b
+           ON b.idx = a.idx AND b.actor_id = a.actor_id AND b.role = a.role AND a.pos < b.pos
+           GROUP BY b.idx, b.pos ORDER BY b.idx, b.pos LIMIT 1"""
+    )
+    row = cursor.fetchone()
+    if row:
+        return (
+            f"events[{row[0]}].actors[{row[1]}]: the same actor in the same role as "
+            f"actors[{row[2]}] (a name or an alias of it); list an actor once per role."
         )
     cursor.execute(
         """SELECT b.idx, b.pos, min(a.pos) FROM load_citation a JOIN load_citation b
@@ -1063,6 +1075,9 @@ def load_archive(
                 if connection.vendor != "postgresql":
                     cursor.execute("CREATE INDEX temp.load_event_title ON load_event (title)")
                     cursor.execute("CREATE INDEX temp.load_citation_idx ON load_citation (idx)")
+                    cursor.execute(
+                        "CREATE INDEX temp.load_participation_idx ON load_participation (idx)"
+                    )
                 problem = staged_rule_violation(cursor)
             if problem:
                 raise LoadError(problem)

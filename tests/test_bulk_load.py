@@ -138,6 +138,16 @@ def test_a_published_string_is_a_message_naming_the_source_and_field(tmp_path):
             lambda d: d["events"][5]["citations"].append(dict(d["events"][5]["citations"][0])),
             r"events\[5\]\.citations\[\d\]: cites the same words as citations\[0\]",
         ),
+        (
+            lambda d: d["events"][5].update(
+                actors=[
+                    {"name": d["actors"][0]["name"], "role": "host"},
+                    {"name": d["actors"][0]["name"], "role": "visitor"},
+                    {"name": d["actors"][0]["name"].upper(), "role": "visitor"},
+                ]
+            ),
+            r"events\[5\]\.actors\[2\]: the same actor in the same role as actors\[1\]",
+        ),
         (lambda d: d["actors"].__setitem__(0, "Putin"), r"actors\[0\]: 'Putin' is not an actor"),
         (lambda d: d["sources"].__setitem__(0, None), r"sources\[0\]: None is not a source"),
     ],
@@ -148,6 +158,7 @@ def test_a_published_string_is_a_message_naming_the_source_and_field(tmp_path):
         "offset-text",
         "published-without-citation",
         "span-cited-twice",
+        "actor-twice-in-a-role",
         "actor-string",
         "source-null",
     ],
