@@ -12,7 +12,8 @@ JSON items, such as ``ijson`` item generators) and writes them in one transactio
 3. ``staged_rule_violation`` checks the rules every event write keeps, over the whole staged
    set at once (one query per rule): identity unique in the file, passages that exist, every
    quote verbatim text of its passage at its offsets, a published event has a citation, an
-   actor listed once per role, a span cited once per event. The first violation refuses the whole file: nothing is written.
+   actor listed once per role, a span cited once per event. The first violation refuses the
+   whole file: nothing is written.
 4. Staged events whose identity (title, start date) is stored already are compared with the
    stored event (their interchange shapes): unchanged ones are left alone,
    changed ones are replaced through ``events.interchange.write_event`` (the ORM path, with

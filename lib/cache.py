@@ -43,10 +43,10 @@ class DatabaseCache(DjangoDatabaseCache):
         seconds = self.get_backend_timeout(timeout)
         now = tz_now().replace(microsecond=0)
         if seconds is None:
-            expires = dt.datetime.max
+            until = dt.datetime.max
         else:
-            expires = dt.datetime.fromtimestamp(seconds, tz=dt.UTC if settings.USE_TZ else None)
-        expires = connection.ops.adapt_datetimefield_value(expires.replace(microsecond=0))
+            until = dt.datetime.fromtimestamp(seconds, tz=dt.UTC if settings.USE_TZ else None)
+        expires = connection.ops.adapt_datetimefield_value(until.replace(microsecond=0))
         rows = [
             (
                 self.make_and_validate_key(key, version=version),
@@ -55,14 +55,14 @@ class DatabaseCache(DjangoDatabaseCache):
             for key, value in data.items()
         ]
         quote = connection.ops.quote_name
-        table = quote(self._table)
+        table = quote(self._table)  # type: ignore[attr-defined]  # BaseDatabaseCache's, not in the stubs
         key, value, expiry = quote("cache_key"), quote("value"), quote("expires")
         try:
             with transaction.atomic(using=db), connection.cursor() as cursor:
                 cursor.execute(f"SELECT COUNT(*) FROM {table}")
                 count = cursor.fetchone()[0]
                 if count > self._max_entries:
-                    self._cull(db, cursor, now, count)
+                    self._cull(db, cursor, now, count)  # type: ignore[attr-defined]  # as above
                 for start in range(0, len(rows), ROWS_PER_STATEMENT):
                     chunk = rows[start : start + ROWS_PER_STATEMENT]
                     marks = ", ".join(["(%s, %s, %s)"] * len(chunk))

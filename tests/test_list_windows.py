@@ -90,7 +90,7 @@ def plain(params: dict, involved: dict[int, set[str]], drafts: bool) -> list[int
     return list(ordered.values_list("pk", flat=True))
 
 
-QUERIES = [
+QUERIES: list[dict[str, object]] = [
     {},
     {"sort": "-date"},
     {"year": 2015},
