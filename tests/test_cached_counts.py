@@ -229,3 +229,44 @@ def test_the_actor_list_counts_a_new_actor_and_hides_one_left_only_in_drafts(cli
     assert client.get(reverse("actor-list")).context["count"] == 2
     Event.objects.filter(pk=event.pk).update(status=Status.DRAFT)
     assert client.get(reverse("actor-list")).context["count"] == 0
+
+
+def test_a_sources_corrected_title_shows_at_once_in_cached_cards_and_json(client):
+    """Cards and API JSON show the source's title and publisher (cached until a write)."""
+    from events.services import cite, locate
+    from sources.models import Source
+    from sources.services import import_source
+
+    source, _ = import_source("Talks were held in Moscow.", title="Old title", key="s")
+    cite(EventFactory(published=True, title="The talks"), locate(source, "Talks were held"))
+    assert "Old title" in client.get(reverse("timeline")).content.decode()
+    assert "Old title" in json.dumps(client.get("/api/events/").json())
+
+    Source.objects.filter(pk=source.pk).update(title="Corrected title", publisher="Agency")
+
+    page = client.get(reverse("timeline")).content.decode()
+    api = json.dumps(client.get("/api/events/").json())
+    assert "Corrected title" in page
+    assert "Old title" not in page
+    assert "Corrected title" in api
+    assert "Old title" not in api
+
+
+def test_names_of_actors_and_titles_change_the_token():
+    from events.counts import Counts
+    from events.models import Alias, Post, PostAlias
+
+    def token():
+        return Counts(Event.objects.all()).token()
+
+    russia = ActorFactory(name="Russia")
+    writes = [
+        lambda: Alias.objects.create(actor=russia, name="Russian Federation"),
+        lambda: Post.objects.create(title="Defence Minister of Russia"),
+        lambda: PostAlias.objects.create(post=Post.objects.get(), name="Russian Defence Minister"),
+        lambda: Alias.objects.all().delete(),
+    ]
+    for write in writes:
+        before = token()
+        write()
+        assert token() != before
