@@ -21,6 +21,13 @@ class SourceAdmin(admin.ModelAdmin):
     readonly_fields = ["sha256", "imported_at"]
     inlines = [PassageInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A stored source's text is what its passages and citations were cut from: shown,
+        # not edited. (As a form field it came back changed, trailing newline stripped and
+        # line ends rewritten by the browser, and a cited source's title could not be saved.)
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "text"] if obj is not None else fields
+
 
 @admin.register(Passage)
 class PassageAdmin(admin.ModelAdmin):

@@ -79,3 +79,22 @@ def test_deleting_a_participant_in_the_admin_is_a_change_to_its_event(
     )
 
     assert Event.objects.get(pk=event.pk).version == event.version + 1
+
+
+def test_a_cited_sources_title_can_be_corrected_in_the_admin(admin_client, published_timeline):
+    from sources.models import Source
+
+    source = Source.objects.filter(passages__citations__isnull=False).distinct().first()
+    url = reverse("admin:sources_source_change", args=[source.pk])
+    page = admin_client.get(url)
+    data = _change_form_data(page)
+    data["title"] = "A corrected title"
+    data["text"] = source.text.strip().replace("\n", "\r\n")  # as a browser would send it
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    after = Source.objects.get(pk=source.pk)
+    assert after.title == "A corrected title"
+    assert after.text == source.text
+    assert source.text[:40] in page.content.decode()  # still shown
