@@ -266,7 +266,7 @@ def load_actors(items: Iterable) -> dict[str, int]:
         name.lower(): (actor_id, name)
         for actor_id, name in Alias.objects.values_list("actor_id", "name")
     }
-    names_by_pk = {pk: name for name, (pk, _, _) in actors.items()}
+    names_by_pk = dict(Actor.objects.values_list("pk", "name"))  # as written, for messages
     slugs = set(Actor.objects.values_list("slug", flat=True))
     planned = []
     declared: dict[str, str] = {}  # aliases given by the file so far (lower) -> actor name

@@ -590,3 +590,10 @@ def test_an_end_before_the_start_is_refused_by_clean_and_by_the_database():
         no_start.full_clean()
     with pytest.raises(IntegrityError), transaction.atomic():
         no_start.save()
+
+
+def test_an_alias_that_names_a_stored_actor_is_refused_naming_it_as_written():
+    load({"sources": [], "actors": [{"name": "Min Aung Hlaing", "kind": "person"}], "events": []})
+    other = {"name": "Senior General", "kind": "person", "aliases": ["min aung hlaing"]}
+    with pytest.raises(LoadError, match="alias “min aung hlaing” already names Min Aung Hlaing"):
+        load({"sources": [], "actors": [other], "events": []})
