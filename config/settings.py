@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # intcomma: "57,314 events"
     "django.contrib.postgres",
     "django_htmx",
     "template_partials",

@@ -415,3 +415,13 @@ def test_pages_answer_head_like_get(client, path):
     response = client.head(path)
     assert response.status_code == 200
     assert response.content == b""
+
+
+def test_large_counts_are_written_with_thousands_separators(client):
+    Event.objects.bulk_create(
+        Event(title=f"Event {i}", status=Status.PUBLISHED, date_start=dt.date(2020, 1, 1))
+        for i in range(1234)
+    )
+    body = client.get(reverse("timeline")).content.decode()
+    assert "1,234 events" in body
+    assert "showing 1–50" in body
