@@ -34,18 +34,21 @@
     }
   }
 
-  // On a narrow screen the axis scrolls sideways: show its latest end first, where the
-  // newest events are, unless the reader has scrolled it already.
-  function showLatest() {
+  // On a narrow screen the axis scrolls sideways. It opens at the end the list below starts
+  // from: the oldest (with the lane labels) by default, the latest end with sort=-date;
+  // unless the reader has scrolled it already.
+  function showListStart() {
     document.querySelectorAll(".axis-scroll").forEach((box) => {
       if (box.scrollWidth > box.clientWidth && !box.dataset.scrolled) {
-        box.scrollLeft = box.scrollWidth;
+        const svg = box.querySelector("svg.axis-svg");
+        const query = new URLSearchParams((svg && svg.dataset.query) || "");
+        box.scrollLeft = query.get("sort") === "-date" ? box.scrollWidth : 0;
         box.addEventListener("scroll", () => { box.dataset.scrolled = "1"; }, { once: true });
       }
     });
   }
-  document.addEventListener("DOMContentLoaded", showLatest);
-  document.addEventListener("htmx:afterSettle", showLatest);
+  document.addEventListener("DOMContentLoaded", showListStart);
+  document.addEventListener("htmx:afterSettle", showListStart);
 
   document.addEventListener("pointerdown", (event) => {
     const svg = event.target.closest && event.target.closest("svg.axis-svg");

@@ -137,3 +137,19 @@ def test_pages_fit_a_phone_screen(page: Page, loaded, path):
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(loaded.url + path)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+@pytest.mark.parametrize(("sort", "at_start"), [("", True), ("&sort=-date", False)])
+def test_a_phones_time_axis_opens_where_the_list_starts(page: Page, loaded, sort, at_start):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(loaded.url + "/?actor=min-aung-hlaing&year=2021" + sort)
+    box = page.locator(".axis-scroll").first
+    expect(box).to_be_visible()
+    wide = box.evaluate("b => b.scrollWidth > b.clientWidth")
+    assert wide  # the axis is wider than a phone
+    left = box.evaluate("b => b.scrollLeft")
+    if at_start:
+        assert left == 0  # the oldest end and the lane labels, as the list starts
+        expect(page.locator(".lane-label").first).to_be_in_viewport()
+    else:
+        assert left > 0  # newest first: the latest end
