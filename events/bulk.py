@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -720,11 +721,29 @@ def _mark_existing(cursor) -> None:
             event.pk: event_payload(event)
             for event in events_with_relations(Event.objects.filter(pk__in=[r[1] for r in rows]))
         }
-        same_ids = [event_id for idx, event_id in rows if stored.get(event_id) == staged[idx]]
+        same_ids = [
+            event_id
+            for idx, event_id in rows
+            if event_id in stored and _unordered(stored[event_id]) == _unordered(staged[idx])
+        ]
         for k in range(0, len(same_ids), 500):
             chunk = same_ids[k : k + 500]
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(f"UPDATE load_event SET action = 1 WHERE event_id IN ({marks})", chunk)
+
+
+def _unordered(shape: dict) -> dict:
+    """An event's shape with its actors and citations as sets: a write keeps the ones that
+    stay and adds the new ones after them, so the stored order can differ from the file's
+    without any change (which would otherwise be "updated" on every load)."""
+    return {
+        **shape,
+        **{
+            name: sorted(json.dumps(item, sort_keys=True, default=str) for item in shape[name])
+            for name in ("actors", "citations")
+            if isinstance(shape.get(name), list)
+        },
+    }
 
 
 def _staged_shapes(cursor, first: int, last: int) -> dict[int, dict]:

@@ -277,3 +277,18 @@ def test_only_a_load_that_at_least_doubles_the_timeline_sets_indexes_aside(tmp_p
     load_file(write(tmp_path, retitled(data, 20, "(3)"), "c.json"), timings=timings, rebuild=True)
     assert "indexes and foreign keys rebuilt" in timings
     assert counts()["Event"] == 95
+
+
+def test_a_reload_after_an_update_finds_every_event_unchanged(tmp_path):
+    """An update keeps the participants and citations that stay and adds the new ones after
+    them: a stored order unlike the file's is no change."""
+    data = archive(20)
+    load_file(write(tmp_path, data))
+    event = next(e for e in data["events"] if e["actors"])
+    present = {a["name"] for a in event["actors"]}
+    newcomer = next(a["name"] for a in data["actors"] if a["name"] not in present)
+    event["actors"].insert(0, {"name": newcomer, "role": "participant"})
+    path = write(tmp_path, data, "changed.json")
+
+    assert load_file(path) == {"created": 0, "updated": 1, "unchanged": 19}
+    assert load_file(path) == {"created": 0, "updated": 0, "unchanged": 20}
