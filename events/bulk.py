@@ -705,11 +705,13 @@ def _mark_existing(cursor) -> None:
         f"""UPDATE load_event SET event_id = e.id, action = 2 FROM events_event e
             WHERE e.title = load_event.title AND e.date_start {same} load_event.date_start"""
     )
+    if connection.vendor == "postgresql":
+        _mark_identical(cursor)
     last = -1
     while True:
         cursor.execute(
             """SELECT idx, event_id FROM load_event
-               WHERE event_id IS NOT NULL AND idx > %s ORDER BY idx LIMIT 2000""",
+               WHERE action = 2 AND idx > %s ORDER BY idx LIMIT 2000""",
             [last],
         )
         rows = cursor.fetchall()
@@ -730,6 +732,53 @@ def _mark_existing(cursor) -> None:
             chunk = same_ids[k : k + 500]
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(f"UPDATE load_event SET action = 1 WHERE event_id IN ({marks})", chunk)
+
+
+def _mark_identical(cursor) -> None:
+    """Mark unchanged, in SQL, the matched events whose stored fields, participants and
+    citations are the file's to the letter (PostgreSQL).
+
+    Participants and citations are compared as sets through one fingerprint per event (its
+    rows sorted and joined), both sides grouped in one pass each: a reload of a million
+    unchanged events takes seconds, where comparing their interchange shapes in Python took
+    minutes. Equal raw values mean equal shapes; what this misses (nothing, as the shapes
+    are the raw values) would still be compared in Python after it.
+    """
+    fields = " AND ".join(f"e.{name} IS NOT DISTINCT FROM l.{name}" for name in EVENT_FIELDS)
+    participant = "p.actor_id::text || ' ' || p.role"
+    citation = (
+        "concat_ws(' ', c.passage_id, c.start, c.\"end\", md5(c.quote), md5(c.date_text), "
+        "md5(c.note))"
+    )
+    order = 'c.passage_id, c.start, c."end"'
+    cursor.execute(
+        f"""WITH matched AS (SELECT idx, event_id FROM load_event WHERE action = 2),
+            staged_actors AS (
+              SELECT p.idx, string_agg({participant}, ',' ORDER BY p.actor_id, p.role) AS f
+              FROM load_participation p JOIN matched m ON m.idx = p.idx GROUP BY p.idx),
+            stored_actors AS (
+              SELECT p.event_id, string_agg({participant}, ',' ORDER BY p.actor_id, p.role) AS f
+              FROM events_participation p JOIN matched m ON m.event_id = p.event_id
+              GROUP BY p.event_id),
+            staged_quotes AS (
+              SELECT c.idx, string_agg({citation}, ',' ORDER BY {order}) AS f
+              FROM load_citation c JOIN matched m ON m.idx = c.idx GROUP BY c.idx),
+            stored_quotes AS (
+              SELECT c.event_id, string_agg({citation}, ',' ORDER BY {order}) AS f
+              FROM events_citation c JOIN matched m ON m.event_id = c.event_id
+              GROUP BY c.event_id),
+            identical AS (
+              SELECT l.idx FROM load_event l
+              JOIN events_event e ON e.id = l.event_id
+              LEFT JOIN staged_actors sa ON sa.idx = l.idx
+              LEFT JOIN stored_actors ta ON ta.event_id = l.event_id
+              LEFT JOIN staged_quotes sq ON sq.idx = l.idx
+              LEFT JOIN stored_quotes tq ON tq.event_id = l.event_id
+              WHERE l.action = 2 AND {fields}
+                AND sa.f IS NOT DISTINCT FROM ta.f AND sq.f IS NOT DISTINCT FROM tq.f)
+            UPDATE load_event SET action = 1 FROM identical
+            WHERE load_event.idx = identical.idx"""
+    )
 
 
 def _unordered(shape: dict) -> dict:

@@ -292,3 +292,62 @@ def test_a_reload_after_an_update_finds_every_event_unchanged(tmp_path):
 
     assert load_file(path) == {"created": 0, "updated": 1, "unchanged": 19}
     assert load_file(path) == {"created": 0, "updated": 0, "unchanged": 20}
+
+
+def _first_with(data: dict, what: str) -> dict:
+    return next(e for e in data["events"] if len(e[what]) >= 2)
+
+
+def _other_role(actor: dict) -> None:
+    actor["role"] = "signatory" if actor.get("role") != "signatory" else "honoree"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d["events"][3].update(summary=d["events"][3]["summary"] + " More."),
+        lambda d: d["events"][3]["date"].update(
+            approximate=not d["events"][3]["date"].get("approximate", False)
+        ),
+        lambda d: _other_role(_first_with(d, "actors")["actors"][0]),
+        lambda d: _first_with(d, "actors")["actors"].pop(),
+        lambda d: _first_with(d, "citations")["citations"][0].update(note="Checked again."),
+        lambda d: _first_with(d, "citations")["citations"][0].update(date_text="in June"),
+        lambda d: _first_with(d, "citations")["citations"].pop(),
+    ],
+    ids=["summary", "approximate", "role", "actor-gone", "note", "date-text", "citation-gone"],
+)
+def test_any_change_to_a_stored_event_is_an_update_and_only_that(tmp_path, change):
+    """Unchanged events are found in SQL on PostgreSQL, in Python elsewhere: the same answer."""
+    data = archive(30)
+    load_file(write(tmp_path, data))
+    change(data)
+    path = write(tmp_path, data, "changed.json")
+    assert load_file(path) == {"created": 0, "updated": 1, "unchanged": 29}
+    assert load_file(path) == {"created": 0, "updated": 0, "unchanged": 30}
+
+
+@postgres_only
+def test_unchanged_events_are_found_in_sql_without_reading_them_back(tmp_path, monkeypatch):
+    from events import interchange
+
+    data = archive(40)
+    path = write(tmp_path, data)
+    load_file(path)
+
+    def not_needed(event):
+        raise AssertionError("an unchanged event was compared in Python")
+
+    monkeypatch.setattr(interchange, "event_payload", not_needed)
+    assert load_file(path) == {"created": 0, "updated": 0, "unchanged": 40}
+
+
+def test_a_reload_that_writes_nothing_runs_no_vacuum(tmp_path, capsys):
+    path = str(write(tmp_path, archive(20)))
+    call_command("load_timeline", path, verbosity=2)
+    first = capsys.readouterr().out
+    call_command("load_timeline", path, verbosity=2)
+    again = capsys.readouterr().out
+    assert "ANALYZE:" in first
+    assert "20 unchanged" in again
+    assert "ANALYZE" not in again

@@ -112,22 +112,26 @@ class Command(BaseCommand):
             if progress is not None:
                 progress.done()
         # After the commit: VACUUM cannot run in a transaction (inside one, ANALYZE only).
-        if progress is not None:
-            progress.phase("VACUUM ANALYZE of the tables written")
+        # Not when no event was written (a reload of the same file).
+        written = stats["created"] or stats["updated"]
+        after = "VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE"
+        if progress is not None and written:
+            progress.phase(f"{after} of the tables written")
             progress.done()
         committed = time.monotonic()
-        vacuum_analyze()
-        after = "VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE"
-        timings[after] = time.monotonic() - committed
+        if written:
+            vacuum_analyze()
+            timings[after] = time.monotonic() - committed
         if options["verbosity"]:
             seconds = time.monotonic() - began
             total = sum(stats.values())
-            rate = (
-                f" in {seconds:.1f} s ({total / seconds:,.0f} events/s; "
-                f"{time.monotonic() - committed:.1f} s of it {after} after the commit)"
-                if total > 1000
-                else ""
-            )
+            rate = f" in {seconds:.1f} s ({total / seconds:,.0f} events/s" if total > 1000 else ""
+            if rate:
+                rate += (
+                    f"; {time.monotonic() - committed:.1f} s of it {after} after the commit)"
+                    if written
+                    else ")"
+                )
             self.stdout.write(
                 f"Loaded {path.name}: {stats['created']} events created, "
                 f"{stats['updated']} updated, {stats['unchanged']} unchanged{rate}."
