@@ -751,8 +751,10 @@ def _mark_identical(cursor) -> None:
         "md5(c.note))"
     )
     order = 'c.passage_id, c.start, c."end"'
+    cursor.execute("ANALYZE load_event")  # how many are matched
     cursor.execute(
-        f"""WITH matched AS (SELECT idx, event_id FROM load_event WHERE action = 2),
+        f"""CREATE TEMPORARY TABLE load_identical ON COMMIT DROP AS
+            WITH matched AS (SELECT idx, event_id FROM load_event WHERE action = 2),
             staged_actors AS (
               SELECT p.idx, string_agg({participant}, ',' ORDER BY p.actor_id, p.role) AS f
               FROM load_participation p JOIN matched m ON m.idx = p.idx GROUP BY p.idx),
@@ -776,9 +778,13 @@ def _mark_identical(cursor) -> None:
               LEFT JOIN stored_quotes tq ON tq.event_id = l.event_id
               WHERE l.action = 2 AND {fields}
                 AND sa.f IS NOT DISTINCT FROM ta.f AND sq.f IS NOT DISTINCT FROM tq.f)
-            UPDATE load_event SET action = 1 FROM identical
-            WHERE load_event.idx = identical.idx"""
+            SELECT idx FROM identical"""
     )
+    # Marked through a table of their own with its statistics: the planner cannot tell how
+    # many fingerprints will match, and guessing a few it would join them row by row.
+    cursor.execute("ANALYZE load_identical")
+    cursor.execute("UPDATE load_event SET action = 1 WHERE idx IN (SELECT idx FROM load_identical)")
+    cursor.execute("DROP TABLE load_identical")
 
 
 def _unordered(shape: dict) -> dict:
@@ -1137,6 +1143,10 @@ def load_archive(
         try:
             with _step(timings, "events read and staged"):
                 stage_events(events, Stager(cursor), actor_lookup, source_keys, progress)
+                if connection.vendor == "postgresql":
+                    # Temporary tables get no statistics by themselves: without them the
+                    # planner takes a million staged rows for a few and joins them row by row.
+                    cursor.execute("ANALYZE load_event, load_participation, load_citation")
             phase = getattr(progress, "phase", None)  # a reporter may also name its phases
             if phase is not None:
                 phase("checking the rules and writing (one transaction)")
