@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import Passage, Source
 
@@ -20,6 +21,8 @@ class SourceAdmin(admin.ModelAdmin):
     search_fields = ["key", "title", "publisher", "author", "text"]
     readonly_fields = ["sha256", "imported_at"]
     inlines = [PassageInline]
+    # A URL typed without a scheme is taken as https (Django 6's default, asked for now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_readonly_fields(self, request, obj=None):
         # A stored source's text is what its passages and citations were cut from: shown,
