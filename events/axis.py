@@ -668,7 +668,7 @@ class Axis:
     @property
     def caption(self) -> str:
         span = format_date(self.first, self.last, Precision.DAY)
-        return f"{self.total} dated event{'s' if self.total != 1 else ''}, {span}"
+        return f"{self.total:,} dated event{'s' if self.total != 1 else ''}, {span}"
 
 
 def _bucket_unit(scale: Scale) -> tuple[str, int]:

@@ -13,6 +13,9 @@ class PassageInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False  # passages are cut from the text on import, never added by hand
+
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):

@@ -155,3 +155,10 @@ def test_a_bad_page_number_says_what_is_wrong(client, page, said):
 
     assert response.status_code == 404
     assert said in response.json()["detail"]
+
+
+@pytest.mark.parametrize(("path", "rows"), [("/api/events/", "events"), ("/api/actors/", "actors")])
+def test_a_page_past_the_end_names_what_the_list_holds(client, path, rows):
+    response = client.get(path, {"page": 99})
+    assert response.status_code == 404
+    assert f"how many {rows} there are" in response.json()["detail"]

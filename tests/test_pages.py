@@ -419,9 +419,18 @@ def test_pages_answer_head_like_get(client, path):
 
 def test_large_counts_are_written_with_thousands_separators(client):
     Event.objects.bulk_create(
-        Event(title=f"Event {i}", status=Status.PUBLISHED, date_start=dt.date(2020, 1, 1))
+        Event(
+            title=f"Event {i}",
+            status=Status.PUBLISHED,
+            date_start=dt.date(2020, 1, 1),
+            span_start=dt.date(2020, 1, 1),  # save() sets the interval; bulk_create does not
+            span_end=dt.date(2020, 1, 1),
+        )
         for i in range(1234)
     )
     body = client.get(reverse("timeline")).content.decode()
     assert "1,234 events" in body
+    assert "1,234 dated events" in body  # the time axis's caption
     assert "showing 1–50" in body
+    page = client.get(reverse("timeline"), {"page": 99}).content.decode()
+    assert "there are only 25 pages of 1,234 events" in page

@@ -166,7 +166,8 @@ class Pagination(PageNumberPagination):
             if self.page_number > 1 and not rows:
                 raise NotFound(
                     f"Invalid page: page {self.page_number} is past the last page of this list; "
-                    "the first page's count says how many events there are."
+                    f"the first page's count says how many "
+                    f"{queryset.model._meta.verbose_name_plural} there are."
                 )
         self.has_next = len(rows) > size
         rows = rows[:size]

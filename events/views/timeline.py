@@ -363,8 +363,8 @@ def timeline(request: HtmxHttpRequest) -> HttpResponse:
         if count is not None and listed is not None and page > 1 and start >= listed:
             last = max(1, -(-listed // PAGE_SIZE))
             errors["page"] = [
-                f"page: there {'is' if last == 1 else 'are'} only {last} page"
-                f"{'' if last == 1 else 's'} of {count} events; write page={last} or less."
+                f"page: there {'is' if last == 1 else 'are'} only {last:,} page"
+                f"{'' if last == 1 else 's'} of {count:,} events; write page={last:,} or less."
             ]
     if not errors and page is not None:  # page is None only with an error
         ranked = filterset.ranked
