@@ -1086,6 +1086,9 @@ def _set_aside_indexes(cursor) -> list[str]:
     return [*unique, *(create for _, create in indexes), *foreign]
 
 
+# The advisory lock that makes loads on PostgreSQL run one at a time ("TLLOAD" in ASCII).
+LOAD_LOCK = 0x544C4C4F4144
+
 # Settings for the load's transaction (PostgreSQL): ``SET LOCAL`` ends with it.
 LOAD_SETTINGS = {
     "work_mem": "256MB",  # the staging joins and sorts in memory, not in temporary files
@@ -1135,6 +1138,10 @@ def load_archive(
     (``_rebuilds_indexes``).
     """
     with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One load at a time: a second waits for the first to end. Two at once could
+            # deadlock, each holding locks the other's writes (or index drops) need.
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOAD_LOCK])
         _tune_session(cursor)
         with _step(timings, "sources"):
             source_keys = load_sources(sources, base_dir)

@@ -351,3 +351,26 @@ def test_a_reload_that_writes_nothing_runs_no_vacuum(tmp_path, capsys):
     assert "ANALYZE:" in first
     assert "20 unchanged" in again
     assert "ANALYZE" not in again
+
+
+@postgres_only
+def test_loads_run_one_at_a_time(tmp_path, monkeypatch):
+    """While a load runs, another session cannot take the loads' lock: it would wait."""
+    from django.db import connections
+
+    seen = []
+    read_sources = bulk.load_sources
+
+    def and_try_the_lock(items, base_dir):
+        other = connections.create_connection("default")  # another session
+        try:
+            with other.cursor() as cursor:
+                cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [bulk.LOAD_LOCK])
+                seen.append(cursor.fetchone()[0])
+        finally:
+            other.close()
+        return read_sources(items, base_dir)
+
+    monkeypatch.setattr(bulk, "load_sources", and_try_the_lock)
+    load_file(write(tmp_path, archive(20)))
+    assert seen == [False]
