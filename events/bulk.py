@@ -15,7 +15,8 @@ JSON items, such as ``ijson`` item generators) and writes them in one transactio
    actor listed once per role, a span cited once per event. The first violation refuses the
    whole file: nothing is written.
 4. Staged events whose identity (title, start date) is stored already are compared with the
-   stored event (their interchange shapes): unchanged ones are left alone,
+   stored event (PostgreSQL: a fingerprint per event in SQL, ``_mark_identical``; then, for
+   the rest, their interchange shapes in Python): unchanged ones are left alone,
    changed ones are replaced through ``events.interchange.write_event`` (the ORM path, with
    its version bump and history). New events, their participants and citations and their
    "created" history records are written with ``INSERT ... SELECT`` from the staging tables
@@ -976,34 +977,26 @@ def _insert_new(cursor, timings: dict[str, float] | None = None) -> int:
         history = model.history.model._meta.db_table
         kept = ", ".join(f'"{c}"' for c in _history_columns(model))
         with _step(timings, f"  {table} and its history"):
-            _insert_with_history(
-                cursor, postgres, model, table, history, kept, columns, select, params, now, batch
-            )
+            if postgres:
+                # Each row and its "created" history record in one statement: the history is
+                # written from the inserted rows as they come back, not read from the table.
+                cursor.execute(
+                    f"""WITH written AS (INSERT INTO {table} {columns} {select} RETURNING {kept})
+                        INSERT INTO {history} ({kept}, history_date, history_type, history_batch)
+                        SELECT {kept}, %s, '+', %s FROM written""",
+                    [*params, now, batch],
+                )
+            else:
+                cursor.execute(f"INSERT INTO {table} {columns} {select}", params)
+                key = "id" if model is Event else "event_id"
+                cursor.execute(
+                    f"""INSERT INTO {history} ({kept}, history_date, history_type, history_batch)
+                        SELECT {kept}, %s, '+', %s FROM {table} WHERE {key} IN
+                          (SELECT event_id FROM load_event WHERE action = 0)
+                        ORDER BY id""",
+                    [now, batch],
+                )
     return created
-
-
-def _insert_with_history(
-    cursor, postgres, model, table, history, kept, columns, select, params, now, batch
-) -> None:
-    if postgres:
-        # Each row and its "created" history record in one statement: the history is
-        # written from the inserted rows as they come back, not read again from the table.
-        cursor.execute(
-            f"""WITH written AS (INSERT INTO {table} {columns} {select} RETURNING {kept})
-                    INSERT INTO {history} ({kept}, history_date, history_type, history_batch)
-                    SELECT {kept}, %s, '+', %s FROM written""",
-            [*params, now, batch],
-        )
-    else:
-        cursor.execute(f"INSERT INTO {table} {columns} {select}", params)
-        key = "id" if model is Event else "event_id"
-        cursor.execute(
-            f"""INSERT INTO {history} ({kept}, history_date, history_type, history_batch)
-                    SELECT {kept}, %s, '+', %s FROM {table} WHERE {key} IN
-                      (SELECT event_id FROM load_event WHERE action = 0)
-                    ORDER BY id""",
-            [now, batch],
-        )
 
 
 # Setting indexes aside (PostgreSQL) ---------------------------------------------------------

@@ -139,6 +139,8 @@ class Pagination(PageNumberPagination):
         self.request = request
         size = self.get_page_size(request)
         self.cursor_mode = self.cursor_query_param in request.query_params
+        # The view's Counts (events.counts): page ids and count cached until the next write.
+        counts = getattr(view, "counts", None)
         self.next_cursor = None
         # Every page value is a page number, also beside a cursor (which then decides).
         numbers = [n for n in request.query_params.getlist(self.page_query_param) if n] or ["1"]
@@ -156,7 +158,6 @@ class Pagination(PageNumberPagination):
             offset = (self.page_number - 1) * size
             # Events deep in the list: their ids first, then their rows (a deferred join).
             stop = offset + size + 1
-            counts = getattr(view, "counts", None)  # the view's Counts (events.counts)
             if counts is not None:
                 rows = counts.rows(offset, stop, queryset)  # ids cached until the next write
             elif isinstance(queryset, EventQuerySet):
@@ -173,7 +174,6 @@ class Pagination(PageNumberPagination):
         rows = rows[:size]
         if self.cursor_mode and self.has_next:
             self.next_cursor = self._encode(rows[-1])
-        counts = getattr(view, "counts", None)
         if counts is not None:
             self.count, self.count_exact = counts.cached(
                 f"count up to {COUNT_CAP}", lambda: capped_count(queryset), queryset
