@@ -3,12 +3,14 @@
 ``load_archive`` takes three streams (sources, actors, events: any iterables of the parsed
 JSON items, such as ``ijson`` item generators) and writes them in one transaction:
 
-1. Sources and actors are written in batches (``bulk_create``); a source key or text that
-   clashes with a stored one, an actor named like another actor's alias, are refused.
+1. Sources and actors are written in batches (sources and passages by ``COPY`` on
+   PostgreSQL, ``bulk_create`` elsewhere); a source key or text that clashes with a stored
+   one, an actor named like another actor's alias, are refused.
 2. Events are checked item by item in Python for what needs no database (field types, choices,
    dates, actor and source names) and staged, with their participants and citations, in
-   temporary tables (PostgreSQL ``COPY``; ``executemany`` elsewhere). Memory stays flat: only
-   the names of actors and sources are held, never the events.
+   temporary tables (PostgreSQL: ``COPY``, sent by a thread of its own while the file is
+   read, ``Writer``; ``executemany`` elsewhere). Memory stays flat: only the names of actors
+   and sources are held, never the events.
 3. ``staged_rule_violation`` checks the rules every event write keeps, over the whole staged
    set at once (one query per rule): identity unique in the file, passages that exist, every
    quote verbatim text of its passage at its offsets, a published event has a citation, an
@@ -20,7 +22,8 @@ JSON items, such as ``ijson`` item generators) and writes them in one transactio
    changed ones are replaced through ``events.interchange.write_event`` (the ORM path, with
    its version bump and history). New events, their participants and citations and their
    "created" history records are written with ``INSERT ... SELECT`` from the staging tables
-   (PostgreSQL: each table and its history in one statement, ``INSERT ... RETURNING``). The
+   (PostgreSQL: each table and its history in one statement, ``INSERT ... RETURNING``; the
+   events' search documents computed first by one parallel query, ``_search_documents``). The
    database checks the quotes again as it writes them (PostgreSQL: once per statement, as a
    set, 0012_verbatim_statement_trigger; SQLite: per row).
 
@@ -31,9 +34,12 @@ planner knows the new sizes and index-only scans need not visit the new rows' pa
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import json
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -42,6 +48,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from django.db import DatabaseError, connection, transaction
+from django.db.models import CharField, Model, TextField
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -67,6 +74,7 @@ from .services import CitationError, locate
 
 BATCH = 5000  # events staged per COPY / executemany
 SOURCE_BATCH = 200
+MAX_INT = 2**31 - 1  # the largest offset or passage number the database's columns hold
 CONTEXT = 32  # characters of prefix and suffix kept around a quote (models.CONTEXT_CHARS)
 
 
@@ -115,6 +123,8 @@ def _int(value: Any, where: str) -> int | None:
         raise LoadError(
             f"{where}: {_shown(value)} is not a whole number of characters (0 or more)."
         )
+    if value > MAX_INT:
+        raise LoadError(f"{where}: {value} is larger than any text this archive can hold.")
     return value
 
 
@@ -220,15 +230,18 @@ def load_sources(items: Iterable, base_dir: Path | None) -> dict[str, int]:
                     f"{where}: this text is already imported as source “{stored_by_sha[sha]}”."
                 )
             new.append(Source(key=key, text=text, sha256=sha, **meta))
-        created = Source.objects.bulk_create(new)
-        Passage.objects.bulk_create(
-            (
-                Passage(source=s, index=i, text=s.text[start:end], start=start, end=end)
-                for s in created
-                for i, (start, end) in enumerate(split_passages(s.text))
-            ),
-            batch_size=2000,
-        )
+        if connection.vendor == "postgresql":
+            created = _copy_sources(new)
+        else:
+            created = Source.objects.bulk_create(new)
+            Passage.objects.bulk_create(
+                (
+                    Passage(source=s, index=i, text=s.text[start:end], start=start, end=end)
+                    for s in created
+                    for i, (start, end) in enumerate(split_passages(s.text))
+                ),
+                batch_size=2000,
+            )
         keys.update((s.key, s.pk) for s in created)
         batch.clear()
 
@@ -253,6 +266,79 @@ def load_sources(items: Iterable, base_dir: Path | None) -> dict[str, int]:
             flush()
     flush()
     return keys
+
+
+def _copy_sources(new: list[Source]) -> list[Source]:
+    """Write new sources and their passages with ``COPY`` (PostgreSQL); returns them with ids.
+
+    The ORM's ``bulk_create`` spent most of a large load's source step building model
+    instances and parameters (a million-event archive has tens of thousands of sources and
+    hundreds of thousands of passages); the rows are the same.
+    """
+    if not new:
+        return new
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence('sources_source', 'id')) "
+            "FROM generate_series(1, %s)",
+            [len(new)],
+        )
+        now = timezone.now()
+        for source, (pk,) in zip(new, cursor.fetchall(), strict=True):
+            source.pk, source.imported_at = pk, now
+        fields = Source._meta.concrete_fields
+        _copy(
+            cursor,
+            Source,
+            [cast(str, f.column) for f in fields],
+            ([getattr(s, f.attname) for f in fields] for s in new),
+        )
+        _copy(
+            cursor,
+            Passage,
+            ["source_id", "index", "text", "start", "end"],
+            (
+                (s.pk, i, s.text[start:end], start, end)
+                for s in new
+                for i, (start, end) in enumerate(split_passages(s.text))
+            ),
+        )
+    return new
+
+
+def _copy_data(rows: Iterable[Iterable]) -> str:
+    """Rows in ``COPY``'s CSV format, written by the csv module's C writer.
+
+    ``None`` becomes an empty unquoted field, which ``COPY`` reads as NULL; the text
+    columns are named in ``FORCE_NOT_NULL`` (``_copy_statement``), so an empty string stays
+    one. Booleans are written ``True``/``False``, dates and times ISO, as PostgreSQL reads
+    them.
+    """
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
+
+
+def _copy_statement(table: str, columns: list[tuple[str, bool]]) -> str:
+    """``COPY`` of ``columns`` (name, whether it holds text) from ``_copy_data``'s rows."""
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(name) for name, _ in columns)
+    texts = ", ".join(quote(name) for name, text in columns if text)
+    options = "FORMAT csv" + (f", FORCE_NOT_NULL ({texts})" if texts else "")
+    return f"COPY {table} ({names}) FROM STDIN WITH ({options})"
+
+
+def _copy_text(cursor, statement: str, data: str) -> None:
+    # One read of the whole data: with a small buffer, the writer's thread (``Writer``)
+    # would wait for the interpreter's lock on every piece while the other one parses.
+    cursor.copy_expert(statement, io.StringIO(data), size=len(data) + 1)
+
+
+def _copy(cursor, model: type[Model], columns: list[str], rows: Iterable[Iterable]) -> None:
+    """``COPY`` rows into a model's table (PostgreSQL)."""
+    texts = {f.column for f in model._meta.concrete_fields if isinstance(f, (CharField, TextField))}
+    statement = _copy_statement(model._meta.db_table, [(c, c in texts) for c in columns])
+    _copy_text(cursor.cursor, statement, _copy_data(rows))
 
 
 # Actors --------------------------------------------------------------------------------------
@@ -388,6 +474,26 @@ STAGE = {
 }
 
 
+# PostgreSQL: each staged event's text for its search document (0008_scale_search). Not a
+# temporary table: the documents are computed from it by a parallel query (``_insert_new``),
+# and parallel workers cannot read a session's temporary tables. Created in the load's
+# transaction (so invisible to other sessions and gone if it rolls back), dropped at its end;
+# loads run one at a time (``LOAD_LOCK``), so the names cannot clash.
+SEARCH_STAGE = {
+    "load_search_text": [
+        ("idx", "integer"),
+        ("title", "text"),
+        ("summary", "text"),
+        ("quotes", "text"),
+    ],
+}
+# The expression of the trigger of 0008_scale_search, over an event's title, summary and its
+# quotes joined by spaces in their order.
+SEARCH_DOCUMENT = """setweight(to_tsvector('english'::regconfig, coalesce(title, '')), 'A')
+    || setweight(to_tsvector('english'::regconfig, coalesce(summary, '')), 'B')
+    || setweight(to_tsvector('english'::regconfig, coalesce(quotes, '')), 'C')"""
+
+
 def _create_staging(cursor) -> None:
     postgres = connection.vendor == "postgresql"
     for table, columns in STAGE.items():
@@ -396,6 +502,11 @@ def _create_staging(cursor) -> None:
         cursor.execute(
             f"CREATE TEMPORARY TABLE {table} ({spec})" + (" ON COMMIT DROP" if postgres else "")
         )
+    if postgres:
+        for table, columns in SEARCH_STAGE.items():
+            spec = ", ".join(f"{name} {kind}" for name, kind in columns)
+            cursor.execute(f"DROP TABLE IF EXISTS {table}, load_search")
+            cursor.execute(f"CREATE UNLOGGED TABLE {table} ({spec})")
 
 
 def _drop_staging(cursor) -> None:
@@ -404,58 +515,107 @@ def _drop_staging(cursor) -> None:
             cursor.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
 
-def _copy_value(value: Any) -> str:
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    text = str(value)
-    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
-        text = (
-            text.replace("\\", "\\\\")
-            .replace("\t", "\\t")
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
-        )
-    return text
+def _drop_search_stage(cursor) -> None:
+    """The end of a load that went well (PostgreSQL): its tables that are not temporary.
+
+    A load that fails is rolled back, these tables with it (they were created in it)."""
+    if connection.vendor == "postgresql":
+        cursor.execute(f"DROP TABLE IF EXISTS {', '.join(SEARCH_STAGE)}, load_search")
+
+
+class Writer:
+    """Writes staged batches on a thread of its own while the file is read (PostgreSQL).
+
+    Reading the file is Python's work, on one core; the ``COPY`` of each batch is the
+    server's, on the other: done at the same time, staging takes about the longer of the
+    two instead of their sum. The thread has the connection to itself until ``close``; the
+    caller does not touch it in between (nor may anything else in the process).
+    """
+
+    def __init__(self) -> None:
+        connection.ensure_connection()
+        self.cursor = connection.connection.cursor()  # the driver's own, for this thread
+        self.queue: queue.Queue = queue.Queue(maxsize=2)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="load-writer", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while (batch := self.queue.get()) is not None:
+            if self.error is not None:
+                continue  # a statement failed: the transaction is lost; take the rest unread
+            try:
+                for statement, data in batch:
+                    _copy_text(self.cursor, statement, data)
+            except BaseException as exc:  # raised in the caller's thread (``put``, ``close``)
+                self.error = exc
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            with connection.wrap_database_errors:  # as Django's own DatabaseError
+                raise self.error
+
+    def put(self, batch: list[tuple[str, str]]) -> None:
+        self._raise()
+        self.queue.put(batch)
+
+    def close(self, *, check: bool = True) -> None:
+        """Wait for the batches handed over; ``check``: raise the error of one that failed."""
+        if self.thread.is_alive():
+            self.queue.put(None)
+            self.thread.join()
+            self.cursor.close()
+        if check:
+            self._raise()
 
 
 class Stager:
-    """Rows for the staging tables, written a batch at a time."""
+    """Rows for the staging tables, written a batch at a time.
+
+    On PostgreSQL the rows become ``COPY`` data here and are written by a ``Writer``, with
+    each event's search document; elsewhere they are inserted with ``executemany``.
+    """
 
     def __init__(self, cursor) -> None:
         self.cursor = cursor
-        self.rows: dict[str, list[tuple]] = {table: [] for table in STAGE}
         self.copy = connection.vendor == "postgresql"
+        self.tables = {**STAGE, **SEARCH_STAGE} if self.copy else STAGE
+        self.rows: dict[str, list[tuple]] = {table: [] for table in self.tables}
+        self.writer = Writer() if self.copy else None
 
     def add(self, table: str, row: tuple) -> None:
         self.rows[table].append(row)
 
+    def add_search_text(self, idx: int, title: str, summary: str, quotes: list[str]) -> None:
+        if self.copy:
+            self.rows["load_search_text"].append((idx, title, summary, " ".join(quotes)))
+
     def flush(self) -> None:
         connection.queries_log.clear()  # with DEBUG on, logged statements would pile up
+        batch = []
         for table, rows in self.rows.items():
             if not rows:
                 continue
-            names = [name for name, _ in STAGE[table]]
-            if self.copy:
-                buffer = io.StringIO()
-                buffer.writelines("\t".join(map(_copy_value, row)) + "\n" for row in rows)
-                buffer.seek(0)
-                self.cursor.cursor.copy_expert(
-                    f"COPY {table} ({', '.join(names)}) FROM STDIN", buffer
-                )
+            columns = self.tables[table]
+            names = ", ".join(name for name, _ in columns)
+            if self.writer is not None:
+                statement = _copy_statement(table, [(n, kind == "text") for n, kind in columns])
+                batch.append((statement, _copy_data(rows)))
             else:
                 rows = [
                     tuple(v.isoformat() if isinstance(v, dt.date) else v for v in row)
                     for row in rows
                 ]
-                marks = ", ".join(["%s"] * len(names))
-                self.cursor.executemany(
-                    f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks})", rows
-                )
+                marks = ", ".join(["%s"] * len(rows[0]))
+                self.cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
             self.rows[table] = []
+        if self.writer is not None and batch:
+            self.writer.put(batch)
+
+    def close(self, *, check: bool = True) -> None:
+        """The last batch written (and, with ``check``, any error of the writer raised)."""
+        if self.writer is not None:
+            self.writer.close(check=check)
 
 
 def stage_events(
@@ -502,7 +662,7 @@ def stage_events(
                 raise LoadError(f"{where}.actors[{k}]: no actor is named or aliased “{name}”.")
             role = _choice(item.get("role", Role.PARTICIPANT), Role, f"{where}.actors[{k}].role")
             stager.add("load_participation", (i, k, pk, role))
-        cited = 0
+        quotes = []
         for k, item in enumerate(_list(raw.get("citations"), f"{where}.citations")):
             at = f"{where}.citations[{k}]"
             item = _object(item, at, "a citation")
@@ -526,7 +686,8 @@ def stage_events(
                 "load_citation",
                 (i, k, source_id, passage, None, quote, begin, finish, date_text, note),
             )
-            cited += 1
+            quotes.append(quote)
+        stager.add_search_text(i, title, fields["summary"], quotes)
         stager.add(
             "load_event",
             (
@@ -536,7 +697,7 @@ def stage_events(
                 *fields.values(),
                 *span,
                 PRECISION_RANK[Precision(fields["date_precision"])],
-                cited,
+                len(quotes),
             ),
         )
         count += 1
@@ -906,14 +1067,48 @@ def _history_columns(model) -> list[str]:
     ]
 
 
+def _search_documents(cursor, created: int) -> None:
+    """The new events' search documents, in ``load_search`` (PostgreSQL).
+
+    ``to_tsvector`` is most of the database's work in a load: computed by one parallel query
+    (``CREATE TABLE AS`` may run in parallel where ``INSERT ... SELECT`` may not) it takes
+    the machine's cores instead of one. When most staged events are stored already (a
+    reload), only the new ones' are computed, by a query that cannot be parallel: it reads
+    which are new from a temporary table. The events' INSERT takes each document from here
+    (a missing one would be computed by the trigger of 0008_scale_search).
+    """
+    cursor.execute("SELECT count(*) FROM load_event")
+    only_new = (
+        ""
+        if created * 2 >= cursor.fetchone()[0]
+        else "WHERE idx IN (SELECT idx FROM load_event WHERE action = 0)"
+    )
+    cursor.execute("ANALYZE load_search_text")
+    cursor.execute(
+        f"""CREATE UNLOGGED TABLE load_search AS
+            SELECT idx, {SEARCH_DOCUMENT} AS document FROM load_search_text {only_new}"""
+    )
+    cursor.execute("ANALYZE load_search")
+
+
+# The order new events are written in: the timeline's (``EventQuerySet.chronological``).
+WRITE_ORDER = "date_start, precision_rank, date_end, title, idx"
+
+
 def _insert_new(cursor, timings: dict[str, float] | None = None) -> int:
     """Write the new events, their participants, citations and "created" history records."""
     postgres = connection.vendor == "postgresql"
+    # New events take their ids, and are written, in the timeline's order, not the file's:
+    # a year's events, their participants and citations then lie together in the tables,
+    # and reading them in that order (a dated list, an export) reads few pages, where
+    # events written in file order left each one on a page of its own.
     if postgres:
         cursor.execute(
-            """UPDATE load_event
-               SET event_id = nextval(pg_get_serial_sequence('events_event', 'id'))
-               WHERE action = 0"""
+            f"""UPDATE load_event SET event_id = n.id FROM (
+                  SELECT idx, nextval(pg_get_serial_sequence('events_event', 'id')) AS id
+                  FROM (SELECT idx FROM load_event WHERE action = 0 ORDER BY {WRITE_ORDER}) o
+                ) n
+                WHERE n.idx = load_event.idx"""
         )
     else:
         cursor.execute(
@@ -922,7 +1117,19 @@ def _insert_new(cursor, timings: dict[str, float] | None = None) -> int:
                  coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events_event'), 0))"""
         )
         base = cursor.fetchone()[0]
-        cursor.execute("UPDATE load_event SET event_id = %s + idx + 1 WHERE action = 0", [base])
+        cursor.execute(
+            f"""CREATE TEMPORARY TABLE load_order AS
+                SELECT idx, row_number() OVER (ORDER BY {WRITE_ORDER}) AS n
+                FROM load_event WHERE action = 0"""
+        )
+        cursor.execute("CREATE INDEX temp.load_order_idx ON load_order (idx)")
+        cursor.execute(
+            """UPDATE load_event SET event_id = %s + (
+                 SELECT n FROM load_order o WHERE o.idx = load_event.idx)
+               WHERE action = 0""",
+            [base],
+        )
+        cursor.execute("DROP TABLE temp.load_order")
     cursor.execute("SELECT count(*) FROM load_event WHERE action = 0")
     created = cursor.fetchone()[0]
     if not created:
@@ -932,7 +1139,7 @@ def _insert_new(cursor, timings: dict[str, float] | None = None) -> int:
     fields = [*EVENT_FIELDS, "span_start", "span_end", "precision_rank"]
     participants = """SELECT e.event_id, p.actor_id, p.role, e.span_start, e.span_end
         FROM load_participation p
-        JOIN load_event e ON e.idx = p.idx WHERE e.action = 0 ORDER BY p.idx, p.pos"""
+        JOIN load_event e ON e.idx = p.idx WHERE e.action = 0 ORDER BY e.event_id, p.pos"""
     citations = f"""SELECT e.event_id, c.passage_id, c.quote, c.start, c."end",
                substr(p.text, CASE WHEN c.start > {CONTEXT} THEN c.start - {CONTEXT} + 1
                                    ELSE 1 END,
@@ -940,7 +1147,7 @@ def _insert_new(cursor, timings: dict[str, float] | None = None) -> int:
                substr(p.text, c."end" + 1, {CONTEXT}), c.date_text, c.note
         FROM load_citation c JOIN load_event e ON e.idx = c.idx
         JOIN sources_passage p ON p.id = c.passage_id
-        WHERE e.action = 0 ORDER BY c.idx, c.pos"""
+        WHERE e.action = 0 ORDER BY e.event_id, c.pos"""
     # Participants carry the event's interval (the trigger of 0010_scale2_counts_and_spans
     # would read it from events_event, which is written last). Events last: their search
     # document (0008_scale_search) reads their quotes on insert, and the foreign keys of
@@ -955,21 +1162,16 @@ def _insert_new(cursor, timings: dict[str, float] | None = None) -> int:
         ),
     ]
     if postgres:
-        # The search document (0008_scale_search), computed set-wise: the same expression the
-        # trigger would compute row by row, with the quotes from the staging table.
+        with _step(timings, "  search documents"):
+            _search_documents(cursor, created)
         events = f"""SELECT e.event_id, {", ".join("e." + f for f in fields)}, 1, %s, %s,
-              setweight(to_tsvector('english'::regconfig, coalesce(e.title, '')), 'A')
-              || setweight(to_tsvector('english'::regconfig, coalesce(e.summary, '')), 'B')
-              || setweight(to_tsvector('english'::regconfig, coalesce(q.quotes, '')), 'C')
-            FROM load_event e LEFT JOIN (
-              SELECT idx, string_agg(quote, ' ' ORDER BY pos) AS quotes
-              FROM load_citation GROUP BY idx
-            ) q ON q.idx = e.idx
-            WHERE e.action = 0 ORDER BY e.idx"""
+              d.document
+            FROM load_event e LEFT JOIN load_search d ON d.idx = e.idx
+            WHERE e.action = 0 ORDER BY e.event_id"""
         columns = f"(id, {', '.join(fields)}, version, created, updated, search_vector)"
     else:
         events = f"""SELECT event_id, {", ".join(fields)}, 1, %s, %s FROM load_event
-            WHERE action = 0 ORDER BY idx"""
+            WHERE action = 0 ORDER BY event_id"""
         columns = f"(id, {', '.join(fields)}, version, created, updated)"
     writes.append((Event, columns, events, [now, now]))
     for model, columns, select, params in writes:
@@ -1143,7 +1345,13 @@ def load_archive(
         _create_staging(cursor)
         try:
             with _step(timings, "events read and staged"):
-                stage_events(events, Stager(cursor), actor_lookup, source_keys, progress)
+                stager = Stager(cursor)
+                try:
+                    stage_events(events, stager, actor_lookup, source_keys, progress)
+                except BaseException:
+                    stager.close(check=False)  # the writer's batches, before the rollback
+                    raise
+                stager.close()
                 if connection.vendor == "postgresql":
                     # Temporary tables get no statistics by themselves: without them the
                     # planner takes a million staged rows for a few and joins them row by row.
@@ -1174,6 +1382,7 @@ def load_archive(
                 with _step(timings, "indexes and foreign keys rebuilt"):
                     for statement in set_aside:
                         cursor.execute(statement)
+            _drop_search_stage(cursor)
         finally:
             _drop_staging(cursor)
     return {"created": counts.get(0, 0), "updated": counts.get(2, 0), "unchanged": counts.get(1, 0)}

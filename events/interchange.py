@@ -188,6 +188,14 @@ def load(data: dict, base_dir: Path | None = None) -> dict[str, int]:
     return stats
 
 
+def _until_end(parsed: Iterator[tuple], name: str) -> Iterator[tuple]:
+    """ijson's parse events up to the end of the top-level list ``name``."""
+    for item in parsed:
+        yield item
+        if item[1] == "end_array" and item[0] == name:
+            return
+
+
 def load_file(
     path: Path,
     progress: Progress | None = None,
@@ -218,7 +226,13 @@ def load_file(
         with path.open("rb") as stream:
             reading[name] = stream
             try:
-                yield from ijson.items(stream, f"{name}.item", use_float=True)
+                if name == "events":
+                    yield from ijson.items(stream, f"{name}.item", use_float=True)
+                else:
+                    # Stop at the end of the section instead of reading the rest of the
+                    # file (the events, most of it) for a second list of the same name.
+                    parsed = _until_end(ijson.parse(stream, use_float=True), name)
+                    yield from ijson.items(parsed, f"{name}.item")
             except (ijson.JSONError, UnicodeDecodeError) as exc:
                 raise NotJSON(f"{exc} (in {name}).") from None
 

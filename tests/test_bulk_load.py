@@ -148,6 +148,10 @@ def test_a_published_string_is_a_message_naming_the_source_and_field(tmp_path):
             ),
             r"events\[5\]\.actors\[2\]: the same actor in the same role as actors\[1\]",
         ),
+        (
+            lambda d: d["events"][5]["citations"][0].update(passage=0, start=2**40),
+            r"events\[5\]\.citations\[0\]\.start: 1099511627776 is larger than any text",
+        ),
         (lambda d: d["actors"].__setitem__(0, "Putin"), r"actors\[0\]: 'Putin' is not an actor"),
         (lambda d: d["sources"].__setitem__(0, None), r"sources\[0\]: None is not a source"),
     ],
@@ -159,6 +163,7 @@ def test_a_published_string_is_a_message_naming_the_source_and_field(tmp_path):
         "published-without-citation",
         "span-cited-twice",
         "actor-twice-in-a-role",
+        "offset-too-large",
         "actor-string",
         "source-null",
     ],
@@ -374,3 +379,117 @@ def test_loads_run_one_at_a_time(tmp_path, monkeypatch):
     monkeypatch.setattr(bulk, "load_sources", and_try_the_lock)
     load_file(write(tmp_path, archive(20)))
     assert seen == [False]
+
+
+# Staged while read, search documents set-wise, sources by COPY ------------------------------
+
+# The document the trigger of 0008_scale_search computes, its quotes in the order written.
+TRIGGER_DOCUMENT = """setweight(to_tsvector('english'::regconfig, coalesce(e.title, '')), 'A')
+    || setweight(to_tsvector('english'::regconfig, coalesce(e.summary, '')), 'B')
+    || setweight(to_tsvector('english'::regconfig, coalesce((
+        SELECT string_agg(c.quote, ' ' ORDER BY c.id) FROM events_citation c
+        WHERE c.event_id = e.id), '')), 'C')"""
+
+
+def documents_unlike_the_triggers() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM events_event e "
+            f"WHERE e.search_vector IS DISTINCT FROM ({TRIGGER_DOCUMENT})"
+        )
+        return cursor.fetchone()[0]
+
+
+@postgres_only
+def test_a_bulk_load_stores_the_search_documents_the_trigger_would(tmp_path):
+    data = archive(60)
+    load_file(write(tmp_path, data))  # every event new: the documents by one parallel query
+    load_file(
+        write(
+            tmp_path,
+            {**data, "events": data["events"] + retitled(data, 3, "(2)")["events"]},
+            "b.json",
+        )
+    )  # a few new among many stored: only theirs computed
+    assert counts()["Event"] == 63
+    assert documents_unlike_the_triggers() == 0
+
+
+def test_an_error_after_batches_were_staged_writes_nothing(tmp_path, monkeypatch):
+    """Batches handed to the writer (PostgreSQL: its thread) are rolled back with the rest."""
+    monkeypatch.setattr(bulk, "BATCH", 4)
+    data = archive(20)
+    data["events"][17]["title"] = 7
+    with pytest.raises(LoadError, match=r"events\[17\]\.title: 7 is not text"):
+        load_file(write(tmp_path, data))
+    assert set(counts().values()) == {0}
+    with connection.cursor() as cursor:  # the connection is usable again
+        cursor.execute("SELECT 1")
+
+
+@postgres_only
+def test_a_statement_the_writer_fails_is_raised_to_the_load_as_a_database_error():
+    from django.db import DatabaseError, transaction
+
+    def stage_a_bad_row() -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            bulk._create_staging(cursor)
+            writer = bulk.Writer()
+            writer.put([("COPY load_event (idx) FROM STDIN WITH (FORMAT csv)", "not a number\n")])
+            writer.close()
+
+    with pytest.raises(DatabaseError, match="invalid input syntax for type integer"):
+        stage_a_bad_row()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def test_sources_load_with_their_passages_and_dates(tmp_path):
+    data = archive(20)
+    load_file(write(tmp_path, data))
+    assert Source.objects.count() == len(data["sources"])
+    for source in Source.objects.prefetch_related("passages"):
+        passages = sorted(source.passages.all(), key=lambda p: p.index)
+        assert [p.index for p in passages] == list(range(len(passages)))
+        assert " ".join(source.text[p.start : p.end] for p in passages).split() == (
+            source.text.split()
+        )
+        assert all(p.text == source.text[p.start : p.end] for p in passages)
+        assert source.imported_at is not None
+    # Sources written by COPY take their ids from the table's sequence, as the ORM would.
+    assert Source.objects.create(key="after", title="After", text="Later words.").pk > max(
+        Source.objects.exclude(key="after").values_list("pk", flat=True)
+    )
+
+
+def test_new_events_are_written_in_the_timelines_order(tmp_path):
+    """Ids (and so the tables' physical order) follow the dates, not the file's order."""
+    data = archive(40)
+    data["events"].reverse()
+    load_file(write(tmp_path, data))
+    by_id = list(Event.objects.order_by("pk").values_list("pk", flat=True))
+    by_date = list(Event.objects.chronological().values_list("pk", flat=True))
+    dated = [pk for pk in by_date if Event.objects.get(pk=pk).date_start is not None]
+    assert [pk for pk in by_id if pk in dated] == dated
+    # Participants and citations follow their events.
+    for model in (Participation, Citation):
+        events = list(model.objects.order_by("pk").values_list("event_id", flat=True))
+        assert events == sorted(events)
+
+
+def test_text_survives_staging_to_the_letter(tmp_path):
+    """Quotes, tabs, backslashes, line breaks, a line that is COPY's end marker, empty text
+    (not NULL): every value comes back as written."""
+    data = archive(20)
+    event = data["events"][3]
+    event["summary"] = 'a "quoted" word,\ta tab\\ and\r\nlines\n\\.\nafter the marker'
+    event["location"] = ""
+    event["attribution"] = "\\."
+    event["citations"][0]["note"] = "\\N"
+    load_file(write(tmp_path, data))
+    stored = Event.objects.get(title=event["title"], summary=event["summary"])
+    assert stored.summary == event["summary"]
+    assert stored.location == ""
+    assert stored.attribution == "\\."
+    assert stored.citations.filter(note="\\N").count() == 1
+    assert Event.objects.filter(location__isnull=True).count() == 0

@@ -28,8 +28,7 @@ from collections.abc import Callable, Generator, Iterable, Iterator
 from itertools import islice
 
 from django.db import connections, models, transaction
-from django.db.models import F, Func, QuerySet
-from django.db.models.sql.constants import MULTI
+from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
@@ -76,20 +75,12 @@ def _table(model: type[models.Model], connection) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-class _Correlated(Func):
-    """A correlated subquery over the outer event's id (the template's %(expressions)s)."""
+def _pg_relations(fmt: str, connection) -> list[str]:
+    """The actors' and citations' arrays of the outer event ``e`` (PostgreSQL).
 
-    output_field = models.TextField()
-
-    def __init__(self, template: str) -> None:
-        super().__init__(F("pk"), template=template)
-
-
-def _pg_relations(fmt: str, connection) -> list[_Correlated]:
-    """The actors' and citations' arrays as correlated subqueries (PostgreSQL).
-
-    Two-dimensional text arrays (one row per participant or citation) that psycopg2 reads
-    into lists of lists in C; ``ORDER BY`` inside the aggregate fixes the order (by id).
+    Correlated subqueries giving two-dimensional text arrays (one row per participant or
+    citation) that psycopg2 reads into lists of lists in C; ``ORDER BY`` inside the
+    aggregate fixes the order (by id).
     """
     participation, actor = _table(Participation, connection), _table(Actor, connection)
     citation, passage = _table(Citation, connection), _table(Passage, connection)
@@ -98,18 +89,14 @@ def _pg_relations(fmt: str, connection) -> list[_Correlated]:
     relations = []
     if WITH_ACTORS[fmt]:
         relations.append(
-            _Correlated(
-                "(SELECT array_agg(ARRAY[a.name, p.role] ORDER BY p.id) "
-                f"FROM {participation} p JOIN {actor} a ON a.id = p.actor_id "
-                "WHERE p.event_id = %(expressions)s)"
-            )
+            "(SELECT array_agg(ARRAY[a.name, p.role] ORDER BY p.id) "
+            f"FROM {participation} p JOIN {actor} a ON a.id = p.actor_id "
+            "WHERE p.event_id = e.id)"
         )
     relations.append(
-        _Correlated(
-            f"(SELECT array_agg(ARRAY[c.quote, pa.index::text, s.key{title}] ORDER BY c.id) "
-            f"FROM {citation} c JOIN {passage} pa ON pa.id = c.passage_id "
-            f"JOIN {source} s ON s.id = pa.source_id WHERE c.event_id = %(expressions)s)"
-        )
+        f"(SELECT array_agg(ARRAY[c.quote, pa.index::text, s.key{title}] ORDER BY c.id) "
+        f"FROM {citation} c JOIN {passage} pa ON pa.id = c.passage_id "
+        f"JOIN {source} s ON s.id = pa.source_id WHERE c.event_id = e.id)"
     )
     return relations
 
@@ -117,17 +104,22 @@ def _pg_relations(fmt: str, connection) -> list[_Correlated]:
 def _rows_postgresql(events: QuerySet, fmt: str) -> Iterator[list[tuple]]:
     if isinstance(events, EventQuerySet):
         events = events.within_window()
-    relations = _pg_relations(fmt, connections[events.db])
-    names = [f"_relation{i}" for i in range(len(relations))]
-    rows = events.annotate(**dict(zip(names, relations, strict=True))).values_list(
-        *COLUMNS[fmt], *names
-    )
-    compiler = rows.query.get_compiler(using=events.db)
+    connection = connections[events.db]
+    compiler = events.values_list(*COLUMNS[fmt]).query.get_compiler(using=events.db)
+    sql, params = compiler.as_sql()
+    selected = [alias for _, _, alias in compiler.select]
+    if selected != [*COLUMNS[fmt]]:
+        raise AssertionError(f"export columns out of order: {selected}")
+    # The events in their order first, by the query the list would run; then each one's
+    # actors and citations as its row is read. (A subquery with ORDER BY is planned on its
+    # own, and its order kept.) Computed beside the events, they would all be computed
+    # before the sort of a dated filter's window, and the file would start only then.
+    query = f"SELECT e.*, {', '.join(_pg_relations(fmt, connection))} FROM ({sql}) e"
     # In a transaction the server-side cursor is not WITH HOLD: it streams as it is read,
     # where a holdable one would run the whole query before the first row. Joins the
     # caller's transaction if there is one (no savepoint).
     with transaction.atomic(using=events.db, savepoint=False):
-        with connections[events.db].cursor() as cursor:
+        with connection.cursor() as cursor:
             # One statement: no JIT (compiling the plan costs more than it saves), and the
             # web process's statement_timeout lifted to READ_TIMEOUT for this transaction:
             # a read of the file may wait for a sort of every matching event (a year at a
@@ -137,18 +129,15 @@ def _rows_postgresql(events: QuerySet, fmt: str) -> Iterator[list[tuple]]:
                 f"SET LOCAL jit = off; SET LOCAL statement_timeout = {READ_TIMEOUT_MS}; "
                 "SET LOCAL cursor_tuple_fraction = 1"
             )
-        # Plain rows in the order asked for (the annotations after the columns, as in SQL);
-        # none of these columns has a converter on PostgreSQL.
-        chunks = compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=CHUNK)
-        selected = [alias for _, _, alias in compiler.select]
-        if selected and selected != [*COLUMNS[fmt], *names]:
-            raise AssertionError(f"export columns out of order: {selected}")
-        try:
-            yield from _read_ahead(chunks)
-        except GeneratorExit:
-            # A client gone mid-file: the read has stopped; nothing was written, so the
-            # transaction ends as usual (not marked for rollback, as an error would).
-            return
+        # Plain rows: none of these columns has a converter on PostgreSQL.
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(query, params)
+            try:
+                yield from _read_ahead(iter(lambda: cursor.fetchmany(CHUNK), []))
+            except GeneratorExit:
+                # A client gone mid-file: the read has stopped; nothing was written, so the
+                # transaction ends as usual (not marked for rollback, as an error would).
+                return
 
 
 def _read_ahead(chunks: Iterator[list[tuple]]) -> Iterator[list[tuple]]:
