@@ -34,7 +34,6 @@ planner knows the new sizes and index-only scans need not visit the new rows' pa
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
@@ -48,7 +47,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from django.db import DatabaseError, connection, transaction
-from django.db.models import CharField, Model, TextField
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -306,26 +305,34 @@ def _copy_sources(new: list[Source]) -> list[Source]:
     return new
 
 
+def _copy_value(value: Any) -> str:
+    """One value in ``COPY``'s text format."""
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    text = str(value)
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        text = (
+            text.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    return text
+
+
 def _copy_data(rows: Iterable[Iterable]) -> str:
-    """Rows in ``COPY``'s CSV format, written by the csv module's C writer.
-
-    ``None`` becomes an empty unquoted field, which ``COPY`` reads as NULL; the text
-    columns are named in ``FORCE_NOT_NULL`` (``_copy_statement``), so an empty string stays
-    one. Booleans are written ``True``/``False``, dates and times ISO, as PostgreSQL reads
-    them.
-    """
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    return buffer.getvalue()
+    """Rows in ``COPY``'s text format (faster here than the csv module's C writer, which
+    looks at every character of every field)."""
+    return "".join("\t".join(map(_copy_value, row)) + "\n" for row in rows)
 
 
-def _copy_statement(table: str, columns: list[tuple[str, bool]]) -> str:
-    """``COPY`` of ``columns`` (name, whether it holds text) from ``_copy_data``'s rows."""
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(name) for name, _ in columns)
-    texts = ", ".join(quote(name) for name, text in columns if text)
-    options = "FORMAT csv" + (f", FORCE_NOT_NULL ({texts})" if texts else "")
-    return f"COPY {table} ({names}) FROM STDIN WITH ({options})"
+def _copy_statement(table: str, columns: list[str]) -> str:
+    names = ", ".join(connection.ops.quote_name(name) for name in columns)
+    return f"COPY {table} ({names}) FROM STDIN"
 
 
 def _copy_text(cursor, statement: str, data: str) -> None:
@@ -336,9 +343,7 @@ def _copy_text(cursor, statement: str, data: str) -> None:
 
 def _copy(cursor, model: type[Model], columns: list[str], rows: Iterable[Iterable]) -> None:
     """``COPY`` rows into a model's table (PostgreSQL)."""
-    texts = {f.column for f in model._meta.concrete_fields if isinstance(f, (CharField, TextField))}
-    statement = _copy_statement(model._meta.db_table, [(c, c in texts) for c in columns])
-    _copy_text(cursor.cursor, statement, _copy_data(rows))
+    _copy_text(cursor.cursor, _copy_statement(model._meta.db_table, columns), _copy_data(rows))
 
 
 # Actors --------------------------------------------------------------------------------------
@@ -596,18 +601,18 @@ class Stager:
         for table, rows in self.rows.items():
             if not rows:
                 continue
-            columns = self.tables[table]
-            names = ", ".join(name for name, _ in columns)
+            names = [name for name, _ in self.tables[table]]
             if self.writer is not None:
-                statement = _copy_statement(table, [(n, kind == "text") for n, kind in columns])
-                batch.append((statement, _copy_data(rows)))
+                batch.append((_copy_statement(table, names), _copy_data(rows)))
             else:
                 rows = [
                     tuple(v.isoformat() if isinstance(v, dt.date) else v for v in row)
                     for row in rows
                 ]
                 marks = ", ".join(["%s"] * len(rows[0]))
-                self.cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+                self.cursor.executemany(
+                    f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks})", rows
+                )
             self.rows[table] = []
         if self.writer is not None and batch:
             self.writer.put(batch)
