@@ -491,7 +491,11 @@ SEARCH_STAGE = {
         ("summary", "text"),
         ("quotes", "text"),
     ],
+    # The documents computed while the file is read (``Writer``); ``load_search_rest`` has
+    # the others, computed after it (``_search_documents``).
+    "load_search": [("idx", "integer"), ("document", "tsvector")],
 }
+SEARCH_TABLES = [*SEARCH_STAGE, "load_search_rest"]
 # The expression of the trigger of 0008_scale_search, over an event's title, summary and its
 # quotes joined by spaces in their order.
 SEARCH_DOCUMENT = """setweight(to_tsvector('english'::regconfig, coalesce(title, '')), 'A')
@@ -508,10 +512,11 @@ def _create_staging(cursor) -> None:
             f"CREATE TEMPORARY TABLE {table} ({spec})" + (" ON COMMIT DROP" if postgres else "")
         )
     if postgres:
+        cursor.execute(f"DROP TABLE IF EXISTS {', '.join(SEARCH_TABLES)}")
         for table, columns in SEARCH_STAGE.items():
             spec = ", ".join(f"{name} {kind}" for name, kind in columns)
-            cursor.execute(f"DROP TABLE IF EXISTS {table}, load_search")
             cursor.execute(f"CREATE UNLOGGED TABLE {table} ({spec})")
+        cursor.execute("CREATE INDEX load_search_text_idx ON load_search_text (idx)")
 
 
 def _drop_staging(cursor) -> None:
@@ -525,16 +530,19 @@ def _drop_search_stage(cursor) -> None:
 
     A load that fails is rolled back, these tables with it (they were created in it)."""
     if connection.vendor == "postgresql":
-        cursor.execute(f"DROP TABLE IF EXISTS {', '.join(SEARCH_STAGE)}, load_search")
+        cursor.execute(f"DROP TABLE IF EXISTS {', '.join(SEARCH_TABLES)}")
 
 
 class Writer:
     """Writes staged batches on a thread of its own while the file is read (PostgreSQL).
 
     Reading the file is Python's work, on one core; the ``COPY`` of each batch is the
-    server's, on the other: done at the same time, staging takes about the longer of the
-    two instead of their sum. The thread has the connection to itself until ``close``; the
-    caller does not touch it in between (nor may anything else in the process).
+    server's, on the other, done at the same time. While no batch is waiting, the server
+    computes the search documents of the events staged so far (``to_tsvector``, most of
+    its work in a load), a batch at a time: what it has not done when the file ends is
+    left to one parallel query (``_search_documents``). The thread has the connection to
+    itself until ``close``; the caller does not touch it in between (nor may anything else
+    in the process).
     """
 
     def __init__(self) -> None:
@@ -542,27 +550,52 @@ class Writer:
         self.cursor = connection.connection.cursor()  # the driver's own, for this thread
         self.queue: queue.Queue = queue.Queue(maxsize=2)
         self.error: BaseException | None = None
+        self.staged = -1  # the last event (idx) whose search text is written
+        self.documented = -1  # the last event whose document is computed
         self.thread = threading.Thread(target=self._run, name="load-writer", daemon=True)
         self.thread.start()
 
     def _run(self) -> None:
-        while (batch := self.queue.get()) is not None:
+        while True:
+            idle = self.error is None and self.documented < self.staged
+            try:
+                item = self.queue.get(block=not idle)
+            except queue.Empty:
+                self._document(min(self.staged, self.documented + BATCH))
+                continue
+            if item is None:
+                return
             if self.error is not None:
                 continue  # a statement failed: the transaction is lost; take the rest unread
+            last, batch = item
             try:
                 for statement, data in batch:
                     _copy_text(self.cursor, statement, data)
+                self.staged = last
             except BaseException as exc:  # raised in the caller's thread (``put``, ``close``)
                 self.error = exc
+
+    def _document(self, last: int) -> None:
+        try:
+            self.cursor.execute(
+                f"""INSERT INTO load_search SELECT idx, {SEARCH_DOCUMENT}
+                    FROM load_search_text WHERE idx > %s AND idx <= %s""",
+                [self.documented, last],
+            )
+            self.documented = last
+        except BaseException as exc:
+            self.error = exc
 
     def _raise(self) -> None:
         if self.error is not None:
             with connection.wrap_database_errors:  # as Django's own DatabaseError
                 raise self.error
 
-    def put(self, batch: list[tuple[str, str]]) -> None:
+    def put(self, last: int, batch: list[tuple[str, str]]) -> None:
+        """Write ``batch`` (``COPY`` statements and their data), staging events up to
+        ``last`` (idx)."""
         self._raise()
-        self.queue.put(batch)
+        self.queue.put((last, batch))
 
     def close(self, *, check: bool = True) -> None:
         """Wait for the batches handed over; ``check``: raise the error of one that failed."""
@@ -597,6 +630,8 @@ class Stager:
 
     def flush(self) -> None:
         connection.queries_log.clear()  # with DEBUG on, logged statements would pile up
+        staged = self.rows["load_event"]
+        last = staged[-1][0] if staged else -1
         batch = []
         for table, rows in self.rows.items():
             if not rows:
@@ -615,7 +650,7 @@ class Stager:
                 )
             self.rows[table] = []
         if self.writer is not None and batch:
-            self.writer.put(batch)
+            self.writer.put(last, batch)
 
     def close(self, *, check: bool = True) -> None:
         """The last batch written (and, with ``check``, any error of the writer raised)."""
@@ -1073,27 +1108,29 @@ def _history_columns(model) -> list[str]:
 
 
 def _search_documents(cursor, created: int) -> None:
-    """The new events' search documents, in ``load_search`` (PostgreSQL).
+    """The search documents of the new events not computed while the file was read, in
+    ``load_search_rest`` (PostgreSQL; ``Writer``).
 
-    ``to_tsvector`` is most of the database's work in a load: computed by one parallel query
-    (``CREATE TABLE AS`` may run in parallel where ``INSERT ... SELECT`` may not) it takes
-    the machine's cores instead of one. When most staged events are stored already (a
-    reload), only the new ones' are computed, by a query that cannot be parallel: it reads
-    which are new from a temporary table. The events' INSERT takes each document from here
-    (a missing one would be computed by the trigger of 0008_scale_search).
+    ``to_tsvector`` is most of the database's work in a load: computed by one parallel
+    query (``CREATE TABLE AS`` may run in parallel where ``INSERT ... SELECT`` may not) it
+    takes the machine's cores instead of one. When most staged events are stored already
+    (a reload), only the new ones' are computed, by a query that cannot be parallel: it
+    reads which are new from a temporary table. The events' INSERT takes each document from
+    here (a missing one would be computed by the trigger of 0008_scale_search).
     """
-    cursor.execute("SELECT count(*) FROM load_event")
+    cursor.execute("SELECT count(*), (SELECT max(idx) FROM load_search) FROM load_event")
+    staged, documented = cursor.fetchone()
     only_new = (
-        ""
-        if created * 2 >= cursor.fetchone()[0]
-        else "WHERE idx IN (SELECT idx FROM load_event WHERE action = 0)"
+        "" if created * 2 >= staged else "AND idx IN (SELECT idx FROM load_event WHERE action = 0)"
     )
     cursor.execute("ANALYZE load_search_text")
     cursor.execute(
-        f"""CREATE UNLOGGED TABLE load_search AS
-            SELECT idx, {SEARCH_DOCUMENT} AS document FROM load_search_text {only_new}"""
+        f"""CREATE UNLOGGED TABLE load_search_rest AS
+            SELECT idx, {SEARCH_DOCUMENT} AS document FROM load_search_text
+            WHERE idx > %s {only_new}""",
+        [-1 if documented is None else documented],
     )
-    cursor.execute("ANALYZE load_search")
+    cursor.execute("ANALYZE load_search, load_search_rest")
 
 
 # The order new events are written in: the timeline's (``EventQuerySet.chronological``).
@@ -1171,7 +1208,10 @@ def _insert_new(cursor, timings: dict[str, float] | None = None) -> int:
             _search_documents(cursor, created)
         events = f"""SELECT e.event_id, {", ".join("e." + f for f in fields)}, 1, %s, %s,
               d.document
-            FROM load_event e LEFT JOIN load_search d ON d.idx = e.idx
+            FROM load_event e LEFT JOIN (
+              SELECT idx, document FROM load_search
+              UNION ALL SELECT idx, document FROM load_search_rest
+            ) d ON d.idx = e.idx
             WHERE e.action = 0 ORDER BY e.event_id"""
         columns = f"(id, {', '.join(fields)}, version, created, updated, search_vector)"
     else:

@@ -435,7 +435,7 @@ def test_a_statement_the_writer_fails_is_raised_to_the_load_as_a_database_error(
         with transaction.atomic(), connection.cursor() as cursor:
             bulk._create_staging(cursor)
             writer = bulk.Writer()
-            writer.put([("COPY load_event (idx) FROM STDIN", "not a number\n")])
+            writer.put(0, [("COPY load_event (idx) FROM STDIN", "not a number\n")])
             writer.close()
 
     with pytest.raises(DatabaseError, match="invalid input syntax for type integer"):
