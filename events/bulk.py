@@ -42,10 +42,12 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, cast
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -105,13 +107,46 @@ def _list(value: Any, where: str) -> list:
     return value
 
 
-def _text(value: Any, where: str, default: str = "") -> str:
+def _text(value: Any, where: str, default: str = "", field: tuple | None = None) -> str:
+    """Text, or ``default`` for null; ``field`` (model, name): no longer than its column."""
     if value is None:
         return default
     if not isinstance(value, str):
         raise LoadError(f"{where}: {_shown(value)} is not text; write a JSON string.")
     if "\x00" in value:
         raise LoadError(f"{where}: the text contains a NUL character; remove it.")
+    if field is not None:
+        limit = _max_length(*field)
+        if limit is not None and len(value) > limit:
+            raise LoadError(
+                f"{where}: {len(value):,} characters, more than the {limit:,} it can hold; "
+                "shorten it."
+            )
+    return value
+
+
+@cache
+def _max_length(model: type[Model], name: str) -> int | None:
+    return getattr(model._meta.get_field(name), "max_length", None)
+
+
+def _bool(value: Any, where: str) -> bool:
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise LoadError(f"{where}: {_shown(value)} is not true or false; write true or false.")
+    return value
+
+
+def _url(value: str, where: str) -> str:
+    if value:
+        try:
+            URLValidator(schemes=["http", "https"])(value)
+        except ValidationError:
+            raise LoadError(
+                f"{where}: {_shown(value)} is not a web address; write one starting with "
+                "https:// or http://, or leave it out."
+            ) from None
     return value
 
 
@@ -157,8 +192,8 @@ def _choice(value: Any, choices, where: str) -> str:
 
 def _source_fields(raw: Any, where: str, base_dir: Path | None) -> tuple[str, str, dict]:
     raw = _object(raw, where, "a source")
-    key = _text(raw.get("key"), f"{where}.key")
-    if not key or not _text(raw.get("title"), f"{where}.title"):
+    key = _text(raw.get("key"), f"{where}.key", field=(Source, "key"))
+    if not key or not _text(raw.get("title"), f"{where}.title", field=(Source, "title")):
         raise LoadError(f"{where}: a source needs a key and a title.")
     if "text" in raw:
         text = _text(raw["text"], f"{where}.text")
@@ -180,14 +215,16 @@ def _source_fields(raw: Any, where: str, base_dir: Path | None) -> tuple[str, st
         )
     meta = {
         "title": raw["title"],
-        "publisher": _text(raw.get("publisher"), f"{where}.publisher"),
-        "author": _text(raw.get("author"), f"{where}.author"),
-        "url": _text(raw.get("url"), f"{where}.url"),
+        "publisher": _text(raw.get("publisher"), f"{where}.publisher", field=(Source, "publisher")),
+        "author": _text(raw.get("author"), f"{where}.author", field=(Source, "author")),
+        "url": _url(_text(raw.get("url"), f"{where}.url", field=(Source, "url")), f"{where}.url"),
         "published_date": _date(published.get("date"), f"{where}.published"),
         "published_precision": _choice(
             published.get("precision", Precision.DAY), Precision, f"{where}.published.precision"
         ),
-        "published_on_or_after": bool(published.get("on_or_after", False)),
+        "published_on_or_after": _bool(
+            published.get("on_or_after"), f"{where}.published.on_or_after"
+        ),
     }
     meta["reference_date"] = (
         _date(raw.get("reference_date"), f"{where}.reference_date") or meta["published_date"]
@@ -366,13 +403,15 @@ def load_actors(items: Iterable) -> dict[str, int]:
     for i, raw in enumerate(items):
         where = f"actors[{i}]"
         raw = _object(raw, where, "an actor")
-        name = _text(raw.get("name"), f"{where}.name").strip()
+        name = _text(raw.get("name"), f"{where}.name", field=(Actor, "name")).strip()
         if not name:
             raise LoadError(f"{where}: an actor needs a name.")
         kind = _choice(raw.get("kind"), ActorKind, f"{where}.kind")
-        description = _text(raw.get("description"), f"{where}.description")
+        description = _text(
+            raw.get("description"), f"{where}.description", field=(Actor, "description")
+        )
         wanted = {
-            _text(a, f"{where}.aliases[{k}]").strip()
+            _text(a, f"{where}.aliases[{k}]", field=(Alias, "name")).strip()
             for k, a in enumerate(_list(raw.get("aliases"), f"{where}.aliases"))
         } - {""}
         taken = aliases.get(name.lower())
@@ -669,7 +708,7 @@ def stage_events(
     for i, raw in enumerate(items):
         where = f"events[{i}]"
         raw = _object(raw, where, "an event")
-        title = _text(raw.get("title"), f"{where}.title")
+        title = _text(raw.get("title"), f"{where}.title", field=(Event, "title"))
         if not title:
             raise LoadError(f"{where}: an event needs a title.")
         date = raw.get("date") or {}
@@ -683,15 +722,17 @@ def stage_events(
             "summary": _text(raw.get("summary"), f"{where}.summary"),
             "type": _choice(raw.get("type", EventType.OTHER), EventType, f"{where}.type"),
             "status": _choice(raw.get("status", Status.PUBLISHED), Status, f"{where}.status"),
-            "location": _text(raw.get("location"), f"{where}.location"),
+            "location": _text(raw.get("location"), f"{where}.location", field=(Event, "location")),
             "date_start": start,
             "date_end": end,
             "date_precision": _choice(
                 date.get("precision", Precision.DAY), Precision, f"{where}.date.precision"
             ),
-            "date_text": _text(date.get("text"), f"{where}.date.text"),
-            "date_approximate": bool(date.get("approximate", False)),
-            "attribution": _text(raw.get("attribution"), f"{where}.attribution"),
+            "date_text": _text(date.get("text"), f"{where}.date.text", field=(Event, "date_text")),
+            "date_approximate": _bool(date.get("approximate"), f"{where}.date.approximate"),
+            "attribution": _text(
+                raw.get("attribution"), f"{where}.attribution", field=(Event, "attribution")
+            ),
         }
         span = interval(start, end, fields["date_precision"]) if start else (None, None)
         for k, item in enumerate(_list(raw.get("actors"), f"{where}.actors")):
@@ -720,7 +761,9 @@ def stage_events(
                 begin = finish = None  # located set-wise (locate_staged_quotes)
             elif finish is None:
                 finish = begin + len(quote)
-            date_text = _text(item.get("date_text"), f"{at}.date_text")
+            date_text = _text(
+                item.get("date_text"), f"{at}.date_text", field=(Citation, "date_text")
+            )
             note = _text(item.get("note"), f"{at}.note")
             stager.add(
                 "load_citation",

@@ -188,12 +188,46 @@ def load(data: dict, base_dir: Path | None = None) -> dict[str, int]:
     return stats
 
 
+SECTIONS = ("sources", "actors", "events")
+KINDS = {"start_map": "an object", "string": "text", "number": "a number", "boolean": "true/false"}
+
+
+def _not_a_list(name: str, event: str) -> LoadError:
+    return LoadError(
+        f"{name}: {KINDS.get(event, event)} is not a list; write a JSON list [...] (or leave "
+        "it out)."
+    )
+
+
 def _until_end(parsed: Iterator[tuple], name: str) -> Iterator[tuple]:
-    """ijson's parse events up to the end of the top-level list ``name``."""
+    """ijson's parse events up to the end of the top-level list ``name``; a section that is
+    not a list (nor null) is refused at its first event."""
     for item in parsed:
+        if item[0] == name and item[1] not in ("start_array", "end_array", "null"):
+            raise _not_a_list(name, item[1])
         yield item
         if item[1] == "end_array" and item[0] == name:
             return
+
+
+def _check_sections(path: Path) -> None:
+    """A file that gave no events: each of its sections is a list, and it has one.
+
+    (Read event by event in Python, so only when there were no events to read: a file of
+    events has its sources and actors checked as they are read, ``_until_end``.)"""
+    keys = set()
+    with path.open("rb") as stream:
+        for prefix, event, value in ijson.parse(stream):
+            if prefix == "" and event == "map_key":
+                keys.add(value)
+            elif prefix in SECTIONS and event not in ("start_array", "end_array", "null"):
+                raise _not_a_list(prefix, event)
+    if not keys & set(SECTIONS):
+        found = ", ".join(sorted(keys)) or "nothing"
+        raise LoadError(
+            f"The file holds none of sources, actors and events (it holds {found}); "
+            'write {"sources": [...], "actors": [...], "events": [...]}.'
+        )
 
 
 def load_file(
@@ -227,7 +261,12 @@ def load_file(
             reading[name] = stream
             try:
                 if name == "events":
-                    yield from ijson.items(stream, f"{name}.item", use_float=True)
+                    empty = True
+                    for item in ijson.items(stream, f"{name}.item", use_float=True):
+                        empty = False
+                        yield item
+                    if empty:
+                        _check_sections(path)
                 else:
                     # Stop at the end of the section instead of reading the rest of the
                     # file (the events, most of it) for a second list of the same name.

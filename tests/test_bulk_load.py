@@ -493,3 +493,79 @@ def test_text_survives_staging_to_the_letter(tmp_path):
     assert stored.attribution == "\\."
     assert stored.citations.filter(note="\\N").count() == 1
     assert Event.objects.filter(location__isnull=True).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda d: d["events"][5].update(title="x" * 301),
+            r"events\[5\]\.title: 301 characters, more than the 300 it can hold",
+        ),
+        (
+            lambda d: d["events"][5]["citations"][0].update(date_text="T" * 201),
+            r"events\[5\]\.citations\[0\]\.date_text: 201 characters, more than the 200",
+        ),
+        (
+            lambda d: d["actors"][2].update(description="d" * 501),
+            r"actors\[2\]\.description: 501 characters, more than the 500",
+        ),
+        (
+            lambda d: d["sources"][1].update(key="k" * 101),
+            r"sources\[1\]\.key: 101 characters, more than the 100",
+        ),
+        (
+            lambda d: d["events"][5]["date"].update(approximate="yes"),
+            r"events\[5\]\.date\.approximate: 'yes' is not true or false",
+        ),
+        (
+            lambda d: d["sources"][1].update(url="javascript:alert(1)"),
+            r"sources\[1\]\.url: 'javascript:alert\(1\)' is not a web address",
+        ),
+        (
+            lambda d: d["sources"][1].update(url="not a url"),
+            r"sources\[1\]\.url: 'not a url' is not a web address",
+        ),
+        (lambda d: d.update(sources={"k": 1}), r"sources: an object is not a list"),
+        (lambda d: d.update(actors=5), r"actors: a number is not a list"),
+    ],
+    ids=[
+        "title-too-long",
+        "citation-date-text-too-long",
+        "actor-description-too-long",
+        "source-key-too-long",
+        "approximate-not-boolean",
+        "url-javascript",
+        "url-not-a-url",
+        "sources-object",
+        "actors-number",
+    ],
+)
+def test_values_the_database_would_refuse_or_misread_are_messages(tmp_path, change, message):
+    data = archive(20)
+    change(data)
+    with pytest.raises(LoadError, match=message):
+        load_file(write(tmp_path, data))
+    assert set(counts().values()) == {0}
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"sources": [], "actors": [], "events": "oops"}, r"events: text is not a list"),
+        ({"events": {"a": 1}}, r"events: an object is not a list"),
+        ({}, r"holds none of sources, actors and events \(it holds nothing\)"),
+        ({"sourcez": [], "eventz": []}, r"none of .* \(it holds eventz, sourcez\)"),
+    ],
+    ids=["events-text", "events-object", "empty-object", "misspelt-sections"],
+)
+def test_a_file_without_a_list_of_events_is_refused(tmp_path, data, message):
+    with pytest.raises(LoadError, match=message):
+        load_file(write(tmp_path, data))
+    assert set(counts().values()) == {0}
+
+
+def test_a_file_of_sources_and_actors_only_still_loads(tmp_path):
+    data = archive(20)
+    assert load_file(write(tmp_path, {**data, "events": []}))["created"] == 0
+    assert Source.objects.count() == len(data["sources"])

@@ -103,7 +103,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}.") from None
         except NotJSON as exc:
-            raise CommandError(f"{path} is not UTF-8 JSON: {exc}") from None
+            raise CommandError(f"{path} is not UTF-8 JSON (or it is cut short): {exc}") from None
         except (LoadError, PositionLoadError) as exc:
             raise CommandError(f"Nothing loaded from {path}: {exc}") from None
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
