@@ -403,6 +403,13 @@ def documents_unlike_the_triggers() -> int:
 @postgres_only
 def test_a_bulk_load_stores_the_search_documents_the_trigger_would(tmp_path):
     data = archive(60)
+    # One event's quotes written in another order than the tables' index reads them.
+    event = next(
+        e
+        for e in data["events"]
+        if len({(c["source"], c.get("passage")) for c in e["citations"]}) >= 2
+    )
+    event["citations"].sort(key=lambda c: (c["source"], c.get("passage") or 0), reverse=True)
     load_file(write(tmp_path, data))  # every event new: the documents by one parallel query
     load_file(
         write(
@@ -412,6 +419,18 @@ def test_a_bulk_load_stores_the_search_documents_the_trigger_would(tmp_path):
         )
     )  # a few new among many stored: only theirs computed
     assert counts()["Event"] == 63
+    assert documents_unlike_the_triggers() == 0
+    # The single-event path (a changed event is rewritten through it) stores the same
+    # document as the bulk path: quotes in the order written (0015).
+    event["summary"] += " Changed."
+    with connection.cursor() as cursor:
+        # The citations read by their index (event, passage, start), as in a large table.
+        cursor.execute("SET enable_seqscan = off; SET enable_bitmapscan = off")
+        try:
+            assert load_file(write(tmp_path, data, "c.json"))["updated"] == 1
+            Event.objects.filter(title=event["title"]).update(summary=event["summary"] + "!")
+        finally:
+            cursor.execute("RESET enable_seqscan; RESET enable_bitmapscan")
     assert documents_unlike_the_triggers() == 0
 
 
