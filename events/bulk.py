@@ -23,7 +23,8 @@ JSON items, such as ``ijson`` item generators) and writes them in one transactio
    its version bump and history). New events, their participants and citations and their
    "created" history records are written with ``INSERT ... SELECT`` from the staging tables
    (PostgreSQL: each table and its history in one statement, ``INSERT ... RETURNING``; the
-   events' search documents computed first by one parallel query, ``_search_documents``). The
+   events' search documents mostly computed while the file was read, ``Writer``, the rest
+   by one parallel query, ``_search_documents``). The
    database checks the quotes again as it writes them (PostgreSQL: once per statement, as a
    set, 0012_verbatim_statement_trigger; SQLite: per row).
 
@@ -107,7 +108,9 @@ def _list(value: Any, where: str) -> list:
     return value
 
 
-def _text(value: Any, where: str, default: str = "", field: tuple | None = None) -> str:
+def _text(
+    value: Any, where: str, default: str = "", field: tuple[type[Model], str] | None = None
+) -> str:
     """Text, or ``default`` for null; ``field`` (model, name): no longer than its column."""
     if value is None:
         return default
@@ -138,10 +141,13 @@ def _bool(value: Any, where: str) -> bool:
     return value
 
 
+WEB_ADDRESS = URLValidator(schemes=["http", "https"])
+
+
 def _url(value: str, where: str) -> str:
     if value:
         try:
-            URLValidator(schemes=["http", "https"])(value)
+            WEB_ADDRESS(value)
         except ValidationError:
             raise LoadError(
                 f"{where}: {_shown(value)} is not a web address; write one starting with "
@@ -519,7 +525,7 @@ STAGE = {
 
 
 # PostgreSQL: each staged event's text for its search document (0008_scale_search). Not a
-# temporary table: the documents are computed from it by a parallel query (``_insert_new``),
+# temporary table: documents are computed from it by a parallel query (``_search_documents``),
 # and parallel workers cannot read a session's temporary tables. Created in the load's
 # transaction (so invisible to other sessions and gone if it rolls back), dropped at its end;
 # loads run one at a time (``LOAD_LOCK``), so the names cannot clash.
@@ -650,13 +656,16 @@ class Stager:
     """Rows for the staging tables, written a batch at a time.
 
     On PostgreSQL the rows become ``COPY`` data here and are written by a ``Writer``, with
-    each event's search document; elsewhere they are inserted with ``executemany``.
+    each event's search text (``load_search_text``); elsewhere they are inserted with
+    ``executemany``.
     """
 
     def __init__(self, cursor) -> None:
         self.cursor = cursor
         self.copy = connection.vendor == "postgresql"
-        self.tables = {**STAGE, **SEARCH_STAGE} if self.copy else STAGE
+        self.tables = (
+            {**STAGE, "load_search_text": SEARCH_STAGE["load_search_text"]} if self.copy else STAGE
+        )
         self.rows: dict[str, list[tuple]] = {table: [] for table in self.tables}
         self.writer = Writer() if self.copy else None
 

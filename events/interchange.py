@@ -192,19 +192,21 @@ SECTIONS = ("sources", "actors", "events")
 KINDS = {"start_map": "an object", "string": "text", "number": "a number", "boolean": "true/false"}
 
 
-def _not_a_list(name: str, event: str) -> LoadError:
-    return LoadError(
-        f"{name}: {KINDS.get(event, event)} is not a list; write a JSON list [...] (or leave "
-        "it out)."
-    )
+def _refuse_non_list(prefix: str, event: str, sections) -> None:
+    """A parse event at the top of a section (``prefix`` one of ``sections``) that shows it
+    is not a list, nor null, refuses the file."""
+    if prefix in sections and event not in ("start_array", "end_array", "null"):
+        raise LoadError(
+            f"{prefix}: {KINDS.get(event, event)} is not a list; write a JSON list [...] (or "
+            "leave it out)."
+        )
 
 
 def _until_end(parsed: Iterator[tuple], name: str) -> Iterator[tuple]:
     """ijson's parse events up to the end of the top-level list ``name``; a section that is
     not a list (nor null) is refused at its first event."""
     for item in parsed:
-        if item[0] == name and item[1] not in ("start_array", "end_array", "null"):
-            raise _not_a_list(name, item[1])
+        _refuse_non_list(item[0], item[1], (name,))
         yield item
         if item[1] == "end_array" and item[0] == name:
             return
@@ -220,8 +222,7 @@ def _check_sections(path: Path) -> None:
         for prefix, event, value in ijson.parse(stream):
             if prefix == "" and event == "map_key":
                 keys.add(value)
-            elif prefix in SECTIONS and event not in ("start_array", "end_array", "null"):
-                raise _not_a_list(prefix, event)
+            _refuse_non_list(prefix, event, SECTIONS)
     if not keys & set(SECTIONS):
         found = ", ".join(sorted(keys)) or "nothing"
         raise LoadError(
