@@ -6,7 +6,7 @@ import json
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from bench.generate import EVENT_TYPES, ROLES, write_archive
 from events import bulk
@@ -198,7 +198,8 @@ postgres_only = pytest.mark.postgresql  # indexes are set aside on PostgreSQL on
 
 
 def schema() -> list[tuple[str, str]]:
-    """Every index and constraint definition of the event tables (and their history's)."""
+    """Every index, constraint and trigger of the event tables (and their history's), with
+    whether each trigger is enabled."""
     tables = [
         t
         for model in bulk.REBUILT
@@ -211,8 +212,11 @@ def schema() -> list[tuple[str, str]]:
                UNION ALL
                SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
                WHERE conrelid = ANY(%s::regclass[])
+               UNION ALL
+               SELECT tgname, tgenabled::text || ' ' || pg_get_triggerdef(oid) FROM pg_trigger
+               WHERE tgrelid = ANY(%s::regclass[]) AND NOT tgisinternal
                ORDER BY 1, 2""",
-            [tables, tables],
+            [tables, tables, tables],
         )
         return cursor.fetchall()
 
@@ -227,6 +231,13 @@ def test_a_rebuilding_load_leaves_the_same_indexes_and_constraints_and_the_same_
 
     assert "indexes and foreign keys rebuilt" in timings
     assert schema() == before
+    # The new events' ids: one range, taken from the sequence, in the timeline's order.
+    ids = list(Event.objects.order_by("id").values_list("id", flat=True))
+    assert ids == list(range(ids[0], ids[0] + 120))
+    assert ids == [e.id for e in Event.objects.chronological()]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_value FROM events_event_id_seq")
+        assert cursor.fetchone()[0] == ids[-1]
     assert Citation.objects.count() == sum(len(e["citations"]) for e in data["events"])
     for citation in Citation.objects.select_related("passage"):
         assert citation.passage.text[citation.start : citation.end] == citation.quote
@@ -234,12 +245,23 @@ def test_a_rebuilding_load_leaves_the_same_indexes_and_constraints_and_the_same_
 
 
 @postgres_only
+def test_after_a_rebuilding_load_the_database_still_refuses_a_false_quote(tmp_path):
+    """The load writes its citations without the verbatim trigger (it checked them itself):
+    the trigger is on again for every later write."""
+    load_file(write(tmp_path, archive(40)), rebuild=True)
+    citation = Citation.objects.first()
+    citation.quote = "words the source never had"[: citation.end - citation.start]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        citation.save()
+
+
+@postgres_only
 def test_a_rebuilding_load_that_fails_writes_nothing_and_keeps_every_index(tmp_path, monkeypatch):
     before, stored = schema(), counts()
     written = bulk._insert_new
 
-    def then_fail(cursor, timings=None):
-        written(cursor, timings)
+    def then_fail(cursor, timings=None, **options):
+        written(cursor, timings, **options)
         raise LoadError("stopped after the writes")
 
     monkeypatch.setattr(bulk, "_insert_new", then_fail)
