@@ -225,3 +225,19 @@ def test_one_event_can_be_exported_too(client, visit):
     response = client.get(f"{URL}{visit.pk}/", {"format": "ics"})
 
     assert len(calendar_events(response)) == 1
+
+
+@pytest.mark.parametrize("path", ["list", "detail"])
+def test_a_calendar_event_links_to_the_event_page_a_reader_opens(client, visit, path):
+    """Both the streamed list and one event's calendar give the page, not the API's JSON."""
+    if path == "list":
+        response = export(client, "ics")
+    else:
+        response = client.get(f"{URL}{visit.pk}/", {"format": "ics"})
+    [vevent] = calendar_events(response)
+
+    page = str(vevent["URL"])
+    assert page == f"http://testserver/events/{visit.pk}/"
+    opened = client.get(page)
+    assert opened.status_code == 200
+    assert visit.title in opened.content.decode()

@@ -335,7 +335,8 @@ def ics_pieces(
             event = _event(row, links)
             event["location"] = row[9]
             event["updated"] = row[10].isoformat()
-            pieces.extend(ics_fold(line) + "\r\n" for line in vevent(event, host))
+            page = f"{links.page[0]}{row[0]}{links.page[1]}"
+            pieces.extend(ics_fold(line) + "\r\n" for line in vevent(event, host, page))
         yield "".join(pieces)
     yield "END:VCALENDAR\r\n"
 

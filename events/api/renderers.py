@@ -183,13 +183,15 @@ class ICSRenderer(BaseRenderer):
         host = request.get_host() if request is not None else "timeline"
         yield ICS_HEAD
         for event in events:
-            lines = self._vevent(event, host)
+            lines = self._vevent(event, host, _page_url(event, renderer_context))
             if lines:
                 yield "".join(ics_fold(line) + "\r\n" for line in lines)
         yield "END:VCALENDAR\r\n"
 
     @staticmethod
-    def _vevent(event: dict, host: str) -> list[str]:
+    def _vevent(event: dict, host: str, page: str) -> list[str]:
+        """The VEVENT lines of ``event``; its URL is ``page``, the event's page, which a
+        calendar opens for a reader (not its API address)."""
         date = event["date"]
         if not date["start"]:
             return []
@@ -216,7 +218,7 @@ class ICSRenderer(BaseRenderer):
             f"SUMMARY:{ics_escape(event['title'])}",
             f"DESCRIPTION:{ics_escape(chr(10).join(description))}",
             f"CATEGORIES:{ics_escape(event['type'])}",
-            f"URL:{event['url']}",
+            f"URL:{page}",
         ]
         if event["location"]:
             lines.append(f"LOCATION:{ics_escape(event['location'])}")
