@@ -258,23 +258,25 @@ def load_file(
     reading: dict = {}
 
     def section(name: str):
+        read = 0  # items of the section read whole: the place of an error
         with path.open("rb") as stream:
             reading[name] = stream
             try:
                 if name == "events":
-                    empty = True
-                    for item in ijson.items(stream, f"{name}.item", use_float=True):
-                        empty = False
-                        yield item
-                    if empty:
-                        _check_sections(path)
+                    items = ijson.items(stream, f"{name}.item", use_float=True)
                 else:
                     # Stop at the end of the section instead of reading the rest of the
                     # file (the events, most of it) for a second list of the same name.
                     parsed = _until_end(ijson.parse(stream, use_float=True), name)
-                    yield from ijson.items(parsed, f"{name}.item")
+                    items = ijson.items(parsed, f"{name}.item")
+                for item in items:
+                    read += 1
+                    yield item
+                if name == "events" and not read:
+                    _check_sections(path)
             except (ijson.JSONError, UnicodeDecodeError) as exc:
-                raise NotJSON(f"{exc} (in {name}).") from None
+                place = f"in {name}, after {name}[{read - 1}]" if read else f"in {name}"
+                raise NotJSON(f"{exc} ({place}).") from None
 
     class Staged:
         def __init__(self, report: Progress) -> None:

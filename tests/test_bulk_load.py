@@ -185,6 +185,18 @@ def test_a_file_that_is_not_json_loads_nothing(tmp_path):
     assert set(counts().values()) == {0}
 
 
+def test_a_file_cut_short_says_after_which_item_and_loads_nothing(tmp_path):
+    data = archive(5)
+    text = json.dumps(data)
+    third = json.dumps(data["events"][2])
+    cut = text.index(third) + len(third) // 2  # in the middle of events[2]
+    path = tmp_path / "cut.json"
+    path.write_text(text[:cut], encoding="utf-8")
+    with pytest.raises(CommandError, match=r"(?s)cut short.*\(in events, after events\[1\]\)"):
+        call_command("load_timeline", str(path), verbosity=0)
+    assert set(counts().values()) == {0}
+
+
 def test_the_command_prints_no_progress_bar_when_not_on_a_terminal(tmp_path, capsys):
     call_command("load_timeline", str(write(tmp_path, archive(20))))
     captured = capsys.readouterr()
