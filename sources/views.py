@@ -16,6 +16,7 @@ from accounts.access import analyst_required
 from config.middleware import too_large_page
 from events.counts import Counts
 from events.models import Citation, EventQuerySet
+from lib.paging import page_of
 
 from .forms import SourceForm
 from .highlight import segments
@@ -73,11 +74,14 @@ SOURCES_PAGE = 100
 @require_safe
 def source_list(request: HttpRequest) -> HttpResponse:
     """Sources by key, 100 a page, each with its citation count (one query with the page)."""
-    page_obj = Paginator(
-        Source.objects.visible_to(request.user).defer("text").order_by("key"),
-        SOURCES_PAGE,
-    ).get_page(request.GET.get("page"))
-    context = {"sources": page_obj.object_list, "page_obj": page_obj}
+    page_obj, page_problem = page_of(
+        Paginator(
+            Source.objects.visible_to(request.user).defer("text").order_by("key"),
+            SOURCES_PAGE,
+        ),
+        request.GET.get("page"),
+    )
+    context = {"sources": page_obj.object_list, "page_obj": page_obj, "page_problem": page_problem}
     return render(request, "sources/source_list.html", context)
 
 

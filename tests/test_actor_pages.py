@@ -240,3 +240,30 @@ def test_actor_page_draws_the_time_axis_and_its_window_narrows_the_list(client):
     bad = client.get(reverse("actor-detail", args=["hero"]), {"from": "June"})
     assert bad.status_code == 200
     assert "is not a date" in bad.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path", ["/actors/", "/actors/tatmadaw/", "/sources/"], ids=["actors", "actor", "sources"]
+)
+@pytest.mark.parametrize(
+    ("page", "message"),
+    [
+        ("abc", "page: “abc” is not a page number; showing page 1."),
+        ("0", "page: “0” is not a page number; showing page 1."),
+        ("<b>2", "page: “&lt;b&gt;2” is not a page number; showing page 1."),  # escaped
+        ("999", "page: there is only 1 page; showing page 1."),
+        ("1", None),
+        ("", None),
+    ],
+)
+def test_a_page_that_is_not_there_says_so_and_shows_the_nearest(
+    client, timeline, path, page, message
+):
+    """A stale or mistyped ?page= shows the nearest page, and says which and why."""
+    response = client.get(path, {"page": page})
+    body = response.content.decode()
+    assert response.status_code == 200
+    if message is None:
+        assert 'role="status">page:' not in body
+    else:
+        assert f'<p class="meta" role="status">{message}</p>' in body

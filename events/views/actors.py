@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.access import analyst_required, is_analyst
 from lib.htmx import for_htmx
 from lib.inputs import has_nul
+from lib.paging import page_of
 
 from ..counts import Counts
 from ..filters import EventFilter
@@ -73,7 +74,7 @@ def actor_list(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(visible, ACTORS_PAGE)
     counts = Counts(visible)  # type: ignore[arg-type]
     paginator.count = counts.count()
-    page_obj = paginator.get_page(request.GET.get("page"))
+    page_obj, page_problem = page_of(paginator, request.GET.get("page"))
     on_page = cast(QuerySet, page_obj.object_list)  # a slice of ``visible``, not run yet
 
     def page() -> list[tuple[int, int]]:
@@ -95,7 +96,12 @@ def actor_list(request: HttpRequest) -> HttpResponse:
         if pk in by_pk:  # (one deleted since this request read the data generation)
             by_pk[pk].event_count = n  # type: ignore[attr-defined]
             actors.append(by_pk[pk])
-    context = {"actors": actors, "page_obj": page_obj, "count": page_obj.paginator.count}
+    context = {
+        "actors": actors,
+        "page_obj": page_obj,
+        "page_problem": page_problem,
+        "count": page_obj.paginator.count,
+    }
     return render(request, "actors/actor_list.html", context)
 
 
@@ -152,7 +158,7 @@ def _actor_page(
     counts = Counts(own)
     paginator = Paginator(own.chronological().values_list("pk", flat=True), PAGE_SIZE)
     paginator.count = counts.count()
-    page_obj = paginator.get_page(request.GET.get("page"))
+    page_obj, page_problem = page_of(paginator, request.GET.get("page"))
     start = page_obj.start_index() - 1 if page_obj.paginator.count else 0
     window = list(
         Event.objects.visible_to(request.user)
@@ -177,6 +183,7 @@ def _actor_page(
         "events": events,
         "count": page_obj.paginator.count,
         "page_obj": page_obj,
+        "page_problem": page_problem,
         # The pager keeps the axis's window.
         "page_prefix": urlencode(dates) + "&" if dates else "",
         "groups": group_events(events, previous),

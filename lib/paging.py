@@ -1,0 +1,29 @@
+"""The page of a list a ``?page=`` value asks for, and what to tell a reader when it is none.
+
+Django's ``Paginator.get_page`` quietly shows page 1 for "abc" and the last page for 999: a
+reader following a stale link would not know they see another page than they asked for.
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import Page, Paginator
+
+from .inputs import whole_number
+
+
+def page_of(paginator: Paginator, value: str | None) -> tuple[Page, str]:
+    """The page ``value`` names; else the nearest one and a message saying which and why
+    (page 1 for a value that is no page number, the last page for a number past it)."""
+    if value is None or value == "":
+        return paginator.page(1), ""
+    number = whole_number(value)
+    if number is None or number < 1:
+        shown = value if len(value) <= 40 else value[:39] + "…"
+        return paginator.page(1), f"page: “{shown}” is not a page number; showing page 1."
+    last = paginator.num_pages
+    if number > last:
+        pages = f"{last:,} page" + ("" if last == 1 else "s")
+        return paginator.page(
+            last
+        ), f"page: there {'is' if last == 1 else 'are'} only {pages}; showing page {last:,}."
+    return paginator.page(number), ""
