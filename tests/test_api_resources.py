@@ -63,6 +63,17 @@ def test_actors_can_be_filtered_by_kind(client, timeline):
     assert countries == list(Actor.objects.filter(kind="country").values_list("name", flat=True))
 
 
+def test_an_unknown_kind_of_actor_is_a_400_naming_the_parameter_and_the_kinds(client, timeline):
+    response = client.get("/api/actors/", {"kind": "bogus"})
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "kind": [
+            "kind: unknown kind of actor “bogus”; use one of person, organization, country, place."
+        ]
+    }
+
+
 def test_sources_are_listed_without_their_text(client, timeline):
     body = client.get("/api/sources/").json()
 

@@ -96,7 +96,14 @@ for _name, _schema in _SCHEMAS.items():
 class ActorFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Name or alias contains")
     kind = django_filters.ChoiceFilter(
-        field_name="kind", choices=Actor._meta.get_field("kind").choices, label="Kind"
+        field_name="kind",
+        choices=Actor._meta.get_field("kind").choices,
+        label="Kind",
+        error_messages={
+            "invalid_choice": "kind: unknown kind of actor “%(value)s”; use one of "
+            + ", ".join(str(value) for value, _ in Actor._meta.get_field("kind").choices)
+            + ".",
+        },
     )
 
     class Meta:
