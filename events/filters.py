@@ -26,6 +26,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 
 from lib.dates import Precision, period_end
+from lib.inputs import nul_message
 from sources.models import Source
 
 from .models import (
@@ -339,7 +340,7 @@ class EventFilter(django_filters.FilterSet):
     locals()["from"] = PartialDateFilter(bound="from", param="from", label="From")
     to = PartialDateFilter(bound="to", param="to", label="To")
     source = SourceFilter(label="Source")
-    q = TextFilter(label="Text")
+    q = TextFilter(label="Text", error_messages={"null_characters_not_allowed": nul_message("q")})
     sort = SortFilter(
         choices=[("date", "oldest first"), ("-date", "newest first")],
         label="Sort",
