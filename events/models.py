@@ -631,6 +631,8 @@ class Citation(models.Model):
 
 def quote_mismatch(text: str, quote: str, start: int | None, end: int | None) -> str:
     """Why ``quote`` is not ``text[start:end]``, or "" when it is."""
+    if start is not None and end is not None and 0 <= start < len(text) and end <= start:
+        return f"Offsets {start}–{end}: the end must come after the start."
     if start is None or end is None or start < 0 or end <= start or end > len(text):
         return f"Offsets {start}–{end} are outside the passage (0–{len(text)})."
     found = text[start:end]

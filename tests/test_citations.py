@@ -135,6 +135,12 @@ def test_offsets_outside_the_passage_are_refused(source):
         locate(source, "Moscow", passage_index=1, start=70, end=200)
 
 
+@pytest.mark.parametrize("end", [50, 49])
+def test_an_end_not_after_the_start_is_refused_saying_so(source, end):
+    with pytest.raises(CitationError, match=f"Offsets 50–{end}: the end must come after the start"):
+        locate(source, "Sergei Shoigu", passage_index=1, start=50, end=end)
+
+
 # Creating citations ------------------------------------------------------------
 
 
