@@ -1235,6 +1235,10 @@ def _insert_new(cursor, timings: dict[str, float] | None = None, *, locked: bool
     failed load leaves it on.
     """
     postgres = connection.vendor == "postgresql"
+    cursor.execute("SELECT count(*) FROM load_event WHERE action = 0")
+    created = cursor.fetchone()[0]
+    if not created:
+        return 0
     # New events take their ids, and are written, in the timeline's order, not the file's:
     # a year's events, their participants and citations then lie together in the tables,
     # and reading them in that order (a dated list, an export) reads few pages, where
@@ -1243,23 +1247,20 @@ def _insert_new(cursor, timings: dict[str, float] | None = None, *, locked: bool
         # Nobody else can write events until the commit: the ids are one range of the
         # sequence, taken at once (a nextval() per event took 3.5 s at a million).
         cursor.execute("LOCK TABLE events_event IN SHARE ROW EXCLUSIVE MODE")
-        cursor.execute("SELECT count(*) FROM load_event WHERE action = 0")
-        new = cursor.fetchone()[0]
-        if new:
-            cursor.execute(
-                """SELECT setval(pg_get_serial_sequence('events_event', 'id'),
-                                 nextval(pg_get_serial_sequence('events_event', 'id')) + %s - 1)""",
-                [new],
-            )
-            last = cursor.fetchone()[0]
-            cursor.execute(
-                f"""UPDATE load_event SET event_id = o.n + %s FROM (
-                      SELECT idx, row_number() OVER (ORDER BY {WRITE_ORDER}) AS n
-                      FROM load_event WHERE action = 0
-                    ) o
-                    WHERE o.idx = load_event.idx""",
-                [last - new],
-            )
+        cursor.execute(
+            """SELECT setval(pg_get_serial_sequence('events_event', 'id'),
+                             nextval(pg_get_serial_sequence('events_event', 'id')) + %s - 1)""",
+            [created],
+        )
+        last = cursor.fetchone()[0]
+        cursor.execute(
+            f"""UPDATE load_event SET event_id = o.n + %s FROM (
+                  SELECT idx, row_number() OVER (ORDER BY {WRITE_ORDER}) AS n
+                  FROM load_event WHERE action = 0
+                ) o
+                WHERE o.idx = load_event.idx""",
+            [last - created],
+        )
     elif postgres:
         cursor.execute(
             f"""UPDATE load_event SET event_id = n.id FROM (
@@ -1288,10 +1289,6 @@ def _insert_new(cursor, timings: dict[str, float] | None = None, *, locked: bool
             [base],
         )
         cursor.execute("DROP TABLE temp.load_order")
-    cursor.execute("SELECT count(*) FROM load_event WHERE action = 0")
-    created = cursor.fetchone()[0]
-    if not created:
-        return 0
     now = timezone.now()
     batch = current_batch()
     fields = [*EVENT_FIELDS, "span_start", "span_end", "precision_rank"]
@@ -1524,7 +1521,7 @@ def load_archive(
             with _step(timings, "rules checked"):
                 if connection.vendor == "postgresql":
                     # The quotes are checked against the passages now: no passage may
-                    # change (or be added) until the commit. Readers are not held up.
+                    # change (or be added) until the commit. (This lock holds up no reader.)
                     cursor.execute("LOCK TABLE sources_passage IN SHARE MODE")
                 else:
                     cursor.execute("CREATE INDEX temp.load_event_title ON load_event (title)")
