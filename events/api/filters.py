@@ -14,7 +14,7 @@ from rest_framework.exceptions import ValidationError
 from lib.dates import Precision
 
 from ..filters import EventFilter
-from ..models import Actor, Citation, EventQuerySet, Participation, Role
+from ..models import Actor, ActorKind, Citation, EventQuerySet, Participation, Role
 
 ROLE_VALUES = ", ".join(Role.values)
 PRECISION_VALUES = ", ".join(Precision.values)
@@ -101,7 +101,7 @@ class ActorFilter(django_filters.FilterSet):
         label="Kind",
         error_messages={
             "invalid_choice": "kind: unknown kind of actor “%(value)s”; use one of "
-            + ", ".join(str(value) for value, _ in Actor._meta.get_field("kind").choices)
+            + ", ".join(ActorKind.values)
             + ".",
         },
     )
