@@ -382,7 +382,9 @@ def _copy_statement(table: str, columns: list[str]) -> str:
 def _copy_text(cursor, statement: str, data: str) -> None:
     # One read of the whole data: with a small buffer, the writer's thread (``Writer``)
     # would wait for the interpreter's lock on every piece while the other one parses.
-    cursor.copy_expert(statement, io.StringIO(data), size=len(data) + 1)
+    # On the driver's own cursor: its errors raised as Django's, like every other statement's.
+    with connection.wrap_database_errors:
+        cursor.copy_expert(statement, io.StringIO(data), size=len(data) + 1)
 
 
 def _copy(cursor, model: type[Model], columns: list[str], rows: Iterable[Iterable]) -> None:

@@ -197,6 +197,25 @@ def test_a_file_cut_short_says_after_which_item_and_loads_nothing(tmp_path):
     assert set(counts().values()) == {0}
 
 
+@pytest.mark.postgresql
+def test_a_load_the_database_stops_is_a_message_and_writes_nothing(tmp_path):
+    """A statement cancelled by the server (here by a statement timeout; an administrator's
+    pg_cancel_backend gives the same error) ends the command with a message, not a
+    traceback, and the transaction is rolled back."""
+    path = write(tmp_path, archive(200))
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = '1ms'")
+    stopped = (
+        r"Nothing loaded from .*: the database stopped the load "
+        r"\(canceling statement due to statement timeout\); load it again\."
+    )
+    with pytest.raises(CommandError, match=stopped):
+        call_command("load_timeline", str(path), verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = 0")
+    assert set(counts().values()) == {0}
+
+
 def test_the_command_prints_no_progress_bar_when_not_on_a_terminal(tmp_path, capsys):
     call_command("load_timeline", str(write(tmp_path, archive(20))))
     captured = capsys.readouterr()

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 
 from events import counts
 from events.bulk import REBUILD_MIN, vacuum_analyze
@@ -46,6 +46,11 @@ class ProgressBar:
     def done(self) -> None:
         self.stream.write("\n")
         self.stream.flush()
+
+
+# PostgreSQL's codes for a statement the server stopped: query_canceled (an administrator's
+# pg_cancel_backend or statement_timeout), deadlock_detected, lock_not_available.
+STOPPED = {"57014", "40P01", "55P03"}
 
 
 class Command(BaseCommand):
@@ -108,6 +113,16 @@ class Command(BaseCommand):
             raise CommandError(f"Nothing loaded from {path}: {exc}") from None
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise CommandError(f"{positions} is not UTF-8 JSON: {exc}.") from None
+        except OperationalError as exc:
+            # The server ended a statement of the load (cancelled by an administrator or a
+            # timeout, a deadlock, a lock it could not get): the transaction is rolled back.
+            if getattr(exc.__cause__, "pgcode", None) not in STOPPED:
+                raise
+            reason = str(exc).strip().splitlines()[0]
+            raise CommandError(
+                f"Nothing loaded from {path}: the database stopped the load ({reason}); "
+                "load it again."
+            ) from None
         finally:
             if progress is not None:
                 progress.done()
