@@ -141,6 +141,11 @@ class Passage(models.Model):
                 condition=models.Q(end__gt=models.F("start")), name="passage_nonempty_span"
             ),
         ]
+        indexes = [
+            # A citation's passage number and source, read from the index alone (exports read
+            # them for every citation; the table's rows carry the passage's text).
+            models.Index(fields=["id", "index", "source"], name="passage_cited_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.source.key} ¶{self.index}"
