@@ -21,7 +21,8 @@ from django.db.models.functions import Coalesce
 
 from lib.dates import DateTextError, interval, parse_date_text
 
-from .models import Actor, ActorKind, Event, Participation
+from .models import ActorKind, Event, Participation
+from .models import actor_ids_named as ids_named
 
 LIMIT = 5
 MAX_WORDS = 12
@@ -183,12 +184,10 @@ def candidate_from_fields(
 
 def actor_ids_named(names: Iterable[str]) -> tuple[int, ...]:
     """The pks of the actors named (by name, slug or alias) in ``names``: one query."""
-    q = Q()
-    for name in {n.strip() for n in names if n and n.strip()}:
-        q |= Q(name__iexact=name) | Q(slug__iexact=name) | Q(aliases__name__iexact=name)
-    if not q:
+    names = {n.strip() for n in names if n and n.strip()}
+    if not names:
         return ()
-    return tuple(sorted(set(Actor.objects.filter(q).values_list("pk", flat=True))))
+    return tuple(sorted(set(ids_named(names).values_list("pk", flat=True))))
 
 
 def candidate_from_event(event: Event) -> Candidate | None:

@@ -1,5 +1,7 @@
 import datetime as dt
+import operator
 from collections.abc import Collection
+from functools import reduce
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -89,12 +91,31 @@ class ActorQuerySet(models.QuerySet):
 
     def named(self, name: str) -> "ActorQuerySet":
         """Actors whose name, slug or any alias is ``name``, ignoring case."""
-        name = name.strip()
-        return self.filter(
-            models.Q(name__iexact=name)
-            | models.Q(slug__iexact=name)
-            | models.Q(aliases__name__iexact=name)
-        ).distinct()
+        return self.filter(pk__in=actor_ids_named([name]))
+
+
+def actor_ids_named(names: Collection[str]) -> models.QuerySet:
+    """The ids of the actors whose name, slug or an alias is one of ``names`` (stripped),
+    ignoring case: a union of three lookups, each through its lower-case index. (One OR
+    across the aliases' join read every actor and alias: 6 ms at 5,000 actors, on every
+    request with an actor filter, cached or not.)"""
+    keys = [models.Value(name.strip()) for name in names]
+    if not keys:
+        return Actor.objects.none().values("pk")
+
+    def among(field: str) -> models.Q:
+        return reduce(operator.or_, [models.Q(**{field: Lower(key)}) for key in keys])
+
+    actors, aliases = Actor.objects.order_by(), Alias.objects.order_by()
+    return (
+        actors.alias(key=Lower("name"))
+        .filter(among("key"))
+        .values("pk")
+        .union(
+            actors.alias(key=Lower("slug")).filter(among("key")).values("pk"),
+            aliases.alias(key=Lower("name")).filter(among("key")).values("actor_id"),
+        )
+    )
 
 
 class Actor(models.Model):
@@ -111,6 +132,8 @@ class Actor(models.Model):
             # Lookup by name is case-insensitive, so names must be too.
             models.UniqueConstraint(Lower("name"), name="actor_name_ci_unique"),
         ]
+        # A slug is looked up ignoring case too (``actor_ids_named``).
+        indexes = [models.Index(Lower("slug"), name="actor_slug_ci_idx")]
 
     def __str__(self) -> str:
         return self.name
