@@ -8,6 +8,12 @@ more than its SQL. Here ``set`` and ``set_many`` count once and write every key 
 ``INSERT ... ON CONFLICT (cache_key) DO UPDATE`` (PostgreSQL, and SQLite 3.24 or later), in
 the same encoding, table and expiry as Django's, so ``get``, ``get_many``, ``add``, culling
 and ``createcachetable`` are Django's own. Other databases keep Django's writes.
+
+The table is counted (to cull past ``MAX_ENTRIES``) before a process's first write and then
+once that process has written a tenth of ``MAX_ENTRIES`` rows since its last count, not
+before every write: at 20,000 entries the ``COUNT(*)`` took 10-30 ms of each request that
+wrote, about a third of an API list's SQL. Each process may so add up to a tenth of
+``MAX_ENTRIES`` past it before culling.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import pickle
+import threading
 from typing import Any
 
 from django.conf import settings
@@ -26,8 +33,25 @@ from django.utils.timezone import now as tz_now
 UPSERT_VENDORS = ("postgresql", "sqlite")
 ROWS_PER_STATEMENT = 300  # three parameters a row: under SQLite's oldest limit of 999
 
+# Rows this process has written into each cache table since it last counted it (all its
+# threads: Django gives each thread its own cache object).
+_written_since_count: dict[str, int] = {}
+_lock = threading.Lock()
+
 
 class DatabaseCache(DjangoDatabaseCache):
+    def _count_due(self, rows: int) -> bool:
+        """Whether to count the table before writing ``rows`` more (see the module's doc)."""
+        table = self._table  # type: ignore[attr-defined]  # BaseDatabaseCache's, not in the stubs
+        margin = max(1, self._max_entries // 10)
+        with _lock:
+            written = _written_since_count.get(table)
+            if written is None or written >= margin:
+                _written_since_count[table] = rows
+                return True
+            _written_since_count[table] = written + rows
+            return False
+
     def set(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version=None) -> None:
         self.set_many({key: value}, timeout, version)
 
@@ -59,10 +83,11 @@ class DatabaseCache(DjangoDatabaseCache):
         key, value, expiry = quote("cache_key"), quote("value"), quote("expires")
         try:
             with transaction.atomic(using=db), connection.cursor() as cursor:
-                cursor.execute(f"SELECT COUNT(*) FROM {table}")
-                count = cursor.fetchone()[0]
-                if count > self._max_entries:
-                    self._cull(db, cursor, now, count)  # type: ignore[attr-defined]  # as above
+                if self._count_due(len(rows)):
+                    cursor.execute(f"SELECT COUNT(*) FROM {table}")
+                    count = cursor.fetchone()[0]
+                    if count > self._max_entries:
+                        self._cull(db, cursor, now, count)  # type: ignore[attr-defined]  # as above
                 for start in range(0, len(rows), ROWS_PER_STATEMENT):
                     chunk = rows[start : start + ROWS_PER_STATEMENT]
                     marks = ", ".join(["(%s, %s, %s)"] * len(chunk))

@@ -17,6 +17,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+import lib.cache
 from config.settings import env_cache
 from events import counts
 from events.models import Participation
@@ -238,6 +239,7 @@ def table_cache():
         call_command("createcachetable", verbosity=0)
         cache = caches["default"]
         cache.clear()
+        lib.cache._written_since_count.clear()  # this process has not counted the table yet
         yield cache
 
 
@@ -276,3 +278,17 @@ def test_the_table_is_culled_past_its_max_entries(table_cache):
         cursor.execute("SELECT COUNT(*) FROM timeline_test_cache")
         # Before each write past 30 entries a third is culled, as Django's backend does.
         assert cursor.fetchone()[0] == 52  # 20, 40, 40 - 13 + 20, 47 - 15 + 20
+
+
+def test_the_table_is_counted_once_a_tenth_of_max_entries_is_written(table_cache):
+    """Not before every write: a process counts before its first write, then once it has
+    written a tenth of MAX_ENTRIES rows (here 3) since; culling stays Django's."""
+    counted = []
+    for n in range(6):
+        with CaptureQueriesContext(connection) as writes:
+            table_cache.set(f"single:{n}", n)
+        counted.append(any("COUNT(*)" in q["sql"] for q in writes.captured_queries))
+    assert counted == [True, False, False, True, False, False]
+    assert table_cache.get_many([f"single:{n}" for n in range(6)]) == {
+        f"single:{n}": n for n in range(6)
+    }
