@@ -1,14 +1,12 @@
 import datetime as dt
-import operator
 from collections.abc import Collection
-from functools import reduce
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connections, models
-from django.db.models.functions import Greatest, Lower
+from django.db.models.functions import Greatest, Lower, Upper
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
@@ -96,24 +94,21 @@ class ActorQuerySet(models.QuerySet):
 
 def actor_ids_named(names: Collection[str]) -> models.QuerySet:
     """The ids of the actors whose name, slug or an alias is one of ``names`` (stripped),
-    ignoring case: a union of three lookups, each through its lower-case index. (One OR
-    across the aliases' join read every actor and alias: 6 ms at 5,000 actors, on every
-    request with an actor filter, cached or not.)"""
-    keys = [models.Value(name.strip()) for name in names]
+    ignoring case as ``iexact`` does (both sides upper-cased by the database): a union of
+    three lookups, each through its upper-case index. (One ``iexact`` OR across the aliases'
+    join read every actor and alias: 6 ms at 5,000 actors, on every request with an actor
+    filter, cached or not.) The names form one IN list, however many there are."""
+    keys = [Upper(models.Value(name.strip())) for name in names]
     if not keys:
         return Actor.objects.none().values("pk")
-
-    def among(field: str) -> models.Q:
-        return reduce(operator.or_, [models.Q(**{field: Lower(key)}) for key in keys])
-
     actors, aliases = Actor.objects.order_by(), Alias.objects.order_by()
     return (
-        actors.alias(key=Lower("name"))
-        .filter(among("key"))
+        actors.alias(key=Upper("name"))
+        .filter(key__in=keys)
         .values("pk")
         .union(
-            actors.alias(key=Lower("slug")).filter(among("key")).values("pk"),
-            aliases.alias(key=Lower("name")).filter(among("key")).values("actor_id"),
+            actors.alias(key=Upper("slug")).filter(key__in=keys).values("pk"),
+            aliases.alias(key=Upper("name")).filter(key__in=keys).values("actor_id"),
         )
     )
 
@@ -132,8 +127,11 @@ class Actor(models.Model):
             # Lookup by name is case-insensitive, so names must be too.
             models.UniqueConstraint(Lower("name"), name="actor_name_ci_unique"),
         ]
-        # A slug is looked up ignoring case too (``actor_ids_named``).
-        indexes = [models.Index(Lower("slug"), name="actor_slug_ci_idx")]
+        # Names and slugs are looked up ignoring case (``actor_ids_named``).
+        indexes = [
+            models.Index(Upper("name"), name="actor_name_upper_idx"),
+            models.Index(Upper("slug"), name="actor_slug_upper_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -160,6 +158,7 @@ class Alias(models.Model):
             # One spelling names one actor: serves alias lookup too.
             models.UniqueConstraint(Lower("name"), name="alias_name_ci_unique"),
         ]
+        indexes = [models.Index(Upper("name"), name="alias_name_upper_idx")]
 
     def __str__(self) -> str:
         return self.name

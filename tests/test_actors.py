@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
-from events.models import Actor, ActorKind, Alias
+from events.models import Actor, ActorKind, Alias, actor_ids_named
 from tests.factories import ActorFactory, AliasFactory, EventFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +53,24 @@ def test_named_returns_an_actor_once_however_many_spellings_match(tatmadaw):
     AliasFactory(actor=tatmadaw, name="Myanmar armed forces")
     assert Actor.objects.named("tatmado").count() == 1
     assert len(Actor.objects.named("tatmadaw")) == 1
+
+
+@pytest.mark.postgresql
+def test_named_folds_case_as_iexact_does_beyond_ascii(db):
+    """Both sides upper-cased, as ``iexact`` did: a word's final sigma and the capital sigma
+    are one letter (lower-casing the capital never gives the final form). SQLite
+    upper-cases ASCII only."""
+    elytis = ActorFactory(name="Οδυσσέας Ελύτης")
+    AliasFactory(actor=elytis, name="Ελύτης")
+    assert list(Actor.objects.named("ΟΔΥΣΣΈΑΣ ΕΛΎΤΗΣ")) == [elytis]
+    assert list(Actor.objects.named("ΕΛΎΤΗΣ")) == [elytis]
+
+
+def test_actor_ids_named_takes_any_number_of_names(tatmadaw, general):
+    """One IN list: a thousand names is no deeper an expression than two (SQLite refuses
+    an expression tree deeper than 1,000)."""
+    names = [f"nobody {n}" for n in range(1500)] + ["TATMADO", "min-aung-hlaing"]
+    assert sorted(row["pk"] for row in actor_ids_named(names)) == sorted([tatmadaw.pk, general.pk])
 
 
 def test_an_alias_is_unique_ignoring_case(tatmadaw, general):
