@@ -339,7 +339,9 @@ class EventFilter(django_filters.FilterSet):
     # "from" is a Python keyword, so it is declared through the class namespace.
     locals()["from"] = PartialDateFilter(bound="from", param="from", label="From")
     to = PartialDateFilter(bound="to", param="to", label="To")
-    source = SourceFilter(label="Source")
+    source = SourceFilter(
+        label="Source", error_messages={"null_characters_not_allowed": nul_message("source")}
+    )
     q = TextFilter(label="Text", error_messages={"null_characters_not_allowed": nul_message("q")})
     sort = SortFilter(
         choices=[("date", "oldest first"), ("-date", "newest first")],

@@ -89,11 +89,12 @@ def test_a_nul_in_the_cite_search_is_a_message(analyst_client, passage):
     assert "Null characters are not allowed" in response.content.decode()
 
 
-def test_a_nul_in_the_timeline_search_is_a_message_naming_q(client):
-    response = client.get("/?q=a%00b")
+@pytest.mark.parametrize("name", ["q", "source"])
+def test_a_nul_in_a_timeline_filter_is_a_message_naming_it(client, name):
+    response = client.get(f"/?{name}=a%00b")
 
     assert response.status_code == 200
-    assert "q: remove the NUL character (\\x00) from the text." in response.content.decode()
+    assert f"{name}: remove the NUL character (\\x00) from the text." in response.content.decode()
 
 
 def test_a_nul_in_the_actor_suggestions_suggests_nothing(client):
