@@ -197,6 +197,14 @@ def test_management_commands_are_not_limited(db):
 
 
 @on_postgresql
+def test_web_processes_start_parallel_workers_only_for_large_statements(db):
+    show = SHOW.replace("statement_timeout", "parallel_setup_cost")
+    web = _show_statement_timeout("import config.wsgi\n" + show, "-c")
+
+    assert web == "10000"  # the server's own setting (1000 by default) for commands and loads
+
+
+@on_postgresql
 @pytest.mark.urls("tests.fault_urls")
 @pytest.mark.django_db(transaction=True)
 def test_a_read_that_loses_its_connection_runs_again_on_a_new_one(client):
