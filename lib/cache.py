@@ -4,7 +4,7 @@ Django's ``DatabaseCache`` writes every key on its own: a ``COUNT(*)`` of the ta
 whether to cull), a savepoint, a ``SELECT`` of the key and an ``INSERT`` or ``UPDATE``. A page
 of 50 events not cached yet writes 50 cards or 50 JSON representations (``events.counts``):
 at 20,000 cached entries that was about 110 ms of a 240 ms API request at a million events,
-more than its SQL. Here ``set`` and ``set_many`` count once and write every key with one
+more than its SQL. Here ``set`` and ``set_many`` write every key with one
 ``INSERT ... ON CONFLICT (cache_key) DO UPDATE`` (PostgreSQL, and SQLite 3.24 or later), in
 the same encoding, table and expiry as Django's, so ``get``, ``get_many``, ``add``, culling
 and ``createcachetable`` are Django's own. Other databases keep Django's writes.
@@ -13,7 +13,9 @@ The table is counted (to cull past ``MAX_ENTRIES``) before a process's first wri
 once that process has written a tenth of ``MAX_ENTRIES`` rows since its last count, not
 before every write: at 20,000 entries the ``COUNT(*)`` took 10-30 ms of each request that
 wrote, about a third of an API list's SQL. Each process may so add up to a tenth of
-``MAX_ENTRIES`` past it before culling.
+``MAX_ENTRIES`` (and one write's rows) past it before it counts and culls: with five
+worker processes the table may hold half as many entries again as ``MAX_ENTRIES``, and a
+cull removes a third of the entries, so a table far past it takes several counts to shrink.
 """
 
 from __future__ import annotations
