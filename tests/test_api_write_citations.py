@@ -252,6 +252,32 @@ def test_an_unknown_actor_is_a_400_unless_the_request_creates_it(api):
     assert response.json()["actors"][0]["slug"] == "alexander-fomin"
 
 
+def test_a_new_actor_named_in_another_script_is_created(api):
+    """Cyrillic names have no ASCII slug: they get "actor", "actor-2", as in the form."""
+    actors = [
+        {"name": name, "role": "visitor", "create": True, "kind": "person"}
+        for name in ("Александр Фомин", "Сергей Шойгу")
+    ]
+
+    response = api.post(URL, {"title": "Talks", "actors": actors}, format="json")
+
+    assert response.status_code == 201, response.content
+    assert sorted(Actor.objects.values_list("name", "slug")) == [
+        ("Александр Фомин", "actor"),
+        ("Сергей Шойгу", "actor-2"),
+    ]
+
+
+def test_a_new_actor_name_without_letters_or_digits_is_refused(api):
+    actor = {"name": "— · —", "role": "visitor", "create": True, "kind": "person"}
+
+    response = api.post(URL, {"title": "Talks", "actors": [actor]}, format="json")
+
+    assert response.status_code == 400
+    assert "letters or digits" in response.json()["actors"]["0"]["name"][0]
+    assert not Actor.objects.exists()
+
+
 def test_create_reuses_an_existing_actor(api, shoigu):
     actor = {"name": "Shoigu", "role": "host", "create": True, "kind": "person"}
 

@@ -249,12 +249,14 @@ class WriteActorSerializer(serializers.Serializer):
                 raise serializers.ValidationError(
                     {"kind": f"Say what kind of actor “{name}” is: one of {kinds}."}
                 )
-            slug = slugify(name)[:200]
-            if not slug:
+            if not any(character.isalnum() for character in name):
                 raise serializers.ValidationError(
                     {"name": "A new actor's name needs letters or digits."}
                 )
-            clash = Actor.objects.filter(slug=slug).first()
+            # A name in another script (Новый Актёр) has no ASCII slug: it gets "actor",
+            # "actor-2"… as in the event form (``services.new_actor_slug``).
+            slug = slugify(name)[:200]
+            clash = Actor.objects.filter(slug=slug).first() if slug else None
             if clash is not None:
                 raise serializers.ValidationError(
                     {
@@ -344,7 +346,7 @@ class EventWriteSerializer(serializers.ModelSerializer):
                 {"date": {"end": ["The end date is before the start date; swap them."]}}
             )
         pairs = [
-            (a["actor"].pk if a["actor"] else slugify(a["name"]), a["role"])
+            (a["actor"].pk if a["actor"] else slugify(a["name"]) or a["name"].upper(), a["role"])
             for a in attrs.get("actors", [])
         ]
         if len(pairs) != len(set(pairs)):
