@@ -208,8 +208,8 @@ if os.environ.get("TIMELINE_WEB_PROCESS") and DATABASES["default"]["ENGINE"].end
     # parallel_setup_cost: a request's statements are small (an index walk over a window of
     # dates, one page of events); PostgreSQL's default cost (1,000) had it start parallel
     # workers for some of them, which doubled their time (15 -> 30 ms) on a server busy with
-    # other requests. Statements over most of a large table (counts of the whole timeline,
-    # exports) still run in parallel.
+    # other requests. Most large counts become serial too: at a million events on two cores
+    # they were no slower (README, "seventh round").
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c statement_timeout={STATEMENT_TIMEOUT_MS} "
         f"-c parallel_setup_cost={WEB_PARALLEL_SETUP_COST}"

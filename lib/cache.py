@@ -11,11 +11,12 @@ and ``createcachetable`` are Django's own. Other databases keep Django's writes.
 
 The table is counted (to cull past ``MAX_ENTRIES``) before a process's first write and then
 once that process has written a tenth of ``MAX_ENTRIES`` rows since its last count, not
-before every write: at 20,000 entries the ``COUNT(*)`` took 10-30 ms of each request that
+before every write: at 20,000 entries the ``COUNT(*)`` took 10-31 ms of each request that
 wrote, about a third of an API list's SQL. Each process may so add up to a tenth of
 ``MAX_ENTRIES`` (and one write's rows) past it before it counts and culls: with five
-worker processes the table may hold half as many entries again as ``MAX_ENTRIES``, and a
-cull removes a third of the entries, so a table far past it takes several counts to shrink.
+worker processes (``make run`` on two cores) the table may hold half as many entries again
+as ``MAX_ENTRIES``, and a cull removes a third of the entries, so a table far past it takes
+several counts to shrink.
 """
 
 from __future__ import annotations
