@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from events import filters
 from events.models import Event, EventType, Participation, Role, Status
 from events.services import cite, locate
 from lib.dates import Precision
@@ -122,6 +123,30 @@ def test_a_page_costs_the_same_queries_whatever_its_size(client, django_assert_n
     # The token and the events by id: the page's ids, its count and JSON from the cache.
     with django_assert_num_queries(2):
         assert client.get(URL, {"page_size": 500}).json() == response.json()
+
+
+@pytest.mark.parametrize("few", [True, False], ids=["few-events", "frequent-actor"])
+@pytest.mark.parametrize("rows", [1, 10, 60])
+def test_an_actors_page_costs_the_same_queries_whatever_its_size(
+    client, django_assert_num_queries, monkeypatch, rows, few
+):
+    source = SourceFactory()
+    actor = ActorFactory()
+    for day in range(rows):
+        event = EventFactory(published=True, date_start=dt.date(2015, 1, 1 + day % 28))
+        Participation.objects.create(event=event, actor=actor)
+        Participation.objects.create(event=event, actor=ActorFactory())
+        cite(event, locate(source, "He met Sergei Shoigu"))
+    if not few:  # as for an actor in more than FEW_EVENTS events: walked in date order
+        monkeypatch.setattr(filters, "FEW_EVENTS", 0)
+    params = {"actor": actor.slug, "year": 2015, "page_size": 500}
+    # the actor, its events (the participants' ids, up to FEW_EVENTS), the token, the
+    # events, the count, participations with actors, citations with passages and sources
+    with django_assert_num_queries(7):
+        response = client.get(URL, params)
+    body = response.json()
+    assert len(body["results"]) == body["count"] == rows
+    assert all(actor.slug in [a["slug"] for a in e["actors"]] for e in body["results"])
 
 
 def test_a_page_asked_again_after_a_write_shows_the_write(client):

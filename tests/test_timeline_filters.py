@@ -243,8 +243,9 @@ def test_filtered_timeline_runs_the_same_queries_however_many_events(
     make_events(rows)
     # type counts, year counts, top actors (each one GROUP BY), events, participations,
     # citations, the capped source list, then one lookup each for the actor and the source;
-    # the time axis (extent, marks); the data generation token (events.counts).
-    with django_assert_num_queries(12):
+    # the actor's events (few: then read by id, events.filters.ActorFilter); the time axis
+    # (extent, marks); the data generation token (events.counts).
+    with django_assert_num_queries(13):
         response = client.get(
             URL, {"actor": "russia", "source": "a-source", "type": ["visit", "meeting"]}
         )
