@@ -40,7 +40,6 @@ from django.db import OperationalError, connections, transaction
 from django.db.models import QuerySet, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from rest_framework.relations import Hyperlink
 
 from .models import EventQuerySet
 
@@ -247,21 +246,21 @@ class Counts:
             event.card = mark_safe(found[keys[event.pk]])  # rendered (escaped) by the engine
         return events
 
-    def representations(self, events: list, serializer, site: str) -> list:
-        """``serializer``'s representation of each of ``events`` (the API's JSON of an event),
-        cached until the next write under its id and ``site`` (the links are absolute): one
-        cache read for the page; only the events not cached are prefetched and serialized.
+    def representations(
+        self, events: list, represent: Callable[[list], list[dict]], site: str
+    ) -> list:
+        """The API's JSON of each of ``events``, ``represent(events)`` (one dict per event,
+        in order), cached until the next write under its id and ``site`` (the links are
+        absolute): one cache read for the page; only the events not cached are represented.
         """
-        from .models import evidence
-
         token = self.token()
         keys = {event.pk: f"events.json:{token}:{site}:{event.pk}" for event in events}
         found = cache.get_many(list(keys.values())) if token is not None else {}
         missing = [event for event in events if keys[event.pk] not in found]
         if missing:
-            prefetch_related_objects(missing, *evidence())
             made = {
-                keys[event.pk]: _plain(serializer.to_representation(event)) for event in missing
+                keys[event.pk]: representation
+                for event, representation in zip(missing, represent(missing), strict=True)
             }
             if token is not None:
                 cache.set_many(made, TIMEOUT)
@@ -303,12 +302,3 @@ def warm() -> None:
             request = factory.get(path)
             request.user = user
             view(request)
-
-
-def _plain(representation: dict) -> dict:
-    """A representation without DRF's ``Hyperlink`` strings, which carry their object (an
-    event and everything prefetched on it: pickled into the cache, it is read back whole)."""
-    return {
-        name: str(value) if isinstance(value, Hyperlink) else value
-        for name, value in representation.items()
-    }

@@ -51,6 +51,7 @@ from .serializers import (
     SourceSerializer,
 )
 from .serializers.read import DuplicateSerializer, EventCreatedSerializer
+from .serializers.rows import event_representations
 
 # Ids in paths: up to 9 digits, so no lookup overflows the database's integers; anything
 # else is the API's JSON 404 (events.api.urls).
@@ -247,14 +248,15 @@ class EventViewSet(viewsets.ModelViewSet):
     ) -> Response | StreamingHttpResponse:
         if not self.is_export():
             # Without their evidence: each event's JSON is cached until the next write, and
-            # only the events not cached are prefetched and serialized (events.counts).
+            # only the events not cached are read and represented (events.counts), from
+            # plain rows (serializers.rows: EventSerializer's shape).
             queryset = self.filter_queryset(self.get_queryset()).prefetch_related(None)
             # The page's ids and its count are cached the same way (the paginator uses it).
             self.counts = Counts(cast(EventQuerySet, queryset))
             page = self.paginate_queryset(queryset)
-            context = self.get_serializer_context()
+            site = request.build_absolute_uri("/")
             data = self.counts.representations(
-                page or [], EventSerializer(context=context), request.build_absolute_uri("/")
+                page or [], lambda events: event_representations(events, site), site
             )
             return self.get_paginated_response(data)
         # Not paginated, but page and page_size are checked as for JSON.
