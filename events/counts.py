@@ -148,12 +148,34 @@ class Counts:
 
     PENDING = None
 
-    def __init__(self, queryset: "EventQuerySet", budgeted: bool = False) -> None:
+    def __init__(
+        self, queryset: "EventQuerySet", budgeted: bool = False, batched: bool = False
+    ) -> None:
         self.queryset = queryset
         self.budgeted = budgeted
         self.pending = False
         self._token = None
         self._read = False
+        # ``batched``: what is computed is written to the cache by ``flush()``, in one
+        # statement, instead of one transaction per value (the caller flushes at its end).
+        self._unwritten: dict | None = {} if batched else None
+
+    def _store(self, values: dict) -> None:
+        if self._unwritten is None:
+            cache.set_many(values, TIMEOUT)
+        else:
+            self._unwritten.update(values)
+
+    def _read_cached(self, key: str):
+        if self._unwritten and key in self._unwritten:
+            return self._unwritten[key]
+        return cache.get(key)
+
+    def flush(self) -> None:
+        """Write what a batched ``Counts`` computed (nothing otherwise)."""
+        if self._unwritten:
+            cache.set_many(self._unwritten, TIMEOUT)
+            self._unwritten.clear()
 
     def token(self):
         if not self._read:
@@ -172,7 +194,7 @@ class Counts:
         if key is None:
             return compute()
         token = self.token()
-        value = cache.get(key)
+        value = self._read_cached(key)
         if value is None:
             if not self.budgeted:
                 value = compute()
@@ -188,7 +210,7 @@ class Counts:
                     self.pending = True
                     compute_later(key, token, compute, queryset.db)
                     return self.PENDING
-            cache.set(key, value, TIMEOUT)
+            self._store({key: value})
         return value
 
     def _key(self, name: str, queryset: QuerySet) -> str | None:
@@ -212,12 +234,12 @@ class Counts:
         (up to a few hundred ms) and one lookup by primary key."""
         queryset = self.queryset if queryset is None else queryset
         key = self._key(f"rows:{start}:{stop}", queryset)
-        ids = cache.get(key) if key is not None else None
+        ids = self._read_cached(key) if key is not None else None
         if ids is not None:
             return queryset.by_ids(ids)
         rows = queryset.rows(start, stop)
         if key is not None:
-            cache.set(key, [row.pk for row in rows], TIMEOUT)
+            self._store({key: [row.pk for row in rows]})
         return rows
 
     def cards(self, events: list) -> list:
@@ -240,7 +262,7 @@ class Counts:
                 for event in annotate(missing)
             }
             if token is not None:
-                cache.set_many(made, TIMEOUT)
+                self._store(made)
             found.update(made)
         for event in events:
             event.card = mark_safe(found[keys[event.pk]])  # rendered (escaped) by the engine
@@ -263,7 +285,7 @@ class Counts:
                 for event, representation in zip(missing, represent(missing), strict=True)
             }
             if token is not None:
-                cache.set_many(made, TIMEOUT)
+                self._store(made)
             found.update(made)
         return [found[keys[event.pk]] for event in events]
 

@@ -292,3 +292,16 @@ def test_the_table_is_counted_once_a_tenth_of_max_entries_is_written(table_cache
     assert table_cache.get_many([f"single:{n}" for n in range(6)]) == {
         f"single:{n}": n for n in range(6)
     }
+
+
+@pytest.mark.parametrize("path", ["/api/events/", "/", "/?actor=russia&year=2021"])
+def test_a_list_writes_what_it_computed_in_one_statement(client, table_cache, path):
+    some_events()
+    with CaptureQueriesContext(connection) as first:
+        body = client.get(path).content
+    writes = [q["sql"] for q in first.captured_queries if "INSERT INTO" in q["sql"]]
+    assert len([sql for sql in writes if "timeline_test_cache" in sql]) == 1
+    with CaptureQueriesContext(connection) as again:
+        assert client.get(path).content == body
+    assert not [q["sql"] for q in again.captured_queries if "INSERT INTO" in q["sql"]]
+    assert not counting(again.captured_queries)

@@ -355,7 +355,7 @@ def timeline(request: HtmxHttpRequest) -> HttpResponse:
         # until the next write (events.counts).
         # Within a time budget: beyond it they are computed in the background and the page
         # lists its events with a note instead (count None: the number is not known yet).
-        counts = Counts(filterset.matches, budgeted=True)
+        counts = Counts(filterset.matches, budgeted=True, batched=True)
         type_counts = counts.type_counts()
         count = None if type_counts is None else sum(type_counts.values())
         listed = None if count is None else min(count, filterset.cap) if filterset.cap else count
@@ -433,6 +433,7 @@ def timeline(request: HtmxHttpRequest) -> HttpResponse:
             previous_query=filter_query(params, page=str(page - 1) if page > 2 else None),
             date_query=filter_query(params, sort="date"),
         )
+        counts.flush()  # what the page computed, into the cache in one statement
     context["errors"] = errors
     status = 400 if errors and request.htmx else 200
     template = "events/timeline.html"
