@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import logging
 import pickle
 import threading
 from typing import Any
@@ -40,6 +41,7 @@ ROWS_PER_STATEMENT = 300  # three parameters a row: under SQLite's oldest limit 
 # threads: Django gives each thread its own cache object).
 _written_since_count: dict[str, int] = {}
 _lock = threading.Lock()
+logger = logging.getLogger(__name__)
 
 
 class DatabaseCache(DjangoDatabaseCache):
@@ -84,6 +86,7 @@ class DatabaseCache(DjangoDatabaseCache):
         quote = connection.ops.quote_name
         table = quote(self._table)  # type: ignore[attr-defined]  # BaseDatabaseCache's, not in the stubs
         key, value, expiry = quote("cache_key"), quote("value"), quote("expires")
+        culled = False
         try:
             with transaction.atomic(using=db), connection.cursor() as cursor:
                 if self._count_due(len(rows)):
@@ -91,6 +94,7 @@ class DatabaseCache(DjangoDatabaseCache):
                     count = cursor.fetchone()[0]
                     if count > self._max_entries:
                         self._cull(db, cursor, now, count)  # type: ignore[attr-defined]  # as above
+                        culled = True
                 for start in range(0, len(rows), ROWS_PER_STATEMENT):
                     chunk = rows[start : start + ROWS_PER_STATEMENT]
                     marks = ", ".join(["(%s, %s, %s)"] * len(chunk))
@@ -102,4 +106,40 @@ class DatabaseCache(DjangoDatabaseCache):
                     )
         except DatabaseError:
             return list(data)
+        if culled and connection.vendor == "postgresql":
+            vacuum_later(db, table)
         return []
+
+
+_vacuuming = threading.Lock()
+
+
+def vacuum_later(db: str, table: str) -> None:
+    """``VACUUM`` the cache table in a thread of its own (PostgreSQL), after a cull.
+
+    A cull deletes a third of the entries; on a server without autovacuum their space is never
+    reused and every ``COUNT(*)`` reads it again (the table had grown to 820 MB for 19,000
+    live entries after a benchmark, each count 88 ms). One vacuum at a time per process; the
+    request that culled does not wait for it. A failure is logged, never raised (a cache)."""
+    if not _vacuuming.acquire(blocking=False):
+        return
+
+    def run() -> None:
+        try:
+            connection = connections[db]
+            connection.ensure_connection()
+            connection.set_autocommit(True)  # VACUUM cannot run in a transaction
+            with connection.cursor() as cursor:
+                cursor.execute(f"VACUUM {table}")
+        except DatabaseError:
+            logger.exception("Vacuuming the cache table %s failed", table)
+        finally:
+            connections.close_all()  # this thread's connections only
+            _vacuuming.release()
+
+    thread = threading.Thread(target=run, name=f"vacuum {table}", daemon=True)
+    _threads.append(thread)
+    thread.start()
+
+
+_threads: list[threading.Thread] = []  # vacuums started (tests wait for them)
