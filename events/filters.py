@@ -166,7 +166,18 @@ class ActorFilter(django_filters.Filter):
                 # Q & Exists is a Q (django-stubs types it as a bare Combinable).
                 involved |= Q(actor_id__in=holders, **within) & Exists(held)  # type: ignore[assignment]
             events = Participation.objects.filter(involved).values("event_id").order_by()
-            few = None if group.posts else self._few(events)
+            few = None
+            if not group.posts:
+                # Those starting within the window overlap it: more than FEW_EVENTS of them
+                # (one tight index range) settle that the actor is frequent there.
+                starting = None
+                if "span_end__gte" in within:
+                    starting = Participation.objects.filter(
+                        actor_id__in=list(group), span_start__gte=within["span_end__gte"]
+                    )
+                    if "span_start__lte" in within:
+                        starting = starting.filter(span_start__lte=within["span_start__lte"])
+                few = self._few(events, starting)
             if few is not None:
                 # Few events (most actors, most windows): by primary key, then sorted.
                 qs = cast(EventQuerySet, qs).among(few)
@@ -185,7 +196,7 @@ class ActorFilter(django_filters.Filter):
         return qs
 
     @staticmethod
-    def _few(participations: QuerySet) -> set[int] | None:
+    def _few(participations: QuerySet, starting: QuerySet | None = None) -> set[int] | None:
         """The events of ``participations`` if there are at most ``FEW_EVENTS`` of them, else
         None: one index-only range of the actor's participants (``participation_actor_span_idx``
         or ``_end_idx``, as the planner picks), read up to ``FEW_EVENTS`` + 1 matches.
@@ -196,9 +207,11 @@ class ActorFilter(django_filters.Filter):
         reading the few by primary key takes 1-6 ms. Frequent actors keep that walk (it stops
         after a page of matches, and so beats reading thousands of rows to sort them); for
         them this costs 0.5-6.5 ms at a million events (the most frequent actor's year in the
-        middle of its range is the slowest: neither index bounds both ends of the window).
+        middle of its range would be the slowest: neither index bounds both ends of the window).
+        ``starting``, a subset of ``participations`` read from one tight range (those starting
+        within the window), is counted first: more than ``FEW_EVENTS`` there settles it.
         """
-        first = participations.values_list("event_id", flat=True)[: FEW_EVENTS + 1]
+        first = participations.order_by().values_list("event_id", flat=True)[: FEW_EVENTS + 1]
         sql, params = first.query.sql_with_params()
         connection = connections[participations.db]
         # One row: the ids as one value, or NULL when there are more (none sent then).
@@ -206,11 +219,22 @@ class ActorFilter(django_filters.Filter):
             gather = "coalesce(array_agg(event_id), '{}')"
         else:
             gather = "json_group_array(event_id)"
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT CASE WHEN count(*) > %s THEN NULL ELSE {gather} END FROM ({sql}) first",
-                (FEW_EVENTS, *params),
+        query = f"SELECT CASE WHEN count(*) > %s THEN NULL ELSE {gather} END FROM ({sql}) first"
+        arguments: tuple = (FEW_EVENTS, *params)
+        if starting is not None:
+            quick, quick_params = (
+                starting.order_by()
+                .values_list("event_id", flat=True)[: FEW_EVENTS + 1]
+                .query.sql_with_params()
             )
+            # The second subquery runs only when the first does not settle it.
+            query = (
+                f"SELECT CASE WHEN (SELECT count(*) FROM ({quick}) quick) > %s THEN NULL "
+                f"ELSE ({query}) END"
+            )
+            arguments = (*quick_params, FEW_EVENTS, *arguments)
+        with connection.cursor() as cursor:
+            cursor.execute(query, arguments)
             ids = cursor.fetchone()[0]
         if ids is None:
             return None

@@ -48,6 +48,9 @@ def test_few_and_frequent_actors_list_the_same(
     monkeypatch.setattr(filters, "FEW_EVENTS", 0)  # every actor walked in date order
     walked = [answer(client, p) for p in params]
     assert by_ids == walked
+    monkeypatch.setattr(filters, "FEW_EVENTS", 2)  # some of each, decided either way
+    mixed = [answer(client, p) for p in params]
+    assert by_ids == mixed
     assert any(ids for ids, _, _ in by_ids)
 
 
