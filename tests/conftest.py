@@ -92,7 +92,9 @@ def pytest_runtest_teardown(item, nextitem):
     yield
     if CURATED in getattr(item, "fixturenames", ()):
         _readers_left["n"] -= 1
-        if _readers_left["n"] <= 0 and _readers_left.pop("loaded", False):
+        # After the session's last test the test database is already gone (with it).
+        last = _readers_left["n"] <= 0 and _readers_left.pop("loaded", False)
+        if last and nextitem is not None:
             with item.config.stash[blocking_manager_key].unblock():
                 _remove_curated_timeline()
 
