@@ -21,22 +21,6 @@ from ...models import Citation, Event, Participation
 
 PLACEHOLDER = "123456789"  # an id the detail path accepts (events.api.views.ID)
 
-FIELDS = (
-    "id",
-    "url",
-    "title",
-    "summary",
-    "attribution",
-    "type",
-    "status",
-    "location",
-    "date",
-    "actors",
-    "citations",
-    "created",
-    "updated",
-)
-
 
 def _date(value) -> str | None:
     return None if value is None else value.isoformat()
