@@ -106,7 +106,8 @@ class DatabaseCache(DjangoDatabaseCache):
                     )
         except DatabaseError:
             return list(data)
-        if culled and connection.vendor == "postgresql":
+        # Inside a transaction the cull is not committed yet: nothing to vacuum now.
+        if culled and connection.vendor == "postgresql" and not connection.in_atomic_block:
             vacuum_later(db, table)
         return []
 
