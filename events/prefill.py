@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django.http import QueryDict
 
-from lib.inputs import whole_number
+from lib.inputs import has_nul, nul_message, shown, whole_number
 from sources.models import Passage
 
 from .forms import located_from_offsets
@@ -45,6 +45,13 @@ def prefill(params: QueryDict) -> dict:
     date_notice = ""
     event: dict = {}
     citations: list[dict] = []
+    # A value holding a NUL is left out, and said so (no field may hold one).
+    unusable = [name for name, values in params.lists() if any(map(has_nul, values))]
+    if unusable:
+        params = params.copy()
+        for name in unusable:
+            notices.append(nul_message(shown(name)))
+            del params[name]
     date_text = params.get("date_text", "").strip()
     if title := params.get("title", "").strip():
         event["title"] = title[:300]

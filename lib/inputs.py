@@ -8,6 +8,8 @@ filters check their own fields; these helpers are for values read straight from
 
 from __future__ import annotations
 
+from django.http import QueryDict
+
 # The largest id or offset the database's integer columns hold.
 MAX_INT = 2**31 - 1
 
@@ -29,3 +31,20 @@ def has_nul(value: str | None) -> bool:
 
 def nul_message(name: str) -> str:
     return f"{name}: remove the NUL character (\\x00) from the text."
+
+
+def shown(value: str) -> str:
+    """``value`` as a page may echo it: a NUL (never valid in HTML, and refused by every
+    field with ``nul_message``) as U+FFFD, the replacement character browsers show for it."""
+    return value.replace("\x00", "\ufffd")
+
+
+def shown_params(params: QueryDict) -> QueryDict:
+    """A copy of ``params`` for echoing into a page, each value ``shown``; ``params``
+    itself when no value holds a NUL (the usual case: no copy)."""
+    if not any(has_nul(value) for _, values in params.lists() for value in values):
+        return params
+    copy = QueryDict(mutable=True)
+    for name, values in params.lists():
+        copy.setlist(shown(name), [shown(value) for value in values])
+    return copy

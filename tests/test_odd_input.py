@@ -89,19 +89,44 @@ def test_a_nul_in_the_cite_search_is_a_message(analyst_client, passage):
     assert "Null characters are not allowed" in response.content.decode()
 
 
-@pytest.mark.parametrize("name", ["q", "source"])
+@pytest.mark.parametrize("name", ["q", "source", "actor"])
 def test_a_nul_in_a_timeline_filter_is_a_message_naming_it(client, name):
     response = client.get(f"/?{name}=a%00b")
 
     assert response.status_code == 200
-    assert f"{name}: remove the NUL character (\\x00) from the text." in response.content.decode()
+    body = response.content.decode()
+    if name != "actor":  # an unknown actor's message names the name
+        assert f"{name}: remove the NUL character (\\x00) from the text." in body
+    # Echoed as the replacement character a browser shows: no NUL in the HTML.
+    assert "\x00" not in body
+    assert "a\ufffdb" in body
 
 
-def test_a_nul_in_the_actor_suggestions_suggests_nothing(client):
+def test_a_nul_in_the_actor_suggestions_says_so(client):
     response = client.get("/actors/suggest/?q=Shoigu%00")
 
     assert response.status_code == 400
-    assert b"<li" not in response.content
+    assert "q: remove the NUL character (\\x00) from the text." in response.content.decode()
+    assert b"<button" not in response.content
+
+
+def test_a_nul_in_a_prefill_value_is_left_out_and_said(analyst_client):
+    response = analyst_client.get("/events/new/?title=a%00b&type=visit")
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "title: remove the NUL character (\\x00) from the text." in body
+    assert "\x00" not in body
+    assert '<option value="visit" selected>' in body  # the other values still fill the form
+    assert 'name="title" maxlength="300" required id="id_title">' in body  # title left empty
+
+
+def test_a_nul_in_a_date_to_preview_is_a_message(analyst_client):
+    response = analyst_client.get("/events/parse-date/?date_text=June%0022")
+
+    body = response.content.decode()
+    assert "date_text: remove the NUL character (\\x00) from the text." in body
+    assert "\x00" not in body
 
 
 def test_a_year_0000_in_the_event_form_is_a_message_at_the_field(analyst_client):

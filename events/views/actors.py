@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.access import analyst_required, is_analyst
 from lib.htmx import for_htmx
-from lib.inputs import has_nul
+from lib.inputs import has_nul, nul_message
 from lib.paging import page_of
 
 from ..counts import Counts
@@ -40,7 +40,12 @@ def actor_suggest(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
     actors: list[Actor] = []
     if has_nul(q):  # no name holds one, and PostgreSQL cannot search for it
-        return render(request, "actors/_suggest.html", {"actors": [], "q": ""}, status=400)
+        return render(
+            request,
+            "actors/_suggest.html",
+            {"actors": [], "q": "", "error": nul_message("q")},
+            status=400,
+        )
     if q:
         in_aliases = Alias.objects.filter(name__icontains=q).values("actor_id")
         actors = list(

@@ -24,7 +24,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts.access import analyst_required
 from lib.dates import DateTextError, ParsedDate, parse_date_text
 from lib.htmx import HtmxHttpRequest, for_htmx
-from lib.inputs import whole_number
+from lib.inputs import has_nul, nul_message, shown, whole_number
 from sources.models import Source
 
 from ..conflict import compare
@@ -72,6 +72,8 @@ def preview_date(text: str, reference: dt.date) -> DatePreview:
     text = (text or "").strip()
     if not text:
         return DatePreview()
+    if has_nul(text):
+        return DatePreview(shown(text), error=nul_message("date_text"))
     try:
         return DatePreview(text, parse_date_text(text, reference))
     except DateTextError as exc:

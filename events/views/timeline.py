@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 
 from lib.dates import Precision
 from lib.htmx import HtmxHttpRequest, for_htmx, wants_partial
+from lib.inputs import shown, shown_params
 from sources.models import Source
 
 from .. import axis as time_axis
@@ -321,15 +322,15 @@ def timeline(request: HtmxHttpRequest) -> HttpResponse:
     actor_names = [name.strip() for name in params.getlist("actor") if name.strip()]
     context = {
         "filterset": filterset,
-        "params": params,
+        "params": shown_params(params),  # echoed into the filter form
         "actors": [
             {
-                "name": name,
+                "name": shown(name),
                 "remove": filter_query(params, actor=actor_names[:i] + actor_names[i + 1 :]),
             }
             for i, name in enumerate(actor_names)
         ],
-        "types": params.getlist("type"),
+        "types": [shown(kind) for kind in params.getlist("type")],
         "type_choices": EventType.choices,
         # A capped list of suggestions for the source box: any key or id may be typed.
         "sources": Source.objects.only("pk", "key", "title").order_by("-pk")[:SOURCE_CHOICES],
@@ -337,7 +338,7 @@ def timeline(request: HtmxHttpRequest) -> HttpResponse:
         "query": filter_query(params),
         "page_size": PAGE_SIZE,
         "download_formats": DOWNLOADS,
-        "filters_words": filters_in_words(params),
+        "filters_words": shown(filters_in_words(params)),
         # The loops over bars and facets link here: one reverse() rather than hundreds.
         "timeline_url": reverse("timeline"),
     }
