@@ -117,6 +117,7 @@ def compute_later(key: str, token, compute: Callable, db: str) -> None:
             connections.close_all()  # this thread's connections only (they are per thread)
 
     thread = threading.Thread(target=run, name=f"counts {key[-12:]}", daemon=True)
+    _threads[:] = [alive for alive in _threads if alive.is_alive()]
     _threads.append(thread)
     thread.start()
 

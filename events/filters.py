@@ -151,7 +151,14 @@ class ActorFilter(django_filters.Filter):
         # subquery to one index range (participation_actor_span_idx / _end_idx) instead of
         # every event of the actor; the event's own interval is still filtered as well.
         within = self._interval()
+        few_events: list[set[int]] = []  # each group's few events, if few
+        seen = set()
         for group in value or []:
+            # An actor named twice (by slug and by alias, or repeated) is one condition.
+            key = (frozenset(group), frozenset(group.posts))
+            if key in seen:
+                continue
+            seen.add(key)
             involved = Q(actor_id__in=list(group), **within)
             if group.posts:
                 # The actor held the title at the event's date: tenure and event overlap.
@@ -179,8 +186,7 @@ class ActorFilter(django_filters.Filter):
                         starting = starting.filter(span_start__lte=within["span_start__lte"])
                 few = self._few(events, starting)
             if few is not None:
-                # Few events (most actors, most windows): by primary key, then sorted.
-                qs = cast(EventQuerySet, qs).among(few)
+                few_events.append(few)
                 continue
             if within and not self._in_date_order():
                 # Drive from the participants (their (actor, span) index), then sort the few
@@ -193,6 +199,10 @@ class ActorFilter(django_filters.Filter):
                 # walks those dates checking each event's participants (60 ms, not 300).
                 events = events[:UNBOUNDED]
             qs = qs.filter(pk__in=events)
+        if few_events:
+            # Few events (most actors, most windows): by primary key, then sorted; with
+            # several actors, the events they all take part in, as one list.
+            qs = cast(EventQuerySet, qs).among(set.intersection(*few_events))
         return qs
 
     @staticmethod

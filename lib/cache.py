@@ -131,6 +131,7 @@ def vacuum_later(db: str, table: str) -> None:
             connection.ensure_connection()
             connection.set_autocommit(True)  # VACUUM cannot run in a transaction
             with connection.cursor() as cursor:
+                cursor.execute("SET statement_timeout = 0")  # this thread's own connection
                 cursor.execute(f"VACUUM {table}")
         except DatabaseError:
             logger.exception("Vacuuming the cache table %s failed", table)
@@ -139,6 +140,7 @@ def vacuum_later(db: str, table: str) -> None:
             _vacuuming.release()
 
     thread = threading.Thread(target=run, name=f"vacuum {table}", daemon=True)
+    _threads[:] = [alive for alive in _threads if alive.is_alive()]
     _threads.append(thread)
     thread.start()
 

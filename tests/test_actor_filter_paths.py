@@ -6,6 +6,8 @@ event's participants. Forcing the walk for every actor must change nothing a use
 """
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from events import filters
 from events.models import Actor, Event
@@ -33,6 +35,8 @@ def cases() -> list[dict]:
         found.extend({"actor": slug, "year": year} for year in years[::5])
         found.append({"actor": slug, "from": "2015-01", "to": "2021-06"})
     found.append({"actor": actors[:2]})
+    found.append({"actor": [actors[0], actors[0]]})
+    found.extend({"actor": [actors[0], actors[1], actors[0]], "year": y} for y in years[::5])
     return found
 
 
@@ -63,3 +67,11 @@ def test_an_actors_events_and_their_count(client, published_timeline):
         == len(ids)
         == Event.objects.published().filter(participations__actor=actor).distinct().count()
     )
+
+
+def test_an_actor_named_again_is_looked_up_in_its_participants_once(client, published_timeline):
+    expected = answer(client, {"actor": "sergei-shoigu", "year": 2021})
+    with CaptureQueriesContext(connection) as again:
+        assert answer(client, {"actor": ["sergei-shoigu"] * 10, "year": 2021}) == expected
+    looks = [q["sql"] for q in again.captured_queries if q["sql"].startswith("SELECT CASE WHEN")]
+    assert len(looks) == 1

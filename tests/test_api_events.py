@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from events import filters
 from events.models import Event, EventType, Participation, Role, Status
@@ -322,3 +324,13 @@ def test_a_bad_filter_value_is_a_400_naming_the_field_and_the_fix(client, params
     message = " ".join(errors[field])
     assert field in message
     assert "use" in message or "write" in message
+
+
+def test_a_page_past_the_end_keeps_its_count_and_ids_cached(client):
+    for _ in range(3):
+        EventFactory(published=True)
+    with CaptureQueriesContext(connection) as first:
+        assert client.get(URL, {"page": 9}).status_code == 404
+    with CaptureQueriesContext(connection) as again:
+        assert client.get(URL, {"page": 9}).status_code == 404
+    assert len(again.captured_queries) < len(first.captured_queries)

@@ -254,12 +254,14 @@ class EventViewSet(viewsets.ModelViewSet):
             # The page's ids and its count are cached the same way (the paginator uses it).
             # What it computes is written to the cache at the end, in one statement.
             self.counts = Counts(cast(EventQuerySet, queryset), batched=True)
-            page = self.paginate_queryset(queryset)
-            site = request.build_absolute_uri("/")
-            data = self.counts.representations(
-                page or [], lambda events: event_representations(events, site), site
-            )
-            self.counts.flush()
+            try:
+                page = self.paginate_queryset(queryset)
+                site = request.build_absolute_uri("/")
+                data = self.counts.representations(
+                    page or [], lambda events: event_representations(events, site), site
+                )
+            finally:  # a page past the end (404) keeps its count and ids too
+                self.counts.flush()
             return self.get_paginated_response(data)
         # Not paginated, but page and page_size are checked as for JSON.
         paginator = cast(Pagination, self.paginator)  # settings' DEFAULT_PAGINATION_CLASS

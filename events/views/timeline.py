@@ -343,6 +343,7 @@ def timeline(request: HtmxHttpRequest) -> HttpResponse:
         "timeline_url": reverse("timeline"),
     }
     errors: dict[str, list[str]] = {}
+    computed: Counts | None = None  # flushed to the cache at the end, errors or not
     page = parse_page(params.get("page"))
     if page is None:
         errors["page"] = [
@@ -356,7 +357,7 @@ def timeline(request: HtmxHttpRequest) -> HttpResponse:
         # until the next write (events.counts).
         # Within a time budget: beyond it they are computed in the background and the page
         # lists its events with a note instead (count None: the number is not known yet).
-        counts = Counts(filterset.matches, budgeted=True, batched=True)
+        counts = computed = Counts(filterset.matches, budgeted=True, batched=True)
         type_counts = counts.type_counts()
         count = None if type_counts is None else sum(type_counts.values())
         listed = None if count is None else min(count, filterset.cap) if filterset.cap else count
@@ -434,7 +435,8 @@ def timeline(request: HtmxHttpRequest) -> HttpResponse:
             previous_query=filter_query(params, page=str(page - 1) if page > 2 else None),
             date_query=filter_query(params, sort="date"),
         )
-        counts.flush()  # what the page computed, into the cache in one statement
+    if computed is not None:
+        computed.flush()  # what the page computed (also before a page error), into the cache
     context["errors"] = errors
     status = 400 if errors and request.htmx else 200
     template = "events/timeline.html"
