@@ -199,6 +199,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Several worker processes share the file (`make run`): with the write-ahead log readers
+    # never wait for a writer, a transaction that writes takes its lock when it begins (no
+    # reader-turned-writer deadlock, "database is locked"), and a writer waits up to 20 s
+    # for another instead of failing at once.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
 # The longest a web request's SQL statement may run on PostgreSQL before it is cancelled
 # (the request then answers 503). Set only in the web process (config/wsgi.py sets
 # TIMELINE_WEB_PROCESS): imports and other management commands are not limited.

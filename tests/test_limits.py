@@ -224,3 +224,25 @@ def test_a_write_that_loses_its_connection_is_not_repeated():
     connection.close()  # the lost one; the test's teardown opens a new one
 
     assert response.status_code == 500
+
+
+def test_an_sqlite_file_is_shared_by_workers_in_wal_mode(tmp_path):
+    """`make run` serves an SQLite file from several processes: write-ahead log (readers never
+    wait for a writer), writes locking when their transaction begins, a 20 s busy wait."""
+    script = (
+        "from django.db import connection, transaction\n"
+        "with transaction.atomic():\n"
+        "    mode = connection.cursor().execute('PRAGMA journal_mode').fetchone()[0]\n"
+        "print(mode, connection.settings_dict['OPTIONS']['transaction_mode'],"
+        " connection.settings_dict['OPTIONS']['timeout'])\n"
+    )
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'shared.sqlite3'}"}
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v0", "-c", script],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.split() == ["wal", "IMMEDIATE", "20"]
