@@ -73,15 +73,25 @@ SOURCES_PAGE = 100
 
 @require_safe
 def source_list(request: HttpRequest) -> HttpResponse:
-    """Sources by key, 100 a page, each with its citation count (one query with the page)."""
-    page_obj, page_problem = page_of(
-        Paginator(
-            Source.objects.visible_to(request.user).defer("text").order_by("key"),
-            SOURCES_PAGE,
-        ),
-        request.GET.get("page"),
+    """Sources by key, 100 a page, each with its citation count.
+
+    The page's sources are found by key alone, then only they are read with their counts:
+    a count in the paged query itself was computed for every source before the page too
+    (its OFFSET), 30,000 counts of citations for page 300 at 50,000 sources (21 s). The
+    page's sources with their counts are cached until the next write (events.counts): the
+    first sources by key may be the most cited, hundreds of thousands of citations to read
+    with their events' status at a million events (2 s).
+    """
+    keys = Source.objects.order_by("key").values_list("pk", flat=True)
+    page_obj, page_problem = page_of(Paginator(keys, SOURCES_PAGE), request.GET.get("page"))
+    counted = (
+        Source.objects.visible_to(request.user)
+        .defer("text")
+        .filter(pk__in=list(page_obj.object_list))
+        .order_by("key")
     )
-    context = {"sources": page_obj.object_list, "page_obj": page_obj, "page_problem": page_problem}
+    sources = Counts(cast(EventQuerySet, counted)).cached("sources page", lambda: list(counted))
+    context = {"sources": sources, "page_obj": page_obj, "page_problem": page_problem}
     return render(request, "sources/source_list.html", context)
 
 

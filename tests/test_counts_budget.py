@@ -69,6 +69,11 @@ def test_counts_out_of_budget_are_computed_in_the_background_then_served(
     assert response.context["partners"] is None
     assert response.context["count"] == 3  # the count of an actor's events is not budgeted
     assert "No other actor shares" not in response.content.decode()
+    embed = client.get(reverse("embed"))
+    assert embed.status_code == 200
+    assert "Counting the events; reload in a moment." in embed.content.decode()
+    assert "Visit of 2021" in embed.content.decode()
+    assert embed.context["count"] is None
 
     counts.join_background()
     # Still out of budget: every count now comes from the cache, and equals a plain filter's.
@@ -78,6 +83,9 @@ def test_counts_out_of_budget_are_computed_in_the_background_then_served(
     response = client.get(actor_page)
     assert NOTE not in response.content.decode()
     assert [row["actor__name"] for row in response.context["partners"]] == ["Myanmar"]
+    embed = client.get(reverse("embed")).content.decode()
+    assert "Counting the events" not in embed
+    assert "3 events</strong>" in embed
 
 
 @pytest.mark.postgresql  # SQLite's shared in-memory test database locks a table per reader

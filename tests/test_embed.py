@@ -61,6 +61,16 @@ def test_every_link_out_of_the_embed_opens_a_new_tab(client):
             assert 'target="_blank"' in link, link
 
 
+def test_the_embed_shows_the_last_write(client):
+    """Its count, list and axis are cached until the next write only."""
+    EventFactory(published=True, title="First talks", date_start=dt.date(2021, 6, 22))
+    assert "1 event</strong>" in client.get(reverse("embed")).content.decode()
+    EventFactory(published=True, title="Second talks", date_start=dt.date(2021, 7, 22))
+    body = client.get(reverse("embed")).content.decode()
+    assert "2 events</strong>" in body
+    assert "Second talks" in body
+
+
 def test_a_bad_filter_is_a_clear_message(client):
     response = client.get(reverse("embed"), {"from": "June"})
     assert response.status_code == 400
@@ -71,9 +81,12 @@ def test_a_bad_filter_is_a_clear_message(client):
 def test_embed_runs_the_same_queries_however_many_events(client, django_assert_num_queries, rows):
     for i in range(rows):
         EventFactory(published=True, date_start=dt.date(2021, 1, 1) + dt.timedelta(days=i))
-    # events, participations, citations, the count, the axis (extent, marks)
-    with django_assert_num_queries(6):
-        client.get(reverse("embed"))
+    # the data generation, the count, events, participations, citations, the axis (extent,
+    # marks); asked again before any write, the count, the page's ids and the axis are cached
+    with django_assert_num_queries(7):
+        first = client.get(reverse("embed")).content
+    with django_assert_num_queries(4):
+        assert client.get(reverse("embed")).content == first
 
 
 @pytest.mark.parametrize(

@@ -384,17 +384,31 @@ def test_event_page_runs_the_same_queries_however_many_citations(
 
 
 @pytest.mark.parametrize("rows", [1, 5])
-def test_source_list_links_each_source_to_its_events_in_two_queries(
+def test_source_list_links_each_source_to_its_events_in_four_queries(
     client, django_assert_num_queries, rows
 ):
     for i in range(rows):
         import_source(f"Source text {i}.\n", title=f"Source {i}", key=f"source-{i}")
     make_events(1)
-    # the count, a page of sources with their citation counts
-    with django_assert_num_queries(2):
+    # the count, the page's sources by key, the data generation, those sources with their
+    # citation counts (cached until the next write: a reload reads them from the cache)
+    with django_assert_num_queries(4):
         body = client.get(reverse("source-list")).content.decode()
     assert body.count("<h2 class=") == rows + 1
+    with django_assert_num_queries(3):
+        assert client.get(reverse("source-list")).content.decode() == body
     assert 'href="/?source=a-source">its events on the timeline</a>' in body
+
+
+def test_source_list_counts_are_those_of_the_last_write(client):
+    """The page's counts are cached until the next write: a new citation, or a published event
+    set back to draft, shows at once."""
+    make_events(1)
+    assert "1 citation ·" in client.get(reverse("source-list")).content.decode()
+    make_events(1)
+    assert "2 citations ·" in client.get(reverse("source-list")).content.decode()
+    Event.objects.filter(title="Event 0").update(status=Status.DRAFT)
+    assert "0 citations" in client.get(reverse("source-list")).content.decode()
 
 
 def test_density_strip_stays_short_when_an_event_is_dated_9999(client, db):

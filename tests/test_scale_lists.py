@@ -16,6 +16,7 @@ from events.filters import EventFilter
 from events.models import Actor, Event, EventType, Participation, Status
 from events.services import cite, locate
 from lib.dates import Precision
+from sources.models import Source
 from tests.factories import ActorFactory, EventFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -218,6 +219,13 @@ def test_actors_and_sources_are_listed_a_page_at_a_time(client):
     body = client.get(reverse("source-list")).content.decode()
     assert body.count('<h2 class="title"') == 100
     assert "Page 1 of 2" in body
+    # The second page: the last five by key, each with its count (0 here), in key order.
+    last = sorted(Source.objects.values_list("key", "pk"))[100:]
+    body = client.get(reverse("source-list"), {"page": 2}).content.decode()
+    assert body.count('<h2 class="title"') == 5
+    positions = [body.index(f'href="/sources/{pk}/"') for _key, pk in last]
+    assert positions == sorted(positions)
+    assert body.count("0 citations") == 5
 
 
 def test_the_timeline_offers_a_capped_source_list_not_every_source(client):

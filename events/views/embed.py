@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
+from ..counts import Counts
 from ..disagreement import annotate
 from ..filters import EventFilter
 from ..models import Event
@@ -38,13 +39,27 @@ def embed(request: HttpRequest) -> HttpResponse:
         context["errors"] = filterset.errors
         return render(request, "events/embed.html", context, status=400)
     qs = filterset.qs
-    shown = annotate(list(qs[:PAGE_SIZE]))
-    context.update(
-        build_axis(
-            request, qs, filterset.form.cleaned_data, path=reverse("embed"), target="_blank"
-        ),
-        count=qs.count(),
-        events=shown,
-        groups=group_events(shown, None),
-    )
+    # Cached until the next write, within the counts' time budget, as on the timeline
+    # (events.counts): an embed on a busy page is asked for again and again; at a million
+    # events its count and axis took up to 1.7 s each time.
+    counts = Counts(filterset.matches, budgeted=True, batched=True)
+    try:
+        count = counts.count(qs)
+        shown = annotate(counts.rows(0, PAGE_SIZE, qs))
+        context.update(
+            build_axis(
+                request,
+                qs,
+                filterset.form.cleaned_data,
+                path=reverse("embed"),
+                counts=counts,
+                target="_blank",
+            ),
+            count=count,
+            counts_pending=counts.pending,
+            events=shown,
+            groups=group_events(shown, None),
+        )
+    finally:
+        counts.flush()
     return render(request, "events/embed.html", context)
