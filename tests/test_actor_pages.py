@@ -184,6 +184,11 @@ def test_actor_page_runs_the_same_queries_however_many_events(
         response = client.get(reverse("actor-detail", args=["hero"]))
     assert response.status_code == 200
     assert response.content.decode().count('class="badge"') == rows + 1  # + the kind badge
+    # Asked again before any write, the count, the page's ids, the partners and the axis
+    # are cached: actor, aliases, the token, the page's events by id, positions
+    with django_assert_num_queries(5):
+        again = client.get(reverse("actor-detail", args=["hero"]))
+    assert again.content == response.content
 
 
 def test_actor_page_shows_aliases_events_and_partners_with_counts(client):

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from events.models import Actor, Citation, Status
+from events.models import Actor, Citation, Event, Status
 from events.services import cite, locate
 from sources.models import Source
 from tests.factories import ActorFactory, AliasFactory, EventFactory, SourceFactory
@@ -182,9 +182,12 @@ def test_actor_source_and_citation_lists_cost_the_same_queries_whatever_their_si
         AliasFactory(actor=actor, name=f"Other alias {n}")
         cite(event, locate(SourceFactory(), "He met Sergei Shoigu"))
 
-    # count, actors, their aliases, their positions
-    with django_assert_num_queries(4):
+    # the data generation, count, actors, their aliases, their positions; the count cached
+    # until the next write
+    with django_assert_num_queries(5):
         actors = client.get("/api/actors/", {"page_size": 500}).json()
+    with django_assert_num_queries(4):
+        assert client.get("/api/actors/", {"page_size": 500}).json() == actors
     # count, sources
     with django_assert_num_queries(2):
         sources = client.get("/api/sources/", {"page_size": 500}).json()
@@ -193,3 +196,15 @@ def test_actor_source_and_citation_lists_cost_the_same_queries_whatever_their_si
         citations = client.get("/api/citations/", {"page_size": 500}).json()
 
     assert (actors["count"], sources["count"], citations["count"]) == (rows, rows, rows)
+
+
+def test_the_actor_lists_count_is_that_of_the_last_write(client):
+    """Cached until the next write: an actor added, or one whose only event becomes a draft
+    (hidden from readers), changes the count at once."""
+    event = EventFactory(status=Status.PUBLISHED)
+    event.participations.create(actor=ActorFactory())
+    assert client.get("/api/actors/").json()["count"] == 1
+    ActorFactory()
+    assert client.get("/api/actors/").json()["count"] == 2
+    Event.objects.filter(pk=event.pk).update(status=Status.DRAFT)
+    assert client.get("/api/actors/").json()["count"] == 1

@@ -139,7 +139,8 @@ class Pagination(PageNumberPagination):
         self.request = request
         size = self.get_page_size(request)
         self.cursor_mode = self.cursor_query_param in request.query_params
-        # The view's Counts (events.counts): page ids and count cached until the next write.
+        # The view's Counts (events.counts): the count (and an event list's page ids) cached
+        # until the next write.
         counts = getattr(view, "counts", None)
         self.next_cursor = None
         # Every page value is a page number, also beside a cursor (which then decides).
@@ -158,7 +159,7 @@ class Pagination(PageNumberPagination):
             offset = (self.page_number - 1) * size
             # Events deep in the list: their ids first, then their rows (a deferred join).
             stop = offset + size + 1
-            if counts is not None:
+            if counts is not None and isinstance(queryset, EventQuerySet):
                 rows = counts.rows(offset, stop, queryset)  # ids cached until the next write
             elif isinstance(queryset, EventQuerySet):
                 rows = queryset.rows(offset, stop)

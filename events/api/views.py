@@ -313,6 +313,17 @@ class ActorViewSet(viewsets.ReadOnlyModelViewSet):
             .order_by("name")
         )
 
+    def list(self, request, *args, **kwargs) -> Response:
+        # The count is cached until the next write (events.counts): which actors a reader may
+        # see (not those in drafts only) is read from every actor's participations, 0.15 s
+        # a request at a million events.
+        queryset = self.filter_queryset(self.get_queryset())
+        self.counts = Counts(cast(EventQuerySet, queryset), batched=True)
+        try:
+            return super().list(request, *args, **kwargs)
+        finally:
+            self.counts.flush()
+
 
 @extend_schema_view(
     list=extend_schema(summary="List sources"),

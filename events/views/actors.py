@@ -165,11 +165,10 @@ def _actor_page(
     paginator.count = counts.count()
     page_obj, page_problem = page_of(paginator, request.GET.get("page"))
     start = page_obj.start_index() - 1 if page_obj.paginator.count else 0
-    window = list(
-        Event.objects.visible_to(request.user)
-        .filter(pk__in=own.values("pk"))
-        .chronological()[max(start - 1, 0) : start + PAGE_SIZE]
-    )
+    # The page's ids are cached until the next write too (Counts.rows): a deep page, or one
+    # of a window, walks the actor's events in date order (a quarter of a second and more
+    # for the busiest actor at a million events).
+    window = counts.rows(max(start - 1, 0), start + PAGE_SIZE, own.chronological())
     previous = window.pop(0) if start and window else None
     events = counts.cards(window)  # each event's card, cached until the next write
     co_actors = (
