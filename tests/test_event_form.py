@@ -183,6 +183,37 @@ def test_a_quote_without_offsets_is_found_in_its_source(signed_in, source):
     assert citation.quote == "He met Sergei Shoigu in Moscow."
 
 
+def test_the_source_may_be_typed_as_its_key(signed_in, source):
+    row = {"source": f" {source.key} ", "quote": "He met Sergei Shoigu in Moscow."}
+    assert new(signed_in, form_data(citations=[row])).status_code == 302
+    assert Citation.objects.get().passage.source == source
+
+
+@pytest.mark.parametrize("typed", ["no-such-source", "999999", "<b>x</b>"])
+def test_a_source_no_key_or_id_names_is_refused_saying_what_to_type(signed_in, source, typed):
+    row = {"source": typed, "quote": "He met Sergei Shoigu in Moscow."}
+    response = new(signed_in, form_data(citations=[row]))
+    body = response.content.decode()
+    assert response.status_code == 400
+    escaped = typed.replace("<", "&lt;").replace(">", "&gt;")
+    assert f"No source has the key or id “{escaped}”: type the key shown" in body
+    assert not Event.objects.exists()
+
+
+def test_the_source_box_suggests_the_newest_sources_not_every_source(signed_in, monkeypatch):
+    from events import forms
+
+    monkeypatch.setattr(forms, "SOURCE_SUGGESTIONS", 3)
+    made = [SourceFactory() for _ in range(5)]
+    body = signed_in.get(reverse("event-new")).content.decode()
+    assert '<select name="citations-0-source"' not in body
+    assert 'name="citations-0-source"' in body
+    assert 'list="citation-sources"' in body
+    listed = body[body.index('<datalist id="citation-sources">') :]
+    listed = listed[: listed.index("</datalist>")]
+    assert [s.key for s in made if f'value="{s.key}"' in listed] == [s.key for s in made[2:]]
+
+
 def test_existing_actors_are_found_by_alias_ignoring_case(signed_in):
     actor = ActorFactory(name="Min Aung Hlaing")
     AliasFactory(actor=actor, name="Senior General")
@@ -439,7 +470,7 @@ def test_the_edit_form_runs_the_same_queries_however_many_actors_and_citations(
         cite(event, locate(SourceFactory(), "Min Aung Hlaing", 1, 0))
     url = reverse("event-edit", args=[event.pk])
     signed_in.get(url)
-    # session, user, groups, event, citations, participations, the source choices
+    # session, user, groups, event, citations, participations, the sources suggested
     with django_assert_num_queries(7):
         assert signed_in.get(url).status_code == 200
 

@@ -124,9 +124,8 @@ class EventForms:
             ]
         if data is not None and not data.get("reference"):
             # No reference yet (a new event cited by hand): read dates against its source.
-            chosen = data.get("citations-0-source", "")
-            pk = whole_number(chosen)
-            source = Source.objects.filter(pk=pk).first() if pk is not None else None
+            chosen = data.get("citations-0-source", "").strip()
+            source = Source.objects.by_key_or_id(chosen).first() if chosen else None
             if source is not None:
                 data = data.copy()
                 data["reference"] = source.reads_dates_against().isoformat()
