@@ -13,9 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from events.models import Actor, Alias, Citation, Event
 from events.positions import load_title_book
@@ -100,15 +101,23 @@ def selection_date(
 # --- Review: proposals against the events recorded ----------------------------------------
 
 
+class Cited(NamedTuple):
+    """An event citing a proposal's sentence: what the queue shows of it (its link)."""
+
+    pk: int
+    title: str
+
+
 @dataclass
 class Review:
     proposal: Proposal
     passage: Passage
     # Events that already cite this sentence: the proposal is done.
-    cited_by: list[Event] = field(default_factory=list)
+    cited_by: list[Cited] = field(default_factory=list)
     # Events whose dates overlap and that share actors: add the citation there.
     corroborates: list[Event] = field(default_factory=list)
-    # Other events whose dates overlap: choices for "add to an existing event".
+    # Other events whose dates overlap, those sharing an actor first: choices for "add to an
+    # existing event" (at most ``EVENTS_PER_PROPOSAL``).
     overlapping: list[Event] = field(default_factory=list)
 
     @property
@@ -120,36 +129,17 @@ class Review:
         return "new"
 
 
-def _shares_actors(proposal: Proposal, actor_ids: set[int], kinds: dict[int, str]) -> bool:
-    """At least one person or organization in common, or two actors of any kind."""
-    shared = {ref.id for ref in proposal.actor_refs} & actor_ids
-    return any(kinds[i] in {"person", "organization"} for i in shared) or len(shared) >= 2
-
-
-def corroborated(proposal: Proposal, events: list[Event]) -> list[Event]:
-    """The events whose date interval overlaps the proposal's and that share its actors.
-
-    Uses the events' prefetched participations: no query.
-    """
-    first, last = proposal.interval
-    kinds = {ref.id: ref.kind for ref in proposal.actor_refs}
-    matches = []
-    for event in events:
-        if event.span_start is None or event.span_end is None:  # undated: both or neither
-            continue
-        if event.span_end < first or event.span_start > last:
-            continue
-        actor_ids = {p.actor_id for p in event.participations.all()}
-        if _shares_actors(proposal, actor_ids, kinds):
-            matches.append(event)
-    return matches
+# At most this many events per proposal it corroborates, and as many other events of its dates
+# (the choices of "add to an existing event"), those sharing one of its actors first.
+EVENTS_PER_PROPOSAL = 20
 
 
 def review(source: Source, include_dismissed: bool = False) -> list[Review]:
     """The queue of ``source``: every proposal not dismissed, with its standing.
 
     A fixed number of queries however many proposals: passages, actors, aliases, dismissals,
-    citations of the source, and the events overlapping the proposals with their participants.
+    citations of the source, the events sharing actors with the proposals in their dates
+    (``events_for``), the other events of their dates (``events_of_dates``), and those events.
     """
     passages = list(Passage.objects.filter(source=source).order_by("index"))
     by_id = {p.pk: p for p in passages}
@@ -161,49 +151,133 @@ def review(source: Source, include_dismissed: bool = False) -> list[Review]:
     )
     if not include_dismissed:
         proposals = [p for p in proposals if (p.passage_id, p.start, p.end) not in dismissed]
-    citations = list(
-        Citation.objects.filter(passage__source=source).select_related("event").order_by("pk")
+    # The source's citations by passage, as plain rows (a source cited by thousands of
+    # events is read in a fraction of the time of as many model instances).
+    citations: dict[int, list[tuple[int, int, int, str]]] = {}
+    for passage_id, start, end, event_id, title in (
+        Citation.objects.filter(passage__source=source)
+        .order_by("pk")
+        .values_list("passage_id", "start", "end", "event_id", "event__title")
+    ):
+        citations.setdefault(passage_id, []).append((start, end, event_id, title))
+    found = events_for(proposals)
+    of_dates = events_of_dates(proposals)
+    events = Event.objects.in_bulk(
+        {pk for rows in found for pk, _strong in rows} | {pk for pks in of_dates for pk in pks}
     )
-    events: list[Event] = []
-    if proposals:
-        first = min(p.interval[0] for p in proposals)
-        last = max(p.interval[1] for p in proposals)
-        events = list(
-            Event.objects.overlapping(first, last)
-            .prefetch_related("participations")
-            .order_by("span_start", "pk")
-        )
     reviews = []
-    for proposal in proposals:
-        cited_by = list(
-            {
-                c.event_id: c.event
-                for c in citations
-                if c.passage_id == proposal.passage_id
-                and c.start < proposal.end
-                and proposal.start < c.end
-            }.values()
-        )
-        matches = [] if cited_by else corroborated(proposal, events)
-        first, last = proposal.interval
+    for proposal, rows, dated in zip(proposals, found, of_dates, strict=True):
+        cited_by = [
+            Cited(event_id, title)
+            for event_id, title in {
+                event_id: title
+                for start, end, event_id, title in citations.get(proposal.passage_id, [])
+                if start < proposal.end and proposal.start < end
+            }.items()
+        ]
+        matches = [] if cited_by else [pk for pk, strong in rows if strong]
+        # Add to another event: those sharing an actor first, then the other events of the
+        # dates (a sentence may name none of its event's actors: "talks with him").
+        others = [pk for pk, _strong in rows if pk not in matches]
+        others += [pk for pk in dated if pk not in matches and pk not in others]
         reviews.append(
             Review(
                 proposal=proposal,
                 passage=by_id[proposal.passage_id],
                 cited_by=cited_by,
-                corroborates=matches,
-                overlapping=[
-                    e
-                    for e in events
-                    if e not in matches
-                    and e.span_start is not None
-                    and e.span_end is not None
-                    and e.span_start <= last
-                    and first <= e.span_end
-                ],
+                corroborates=[events[pk] for pk in matches],
+                overlapping=[events[pk] for pk in others[:EVENTS_PER_PROPOSAL]],
             )
         )
     return reviews
+
+
+def events_of_dates(proposals: list[Proposal]) -> list[list[int]]:
+    """For each proposal, the last ``EVENTS_PER_PROPOSAL`` events (by the start of their
+    interval) whose date interval overlaps its own. One query: on PostgreSQL each proposal's
+    from the interval index (``event_span_idx``) walked back from the proposal's end and
+    stopping at the limit (LATERAL); on SQLite every overlapping event is ranked."""
+    found: list[list[int]] = [[] for _ in proposals]
+    if not proposals:
+        return found
+    postgres = connection.vendor == "postgresql"
+    row = "(%s::int, %s::date, %s::date)" if postgres else "(%s, %s, %s)"
+    values = ", ".join([row] * len(proposals))
+    params = [value for i, p in enumerate(proposals) for value in (i, *p.interval)]
+    wanted = f"WITH wanted (idx, first, last) AS (VALUES {values})"
+    if postgres:
+        sql = f"""{wanted}
+            SELECT w.idx, e.id FROM wanted w CROSS JOIN LATERAL (
+              SELECT id FROM events_event
+              WHERE span_start <= w.last AND span_end >= w.first
+              ORDER BY span_start DESC, span_end DESC, id DESC LIMIT %s
+            ) e"""
+    else:
+        sql = f"""{wanted}
+            SELECT idx, id FROM (
+              SELECT w.idx, e.id, row_number() OVER (
+                PARTITION BY w.idx ORDER BY e.span_start DESC, e.span_end DESC, e.id DESC) AS n
+              FROM wanted w JOIN events_event e
+                ON e.span_start <= w.last AND e.span_end >= w.first
+            ) ranked WHERE n <= %s"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, EVENTS_PER_PROPOSAL])
+        for idx, event_id in cursor.fetchall():
+            found[idx].append(event_id)
+    return found
+
+
+def events_for(proposals: list[Proposal]) -> list[list[tuple[int, bool]]]:
+    """For each proposal, the events whose date interval overlaps its own and that share at
+    least one of its actors: (event id, whether it corroborates the proposal), those it
+    corroborates first, then by date; at most ``EVENTS_PER_PROPOSAL``. One query.
+
+    It corroborates an event with a person or organization in common, or two actors
+    (``_shares_actors``). Read from the participants' copy of their event's interval, by
+    actor (``participation_actor_span_idx``): at a million events the events of a year are
+    tens of thousands, of which a proposal's actors take part in a few.
+    """
+    wanted = [
+        (i, ref.id, first, last, ref.kind in {"person", "organization"})
+        for i, proposal in enumerate(proposals)
+        for first, last in [proposal.interval]
+        for ref in {ref.id: ref for ref in proposal.actor_refs}.values()
+    ]
+    found: list[list[tuple[int, bool]]] = [[] for _ in proposals]
+    if not wanted:
+        return found
+    postgres = connection.vendor == "postgresql"
+    row = (
+        "(%s::int, %s::bigint, %s::date, %s::date, %s::boolean)"
+        if postgres
+        else "(%s, %s, %s, %s, %s)"
+    )
+    values = ", ".join([row] * len(wanted))
+    params = [value for item in wanted for value in item]
+    any_strong = "bool_or(w.strong)" if postgres else "max(w.strong)"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""WITH wanted (idx, actor_id, first, last, strong) AS (VALUES {values}),
+                shared AS (
+                  SELECT w.idx, p.event_id,
+                    {any_strong} OR count(DISTINCT w.actor_id) >= 2 AS strong,
+                    min(p.span_start) AS start
+                  FROM wanted w JOIN events_participation p ON p.actor_id = w.actor_id
+                    AND p.span_start <= w.last AND p.span_end >= w.first
+                  GROUP BY w.idx, p.event_id
+                )
+                SELECT idx, event_id, strong FROM (
+                  SELECT idx, event_id, strong, row_number() OVER (
+                    PARTITION BY idx ORDER BY strong DESC, start, event_id) AS n
+                  FROM shared
+                ) ranked
+                WHERE n <= %s
+                ORDER BY idx, n""",
+            [*params, EVENTS_PER_PROPOSAL],
+        )
+        for idx, event_id, is_strong in cursor.fetchall():
+            found[idx].append((event_id, bool(is_strong)))
+    return found
 
 
 # --- Actions ---------------------------------------------------------------------------------

@@ -246,7 +246,7 @@ def test_a_sentence_already_cited_is_done(actors, analyst, client):
     )
     again = review(source)[0]
     assert again.status == "done"
-    assert again.cited_by == [event]
+    assert [(e.pk, e.title) for e in again.cited_by] == [(event.pk, event.title)]
 
 
 # --- The queue: accept, add, dismiss ----------------------------------------------------
@@ -448,8 +448,9 @@ def test_the_queue_runs_a_constant_number_of_queries(
     client.force_login(analyst)
     client.get(queue_url(source))  # warm the cache and the session
     # Session, user, groups, source, passages, actors, aliases, title holders, title aliases,
-    # dismissals, citations, events overlapping the proposals and their participants.
-    with django_assert_num_queries(13):
+    # dismissals, citations, the events sharing the proposals' actors and dates, the other
+    # events of their dates, those events.
+    with django_assert_num_queries(14):
         response = client.get(queue_url(source))
     assert response.content.decode().count('data-status="') == n
 
@@ -462,7 +463,7 @@ def test_the_api_runs_a_constant_number_of_queries(
     client.force_login(analyst)
     url = reverse("api-source-suggestions", args=[source.pk])
     client.get(url)
-    with django_assert_num_queries(12):  # the queue's, less the session's
+    with django_assert_num_queries(13):  # the queue's, less the session's
         response = client.get(url)
     assert len(response.json()) == n
 
@@ -567,3 +568,51 @@ def test_the_curated_corpus_proposals_are_mostly_done_once_the_timeline_is_loade
 )
 def test_a_date_from_another_paragraph_is_only_for_a_told_happening(sentence, told):
     assert narrates(sentence) is told
+
+
+# --- At scale: events per proposal ----------------------------------------------------------
+
+
+def test_one_actor_in_two_roles_is_not_two_shared_actors(actors):
+    """Two actors of any kind corroborate; one place in two roles is one actor, not two."""
+    event = EventFactory(title="At the port", date_start=dt.date(2021, 10, 29))
+    event.participations.create(actor=actors["port"], role="host")
+    event.participations.create(actor=actors["port"], role="venue")
+    last = review(new_source())[-1]  # Min Aung Hlaing at Thilawa Jetty, October 29
+    assert last.corroborates == []
+    assert last.overlapping == [event]
+    event.participations.create(actor=actors["yangon"], role="venue")
+    assert review(new_source(key="again"))[-1].corroborates == []
+    event.participations.create(actor=actors["mah"], role="visitor")
+    assert review(new_source(key="third"))[-1].corroborates == [event]
+
+
+def test_the_events_to_add_to_are_capped_those_sharing_an_actor_first(actors, monkeypatch):
+    """A busy day at a million events holds hundreds of events: the choice lists a few,
+    those sharing the sentence's actors before the others of its dates."""
+    from suggestions import services
+
+    monkeypatch.setattr(services, "EVENTS_PER_PROPOSAL", 3)
+    for i in range(6):
+        EventFactory(title=f"Other {i}", date_start=dt.date(2021, 10, 29))
+    shared = EventFactory(title="At the port", date_start=dt.date(2021, 10, 29))
+    shared.participations.create(actor=actors["port"], role="venue")
+    last = review(new_source())[-1]
+    assert len(last.overlapping) == 3
+    assert last.overlapping[0] == shared
+    assert all(e.span_start <= dt.date(2021, 10, 29) <= e.span_end for e in last.overlapping)
+
+
+def test_a_sentence_cited_by_many_events_links_five_and_counts_the_rest(actors, analyst, client):
+    from events.services import cite, locate
+
+    source = new_source()
+    for i in range(7):
+        cite(EventFactory(title=f"Arrival {i}"), locate(source, "Kasatonov arrives in Yangon"))
+    client.force_login(analyst)
+    body = client.get(reverse("source-suggestions", args=[source.pk])).content.decode()
+    cited = body[body.index("Already cited by") :]
+    cited = cited[: cited.index("</p>")]
+    assert cited.count("<a href=") == 5
+    assert cited.endswith(" and 2 more events.")
+    assert len(review(source)[0].cited_by) == 7  # the API and the command list them all
