@@ -208,3 +208,29 @@ def test_the_actor_lists_count_is_that_of_the_last_write(client):
     assert client.get("/api/actors/").json()["count"] == 2
     Event.objects.filter(pk=event.pk).update(status=Status.DRAFT)
     assert client.get("/api/actors/").json()["count"] == 1
+
+
+@pytest.mark.parametrize("rows", [7, 30])
+def test_a_deep_page_of_actors_sources_or_citations_is_the_page_of_the_list(
+    client, django_assert_num_queries, rows
+):
+    """Past the first page the page's ids are read first, then their rows: the same rows in
+    the same order, in a constant number of queries."""
+    event = EventFactory(status=Status.PUBLISHED)
+    for n in range(rows):
+        actor = ActorFactory()
+        AliasFactory(actor=actor, name=f"Alias {n}")
+        event.participations.create(actor=actor)
+        cite(event, locate(SourceFactory(), "He met Sergei Shoigu"))
+    first = {
+        path: [row["id"] for row in client.get(path, {"page_size": 500}).json()["results"]]
+        for path in ("/api/actors/", "/api/sources/", "/api/citations/")
+    }
+    for path, ids in first.items():
+        body = client.get(path, {"page_size": 2, "page": 3}).json()
+        assert [row["id"] for row in body["results"]] == ids[4:6], path
+    # the data generation, the page's ids, the actors, their aliases, their positions (the
+    # count cached); the page's ids and the sources; those and the citations
+    for path, expected in (("/api/actors/", 5), ("/api/sources/", 3), ("/api/citations/", 3)):
+        with django_assert_num_queries(expected):
+            assert client.get(path, {"page_size": 2, "page": 3}).status_code == 200

@@ -163,6 +163,13 @@ class Pagination(PageNumberPagination):
                 rows = counts.rows(offset, stop, queryset)  # ids cached until the next write
             elif isinstance(queryset, EventQuerySet):
                 rows = queryset.rows(offset, stop)
+            elif offset:
+                # Past the first page, the page's ids first (the filtered order alone), then
+                # their rows: an OFFSET over the rows with their joins read every row before
+                # the page (page 2,000 of the citations at a million events: 1.6-2 s).
+                ids = list(queryset.values_list("pk", flat=True)[offset:stop])
+                found = queryset.in_bulk(ids)
+                rows = [found[pk] for pk in ids if pk in found]
             else:
                 rows = list(queryset[offset:stop])
             if self.page_number > 1 and not rows:
