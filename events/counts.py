@@ -32,6 +32,7 @@ import hashlib
 import logging
 import threading
 from collections.abc import Callable
+from typing import cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -305,6 +306,20 @@ class Counts:
     def count(self, queryset: QuerySet | None = None) -> int:
         queryset = self.queryset if queryset is None else queryset
         return self.cached("count", queryset.count, queryset)
+
+
+def hidden_actors() -> list[int]:
+    """The ids of the actors readers may not see (in drafts only: ``ActorQuerySet.
+    visible_to``), cached until the next write: telling them apart reads every actor's
+    participations (0.15-0.2 s at a million events), where the answer is a short list."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from .models import Actor
+
+    everyone = Actor.objects.order_by()
+    shown = everyone.visible_to(AnonymousUser()).values("pk")
+    hidden = everyone.exclude(pk__in=shown).order_by("pk").values_list("pk", flat=True)
+    return Counts(cast(EventQuerySet, hidden)).cached("hidden actors", lambda: list(hidden))
 
 
 def warm() -> None:

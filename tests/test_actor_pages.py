@@ -6,8 +6,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from events.models import Actor, Position, Post
-from tests.factories import ActorFactory, AliasFactory
+from events.models import Actor, Event, Position, Post
+from tests.factories import ActorFactory, AliasFactory, EventFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -93,11 +93,32 @@ def test_suggestion_runs_the_same_queries_however_many_actors(
     for i in range(rows):
         actor = ActorFactory(name=f"General {i}")
         AliasFactory(actor=actor, name=f"Gen. {i}")
-    # actors, their aliases
-    with django_assert_num_queries(2):
+    # the data generation, the actors hidden from readers (cached until the next write),
+    # actors, their aliases; then without the hidden actors' query
+    with django_assert_num_queries(4):
         response = client.get(reverse("actor-suggest"), {"q": "gen"})
     assert len(suggested(response)) == rows
     assert Actor.objects.count() == rows
+    with django_assert_num_queries(3):
+        assert client.get(reverse("actor-suggest"), {"q": "gen"}).content == response.content
+
+
+def test_suggestions_leave_out_actors_of_drafts_only_until_one_is_published(client, analyst):
+    """Readers are not offered an actor known only from drafts; the cached list of such
+    actors changes with the next write."""
+    secret = ActorFactory(name="General Secret")
+    draft = EventFactory(status="draft")
+    draft.participations.create(actor=secret)
+    ActorFactory(name="General Known")
+    names = list(suggested(client.get(reverse("actor-suggest"), {"q": "gen"})))
+    assert names == ["General Known"]
+    client.force_login(analyst)
+    names = list(suggested(client.get(reverse("actor-suggest"), {"q": "gen"})))
+    assert names == ["General Known", "General Secret"]
+    client.logout()
+    Event.objects.filter(pk=draft.pk).update(status="published")
+    names = list(suggested(client.get(reverse("actor-suggest"), {"q": "gen"})))
+    assert names == ["General Known", "General Secret"]
 
 
 # --- /actors/ and /actors/<slug>/ -------------------------------------------------------

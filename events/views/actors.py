@@ -49,7 +49,7 @@ def actor_suggest(request: HttpRequest) -> HttpResponse:
     if q:
         in_aliases = Alias.objects.filter(name__icontains=q).values("actor_id")
         actors = list(
-            Actor.objects.visible_to(request.user)
+            Actor.objects.visible_to_cached(request.user)
             .filter(Q(name__icontains=q) | Q(slug__icontains=q) | Q(pk__in=in_aliases))
             .annotate(
                 rank=Case(
