@@ -426,6 +426,15 @@ class EventFilter(django_filters.FilterSet):
         form = EventFilterForm
 
     @property
+    def filters_nothing(self) -> bool:
+        """Whether the filter matches every event it is given (no filter set; the order may
+        be any)."""
+        if not (self.is_bound and self.is_valid()):
+            return not self.is_bound
+        data = self.form.cleaned_data
+        return not any(data.get(name) for name in self.filters if name != "sort")
+
+    @property
     def ranked(self) -> bool:
         """Whether the results are ordered best match first (``q`` given, ``sort`` absent)."""
         data = self.form.cleaned_data if self.is_bound and self.is_valid() else {}

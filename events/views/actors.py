@@ -15,6 +15,7 @@ from lib.htmx import for_htmx
 from lib.inputs import has_nul, nul_message
 from lib.paging import page_of
 
+from .. import tally
 from ..counts import Counts
 from ..filters import EventFilter
 from ..forms import PositionForm
@@ -49,7 +50,7 @@ def actor_suggest(request: HttpRequest) -> HttpResponse:
     if q:
         in_aliases = Alias.objects.filter(name__icontains=q).values("actor_id")
         actors = list(
-            Actor.objects.visible_to_cached(request.user)
+            Actor.objects.visible_to(request.user)
             .filter(Q(name__icontains=q) | Q(slug__icontains=q) | Q(pk__in=in_aliases))
             .annotate(
                 rank=Case(
@@ -83,15 +84,10 @@ def actor_list(request: HttpRequest) -> HttpResponse:
     on_page = cast(QuerySet, page_obj.object_list)  # a slice of ``visible``, not run yet
 
     def page() -> list[tuple[int, int]]:
-        """(actor id, number of its events) of the page's actors, by name: two queries."""
+        """(actor id, number of its events) of the page's actors, by name: two queries, the
+        numbers from the tallies the database keeps current (events.tally)."""
         ids = list(on_page.values_list("pk", flat=True))
-        per_actor = dict(
-            Participation.objects.visible_to(request.user)
-            .filter(actor_id__in=ids)
-            .order_by()
-            .values_list("actor_id")
-            .annotate(n=Count("event_id", distinct=True))
-        )
+        per_actor = tally.actor_event_counts(tally.statuses_of(request.user), ids)
         return [(pk, per_actor.get(pk, 0)) for pk in ids]
 
     rows = counts.cached("actors page", page, on_page)
@@ -162,7 +158,15 @@ def _actor_page(
     # lists its events and says they are being computed. The count (an index walk) is not.
     counts = Counts(own)
     paginator = Paginator(own.chronological().values_list("pk", flat=True), PAGE_SIZE)
-    paginator.count = counts.count()
+    if dates:
+        paginator.count = counts.count()
+    else:  # all the actor's events: their number is kept by the database (events.tally)
+        statuses = tally.statuses_of(request.user)
+        paginator.count = counts.cached(
+            "count",
+            lambda: tally.actor_event_counts(statuses, [actor.pk]).get(actor.pk, 0),
+            budget=False,
+        )
     page_obj, page_problem = page_of(paginator, request.GET.get("page"))
     start = page_obj.start_index() - 1 if page_obj.paginator.count else 0
     # The page's ids are cached until the next write too (Counts.rows): a deep page, or one

@@ -22,6 +22,7 @@ from lib.inputs import shown, shown_params
 from sources.models import Source
 
 from .. import axis as time_axis
+from .. import tally
 from ..axis import MonthOf, YearOf
 from ..counts import Counts
 from ..disagreement import annotate
@@ -144,7 +145,13 @@ def year_density(
     def group() -> list[dict]:
         return list(events.order_by().values(**ends).annotate(n=Count("pk")))
 
-    rows = cache.cached(f"density:{months_of}", group, events) if cache else group()
+    if cache is not None and cache.whole and months_of is None:
+        # The whole timeline: from the tallies the database keeps current (events.tally).
+        rows = cache.cached(
+            "density:None", lambda: tally.year_spans(cache.statuses), events, budget=False
+        )
+    else:
+        rows = cache.cached(f"density:{months_of}", group, events) if cache else group()
     if rows is None:  # out of the counts' time budget (events.counts)
         return [], 0
     undated = sum(row["n"] for row in rows if row["a"] is None)
@@ -358,6 +365,9 @@ def timeline(request: HtmxHttpRequest) -> HttpResponse:
         # Within a time budget: beyond it they are computed in the background and the page
         # lists its events with a note instead (count None: the number is not known yet).
         counts = computed = Counts(filterset.matches, budgeted=True, batched=True)
+        if filterset.filters_nothing:
+            # Every visible event: its facets from the tallies the database keeps current.
+            counts.of_whole_timeline(tally.statuses_of(request.user))
         type_counts = counts.type_counts()
         count = None if type_counts is None else sum(type_counts.values())
         listed = None if count is None else min(count, filterset.cap) if filterset.cap else count

@@ -1,0 +1,112 @@
+"""Counts of the whole timeline, kept current by the database: ``TypeTally`` and
+``ActorTally`` (``events/migrations/0018_tallies.py``).
+
+The unfiltered timeline's type and year facets, its density strip and its top actors, and
+every actor's number of events, are read from them in a few milliseconds, exact after every
+write (the triggers run in the writing transaction), where counting them took seconds at a
+million events on the first request after each write. A filtered list still counts its own
+matches (``events.counts``): the tallies know the whole timeline only.
+
+``statuses`` says which events a reader counts: ``("published",)`` for readers, ``None``
+for analysts (every status).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from django.db import connection as default_connection
+from django.db.models import Sum
+
+from .models import ActorTally, Status, TypeTally, _sees_drafts
+
+
+def statuses_of(user) -> tuple[str, ...] | None:
+    """The statuses ``user`` counts (``EventQuerySet.visible_to``); None: all of them."""
+    return None if _sees_drafts(user) else (Status.PUBLISHED,)
+
+
+def _types(statuses: tuple[str, ...] | None):
+    rows = TypeTally.objects.filter(n__gt=0)
+    return rows if statuses is None else rows.filter(status__in=statuses)
+
+
+def type_counts(statuses: tuple[str, ...] | None) -> dict[str, int]:
+    """Events per type (``EventQuerySet.type_counts`` of every visible event)."""
+    rows = _types(statuses).values_list("type").annotate(total=Sum("n")).order_by()
+    return {kind: total for kind, total in rows if total}
+
+
+def year_spans(statuses: tuple[str, ...] | None) -> list[dict]:
+    """Events per first and last year of their interval: rows ``{"a", "b", "n"}``, ``a`` and
+    ``b`` None for the undated (as ``EventQuerySet.year_counts`` and the density strip group
+    them)."""
+    rows = (
+        _types(statuses).values_list("first_year", "last_year").annotate(total=Sum("n")).order_by()
+    )
+    return [
+        {"a": first or None, "b": last or None, "n": total} for first, last, total in rows if total
+    ]
+
+
+def actor_counts(
+    statuses: tuple[str, ...] | None, limit: int, exclude: Collection[int] = frozenset()
+) -> list[dict]:
+    """The ``limit`` actors in most events, ties by name: rows of name, slug, kind, n, as
+    ``EventQuerySet.actor_counts`` gives them. One query."""
+    conditions: list[str] = ["t.n > 0"]
+    params: list[str | int] = []
+    if statuses is not None:
+        conditions.append(f"t.status IN ({', '.join(['%s'] * len(statuses))})")
+        params += list(statuses)
+    if exclude:
+        conditions.append(f"t.actor_id NOT IN ({', '.join(['%s'] * len(exclude))})")
+        params += sorted(exclude)
+    with default_connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT a.name, a.slug, a.kind, sum(t.n) AS n
+                FROM events_actortally t JOIN events_actor a ON a.id = t.actor_id
+                WHERE {" AND ".join(conditions)}
+                GROUP BY a.id, a.name, a.slug, a.kind
+                HAVING sum(t.n) > 0
+                ORDER BY n DESC, a.name LIMIT %s""",
+            [*params, limit],
+        )
+        return [
+            {"actor__name": name, "actor__slug": slug, "actor__kind": kind, "n": int(n)}
+            for name, slug, kind, n in cursor.fetchall()
+        ]
+
+
+def actor_event_counts(statuses: tuple[str, ...] | None, actor_ids: Collection[int]) -> dict:
+    """The number of events of each of ``actor_ids`` (missing: none)."""
+    tallies = ActorTally.objects.filter(actor_id__in=list(actor_ids))
+    if statuses is not None:
+        tallies = tallies.filter(status__in=statuses)
+    return dict(tallies.values_list("actor_id").annotate(total=Sum("n")).order_by())
+
+
+def recount(connection=None) -> None:
+    """Count both tallies again from the events and participants (a migration; a bulk load
+    that wrote with their triggers disabled)."""
+    connection = connection or default_connection
+    year = (
+        "coalesce(extract(year from {0})::int, 0)"
+        if connection.vendor == "postgresql"
+        else "coalesce(CAST(strftime('%Y', {0}) AS integer), 0)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM events_typetally")
+        cursor.execute("DELETE FROM events_actortally")
+        cursor.execute(
+            f"""INSERT INTO events_typetally (status, type, first_year, last_year, n)
+                SELECT status, type, {year.format("span_start")}, {year.format("span_end")},
+                       count(*)
+                FROM events_event GROUP BY 1, 2, 3, 4"""
+        )
+        cursor.execute(
+            """INSERT INTO events_actortally (actor_id, status, n)
+               SELECT p.actor_id, e.status, count(DISTINCT p.event_id)
+               FROM events_participation p JOIN events_event e ON e.id = p.event_id
+               GROUP BY 1, 2"""
+        )
