@@ -1,5 +1,6 @@
 """/api/actors/, /api/sources/, /api/citations/, the schema and the docs page."""
 
+import datetime as dt
 import json
 import re
 
@@ -234,3 +235,21 @@ def test_a_deep_page_of_actors_sources_or_citations_is_the_page_of_the_list(
     for path, expected in (("/api/actors/", 5), ("/api/sources/", 3), ("/api/citations/", 3)):
         with django_assert_num_queries(expected):
             assert client.get(path, {"page_size": 2, "page": 3}).status_code == 200
+
+
+def test_walking_the_citations_by_cursor_returns_each_once(client):
+    """Citations are listed by event id: a cursor compares event ids, so the order must be
+    the ids' too (ordering by ``event`` followed the events' dates, and a walk repeated some
+    citations and skipped others)."""
+    source = SourceFactory()
+    for year in (2021, 2001, 2011, 1991, 2015):  # ids and dates in different orders
+        event = EventFactory(status=Status.PUBLISHED, date_start=dt.date(year, 1, 1))
+        cite(event, locate(source, "He met Sergei Shoigu"))
+        cite(event, locate(SourceFactory(), "Min Aung Hlaing"))
+    seen, url = [], "/api/citations/?cursor=&page_size=3"
+    while url:
+        body = client.get(url).json()
+        seen += [row["id"] for row in body["results"]]
+        url = body["next"]
+    assert sorted(seen) == sorted(Citation.objects.values_list("pk", flat=True))
+    assert len(seen) == len(set(seen)) == 10

@@ -80,6 +80,10 @@ def ordering_keys(queryset: QuerySet) -> list[Key] | None:
                 return None
             if not getattr(field, "concrete", False) or field.many_to_many:
                 return None
+            if field.is_relation and name != field.attname:
+                # Ordered by the related model's own ordering, not by the column the keys
+                # compare: ``event_id`` is a keyset, ``event`` is not.
+                return None
         if nulls_last is None:
             nulls_last = default_nulls_last != descending
         keys.append(Key(field, descending, nulls_last))

@@ -378,7 +378,7 @@ class CitationViewSet(
         return (
             Citation.objects.visible_to(self.request.user)
             .select_related("passage__source")
-            .order_by("event", "pk")
+            .order_by("event_id", "pk")
         )
 
     def get_serializer_class(self):
