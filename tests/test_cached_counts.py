@@ -217,6 +217,18 @@ def test_a_ranked_search_ranks_the_newest_matches_and_counts_them_all(client, mo
     assert not context["next_query"]
     # Sorted by date: every match.
     assert len(client.get("/api/events/", {"q": "frigate", "sort": "date"}).json()["results"]) == 5
+    # The page and the API say the ranked list is not every match.
+    body = client.get(reverse("timeline"), {"q": "frigate"}).content.decode()
+    assert "Ranked, the list holds the best of the newest 3: " in body
+    assert ">sort by date</a> to list all 5." in body
+    listed = client.get("/api/events/", {"q": "frigate"}).json()
+    assert (listed["count"], listed["count_exact"]) == (3, False)
+    past = client.get(reverse("timeline"), {"q": "frigate", "page": "2"}).content.decode()
+    assert "ranked by relevance, the list has 1 page (the best of the newest 3 of 5" in past
+    # "Download these 5 events": an export has every match.
+    export = client.get("/api/events/", {"q": "frigate", "format": "csv"})
+    csv_rows = b"".join(export.streaming_content).decode()
+    assert len(csv_rows.strip().splitlines()) == 1 + 5
 
 
 def test_the_actor_list_counts_a_new_actor_and_hides_one_left_only_in_drafts(client):

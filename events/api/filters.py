@@ -196,4 +196,10 @@ class FilterBackend(DjangoFilterBackend):
                     for name, errors in filterset.errors.items()
                 }
             )
-        return filterset.qs
+        listed = filterset.qs
+        # A ranked list holds the best of the newest RANK_CAP matches; its count says so.
+        request.rank_cap = getattr(filterset, "cap", None)
+        if getattr(view, "every_match", False) and hasattr(filterset, "matches"):
+            # An export has every match, in date order (or the sort asked for).
+            return filterset.matches
+        return listed

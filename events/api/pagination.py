@@ -192,6 +192,11 @@ class Pagination(PageNumberPagination):
             )
         else:
             self.count, self.count_exact = capped_count(queryset)
+        cap = getattr(request, "rank_cap", None)
+        if cap and self.count >= cap:
+            # Ranked by relevance, the list holds the best of the newest RANK_CAP matches:
+            # more may match (sort=date lists every one).
+            self.count_exact = False
         return rows
 
     def _keyset(self, queryset: QuerySet, token: str, size: int) -> list:

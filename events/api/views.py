@@ -269,6 +269,9 @@ class EventViewSet(viewsets.ModelViewSet):
         page = request.query_params.get(paginator.page_query_param, "")
         if page and not (page.isascii() and page.isdigit() and int(page) >= 1):
             raise NotFound("Invalid page.")
+        # Every match: a list ranked by relevance holds the best of the newest RANK_CAP only,
+        # an export the whole filter in date order (FilterBackend).
+        self.every_match = True
         events = self.filter_queryset(Event.objects.visible_to(request.user).chronological())
         # Streamed, a chunk of rows at a time: constant memory whatever the filter matches.
         return streamed_export(events, request.accepted_renderer.format, request)

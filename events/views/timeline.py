@@ -374,10 +374,18 @@ def timeline(request: HtmxHttpRequest) -> HttpResponse:
         start = (page - 1) * PAGE_SIZE
         if count is not None and listed is not None and page > 1 and start >= listed:
             last = max(1, -(-listed // PAGE_SIZE))
-            errors["page"] = [
-                f"page: there {'is' if last == 1 else 'are'} only {last:,} page"
-                f"{'' if last == 1 else 's'} of {count:,} events; write page={last:,} or less."
-            ]
+            pages = f"{last:,} page{'' if last == 1 else 's'}"
+            if listed < count:  # a ranked list holds the best of the newest RANK_CAP
+                errors["page"] = [
+                    f"page: ranked by relevance, the list has {pages} (the best of the newest "
+                    f"{listed:,} of {count:,} events); write page={last} or less, or sort by "
+                    "date (sort=date) to page through them all."
+                ]
+            else:
+                errors["page"] = [
+                    f"page: there {'is' if last == 1 else 'are'} only {pages} of {count:,} "
+                    f"events; write page={last} or less."
+                ]
     if not errors and page is not None:  # page is None only with an error
         ranked = filterset.ranked
         # Without their evidence: each event's card is cached (Counts.cards).
@@ -444,6 +452,7 @@ def timeline(request: HtmxHttpRequest) -> HttpResponse:
             next_query=filter_query(params, page=str(page + 1)) if more else "",
             previous_query=filter_query(params, page=str(page - 1) if page > 2 else None),
             date_query=filter_query(params, sort="date"),
+            listed=count if listed is None else listed,
         )
     if computed is not None:
         computed.flush()  # what the page computed (also before a page error), into the cache
