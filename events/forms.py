@@ -377,7 +377,8 @@ class NewCitationForm(forms.Form):
                 self.add_error("quote", "Copy the exact words from the source to cite.")
             return data
         if source is None:
-            self.add_error("source", "Choose the source this quote comes from.")
+            if "source" not in self.errors:  # (an unknown key says so already)
+                self.add_error("source", "Choose the source this quote comes from.")
             return data
         index, start, end = data.get("passage"), data.get("start"), data.get("end")
         try:

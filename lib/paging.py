@@ -27,3 +27,18 @@ def page_of(paginator: Paginator, value: str | None) -> tuple[Page, str]:
             last
         ), f"page: there {'is' if last == 1 else 'are'} only {pages}; showing page {last:,}."
     return paginator.page(number), ""
+
+
+def found_or_404(queryset, pk: int):
+    """The row of ``queryset`` with id ``pk``, or a 404 saying in plain words what is missing
+    ("No event has the id 12.", where Django's default says "No Event matches the given
+    query.")."""
+    from django.db.models import Model
+    from django.http import Http404
+
+    model: type[Model] = queryset if isinstance(queryset, type) else queryset.model
+    manager = model._default_manager if isinstance(queryset, type) else queryset
+    found = manager.filter(pk=pk).first()
+    if found is None:
+        raise Http404(f"No {model._meta.verbose_name} has the id {pk}.")
+    return found

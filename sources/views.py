@@ -9,14 +9,14 @@ from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.access import analyst_required
 from config.middleware import too_large_page
 from events.counts import Counts
 from events.models import Citation, EventQuerySet
-from lib.paging import page_of
+from lib.paging import found_or_404, page_of
 
 from .forms import SourceForm
 from .highlight import segments
@@ -106,7 +106,7 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
     Each span links at most LINKS_PER_SPAN events (a window function picks them) and counts
     the others (one GROUP BY), so a sentence cited by thousands of events stays one line.
     """
-    source = get_object_or_404(Source, pk=pk)
+    source = found_or_404(Source, pk)
     passages = list(source.passages.all())
     cited = Citation.objects.visible_to(request.user).filter(passage__source=source)
     span = [F("passage_id"), F("start"), F("end")]

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
@@ -17,6 +17,7 @@ from events.models import Event
 from events.services import DuplicateCitation
 from lib.htmx import HtmxHttpRequest, for_htmx
 from lib.inputs import whole_number
+from lib.paging import found_or_404
 from sources.models import Source
 
 from .extract import Proposal
@@ -117,7 +118,7 @@ def _queue_context(request: HttpRequest, source: Source) -> dict:
 @for_htmx(use_partial="queue")
 @analyst_required
 def source_suggestions(request: HttpRequest, pk: int) -> HttpResponse:
-    source = get_object_or_404(Source, pk=pk)
+    source = found_or_404(Source, pk)
     context = _queue_context(request, source)
     return TemplateResponse(request, "suggestions/queue.html", context)
 
@@ -168,7 +169,7 @@ def _chosen_event(request: HttpRequest) -> Event:
 @analyst_required
 def add_to_existing(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Cite the proposed sentence on an existing event (one transaction; version + 1)."""
-    source = get_object_or_404(Source, pk=pk)
+    source = found_or_404(Source, pk)
     try:
         proposal = find_proposal(
             source,
@@ -191,7 +192,7 @@ def add_to_existing(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @analyst_required
 def dismiss_proposal(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Dismiss a proposal: it is not proposed again."""
-    source = get_object_or_404(Source, pk=pk)
+    source = found_or_404(Source, pk)
     try:
         proposal = find_proposal(
             source, _int(request, "passage"), _int(request, "start"), _int(request, "end")

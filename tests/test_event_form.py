@@ -197,6 +197,7 @@ def test_a_source_no_key_or_id_names_is_refused_saying_what_to_type(signed_in, s
     assert response.status_code == 400
     escaped = typed.replace("<", "&lt;").replace(">", "&gt;")
     assert f"No source has the key or id “{escaped}”: type the key shown" in body
+    assert "Choose the source this quote comes from." not in body  # one message, not two
     assert not Event.objects.exists()
 
 

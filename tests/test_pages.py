@@ -448,3 +448,16 @@ def test_large_counts_are_written_with_thousands_separators(client):
     assert "showing 1–50" in body
     page = client.get(reverse("timeline"), {"page": 99}).content.decode()
     assert "there are only 25 pages of 1,234 events" in page
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/events/987654/", "No event has the id 987654."),
+        ("/sources/987654/", "No source has the id 987654."),
+    ],
+)
+def test_a_missing_event_or_source_says_so_in_plain_words(client, db, path, message):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert message in response.content.decode()

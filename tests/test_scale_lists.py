@@ -226,6 +226,8 @@ def test_actors_and_sources_are_listed_a_page_at_a_time(client):
     positions = [body.index(f'href="/sources/{pk}/"') for _key, pk in last]
     assert positions == sorted(positions)
     assert body.count("0 citations") == 5
+    for key, _pk in last:  # the key to type in the event form's source box
+        assert f"key <code>{key}</code>" in body
 
 
 def test_the_timeline_offers_a_capped_source_list_not_every_source(client):

@@ -7,7 +7,7 @@ import datetime as dt
 from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
@@ -16,6 +16,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts.access import analyst_required
 from lib.dates import DateTextError, interval, parse_date_text
 from lib.htmx import HtmxHttpRequest, for_htmx
+from lib.paging import found_or_404
 
 from ..forms import CiteForm
 from ..models import Event
@@ -67,7 +68,7 @@ def cite_search(request: HttpRequest) -> HttpResponse:
 @analyst_required
 def event_cite(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Add a reader selection (``passage``, ``start``, ``end``) to event ``pk``."""
-    event = get_object_or_404(Event, pk=pk)
+    event = found_or_404(Event, pk)
     form = CiteForm(request.POST)
     if not form.is_valid():
         context = {"form": form, "q": "", "located": None, "events": [], "target": event}

@@ -14,7 +14,7 @@ from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -25,6 +25,7 @@ from accounts.access import analyst_required
 from lib.dates import DateTextError, ParsedDate, parse_date_text
 from lib.htmx import HtmxHttpRequest, for_htmx
 from lib.inputs import has_nul, nul_message, shown, whole_number
+from lib.paging import found_or_404
 from sources.models import Source
 
 from ..conflict import compare
@@ -349,7 +350,7 @@ def event_new(request: HtmxHttpRequest) -> HttpResponse:
 @for_htmx(use_partial="form")
 @analyst_required
 def event_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    event = get_object_or_404(Event, pk=pk)
+    event = found_or_404(Event, pk)
     if request.method == "POST":
         return _submit(request, event)
     return _render_form(request, EventForms.build(event))

@@ -2,11 +2,12 @@
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.access import analyst_required
 from lib.inputs import whole_number
+from lib.paging import found_or_404
 
 from ..history import RestoreError, history, restore
 from ..models import Event
@@ -16,7 +17,7 @@ from ..models import Event
 @analyst_required
 def event_history(request: HttpRequest, pk: int) -> HttpResponse:
     """Versions newest first: who, when, and what changed since the version before."""
-    event = get_object_or_404(Event, pk=pk)
+    event = found_or_404(Event, pk)
     return render(request, "events/history.html", {"event": event, "versions": history(event)})
 
 
@@ -24,7 +25,7 @@ def event_history(request: HttpRequest, pk: int) -> HttpResponse:
 @analyst_required
 def event_restore(request: HttpRequest, pk: int, history_id: int) -> HttpResponse:
     """Put back an earlier version (a new version itself); refused with a message otherwise."""
-    event = get_object_or_404(Event, pk=pk)
+    event = found_or_404(Event, pk)
     expected = request.POST.get("version", "")
     try:
         restored = restore(

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Case, Count, Expression, Value, When
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 from lib.dates import Precision
 from lib.htmx import HtmxHttpRequest, for_htmx, wants_partial
 from lib.inputs import shown, shown_params
+from lib.paging import found_or_404
 from sources.models import Source
 
 from .. import axis as time_axis
@@ -474,6 +475,6 @@ def timeline(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_safe
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    event = get_object_or_404(visible_events(request), pk=pk)
+    event = found_or_404(visible_events(request), pk)
     annotate([event])
     return render(request, "events/event_detail.html", {"event": event})
