@@ -24,6 +24,7 @@ import random
 import sys
 from collections.abc import Iterator
 from functools import lru_cache
+from pathlib import Path
 from typing import IO
 
 # Kept equal to events.models.EventType / Role and lib.dates.Precision (tests/test_generate.py).
@@ -210,10 +211,24 @@ def _word(rng: random.Random, parts: int) -> str:
     return "".join(rng.choice(SYLLABLES) for _ in range(parts)).capitalize()
 
 
+# The curated timeline's actors: a generated name or alias never repeats one of theirs, so
+# an archive loads beside the curated timeline (an alias naming another actor is refused).
+CURATED = Path(__file__).resolve().parent.parent / "fixtures" / "timeline.json"
+
+
+def curated_names() -> set[str]:
+    """The curated actors' names and aliases, lower-cased (none if the file is absent)."""
+    if not CURATED.exists():
+        return set()
+    actors = json.loads(CURATED.read_text(encoding="utf-8")).get("actors", [])
+    return {name.lower() for actor in actors for name in [actor["name"], *actor.get("aliases", [])]}
+
+
 def make_actors(n: int, seed: int) -> list[dict]:
-    """``n`` actors with unique names and aliases (case-insensitively)."""
+    """``n`` actors with unique names and aliases (case-insensitively), none of them a name
+    or alias of the curated timeline's actors."""
     rng = random.Random(f"actors-{seed}")
-    taken: set[str] = set()
+    taken: set[str] = curated_names()
     actors: list[dict] = []
     while len(actors) < n:
         kind = rng.choices(KINDS, KIND_WEIGHTS)[0]

@@ -641,3 +641,25 @@ def test_a_file_of_sources_and_actors_only_still_loads(tmp_path):
     data = archive(20)
     assert load_file(write(tmp_path, {**data, "events": []}))["created"] == 0
     assert Source.objects.count() == len(data["sources"])
+
+
+def test_generated_actors_never_take_a_curated_actors_name_or_alias():
+    """A generated archive loads beside the curated timeline: a review's 100,000-event archive
+    was refused for aliases ("Hlaing", "Putin", "Yangon", "Fomin") of curated actors."""
+    from bench.generate import curated_names, make_actors
+
+    curated = curated_names()
+    assert "hlaing" in curated
+    for seed in (1, 7):
+        generated = {
+            name.lower()
+            for actor in make_actors(5000, seed)
+            for name in [actor["name"], *actor["aliases"]]
+        }
+        assert not generated & curated
+
+
+def test_a_generated_archive_loads_beside_the_curated_timeline(tmp_path, timeline):
+    before = Event.objects.count()
+    assert load_file(write(tmp_path, archive(60)))["created"] == 60
+    assert Event.objects.count() == before + 60
