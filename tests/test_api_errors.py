@@ -161,4 +161,20 @@ def test_a_bad_page_number_says_what_is_wrong(client, page, said):
 def test_a_page_past_the_end_names_what_the_list_holds(client, path, rows):
     response = client.get(path, {"page": 99})
     assert response.status_code == 404
-    assert f"how many {rows} there are" in response.json()["detail"]
+    assert f": 0 {rows}, 50 a page, end at page=1." in response.json()["detail"]
+
+
+def test_a_page_past_the_end_of_a_long_list_says_to_read_it_by_cursor(client, monkeypatch):
+    """Past COUNT_CAP the count is capped: the message names no last page it cannot know."""
+    from events.api import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
+    for _ in range(3):
+        EventFactory(published=True)
+    detail = client.get("/api/events/", {"page": 9, "page_size": 1}).json()["detail"]
+    assert "which holds more than 2 events: read it with cursor=" in detail
+    detail = client.get("/api/events/", {"page": 9, "page_size": 2}).json()["detail"]
+    assert "which holds more than 2 events" in detail
+    monkeypatch.setattr(pagination, "COUNT_CAP", 500)
+    detail = client.get("/api/events/", {"page": 9, "page_size": 2}).json()["detail"]
+    assert detail.endswith(": 3 events, 2 a page, end at page=2.")

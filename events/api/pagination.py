@@ -177,11 +177,7 @@ class Pagination(PageNumberPagination):
             else:
                 rows = list(queryset[offset:stop])
             if self.page_number > 1 and not rows:
-                raise NotFound(
-                    f"Invalid page: page {self.page_number} is past the last page of this list; "
-                    f"the first page's count says how many "
-                    f"{queryset.model._meta.verbose_name_plural} there are."
-                )
+                raise NotFound(self._past_the_end(queryset, size))
         self.has_next = len(rows) > size
         rows = rows[:size]
         if self.cursor_mode and self.has_next:
@@ -198,6 +194,20 @@ class Pagination(PageNumberPagination):
             # more may match (sort=date lists every one).
             self.count_exact = False
         return rows
+
+    def _past_the_end(self, queryset: QuerySet, size: int) -> str:
+        """What a page past the last one is told: the last page, when the list is counted
+        exactly (up to COUNT_CAP); else how to read a list that long (a cursor)."""
+        plural = queryset.model._meta.verbose_name_plural
+        count, exact = capped_count(queryset)
+        said = f"Invalid page: page {self.page_number} is past the last page of this list"
+        if not exact:
+            return (
+                f"{said}, which holds more than {COUNT_CAP:,} {plural}: read it with "
+                f"{self.cursor_query_param}= (each page's next link) rather than page numbers."
+            )
+        last = max(1, -(-count // size))
+        return f"{said}: {count:,} {plural}, {size} a page, end at page={last}."
 
     def _keyset(self, queryset: QuerySet, token: str, size: int) -> list:
         keys = ordering_keys(queryset)
