@@ -39,6 +39,7 @@ from .models import (
     Participation,
     Position,
     Post,
+    Status,
 )
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -414,6 +415,15 @@ class EventFilter(django_filters.FilterSet):
         label="Source", error_messages={"null_characters_not_allowed": nul_message("source")}
     )
     q = TextFilter(label="Text", error_messages={"null_characters_not_allowed": nul_message("q")})
+    # Drafts or published events only (analysts, who see both: readers see published events
+    # whatever they ask, ``visible_to``).
+    status = django_filters.ChoiceFilter(
+        choices=Status.choices,
+        label="Status",
+        error_messages={
+            "invalid_choice": "status: use status=draft or status=published, or leave it out."
+        },
+    )
     sort = SortFilter(
         choices=[("date", "oldest first"), ("-date", "newest first")],
         label="Sort",

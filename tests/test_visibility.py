@@ -247,3 +247,31 @@ def test_source_citation_counts_count_only_visible_citations(client, reader, ana
     body = html.unescape(client.get("/sources/").content.decode())
 
     assert ("2 citations" if who == "analyst" else "1 citation ") in body
+
+
+def test_analysts_list_drafts_only_and_readers_asking_for_drafts_get_none(
+    client, analyst, reader, world
+):
+    """``status=draft``: the analysts' review list (timeline, API, exports); a reader asking
+    for drafts gets none (they see published events whatever they ask)."""
+    drafts = Event.objects.filter(status=Status.DRAFT).count()
+    assert drafts
+    client.force_login(analyst)
+    page = client.get("/", {"status": "draft"})
+    assert page.context["count"] == drafts
+    assert all(e.status == Status.DRAFT for e in page.context["events"])
+    assert '<option value="draft" selected>drafts only</option>' in page.content.decode()
+    body = client.get("/api/events/", {"status": "published"}).json()
+    assert body["count"] == Event.objects.filter(status=Status.PUBLISHED).count()
+    assert {row["status"] for row in body["results"]} == {"published"}
+    bad = client.get("/api/events/", {"status": "secret"})
+    assert bad.status_code == 400
+    assert "status: use status=draft or status=published" in bad.json()["status"][0]
+    for who in (None, reader):
+        client.logout()
+        if who:
+            client.force_login(who)
+        page = client.get("/", {"status": "draft"})
+        assert page.context["count"] == 0
+        assert 'name="status"' not in page.content.decode()  # no such choice for readers
+        assert client.get("/api/events/", {"status": "draft"}).json()["count"] == 0

@@ -37,7 +37,7 @@ SOURCE_CHOICES = 100
 # Roles worth printing beside an actor's name; "participant" says nothing.
 TELLING_ROLES = frozenset(Role.values) - {Role.PARTICIPANT}
 # The query parameters of the event filter (the API's exports take the same ones).
-FILTER_PARAMS = ("actor", "type", "year", "from", "to", "source", "q", "sort")
+FILTER_PARAMS = ("actor", "type", "year", "from", "to", "source", "q", "status", "sort")
 # How the page draws them (not a filter): the time axis's lanes.
 VIEW_PARAMS = ("lanes",)
 # The API's exports of the current filter: (format, label).
@@ -310,6 +310,8 @@ def filters_in_words(params: QueryDict) -> str:
         parts.append(f"From {params.get('from') or 'the start'} to {params.get('to') or 'the end'}")
     if params.get("source"):
         parts.append(f"Source: {params['source']}")
+    if params.get("status"):
+        parts.append(f"Status: {params['status']}")
     return " · ".join(parts) or "All events"
 
 
