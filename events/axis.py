@@ -712,6 +712,40 @@ def _bucket_rows(qs: QuerySet, lane_field: str, scale: Scale) -> list[tuple[str,
     return found
 
 
+def _tallied(tallies) -> tuple[dict, tuple[dt.date, dt.date], list] | None:
+    """The counts of the whole timeline's axis from its tallies: (the extent's statistics,
+    the window, (type, first day of period, count) rows), as ``load_axis`` and
+    ``_bucket_rows`` count them; None when the axis would not count by year (too few events
+    for counts, or a span too short for one year a cell: then it counts the events).
+
+    The window of events over more than two years is whole years (``align``): the years of
+    the first start and the last end decide it, which the tallies hold.
+    """
+    if not tallies:
+        return None
+    dated = [(kind, first, last, n) for kind, first, last, n in tallies if first and last]
+    total, n_dated = sum(row[3] for row in tallies), sum(row[3] for row in dated)
+    if n_dated <= MAX_MARKS:
+        return None
+    first_year = min(row[1] for row in dated)
+    last_year = max(row[2] for row in dated)
+    if last_year - first_year < 4:  # (over two years for certain: whole years)
+        return None
+    span = (dt.date(first_year, 1, 1), dt.date(last_year, 12, 31))
+    scale = Scale(*span)
+    unit, step = _bucket_unit(scale)
+    if unit != "year":
+        return None
+    buckets: Counter = Counter()
+    for kind, first, _last, n in dated:
+        buckets[(kind, first // step)] += n
+    rows = [
+        (kind, max(dt.date(max(1, min(9999, bucket * step)), 1, 1), scale.first), n)
+        for (kind, bucket), n in buckets.items()
+    ]
+    return {"n": total, "dated": n_dated}, span, rows
+
+
 def _lane_order(totals: Counter, limit: int) -> tuple[list[str], set[str]]:
     ranked = [key for key, _n in sorted(totals.items(), key=lambda kv: (-kv[1], str(kv[0])))]
     if len(ranked) <= limit:
@@ -726,19 +760,32 @@ def load_axis(
     lanes_by: str = "type",
     type_labels: dict[str, str] | None = None,
     participations: Callable[[], QuerySet] | None = None,
+    tallies: list[tuple[str, int | None, int | None, int]] | None = None,
 ) -> Axis | None:
     """The axis of ``events`` (already filtered); None when none of them is dated.
 
     ``wanted`` is the filter's window (from's first day, to's last day); ``participations``
     returns the Participation queryset to draw actor lanes from (``lanes_by="actor"``).
-    Queries: 2 for type lanes, 4 for actor lanes, whatever the number of events.
+    ``tallies``: (type, first year, last year, count) of all of ``events`` (the whole
+    timeline: ``events.tally``), read instead of counting the events when the axis shows
+    counts per year by type (``_tallied``).
+    Queries: 2 for type lanes (none with ``tallies`` at that scale), 4 for actor lanes,
+    whatever the number of events.
     """
     type_labels = type_labels or {}
     plain = events.order_by()
-    stats = plain.aggregate(
-        n=Count("pk"), dated=Count("span_start"), first=Min("span_start"), last=Max("span_end")
-    )
-    span = window(wanted[0], wanted[1], stats["first"], stats["last"])
+    by_year = None if lanes_by == "actor" or wanted != (None, None) else _tallied(tallies)
+    span: tuple[dt.date, dt.date] | None
+    if by_year is not None:
+        stats, span, type_rows = by_year
+    else:
+        stats = plain.aggregate(
+            n=Count("pk"),
+            dated=Count("span_start"),
+            first=Min("span_start"),
+            last=Max("span_end"),
+        )
+        span = window(wanted[0], wanted[1], stats["first"], stats["last"])
     if span is None or not stats["dated"]:
         return None
     scale = Scale(*span)
@@ -837,7 +884,7 @@ def load_axis(
             ):
                 lane_counts["~other"][cell_of(scale.x(first), scale)] += n
         else:
-            for key, first, n in _bucket_rows(plain, "type", scale):
+            for key, first, n in type_rows if by_year else _bucket_rows(plain, "type", scale):
                 lane_counts[key][cell_of(scale.x(first), scale)] += n
                 totals[key] += n
     if by_actor:

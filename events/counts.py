@@ -165,11 +165,18 @@ class Counts:
         # read from the tallies the database keeps current (``events.tally``).
         self.whole = False
         self.statuses: tuple[str, ...] | None = None
+        self._tallies: tally.Rows | None = None
 
     def of_whole_timeline(self, statuses: tuple[str, ...] | None) -> "Counts":
         """Say that the queryset is the whole timeline as a reader of ``statuses`` sees it."""
         self.whole, self.statuses = True, statuses
         return self
+
+    def tallies(self) -> "tally.Rows":
+        """The whole timeline's type and year tallies (one query, read once a request)."""
+        if self._tallies is None:
+            self._tallies = tally.type_year_rows(self.statuses)
+        return self._tallies
 
     def _store(self, values: dict) -> None:
         if self._unwritten is None:
@@ -307,7 +314,7 @@ class Counts:
 
     def type_counts(self) -> dict[str, int] | None:
         if self.whole:
-            return self.cached("types", lambda: tally.type_counts(self.statuses), budget=False)
+            return self.cached("types", lambda: tally.type_counts(self.tallies()), budget=False)
         return self.cached("types", self.queryset.type_counts)
 
     def year_counts(self) -> tuple[dict[int, int], int]:
@@ -315,7 +322,7 @@ class Counts:
             return self.cached(
                 "years",
                 lambda: fold_years(
-                    (r["a"], r["b"], r["n"]) for r in tally.year_spans(self.statuses)
+                    (r["a"], r["b"], r["n"]) for r in tally.year_spans(self.tallies())
                 ),
             )
         return self.cached("years", self.queryset.year_counts)

@@ -31,22 +31,40 @@ def _types(statuses: tuple[str, ...] | None):
     return rows if statuses is None else rows.filter(status__in=statuses)
 
 
-def type_counts(statuses: tuple[str, ...] | None) -> dict[str, int]:
+Rows = list[tuple[str, int | None, int | None, int]]
+
+
+def type_year_rows(statuses: tuple[str, ...] | None) -> Rows:
+    """(type, first year, last year, count), the years None for the undated: one query, from
+    which the type facet (``type_counts``), the year facet and density strip
+    (``year_spans``) and the time axis (``events.axis.load_axis``) are made."""
+    rows = (
+        _types(statuses)
+        .values_list("type", "first_year", "last_year")
+        .annotate(total=Sum("n"))
+        .order_by()
+    )
+    return [
+        (kind, first or None, last or None, total) for kind, first, last, total in rows if total
+    ]
+
+
+def type_counts(rows: Rows) -> dict[str, int]:
     """Events per type (``EventQuerySet.type_counts`` of every visible event)."""
-    rows = _types(statuses).values_list("type").annotate(total=Sum("n")).order_by()
-    return {kind: total for kind, total in rows if total}
+    counts: dict[str, int] = {}
+    for kind, _first, _last, n in rows:
+        counts[kind] = counts.get(kind, 0) + n
+    return counts
 
 
-def year_spans(statuses: tuple[str, ...] | None) -> list[dict]:
+def year_spans(rows: Rows) -> list[dict]:
     """Events per first and last year of their interval: rows ``{"a", "b", "n"}``, ``a`` and
     ``b`` None for the undated (as ``EventQuerySet.year_counts`` and the density strip group
     them)."""
-    rows = (
-        _types(statuses).values_list("first_year", "last_year").annotate(total=Sum("n")).order_by()
-    )
-    return [
-        {"a": first or None, "b": last or None, "n": total} for first, last, total in rows if total
-    ]
+    spans: dict[tuple[int | None, int | None], int] = {}
+    for _kind, first, last, n in rows:
+        spans[(first, last)] = spans.get((first, last), 0) + n
+    return [{"a": first, "b": last, "n": n} for (first, last), n in sorted(spans.items(), key=str)]
 
 
 def actor_counts(

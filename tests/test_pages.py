@@ -37,10 +37,11 @@ def test_timeline_runs_the_same_queries_however_many_events(
     client, django_assert_num_queries, rows
 ):
     make_events(rows)
-    # type counts, year counts, top actors (each one GROUP BY), events, participations,
-    # citations, the filter's capped source list; the time axis (extent, marks); the data
-    # generation token (counts are cached until the next write: events.counts)
-    with django_assert_num_queries(10):
+    # the whole timeline's type and year tallies (its type facet and density strip), top
+    # actors (events.tally), events, participations, citations, the filter's capped source
+    # list; the time axis (extent, marks); the data generation token (counts are cached
+    # until the next write: events.counts)
+    with django_assert_num_queries(9):
         response = client.get(reverse("timeline"))
     assert response.status_code == 200
     assert response.content.decode().count('class="badge"') == rows
@@ -261,9 +262,9 @@ def test_paged_timeline_runs_the_same_queries_however_many_events(
     client, django_assert_num_queries, rows
 ):
     make_dated_events(rows)
-    # the source list, type counts, year counts, top actors, events, participations,
+    # the source list, the type and year tallies, top actors, events, participations,
     # citations; the time axis (extent, marks); the data generation token (events.counts)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         client.get("/", {"page": "1"})
     if rows > 50:
         # The same filter, no write since: its counts and axis come from the cache.

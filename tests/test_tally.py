@@ -192,3 +192,27 @@ def test_a_rolled_back_write_leaves_the_tallies_as_they_were(db):
     with pytest.raises(RuntimeError):
         write_then_fail()
     assert kept() == before
+
+
+def test_the_whole_timelines_axis_from_the_tallies_is_the_counted_one(
+    db, django_assert_num_queries
+):
+    """Over decades the axis counts events per year by type: the tallies give the same axis
+    without reading the events."""
+    from events import axis
+    from tests.test_axis_page import bulk_events
+
+    made = bulk_events(axis.MAX_MARKS + 80, start=dt.date(1950, 3, 5), every=97)
+    Event.objects.filter(pk__in=[e.pk for e in made[::7]]).update(status=Status.DRAFT)
+    EventFactory(date_start=None, date_text="", published=True)  # undated
+    for statuses, events in ((("published",), Event.objects.published()), (None, Event.objects)):
+        counted = axis.load_axis(events.all())
+        rows = tally.type_year_rows(statuses)
+        with django_assert_num_queries(0):  # (the timeline reads the rows once a request)
+            tallied = axis.load_axis(events.all(), tallies=rows)
+        assert tallied is not None
+        assert tallied.aggregated
+        assert tallied == counted
+    # A short span or few events: counted as before (the tallies cannot say where in a year).
+    assert axis._tallied([("visit", 2020, 2021, 500)]) is None
+    assert axis._tallied([("visit", 1950, 2020, 10)]) is None

@@ -149,7 +149,7 @@ def year_density(
     if cache is not None and cache.whole and months_of is None:
         # The whole timeline: from the tallies the database keeps current (events.tally).
         rows = cache.cached(
-            "density:None", lambda: tally.year_spans(cache.statuses), events, budget=False
+            "density:None", lambda: tally.year_spans(cache.tallies()), events, budget=False
         )
     else:
         rows = cache.cached(f"density:{months_of}", group, events) if cache else group()
@@ -269,6 +269,8 @@ def build_axis(
             lanes_by=lanes_by,
             type_labels=dict(EventType.choices),
             participations=lambda: Participation.objects.visible_to(request.user),
+            # The whole timeline: its counts by type and year are kept by the database.
+            tallies=counts.tallies() if counts and counts.whole else None,
         )
 
     def render() -> str:
