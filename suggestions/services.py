@@ -179,7 +179,8 @@ def review(source: Source, include_dismissed: bool = False) -> list[Review]:
         # Add to another event: those sharing an actor first, then the other events of the
         # dates (a sentence may name none of its event's actors: "talks with him").
         others = [pk for pk, _strong in rows if pk not in matches]
-        others += [pk for pk in dated if pk not in matches and pk not in others]
+        # (the latest of its dates, shown oldest first as the others are)
+        others += [pk for pk in reversed(dated) if pk not in matches and pk not in others]
         reviews.append(
             Review(
                 proposal=proposal,

@@ -275,3 +275,26 @@ def test_analysts_list_drafts_only_and_readers_asking_for_drafts_get_none(
         assert page.context["count"] == 0
         assert 'name="status"' not in page.content.decode()  # no such choice for readers
         assert client.get("/api/events/", {"status": "draft"}).json()["count"] == 0
+
+
+def test_a_draft_only_actor_is_an_unknown_name_to_readers(client, analyst, reader):
+    """A reader cannot tell that an actor known only from drafts exists: the filter answers
+    as for a name nobody has (a review saw "0 events match" instead)."""
+    secret = Actor.objects.create(name="Zyxwv Hidden", kind="person", slug="zyxwv-hidden")
+    secret.aliases.create(name="Zyxrev")
+    draft = Event.objects.create(title="A draft", type="visit", date_start=dt.date(2021, 1, 1))
+    draft.participations.create(actor=secret)
+    unknown = "no actor or title is named “{}”"
+    for who in (None, reader):
+        client.logout()
+        if who:
+            client.force_login(who)
+        for name in ("zyxrev", "nobody-at-all"):
+            page = client.get("/", {"actor": name})
+            assert unknown.format(name) in html.unescape(page.content.decode())
+            api = client.get("/api/events/", {"actor": name})
+            assert api.status_code == 400
+            assert unknown.format(name) in api.json()["actor"][0]
+    client.force_login(analyst)
+    assert client.get("/", {"actor": "zyxrev"}).context["count"] == 1
+    assert client.get("/api/events/", {"actor": "zyxrev"}).json()["count"] == 1

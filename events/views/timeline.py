@@ -330,7 +330,9 @@ def parse_page(value: str | None) -> int | None:
 @for_htmx(use_partial="fragment")
 def timeline(request: HtmxHttpRequest) -> HttpResponse:
     params = request.GET
-    filterset = EventFilter(params, queryset=visible_events(request).chronological())
+    filterset = EventFilter(
+        params, queryset=visible_events(request).chronological(), request=request
+    )
     actor_names = [name.strip() for name in params.getlist("actor") if name.strip()]
     context = {
         "filterset": filterset,
