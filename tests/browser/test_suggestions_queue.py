@@ -84,3 +84,24 @@ def test_accept_opens_the_event_form_prefilled(analyst_page, live_server, source
         "&date_text=October+24&type=visit&actor=Vladimir+Kasatonov"
         f"&next=%2Fsources%2F{source.pk}%2Fsuggestions%2F%23next"
     )
+
+
+def test_a_long_event_title_in_add_to_keeps_the_queue_inside_a_phone_screen(
+    analyst_page, live_server, source
+):
+    """The "Add to" choice is as wide as the card allows (a review saw it run past the card
+    and the page scroll sideways at 390 px)."""
+    Event.objects.create(
+        title="A very long title " * 12, status=Status.DRAFT, date_start=dt.date(2021, 10, 29)
+    )
+    page = analyst_page
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{live_server.url}/sources/{source.pk}/suggestions/")
+    choice = page.locator("select[name=event]").first
+    expect(choice).to_be_visible()
+    card = page.locator("ol.proposals > li[data-status]").filter(has=choice).first
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    box, inside = choice.bounding_box(), card.bounding_box()
+    assert box is not None
+    assert inside is not None
+    assert box["x"] + box["width"] <= inside["x"] + inside["width"]
