@@ -105,8 +105,8 @@ def actor_event_counts(statuses: tuple[str, ...] | None, actor_ids: Collection[i
 
 
 def recount(connection=None) -> None:
-    """Count both tallies again from the events and participants (a migration; a bulk load
-    that wrote with their triggers disabled)."""
+    """Count both tallies again from the events and participants (the migration that creates
+    them; a repair after writes made with the triggers disabled by hand)."""
     connection = connection or default_connection
     year = (
         "coalesce(extract(year from {0})::int, 0)"
