@@ -324,6 +324,7 @@ class Counts:
                 lambda: fold_years(
                     (r["a"], r["b"], r["n"]) for r in tally.year_spans(self.tallies())
                 ),
+                budget=False,
             )
         return self.cached("years", self.queryset.year_counts)
 

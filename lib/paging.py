@@ -6,6 +6,8 @@ reader following a stale link would not know they see another page than they ask
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.paginator import Page, Paginator
 
 from .inputs import whole_number
@@ -30,15 +32,13 @@ def page_of(paginator: Paginator, value: str | None) -> tuple[Page, str]:
 
 
 def found_or_404(queryset, pk: int):
-    """The row of ``queryset`` with id ``pk``, or a 404 saying in plain words what is missing
-    ("No event has the id 12.", where Django's default says "No Event matches the given
-    query.")."""
-    from django.db.models import Model
+    """``get_object_or_404(queryset, pk=pk)``, whose 404 says in plain words what is missing
+    ("No event has the id 12.", where Django's says "No Event matches the given query.")."""
     from django.http import Http404
+    from django.shortcuts import get_object_or_404
 
-    model: type[Model] = queryset if isinstance(queryset, type) else queryset.model
-    manager = model._default_manager if isinstance(queryset, type) else queryset
-    found = manager.filter(pk=pk).first()
-    if found is None:
-        raise Http404(f"No {model._meta.verbose_name} has the id {pk}.")
-    return found
+    try:
+        return get_object_or_404(queryset, pk=pk)
+    except Http404:
+        model: Any = queryset if isinstance(queryset, type) else queryset.model
+        raise Http404(f"No {model._meta.verbose_name} has the id {pk}.") from None
