@@ -178,3 +178,28 @@ def test_a_page_past_the_end_of_a_long_list_says_to_read_it_by_cursor(client, mo
     monkeypatch.setattr(pagination, "COUNT_CAP", 500)
     detail = client.get("/api/events/", {"page": 9, "page_size": 2}).json()["detail"]
     assert detail.endswith(": 3 events, 2 a page, end at page=2.")
+
+
+@pytest.mark.parametrize(
+    ("path", "said"),
+    [
+        ("/api/events/999999/", "No event has the id 999999."),
+        ("/api/actors/no-such-actor/", "No actor has the slug “no-such-actor”."),
+        ("/api/sources/999999/", "No source has the id 999999."),
+        ("/api/citations/999999/", "No citation has the id 999999."),
+    ],
+)
+def test_a_missing_object_says_what_is_missing(client, path, said):
+    response = client.get(path)
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": said}
+
+
+def test_a_draft_is_missing_to_a_reader_in_the_same_words(client):
+    draft = EventFactory(status="draft")
+
+    response = client.get(f"/api/events/{draft.pk}/")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": f"No event has the id {draft.pk}."}

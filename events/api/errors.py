@@ -1,10 +1,11 @@
 """Every API error is JSON: DRF's exception handler, widened; and a JSON parser with a depth limit.
 
 DRF answers its own exceptions (400, 401, 403, 404, 405, 412, 415) as JSON. This handler
-adds what DRF leaves to Django: a body over the limit (413), a request Django could not read
-(400), a statement cancelled by the database's timeout (503). Anything else propagates to
-Django, which logs it with its traceback and answers through ``config.views.server_error``
-(a JSON 500 under /api/).
+words a detail view's 404 plainly ("No event has the id 12.", where Django says "No Event
+matches the given query.") and adds what DRF leaves to Django: a body over the limit (413),
+a request Django could not read (400), a statement cancelled by the database's timeout
+(503). Anything else propagates to Django, which logs it with its traceback and answers
+through ``config.views.server_error`` (a JSON 500 under /api/).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.http import Http404
 from rest_framework import exceptions, parsers, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -44,10 +46,27 @@ def exception_handler(exc: Exception, context: dict):
             f"This request took longer than {seconds:g} s and was stopped; narrow it or try "
             "again later."
         )
+    elif isinstance(exc, Http404) and str(exc).endswith(" matches the given query."):
+        exc = exceptions.NotFound(missing(context.get("view")) or str(exc))
     response = drf_exception_handler(exc, context)
     if response is not None and response.status_code == 503:
         response["Retry-After"] = "30"
     return response
+
+
+def missing(view) -> str | None:
+    """What a detail view did not find, in plain words ("No event has the id 12."), where
+    Django's ``get_object_or_404`` says "No Event matches the given query."."""
+    if not hasattr(view, "get_queryset"):
+        return None
+    field = view.lookup_field
+    value = view.kwargs.get(view.lookup_url_kwarg or field)
+    if value is None:
+        return None
+    meta = view.get_queryset().model._meta
+    if field == "pk":
+        return f"No {meta.verbose_name} has the id {value}."
+    return f"No {meta.verbose_name} has the {meta.get_field(field).verbose_name} “{value}”."
 
 
 def depth(value) -> int:
