@@ -11,6 +11,7 @@ from events.models import Actor, Event, Participation, Status
 from events.services import cite, locate
 from sources.models import Source
 from sources.services import import_source
+from tests.factories import EventFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -333,6 +334,26 @@ def test_text_search_uses_the_gin_index_on_postgresql(db):
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "event_search_vector_gin" in plan
+
+
+@pytest.mark.postgresql
+@pytest.mark.parametrize("sort", ["date", "-date"])
+def test_either_order_of_the_public_list_is_read_from_an_index_without_sorting(db, sort):
+    """Newest first keeps the undated last (``DESC NULLS LAST``), which the chronological
+    index read backwards does not give: it has an index of its own (migration 0019)."""
+    from django.db import connection
+
+    EventFactory(published=True, date_start=None)
+    EventFactory(published=True, date_start=dt.date(2020, 1, 1))
+    filterset = EventFilter(QueryDict(f"sort={sort}"), queryset=Event.objects.published())
+    sql, params = filterset.qs[:50].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Sort" not in plan
+    assert "event_published_" in plan
 
 
 @pytest.mark.parametrize(
