@@ -59,6 +59,7 @@ from lib.dates import PRECISION_RANK, Precision, interval
 from sources.models import Passage, Source, split_passages, text_sha256
 from sources.services import SourceError, decode_text
 
+from . import tally
 from .history_base import current_batch
 from .models import (
     EVENT_FIELDS,
@@ -1216,10 +1217,12 @@ WRITE_ORDER = "date_start, precision_rank, date_end, title, idx"
 
 # Triggers a locked load writes without (``_insert_new``): the verbatim-quote check of
 # 0012_verbatim_statement_trigger, and the participants' copy of their event's interval
-# (0010_scale2_counts_and_spans), which the load writes itself.
+# (0010_scale2_counts_and_spans), which the load writes itself; the tallies' (0018_tallies),
+# which the load counts once from its staging tables (``events.tally.add``).
 UNNEEDED_TRIGGERS = {
-    Citation: "citation_quote_verbatim_insert",
-    Participation: "participation_span",
+    Citation: ("citation_quote_verbatim_insert",),
+    Participation: ("participation_span", "events_tally_participation_insert"),
+    Event: ("events_tally_event_insert",),
 }
 
 
@@ -1228,7 +1231,8 @@ def _insert_new(cursor, timings: dict[str, float] | None = None, *, locked: bool
 
     ``locked``: the event tables are this transaction's alone (their indexes are set aside,
     ``_set_aside_indexes``). The INSERTs then run without the triggers whose work is done
-    already (``UNNEEDED_TRIGGERS``), and the new events' ids are one range of the sequence.
+    already or done once after them (``UNNEEDED_TRIGGERS``: the tallies are counted from
+    the staging tables), and the new events' ids are one range of the sequence.
     The verbatim-quote check is the one ``staged_rule_violation`` made of the very rows
     written (quote, passage and offsets are copied from the staging table), against
     passages that cannot change until the commit (``load_archive`` holds them in SHARE
@@ -1335,9 +1339,9 @@ def _insert_new(cursor, timings: dict[str, float] | None = None, *, locked: bool
         history = model.history.model._meta.db_table
         kept = ", ".join(f'"{c}"' for c in _history_columns(model))
         with _step(timings, f"  {table} and its history"):
-            unneeded = UNNEEDED_TRIGGERS.get(model) if locked else None
-            if unneeded:
-                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {unneeded}")
+            unneeded = UNNEEDED_TRIGGERS[model] if locked else ()
+            for trigger in unneeded:
+                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
             if postgres:
                 # Each row and its "created" history record in one statement: the history is
                 # written from the inserted rows as they come back, not read from the table.
@@ -1357,8 +1361,11 @@ def _insert_new(cursor, timings: dict[str, float] | None = None, *, locked: bool
                         ORDER BY id""",
                     [now, batch],
                 )
-            if unneeded:
-                cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {unneeded}")
+            for trigger in unneeded:
+                cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
+    if locked:
+        with _step(timings, "  tallies"):
+            tally.add(cursor, "load_event", "load_participation", "idx", "idx", "e.action = 0")
     return created
 
 

@@ -104,27 +104,45 @@ def actor_event_counts(statuses: tuple[str, ...] | None, actor_ids: Collection[i
     return dict(tallies.values_list("actor_id").annotate(total=Sum("n")).order_by())
 
 
+def _year(connection) -> str:
+    if connection.vendor == "postgresql":
+        return "coalesce(extract(year from {0})::int, 0)"
+    return "coalesce(CAST(strftime('%Y', {0}) AS integer), 0)"
+
+
 def recount(connection=None) -> None:
     """Count both tallies again from the events and participants (the migration that creates
     them; a repair after writes made with the triggers disabled by hand)."""
     connection = connection or default_connection
-    year = (
-        "coalesce(extract(year from {0})::int, 0)"
-        if connection.vendor == "postgresql"
-        else "coalesce(CAST(strftime('%Y', {0}) AS integer), 0)"
-    )
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM events_typetally")
         cursor.execute("DELETE FROM events_actortally")
-        cursor.execute(
-            f"""INSERT INTO events_typetally (status, type, first_year, last_year, n)
-                SELECT status, type, {year.format("span_start")}, {year.format("span_end")},
-                       count(*)
-                FROM events_event GROUP BY 1, 2, 3, 4"""
-        )
-        cursor.execute(
-            """INSERT INTO events_actortally (actor_id, status, n)
-               SELECT p.actor_id, e.status, count(DISTINCT p.event_id)
-               FROM events_participation p JOIN events_event e ON e.id = p.event_id
-               GROUP BY 1, 2"""
-        )
+        add(cursor, "events_event", "events_participation", "id", "event_id")
+
+
+def add(
+    cursor, events: str, participants: str, event_key: str, participant_key: str, where: str = ""
+) -> None:
+    """Add to the tallies the events of the table ``events`` (``e``) that satisfy ``where``
+    and their participants in ``participants`` (``p``, joined on ``p.participant_key =
+    e.event_key``), which the tallies do not count yet: ``recount``, and a bulk load that
+    writes its new events without the tallies' triggers (``events.bulk``: counted once from
+    its staging tables, where the triggers copied every new event and participant into
+    transition tables)."""
+    year = _year(cursor.db)
+    where = f"WHERE {where}" if where else ""
+    cursor.execute(
+        f"""INSERT INTO events_typetally (status, type, first_year, last_year, n)
+            SELECT status, type, {year.format("span_start")}, {year.format("span_end")},
+                   count(*)
+            FROM {events} e {where} GROUP BY 1, 2, 3, 4
+            ON CONFLICT (status, type, first_year, last_year)
+            DO UPDATE SET n = events_typetally.n + excluded.n"""
+    )
+    cursor.execute(
+        f"""INSERT INTO events_actortally (actor_id, status, n)
+            SELECT p.actor_id, e.status, count(DISTINCT p.{participant_key})
+            FROM {participants} p JOIN {events} e ON e.{event_key} = p.{participant_key}
+            {where} GROUP BY 1, 2
+            ON CONFLICT (actor_id, status) DO UPDATE SET n = events_actortally.n + excluded.n"""
+    )

@@ -135,6 +135,20 @@ def test_a_bulk_load_and_a_reload_that_changes_events_keep_both_tallies_true(tmp
     assert_true()
 
 
+def test_a_rebuilding_load_over_counted_events_adds_its_own(tmp_path):
+    """A load that sets the indexes aside counts its new events from its staging tables,
+    onto the tallies of the events already there (the same actors and types: both tables'
+    rows are added to, not replaced)."""
+    for n, name in ((60, "first.json"), (150, "second.json")):
+        out = io.StringIO()
+        write_archive(n, 3, out)
+        path = tmp_path / name
+        path.write_text(out.getvalue(), encoding="utf-8")
+        assert load_file(path, rebuild=True)["created"]
+        assert_true()
+    assert ActorTally.objects.filter(n__gt=1).exists()
+
+
 def test_recount_gives_what_the_triggers_kept(db):
     for i in range(6):
         e = EventFactory(date_start=dt.date(2010 + i, 1, 1), published=i % 2 == 0)

@@ -16,8 +16,9 @@ tables; SQLite per row. An event's participants may be written before it (the bu
 writes events last): a participant counts when its event exists, else when the event is
 written. Decrements only update existing rows (never insert a negative one), so emptying the
 tables in any order (a test database's flush on SQLite) leaves no stray count. A bulk load
-keeps them current like any other write (about 10 s of a million-event load); the migration
-counts an existing archive once (``events.tally.recount``).
+keeps them current like any other write (about 10 s of a million-event load; one that sets
+the indexes aside counts its new events once from its staging tables instead: ``events.bulk``);
+the migration counts an existing archive once (``events.tally.recount``).
 """
 
 from django.db import migrations, models
