@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connections, models
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest, Lower, Upper
@@ -280,15 +280,33 @@ class EventQuerySet(models.QuerySet):
         )
         return fold_years(rows)
 
-    def actor_counts(self, limit: int, exclude: Collection[int] = frozenset()):
-        """The ``limit`` actors in most matching events: rows of name, slug, kind, n."""
-        return (
+    def actor_counts(self, limit: int, exclude: Collection[int] = frozenset()) -> list[dict]:
+        """The ``limit`` actors in most matching events: rows of name, slug, kind, n.
+
+        Counted per actor id, then only the counted actors' names are joined (grouping the
+        participants by name, slug and kind sorted them all by text: 2 s against 1 s for the
+        busiest actor's partners at a million events).
+        """
+        counted = (
             Participation.objects.filter(event_id__in=self.order_by().values("pk"))
             .exclude(actor_id__in=exclude)
-            .values("actor__name", "actor__slug", "actor__kind")
+            .values("actor_id")
             .annotate(n=models.Count("event_id", distinct=True))
-            .order_by("-n", "actor__name")[:limit]
+            .order_by()
         )
+        try:
+            sql, params = counted.query.sql_with_params()
+        except EmptyResultSet:
+            return []
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(
+                f"""SELECT a.name, a.slug, a.kind, k.n FROM ({sql}) k
+                    JOIN {Actor._meta.db_table} a ON a.id = k.actor_id
+                    ORDER BY k.n DESC, a.name LIMIT %s""",
+                [*params, limit],
+            )
+            names = ("actor__name", "actor__slug", "actor__kind", "n")
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def chronological(self) -> "EventQuerySet":
         return self.order_by(*CHRONOLOGICAL)

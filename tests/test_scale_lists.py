@@ -157,6 +157,19 @@ def test_top_actors_are_counted_by_the_database():
         Participation.objects.create(event=event, actor=myanmar, role="subject")
     rows = list(Event.objects.all().actor_counts(5))
     assert [(r["actor__name"], r["n"]) for r in rows] == [("Russia", 6), ("Myanmar", 2)]
+    assert rows[0] == {
+        "actor__name": "Russia",
+        "actor__slug": "russia",
+        "actor__kind": "person",
+        "n": 6,
+    }
+    # Ties by name; the limit; actors left out; a filter that matches nothing.
+    laos = ActorFactory(name="Laos")
+    for event in Event.objects.all()[6:8]:
+        Participation.objects.create(event=event, actor=laos, role="host")
+    rows = Event.objects.all().actor_counts(2, exclude=[russia.pk])
+    assert [(r["actor__name"], r["n"]) for r in rows] == [("Laos", 2), ("Myanmar", 2)]
+    assert Event.objects.none().actor_counts(5) == []
 
 
 # --- Search ----------------------------------------------------------------------------------

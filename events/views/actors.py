@@ -4,7 +4,7 @@ from typing import cast
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -143,10 +143,10 @@ def actor_position_add(request: HttpRequest, slug: str) -> HttpResponse:
 def _actor_page(
     request: HttpRequest, actor: Actor, form: PositionForm | None = None, status: int = 200
 ) -> HttpResponse:
-    mine = Participation.objects.visible_to(request.user).filter(actor=actor).values("event_id")
-    own = Event.objects.visible_to(request.user).filter(
+    every = Event.objects.visible_to(request.user).filter(
         pk__in=Participation.objects.filter(actor=actor).values("event_id")
     )
+    own = every
     # The time axis's window (from/to) narrows the list too, as on the timeline.
     dates = {key: request.GET[key] for key in ("from", "to") if request.GET.get(key)}
     filterset = EventFilter(dates, queryset=own)
@@ -175,17 +175,12 @@ def _actor_page(
     window = counts.rows(max(start - 1, 0), start + PAGE_SIZE, own.chronological())
     previous = window.pop(0) if start and window else None
     events = counts.cards(window)  # each event's card, cached until the next write
-    co_actors = (
-        Participation.objects.visible_to(request.user)
-        .filter(event_id__in=mine)
-        .exclude(actor=actor)
-        .values("actor__name", "actor__slug", "actor__kind")
-        .annotate(n=Count("event_id", distinct=True))
-        .order_by("-n", "actor__name")[:TOP_ACTORS]
-    )
     counts.budgeted = True
     # (the background computation, events.counts, runs the lambda after this rebinding)
-    partners = counts.cached("partners", lambda: list(co_actors), co_actors)
+    # The co-actors of all the actor's events, whatever the window.
+    partners = counts.cached(
+        "partners", lambda: every.actor_counts(TOP_ACTORS, exclude=[actor.pk]), every
+    )
     context = {
         "actor": actor,
         "events": events,
