@@ -82,21 +82,16 @@ class ActorQuerySet(models.QuerySet):
         """Actors ``user`` may see: for non-analysts, not those that appear only in drafts.
 
         Those are told from the actors' tallies (``ActorTally``, kept current by the database:
-        ``events.tally``), a few thousand rows: telling them from the participants read every
-        actor's (0.15-0.2 s a request at a million events)."""
+        ``events.tally``), by the tallies' key, for each actor asked about: telling them from
+        the participants read every actor's (0.15-0.2 s a request at a million events), and
+        grouping every tally to find them, 13 ms (an actor filter asks about one actor).
+        Seen: an actor with a published event, or with no event at all."""
         if _sees_drafts(user):
             return self
-        published = models.Sum(
-            models.Case(models.When(status=Status.PUBLISHED, then="n"), default=0)
+        tallies = ActorTally.objects.filter(actor_id=models.OuterRef("pk"), n__gt=0)
+        return self.filter(
+            models.Exists(tallies.filter(status=Status.PUBLISHED)) | ~models.Exists(tallies)
         )
-        hidden = (
-            ActorTally.objects.order_by()
-            .values("actor_id")
-            .annotate(published=published, total=models.Sum("n"))
-            .filter(published=0, total__gt=0)
-            .values("actor_id")
-        )
-        return self.exclude(pk__in=hidden)
 
     def named(self, name: str) -> "ActorQuerySet":
         """Actors whose name, slug or any alias is ``name``, ignoring case."""
