@@ -281,11 +281,15 @@ def test_actor_page_draws_the_time_axis_and_its_window_narrows_the_list(client):
 def test_a_page_that_is_not_there_says_so_and_shows_the_nearest(
     client, timeline, path, page, message
 ):
-    """A stale or mistyped ?page= shows the nearest page, and says which and why."""
+    """A stale or mistyped ?page= shows the nearest page, and says which and why, above the
+    list (where the reader looks first), not below it."""
     response = client.get(path, {"page": page})
     body = response.content.decode()
     assert response.status_code == 200
     if message is None:
         assert 'role="status">page:' not in body
     else:
-        assert f'<p class="meta" role="status">{message}</p>' in body
+        note = f'<p class="meta page-problem" role="status">{message}</p>'
+        assert note in body
+        listed = {"/actors/": "actors-table", "/actors/tatmadaw/": 'class="year"'}
+        assert body.index(note) < body.index(listed.get(path, "events sources"))
