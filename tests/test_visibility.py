@@ -298,3 +298,27 @@ def test_a_draft_only_actor_is_an_unknown_name_to_readers(client, analyst, reade
     client.force_login(analyst)
     assert client.get("/", {"actor": "zyxrev"}).context["count"] == 1
     assert client.get("/api/events/", {"actor": "zyxrev"}).json()["count"] == 1
+
+
+def test_which_actors_a_reader_may_see_follows_their_events(db):
+    """Seen: an actor with a published event, or with none at all; hidden: one whose events
+    are all drafts, until one is published or the drafts are gone (their tallies at 0)."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from events.models import Participation
+    from tests.factories import EventFactory
+
+    def seen() -> set[str]:
+        return set(Actor.objects.visible_to(AnonymousUser()).values_list("name", flat=True))
+
+    _, public, secret, both = (ActorFactory(name=n) for n in ("Idle", "Public", "Secret", "Both"))
+    published, draft = EventFactory(published=True), EventFactory(published=False)
+    for event, actor in ((published, public), (draft, secret), (published, both), (draft, both)):
+        Participation.objects.create(event=event, actor=actor)
+    assert seen() == {"Idle", "Public", "Both"}
+    draft.delete()
+    assert seen() == {"Idle", "Public", "Secret", "Both"}
+    Participation.objects.create(event=EventFactory(published=False), actor=secret)
+    assert seen() == {"Idle", "Public", "Both"}
+    Event.objects.filter(participations__actor=secret).update(status=Status.PUBLISHED)
+    assert seen() == {"Idle", "Public", "Secret", "Both"}
