@@ -359,6 +359,10 @@ def fts5_query(value: str) -> str:
 class SortFilter(django_filters.ChoiceFilter):
     """``date`` (oldest first) or ``-date`` (newest first); undated stay last.
 
+    Newest first, events of the same start keep the finer date first (a day, then its
+    month, then its year): a year's events whose month is not given come after its January,
+    where the timeline shows them (``group_events``), also across a page break.
+
     Without ``sort``: oldest first, or best match first when ``q`` is given (see
     ``EventFilter.filter_queryset``).
     """
@@ -367,7 +371,7 @@ class SortFilter(django_filters.ChoiceFilter):
         if value == "-date":
             return qs.order_by(
                 F("date_start").desc(nulls_last=True),
-                "-precision_rank",
+                "precision_rank",
                 F("date_end").desc(nulls_last=True),
                 "-title",
                 "-pk",

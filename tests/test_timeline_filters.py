@@ -153,6 +153,24 @@ def test_sort_newest_first_reverses_the_order(curated):
     assert dates == sorted(dates, reverse=True)
 
 
+def test_newest_first_puts_a_years_events_without_a_month_after_its_january(client, db):
+    """Of events starting the same day, newest first lists the finer date first (the day,
+    its month, its year), as the page groups them: the year's "month not given" last, in
+    the API's order too, so a page break cannot split them differently."""
+    jan1 = dt.date(2023, 1, 1)
+    for title, precision in (("Kyat year", "year"), ("Kyat month", "month"), ("Kyat day", "day")):
+        EventFactory(published=True, title=title, date_start=jan1, date_precision=precision)
+    EventFactory(published=True, title="Kyat later", date_start=dt.date(2023, 3, 5))
+    order = ["Kyat later", "Kyat day", "Kyat month", "Kyat year"]
+    assert titles({"sort": "-date"}) == order
+    api = client.get("/api/events/", {"sort": "-date"}).json()["results"]
+    assert [e["title"] for e in api] == order
+    page = client.get("/", {"sort": "-date"}).content.decode()
+    listed = page[page.index('<section class="year"') :]  # after the axis's marks
+    assert [listed.index(title) for title in order] == sorted(listed.index(t) for t in order)
+    assert listed.index("Kyat month") < listed.index("Month not given") < listed.index("Kyat year")
+
+
 @pytest.mark.parametrize(
     ("query", "param"),
     [

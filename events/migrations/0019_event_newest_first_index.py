@@ -4,8 +4,9 @@ Newest first orders by ``date_start DESC NULLS LAST`` (undated events stay last)
 ``event_published_chrono_idx`` read backwards does not give (a B-tree in ascending order
 keeps NULLs last, so backwards they come first): PostgreSQL sorted every published event
 for the first page (1.3–1.8 s at a million events). This index holds that order, on the
-published events only, as the chronological one does. Not on SQLite, whose ascending
-indexes keep NULLs first, so that the chronological index read backwards is the order.
+published events only, as the chronological one does. (Of events with the same start, the
+finer date comes first: see ``events.filters.SortFilter``.) Not on SQLite, whose ascending
+indexes keep NULLs first: the chronological index read backwards gives its dates in order.
 """
 
 from django.db import migrations
@@ -18,7 +19,7 @@ def create_newest_index(apps, schema_editor):
         return
     schema_editor.execute(
         f"CREATE INDEX {NAME} ON events_event "
-        "(date_start DESC NULLS LAST, precision_rank DESC, date_end DESC NULLS LAST, "
+        "(date_start DESC NULLS LAST, precision_rank, date_end DESC NULLS LAST, "
         "title DESC, id DESC) INCLUDE (type, span_start, span_end) "
         "WHERE status = 'published'"
     )
