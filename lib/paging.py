@@ -31,6 +31,15 @@ def page_of(paginator: Paginator, value: str | None) -> tuple[Page, str]:
     return paginator.page(number), ""
 
 
+def missing(model, value, field: str = "pk") -> str:
+    """In plain words, that no ``model`` has ``value`` as its ``field`` ("No event has the id
+    12.", "No actor has the slug “x”."): the site's 404s and the API's say it alike."""
+    meta = model._meta
+    if field == "pk":
+        return f"No {meta.verbose_name} has the id {value}."
+    return f"No {meta.verbose_name} has the {meta.get_field(field).verbose_name} “{value}”."
+
+
 def found_or_404(queryset, pk: int):
     """``get_object_or_404(queryset, pk=pk)``, whose 404 says in plain words what is missing
     ("No event has the id 12.", where Django's says "No Event matches the given query.")."""
@@ -41,4 +50,4 @@ def found_or_404(queryset, pk: int):
         return get_object_or_404(queryset, pk=pk)
     except Http404:
         model: Any = queryset if isinstance(queryset, type) else queryset.model
-        raise Http404(f"No {model._meta.verbose_name} has the id {pk}.") from None
+        raise Http404(missing(model, pk)) from None

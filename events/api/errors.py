@@ -19,6 +19,7 @@ from rest_framework import exceptions, parsers, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from config.middleware import is_statement_timeout, megabytes
+from lib.paging import missing
 
 logger = logging.getLogger("timeline.api")
 
@@ -47,15 +48,15 @@ def exception_handler(exc: Exception, context: dict):
             "again later."
         )
     elif isinstance(exc, Http404) and str(exc).endswith(" matches the given query."):
-        exc = exceptions.NotFound(missing(context.get("view")) or str(exc))
+        exc = exceptions.NotFound(not_found(context.get("view")) or str(exc))
     response = drf_exception_handler(exc, context)
     if response is not None and response.status_code == 503:
         response["Retry-After"] = "30"
     return response
 
 
-def missing(view) -> str | None:
-    """What a detail view did not find, in plain words ("No event has the id 12."), where
+def not_found(view) -> str | None:
+    """What a detail view did not find, in plain words (``lib.paging.missing``), where
     Django's ``get_object_or_404`` says "No Event matches the given query."."""
     if not hasattr(view, "get_queryset"):
         return None
@@ -63,10 +64,7 @@ def missing(view) -> str | None:
     value = view.kwargs.get(view.lookup_url_kwarg or field)
     if value is None:
         return None
-    meta = view.get_queryset().model._meta
-    if field == "pk":
-        return f"No {meta.verbose_name} has the id {value}."
-    return f"No {meta.verbose_name} has the {meta.get_field(field).verbose_name} “{value}”."
+    return missing(view.get_queryset().model, value, field)
 
 
 def depth(value) -> int:

@@ -146,12 +146,11 @@ def _actor_page(
     every = Event.objects.visible_to(request.user).filter(
         pk__in=Participation.objects.filter(actor=actor).values("event_id")
     )
-    own = every
     # The time axis's window (from/to) narrows the list too, as on the timeline.
     dates = {key: request.GET[key] for key in ("from", "to") if request.GET.get(key)}
-    filterset = EventFilter(dates, queryset=own)
+    filterset = EventFilter(dates, queryset=every)
     valid = filterset.is_valid()
-    own = filterset.qs if valid else own.none()
+    own = filterset.qs if valid else every.none()
     # The actor's events, paged like the timeline. The count, the co-actors and the axis are
     # cached until the next write (events.counts).
     # The co-actors and the axis within a time budget (events.counts): beyond it the page
