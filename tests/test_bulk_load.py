@@ -487,6 +487,29 @@ def test_a_bulk_load_stores_the_search_documents_the_trigger_would(tmp_path):
     assert documents_unlike_the_triggers() == 0
 
 
+@postgres_only
+def test_a_rebuilding_load_stores_the_search_documents_the_trigger_would(tmp_path):
+    """A load that sets the indexes aside writes its citations without the trigger that
+    updates their events' documents (the events, written after, carry them): the documents
+    are the trigger's all the same, for a first load and for one onto stored events, and
+    the trigger is on again for the next citation written."""
+    data = archive(60)
+    load_file(write(tmp_path, data), rebuild=True)
+    load_file(write(tmp_path, retitled(data, 20, "(2)"), "b.json"), rebuild=True)
+    assert counts()["Event"] == 80
+    assert documents_unlike_the_triggers() == 0
+
+    citation = Citation.objects.select_related("passage").first()
+    Citation.objects.create(
+        event=Event.objects.exclude(pk=citation.event_id).first(),
+        passage=citation.passage,
+        quote=citation.quote,
+        start=citation.start,
+        end=citation.end,
+    )
+    assert documents_unlike_the_triggers() == 0
+
+
 def test_an_error_after_batches_were_staged_writes_nothing(tmp_path, monkeypatch):
     """Batches handed to the writer (PostgreSQL: its thread) are rolled back with the rest."""
     monkeypatch.setattr(bulk, "BATCH", 4)
