@@ -32,7 +32,6 @@ from lib.inputs import nul_message
 from sources.models import Source
 
 from .models import (
-    Actor,
     Citation,
     Event,
     EventQuerySet,
@@ -41,6 +40,7 @@ from .models import (
     Position,
     Post,
     Status,
+    visible_actor_ids,
 )
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -79,8 +79,7 @@ class ActorNamesField(forms.Field):
         names = self.to_python(value)
         groups = []
         for name in names:
-            actors = Actor.objects.visible_to(self.viewer or AnonymousUser())
-            group = ActorGroup(actors.named(name).values_list("pk", flat=True))
+            group = ActorGroup(visible_actor_ids([name], self.viewer or AnonymousUser()))
             if not group:
                 # A title ("Russian Defense Minister"): its holders at each event's date.
                 group.posts = list(Post.objects.named(name).values_list("pk", flat=True))

@@ -1,6 +1,6 @@
 import datetime as dt
 import json
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -117,6 +117,43 @@ def actor_ids_named(names: Collection[str]) -> models.QuerySet:
             aliases.alias(key=Upper("name")).filter(key__in=keys).values("actor_id"),
         )
     )
+
+
+# The SQL of ``visible_actor_ids`` by (database, number of names, whether drafts are seen).
+_VISIBLE_NAMED: dict[tuple[str, int, bool], tuple[str, tuple]] = {}
+
+
+def visible_actor_ids(names: Sequence[str], user, using: str = "default") -> list[int]:
+    """The ids, in name order, of ``Actor.objects.visible_to(user).filter(pk__in=
+    actor_ids_named(names))``, without building that queryset each time.
+
+    Every request with an actor filter asks this for each name: the ORM took about 5 ms to
+    compile the query (a union of three lookups and the visibility ``EXISTS``), the database
+    under 1 ms to run it. So the ORM compiles it once per process for each number of names
+    and each visibility, with placeholder names (a NUL and a number: no actor's name has a
+    NUL, and the filters refuse one), and each call runs that SQL with its own names in the
+    placeholders' parameters. A name with a NUL goes through the ORM.
+    """
+    names = [name.strip() for name in names]
+    if not names:
+        return []
+    sees = _sees_drafts(user)
+    if any("\x00" in name for name in names):
+        actors = Actor.objects.using(using).visible_to(user)
+        return list(actors.filter(pk__in=actor_ids_named(names)).values_list("pk", flat=True))
+    key = (using, len(names), sees)
+    compiled = _VISIBLE_NAMED.get(key)
+    if compiled is None:
+        marks = [f"\x00{i}" for i in range(len(names))]
+        actors = Actor.objects.using(using).visible_to(user)
+        query = actors.filter(pk__in=actor_ids_named(marks)).values_list("pk", flat=True).query
+        compiled = _VISIBLE_NAMED[key] = query.sql_with_params()
+    sql, template = compiled
+    slots = {f"\x00{i}": name for i, name in enumerate(names)}
+    params = [slots.get(p, p) if isinstance(p, str) else p for p in template]
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
 
 
 class Actor(models.Model):

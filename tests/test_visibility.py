@@ -322,3 +322,39 @@ def test_which_actors_a_reader_may_see_follows_their_events(db):
     assert seen() == {"Idle", "Public", "Both"}
     Event.objects.filter(participations__actor=secret).update(status=Status.PUBLISHED)
     assert seen() == {"Idle", "Public", "Secret", "Both"}
+
+
+def test_actor_names_resolve_as_the_querysets_say_for_every_viewer(db, reader, analyst):
+    """The actor filter's lookup (``visible_actor_ids``: SQL compiled once per shape, run
+    with each call's names) finds what ``visible_to(user)`` and ``actor_ids_named`` find,
+    call after call with other names of the same shape."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from events.models import Participation, actor_ids_named, visible_actor_ids
+    from tests.factories import EventFactory
+
+    public, secret, idle = (ActorFactory(name=n) for n in ("Public One", "Secret Two", "Idle"))
+    public.aliases.create(name="P1")
+    secret.aliases.create(name="S2")
+    Participation.objects.create(event=EventFactory(published=True), actor=public)
+    Participation.objects.create(event=EventFactory(published=False), actor=secret)
+    asked = [
+        ["Public One"],
+        ["public one"],
+        [" P1 "],
+        [public.slug.upper()],
+        ["S2"],
+        ["secret two"],
+        ["idle"],
+        ["nobody"],
+        ["P1", "s2"],
+        ["Idle", "Public One"],
+        ["S2", "nobody"],
+    ]
+    for user in (AnonymousUser(), reader, analyst):
+        for names in asked:
+            expected = Actor.objects.visible_to(user).filter(pk__in=actor_ids_named(names))
+            assert visible_actor_ids(names, user) == list(expected.values_list("pk", flat=True))
+    assert visible_actor_ids(["S2"], AnonymousUser()) == []
+    assert visible_actor_ids(["S2"], analyst) == [secret.pk]
+    assert visible_actor_ids(["Idle", "Public One"], reader) == [idle.pk, public.pk]
