@@ -145,6 +145,27 @@ class SourceKeyField(forms.CharField):
         return pk
 
 
+def involving(group: "ActorGroup", within: dict | None = None) -> Q:
+    """The participations of the actors ``group`` names: its actors', and for a title, its
+    holders' in the events during their tenure (tenure and event overlap). ``within``: the
+    conditions on the participants' copy of the event's interval (``ActorFilter._interval``).
+    """
+    within = within or {}
+    involved = Q(actor_id__in=list(group), **within)
+    if group.posts:
+        held = Position.objects.filter(
+            Q(span_start__isnull=True) | Q(span_start__lte=OuterRef("event__span_end")),
+            Q(span_end__isnull=True) | Q(span_end__gte=OuterRef("event__span_start")),
+            post_id__in=group.posts,
+            holder_id=OuterRef("actor_id"),
+        )
+        # Only the holders' participations are checked (participation_actor_idx).
+        holders = Position.objects.filter(post_id__in=group.posts).values("holder_id")
+        # Q & Exists is a Q (django-stubs types it as a bare Combinable).
+        involved |= Q(actor_id__in=holders, **within) & Exists(held)  # type: ignore[assignment]
+    return involved
+
+
 class ActorFilter(django_filters.Filter):
     """Events involving every one of the named actors; a title names whoever held it at the
     event's date (their tenure overlaps the event's interval)."""
@@ -164,20 +185,8 @@ class ActorFilter(django_filters.Filter):
             if key in seen:
                 continue
             seen.add(key)
-            involved = Q(actor_id__in=list(group), **within)
-            if group.posts:
-                # The actor held the title at the event's date: tenure and event overlap.
-                held = Position.objects.filter(
-                    Q(span_start__isnull=True) | Q(span_start__lte=OuterRef("event__span_end")),
-                    Q(span_end__isnull=True) | Q(span_end__gte=OuterRef("event__span_start")),
-                    post_id__in=group.posts,
-                    holder_id=OuterRef("actor_id"),
-                )
-                # Only the holders' participations are checked (participation_actor_idx).
-                holders = Position.objects.filter(post_id__in=group.posts).values("holder_id")
-                # Q & Exists is a Q (django-stubs types it as a bare Combinable).
-                involved |= Q(actor_id__in=holders, **within) & Exists(held)  # type: ignore[assignment]
-            events = Participation.objects.filter(involved).values("event_id").order_by()
+            involved = Participation.objects.filter(involving(group, within))
+            events = involved.values("event_id").order_by()
             few = None if group.posts else self._few(events, list(group), within)
             if few is not None:
                 few_events.append(few)

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from events.models import Actor, Event, Participation, Position, Post, PostAlias
+from events.models import Actor, Event, Participation, Position, Post, PostAlias, Role
 from events.positions import (
     PositionLoadError,
     holders,
@@ -222,6 +222,35 @@ def test_filter_by_title_in_the_api_too(client, defense_ministers):
     Participation.objects.create(event=event, actor=shoigu)
     body = client.get("/api/events/", {"actor": "Russian Defense Minister"}).json()
     assert [e["title"] for e in body["results"]] == ["Talks in Moscow"]
+
+
+def test_a_title_with_a_role_in_the_api_is_whoever_held_it_then_in_that_role(
+    client, defense_ministers
+):
+    """``actor=<title>&role=…``: events where the holder at the event's date had the role
+    (a review found none: the role was asked of the title's actors, which it has none of)."""
+    shoigu, belousov = defense_ministers
+    host = EventFactory(title="Hosts in Moscow", date_start=D(2021, 6, 22), published=True)
+    visit = EventFactory(title="Visits Naypyidaw", date_start=D(2023, 1, 5), published=True)
+    after = EventFactory(title="Hosts as ex-minister", date_start=D(2024, 9, 1), published=True)
+    new = EventFactory(title="Belousov hosts", date_start=D(2024, 6, 18), published=True)
+    for event, actor, role in [
+        (host, shoigu, Role.HOST),
+        (visit, shoigu, Role.VISITOR),
+        (after, shoigu, Role.HOST),
+        (new, belousov, Role.HOST),
+    ]:
+        Participation.objects.create(event=event, actor=actor, role=role)
+
+    def titles(**params) -> list[str]:
+        body = client.get("/api/events/", params).json()
+        return [e["title"] for e in body["results"]]
+
+    title = "Russian Defense Minister"
+    assert titles(actor=title, role="host") == ["Hosts in Moscow", "Belousov hosts"]
+    assert titles(actor=title, role="visitor") == ["Visits Naypyidaw"]
+    assert titles(actor=title, role="supplier") == []
+    assert titles(actor="Sergei Shoigu", role="host") == ["Hosts in Moscow", "Hosts as ex-minister"]
 
 
 # The actor page --------------------------------------------------------------------------------

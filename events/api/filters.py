@@ -13,7 +13,7 @@ from rest_framework.exceptions import ValidationError
 
 from lib.dates import Precision
 
-from ..filters import EventFilter
+from ..filters import EventFilter, involving
 from ..models import Actor, ActorKind, Citation, EventQuerySet, Participation, Role
 
 ROLE_VALUES = ", ".join(Role.values)
@@ -21,7 +21,8 @@ PRECISION_VALUES = ", ".join(Precision.values)
 
 
 class RoleFilter(django_filters.ChoiceFilter):
-    """Events where someone has the role; with ``actor``, where that actor has it.
+    """Events where someone has the role; with ``actor``, where that actor has it (a title:
+    whoever held it at the event's date, ``events.filters.involving``).
 
     The filtering itself happens in ``ApiEventFilter.filter_queryset`` because it needs
     the cleaned ``actor`` value.
@@ -58,8 +59,9 @@ class ApiEventFilter(EventFilter):
         if not groups:
             roles = Participation.objects.filter(role=role)
             return queryset.filter(pk__in=roles.values("event_id"))
-        for pks in groups:
-            roles = Participation.objects.filter(role=role, actor_id__in=pks)
+        for group in groups:
+            # A title: whoever held it at the event's date, in that role.
+            roles = Participation.objects.filter(involving(group), role=role)
             queryset = queryset.filter(pk__in=roles.values("event_id"))
         return queryset
 
