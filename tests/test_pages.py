@@ -1,4 +1,5 @@
 import datetime as dt
+import html
 import re
 
 import pytest
@@ -462,3 +463,30 @@ def test_a_missing_event_or_source_says_so_in_plain_words(client, db, path, mess
     response = client.get(path)
     assert response.status_code == 404
     assert message in response.content.decode()
+
+
+def chips(body: str) -> dict[str, str]:
+    """The filter bar's chosen actors: each chip's name -> the query its remove link keeps."""
+    return {
+        html.unescape(name): html.unescape(query)
+        for query, name in re.findall(
+            r'<a href="/\??([^"]*)" hx-get="[^"]*"[^>]*aria-label="Remove actor ([^"]*)"', body
+        )
+    }
+
+
+def test_an_actor_named_several_ways_is_one_chip_that_removes_them_all(client, timeline):
+    """The filter counts an actor once however it is named (slug, name, alias, twice): the
+    filter bar shows one chip for it, and removing it drops every name of it."""
+    names = ["tatmadaw", "Tatmadaw", "Myanmar military", "sergei-shoigu", "Tatmadaw"]
+    body = client.get("/", {"actor": names}).content.decode()
+    assert chips(body) == {
+        "tatmadaw": "actor=sergei-shoigu",
+        "sergei-shoigu": "actor=tatmadaw&actor=Tatmadaw&actor=Myanmar+military&actor=Tatmadaw",
+    }
+    # Names not all known (the form says which): one chip per text, ignoring case.
+    body = client.get("/", {"actor": ["Nobody Here", "nobody here", "tatmadaw"]}).content.decode()
+    assert chips(body) == {
+        "Nobody Here": "actor=tatmadaw",
+        "tatmadaw": "actor=Nobody+Here&actor=nobody+here",
+    }

@@ -326,6 +326,24 @@ def parse_page(value: str | None) -> int | None:
     return int(value)
 
 
+def actor_chips(params, names: list[str], groups: list | None) -> list[dict]:
+    """The chosen actors' chips: one per actor (or title), however many of ``names`` name it
+    (its slug, name and an alias, or one name twice: the filter counts it once), shown by
+    its first spelling; its remove link drops every name of it. Names not all resolved (an unknown
+    one: the form says so) are told apart by their text, ignoring case."""
+    if groups is not None and len(groups) == len(names):
+        keys: list = [(frozenset(group), frozenset(group.posts)) for group in groups]
+    else:
+        keys = [name.casefold() for name in names]
+    chips = []
+    for i, (name, key) in enumerate(zip(names, keys, strict=True)):
+        if key in keys[:i]:
+            continue
+        others = [other for other, its in zip(names, keys, strict=True) if its != key]
+        chips.append({"name": shown(name), "remove": filter_query(params, actor=others)})
+    return chips
+
+
 @require_safe
 @for_htmx(use_partial="fragment")
 def timeline(request: HtmxHttpRequest) -> HttpResponse:
@@ -337,13 +355,6 @@ def timeline(request: HtmxHttpRequest) -> HttpResponse:
     context = {
         "filterset": filterset,
         "params": shown_params(params),  # echoed into the filter form
-        "actors": [
-            {
-                "name": shown(name),
-                "remove": filter_query(params, actor=actor_names[:i] + actor_names[i + 1 :]),
-            }
-            for i, name in enumerate(actor_names)
-        ],
         "types": [shown(kind) for kind in params.getlist("type")],
         "type_choices": EventType.choices,
         # A capped list of suggestions for the source box: any key or id may be typed.
@@ -365,6 +376,7 @@ def timeline(request: HtmxHttpRequest) -> HttpResponse:
         ]
     if not filterset.is_valid():
         errors.update({k: list(v) for k, v in filterset.errors.items()})
+    context["actors"] = actor_chips(params, actor_names, filterset.form.cleaned_data.get("actor"))
     if not errors and page is not None:  # page is None only with an error
         events_qs = filterset.qs
         # Counts over every match (a ranked q lists the best of the newest RANK_CAP), cached
