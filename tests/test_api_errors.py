@@ -203,3 +203,32 @@ def test_a_draft_is_missing_to_a_reader_in_the_same_words(client):
 
     assert response.status_code == 404
     assert response.json() == {"detail": f"No event has the id {draft.pk}."}
+
+
+def test_an_api_address_without_its_final_slash_is_redirected_to_it_or_named(client):
+    """``/api/events`` (as Django's APPEND_SLASH does for the pages): GET and HEAD are sent
+    to ``/api/events/`` with the query kept; other methods (a redirect would lose their
+    body) are told the address. Addresses that match nothing with the slash either keep the
+    plain 404, and the 404 offers OPTIONS once."""
+    event = EventFactory(status="published")
+    for path, to in [
+        ("/api/events", "/api/events/"),
+        ("/api/events?actor=x&year=2020", "/api/events/?actor=x&year=2020"),
+        (f"/api/events/{event.pk}", f"/api/events/{event.pk}/"),
+        ("/api/actors", "/api/actors/"),
+    ]:
+        response = client.get(path)
+        assert response.status_code == 301
+        assert response["Location"] == to
+        assert client.head(path).status_code == 301
+    assert client.get("/api/events", follow=True).json()["count"] == 1
+
+    response = client.post("/api/events", {}, content_type="application/json")
+    assert response.status_code == 404
+    assert response.json() == {
+        "detail": "No API address /api/events; write /api/events/ (with the final slash)."
+    }
+    response = client.get("/api/nothing-here")
+    assert response.status_code == 404
+    assert "see /api/docs/" in response.json()["detail"]
+    assert response["Allow"].split(", ").count("OPTIONS") == 1
