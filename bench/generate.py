@@ -224,10 +224,15 @@ def curated_names() -> set[str]:
     return {name.lower() for actor in actors for name in [actor["name"], *actor.get("aliases", [])]}
 
 
-def make_actors(n: int, seed: int) -> list[dict]:
+def make_actors(n: int) -> list[dict]:
     """``n`` actors with unique names and aliases (case-insensitively), none of them a name
-    or alias of the curated timeline's actors."""
-    rng = random.Random(f"actors-{seed}")
+    or alias of the curated timeline's actors.
+
+    The same cast whatever the archive's seed, and the first actors of a larger cast are a
+    smaller one's: archives of several seeds and sizes load into one database (when each
+    seed had a cast of its own, one seed's alias was another's name, and the load refused
+    it)."""
+    rng = random.Random("actors-1")
     taken: set[str] = curated_names()
     actors: list[dict] = []
     while len(actors) < n:
@@ -277,8 +282,10 @@ class Source:
         return self.text.split("\n\n")
 
 
-def source_key(i: int) -> str:
-    return f"synthetic-source-{i:07d}"
+def source_key(i: int, seed: int) -> str:
+    """Source keys of seed 1 as they always were; another seed's keys name it (its texts are
+    its own, and a key stands for one text)."""
+    return f"synthetic-source-{i:07d}" if seed == 1 else f"synthetic-source-s{seed}-{i:07d}"
 
 
 def make_source(i: int, seed: int, actor_names: tuple[str, ...]) -> Source:
@@ -301,7 +308,7 @@ def make_source(i: int, seed: int, actor_names: tuple[str, ...]) -> Source:
             parts.append(sentence)
             position += len(sentence)
         paragraphs.append(" ".join(parts))
-    return Source(source_key(i), "\n\n".join(paragraphs), sentences)
+    return Source(source_key(i, seed), "\n\n".join(paragraphs), sentences)
 
 
 def source_payload(source: Source, i: int, seed: int) -> dict:
@@ -421,7 +428,7 @@ def make_events(n: int, seed: int, actors: list[dict], n_sources: int) -> Iterat
 
 def write_archive(n: int, seed: int, out: IO[str]) -> None:
     """Stream the archive as one JSON object: sources, then actors, then events."""
-    actors = make_actors(actor_count(n), seed)
+    actors = make_actors(actor_count(n))
     names = tuple(actor["name"] for actor in actors)
     n_sources = source_count(n)
 
