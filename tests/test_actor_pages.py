@@ -46,6 +46,16 @@ def test_suggestion_matches_names_slugs_and_aliases(client, timeline, q, expecte
     assert expected in suggested(client.get(reverse("actor-suggest"), {"q": q}))
 
 
+def test_suggestion_leaves_out_the_actors_chosen_already_by_any_of_their_names(client, timeline):
+    offered = suggested(client.get(reverse("actor-suggest"), {"q": "myanmar"}))
+    assert "Tatmadaw" in offered  # by its alias "Myanmar military"
+    for chosen in (["tatmadaw"], ["Myanmar military"], ["TATMADAW", "nobody at all"]):
+        response = client.get(reverse("actor-suggest"), {"q": "myanmar", "chosen": chosen})
+        assert suggested(response) == [name for name in offered if name != "Tatmadaw"]
+    response = client.get(reverse("actor-suggest"), {"q": "myanmar", "chosen": "tat\x00"})
+    assert response.status_code == 400
+
+
 def test_suggestion_puts_name_prefix_matches_first(client, timeline):
     names = suggested(client.get(reverse("actor-suggest"), {"q": "rus"}))
     assert names[0].lower().startswith("rus")

@@ -19,7 +19,7 @@ from .. import tally
 from ..counts import Counts
 from ..filters import EventFilter
 from ..forms import PositionForm
-from ..models import Actor, Alias, Event, Participation
+from ..models import Actor, Alias, Event, Participation, actor_ids_named
 from ..positions import add_position, positions_held
 from .timeline import (
     PAGE_SIZE,
@@ -37,21 +37,27 @@ def actor_suggest(request: HttpRequest) -> HttpResponse:
 
     Prefix matches of the name come first, then other matches by name; every suggestion
     carries its canonical name and slug (``data-name``, ``data-slug``) and its aliases.
+    Actors named in ``chosen`` (repeatable: the timeline filter's chosen actors, by any of
+    their names) are not offered again.
     """
     q = request.GET.get("q", "").strip()[:100]
+    chosen = [name for name in request.GET.getlist("chosen") if name.strip()]
     actors: list[Actor] = []
-    if has_nul(q):  # no name holds one, and PostgreSQL cannot search for it
+    if has_nul(q) or any(has_nul(name) for name in chosen):
+        # No name holds one, and PostgreSQL cannot search for it.
         return render(
             request,
             "actors/_suggest.html",
-            {"actors": [], "q": "", "error": nul_message("q")},
+            {"actors": [], "q": "", "error": nul_message("q" if has_nul(q) else "chosen")},
             status=400,
         )
     if q:
         in_aliases = Alias.objects.filter(name__icontains=q).values("actor_id")
+        offered = Actor.objects.visible_to(request.user)
+        if chosen:
+            offered = offered.exclude(pk__in=actor_ids_named(chosen))
         actors = list(
-            Actor.objects.visible_to(request.user)
-            .filter(Q(name__icontains=q) | Q(slug__icontains=q) | Q(pk__in=in_aliases))
+            offered.filter(Q(name__icontains=q) | Q(slug__icontains=q) | Q(pk__in=in_aliases))
             .annotate(
                 rank=Case(
                     When(name__istartswith=q, then=Value(0)),

@@ -10,7 +10,9 @@
 //   Tab                  takes the active option's name and moves on,
 //   Escape               closes the list, keeping the text.
 // Choosing fills the input with the actor's name; with data-combobox="submit" (the timeline
-// filter) it also submits the input's form. Without JavaScript the input is a plain text box.
+// filter) it also submits the input's form. With data-combobox-chosen (a selector: the
+// timeline filter's chips), the names of the actors chosen already go along as ``chosen``,
+// and the server does not offer them again. Without JavaScript the input is a plain text box.
 (() => {
   "use strict";
   let counter = 0;
@@ -91,6 +93,12 @@
     const params = e.detail.parameters;
     if (input.name) params.delete(input.name);
     params.set("q", q);
+    const chosen = input.dataset.comboboxChosen;
+    if (chosen) {
+      document.querySelectorAll(`${chosen} input[type=hidden]`).forEach((hidden) => {
+        params.append("chosen", hidden.value);
+      });
+    }
   });
 
   document.addEventListener("htmx:afterSwap", (e) => {

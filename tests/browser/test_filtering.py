@@ -153,3 +153,20 @@ def test_a_phones_time_axis_opens_where_the_list_starts(page: Page, loaded, sort
         expect(page.locator(".lane-label").first).to_be_in_viewport()
     else:
         assert left > 0  # newest first: the latest end
+
+
+def test_an_actor_chosen_already_is_not_suggested_again(page: Page, loaded):
+    """The chips' actors go along with what is typed (``chosen``): typing an alias of the
+    chosen Tatmadaw offers the other matches only (a review chose one actor three times)."""
+    page.goto(loaded.url + "/?actor=tatmadaw")
+    expect(page.locator("#chosen-actors .chip")).to_have_count(1)
+    page.locator("#f-actor").press_sequentially("Myanmar", delay=30)
+    options = page.locator("#actor-suggestions li[role=option] button[data-name]")
+    expect(options.first).to_be_visible()
+    names = options.evaluate_all("(buttons) => buttons.map((b) => b.dataset.name)")
+    assert names
+    assert "Tatmadaw" not in names
+    # Without a chosen actor the same text offers it.
+    page.goto(loaded.url + "/")
+    page.locator("#f-actor").press_sequentially("Myanmar", delay=30)
+    expect(page.locator("#actor-suggestions button[data-name='Tatmadaw']")).to_be_visible()
