@@ -18,7 +18,7 @@ from django.views.decorators.http import require_safe
 
 from lib.dates import Precision
 from lib.htmx import HtmxHttpRequest, for_htmx, wants_partial
-from lib.inputs import shown, shown_params
+from lib.inputs import has_nul, shown, shown_params
 from lib.paging import found_or_404
 from sources.models import Source
 
@@ -330,7 +330,10 @@ def actor_chips(params, names: list[str], groups: list | None) -> list[dict]:
     """The chosen actors' chips: one per actor (or title), however many of ``names`` name it
     (its slug, name and an alias, or one name twice: the filter counts it once), shown by
     its first spelling; its remove link drops every name of it. Names not all resolved (an unknown
-    one: the form says so) are told apart by their text, ignoring case."""
+    one: the form says so) are told apart by their text, ignoring case. A name with a NUL
+    gets no chip: the form says to remove it, and a chip could only hold it changed (as
+    U+FFFD), a name the reader never wrote that the next Filter would send."""
+    names = [name for name in names if not has_nul(name)]  # (the form refused them all)
     if groups is not None and len(groups) == len(names):
         keys: list = [(frozenset(group), frozenset(group.posts)) for group in groups]
     else:
