@@ -241,3 +241,22 @@ def test_a_calendar_event_links_to_the_event_page_a_reader_opens(client, visit, 
     opened = client.get(page)
     assert opened.status_code == 200
     assert visit.title in opened.content.decode()
+
+
+def test_exports_honour_the_role_as_the_list_does(client, timeline):
+    """``role`` (API-only) filters the downloads as it filters the JSON list, alone, with an
+    actor and with a title (a review found every download listing the actor's every event)."""
+    for params in (
+        {"role": "host"},
+        {"role": "host", "actor": "sergei-shoigu"},
+        {"role": "visitor", "actor": "Russian Defense Minister"},
+        {"role": "visitor", "q": "visit"},
+    ):
+        listed = client.get(URL, {**params, "page_size": 500}).json()
+        ids = {event["id"] for event in listed["results"]}
+        assert listed["count"] == len(ids)
+        assert ids  # the curated timeline has such events
+        assert {int(row["id"]) for row in csv_rows(export(client, "csv", **params))} == ids
+        dated = Event.objects.filter(pk__in=ids, date_start__isnull=False).count()
+        assert len(calendar_events(export(client, "ics", **params))) == dated
+        assert len(export(client, "timelinejs", **params).json()["events"]) == dated

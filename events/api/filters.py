@@ -14,21 +14,31 @@ from rest_framework.exceptions import ValidationError
 from lib.dates import Precision
 
 from ..filters import EventFilter, involving
-from ..models import Actor, ActorKind, Citation, EventQuerySet, Participation, Role
+from ..models import Actor, ActorKind, Citation, Participation, Role
 
 ROLE_VALUES = ", ".join(Role.values)
 PRECISION_VALUES = ", ".join(Precision.values)
 
 
 class RoleFilter(django_filters.ChoiceFilter):
-    """Events where someone has the role; with ``actor``, where that actor has it (a title:
-    whoever held it at the event's date, ``events.filters.involving``).
+    """Events where someone has the role; with ``actor``, where each named actor has it (a
+    title: whoever held it at the event's date, ``events.filters.involving``).
 
-    The filtering itself happens in ``ApiEventFilter.filter_queryset`` because it needs
-    the cleaned ``actor`` value.
+    Applied with the other filters, so that every use of the filter's matches (the list,
+    its count, a ranked list's newest matches, the exports) has it.
     """
 
     def filter(self, qs: QuerySet, value: str) -> QuerySet:
+        if not value:
+            return qs
+        data = getattr(self.parent.form, "cleaned_data", {}) if self.parent else {}
+        groups = data.get("actor") or []
+        if not groups:
+            roles = Participation.objects.filter(role=value)
+            return qs.filter(pk__in=roles.values("event_id"))
+        for group in groups:
+            roles = Participation.objects.filter(involving(group), role=value)
+            qs = qs.filter(pk__in=roles.values("event_id"))
         return qs
 
 
@@ -49,21 +59,6 @@ class ApiEventFilter(EventFilter):
             f"use one of {PRECISION_VALUES}."
         },
     )
-
-    def filter_queryset(self, queryset: EventQuerySet) -> EventQuerySet:
-        queryset = super().filter_queryset(queryset)
-        role = self.form.cleaned_data.get("role")
-        if not role:
-            return queryset
-        groups = self.form.cleaned_data.get("actor") or []
-        if not groups:
-            roles = Participation.objects.filter(role=role)
-            return queryset.filter(pk__in=roles.values("event_id"))
-        for group in groups:
-            # A title: whoever held it at the event's date, in that role.
-            roles = Participation.objects.filter(involving(group), role=role)
-            queryset = queryset.filter(pk__in=roles.values("event_id"))
-        return queryset
 
 
 # The shared filters are custom classes the schema generator cannot type by itself.
