@@ -209,7 +209,7 @@ def test_an_api_address_without_its_final_slash_is_redirected_to_it_or_named(cli
     """``/api/events`` (as Django's APPEND_SLASH does for the pages): GET and HEAD are sent
     to ``/api/events/`` with the query kept; other methods (a redirect would lose their
     body) are told the address. Addresses that match nothing with the slash either keep the
-    plain 404, and the 404 offers OPTIONS once."""
+    plain 404, for every method (OPTIONS too)."""
     event = EventFactory(status="published")
     for path, to in [
         ("/api/events", "/api/events/"),
@@ -228,7 +228,16 @@ def test_an_api_address_without_its_final_slash_is_redirected_to_it_or_named(cli
     assert response.json() == {
         "detail": "No API address /api/events; write /api/events/ (with the final slash)."
     }
-    response = client.get("/api/nothing-here")
-    assert response.status_code == 404
-    assert "see /api/docs/" in response.json()["detail"]
-    assert response["Allow"].split(", ").count("OPTIONS") == 1
+    for method in (client.get, client.options, client.delete):
+        response = method("/api/nothing-here")
+        assert response.status_code == 404
+        assert "see /api/docs/" in response.json()["detail"]
+
+
+def test_the_browsable_api_names_no_missing_address_in_its_breadcrumbs(client):
+    """The catch-all 404 answers the prefixes of every address (``/api/events``): it is no
+    DRF view, so the breadcrumbs do not list it ("Api Root / Not Found / Event List")."""
+    event = EventFactory(status="published")
+    body = client.get(f"/api/events/{event.pk}/", HTTP_ACCEPT="text/html").content.decode()
+    assert "Event Instance" in body
+    assert "Not Found" not in body

@@ -3,45 +3,38 @@
 Anything under /api/ that no route matches is a JSON 404, not the HTML error page.
 """
 
-from django.http import HttpResponsePermanentRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.urls import Resolver404, re_path, resolve
-from drf_spectacular.utils import extend_schema
-from rest_framework.decorators import api_view, permission_classes, renderer_classes
-from rest_framework.exceptions import NotFound
-from rest_framework.permissions import AllowAny
-from rest_framework.renderers import JSONRenderer
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework.routers import DefaultRouter
 
 from .views import ActorViewSet, CitationViewSet, EventViewSet, SourceViewSet
 
 
-@extend_schema(exclude=True)
-@api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"])  # and OPTIONS, from DRF
-@permission_classes([AllowAny])
-@renderer_classes([JSONRenderer])
-def not_found(request, path: str):
-    """A JSON 404, or for an address missing only its final slash (``/api/events``), a
-    redirect to it (GET and HEAD: what Django's ``APPEND_SLASH`` does for the pages, which
-    this catch-all would otherwise answer) or a 404 that names it (other methods: a
-    redirect would lose their body)."""
+# Not a DRF view: the browsable API's breadcrumbs would name it ("Not Found") for every
+# address prefix it answers, and DRF would answer OPTIONS itself (200, with its metadata).
+@csrf_exempt  # a POST to a missing address is a 404, whoever sends it
+def not_found(request: HttpRequest, path: str) -> HttpResponse:
+    # An address missing only its final slash (/api/events): a redirect to it for GET and
+    # HEAD (what Django's APPEND_SLASH does for the pages, which this catch-all would
+    # otherwise answer), a 404 naming it for other methods (a redirect loses their body).
     slashed = f"/api/{path}/"
     if path and not path.endswith("/") and _route(slashed):
         if request.method in ("GET", "HEAD"):
             query = request.META.get("QUERY_STRING", "")
             return HttpResponsePermanentRedirect(slashed + (f"?{query}" if query else ""))
-        raise NotFound(f"No API address /api/{path}; write {slashed} (with the final slash).")
-    raise NotFound(
-        f"No API address /api/{path}; see /api/docs/ (ids in addresses are whole numbers)."
-    )
+        detail = f"No API address /api/{path}; write {slashed} (with the final slash)."
+    else:
+        detail = f"No API address /api/{path}; see /api/docs/ (ids in addresses are whole numbers)."
+    return JsonResponse({"detail": detail}, status=404)
 
 
 def _route(path: str) -> bool:
     """Whether a route other than the catch-all answers ``path``."""
     try:
-        match = resolve(path)
+        return resolve(path).func is not not_found
     except Resolver404:
         return False
-    return match.func is not not_found and getattr(match.func, "cls", None) is not None
 
 
 class Router(DefaultRouter):
