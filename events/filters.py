@@ -77,20 +77,22 @@ class ActorNamesField(forms.Field):
 
     def clean(self, value) -> list["ActorGroup"]:
         names = self.to_python(value)
-        groups = []
+        groups, unknown = [], []
         for name in names:
             group = ActorGroup(visible_actor_ids([name], self.viewer or AnonymousUser()))
             if not group:
                 # A title ("Russian Defense Minister"): its holders at each event's date.
                 group.posts = list(Post.objects.named(name).values_list("pk", flat=True))
             if not group and not group.posts:
-                raise forms.ValidationError(
-                    f"actor: no actor or title is named “{name}”; use an actor's name, slug or "
-                    "alias (for example actor=min-aung-hlaing) or a title such as "
-                    "actor=Russian Defense Minister.",
-                    code="unknown_actor",
-                )
+                unknown.append(f"“{name}”")
             groups.append(group)
+        if unknown:  # every one of them, not the first only
+            raise forms.ValidationError(
+                f"actor: no actor or title is named {' or '.join(dict.fromkeys(unknown))}; use "
+                "an actor's name, slug or alias (for example actor=min-aung-hlaing) or a title "
+                "such as actor=Russian Defense Minister.",
+                code="unknown_actor",
+            )
         return groups
 
 

@@ -54,6 +54,12 @@ def test_suggestion_leaves_out_the_actors_chosen_already_by_any_of_their_names(c
         assert suggested(response) == [name for name in offered if name != "Tatmadaw"]
     response = client.get(reverse("actor-suggest"), {"q": "myanmar", "chosen": "tat\x00"})
     assert response.status_code == 400
+    # Only the chosen one matches: the box says why nothing is offered.
+    response = client.get(reverse("actor-suggest"), {"q": "Tatm", "chosen": "tatmadaw"})
+    assert suggested(response) == []
+    assert "No other actor matches “Tatm” (the actors chosen already are not offered)." in (
+        response.content.decode()
+    )
 
 
 def test_suggestion_puts_name_prefix_matches_first(client, timeline):

@@ -397,3 +397,12 @@ def test_odd_input_is_a_message_never_a_server_error(client, timeline, query):
 
     assert page.status_code == 200
     assert fragment.status_code in (200, 400)
+
+
+def test_every_unknown_actor_is_named_not_the_first_only(client, timeline):
+    response = client.get("/api/events/", {"actor": ["foo", "tatmadaw", "Bar", "foo"]})
+    assert response.status_code == 400
+    assert response.json()["actor"] == [
+        "actor: no actor or title is named “foo” or “Bar”; use an actor's name, slug or alias "
+        "(for example actor=min-aung-hlaing) or a title such as actor=Russian Defense Minister."
+    ]

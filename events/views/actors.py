@@ -68,7 +68,7 @@ def actor_suggest(request: HttpRequest) -> HttpResponse:
             .order_by("rank", "name")
             .prefetch_related("aliases")[:SUGGESTIONS]
         )
-    return render(request, "actors/_suggest.html", {"actors": actors, "q": q})
+    return render(request, "actors/_suggest.html", {"actors": actors, "q": q, "chosen": chosen})
 
 
 ACTORS_PAGE = 100
