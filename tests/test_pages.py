@@ -484,9 +484,12 @@ def test_an_actor_named_several_ways_is_one_chip_that_removes_them_all(client, t
         "tatmadaw": "actor=sergei-shoigu",
         "sergei-shoigu": "actor=tatmadaw&actor=Tatmadaw&actor=Myanmar+military&actor=Tatmadaw",
     }
-    # Names not all known (the form says which): one chip per text, ignoring case.
-    body = client.get("/", {"actor": ["Nobody Here", "nobody here", "tatmadaw"]}).content.decode()
+    # Names not all known (the form names each unknown one): one chip per exact text.
+    names = ["Nobody Here", "nobody here", "Nobody Here", "tatmadaw"]
+    body = client.get("/", {"actor": names}).content.decode()
     assert chips(body) == {
-        "Nobody Here": "actor=tatmadaw",
-        "tatmadaw": "actor=Nobody+Here&actor=nobody+here",
+        "Nobody Here": "actor=nobody+here&actor=tatmadaw",
+        "nobody here": "actor=Nobody+Here&actor=Nobody+Here&actor=tatmadaw",
+        "tatmadaw": "actor=Nobody+Here&actor=nobody+here&actor=Nobody+Here",
     }
+    assert "no actor or title is named “Nobody Here” or “nobody here”" in html.unescape(body)

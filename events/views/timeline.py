@@ -329,15 +329,16 @@ def parse_page(value: str | None) -> int | None:
 def actor_chips(params, names: list[str], groups: list | None) -> list[dict]:
     """The chosen actors' chips: one per actor (or title), however many of ``names`` name it
     (its slug, name and an alias, or one name twice: the filter counts it once), shown by
-    its first spelling; its remove link drops every name of it. Names not all resolved (an unknown
-    one: the form says so) are told apart by their text, ignoring case. A name with a NUL
-    gets no chip: the form says to remove it, and a chip could only hold it changed (as
-    U+FFFD), a name the reader never wrote that the next Filter would send."""
+    its first spelling; its remove link drops every name of it. Names not all resolved (the
+    form names each unknown one) are told apart by their exact text, as the message names
+    them. A name with a NUL gets no chip: the form says to remove it, and a chip could only
+    hold it changed (as U+FFFD), a name the reader never wrote that the next Filter would
+    send."""
     names = [name for name in names if not has_nul(name)]  # (the form refused them all)
     if groups is not None and len(groups) == len(names):
         keys: list = [(frozenset(group), frozenset(group.posts)) for group in groups]
     else:
-        keys = [name.casefold() for name in names]
+        keys = list(names)
     chips = []
     for i, (name, key) in enumerate(zip(names, keys, strict=True)):
         if key in keys[:i]:
