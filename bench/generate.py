@@ -229,9 +229,9 @@ def make_actors(n: int) -> list[dict]:
     or alias of the curated timeline's actors.
 
     The same cast whatever the archive's seed, and the first actors of a larger cast are a
-    smaller one's: archives of several seeds and sizes load into one database (when each
-    seed had a cast of its own, one seed's alias was another's name, and the load refused
-    it)."""
+    smaller one's: archives of different seeds, whatever their sizes, load into one
+    database (when each seed had a cast of its own, one seed's alias was another's name,
+    and the load refused it). Two sizes of one seed are two versions of one archive."""
     rng = random.Random("actors-1")
     taken: set[str] = curated_names()
     actors: list[dict] = []

@@ -137,17 +137,18 @@ def visible_actor_ids(names: Sequence[str], user, using: str = "default") -> lis
     names = [name.strip() for name in names]
     if not names:
         return []
-    sees = _sees_drafts(user)
-    if any("\x00" in name for name in names):
+
+    def named(these: list[str]) -> models.QuerySet:
         actors = Actor.objects.using(using).visible_to(user)
-        return list(actors.filter(pk__in=actor_ids_named(names)).values_list("pk", flat=True))
-    key = (using, len(names), sees)
+        return actors.filter(pk__in=actor_ids_named(these)).values_list("pk", flat=True)
+
+    if any("\x00" in name for name in names):
+        return list(named(names))
+    key = (using, len(names), _sees_drafts(user))
     compiled = _VISIBLE_NAMED.get(key)
     if compiled is None:
         marks = [f"\x00{i}" for i in range(len(names))]
-        actors = Actor.objects.using(using).visible_to(user)
-        query = actors.filter(pk__in=actor_ids_named(marks)).values_list("pk", flat=True).query
-        compiled = _VISIBLE_NAMED[key] = query.sql_with_params()
+        compiled = _VISIBLE_NAMED[key] = named(marks).query.sql_with_params()
     sql, template = compiled
     slots = {f"\x00{i}": name for i, name in enumerate(names)}
     params = [slots.get(p, p) if isinstance(p, str) else p for p in template]
