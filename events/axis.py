@@ -126,15 +126,14 @@ class Tick:
     last: dt.date
     x: float = 0.0
     query: str = ""
+    # A label starts at its tick, or ends there where it would run past the right edge;
+    # one that would overlap the label before it is not drawn (its grid line is).
+    anchor: str = "start"
+    shown: bool = True
 
     @property
     def params(self) -> dict[str, str]:
         return period_params(self.first, self.last)
-
-    @property
-    def anchor(self) -> str:
-        """Labels near the right edge end at their tick instead of starting there."""
-        return "end" if self.x > WIDTH - RIGHT - 40 else "start"
 
     @property
     def dx(self) -> int:
@@ -206,7 +205,26 @@ def ticks(scale: Scale, max_ticks: int = MAX_TICKS) -> list[Tick]:
                     label += f" {day.year}"
                 found.append(Tick(day, label, day, day))
             ordinal += 1
-    return [Tick(t.day, t.label, t.first, t.last, scale.x(t.day)) for t in found]
+    return _place_labels([Tick(t.day, t.label, t.first, t.last, scale.x(t.day)) for t in found])
+
+
+LABEL_CHAR = 6.6  # the width of a character of a tick's label (11 px, bold), a little over
+LABEL_GAP = 6  # the least room between two labels
+
+
+def _place_labels(found: list[Tick]) -> list[Tick]:
+    """Anchor each label so it stays inside the picture, and leave out the labels that
+    would overlap the one drawn before them (close ticks whose last one is drawn to the
+    left of its line, as "21 Mar" and "26 Mar" at the right edge were)."""
+    drawn_to = -math.inf  # where the last label drawn ends
+    for tick in found:
+        width = len(tick.label) * LABEL_CHAR
+        tick.anchor = "end" if tick.x + 2 + width > WIDTH - 2 else "start"
+        left = tick.x - 2 - width if tick.anchor == "end" else tick.x + 2
+        tick.shown = left >= drawn_to + LABEL_GAP
+        if tick.shown:
+            drawn_to = left + width
+    return found
 
 
 # --- The window -----------------------------------------------------------------------

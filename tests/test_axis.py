@@ -1,6 +1,7 @@
 """The time axis's geometry (events/axis.py): scale, ticks, window, packing, links."""
 
 import datetime as dt
+import itertools
 
 import pytest
 
@@ -57,6 +58,34 @@ def test_ticks_of_the_whole_calendar_are_few_and_start_at_year_one_or_later():
     found = axis.ticks(Scale(dt.date.min, dt.date.max))
     assert 1 <= len(found) <= axis.MAX_TICKS
     assert all(t.day.year >= 1 for t in found)
+
+
+def _label_extent(tick):
+    width = len(tick.label) * axis.LABEL_CHAR
+    left = tick.x - 2 - width if tick.anchor == "end" else tick.x + 2
+    return left, left + width
+
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [
+        (D(2021, 3, 1), D(2021, 3, 31)),  # "21 Mar" and "26 Mar" once overlapped
+        (D(2021, 2, 1), D(2021, 2, 28)),
+        (D(2021, 6, 20), D(2021, 6, 27)),
+        (D(2020, 12, 1), D(2021, 1, 9)),
+        (D(2021, 1, 1), D(2021, 12, 31)),
+        (D(1990, 1, 1), D(2026, 12, 31)),
+        (dt.date.min, dt.date.max),
+    ],
+)
+def test_tick_labels_stay_inside_the_picture_and_never_overlap(first, last):
+    found = axis.ticks(Scale(first, last))
+    shown = [t for t in found if t.shown]
+    assert shown
+    assert shown[0] is found[0]
+    extents = [_label_extent(t) for t in shown]
+    assert all(left >= 0 and right <= axis.WIDTH for left, right in extents)
+    assert all(a[1] + axis.LABEL_GAP <= b[0] for a, b in itertools.pairwise(extents))
 
 
 def test_a_year_tick_zooms_into_its_year_and_a_month_tick_into_its_month():
