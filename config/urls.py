@@ -57,6 +57,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", config_views.healthz, name="healthz"),
+    path("favicon.ico", config_views.favicon, name="favicon"),
 ]
 
 handler400 = config_views.bad_request

@@ -3,6 +3,7 @@ import html
 import re
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from events.models import Actor, Event, Status
@@ -493,3 +494,16 @@ def test_an_actor_named_several_ways_is_one_chip_that_removes_them_all(client, t
         "tatmadaw": "actor=Nobody+Here&actor=nobody+here&actor=Nobody+Here",
     }
     assert "no actor or title is named “Nobody Here” or “nobody here”" in html.unescape(body)
+
+
+def test_the_site_has_an_icon_that_favicon_ico_leads_to(client):
+    page = client.get("/").content.decode()
+    icon = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', page)
+    assert icon
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == icon.group(1)
+    found = finders.find("favicon.svg")
+    assert found
+    with open(found, encoding="utf-8") as file:
+        assert file.read().startswith("<svg xmlns=")
