@@ -234,6 +234,23 @@ def test_an_api_address_without_its_final_slash_is_redirected_to_it_or_named(cli
         assert "see /api/docs/" in response.json()["detail"]
 
 
+@pytest.mark.parametrize(
+    ("path", "detail"),
+    [
+        ("/api/events/2147483648/", "No event has the id 2147483648."),
+        ("/api/sources/99999999999999999999/", "No source has the id 99999999999999999999."),
+        ("/api/citations/12345678901/", "No citation has the id 12345678901."),
+        ("/api/events/9999999999/history/", "No event has the id 9999999999."),
+    ],
+)
+def test_an_id_too_long_for_any_row_is_said_to_be_missing_like_any_other(client, path, detail):
+    """Ids in routes have at most nine digits (no lookup overflows the database's integers);
+    a longer one gets the detail view's own words, not "no such address"."""
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.json() == {"detail": detail}
+
+
 def test_the_browsable_api_names_no_missing_address_in_its_breadcrumbs(client):
     """The catch-all 404 answers the prefixes of every address (``/api/events``): it is no
     DRF view, so the breadcrumbs do not list it ("Api Root / Not Found / Event List")."""

@@ -3,12 +3,22 @@
 Anything under /api/ that no route matches is a JSON 404, not the HTML error page.
 """
 
+import re
+
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.urls import Resolver404, re_path, resolve
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework.routers import DefaultRouter
 
+from events.models import Citation, Event
+from lib.paging import missing
+from sources.models import Source
+
 from .views import ActorViewSet, CitationViewSet, EventViewSet, SourceViewSet
+
+# An id too long for the routes (``views.ID``) names no stored row: said as a detail view's 404.
+_LONG_ID = re.compile(r"(events|sources|citations)/([0-9]{10,})(?:/|$)")
+_MODELS = {"events": Event, "sources": Source, "citations": Citation}
 
 
 # Not a DRF view: the browsable API's breadcrumbs would name it ("Not Found") for every
@@ -24,6 +34,8 @@ def not_found(request: HttpRequest, path: str) -> HttpResponse:
             query = request.META.get("QUERY_STRING", "")
             return HttpResponsePermanentRedirect(slashed + (f"?{query}" if query else ""))
         detail = f"No API address /api/{path}; write {slashed} (with the final slash)."
+    elif long_id := _LONG_ID.match(path):
+        detail = missing(_MODELS[long_id[1]], int(long_id[2]))
     else:
         detail = f"No API address /api/{path}; see /api/docs/ (ids in addresses are whole numbers)."
     return JsonResponse({"detail": detail}, status=404)
