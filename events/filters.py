@@ -71,7 +71,10 @@ class ActorNamesField(forms.Field):
         names = [name.strip() for name in value if name and name.strip()]
         if any("\x00" in name for name in names):
             raise forms.ValidationError(
-                "actor: a name cannot contain a NUL character; remove it.", code="null_characters"
+                # Such a name gets no chip (the form cannot send it back): it is gone already.
+                "actor: a name cannot contain a NUL character (\\x00), so it is left out of "
+                "the form; press Filter to search without it.",
+                code="null_characters",
             )
         return names
 

@@ -59,6 +59,13 @@ def test_bad_list_parameters_are_a_400_naming_them(client, url, field):
     assert field in response.json()
 
 
+def test_a_nul_in_a_list_parameter_is_named_as_the_pages_name_it(client):
+    response = client.get("/api/events/?q=a%00b")
+
+    assert response.status_code == 400
+    assert response.json() == {"q": ["q: remove the NUL character (\\x00) from the text."]}
+
+
 def test_an_export_checks_the_page_it_does_not_need(client):
     assert client.get("/api/events/?format=timelinejs&page=%C2%9A").status_code == 404
     assert client.get("/api/events/?format=timelinejs&page=1").status_code == 200

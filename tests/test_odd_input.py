@@ -101,7 +101,10 @@ def test_a_nul_in_a_timeline_filter_is_a_message_naming_it(client, name):
     # gets no chip (it would hold a name nobody wrote for the next Filter to send).
     assert "\x00" not in body
     if name == "actor":
-        assert "a name cannot contain a NUL character; remove it." in body
+        assert (
+            "actor: a name cannot contain a NUL character (\\x00), so it is left out of the "
+            "form; press Filter to search without it." in body
+        )
         assert 'name="actor" value="a' not in body
     else:
         assert "a\ufffdb" in body

@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
 from lib.dates import Precision
+from lib.inputs import nul_message
 
 from ..filters import EventFilter, involving
 from ..models import Actor, ActorKind, Citation, Participation, Role
@@ -179,7 +180,7 @@ class FilterBackend(DjangoFilterBackend):
     def filter_queryset(self, request, queryset: QuerySet, view) -> QuerySet:
         for name, values in request.query_params.lists():
             if any("\x00" in value for value in values):
-                raise ValidationError({name: [f"{name}: remove the NUL character from the value."]})
+                raise ValidationError({name: [nul_message(name)]})
         for value in request.query_params.getlist("source"):
             if value.strip() and not is_key_or_id(value.strip()):
                 raise ValidationError({"source": [source_error(value)]})
