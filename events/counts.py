@@ -166,6 +166,9 @@ class Counts:
         self.whole = False
         self.statuses: tuple[str, ...] | None = None
         self._tallies: tally.Rows | None = None
+        # The SQL of each queryset keyed (``_sql``), by id, beside the queryset itself (which
+        # keeps the id from being reused while this Counts lives).
+        self._compiled: dict[int, tuple[QuerySet, tuple[str, tuple] | None]] = {}
 
     def of_whole_timeline(self, statuses: tuple[str, ...] | None) -> "Counts":
         """Say that the queryset is the whole timeline as a reader of ``statuses`` sees it."""
@@ -238,12 +241,25 @@ class Counts:
         token = self.token()
         if token is None:
             return None
-        try:
-            sql, params = queryset.query.sql_with_params()
-        except EmptyResultSet:
+        compiled = self._sql(queryset)
+        if compiled is None:
             return None
+        sql, params = compiled
         digest = hashlib.sha256(repr((name, sql, params, queryset.db)).encode()).hexdigest()
         return f"events.counts:{token}:{digest}"
+
+    def _sql(self, queryset: QuerySet) -> tuple[str, tuple] | None:
+        """``queryset``'s SQL and parameters (None: it matches nothing), compiled once for
+        all the keys of one queryset (a list's page and its count; a page's facets): the ORM
+        took about 1.7 ms to compile a filtered list's."""
+        found = self._compiled.get(id(queryset))
+        if found is None or found[0] is not queryset:
+            try:
+                found = (queryset, queryset.query.sql_with_params())
+            except EmptyResultSet:
+                found = (queryset, None)
+            self._compiled[id(queryset)] = found
+        return found[1]
 
     def rows(self, start: int, stop: int, queryset: "EventQuerySet | None" = None) -> list:
         """``queryset.rows(start, stop)``: a page of events, whose ids are cached until the

@@ -282,3 +282,27 @@ def test_names_of_actors_and_titles_change_the_token():
         before = token()
         write()
         assert token() != before
+
+
+def test_the_keys_of_one_queryset_compile_its_sql_once_and_name_it_exactly(monkeypatch):
+    """A list's page and its count are keyed by the same queryset's SQL: compiled once per
+    Counts. The keys are what a fresh Counts makes; another filter's differ, and one that
+    matches nothing has none."""
+    from django.db.models.sql import Query
+
+    from events.counts import Counts
+
+    EventFactory(published=True)
+    visits = Event.objects.published().filter(type="visit")
+    compiled = []
+    original = Query.sql_with_params
+    monkeypatch.setattr(
+        Query, "sql_with_params", lambda query: compiled.append(query) or original(query)
+    )
+    counts = Counts(visits)
+    keys = [counts._key("count", visits), counts._key("rows:0:51", visits)]
+    assert len(compiled) == 1
+    assert keys[0] != keys[1]
+    assert Counts(visits)._key("count", visits) == keys[0]
+    assert counts._key("count", visits.filter(type="meeting")) != keys[0]
+    assert counts._key("count", Event.objects.none()) is None
