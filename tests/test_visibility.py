@@ -116,6 +116,7 @@ def addresses(world) -> list[str]:
         f"/sources/{source.pk}/suggestions/add/",
         f"/sources/{source.pk}/suggestions/dismiss/",
         "/healthz",
+        "/favicon.ico",
     ]
     api = [
         "/api/",
