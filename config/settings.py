@@ -175,6 +175,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
+# Django's renderer, with a NUL in a value shown again as U+FFFD (lib.forms).
+FORM_RENDERER = "lib.forms.Renderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -19,6 +19,7 @@ from django.forms.formsets import DELETION_FIELD_NAME
 from django.urls import reverse_lazy
 
 from lib.dates import DateTextError, ParsedDate, Precision, parse_date_text
+from lib.forms import NulNamed
 from lib.inputs import whole_number
 from sources.models import Passage, Source
 
@@ -40,7 +41,7 @@ def parse_reference(value: str | None) -> dt.date | None:
         return None
 
 
-class EventForm(forms.ModelForm):
+class EventForm(NulNamed, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     reference = forms.DateField(
         widget=forms.HiddenInput,
@@ -158,7 +159,7 @@ def split_aliases(text: str) -> list[str]:
     return names
 
 
-class ParticipantForm(forms.Form):
+class ParticipantForm(NulNamed, forms.Form):
     name = forms.CharField(
         max_length=200,
         required=False,
@@ -347,7 +348,7 @@ class SourceChoiceField(forms.Field):
         return source
 
 
-class NewCitationForm(forms.Form):
+class NewCitationForm(NulNamed, forms.Form):
     source = SourceChoiceField(
         required=False,
         help_text="The source's key or id; the newest sources are suggested as you type.",
@@ -428,7 +429,7 @@ NewCitationFormSet = cast(
 )
 
 
-class RemoveCitationsForm(forms.Form):
+class RemoveCitationsForm(NulNamed, forms.Form):
     remove_citation = forms.ModelMultipleChoiceField(
         queryset=Citation.objects.none(),
         required=False,
@@ -447,7 +448,7 @@ class RemoveCitationsForm(forms.Form):
             field.queryset = Citation.objects.filter(event=event)
 
 
-class CiteForm(forms.Form):
+class CiteForm(NulNamed, forms.Form):
     """A selection in the source reader: a passage and offsets (and what the browser saw)."""
 
     passage = forms.ModelChoiceField(
@@ -475,7 +476,7 @@ class CiteForm(forms.Form):
         return data
 
 
-class PositionForm(forms.Form):
+class PositionForm(NulNamed, forms.Form):
     """A title an actor held, with when (the actor page's analyst form)."""
 
     title = forms.CharField(

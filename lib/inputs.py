@@ -24,6 +24,23 @@ def whole_number(value: str | None, maximum: int = MAX_INT) -> int | None:
     return number if number <= maximum else None
 
 
+# A page past any list's last: a larger page number asks for the same thing.
+MAX_PAGE = 10**9
+
+
+def page_number(value: str | None) -> int | None:
+    """``value`` as a page number from 1, written in ASCII digits (surrounding spaces
+    allowed); a number past ``MAX_PAGE`` as ``MAX_PAGE``, a page past the end, which the
+    list then says; None for anything else ("", "0", "-1", "1.5", "²")."""
+    value = (value or "").strip()
+    if not (value.isascii() and value.isdigit()):
+        return None
+    digits = value.lstrip("0")
+    if not digits:
+        return None
+    return MAX_PAGE if len(digits) > len(str(MAX_PAGE)) else min(int(digits), MAX_PAGE)
+
+
 def has_nul(value: str | None) -> bool:
     """Whether ``value`` holds a NUL character, which no text field may store or search for."""
     return "\x00" in (value or "")
@@ -31,6 +48,15 @@ def has_nul(value: str | None) -> bool:
 
 def nul_message(name: str) -> str:
     return f"{name}: remove the NUL character (\\x00) from the text."
+
+
+def not_a_page(value: str, then: str) -> str:
+    """What a page says of a ``?page=`` value that is no page number, and ``then`` what it
+    does or asks: the value shown shortened, or the NUL message if it holds one."""
+    if has_nul(value):
+        return nul_message("page")
+    short = value if len(value) <= 40 else value[:39] + "…"
+    return f"page: “{short}” is not a page number; {then}."
 
 
 def shown(value: str) -> str:

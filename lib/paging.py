@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 
-from .inputs import whole_number
+from .inputs import not_a_page, page_number
 
 
 def page_of(paginator: Paginator, value: str | None) -> tuple[Page, str]:
@@ -18,10 +18,9 @@ def page_of(paginator: Paginator, value: str | None) -> tuple[Page, str]:
     (page 1 for a value that is no page number, the last page for a number past it)."""
     if value is None or value == "":
         return paginator.page(1), ""
-    number = whole_number(value)
-    if number is None or number < 1:
-        shown = value if len(value) <= 40 else value[:39] + "…"
-        return paginator.page(1), f"page: “{shown}” is not a page number; showing page 1."
+    number = page_number(value)
+    if number is None:
+        return paginator.page(1), not_a_page(value, "showing page 1")
     last = paginator.num_pages
     if number > last:
         pages = f"{last:,} page" + ("" if last == 1 else "s")

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from lib.dates import DateTextError, ParsedDate, parse_date_text
+from lib.forms import NulNamed
 
 from .html import html_to_text, looks_like_html
 from .models import Source, text_sha256
@@ -15,7 +16,7 @@ from .services import MAX_SOURCE_BYTES, SourceError, decode_text
 UPLOAD_SUFFIXES = (".txt", ".html", ".htm")
 
 
-class SourceForm(forms.Form):
+class SourceForm(NulNamed, forms.Form):
     text = forms.CharField(
         required=False,
         strip=False,

@@ -12,7 +12,7 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from events.models import Citation, Event
-from lib.inputs import has_nul, whole_number
+from lib.inputs import MAX_PAGE, has_nul, page_number, whole_number
 from sources.models import Source
 from tests.event_form_data import form_data
 from tests.factories import EventFactory, SourceFactory
@@ -86,7 +86,7 @@ def test_a_nul_in_the_cite_search_is_a_message(analyst_client, passage):
     response = analyst_client.get(url)
 
     assert response.status_code == 400
-    assert "Null characters are not allowed" in response.content.decode()
+    assert "q: remove the NUL character (\\x00) from the text." in response.content.decode()
 
 
 @pytest.mark.parametrize("name", ["q", "source", "actor"])
@@ -258,3 +258,76 @@ def test_superscript_digits_in_the_prefills_date_at_are_listed_as_unusable(analy
 
     assert response.status_code == 200
     assert "date_at=²:1:2: write the passage index and offsets" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query", ["type=%00", "page=%00", "from=%00", "to=2020%00", "year=%00", "status=%00"]
+)
+def test_a_nul_in_any_timeline_parameter_is_the_one_message_naming_it(client, query):
+    name = query.split("=")[0]
+
+    response = client.get(f"/?{query}")
+
+    body = response.content.decode()
+    assert f"{name}: remove the NUL character (\\x00) from the text." in body
+    assert "\x00" not in body
+    assert "Null characters are not allowed" not in body
+    assert "Type: 1 chosen" not in body  # an unknown type is not counted as chosen
+
+
+@pytest.mark.parametrize("path", ["/actors/", "/sources/"])
+def test_a_nul_in_a_list_page_number_is_the_one_message(client, path):
+    body = client.get(f"{path}?page=1%00").content.decode()
+
+    assert "page: remove the NUL character (\\x00) from the text." in body
+    assert "\x00" not in body
+
+
+def test_a_nul_in_the_event_form_names_the_field_and_is_not_echoed(analyst_client):
+    response = analyst_client.post("/events/new/", form_data(title="Talks\x00", summary="a\x00b"))
+
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "title: remove the NUL character (\\x00) from the text." in body
+    assert "summary: remove the NUL character (\\x00) from the text." in body
+    assert "Null characters are not allowed" not in body
+    assert "\x00" not in body
+    assert 'value="Talks\ufffd"' in body  # shown again as the replacement character
+    assert not Event.objects.exists()
+
+
+def test_a_nul_in_the_source_form_names_the_field_and_is_not_echoed(analyst_client):
+    response = analyst_client.post("/sources/new/", {"text": "Text.", "title": "A\x00"})
+
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "title: remove the NUL character (\\x00) from the text." in body
+    assert "\x00" not in body
+    assert not Source.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["/", "/actors/", "/sources/"])
+def test_a_page_number_too_large_for_any_list_is_a_page_past_the_end(client, path):
+    EventFactory(status="published")
+
+    body = client.get(f"{path}?page=99999999999999999999").content.decode()
+
+    assert "is not a page number" not in body
+    assert "only 1 page" in body
+
+
+def test_a_page_number_too_large_for_any_list_is_past_the_end_in_the_api(client):
+    response = client.get("/api/events/?page=99999999999999999999")
+
+    assert response.status_code == 404
+    assert response.json()["detail"].startswith(
+        "Invalid page: page 99999999999999999999 is past the last page of this list"
+    )
+
+
+def test_page_numbers_are_ascii_digits_from_one_capped_past_any_list():
+    assert page_number("2") == 2
+    assert page_number(" 007 ") == 7
+    assert page_number("9" * 5000) == MAX_PAGE  # no int() of 5,000 digits (a ValueError)
+    for value in ("0", "000", "-1", "1.5", "²", "", None, "1e3"):
+        assert page_number(value) is None

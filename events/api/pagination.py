@@ -25,6 +25,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from lib import inputs
+
 from ..models import EventQuerySet
 
 COUNT_CAP = 10_000
@@ -150,7 +152,7 @@ class Pagination(PageNumberPagination):
         # Every page value is a page number, also beside a cursor (which then decides).
         numbers = [n for n in request.query_params.getlist(self.page_query_param) if n] or ["1"]
         for number in numbers:
-            if not (number.isascii() and number.isdigit()) or not 1 <= int(number) <= 10**9:
+            if inputs.page_number(number) is None:
                 raise NotFound(
                     f"Invalid page: {self.page_query_param} must be a whole number from 1; "
                     f"got “{number[:40]}”."
@@ -159,7 +161,8 @@ class Pagination(PageNumberPagination):
             rows = self._keyset(queryset, request.query_params[self.cursor_query_param], size)
             self.page_number = None
         else:
-            self.page_number = int(numbers[-1])
+            self.page_number = inputs.page_number(numbers[-1])
+            self.page_asked = numbers[-1].strip()[:40]
             offset = (self.page_number - 1) * size
             # Events deep in the list: their ids first, then their rows (a deferred join).
             stop = offset + size + 1
@@ -200,7 +203,7 @@ class Pagination(PageNumberPagination):
         exactly (up to COUNT_CAP); else how to read a list that long (a cursor)."""
         plural = queryset.model._meta.verbose_name_plural
         count, exact = capped_count(queryset)
-        said = f"Invalid page: page {self.page_number} is past the last page of this list"
+        said = f"Invalid page: page {self.page_asked} is past the last page of this list"
         if not exact:
             return (
                 f"{said}, which holds more than {COUNT_CAP:,} {plural}: read it with "

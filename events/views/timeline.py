@@ -1,7 +1,6 @@
 """The timeline and an event's page. Function-based, GET only, htmx-aware."""
 
 import datetime as dt
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_safe
 
 from lib.dates import Precision
 from lib.htmx import HtmxHttpRequest, for_htmx, wants_partial
-from lib.inputs import has_nul, shown, shown_params
+from lib.inputs import has_nul, not_a_page, page_number, shown, shown_params
 from lib.paging import found_or_404
 from sources.models import Source
 
@@ -321,9 +320,7 @@ def parse_page(value: str | None) -> int | None:
     """The page number (1 when absent), or None when ``value`` is no positive number."""
     if value is None or value == "":
         return 1
-    if not re.fullmatch(r"[0-9]{1,9}", value) or int(value) < 1:
-        return None
-    return int(value)
+    return page_number(value)
 
 
 def actor_chips(params, names: list[str], groups: list | None) -> list[dict]:
@@ -359,7 +356,8 @@ def timeline(request: HtmxHttpRequest) -> HttpResponse:
     context = {
         "filterset": filterset,
         "params": shown_params(params),  # echoed into the filter form
-        "types": [shown(kind) for kind in params.getlist("type")],
+        # The types the menu counts as chosen: an unknown one is the error's to name.
+        "types": [kind for kind in params.getlist("type") if kind in EventType.values],
         "type_choices": EventType.choices,
         # A capped list of suggestions for the source box: any key or id may be typed.
         "sources": Source.objects.only("pk", "key", "title").order_by("-pk")[:SOURCE_CHOICES],
@@ -375,9 +373,7 @@ def timeline(request: HtmxHttpRequest) -> HttpResponse:
     computed: Counts | None = None  # flushed to the cache at the end, errors or not
     page = parse_page(params.get("page"))
     if page is None:
-        errors["page"] = [
-            f"page: “{params.get('page')}” is not a page number; write page=2 or leave it out."
-        ]
+        errors["page"] = [not_a_page(params.get("page", ""), "write page=2 or leave it out")]
     if not filterset.is_valid():
         errors.update({k: list(v) for k, v in filterset.errors.items()})
     context["actors"] = actor_chips(params, actor_names, filterset.form.cleaned_data.get("actor"))
