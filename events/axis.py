@@ -804,7 +804,9 @@ def load_axis(
             last=Max("span_end"),
         )
         span = window(wanted[0], wanted[1], stats["first"], stats["last"])
-    if span is None or not stats["dated"]:
+    # No dated event: no axis, unless the filter names a window (from and to), which is
+    # drawn empty with its controls: a reader who moved to a window without events moves on.
+    if span is None or not (stats["dated"] or all(wanted)):
         return None
     scale = Scale(*span)
     aggregated = stats["dated"] > MAX_MARKS
@@ -813,7 +815,10 @@ def load_axis(
     lane_counts: dict[str, Counter] = defaultdict(Counter)
     labels: dict[str, str] = {}
     totals: Counter = Counter()
-    if not aggregated:
+    keys: list[str] = []  # the actor lanes' actors
+    if not stats["dated"]:
+        pass  # an empty window: its ticks and controls only
+    elif not aggregated:
         rows = list(
             plain.filter(span_start__isnull=False)
             .order_by("span_start", "pk")

@@ -154,3 +154,28 @@ def test_a_crowded_single_day_links_to_its_list_not_to_itself(client):
     assert 'class="cluster"' in svg_body
     assert "listed below" in svg_body
     assert "#results" in svg_body
+
+
+@pytest.mark.parametrize("lanes", ["", "actor"])
+def test_a_window_without_events_keeps_its_axis_and_the_way_on(client, lanes):
+    bulk_events(3, start=dt.date(2021, 12, 1))
+
+    body = client.get("/", {"from": "2022-01", "to": "2022-03", "lanes": lanes}).content.decode()
+
+    assert "0 events" in body
+    assert "0 dated events," in body
+    assert "No dated event in this window" in body
+    for control in ("← Earlier", "Later →", ">All dates</a>", 'title="Zoom out"'):
+        assert control in body
+    earlier = re.search(r'href="/\?([^"]*)"[^>]*>← Earlier', body)
+    assert earlier is not None
+    assert "from=2021-12&amp;to=2022-02" in earlier.group(1)  # half a window back: the events
+    assert 'class="mark' not in svg(body)
+
+
+def test_no_axis_without_a_window_when_nothing_is_dated(client):
+    EventFactory(status="published", date_start=None, date_text="")
+
+    body = client.get("/").content.decode()
+
+    assert 'class="axis"' not in body
