@@ -170,3 +170,20 @@ def test_an_actor_chosen_already_is_not_suggested_again(page: Page, loaded):
     page.goto(loaded.url + "/")
     page.locator("#f-actor").press_sequentially("Myanmar", delay=30)
     expect(page.locator("#actor-suggestions button[data-name='Tatmadaw']")).to_be_visible()
+
+
+@pytest.mark.parametrize("width", [390, 660, 800, 1024, 1280])
+def test_the_type_menu_opens_inside_the_window(page: Page, live_server, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(live_server.url + "/")
+    if width <= 640:  # on a phone the filters fold behind one button
+        page.locator("summary.filters-toggle").click()
+    page.locator("details.types-menu > summary").click()
+
+    menu = page.locator("details.types-menu fieldset.types")
+    expect(menu.get_by_label("visit", exact=True)).to_be_visible()
+    box = menu.bounding_box()
+    assert box is not None
+    assert box["x"] >= 0
+    assert box["x"] + box["width"] <= width
+    assert page.evaluate("document.documentElement.scrollWidth") == width  # no sideways scroll
