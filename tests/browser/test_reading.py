@@ -27,3 +27,7 @@ def test_unfold_a_citation_and_follow_it_to_the_highlighted_passage(page: Page, 
     target = page.locator("mark:target")
     expect(target).to_be_visible()
     expect(target).to_contain_text(cited_words[:20])
+    # Landed with room above: the passage's number and the quote's outline are not cut off.
+    box = target.bounding_box()
+    assert box is not None
+    assert 32 <= box["y"] <= 200
