@@ -63,6 +63,7 @@ class SourceForm(NulNamed, forms.Form):
         self.today = today or dt.date.today()
         self.existing: Source | None = None
         self.html_title = ""
+        self.read_as_html = False  # pasted text reduced to the text of its markup
 
     def clean_file(self) -> str | None:
         """The uploaded file's text, or None when no file was sent."""
@@ -150,6 +151,7 @@ class SourceForm(NulNamed, forms.Form):
                 )
                 return data
             self.html_title = reduced.title
+            self.read_as_html = True
             pasted = reduced.text
         text = uploaded if uploaded is not None else pasted
         data["source_text"] = text

@@ -120,6 +120,18 @@ _MARKUP = re.compile(
 )
 
 
+# Elements that give a document its lines: text holding only inline tags (a <b>, a quoted
+# <script> snippet) is plain text that mentions markup, and reducing it would join its lines
+# and drop words.
+_BLOCK = re.compile(
+    r"<\s*/?\s*(?:html|head|body|p|div|br|h[1-6]|article|section|ul|ol|li|table|tr|td|"
+    r"blockquote|figure|title|meta)\b[^>]*>",
+    re.IGNORECASE,
+)
+
+
 def looks_like_html(text: str) -> bool:
-    """Whether pasted text is HTML markup (two or more tags of HTML's usual elements)."""
-    return len(_MARKUP.findall(text[:200_000])) >= 2
+    """Whether pasted text is HTML markup: two or more tags of HTML's usual elements, at least
+    one of them an element that makes lines (a paragraph, a break, a heading, a body...)."""
+    head = text[:200_000]
+    return len(_MARKUP.findall(head)) >= 2 and _BLOCK.search(head) is not None

@@ -64,7 +64,17 @@ def source_new(request: HttpRequest) -> HttpResponse:
         form.existing = source
         form.add_error(None, f"This text is already a source: “{source.title}”. Nothing was added.")
         return render(request, "sources/source_new.html", {"form": form}, status=400)
-    messages.success(request, f"Added “{source.title}” with {source.passages.count()} passages.")
+    passages = source.passages.count()
+    read = (
+        " The pasted text was read as HTML: its tags, scripts and styles were removed (tick "
+        "“keep the pasted text as typed” to keep them)."
+        if form.read_as_html
+        else ""
+    )
+    messages.success(
+        request,
+        f"Added “{source.title}” with {passages} passage{'' if passages == 1 else 's'}.{read}",
+    )
     return redirect("source-detail", pk=source.pk)
 
 

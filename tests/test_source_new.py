@@ -94,6 +94,13 @@ def test_pasted_text_becomes_a_source_with_passages_and_opens_the_reader(analyst
     assert "Added “Junta chief in Moscow” with 3 passages." in page
 
 
+def test_a_one_line_source_is_added_with_one_passage(analyst_client):
+    response = post(analyst_client, text="One line only.", title="Short")
+
+    page = analyst_client.get(response["Location"]).content.decode()
+    assert "Added “Short” with 1 passage." in page
+
+
 def test_a_month_alone_is_stored_at_month_precision(analyst_client):
     post(analyst_client, text=ARTICLE, published="June 2021")
     source = Source.objects.get()
