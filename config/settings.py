@@ -371,6 +371,7 @@ REST_FRAMEWORK = {
     # Every API error is JSON; nested JSON deeper than JSON_MAX_DEPTH is a 400.
     "EXCEPTION_HANDLER": "events.api.errors.exception_handler",
     "DEFAULT_PARSER_CLASSES": ["events.api.errors.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "events.api.errors.ContentNegotiation",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "events.api.pagination.Pagination",
     "PAGE_SIZE": 50,

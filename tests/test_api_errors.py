@@ -258,3 +258,37 @@ def test_the_browsable_api_names_no_missing_address_in_its_breadcrumbs(client):
     body = client.get(f"/api/events/{event.pk}/", HTTP_ACCEPT="text/html").content.decode()
     assert "Event Instance" in body
     assert "Not Found" not in body
+
+
+@pytest.mark.parametrize(
+    ("url", "offered"),
+    [
+        ("/api/events/?format=xyz", "json, api, csv, ics, timelinejs"),
+        ("/api/events.xml", "json, api, csv, ics, timelinejs"),
+        ("/api/actors/?format=csv", "json, api"),
+    ],
+)
+def test_an_unknown_format_is_a_404_naming_it_and_the_formats_offered(client, url, offered):
+    response = client.get(url)
+
+    assert response.status_code == 404
+    detail = response.json()["detail"]
+    assert detail.startswith("format: this address has no format “")
+    assert f"use one of {offered}, or leave it out." in detail
+
+
+def test_an_id_with_a_dot_is_read_as_a_format_and_said_so(client):
+    response = client.get("/api/events/1.5/")
+
+    assert response.status_code == 404
+    assert "“.5” at the end of the address" in response.json()["detail"]
+
+
+def test_an_event_id_too_large_in_the_citation_filter_says_why(client):
+    response = client.get("/api/citations/?event=99999999999999999999")
+
+    assert response.status_code == 400
+    assert response.json()["event"] == [
+        "event: ids go up to 2147483647, so no event has this one; give the event's id "
+        "(for example event=12)."
+    ]

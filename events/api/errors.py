@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404
 from rest_framework import exceptions, parsers, status
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from config.middleware import is_statement_timeout, megabytes
@@ -95,3 +96,19 @@ class JSONParser(parsers.JSONParser):
         if depth(data) > limit:
             raise too_deep
         return data
+
+
+class ContentNegotiation(DefaultContentNegotiation):
+    """DRF's, but an unknown ``?format=`` or address suffix (``.xml``) is a 404 that names it
+    and the formats the address offers, not a bare "Not found."."""
+
+    def filter_renderers(self, renderers, format):
+        offered = [renderer for renderer in renderers if renderer.format == format]
+        if not offered:
+            formats = ", ".join(dict.fromkeys(renderer.format for renderer in renderers))
+            asked = str(format)[:40]
+            raise exceptions.NotFound(
+                f"format: this address has no format “{asked}” (asked by format={asked} or by "
+                f"“.{asked}” at the end of the address); use one of {formats}, or leave it out."
+            )
+        return offered

@@ -151,7 +151,8 @@ class CitationFilter(django_filters.FilterSet):
         error_messages={
             "invalid": "event: give the event's id, a whole number (for example event=12).",
             "min_value": "event: give the event's id, a whole number (for example event=12).",
-            "max_value": "event: give the event's id, a whole number (for example event=12).",
+            "max_value": "event: ids go up to %(limit_value)s, so no event has this one; give "
+            "the event's id (for example event=12).",
         },
     )
     source = django_filters.CharFilter(method="filter_source", label="Source id or key")
