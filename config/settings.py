@@ -366,6 +366,9 @@ LOGGING = {
 
 FIXTURES_DIR = BASE_DIR / "fixtures"
 
+# A form without its valid CSRF token: the site's page saying what to do.
+CSRF_FAILURE_VIEW = "config.views.csrf_failure"
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Every API error is JSON; nested JSON deeper than JSON_MAX_DEPTH is a 400.

@@ -75,3 +75,15 @@ def server_error(request: HttpRequest) -> HttpResponse:
         }
         return JsonResponse(body, status=500)
     return defaults.server_error(request)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without its valid security token (``CSRF_FAILURE_VIEW``): the site's page
+    saying what to do, rather than Django's page about cookies and Referer headers."""
+    return error_page(
+        request,
+        403,
+        "The form could not be sent",
+        "Its security token was missing or out of date (the page was open a long time, or you "
+        "signed in or out in another tab). Go back, reload the page and send the form again.",
+    )

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.test import Client
 from django.urls import reverse
 
 from events.models import Actor, Event, Status
@@ -507,3 +508,21 @@ def test_the_site_has_an_icon_that_favicon_ico_leads_to(client):
     assert found
     with open(found, encoding="utf-8") as file:
         assert file.read().startswith("<svg xmlns=")
+
+
+def test_a_form_without_its_csrf_token_gets_the_sites_page_saying_what_to_do(analyst):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(analyst)
+
+    response = client.post("/sources/new/", {"text": "A line."})
+
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "Go back, reload the page and send the form again." in body
+    assert '<link rel="icon"' in body
+
+
+def test_the_admin_has_the_sites_icon(admin_client):
+    body = admin_client.get("/admin/").content.decode()
+
+    assert re.search(r'<link rel="icon" href="[^"]*favicon[^"]*\.svg" type="image/svg\+xml">', body)
