@@ -31,3 +31,20 @@ def test_unfold_a_citation_and_follow_it_to_the_highlighted_passage(page: Page, 
     box = target.bounding_box()
     assert box is not None
     assert 32 <= box["y"] <= 200
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_claims_attribution_sits_under_its_title(page: Page, loaded, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(loaded.url + "/")
+    event = page.locator("ol.events article.event", has=page.locator("strong.claim")).first
+    title = event.locator("h3.title").bounding_box()
+    attribution = event.locator("p.attribution").bounding_box()
+    date = event.locator("time.date").bounding_box()
+
+    assert title is not None
+    assert attribution is not None
+    assert date is not None
+    assert attribution["y"] >= title["y"] + title["height"] - 1
+    if width > 640:  # the title shares the date's line, as every other title does
+        assert abs(title["y"] - date["y"]) < date["height"]
