@@ -42,6 +42,9 @@ def parse_reference(value: str | None) -> dt.date | None:
 
 
 class EventForm(NulNamed, forms.ModelForm):
+    # Hidden fields' errors are listed after their label (event_form.html).
+    named_by_template = frozenset({"version", "reference"})
+
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     reference = forms.DateField(
         widget=forms.HiddenInput,
@@ -349,6 +352,9 @@ class SourceChoiceField(forms.Field):
 
 
 class NewCitationForm(NulNamed, forms.Form):
+    # Hidden fields' errors are listed after their label (event_form.html).
+    named_by_template = frozenset({"passage", "start", "end"})
+
     source = SourceChoiceField(
         required=False,
         help_text="The source's key or id; the newest sources are suggested as you type.",
@@ -450,6 +456,9 @@ class RemoveCitationsForm(NulNamed, forms.Form):
 
 class CiteForm(NulNamed, forms.Form):
     """A selection in the source reader: a passage and offsets (and what the browser saw)."""
+
+    # The cite search lists each error after its field's name.
+    named_by_template = frozenset({"passage", "start", "end", "quote", "version", "q"})
 
     passage = forms.ModelChoiceField(
         queryset=Passage.objects.select_related("source"),

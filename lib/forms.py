@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 from django.forms import BaseForm, BoundField
 from django.forms.renderers import DjangoTemplates
 
-from .inputs import has_nul, nul_message, shown
+from .inputs import NUL_FIX, has_nul, nul_message, shown
 
 
 class NulShownBoundField(BoundField):
@@ -43,6 +43,9 @@ class NulNamed(BaseForm):
     """
 
     own_nul_message: ClassVar[frozenset[str]] = frozenset()
+    # Fields whose errors the form's template shows after the field's name or label: their
+    # message does not name the field again ("q: q: remove ...").
+    named_by_template: ClassVar[frozenset[str]] = frozenset()
 
     def full_clean(self) -> None:
         super().full_clean()
@@ -55,4 +58,5 @@ class NulNamed(BaseForm):
             data = self[name].data
             values = data if isinstance(data, list | tuple) else [data]
             if any(isinstance(value, str) and has_nul(value) for value in values):
-                errors[name] = self.error_class([nul_message(name)])
+                message = NUL_FIX if name in self.named_by_template else nul_message(name)
+                errors[name] = self.error_class([message])

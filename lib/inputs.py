@@ -46,8 +46,12 @@ def has_nul(value: str | None) -> bool:
     return "\x00" in (value or "")
 
 
+# What to do about a NUL character, said the same everywhere (``nul_message`` names the field).
+NUL_FIX = "remove the NUL character (\\x00) from the text."
+
+
 def nul_message(name: str) -> str:
-    return f"{name}: remove the NUL character (\\x00) from the text."
+    return f"{name}: {NUL_FIX}"
 
 
 def not_a_page(value: str, then: str) -> str:

@@ -87,6 +87,7 @@ def test_a_nul_in_the_cite_search_is_a_message(analyst_client, passage):
 
     assert response.status_code == 400
     assert "q: remove the NUL character (\\x00) from the text." in response.content.decode()
+    assert "q: q:" not in response.content.decode()  # the template names the field once
 
 
 @pytest.mark.parametrize("name", ["q", "source", "actor"])
@@ -331,3 +332,12 @@ def test_page_numbers_are_ascii_digits_from_one_capped_past_any_list():
     assert page_number("9" * 5000) == MAX_PAGE  # no int() of 5,000 digits (a ValueError)
     for value in ("0", "000", "-1", "1.5", "²", "", None, "1e3"):
         assert page_number(value) is None
+
+
+def test_a_nul_in_a_hidden_field_of_the_event_form_is_named_once(analyst_client):
+    response = analyst_client.post("/events/new/", form_data(version="1\x00"))
+
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Version: remove the NUL character (\\x00) from the text." in body
+    assert "Version: version:" not in body
