@@ -305,6 +305,26 @@ def shifted(first: dt.date, last: dt.date, *, center: float, factor: float):
     return snap(round(middle - new_days / 2), new_days)
 
 
+def panned(first: dt.date, last: dt.date, direction: int) -> tuple[dt.date, dt.date]:
+    """The window moved by half its length (at least one of its units) earlier (-1) or later
+    (+1), in whole years if it is whole years, whole months if whole months, else days: the
+    same length each way, so Later undoes Earlier. Kept inside the calendar."""
+    days = last.toordinal() - first.toordinal() + 1
+    if days > 2 * 366 and (first.month, first.day, last.month, last.day) == (1, 1, 12, 31):
+        years = last.year - first.year + 1
+        year = first.year + direction * max(1, years // 2)
+        year = min(max(year, FIRST_DAY.year), LAST_DAY.year - years + 1)
+        return dt.date(year, 1, 1), dt.date(year + years - 1, 12, 31)
+    if first.day == 1 and last == period_end(last, Precision.MONTH):
+        months = _month_index(last) - _month_index(first) + 1
+        index = _month_index(first) + direction * max(1, months // 2)
+        index = min(max(index, _month_index(FIRST_DAY)), _month_index(LAST_DAY) - months + 1)
+        return _month_first(index), period_end(_month_first(index + months - 1), "month")
+    start = first.toordinal() + direction * max(1, days // 2)
+    start = min(max(start, FIRST_DAY.toordinal()), LAST_DAY.toordinal() - days + 1)
+    return dt.date.fromordinal(start), dt.date.fromordinal(start + days - 1)
+
+
 def navigation(first: dt.date, last: dt.date) -> dict[str, dict[str, str] | None]:
     """``from``/``to`` of zoom in, zoom out, earlier and later (None where nothing is left)."""
     at_start, at_end = first <= FIRST_DAY, last >= LAST_DAY
@@ -314,8 +334,8 @@ def navigation(first: dt.date, last: dt.date) -> dict[str, dict[str, str] | None
         if first < last
         else None,
         "zoom_out": None if whole else period_params(*shifted(first, last, center=0.5, factor=3)),
-        "earlier": None if at_start else period_params(*shifted(first, last, center=0, factor=1)),
-        "later": None if at_end else period_params(*shifted(first, last, center=1, factor=1)),
+        "earlier": None if at_start else period_params(*panned(first, last, -1)),
+        "later": None if at_end else period_params(*panned(first, last, +1)),
     }
 
 

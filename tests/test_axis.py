@@ -119,6 +119,44 @@ def test_navigation_pans_by_half_a_window_and_stops_at_the_calendar_ends():
     assert axis.navigation(dt.date.min, dt.date.max)["zoom_out"] is None
 
 
+@pytest.mark.parametrize(
+    ("first", "last", "earlier", "later"),
+    [
+        (D(2022, 1, 1), D(2022, 3, 31), ("2021-12", "2022-02"), ("2022-02", "2022-04")),
+        (D(2022, 2, 1), D(2022, 4, 30), ("2022-01", "2022-03"), ("2022-03", "2022-05")),
+        (D(2022, 8, 1), D(2022, 10, 31), ("2022-07", "2022-09"), ("2022-09", "2022-11")),
+        (D(2021, 6, 1), D(2021, 6, 30), ("2021-05", "2021-05"), ("2021-07", "2021-07")),
+        (D(2010, 1, 1), D(2019, 12, 31), ("2005", "2014"), ("2015", "2024")),
+        (
+            D(2021, 6, 20),
+            D(2021, 6, 29),
+            ("2021-06-15", "2021-06-24"),
+            ("2021-06-25", "2021-07-04"),
+        ),
+        (
+            D(2021, 6, 22),
+            D(2021, 6, 22),
+            ("2021-06-21", "2021-06-21"),
+            ("2021-06-23", "2021-06-23"),
+        ),
+    ],
+)
+def test_earlier_and_later_move_the_same_whole_units_and_undo_each_other(
+    first, last, earlier, later
+):
+    nav = axis.navigation(first, last)
+    assert (nav["earlier"]["from"], nav["earlier"]["to"]) == earlier
+    assert (nav["later"]["from"], nav["later"]["to"]) == later
+    back = axis.panned(*axis.panned(first, last, -1), +1)
+    assert back == (first, last)
+
+
+def test_panning_stays_inside_the_calendar():
+    assert axis.panned(D(1, 1, 1), D(10, 12, 31), -1) == (D(1, 1, 1), D(10, 12, 31))
+    assert axis.panned(D(9990, 1, 1), D(9999, 12, 31), +1) == (D(9990, 1, 1), D(9999, 12, 31))
+    assert axis.panned(D(1, 2, 1), D(1, 4, 30), -1) == (D(1, 1, 1), D(1, 3, 31))
+
+
 def test_a_month_precision_mark_is_wider_than_a_day_and_a_clipped_one_has_an_arrow():
     scale = Scale(D(2021, 1, 1), D(2021, 12, 31))
     day = axis.place(mark(D(2021, 6, 22), D(2021, 6, 22)), scale)
