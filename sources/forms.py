@@ -127,6 +127,12 @@ class SourceForm(NulNamed, forms.Form):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
+        if data.get("published_on_or_after") and not self.data.get("published", "").strip():
+            self.add_error(
+                "published_on_or_after",
+                "“written on or after this date” needs a publication date: give the earliest "
+                "date the article can have been written, or untick it.",
+            )
         pasted = data.get("text") or ""
         uploaded = data.get("file")
         if "text" in self.errors or "file" in self.errors:

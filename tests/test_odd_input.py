@@ -341,3 +341,12 @@ def test_a_nul_in_a_hidden_field_of_the_event_form_is_named_once(analyst_client)
     body = response.content.decode()
     assert "Version: remove the NUL character (\\x00) from the text." in body
     assert "Version: version:" not in body
+
+
+def test_page_zero_on_the_timeline_says_where_pages_start(client):
+    body = client.get("/?page=0").content.decode()
+
+    assert (
+        "page: “0” is not a page number; pages are numbered from 1 (page=2 is the second); "
+        "leave it out for the first." in body
+    )

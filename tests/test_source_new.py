@@ -302,3 +302,11 @@ def test_htmx_requests_from_anonymous_visitors_get_hx_redirect(client):
         URL, headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/sources/"}
     )
     assert response["HX-Redirect"] == f"{reverse('login')}?next=/sources/"
+
+
+def test_on_or_after_without_a_date_is_a_message_not_ignored(analyst_client):
+    response = post(analyst_client, text="A line.", published_on_or_after="on")
+
+    assert response.status_code == 400
+    assert "“written on or after this date” needs a publication date" in response.content.decode()
+    assert not Source.objects.exists()

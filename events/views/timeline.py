@@ -373,7 +373,12 @@ def timeline(request: HtmxHttpRequest) -> HttpResponse:
     computed: Counts | None = None  # flushed to the cache at the end, errors or not
     page = parse_page(params.get("page"))
     if page is None:
-        errors["page"] = [not_a_page(params.get("page", ""), "write page=2 or leave it out")]
+        errors["page"] = [
+            not_a_page(
+                params.get("page", ""),
+                "pages are numbered from 1 (page=2 is the second); leave it out for the first",
+            )
+        ]
     if not filterset.is_valid():
         errors.update({k: list(v) for k, v in filterset.errors.items()})
     context["actors"] = actor_chips(params, actor_names, filterset.form.cleaned_data.get("actor"))
