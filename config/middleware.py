@@ -247,3 +247,28 @@ class ReconnectMiddleware:
         connection.close()
         function, args, kwargs = view
         return function(request, *args, **kwargs)
+
+
+class MethodNotAllowedMiddleware:
+    """A page's 405 (``require_POST`` and friends answer with an empty body) becomes the site's
+    page saying which methods the address takes; the API's 405s are DRF's JSON already."""
+
+    def __init__(self, get_response: Callable) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 405 or is_api(request) or response.streaming:
+            return response
+        if response.content:
+            return response
+        allowed = response.get("Allow", "")
+        page = error_page(
+            request,
+            405,
+            "Not available this way",
+            f"This address takes only {allowed or 'other methods'}: it is the target of a form's "
+            "button, not a page to open. Go back and use the form.",
+        )
+        page["Allow"] = allowed
+        return page

@@ -526,3 +526,25 @@ def test_the_admin_has_the_sites_icon(admin_client):
     body = admin_client.get("/admin/").content.decode()
 
     assert re.search(r'<link rel="icon" href="[^"]*favicon[^"]*\.svg" type="image/svg\+xml">', body)
+
+
+def test_opening_a_forms_target_is_a_page_saying_so(client, analyst):
+    actor = Actor.objects.create(name="Sergei Shoigu", kind="person")
+    client.force_login(analyst)
+
+    response = client.get(f"/actors/{actor.slug}/positions/")
+
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    body = html.unescape(response.content.decode())
+    assert "This address takes only POST: it is the target of a form's button" in body
+    assert '<link rel="icon"' in body
+
+
+def test_a_405_from_the_api_stays_json(client, analyst):
+    client.force_login(analyst)
+
+    response = client.delete("/api/events/")
+
+    assert response.status_code == 405
+    assert response.json()["detail"]
