@@ -85,5 +85,6 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         403,
         "The form could not be sent",
         "Its security token was missing or out of date (the page was open a long time, or you "
-        "signed in or out in another tab). Go back, reload the page and send the form again.",
+        "signed in or out in another tab). Copy anything you typed, reload the page and send "
+        "the form again.",
     )

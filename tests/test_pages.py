@@ -518,7 +518,7 @@ def test_a_form_without_its_csrf_token_gets_the_sites_page_saying_what_to_do(ana
 
     assert response.status_code == 403
     body = response.content.decode()
-    assert "Go back, reload the page and send the form again." in body
+    assert "Copy anything you typed, reload the page and send the form again." in body
     assert '<link rel="icon"' in body
 
 

@@ -54,6 +54,9 @@
       const title = main?.querySelector("h1")?.textContent.trim();
       if (title) lines.push(title);
       for (const p of main?.querySelectorAll("p, .exception_value") || []) {
+        // A paragraph that is only a link ("Back to the timeline") is no message as text.
+        const link = p.children.length === 1 ? p.querySelector(":scope > a") : null;
+        if (link && link.textContent.trim() === p.textContent.trim()) continue;
         const text = p.textContent.replace(/\s+/g, " ").trim();
         if (text && lines.length < 4) lines.push(text);
       }
@@ -107,7 +110,8 @@
     say(["No answer from the server.", "Check the connection and try again: nothing was changed on this page."]),
   );
   document.addEventListener("htmx:beforeRequest", (e) => {
-    // A new request (not a suggestion list refreshing as you type) starts afresh.
-    if (!e.target.closest?.("[data-combobox]")) clear();
+    // A new request starts afresh; not one made as you type (a suggestion list, the date
+    // preview): sent late, it wiped the error of the form sent just before it.
+    if (!e.target.closest?.("[data-combobox]") && !typing(e)) clear();
   });
 })();

@@ -93,3 +93,24 @@ def test_a_400_that_is_a_whole_page_is_said_not_nested(page: Page, live_server):
     expect(page.locator("#results")).to_have_count(1)
     expect(page.locator("main header, main main")).to_have_count(0)
     expect(page.locator("header.site")).to_have_count(1)
+
+
+def test_the_error_of_a_form_sent_while_the_date_preview_waits_stays(
+    analyst_page: Page, live_server, analyst
+):
+    page = analyst_page
+    page.goto(live_server.url + "/events/new/")
+    page.wait_for_load_state()
+    page.locator("#id_title").fill("Sent at once")
+    analyst.groups.clear()  # the send will be refused with a 403
+    # Typed, then sent before the preview's 300 ms delay: the preview's request comes after.
+    page.locator("#id_date_text").fill("June 2021")
+    page.get_by_role("button", name="Create event").click()
+
+    message = page.locator("#htmx-error")
+    expect(message).to_contain_text("Analysts only")
+    page.wait_for_timeout(800)  # the preview has been asked and answered by now
+    expect(message).to_be_visible()
+    expect(message).to_contain_text("Analysts only")
+    # The page's "Back to the timeline" link is not repeated as a line of text.
+    expect(message).not_to_contain_text("Back to the timeline")
