@@ -260,7 +260,7 @@ class MethodNotAllowedMiddleware:
         response = self.get_response(request)
         if response.status_code != 405 or is_api(request) or response.streaming:
             return response
-        if response.content:
+        if response.content:  # a 405 that says something already
             return response
         allowed = response.get("Allow", "")
         page = error_page(

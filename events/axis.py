@@ -835,9 +835,9 @@ def load_axis(
     lane_counts: dict[str, Counter] = defaultdict(Counter)
     labels: dict[str, str] = {}
     totals: Counter = Counter()
-    keys: list[str] = []  # the actor lanes' actors
+    keys: list[str] = []  # the actor lanes' actors (none in an empty window)
     if not stats["dated"]:
-        pass  # an empty window: its ticks and controls only
+        pass  # an empty window (the filter's from and to): its ticks and controls only
     elif not aggregated:
         rows = list(
             plain.filter(span_start__isnull=False)
