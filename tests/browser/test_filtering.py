@@ -1,5 +1,6 @@
 """The filter bar in a real browser: actor suggestions, the density strip, Back."""
 
+import itertools
 import re
 
 import pytest
@@ -187,3 +188,20 @@ def test_the_type_menu_opens_inside_the_window(page: Page, live_server, width):
     assert box["x"] >= 0
     assert box["x"] + box["width"] <= width
     assert page.evaluate("document.documentElement.scrollWidth") == width  # no sideways scroll
+
+
+@pytest.mark.parametrize("width", [390, 660, 800, 1024, 1280])
+def test_the_density_strips_year_labels_never_run_into_each_other(page: Page, loaded, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(loaded.url + "/")  # the curated timeline: 1947 to 2021, one bar a year
+
+    labels = page.evaluate(
+        """[...document.querySelectorAll('nav.density .yr')]
+          .filter(e => e.textContent.trim() && getComputedStyle(e).visibility !== 'hidden')
+          .map(e => { const r = document.createRange(); r.selectNodeContents(e);
+                      const b = r.getBoundingClientRect();
+                      return [e.textContent, b.left, b.right]; })"""
+    )
+    assert len(labels) >= 8  # the ends and the round decades at least
+    for (text, _left, right), (after, left, _right) in itertools.pairwise(labels):
+        assert left >= right + 2, f"{text} runs into {after}"
