@@ -39,10 +39,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import cache, lru_cache
 from pathlib import Path
@@ -50,7 +52,7 @@ from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import DatabaseError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.text import slugify
@@ -369,9 +371,27 @@ def _copy_value(value: Any) -> str:
     return text
 
 
-def _copy_data(rows: Iterable[Iterable]) -> str:
+def _copy_data(rows: Iterable[Sequence[Any]]) -> str:
     """Rows in ``COPY``'s text format (faster here than the csv module's C writer, which
-    looks at every character of every field)."""
+    looks at every character of every field).
+
+    Most values need no escaping: the rows are written plainly (``str``, ``\\N`` for NULL;
+    ``True`` and ``False`` are booleans PostgreSQL reads), then checked as a whole: as many
+    tabs and newlines as separate the fields and rows, no carriage return, and a backslash
+    for each NULL only. A batch that fails the check (a tab, a newline or a backslash in
+    some text) is written value by value, escaped (``_copy_value``).
+    """
+    rows = rows if isinstance(rows, list) else list(rows)
+    data = "".join("\t".join(["\\N" if v is None else str(v) for v in row]) + "\n" for row in rows)
+    nulls = sum(row.count(None) for row in rows)
+    separators = sum(map(len, rows))  # a tab after each field but the last, then a newline
+    if (
+        data.count("\t") + data.count("\n") == separators
+        and data.count("\n") == len(rows)
+        and "\r" not in data
+        and data.count("\\") == nulls
+    ):
+        return data
     return "".join("\t".join(map(_copy_value, row)) + "\n" for row in rows)
 
 
@@ -388,7 +408,7 @@ def _copy_text(cursor, statement: str, data: str) -> None:
         cursor.copy_expert(statement, io.StringIO(data), size=len(data) + 1)
 
 
-def _copy(cursor, model: type[Model], columns: list[str], rows: Iterable[Iterable]) -> None:
+def _copy(cursor, model: type[Model], columns: list[str], rows: Iterable[Sequence[Any]]) -> None:
     """``COPY`` rows into a model's table (PostgreSQL)."""
     _copy_text(cursor.cursor, _copy_statement(model._meta.db_table, columns), _copy_data(rows))
 
@@ -1222,11 +1242,13 @@ WRITE_ORDER = "date_start, precision_rank, date_end, title, idx"
 # citations' update of their events' search documents (0008_scale_search): a locked load's
 # citations are all of new events, which are written after them with their documents (the
 # trigger kept every new citation in a transition table to update no event: 2.6 million
-# rows at a million events).
+# rows at a million events); the events' own document trigger (0008_scale_search), which
+# returns at once when a document is given, as the load gives every new event's (a PL/pgSQL
+# call per row all the same: a million calls).
 UNNEEDED_TRIGGERS = {
     Citation: ("citation_quote_verbatim_insert", "citation_search_vector_insert"),
     Participation: ("participation_span", "events_tally_participation_insert"),
-    Event: ("events_tally_event_insert",),
+    Event: ("events_tally_event_insert", "event_search_vector"),
 }
 
 
@@ -1594,4 +1616,36 @@ def vacuum_analyze() -> None:
         analyze()
         return
     with connection.cursor() as cursor:
-        cursor.execute(f"VACUUM (ANALYZE) {', '.join(_written_tables())}")
+        # Largest first, so that the last table to start is a small one.
+        cursor.execute(
+            """SELECT t FROM unnest(%s::text[]) t
+               ORDER BY pg_total_relation_size(t::regclass) DESC""",
+            [_written_tables()],
+        )
+        tables: queue.SimpleQueue[str] = queue.SimpleQueue()
+        for (table,) in cursor.fetchall():
+            tables.put(table)
+    # A VACUUM is one backend's work: the tables are shared among as many connections as the
+    # machine has cores (up to VACUUM_CONNECTIONS), each taking the next table as it is done.
+    workers = max(1, min(VACUUM_CONNECTIONS, os.cpu_count() or 1, tables.qsize()))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="vacuum") as pool:
+        for done in [pool.submit(_vacuum_each, tables) for _ in range(workers)]:
+            done.result()  # an error of a thread raised here
+
+
+VACUUM_CONNECTIONS = 4
+
+
+def _vacuum_each(tables: queue.SimpleQueue[str]) -> None:
+    """VACUUM (ANALYZE) the tables taken from ``tables`` until none is left, on this thread's
+    own connection (closed after)."""
+    try:
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            while True:
+                try:
+                    table = tables.get_nowait()
+                except queue.Empty:
+                    return
+                cursor.execute(f"VACUUM (ANALYZE) {table}")
+    finally:
+        connections[DEFAULT_DB_ALIAS].close()

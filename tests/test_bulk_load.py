@@ -2,6 +2,7 @@
 
 import io
 import json
+import time
 
 import pytest
 from django.core.management import call_command
@@ -412,6 +413,43 @@ def test_a_reload_that_writes_nothing_runs_no_vacuum(tmp_path, capsys):
 
 
 @postgres_only
+@pytest.mark.django_db(transaction=True)  # VACUUM runs only outside a transaction
+def test_a_load_vacuums_and_analyzes_each_table_it_wrote_once(tmp_path):
+    """After its commit the command vacuums the tables written, shared among connections of
+    their own: each table once, and the connections closed after."""
+    tables = bulk._written_tables()
+
+    def done() -> dict[str, tuple[int, int]]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                """SELECT relname, vacuum_count, analyze_count FROM pg_stat_user_tables
+                   WHERE relname = ANY(%s)""",
+                [tables],
+            )
+            return {name: (v, a) for name, v, a in cursor.fetchall()}
+
+    def sessions() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """SELECT count(*) FROM pg_stat_activity
+                   WHERE datname = current_database() AND pid <> pg_backend_pid()"""
+            )
+            return cursor.fetchone()[0]
+
+    before, others = done(), sessions()
+    call_command("load_timeline", str(write(tmp_path, archive(30))), verbosity=0)
+    expected = {name: (v + 1, a + 1) for name, (v, a) in before.items()}
+    for _ in range(50):  # each vacuuming session reports its counts as it ends
+        if done() == expected and sessions() == others:
+            break
+        time.sleep(0.1)
+    assert sorted(before) == sorted(tables)
+    assert done() == expected
+    assert sessions() == others
+
+
+@postgres_only
 def test_loads_run_one_at_a_time(tmp_path, monkeypatch):
     """While a load runs, another session cannot take the loads' lock: it would wait."""
     from django.db import connections
@@ -588,6 +626,37 @@ def test_text_survives_staging_to_the_letter(tmp_path):
     assert stored.attribution == "\\."
     assert stored.citations.filter(note="\\N").count() == 1
     assert Event.objects.filter(location__isnull=True).count() == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["\\N", "a\\Nb", "\\", "a\tb", "a\nb", "a\rb", "\\.", "x\\", "True", "None", ""],
+    ids=[
+        "null-marker",
+        "null-inside",
+        "backslash",
+        "tab",
+        "newline",
+        "return",
+        "end-marker",
+        "trailing-backslash",
+        "true",
+        "none",
+        "empty",
+    ],
+)
+def test_one_odd_text_in_a_batch_comes_back_as_written(tmp_path, text):
+    """A batch whose only odd value is one of these (the others plain) is still written to the
+    letter: the fast ``COPY`` formatting must notice it, not take it for a separator or a NULL."""
+    data = archive(20)
+    event = data["events"][7]
+    event["citations"][0]["note"] = text
+    event["attribution"] = text
+    load_file(write(tmp_path, data))
+    stored = Event.objects.get(title=event["title"])
+    assert stored.attribution == text
+    assert stored.citations.order_by("pk").values_list("note", flat=True)[0] == text
+    assert Event.objects.filter(attribution__isnull=True).count() == 0
 
 
 @pytest.mark.parametrize(
