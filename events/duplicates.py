@@ -19,7 +19,7 @@ from django.db.models import Case as SqlCase
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
-from lib.dates import DateTextError, interval, parse_date_text
+from lib.dates import DateTextError, Reference, interval, parse_date_text
 
 from .models import ActorKind, Event, Participation
 from .models import actor_ids_named as ids_named
@@ -152,7 +152,7 @@ def possible_duplicates(candidate: Candidate, events=None, exclude: int | None =
 
 def candidate_from_text(
     date_text: str,
-    reference: dt.date,
+    reference: dt.date | Reference,
     actor_names: Iterable[str] = (),
     text: str = "",
 ) -> Candidate | None:

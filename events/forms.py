@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.urls import reverse_lazy
 
-from lib.dates import DateTextError, ParsedDate, Precision, parse_date_text
+from lib.dates import DateTextError, ParsedDate, Precision, Reference, parse_date_text
 from lib.forms import NulNamed
 from lib.inputs import whole_number
 from sources.models import Passage, Source
@@ -27,18 +27,41 @@ from .models import Actor, ActorKind, Citation, Event, EventType, Post, Role, St
 from .services import ActorChoice, CitationError, Located, locate
 
 
-def parse_reference(value: str | None) -> dt.date | None:
-    """A reference date written as a source id or an ISO date; None when unreadable."""
+def parse_reference(value: str | None) -> Reference | None:
+    """A reference written as a source id (the source's own date, as far as it is known) or
+    an ISO date (known to the day); None when unreadable."""
     value = (value or "").strip()
     if not value:
         return None
     if (pk := whole_number(value)) is not None:
         source = Source.objects.filter(pk=pk).first()
-        return source.reads_dates_against() if source else None
+        return source.date_reference() if source else None
     try:
-        return dt.date.fromisoformat(value)
+        return Reference(dt.date.fromisoformat(value))
     except ValueError:
         return None
+
+
+class ReferenceField(forms.CharField):
+    """The hidden field naming what bare dates are read against: a source id or a date."""
+
+    def to_python(self, value: Any) -> Reference | None:  # type: ignore[override]
+        if isinstance(value, Reference):
+            return value
+        text = super().to_python(value)
+        if not text:
+            return None
+        reference = parse_reference(text)
+        if reference is None:
+            raise forms.ValidationError(
+                f"“{text}” names no source and is no date (YYYY-MM-DD); reload the form."
+            )
+        return reference
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, Reference):
+            return value.day.isoformat() if value.source is None else value.source
+        return value
 
 
 class EventForm(NulNamed, forms.ModelForm):
@@ -46,7 +69,7 @@ class EventForm(NulNamed, forms.ModelForm):
     named_by_template = frozenset({"version", "reference"})
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
-    reference = forms.DateField(
+    reference = ReferenceField(
         widget=forms.HiddenInput,
         required=False,
         help_text="Bare dates in the date text are read against this date.",
@@ -109,7 +132,7 @@ class EventForm(NulNamed, forms.ModelForm):
                     for name in ("date_start", "date_end", "date_precision"):
                         self.initial[name] = None
 
-    def reference_date(self) -> dt.date:
+    def reference_date(self) -> Reference:
         given = self.cleaned_data.get("reference") if hasattr(self, "cleaned_data") else None
         if given is None and not self.is_bound:
             given = self.initial.get("reference")

@@ -12,7 +12,7 @@ from django.db.models.functions import Greatest, Lower, Upper
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from lib.dates import PRECISION_RANK, Precision, format_date, interval
+from lib.dates import PRECISION_RANK, Precision, Reference, format_date, interval
 from sources.models import Passage
 
 from .history_base import HistoryBatch
@@ -568,17 +568,18 @@ class Event(models.Model):
         self.precision_rank = PRECISION_RANK[Precision(self.date_precision)]
         super().save(*args, **kwargs)
 
-    def reference_date(self, citing=()) -> dt.date:
+    def reference_date(self, citing=()) -> Reference:
         """What this event's bare dates ("June 22") are read against: its first source's date.
 
         ``citing`` (the sources a write is citing now) come first, then the event's first
-        citation; the source's ``reads_dates_against``; today when nothing is cited.
+        citation; the source's ``date_reference`` (as far as its date is known); today when
+        nothing is cited.
         """
         sources = list(citing)
         if not sources and self.pk:
             first = self.citations.select_related("passage__source").first()
             sources = [first.passage.source] if first else []
-        return sources[0].reads_dates_against() if sources else dt.date.today()
+        return sources[0].date_reference() if sources else Reference(dt.date.today())
 
     def date_display(self) -> str:
         return format_date(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django.http import QueryDict
 
+from lib.datesearch import Refusal
 from lib.inputs import has_nul, nul_message, shown, whole_number
 from sources.models import Passage
 
@@ -73,7 +74,7 @@ def prefill(params: QueryDict) -> dict:
         if passage is None:
             notices.append(f"passage={passage_id}: no such passage; select the text again.")
         elif start is not None and end is not None:
-            reference = passage.source.reads_dates_against()
+            reference = passage.source.date_reference()
             event["reference"] = reference
             try:
                 located = located_from_offsets(passage, start, end)
@@ -128,6 +129,9 @@ def _read_date(params, passage, located, event: dict, citation: dict, notices: l
 
     at = _date_at(params, notices)
     chosen = selection_date(passage.source, passage.index, located.start, located.end, at)
+    if isinstance(chosen, Refusal):
+        notices.append(f"The date is not filled in: {chosen.message}")
+        return "", ""
     if chosen is None:
         if at is not None:
             notices.append("date_at: no date expression there; fill in the date below.")

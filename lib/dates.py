@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import dateparser
 from django.db import models
@@ -63,6 +63,80 @@ class ParsedDate:
 
 class DateTextError(ValueError):
     """Raised when a date expression cannot be read."""
+
+
+_COARSER: dict[str, int] = {Precision.DAY: 0, Precision.MONTH: 1, Precision.YEAR: 2}
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A text's own date as far as it is known: what "on Monday", "yesterday" or "last month"
+    are counted from, and where a day written without a year takes its year.
+
+    ``day``: the date (the first day of its period); ``precision``: how much of it is known
+    (an article dated "December 2025" is known to the month); ``on_or_after``: the text was
+    written on or after it, and how long after is not known; ``known``: False for a text
+    with no date at all, whose ``day`` (today) only lends bare dates a year; ``source``: the
+    source's id, when it is a source's date.
+
+    A relative expression is read only when the reference is known at least as finely as
+    the expression counts: "on Monday" needs the day, "last month" the month, "last year"
+    the year. Otherwise it is refused, saying why: counting from the first day of the
+    month would invent a day the text does not give.
+    """
+
+    day: dt.date
+    precision: str = Precision.DAY
+    on_or_after: bool = False
+    known: bool = True
+    # The source whose date it is, when one is: a form sends the reference back by it.
+    source: int | None = field(default=None, compare=False)
+
+    @property
+    def key(self) -> str:
+        """All it says, for a cache key: "2025-12-01:month", "2021-06-24:day:on-or-after"."""
+        marks = (":on-or-after" if self.on_or_after else "") + ("" if self.known else ":unknown")
+        return f"{self.day.isoformat()}:{self.precision}{marks}"
+
+    @property
+    def latest(self) -> dt.date:
+        """The last day the text can have been written on, as far as the date says."""
+        return period_end(self.day, self.precision)
+
+    def counts(self, unit: str) -> bool:
+        """Whether an expression counted in ``unit`` (a Precision) can be read from it."""
+        return self.known and not self.on_or_after and _COARSER[self.precision] <= _COARSER[unit]
+
+    def describe(self) -> str:
+        """As a reader is told what bare dates are read against: "24 June 2021", "December
+        2025 (known to the month)", "24 June 2021 (written on or after it)"."""
+        when = format_date(self.day, None, self.precision)
+        if not self.known:
+            return f"{when} (today: the source has no date)"
+        if self.on_or_after:
+            return f"{when} (written on or after it)"
+        if self.precision != Precision.DAY:
+            return f"{when} (known to the {self.precision})"
+        return when
+
+    def refusal(self, text: str, unit: str) -> DateTextError:
+        if not self.known:
+            why = "the source has no date"
+        elif self.on_or_after:
+            when = format_date(self.day, None, self.precision)
+            why = f"the source's date is only a lower bound (written on or after {when})"
+        else:
+            when = format_date(self.day, None, self.precision)
+            why = f"the source's date is known only to the {self.precision} ({when})"
+        return DateTextError(
+            f'"{text.strip()}" is counted from the source\'s own date, and {why}: which {unit} '
+            "it means cannot be told. Write the date itself, or give the source its full date."
+        )
+
+
+def as_reference(reference: dt.date | Reference) -> Reference:
+    """A plain date is a reference known to the day."""
+    return reference if isinstance(reference, Reference) else Reference(reference)
 
 
 def format_date(
@@ -258,10 +332,12 @@ def _weekday(name: str, reference: dt.date, tense: str, which: str | None) -> dt
 
 
 def _point(
-    core: str, text: str, reference: dt.date, tense: str, bare_year: int | None = None
+    core: str, text: str, ref: Reference, tense: str, bare_year: int | None = None
 ) -> _Point | None:
     """One point in time written in full as ``core`` (normalised), or None. A day or month
-    written without a year takes ``bare_year`` (else the reference's)."""
+    written without a year takes ``bare_year`` (else the reference's). An expression counted
+    from the reference ("on Monday", "last month") needs it known that finely."""
+    reference = ref.day
     approximate = False
     if match := _APPROX_WORDS.match(core):
         approximate, core = True, core[match.end() :]
@@ -269,7 +345,7 @@ def _point(
         qual = match["qual"].split()[-2] if " of" in match["qual"] else match["qual"]
         qual = _QUAL_PART.get(qual, qual)
         rest = core[match.end() :]
-        inner = _point(rest, text, reference, tense, bare_year)
+        inner = _point(rest, text, ref, tense, bare_year)
         if inner is None:
             return None
         if inner.precision == Precision.YEAR and inner.start == inner.last:
@@ -336,6 +412,8 @@ def _point(
             return _Point(
                 dt.date(year, first_month, 1), dt.date(year, last_month, 1), Precision.MONTH, True
             )
+        if kind in _COUNTED_IN and not ref.counts(_counted_in(kind, groups)):
+            raise ref.refusal(text, _counted_in(kind, groups))
         if kind == "weekday":
             day = _weekday(groups["weekday"], reference, tense, groups.get("which"))
             return _Point(day, day, Precision.DAY, approximate)
@@ -377,6 +455,27 @@ def _point(
     return None
 
 
+# The kinds counted from the reference, and the precision each needs it known to.
+_COUNTED_IN: dict[str, str | None] = {
+    "weekday": Precision.DAY,
+    "week_day": Precision.DAY,
+    "deictic_day": Precision.DAY,
+    "deictic_period": None,  # by its unit
+    "named_month": Precision.MONTH,
+    "ago": None,
+}
+
+
+def _counted_in(kind: str, groups: dict) -> str:
+    if need := _COUNTED_IN[kind]:
+        return need
+    return (
+        Precision.YEAR
+        if groups["unit"] == "year"
+        else (Precision.MONTH if groups["unit"] == "month" else Precision.DAY)
+    )
+
+
 def _ago(groups: dict, reference: dt.date, text: str) -> _Point:
     """ "three days ago", "two weeks ago": read by dateparser against the reference."""
     count = _COUNTS.get(groups["count"]) or int(groups["count"])
@@ -403,7 +502,7 @@ def _normalise(text: str) -> str:
 
 
 def _range(
-    core: str, text: str, reference: dt.date, tense: str, bare_year: int | None = None
+    core: str, text: str, ref: Reference, tense: str, bare_year: int | None = None
 ) -> ParsedDate | None:
     """ "March 26 to April 2, 2021", "June-July 2021", "December 2021 to January 2022",
     "from Monday to Wednesday", "Thursday and Friday": two points at one precision."""
@@ -420,19 +519,17 @@ def _range(
             left, right = body[: match.start()].strip(), body[match.end() :].strip()
             if not left or not right:
                 continue
-            b = _point(right, text, reference, tense, bare_year)
+            b = _point(right, text, ref, tense, bare_year)
             if b is None:
                 continue
-            a = _point(left, text, reference, tense, bare_year)
+            a = _point(left, text, ref, tense, bare_year)
             if a is None:
                 continue
-            return _join(a, b, left, right, text, reference, tense)
+            return _join(a, b, left, right, text, tense)
     return None
 
 
-def _join(
-    a: _Point, b: _Point, left: str, right: str, text: str, reference: dt.date, tense: str
-) -> ParsedDate:
+def _join(a: _Point, b: _Point, left: str, right: str, text: str, tense: str) -> ParsedDate:
     if a.precision != b.precision:
         raise DateTextError(
             f'"{text}": write both ends of a range alike, like "March 26 to April 2, 2021", '
@@ -476,7 +573,7 @@ def _to_parsed(point: _Point) -> ParsedDate:
 
 
 def parse_date_text(
-    text: str, reference: dt.date, tense: str = Tense.PAST, year: int | None = None
+    text: str, reference: dt.date | Reference, tense: str = Tense.PAST, year: int | None = None
 ) -> ParsedDate:
     """Read a date expression in full the way an analyst would, against ``reference``.
 
@@ -490,7 +587,13 @@ def parse_date_text(
 
     ``year``: the year a day or month written without one belongs to, when the text around
     it has established one ("2021" as a chronology's heading); else the reference's.
+
+    A ``Reference`` known only to the month or year, only as a lower bound, or not at all
+    refuses what would be counted from it more finely than it is known ("on Monday" from a
+    source dated "December 2025"); a plain date is a reference known to the day.
     """
+    ref = as_reference(reference)
+    reference = ref.day
     if not text or not text.strip():
         raise DateTextError("The date text is empty.")
     core = _normalise(text)
@@ -533,10 +636,10 @@ def parse_date_text(
             if end < start:
                 raise DateTextError(f'"{text}" ends before it starts.')
             return ParsedDate(start, end, Precision.DAY)
-    point = _point(core, text, reference, tense, year)
+    point = _point(core, text, ref, tense, year)
     if point is not None:
         return _to_parsed(point)
-    parsed = _range(core, text, reference, tense, year)
+    parsed = _range(core, text, ref, tense, year)
     if parsed is not None:
         return parsed
     if re.search(r"\bwinter\b", core):

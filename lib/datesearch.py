@@ -33,7 +33,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from lib.dates import DateTextError, ParsedDate, Precision, Tense, parse_date_text
+from lib.dates import (
+    DateTextError,
+    ParsedDate,
+    Precision,
+    Reference,
+    Tense,
+    as_reference,
+    parse_date_text,
+)
 
 
 @dataclass(frozen=True)
@@ -108,7 +116,11 @@ MONTH_D = rf"(?:{MONTH}|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)(?=\s+\
 MD = rf"(?:{MONTH_D}\s+{DAY}|{DAY}\s+{MONTH})"
 RSEP = rf"(?:{DASH}|\s+(?:to|until|till|through|and)\s+)"
 FROM = r"(?:(?:[Ff]rom|[Bb]etween)\s+)"
-COUNT = r"(?:\d{1,2}|an?|one|two|three|four|five|six|seven|eight|nine|ten)"
+# A count, capitalised where it opens a sentence ("Three days ago, ...").
+COUNT = (
+    r"(?:\d{1,2}|[Aa]n?|[Oo]ne|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Ss]even|[Ee]ight"
+    r"|[Nn]ine|[Tt]en)"
+)
 
 # Candidate spans by kind; the longest that reads wins at each place.
 _FORMS = [
@@ -308,7 +320,7 @@ def clause_tense(text: str, start: int, end: int, reach: int = 10_000) -> tuple[
 
 @lru_cache(maxsize=8192)
 def _parse(
-    expression: str, reference: dt.date, tense: str, year: int | None = None
+    expression: str, reference: Reference, tense: str, year: int | None = None
 ) -> ParsedDate | str:
     """The expression read, or the parser's message when it refuses it."""
     try:
@@ -365,12 +377,13 @@ def _candidates(text: str) -> list[tuple[int, int, str]]:
 
 
 def _explicit(
-    text: str, reference: dt.date, year: int | None = None, weak_year: int | None = None
+    text: str, reference: Reference, year: int | None = None, weak_year: int | None = None
 ) -> Reading:
     """The dates written in ``text``. A day or month written without a year takes the year
     ``text`` wrote before it, else ``year`` (a heading's: "2021" ... "February 1"), else the
     reference's; ``weak_year`` (an earlier sentence's) only when the reference's would put a
-    past event after the reference date."""
+    past event after the reference date (its last day, for a source dated to the month)."""
+    latest = reference.latest
     reading = Reading(year=None)
     strong = year
     taken: list[tuple[int, int]] = []
@@ -388,7 +401,7 @@ def _explicit(
             and not strong
             and tense == Tense.PAST
             and isinstance(parsed, ParsedDate)
-            and parsed.start > reference
+            and parsed.start > latest
             and not _WRITTEN_YEAR.search(expression)
         ):
             parsed = _parse(expression, reference, tense, weak_year)
@@ -396,7 +409,7 @@ def _explicit(
             evidence
             and tense == Tense.PAST
             and isinstance(parsed, ParsedDate)
-            and parsed.start > reference
+            and parsed.start > latest
             and not _WRITTEN_YEAR.search(expression)
             and kind in {"day", "day_range", "month", "range"}
         ):
@@ -488,8 +501,9 @@ def _narrative(
             kind = match["unit"].lower().rstrip("s")
             sign = -1 if match["dir"].lower() in {"before", "earlier"} else 1
             days = sign * count * _UNIT_DAYS[kind]
-            # "two years later" after "2016" is 2018, after "June 2013" June 2015: months
-            # and years count at the anchor's precision when it has no day.
+            # "two years later" after "2016" is 2018, after "June 2013" or "June 22, 2013"
+            # June 2015: a count of years or months lands in a month at the finest, never
+            # on a day (the text gives none).
             months = sign * count * (12 if kind == "year" else 1)
             need = kind if kind in {"month", "year"} else "day"
         # "before"/"after" followed by words: its anchor comes after it.
@@ -524,10 +538,10 @@ def _narrative(
                 )
             )
             continue
-        if unit == "count" and anchor.parsed.precision == Precision.MONTH:
-            parsed: ParsedDate | None = _shift_date(anchor.parsed, "month", months)
-        elif unit == "count" and anchor.parsed.precision == Precision.YEAR:
-            parsed = _shift_date(anchor.parsed, "year", months // 12)
+        if unit == "count" and anchor.parsed.precision == Precision.YEAR:
+            parsed: ParsedDate | None = _shift_date(anchor.parsed, "year", months // 12)
+        elif unit == "count" and need in {"month", "year"}:
+            parsed = _shift_date(anchor.parsed, "month", months)
         elif unit == "count":
             base = anchor.parsed.end if (days > 0 and anchor.parsed.end) else anchor.parsed.start
             parsed = ParsedDate(base + dt.timedelta(days=days), None, Precision.DAY, True)
@@ -553,14 +567,16 @@ def _narrative(
 
 def read_dates(
     text: str,
-    reference: dt.date,
+    reference: dt.date | Reference,
     context: ParsedDate | Anchor | None = None,
     previous: ParsedDate | Anchor | Sequence[Anchor] | None = None,
     year: int | None = None,
     weak_year: int | None = None,
 ) -> Reading:
-    """Every date expression in ``text``, in order, read against ``reference``, and every
-    expression refused (with why). ``year``: the year a heading established for ``text``,
+    """Every date expression in ``text``, in order, read against ``reference`` (a
+    ``lib.dates.Reference`` when the text's own date is known only to the month or year, or
+    not at all: what is counted from it more finely is refused), and every expression
+    refused (with why). ``year``: the year a heading established for ``text``,
     which a day or month written without one takes (else the reference's); ``weak_year``:
     the year an earlier sentence wrote, taken only where the reference's year cannot be
     (a past event after the reference date). ``Reading.year``: the last year ``text``
@@ -576,7 +592,7 @@ def read_dates(
         previous = [Anchor("", 0, 0, previous)]
     elif isinstance(previous, Anchor):
         previous = [previous]
-    explicit = _explicit(text, reference, year, weak_year)
+    explicit = _explicit(text, as_reference(reference), year, weak_year)
     narrative = _narrative(text, explicit.found, previous or [], context)
     found = sorted(explicit.found + narrative.found, key=lambda f: f.start)
     refused = sorted(explicit.refused + narrative.refused, key=lambda r: r.start)
@@ -586,7 +602,7 @@ def read_dates(
 
 def find_dates(
     text: str,
-    reference: dt.date,
+    reference: dt.date | Reference,
     context: ParsedDate | Anchor | None = None,
     previous: ParsedDate | Anchor | Sequence[Anchor] | None = None,
     year: int | None = None,

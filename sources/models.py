@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Coalesce
 
-from lib.dates import Precision, format_date
+from lib.dates import Precision, Reference, format_date
 
 
 def text_sha256(text: str) -> str:
@@ -107,6 +107,26 @@ class Source(models.Model):
     def reads_dates_against(self) -> dt.date:
         """The one rule for a source's bare dates: its own date (above), else today."""
         return self.dates_read_against or dt.date.today()
+
+    def date_reference(self) -> Reference:
+        """The source's own date as far as it is known, for reading its dates (``Reference``):
+        "on Monday" or "yesterday" in an article dated only "December 2025", written on or
+        after a date, or undated, is refused rather than given a day the text does not state.
+
+        A ``reference_date`` other than the published date was set for reading (to the day);
+        equal to it (the importers' default), it is known as the published date is.
+        """
+        published = self.published_date
+        if self.reference_date and (
+            self.reference_date != published
+            or (self.published_precision == Precision.DAY and not self.published_on_or_after)
+        ):
+            return Reference(self.reference_date, source=self.pk)
+        if published is not None:
+            return Reference(
+                published, self.published_precision, self.published_on_or_after, source=self.pk
+            )
+        return Reference(dt.date.today(), known=False, source=self.pk)
 
     def published_display(self) -> str:
         if self.published_date is None:

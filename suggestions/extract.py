@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from django.db import models
 
 from events.models import EventType
-from lib.dates import ParsedDate, interval
+from lib.dates import ParsedDate, Reference, interval
 from lib.datesearch import Anchor, FoundDate, Refusal, establishes, find_dates, read_dates
 
 # --- Sentences -------------------------------------------------------------------------------
@@ -413,7 +413,7 @@ _ENTRY_SEPARATOR = re.compile(r"\s*(?::|\s[—–-]\s)")
 
 
 def _entry_date(
-    passage: PassageData, reference: dt.date, year: int | None = None
+    passage: PassageData, reference: dt.date | Reference, year: int | None = None
 ) -> FoundDate | None:
     """The date of a chronology entry: the date a passage opens with, before a colon or a
     dash ("March 26: ...", "June 2013 — ...")."""
@@ -433,7 +433,9 @@ def is_heading(passage: PassageData) -> bool:
     return bool(text) and text[-1] not in '.!?”"’)' and len(text.split()) <= 12
 
 
-def chronology_entries(passages: list[PassageData], reference: dt.date) -> dict[int, FoundDate]:
+def chronology_entries(
+    passages: list[PassageData], reference: dt.date | Reference
+) -> dict[int, FoundDate]:
     """The entries' dates by passage index, when the source is a chronology: at least two
     passages open with a date and a colon or a dash ("March 26: ...", "June 2013 — ...")."""
     entries = {}
@@ -465,7 +467,9 @@ class SentenceReading:
 ANCHOR_MEMORY = 8
 
 
-def read_source(passages: Iterable[PassageData], reference: dt.date) -> list[SentenceReading]:
+def read_source(
+    passages: Iterable[PassageData], reference: dt.date | Reference
+) -> list[SentenceReading]:
     """Every sentence of the passages with its dates, read the way a reader reads: narrative
     time ("the next day", "that same year") counts from the last date the text established
     before it, across sentences and paragraphs; a chronology entry's date is the fallback
@@ -541,10 +545,42 @@ def _own_source(reading: SentenceReading, date: FoundDate) -> str:
     return DateSource.ANCHOR
 
 
+@dataclass(frozen=True)
+class Unread:
+    """A sentence naming an actor whose date is refused ("on Monday" in an article dated only
+    to the month): no proposal, but the queue shows it with why, for the analyst."""
+
+    passage_id: int
+    passage_index: int
+    start: int  # the sentence, in the passage
+    end: int
+    quote: str
+    refusals: tuple[Refusal, ...]  # offsets in the passage
+    actors: tuple[Mention, ...]
+
+    @property
+    def key(self) -> str:
+        return f"{self.passage_id}-{self.start}-{self.end}"
+
+
+@dataclass(frozen=True)
+class Extraction:
+    proposals: list[Proposal]
+    unread: list[Unread]
+
+
 def extract(
-    passages: Iterable[PassageData], reference: dt.date, lexicon: Lexicon
+    passages: Iterable[PassageData], reference: dt.date | Reference, lexicon: Lexicon
 ) -> list[Proposal]:
-    """Every proposal in the passages, in reading order.
+    """Every proposal in the passages, in reading order (see ``read_proposals``)."""
+    return read_proposals(passages, reference, lexicon).proposals
+
+
+def read_proposals(
+    passages: Iterable[PassageData], reference: dt.date | Reference, lexicon: Lexicon
+) -> Extraction:
+    """Every proposal in the passages, in reading order, and every sentence naming an actor
+    whose date expression is refused (``Unread``: it proposes nothing, and says why).
 
     A sentence becomes a proposal when it carries the date of what it reports and names an
     actor or suggests a type. A sentence without a date of its own takes (marked
@@ -559,6 +595,7 @@ def extract(
     honorary doctorate" after a paragraph on a November 2020 video call).
     """
     proposals: list[Proposal] = []
+    unread: list[Unread] = []
     previous: FoundDate | None = None
     # The last date the text told a happening at (not one naming an event, "the November
     # election"), and its paragraph: the date of a later paragraph that writes none.
@@ -589,12 +626,18 @@ def extract(
             choices.append((reading.entry[0], reading.entry[1], True, DateSource.CHRONOLOGY))
         elif carried is not None and not reading.found and not reading.refused:
             choices.append((carried[0], carried[1], True, DateSource.CONTEXT))
-        if not choices:
+        if not choices and not reading.refused:
             continue
         actors = tuple(
             Mention(m.actor, m.text, m.start + start, m.end + start)
             for m in lexicon.mentions(sentence)
         )
+        if not choices:
+            if actors and not own:
+                unread.append(
+                    Unread(passage.id, passage.index, start, end, sentence, reading.refused, actors)
+                )
+            continue
         for number, (date, date_index, inherited, source) in enumerate(choices):
             kind, cues = guess_type(sentence, date.parsed)
             if inherited and kind == "other":
@@ -625,16 +668,20 @@ def extract(
                     date_source=source,
                 )
             )
-    return proposals
+    return Extraction(proposals, unread)
 
 
-def all_dates(passages: Iterable[PassageData], reference: dt.date) -> list[tuple[int, FoundDate]]:
+def all_dates(
+    passages: Iterable[PassageData], reference: dt.date | Reference
+) -> list[tuple[int, FoundDate]]:
     """Every date expression of the passages (passage index, found date in the passage),
     read as ``extract`` reads them."""
     return [(r.passage.index, f) for r in read_source(passages, reference) for f in r.found]
 
 
-def all_refusals(passages: Iterable[PassageData], reference: dt.date) -> list[tuple[int, Refusal]]:
+def all_refusals(
+    passages: Iterable[PassageData], reference: dt.date | Reference
+) -> list[tuple[int, Refusal]]:
     """Every date expression refused (passage index, refusal in the passage)."""
     return [(r.passage.index, x) for r in read_source(passages, reference) for x in r.refused]
 
@@ -658,18 +705,20 @@ class SelectionDate:
 
 def date_for_selection(
     passages: list[PassageData],
-    reference: dt.date,
+    reference: dt.date | Reference,
     index: int,
     start: int,
     end: int,
     at: tuple[int, int, int] | None = None,
-) -> SelectionDate | None:
+) -> SelectionDate | Refusal | None:
     """The date of ``passages[index].text[start:end]``, read as the extractor reads it.
 
     ``at`` (passage index, start, end) names the date expression to use (the one a proposal
-    chose). Otherwise: the event's date among the dates written in the selection; else the
-    last date the text established before the selection (from another sentence or
-    paragraph: ``source`` says so, for review). None when the text has none before it.
+    chose). Otherwise: the event's date among the dates written in the selection; else, when
+    the selection writes a date that is refused ("on Monday" in an article dated only to the
+    month), that refusal (no date is borrowed for it); else the last date the text
+    established before the selection (from another sentence or paragraph: ``source`` says
+    so, for review). None when the text has none before it.
     """
     readings = read_source(passages, reference)
     if at is not None:
@@ -708,6 +757,15 @@ def date_for_selection(
         return SelectionDate(
             date, index, DateSource.ANCHOR if anchored_outside else DateSource.SENTENCE
         )
+    refused = [
+        x
+        for r in readings
+        if r.passage.index == index
+        for x in r.refused
+        if start <= x.start and x.end <= end
+    ]
+    if refused:
+        return refused[0]
     before = [
         (r.passage.index, f)
         for r in readings

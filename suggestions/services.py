@@ -10,7 +10,6 @@ corroborates, which sentences were dismissed.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -21,16 +20,20 @@ from django.db import IntegrityError, connection, transaction
 from events.models import Actor, Alias, Citation, Event
 from events.positions import load_title_book
 from events.services import CitationError, Located, add_citation, locate
+from lib.dates import Reference
+from lib.datesearch import Refusal
 from sources.models import Passage, Source
 
 from .extract import (
     ActorRef,
+    Extraction,
     Lexicon,
     PassageData,
     Proposal,
     SelectionDate,
+    Unread,
     date_for_selection,
-    extract,
+    read_proposals,
 )
 from .models import Dismissal
 from .titles import with_title_holders
@@ -38,9 +41,14 @@ from .titles import with_title_holders
 CACHE_SECONDS = 24 * 3600
 
 
-def source_reference(source: Source) -> dt.date:
-    """The date bare dates in the source are read against."""
-    return source.dates_read_against or source.imported_at.date()
+def source_reference(source: Source) -> Reference:
+    """What the source's dates are read against: its own date as far as it is known
+    (``Source.date_reference``); an undated source lends its bare dates the year it was
+    imported, and nothing is counted from it ("on Monday" is refused)."""
+    reference = source.date_reference()
+    if not reference.known:
+        return Reference(source.imported_at.date(), known=False, source=source.pk)
+    return reference
 
 
 def load_lexicon() -> Lexicon:
@@ -69,6 +77,14 @@ def proposals_for_source(
     source: Source, lexicon: Lexicon | None = None, passages: list[PassageData] | None = None
 ) -> list[Proposal]:
     """Every proposal in ``source``, from the cache when its inputs have not changed."""
+    return extraction_for_source(source, lexicon, passages).proposals
+
+
+def extraction_for_source(
+    source: Source, lexicon: Lexicon | None = None, passages: list[PassageData] | None = None
+) -> Extraction:
+    """The proposals of ``source`` and its sentences whose date is refused (``Unread``),
+    from the cache when its inputs have not changed."""
     lexicon = lexicon or load_lexicon()
     passages = passages if passages is not None else passages_of(source)
     reference = source_reference(source)
@@ -76,12 +92,13 @@ def proposals_for_source(
     ids = hashlib.sha256(",".join(str(p.id) for p in passages).encode()).hexdigest()[:16]
     titles = load_title_book()  # "the Russian Defense Minister": its holder at the date
     key = (
-        f"suggestions:v2:{source.sha256}:{ids}:{reference.isoformat()}:{lexicon.fingerprint}"
+        f"suggestions:v3:{source.sha256}:{ids}:{reference.key}:{lexicon.fingerprint}"
         f":{titles.fingerprint}"
     )
     found = cache.get(key)
     if found is None:
-        found = with_title_holders(extract(passages, reference, lexicon), titles, lexicon)
+        read = read_proposals(passages, reference, lexicon)
+        found = Extraction(with_title_holders(read.proposals, titles, lexicon), read.unread)
         cache.set(key, found, CACHE_SECONDS)
     return found
 
@@ -92,9 +109,10 @@ def selection_date(
     start: int,
     end: int,
     at: tuple[int, int, int] | None = None,
-) -> SelectionDate | None:
+) -> SelectionDate | Refusal | None:
     """The date of a selection in passage ``index`` of ``source`` (one query), read as the
-    proposals read it; ``at`` names the date expression a proposal chose."""
+    proposals read it; ``at`` names the date expression a proposal chose; a ``Refusal`` when
+    the date the selection writes cannot be read."""
     return date_for_selection(passages_of(source), source_reference(source), index, start, end, at)
 
 
@@ -134,8 +152,21 @@ class Review:
 EVENTS_PER_PROPOSAL = 20
 
 
+@dataclass
+class SourceReview:
+    reviews: list[Review]
+    # Sentences naming an actor whose date is refused, not cited yet: said, not proposed.
+    unread: list[Unread]
+
+
 def review(source: Source, include_dismissed: bool = False) -> list[Review]:
-    """The queue of ``source``: every proposal not dismissed, with its standing.
+    """The queue of ``source``: every proposal not dismissed, with its standing."""
+    return review_source(source, include_dismissed).reviews
+
+
+def review_source(source: Source, include_dismissed: bool = False) -> SourceReview:
+    """The queue of ``source``: every proposal not dismissed, with its standing, and the
+    sentences whose date could not be read (``Unread``) that no event cites yet.
 
     A fixed number of queries however many proposals: passages, actors, aliases, dismissals,
     citations of the source, the events sharing actors with the proposals in their dates
@@ -143,9 +174,10 @@ def review(source: Source, include_dismissed: bool = False) -> list[Review]:
     """
     passages = list(Passage.objects.filter(source=source).order_by("index"))
     by_id = {p.pk: p for p in passages}
-    proposals = proposals_for_source(
+    extraction = extraction_for_source(
         source, passages=[PassageData(p.pk, p.index, p.text) for p in passages]
     )
+    proposals = extraction.proposals
     dismissed = set(
         Dismissal.objects.filter(passage__source=source).values_list("passage_id", "start", "end")
     )
@@ -190,7 +222,14 @@ def review(source: Source, include_dismissed: bool = False) -> list[Review]:
                 overlapping=[events[pk] for pk in others[:EVENTS_PER_PROPOSAL]],
             )
         )
-    return reviews
+    unread = [
+        u
+        for u in extraction.unread
+        if not any(
+            start < u.end and u.start < end for start, end, *_ in citations.get(u.passage_id, [])
+        )
+    ]
+    return SourceReview(reviews, unread)
 
 
 def events_of_dates(proposals: list[Proposal]) -> list[list[int]]:

@@ -20,14 +20,15 @@ from lib.inputs import whole_number
 from lib.paging import found_or_404
 from sources.models import Source
 
-from .extract import Proposal
+from .extract import Proposal, Unread
 from .services import (
     Review,
     SuggestionError,
     add_to_event,
     dismiss,
     find_proposal,
-    review,
+    review_source,
+    source_reference,
 )
 
 CONTEXT_CHARS = 240
@@ -86,6 +87,23 @@ def accept_url(p: Proposal, back: str = "") -> str:
     return f"{reverse('event-new')}?{urlencode(query)}"
 
 
+def unread_url(u: Unread, back: str = "") -> str:
+    """The event form for a sentence whose date is refused: the citation and actors, the date
+    left for the analyst (the form says why)."""
+    query: list[tuple[str, str | int]] = [("passage", u.passage_id), ("start", u.start)]
+    query += [("end", u.end)]
+    query += [("actor", name) for name in dict.fromkeys(m.actor.name for m in u.actors)]
+    if back:
+        query.append(("next", back))
+    return f"{reverse('event-new')}?{urlencode(query)}"
+
+
+@dataclass
+class UnreadItem:
+    unread: Unread
+    accept_url: str
+
+
 def next_proposal_url(source: Source) -> str:
     """The queue at its next open proposal (the first one not yet cited)."""
     return reverse("source-suggestions", args=[source.pk]) + "#next"
@@ -101,13 +119,16 @@ class QueueItem(Review):
 
 def _queue_context(request: HttpRequest, source: Source) -> dict:
     back = next_proposal_url(source)
+    found = review_source(source)
     items = [
         QueueItem(**vars(item), pieces=pieces(item), accept_url=accept_url(item.proposal, back))
-        for item in review(source)
+        for item in found.reviews
     ]
     # Open proposals first (in the source's order), the done ones folded after them.
     return {
         "source": source,
+        "reference": source_reference(source),
+        "unread": [UnreadItem(u, unread_url(u, back)) for u in found.unread],
         "items": items,
         "open_items": [item for item in items if item.status != "done"],
         "done_items": [item for item in items if item.status == "done"],

@@ -493,7 +493,8 @@ def test_prefill_makes_the_citation_from_the_selection(signed_in, passage):
     assert f'name="citations-0-end" value="{end}"' in body
     assert f'name="citations-0-passage" value="{passage.index}"' in body
     assert "He met Sergei Shoigu in Moscow." in body
-    assert 'name="reference" value="2021-06-24"' in body
+    # Bare dates are read against the cited source's own date, named by its id.
+    assert f'name="reference" value="{passage.source.pk}"' in body
 
 
 def test_prefill_takes_the_date_written_in_the_selection_as_written(signed_in, passage):
@@ -625,7 +626,12 @@ def test_a_tampered_version_is_refused_with_a_message(signed_in):
 
 
 def test_a_tampered_reference_is_refused_with_a_message(signed_in):
-    refused(signed_in, form_data(reference="someday"), "Reference: Enter a valid date.")
+    refused(
+        signed_in,
+        form_data(reference="someday"),
+        "Reference: “someday” names no source and is no date (YYYY-MM-DD); reload the form.",
+    )
+    refused(signed_in, form_data(reference="999999"), "Reference: “999999” names no source")
 
 
 def test_tampered_citation_offsets_are_refused_with_a_message(signed_in, passage):

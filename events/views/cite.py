@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.access import analyst_required
-from lib.dates import DateTextError, interval, parse_date_text
+from lib.dates import DateTextError, Reference, interval, parse_date_text
 from lib.htmx import HtmxHttpRequest, for_htmx
 from lib.paging import found_or_404
 
@@ -25,7 +25,7 @@ from ..services import DuplicateCitation, add_citation
 SEARCH_LIMIT = 10
 
 
-def _matching_events(user, q: str, reference: dt.date):
+def _matching_events(user, q: str, reference: Reference):
     events = Event.objects.visible_to(user)
     q = q.strip()
     if q:
@@ -50,7 +50,9 @@ def cite_search(request: HttpRequest) -> HttpResponse:
     valid = form.is_valid()
     q = form.cleaned_data.get("q", "") if valid else ""
     reference = (
-        form.cleaned_data["passage"].source.reads_dates_against() if valid else dt.date.today()
+        form.cleaned_data["passage"].source.date_reference()
+        if valid
+        else Reference(dt.date.today())
     )
     context = {
         "form": form,

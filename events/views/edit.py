@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.access import analyst_required
-from lib.dates import DateTextError, ParsedDate, parse_date_text
+from lib.dates import DateTextError, ParsedDate, Reference, parse_date_text
 from lib.htmx import HtmxHttpRequest, for_htmx
 from lib.inputs import has_nul, nul_message, shown, whole_number
 from lib.paging import found_or_404
@@ -69,7 +69,7 @@ class DatePreview:
         )
 
 
-def preview_date(text: str, reference: dt.date) -> DatePreview:
+def preview_date(text: str, reference: Reference) -> DatePreview:
     text = (text or "").strip()
     if not text:
         return DatePreview()
@@ -86,7 +86,7 @@ def preview_date(text: str, reference: dt.date) -> DatePreview:
 @analyst_required
 def parse_date(request: HttpRequest) -> HttpResponse:
     """``?date_text=...&reference=<source id or YYYY-MM-DD>``: the resolved date, or why not."""
-    reference = parse_reference(request.GET.get("reference")) or dt.date.today()
+    reference = parse_reference(request.GET.get("reference")) or Reference(dt.date.today())
     preview = preview_date(request.GET.get("date_text", ""), reference)
     return render(
         request, f"{FORM_TEMPLATE}#date-preview", {"preview": preview, "reference": reference}
@@ -129,10 +129,10 @@ class EventForms:
             source = Source.objects.by_key_or_id(chosen).first() if chosen else None
             if source is not None:
                 data = data.copy()
-                data["reference"] = source.reads_dates_against().isoformat()
+                data["reference"] = str(source.pk)
         event_initial = dict(initial.get("event") or {})
         if citations and "reference" not in event_initial:
-            event_initial["reference"] = citations[0].passage.source.reads_dates_against()
+            event_initial["reference"] = citations[0].passage.source.date_reference()
         return cls(
             event=event,
             form=EventForm(data, instance=event, initial=event_initial),

@@ -2,14 +2,12 @@
 /api/citations/) validate everything, citations included, before anything is saved.
 """
 
-import datetime as dt
-
 from django.db import models
 from django.utils.text import slugify
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from lib.dates import DateTextError, Precision, parse_date_text
+from lib.dates import DateTextError, Precision, Reference, parse_date_text
 from sources.models import Source
 
 from ...models import Actor, ActorKind, Event, Role
@@ -305,7 +303,7 @@ class EventWriteSerializer(serializers.ModelSerializer):
             "citations",
         ]
 
-    def reference_date(self, attrs: dict) -> dt.date:
+    def reference_date(self, attrs: dict) -> Reference:
         """What bare dates are read against (``Event.reference_date``): this request's citations
         first, else the event's first citation, else today."""
         citing = [item["located"].passage.source for item in attrs.get("citations") or []]
