@@ -147,14 +147,26 @@ def test_an_address_that_matches_nothing_is_a_site_page_without_the_url_patterns
     assert "tried" not in page
 
 
-@pytest.mark.parametrize(
-    ("page", "said"), [("abc", "must be a whole number from 1"), ("99", "past the last page")]
-)
-def test_a_bad_page_number_says_what_is_wrong(client, page, said):
-    response = client.get("/api/events/", {"page": page})
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "1.5", "²"])
+@pytest.mark.parametrize("format", ["json", "csv", "ics"])
+def test_a_page_that_is_no_page_number_is_a_400_naming_page(client, page, format):
+    # As page_size: the request is wrong, not the page missing (it was a 404, and the
+    # exports' said only "Invalid page.").
+    response = client.get("/api/events/", {"page": page, "format": format})
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "page": [
+            f"page: “{page}” is not a page number; give a whole number from 1 (for example page=2)."
+        ]
+    }
+
+
+def test_a_page_past_the_end_is_a_404_saying_so(client):
+    response = client.get("/api/events/", {"page": 99})
 
     assert response.status_code == 404
-    assert said in response.json()["detail"]
+    assert "past the last page" in response.json()["detail"]
 
 
 @pytest.mark.parametrize(("path", "rows"), [("/api/events/", "events"), ("/api/actors/", "actors")])

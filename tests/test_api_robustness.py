@@ -67,7 +67,7 @@ def test_a_nul_in_a_list_parameter_is_named_as_the_pages_name_it(client):
 
 
 def test_an_export_checks_the_page_it_does_not_need(client):
-    assert client.get("/api/events/?format=timelinejs&page=%C2%9A").status_code == 404
+    assert client.get("/api/events/?format=timelinejs&page=%C2%9A").status_code == 400
     assert client.get("/api/events/?format=timelinejs&page=1").status_code == 200
 
 

@@ -114,8 +114,8 @@ def after(keys: list[Key], values: list) -> Q | None:
 class Pagination(PageNumberPagination):
     """``?page=N`` or ``?cursor=``; 50 rows a page unless ``?page_size=`` asks for up to 500.
 
-    A ``page_size`` that is not a positive whole number is a 400 (not silently ignored);
-    more than 500 is capped at 500.
+    A ``page`` or ``page_size`` that is not a positive whole number is a 400 naming it (not
+    silently ignored); more than 500 rows is capped at 500; a page past the end is a 404.
     """
 
     page_size = 50
@@ -139,6 +139,21 @@ class Pagination(PageNumberPagination):
             )
         return min(int(value), self.max_page_size)
 
+    def page_numbers(self, request) -> list[str]:
+        """Every ``page`` value given (["1"] for none): each a page number, else a 400."""
+        numbers = [n for n in request.query_params.getlist(self.page_query_param) if n] or ["1"]
+        for number in numbers:
+            if inputs.page_number(number) is None:
+                raise ValidationError(
+                    {
+                        "page": [
+                            f"page: “{number[:40]}” is not a page number; give a whole number "
+                            "from 1 (for example page=2)."
+                        ]
+                    }
+                )
+        return numbers
+
     # --- paging -----------------------------------------------------------------------
 
     def paginate_queryset(self, queryset, request, view=None):
@@ -150,13 +165,7 @@ class Pagination(PageNumberPagination):
         counts = getattr(view, "counts", None)
         self.next_cursor = None
         # Every page value is a page number, also beside a cursor (which then decides).
-        numbers = [n for n in request.query_params.getlist(self.page_query_param) if n] or ["1"]
-        for number in numbers:
-            if inputs.page_number(number) is None:
-                raise NotFound(
-                    f"Invalid page: {self.page_query_param} must be a whole number from 1; "
-                    f"got “{number[:40]}”."
-                )
+        numbers = self.page_numbers(request)
         if self.cursor_mode:
             rows = self._keyset(queryset, request.query_params[self.cursor_query_param], size)
             self.page_number = None

@@ -266,9 +266,7 @@ class EventViewSet(viewsets.ModelViewSet):
         # Not paginated, but page and page_size are checked as for JSON.
         paginator = cast(Pagination, self.paginator)  # settings' DEFAULT_PAGINATION_CLASS
         paginator.get_page_size(request)
-        page = request.query_params.get(paginator.page_query_param, "")
-        if page and not (page.isascii() and page.isdigit() and int(page) >= 1):
-            raise NotFound("Invalid page.")
+        paginator.page_numbers(request)
         # Every match: a list ranked by relevance holds the best of the newest RANK_CAP only,
         # an export the whole filter in date order (FilterBackend).
         self.every_match = True
