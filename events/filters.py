@@ -335,8 +335,9 @@ class TextFilter(django_filters.CharFilter):
 
     - PostgreSQL: ``search_vector @@ websearch_to_tsquery(q)`` over the GIN index
       ``event_search_vector_gin``, ranked by ``ts_rank``;
-    - SQLite: the FTS5 table ``events_search``, every word of ``q`` required (anywhere in the
-      document, as a word prefix), ranked by ``bm25`` weighing title 4, summary 2, quotes 1.
+    - SQLite: the FTS5 table ``events_search``, ranked by ``bm25`` weighing title 4, summary
+      2, quotes 1, with the same web-search syntax (``fts5_query``): every word required
+      (anywhere in the document, as a word prefix), "a phrase", ``or``, ``-word``.
     """
 
     def filter(self, qs: QuerySet, value: str) -> QuerySet:
@@ -348,7 +349,14 @@ class TextFilter(django_filters.CharFilter):
             return qs.filter(search_vector=query).annotate(
                 search_rank=SearchRank(F("search_vector"), query)
             )
-        match = fts5_query(value)
+        match, without = fts5_query(value)
+        if not match and without:
+            # Only words to leave out ("-Shoigu"): every event without them, as PostgreSQL.
+            return qs.exclude(
+                pk__in=RawSQL(
+                    "SELECT rowid FROM events_search WHERE events_search MATCH %s", [without]
+                )
+            ).annotate(search_rank=Value(0.0))
         if not match:
             return qs.none().annotate(search_rank=Value(0.0))
         return qs.filter(
@@ -363,10 +371,41 @@ class TextFilter(django_filters.CharFilter):
         )
 
 
-def fts5_query(value: str) -> str:
-    """``q`` as an FTS5 query: every word required, each a quoted word prefix."""
-    words = re.findall(r"\w+", value)
-    return " ".join(f'"{word}"*' for word in words)
+_SEARCH_TERM = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
+
+
+def fts5_query(value: str) -> tuple[str, str]:
+    """``q`` as FTS5 queries, read as PostgreSQL's ``websearch_to_tsquery`` reads it: words
+    are all required (each a quoted word prefix), "a phrase" is its words in order, ``or``
+    between terms is either, ``-word`` or ``-"a phrase"`` leaves it out.
+
+    Returns (what to match, what to leave out when nothing is to be matched): ``-Shoigu``
+    alone is every event without Shoigu, as on PostgreSQL. Punctuation is not searched
+    (FTS5 would read it as syntax). "" for both when ``q`` has no word.
+    """
+    groups: list[tuple[list[str], list[str]]] = [([], [])]
+    for match in _SEARCH_TERM.finditer(value):
+        negated = bool(match[1] or match[3])
+        text = match[2] if match[2] is not None else match[4]
+        if not negated and match[4] is not None and text.lower() == "or":
+            if groups[-1] != ([], []):
+                groups.append(([], []))
+            continue
+        words = re.findall(r"\w+", text)
+        if not words:
+            continue
+        term = '"' + " ".join(words) + '"*'
+        groups[-1][1 if negated else 0].append(term)
+    matched = [
+        " AND ".join(wanted) + "".join(f" NOT {term}" for term in unwanted)
+        for wanted, unwanted in groups
+        if wanted
+    ]
+    if matched:
+        return " OR ".join(f"({group})" for group in matched), ""
+    # No word wanted: leave out what is unwanted (one group: "-a -b" is neither a nor b).
+    unwanted = [term for _wanted, terms in groups for term in terms]
+    return "", " OR ".join(unwanted)
 
 
 class SortFilter(django_filters.ChoiceFilter):
