@@ -89,6 +89,15 @@ def test_anonymous_and_bad_tokens_cannot_write(shoigu):
     [
         ({"date": {"start": "2021-03-02", "end": "2021-03-01"}}, "date", "swap"),
         ({"date": {"end": "2021-03-01"}}, "date", "needs a start"),
+        (
+            {"date": {"start": "2021-02-30"}},
+            "date",
+            "“2021-02-30” is not a real date: February 2021 has 28 days.",
+        ),
+        ({"date": {"start": "2021-13-01"}}, "date", "there is no month 13"),
+        ({"date": {"start": "0000-01-01"}}, "date", "years run from 1 to 9998; 0000 is not one"),
+        ({"date": {"start": "June 2021"}}, "date", "“June 2021” is not a date: write it as YYYY"),
+        ({"date": {"end": "2021-6-31", "start": "2021-6-1"}}, "date", "June 2021 has 30 days"),
         ({"actors": [{"name": "nobody", "role": "host"}]}, "actors", "/api/actors/"),
         ({"actors": [{"name": "shoigu", "role": "chef"}]}, "actors", "valid choice"),
         ({"type": "picnic"}, "type", "valid choice"),

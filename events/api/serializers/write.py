@@ -2,12 +2,23 @@
 /api/citations/) validate everything, citations included, before anything is saved.
 """
 
+import calendar
+import datetime as dt
+import re
+
 from django.db import models
 from django.utils.text import slugify
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from lib.dates import DateTextError, Precision, Reference, parse_date_text
+from lib.dates import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    DateTextError,
+    Precision,
+    Reference,
+    parse_date_text,
+)
 from sources.models import Source
 
 from ...models import Actor, ActorKind, Event, Role
@@ -39,6 +50,42 @@ class StrictCharField(serializers.CharField):
         if not is_text(data):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class IsoDateField(serializers.DateField):
+    """A date as YYYY-MM-DD, saying what is wrong with one that is not: an impossible day
+    ("2021-02-30": February 2021 has 28 days) or another form (it was DRF's "Date has wrong
+    format" for both)."""
+
+    def to_internal_value(self, data) -> dt.date:
+        if isinstance(data, str) and (match := _ISO_DAY.fullmatch(data.strip())):
+            year, month, day = (int(part) for part in match.groups())
+            if not FIRST_YEAR <= year <= LAST_YEAR:
+                raise serializers.ValidationError(
+                    f"“{data}”: years run from {FIRST_YEAR} to {LAST_YEAR}; {year:04d} is not one."
+                )
+            if not 1 <= month <= 12:
+                raise serializers.ValidationError(
+                    f"“{data}” is not a real date: there is no month {month}. Write YYYY-MM-DD."
+                )
+            last = calendar.monthrange(year, month)[1]
+            if not 1 <= day <= last:
+                raise serializers.ValidationError(
+                    f"“{data}” is not a real date: {calendar.month_name[month]} {year} has "
+                    f"{last} days."
+                )
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError:
+            if not is_text(data):
+                raise
+            raise serializers.ValidationError(
+                f"“{data[:40]}” is not a date: write it as YYYY-MM-DD, like 2021-06-22 "
+                "(or send date.text alone, as written, to have it read)."
+            ) from None
+
+
+_ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
 class StrictChoiceField(serializers.ChoiceField):
@@ -190,8 +237,8 @@ class WriteCitationSerializer(serializers.Serializer):
 class WriteDateSerializer(serializers.Serializer):
     """Either the structured date, or ``{"text": "June 22-24, 2021"}`` alone (parsed)."""
 
-    start = serializers.DateField(source="date_start", required=False, allow_null=True)
-    end = serializers.DateField(source="date_end", required=False, allow_null=True)
+    start = IsoDateField(source="date_start", required=False, allow_null=True)
+    end = IsoDateField(source="date_end", required=False, allow_null=True)
     precision = StrictChoiceField(
         source="date_precision", choices=Precision.choices, required=False
     )
