@@ -38,7 +38,8 @@ def prefill(params: QueryDict) -> dict:
 
     ``passage`` (id), ``start`` and ``end`` (offsets in it) make the citation, checked verbatim;
     ``date_text`` (else the date of the selection, or of ``date_at``, read as the suggestions
-    read it), ``title``, ``type`` and ``actor`` (repeatable) fill the form. What cannot be used
+    read it), ``title``, ``type`` and ``actor`` (repeatable; without any, the actors the
+    selection names) fill the form. What cannot be used
     is reported in ``notices``; a date not written in the selection says where it comes from
     in ``date_notice``.
     """
@@ -97,6 +98,9 @@ def prefill(params: QueryDict) -> dict:
     if date_text:
         event["date_text"] = date_text[:200]
     actors = [{"name": name.strip()} for name in params.getlist("actor") if name.strip()]
+    if not params.getlist("actor") and citations:
+        # Selected while reading: the actors the selected words name (by name or alias).
+        actors = [{"name": name} for name in _actors_named(citations[0]["quote"])]
     return {
         "event": event,
         "citations": citations,
@@ -104,6 +108,13 @@ def prefill(params: QueryDict) -> dict:
         "notices": notices,
         "date_notice": date_notice,
     }
+
+
+def _actors_named(text: str) -> list[str]:
+    """The actors ``text`` names, in order, once each, as the suggestions recognise them."""
+    from suggestions.services import load_lexicon
+
+    return list(dict.fromkeys(m.actor.name for m in load_lexicon().mentions(text)))
 
 
 def _date_at(params: QueryDict, notices: list[str]) -> tuple[int, int, int] | None:

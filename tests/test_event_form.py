@@ -541,6 +541,23 @@ def test_prefill_takes_date_title_type_and_actors_as_given(signed_in, passage):
     assert 'name="actors-1-name" value="Sergei Shoigu"' in body
 
 
+def test_a_selection_while_reading_prefills_the_actors_it_names(signed_in, passage):
+    shoigu = ActorFactory(name="Sergei Shoigu")
+    AliasFactory(actor=shoigu, name="Shoigu")
+    ActorFactory(name="Moscow", kind="place")
+    ActorFactory(name="Lavrov")  # not named in the selection
+    start = passage.text.index("He met")
+    end = passage.text.index("Moscow.", start) + len("Moscow.")
+    body = prefill(signed_in, passage=passage.pk, start=start, end=end)
+    assert 'name="actors-0-name" value="Sergei Shoigu"' in body
+    assert 'name="actors-1-name" value="Moscow"' in body
+    assert "Lavrov" not in body.split('id="actors"')[-1].split("</fieldset>")[0]
+    # Actors given are taken as given, and no others.
+    body = prefill(signed_in, passage=passage.pk, start=start, end=end, actor="Lavrov")
+    assert 'name="actors-0-name" value="Lavrov"' in body
+    assert 'value="Sergei Shoigu"' not in body
+
+
 def test_prefill_escapes_what_it_is_given(signed_in):
     body = prefill(signed_in, title="<script>alert(1)</script>")
     assert "<script>alert(1)" not in body
