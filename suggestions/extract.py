@@ -319,6 +319,21 @@ def _interval(date: FoundDate) -> tuple[dt.date, dt.date]:
     return interval(date.parsed.start, date.parsed.end, date.parsed.precision)
 
 
+_CLAUSE_OPENING = re.compile(r"[,;:()—–]|\b(?:since|after|before|when|following|and)\b")
+
+
+def _clause_type(
+    sentence: str, date: FoundDate, parsed: ParsedDate
+) -> tuple[str, tuple[str, ...]] | None:
+    """The type the words of the date's own clause suggest (from the last comma or "since",
+    "after", "when"... before it to the next clause break), None when they suggest none."""
+    left = max((m.end() for m in _CLAUSE_OPENING.finditer(sentence, 0, date.start)), default=0)
+    right_break = re.compile(r"[,;:()—–.]").search(sentence, date.end)
+    right = right_break.start() if right_break else len(sentence)
+    kind, cues = guess_type(sentence[left:right], parsed)
+    return None if kind == "other" else (kind, cues)
+
+
 def date_origin(source: str, date: FoundDate, passage_index: int) -> str:
     """Where a date not written in its sentence comes from, in words ("" when written)."""
     if source == DateSource.ANCHOR and date.anchor is not None:
@@ -640,6 +655,12 @@ def read_proposals(
             continue
         for number, (date, date_index, inherited, source) in enumerate(choices):
             kind, cues = guess_type(sentence, date.parsed)
+            if number and not inherited:
+                # A second date of the sentence is typed by its own words: "arrived on
+                # Sunday, his second trip since the army seized power on February 1".
+                by_clause = _clause_type(sentence, date.shifted(-start), date.parsed)
+                if by_clause is not None:
+                    kind, cues = by_clause
             if inherited and kind == "other":
                 continue
             if not actors and inherited and source != DateSource.CHRONOLOGY:

@@ -367,3 +367,19 @@ def test_accepting_the_same_day_fills_its_date_and_keeps_the_words_on_the_citati
     assert 'name="citations-0-date_text" value="the same day"' in body
     assert "Could not read" not in body
     assert "Check the date:" in body
+
+
+def test_a_second_date_of_a_sentence_is_typed_by_its_own_clause(actors):
+    # Found by review: the coup's date was proposed as a visit, and offered as corroboration
+    # of the coup typed "visit".
+    text = (
+        "Second trip\n\n"
+        "Min Aung Hlaing arrived in Moscow on June 20, 2021, his second trip since the army "
+        "seized power on February 1, 2021.\n"
+    )
+    proposals = proposals_for_source(wire_source(text, key="second-trip"))
+    assert [(p.date.text, p.type) for p in proposals] == [
+        ("June 20, 2021", "visit"),
+        ("February 1, 2021", "military_action"),
+    ]
+    assert proposals[1].cues == ("seized power",)
