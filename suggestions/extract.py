@@ -714,6 +714,8 @@ class SelectionDate:
     date: FoundDate
     passage_index: int  # the passage the date expression is in
     source: str  # a DateSource
+    # The date is in the selection's own sentence, outside the selected words.
+    same_sentence: bool = False
 
     @property
     def written_in_selection(self) -> bool:
@@ -721,6 +723,11 @@ class SelectionDate:
 
     @property
     def origin(self) -> str:
+        if self.same_sentence and self.source == DateSource.PARAGRAPH:
+            return (
+                f"the selected words write no date; taken from “{self.date.text}”, written "
+                f"in the same sentence of ¶{self.passage_index}, outside the selection"
+            )
         return date_origin(self.source, self.date, self.passage_index)
 
 
@@ -759,7 +766,8 @@ def date_for_selection(
                         source = DateSource.PARAGRAPH
                     else:
                         source = DateSource.CONTEXT  # another paragraph's
-                    return SelectionDate(f, at[0], source)
+                    same = at[0] == index and _in_sentence(reading, start, end)
+                    return SelectionDate(f, at[0], source, same)
         return None
     inside = [
         f
@@ -797,9 +805,18 @@ def date_for_selection(
     if not before:
         return None
     where, date = before[-1]
-    return SelectionDate(
-        date, where, DateSource.PARAGRAPH if where == index else DateSource.CONTEXT
+    same = any(
+        r.passage.index == index and r.start <= date.start < r.end and _in_sentence(r, start, end)
+        for r in readings
     )
+    return SelectionDate(
+        date, where, DateSource.PARAGRAPH if where == index else DateSource.CONTEXT, same
+    )
+
+
+def _in_sentence(reading: SentenceReading, start: int, end: int) -> bool:
+    """Whether passage offsets ``start``-``end`` lie within the reading's sentence."""
+    return reading.start <= start and end <= reading.end
 
 
 def passages_text(passages: list[PassageData], index: int) -> str:

@@ -383,3 +383,22 @@ def test_a_second_date_of_a_sentence_is_typed_by_its_own_clause(actors):
         ("February 1, 2021", "military_action"),
     ]
     assert proposals[1].cues == ("seized power",)
+
+
+def test_a_date_outside_the_selected_words_of_the_same_sentence_is_said_so(
+    actors, analyst, client
+):
+    text = "Trip\n\nIn June 2021, Min Aung Hlaing visited Moscow and met Fomin.\n"
+    passage = wire_source(text, key="same-sentence").passages.get(index=1)
+    start = passage.text.index("Min Aung Hlaing")
+    end = passage.text.index("Moscow") + len("Moscow")
+    client.force_login(analyst)
+    body = client.get(
+        reverse("event-new"), {"passage": passage.pk, "start": start, "end": end}
+    ).content.decode()
+    # Not "an earlier sentence": the review found the note naming one that does not exist.
+    assert (
+        "the selected words write no date; taken from “June 2021”, written in the same "
+        "sentence of ¶1, outside the selection" in body
+    )
+    assert "earlier sentence" not in body
