@@ -101,6 +101,9 @@ def test_anonymous_and_bad_tokens_cannot_write(shoigu):
         ({"actors": [{"name": "nobody", "role": "host"}]}, "actors", "/api/actors/"),
         ({"actors": [{"name": "shoigu", "role": "chef"}]}, "actors", "valid choice"),
         ({"type": "picnic"}, "type", "valid choice"),
+        ({"title": 123}, "title", "Send text (a JSON string in quotes), not a number."),
+        ({"summary": ["a"]}, "summary", "Send text (a JSON string in quotes), not a list."),
+        ({"title": "a\x00b"}, "title", "Remove the NUL character"),
         (
             {
                 "actors": [

@@ -385,9 +385,7 @@ def test_a_second_date_of_a_sentence_is_typed_by_its_own_clause(actors):
     assert proposals[1].cues == ("seized power",)
 
 
-def test_a_date_outside_the_selected_words_of_the_same_sentence_is_said_so(
-    actors, analyst, client
-):
+def test_a_date_outside_the_selected_words_of_the_same_sentence_is_said_so(actors, analyst, client):
     text = "Trip\n\nIn June 2021, Min Aung Hlaing visited Moscow and met Fomin.\n"
     passage = wire_source(text, key="same-sentence").passages.get(index=1)
     start = passage.text.index("Min Aung Hlaing")

@@ -19,6 +19,7 @@ from lib.dates import (
     Reference,
     parse_date_text,
 )
+from lib.inputs import NUL_FIX
 from sources.models import Source
 
 from ...models import Actor, ActorKind, Event, Role
@@ -42,14 +43,24 @@ def is_text(data) -> bool:
 
 
 class StrictCharField(serializers.CharField):
-    default_error_messages = {
-        "invalid": "Not a valid string (JSON text of valid Unicode, without NUL characters)."
-    }
+    """Text only, saying what was sent instead: a number, a list, a NUL, a lone surrogate."""
 
     def to_internal_value(self, data) -> str:
         if not is_text(data):
-            self.fail("invalid")
+            raise serializers.ValidationError(_not_text(data))
         return super().to_internal_value(data)
+
+
+_JSON_KINDS = {bool: "true or false", int: "a number", float: "a number", list: "a list"}
+
+
+def _not_text(data) -> str:
+    if isinstance(data, str):
+        if "\x00" in data:
+            return NUL_FIX[0].upper() + NUL_FIX[1:]
+        return "The text is not valid Unicode (a lone surrogate such as \\ud800); send UTF-8 text."
+    kind = "an object" if isinstance(data, dict) else _JSON_KINDS.get(type(data), "no text")
+    return f"Send text (a JSON string in quotes), not {kind}."
 
 
 class IsoDateField(serializers.DateField):
