@@ -205,3 +205,19 @@ def test_the_density_strips_year_labels_never_run_into_each_other(page: Page, lo
     assert len(labels) >= 8  # the ends and the round decades at least
     for (text, _left, right), (after, left, _right) in itertools.pairwise(labels):
         assert left >= right + 2, f"{text} runs into {after}"
+
+
+@pytest.mark.parametrize("width", [390, 660, 768, 1024, 1280])
+def test_the_time_axis_labels_are_readable_at_every_width(page: Page, loaded, width):
+    # The review measured the lane labels at about 7 px at a tablet's width: the picture
+    # (1000 units wide, labels 11 units) was shrunk to fit instead of scrolling sideways.
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(loaded.url + "/")
+    label = page.locator(".lane-label").first
+    expect(label).to_be_visible()
+    height = label.evaluate("t => t.getBoundingClientRect().height")
+    scale = page.locator("svg.axis-svg").first.evaluate(
+        "s => s.getBoundingClientRect().width / s.viewBox.baseVal.width"
+    )
+    assert 11 * scale >= 10, (width, scale, height)
+    assert page.evaluate("document.documentElement.scrollWidth") == width  # the page itself
