@@ -86,6 +86,9 @@ def test_an_analyst_records_an_event_from_a_selected_sentence(page: Page, live_s
     date.press_sequentially("May 20-22, 2021")
     expect(page.locator("#date-preview")).to_have_text("20–22 May 2021, day precision")
     name = page.locator("input[name='actors-0-name']")
+    # The actor the selected sentence names is prefilled; chosen again through the combobox.
+    expect(name).to_have_value("Sergei Shoigu")
+    name.fill("")
     name.press_sequentially("shoi")
     page.locator(".suggest-box button[data-name='Sergei Shoigu']").click()
     expect(name).to_have_value("Sergei Shoigu")
