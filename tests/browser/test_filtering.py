@@ -221,3 +221,30 @@ def test_the_time_axis_labels_are_readable_at_every_width(page: Page, loaded, wi
     )
     assert 11 * scale >= 10, (width, scale, height)
     assert page.evaluate("document.documentElement.scrollWidth") == width  # the page itself
+
+
+@pytest.mark.parametrize("width", [390, 768, 1024, 1280])
+def test_the_filter_boxes_show_their_placeholders_whole(page: Page, live_server, width):
+    # The review saw "words in titles, s", "name, slug or alia" and "YYYY-MM-DI" at 768 px.
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(live_server.url + "/")
+    if width <= 640:
+        page.locator("summary.filters-toggle").click()
+    for box in ["#f-q", "#f-actor", "#f-from", "#f-to"]:
+        room, needed = page.locator(box).evaluate(
+            """input => {
+              const style = getComputedStyle(input);
+              const probe = document.createElement("span");
+              probe.style.font = style.font;
+              probe.style.whiteSpace = "pre";
+              probe.textContent = input.placeholder;
+              document.body.append(probe);
+              const needed = probe.getBoundingClientRect().width;
+              probe.remove();
+              const room = input.clientWidth - parseFloat(style.paddingLeft)
+                - parseFloat(style.paddingRight);
+              return [room, needed];
+            }"""
+        )
+        assert room >= needed - 1, (box, width, room, needed)
+    assert page.evaluate("document.documentElement.scrollWidth") == width
