@@ -141,8 +141,8 @@ def _read_date(params, passage, located, event: dict, citation: dict, notices: l
     at = _date_at(params, notices)
     chosen = selection_date(passage.source, passage.index, located.start, located.end, at)
     if isinstance(chosen, Refusal):
-        notices.append(f"The date is not filled in: {chosen.message}")
-        return "", ""
+        # Said beside the date ("Check the date: ..."), not among unusable parameters.
+        return "", f"it is not filled in: {chosen.message}"
     if chosen is None:
         if at is not None:
             notices.append("date_at: no date expression there; fill in the date below.")

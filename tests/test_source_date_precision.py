@@ -186,7 +186,8 @@ def test_a_new_event_from_that_sentence_has_no_date_and_says_why(month_source, c
     body = client.get(
         reverse("event-new"), {"passage": passage.pk, "start": 0, "end": len(passage.text)}
     ).content.decode()
-    assert "The date is not filled in:" in body
+    assert "Check the date:</strong> it is not filled in:" in body
+    assert "could not be used" not in body
     assert "known only to the month (December 2025)" in body
     # Nothing borrowed from another sentence: no date as written, no start.
     assert 'name="date_text" id="id_date_text" value=""' in body
