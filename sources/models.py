@@ -104,10 +104,6 @@ class Source(models.Model):
         """The date bare dates in the text ("March 26") are resolved against, if it has one."""
         return self.reference_date or self.published_date
 
-    def reads_dates_against(self) -> dt.date:
-        """The one rule for a source's bare dates: its own date (above), else today."""
-        return self.dates_read_against or dt.date.today()
-
     def date_reference(self) -> Reference:
         """The source's own date as far as it is known, for reading its dates (``Reference``):
         "on Monday" or "yesterday" in an article dated only "December 2025", written on or

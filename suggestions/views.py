@@ -70,29 +70,29 @@ def pieces(item: Review) -> list[Piece]:
 def accept_url(p: Proposal, back: str = "") -> str:
     """The event form, prefilled (its GET contract: passage, start, end, date_text or date_at,
     type, actor; ``next``: where to go once saved)."""
-    query: list[tuple[str, str | int]] = [
-        ("passage", p.passage_id),
-        ("start", p.start),
-        ("end", p.end),
-    ]
     if p.needs_review or p.date.relative:
         # Not a date the sentence writes as such: the form reads it from where it is, and
         # says so.
-        query.append(("date_at", f"{p.date_passage_index}:{p.date.start}:{p.date.end}"))
+        date = ("date_at", f"{p.date_passage_index}:{p.date.start}:{p.date.end}")
     else:
-        query.append(("date_text", p.date.text))
-    query += [("type", p.type)] + [("actor", ref.name) for ref in p.actor_refs]
-    if back:
-        query.append(("next", back))
-    return f"{reverse('event-new')}?{urlencode(query)}"
+        date = ("date_text", p.date.text)
+    names = [ref.name for ref in p.actor_refs]
+    return _new_event_url(p.passage_id, p.start, p.end, [date, ("type", p.type)], names, back)
 
 
 def unread_url(u: Unread, back: str = "") -> str:
     """The event form for a sentence whose date is refused: the citation and actors, the date
     left for the analyst (the form says why)."""
-    query: list[tuple[str, str | int]] = [("passage", u.passage_id), ("start", u.start)]
-    query += [("end", u.end)]
-    query += [("actor", name) for name in dict.fromkeys(m.actor.name for m in u.actors)]
+    names = list(dict.fromkeys(m.actor.name for m in u.actors))
+    return _new_event_url(u.passage_id, u.start, u.end, [], names, back)
+
+
+def _new_event_url(
+    passage_id: int, start: int, end: int, fields: list, names: list[str], back: str
+) -> str:
+    """The prefill link: the citation, ``fields`` (date, type), the actors and ``next``."""
+    query: list[tuple[str, str | int]] = [("passage", passage_id), ("start", start), ("end", end)]
+    query += fields + [("actor", name) for name in names]
     if back:
         query.append(("next", back))
     return f"{reverse('event-new')}?{urlencode(query)}"
