@@ -58,6 +58,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from lib.dates import PRECISION_RANK, Precision, interval
+from lib.inputs import direction_control_message, refuse_direction_controls
 from sources.models import Passage, Source, split_passages, text_sha256
 from sources.services import SourceError, decode_text
 
@@ -129,12 +130,20 @@ def _text(
                 f"{where}: {len(value):,} characters, more than the {limit:,} it can hold; "
                 "shorten it."
             )
+        if _one_line(*field) and (problem := direction_control_message(value)):
+            raise LoadError(f"{where}: {problem}")
     return value
 
 
 @cache
 def _max_length(model: type[Model], name: str) -> int | None:
     return getattr(model._meta.get_field(name), "max_length", None)
+
+
+@cache
+def _one_line(model: type[Model], name: str) -> bool:
+    """Whether the field refuses direction controls, as the forms and the API do."""
+    return refuse_direction_controls in getattr(model._meta.get_field(name), "validators", ())
 
 
 def _bool(value: Any, where: str) -> bool:

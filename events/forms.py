@@ -20,7 +20,7 @@ from django.urls import reverse_lazy
 
 from lib.dates import DateTextError, ParsedDate, Precision, Reference, parse_date_text
 from lib.forms import NulNamed
-from lib.inputs import whole_number
+from lib.inputs import refuse_direction_controls, whole_number
 from sources.models import Passage, Source
 
 from .models import Actor, ActorKind, Citation, Event, EventType, Post, Role, Status
@@ -191,6 +191,7 @@ class ParticipantForm(NulNamed, forms.Form):
         required=False,
         label="Actor",
         help_text="Name, slug or any alias.",
+        validators=[refuse_direction_controls],
         # The shared actor combobox (static/js/combobox.js) over /actors/suggest/.
         widget=forms.TextInput(
             attrs={
@@ -217,6 +218,7 @@ class ParticipantForm(NulNamed, forms.Form):
         required=False,
         label="Its aliases",
         help_text="Other spellings, separated by commas.",
+        validators=[refuse_direction_controls],
     )
 
     def clean(self) -> dict[str, Any]:
@@ -514,6 +516,7 @@ class PositionForm(NulNamed, forms.Form):
     title = forms.CharField(
         max_length=200,
         help_text="As sources write it, e.g. “Russian Defense Minister”; a new title is added.",
+        validators=[refuse_direction_controls],
     )
     start = forms.DateField(
         required=False,

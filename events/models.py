@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from lib.dates import PRECISION_RANK, Precision, Reference, format_date, interval
+from lib.inputs import refuse_direction_controls
 from sources.models import Passage
 
 from .history_base import HistoryBatch
@@ -158,7 +159,12 @@ def visible_actor_ids(names: Sequence[str], user, using: str = "default") -> lis
 
 
 class Actor(models.Model):
-    name = models.CharField(max_length=200, unique=True, help_text="Canonical name.")
+    name = models.CharField(
+        max_length=200,
+        unique=True,
+        help_text="Canonical name.",
+        validators=[refuse_direction_controls],
+    )
     slug = models.SlugField(max_length=200, unique=True)
     kind = models.CharField(max_length=12, choices=ActorKind.choices)
     description = models.CharField(max_length=500, blank=True)
@@ -193,7 +199,11 @@ class Actor(models.Model):
 
 class Alias(models.Model):
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
-    name = models.CharField(max_length=200, help_text="Another spelling the sources use.")
+    name = models.CharField(
+        max_length=200,
+        help_text="Another spelling the sources use.",
+        validators=[refuse_direction_controls],
+    )
 
     class Meta:
         ordering = ["name"]
@@ -469,11 +479,16 @@ SPAN_CLASSES = (dt.timedelta(days=40), dt.timedelta(days=400))
 
 
 class Event(models.Model):
-    title = models.CharField(max_length=300)
+    title = models.CharField(max_length=300, validators=[refuse_direction_controls])
     summary = models.TextField(blank=True)
     type = models.CharField(max_length=20, choices=EventType.choices, default=EventType.OTHER)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    location = models.CharField(max_length=200, blank=True, help_text="Place name.")
+    location = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Place name.",
+        validators=[refuse_direction_controls],
+    )
     date_start = models.DateField(null=True, blank=True, verbose_name="start")
     date_end = models.DateField(null=True, blank=True, verbose_name="end")
     date_precision = models.CharField(
@@ -487,6 +502,7 @@ class Event(models.Model):
         max_length=300,
         blank=True,
         help_text="Who says so, as the source puts it; blank: stated as fact.",
+        validators=[refuse_direction_controls],
     )
     # Derived from the date fields on save: the interval the event occupies.
     span_start = models.DateField(null=True, editable=False)
@@ -778,7 +794,11 @@ class PostQuerySet(models.QuerySet):
 class Post(models.Model):
     """A title or role someone holds for a time: "Russian Defense Minister", "the coup leader"."""
 
-    title = models.CharField(max_length=200, help_text="The title as sources write it.")
+    title = models.CharField(
+        max_length=200,
+        help_text="The title as sources write it.",
+        validators=[refuse_direction_controls],
+    )
     title_key = models.CharField(max_length=200, editable=False)
     kind = models.CharField(max_length=6, choices=PostKind.choices, default=PostKind.OFFICE)
     organization = models.ForeignKey(
@@ -822,7 +842,11 @@ class Post(models.Model):
 
 class PostAlias(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="aliases")
-    name = models.CharField(max_length=200, help_text="Another way sources write the title.")
+    name = models.CharField(
+        max_length=200,
+        help_text="Another way sources write the title.",
+        validators=[refuse_direction_controls],
+    )
     key = models.CharField(max_length=200, editable=False)
 
     class Meta:

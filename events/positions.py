@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from lib.dates import Precision, interval
+from lib.inputs import direction_control_message
 
 from .models import Actor, Position, Post, PostAlias, PostKind
 
@@ -232,6 +233,11 @@ def load_positions(data: dict) -> dict[str, int]:
         title = (raw.get("title") or "").strip()
         if not title:
             raise PositionLoadError(f"{where}: a post needs a title.")
+        for at, text in [(f"{where}.title", title)] + [
+            (f"{where}.aliases[{k}]", alias) for k, alias in enumerate(raw.get("aliases", []))
+        ]:
+            if problem := direction_control_message(text):
+                raise PositionLoadError(f"{at}: {problem}")
         kind = raw.get("kind", PostKind.OFFICE)
         if kind not in PostKind.values:
             raise PositionLoadError(f"{where}.kind: one of {', '.join(PostKind.values)}.")

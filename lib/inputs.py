@@ -8,6 +8,10 @@ filters check their own fields; these helpers are for values read straight from
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
+from django.core.exceptions import ValidationError
 from django.http import QueryDict
 
 # The largest id or offset the database's integer columns hold.
@@ -78,3 +82,31 @@ def shown_params(params: QueryDict) -> QueryDict:
     for name, values in params.lists():
         copy.setlist(shown(name), [shown(value) for value in values])
     return copy
+
+
+# The invisible controls that set the direction of the text after them (embeddings,
+# overrides and isolates: U+202A-U+202E, U+2066-U+2069). In a title or a name, an override
+# shows the rest of the line reversed ("Trojan Source"), in the field and in every page and
+# message that shows it beside other words; a one-line field has no use for them. The
+# marks U+200E and U+200F, which a right-to-left name may need, are not among them.
+DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def direction_control_message(value: object) -> str | None:
+    """What is wrong with a one-line text holding a direction control, or None (also for
+    what is no text: its own check says so)."""
+    found = DIRECTION_CONTROLS.search(value) if isinstance(value, str) else None
+    if found is None:
+        return None
+    character = found.group()
+    return (
+        f"Remove the invisible direction control U+{ord(character):04X} "
+        f"({unicodedata.name(character)}): it shows the text after it reordered."
+    )
+
+
+def refuse_direction_controls(value: str) -> None:
+    """Validator of one-line fields (titles, names, places): no direction control."""
+    message = direction_control_message(value)
+    if message is not None:
+        raise ValidationError(message, code="direction_control")

@@ -8,6 +8,7 @@ from django import forms
 
 from lib.dates import DateTextError, ParsedDate, parse_date_text
 from lib.forms import NulNamed
+from lib.inputs import DIRECTION_CONTROLS, refuse_direction_controls
 
 from .html import html_to_text, looks_like_html
 from .models import Source, text_sha256
@@ -41,10 +42,21 @@ class SourceForm(NulNamed, forms.Form):
         ),
     )
     title = forms.CharField(
-        max_length=500, required=False, help_text="Defaults to the HTML title or the first line."
+        max_length=500,
+        required=False,
+        help_text="Defaults to the HTML title or the first line.",
+        validators=[refuse_direction_controls],
     )
-    publisher = forms.CharField(max_length=300, required=False)
-    author = forms.CharField(max_length=300, required=False)
+    publisher = forms.CharField(
+        max_length=300,
+        required=False,
+        validators=[refuse_direction_controls],
+    )
+    author = forms.CharField(
+        max_length=300,
+        required=False,
+        validators=[refuse_direction_controls],
+    )
     url = forms.URLField(max_length=1000, required=False, label="URL", assume_scheme="https")
     published = forms.CharField(
         max_length=100,
@@ -168,5 +180,7 @@ class SourceForm(NulNamed, forms.Form):
             )
         if not data.get("title"):
             first_line = next(line.strip() for line in text.splitlines() if line.strip())
-            data["title"] = (self.html_title or first_line)[:500]
+            # Read from the text, not typed: its direction controls are dropped, not refused.
+            title = DIRECTION_CONTROLS.sub("", self.html_title or first_line).strip()
+            data["title"] = (title or "Untitled")[:500]
         return data

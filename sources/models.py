@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models.functions import Coalesce
 
 from lib.dates import Precision, Reference, format_date
+from lib.inputs import refuse_direction_controls
 
 
 def text_sha256(text: str) -> str:
@@ -58,9 +59,9 @@ class Source(models.Model):
     key = models.SlugField(
         max_length=100, unique=True, help_text="Stable short name used in links and exports."
     )
-    title = models.CharField(max_length=500)
-    publisher = models.CharField(max_length=300, blank=True)
-    author = models.CharField(max_length=300, blank=True)
+    title = models.CharField(max_length=500, validators=[refuse_direction_controls])
+    publisher = models.CharField(max_length=300, blank=True, validators=[refuse_direction_controls])
+    author = models.CharField(max_length=300, blank=True, validators=[refuse_direction_controls])
     url = models.URLField(max_length=1000, blank=True, verbose_name="URL")
     published_date = models.DateField(
         null=True, blank=True, help_text="First day of the publication period, when known."

@@ -19,7 +19,7 @@ from lib.dates import (
     Reference,
     parse_date_text,
 )
-from lib.inputs import NUL_FIX
+from lib.inputs import NUL_FIX, refuse_direction_controls
 from sources.models import Source
 
 from ...models import Actor, ActorKind, Event, Role
@@ -272,7 +272,11 @@ class WriteDateSerializer(serializers.Serializer):
 class WriteActorSerializer(serializers.Serializer):
     """An actor by name, slug or alias; ``"create": true`` makes an unknown one."""
 
-    name = StrictCharField(max_length=200, help_text="The actor's name, slug or an alias.")
+    name = StrictCharField(
+        max_length=200,
+        help_text="The actor's name, slug or an alias.",
+        validators=[refuse_direction_controls],
+    )
     role = StrictChoiceField(choices=Role.choices, default=Role.PARTICIPANT)
     # A field named like BaseSerializer.create: DRF's metaclass takes declared fields off the class.
     create = StrictBooleanField(  # type: ignore[assignment]
