@@ -83,8 +83,9 @@ class ProposalSerializer(serializers.Serializer):
     # "standing", not "status": an enum named "status" would collide with the events' one.
     standing = serializers.ChoiceField(
         choices=["new", "corroboration", "done"],
-        help_text="done: the sentence is already cited; corroboration: an event with an "
-        "overlapping date shares its actors; new: neither.",
+        help_text="done: the sentence is already cited (not only for the dates of its other "
+        "proposals: see cited_for_other_dates); corroboration: an event with an overlapping "
+        "date shares its actors; new: neither.",
     )
     passage_id = serializers.IntegerField()
     passage = serializers.IntegerField(help_text="The passage's index in the source.")
@@ -96,7 +97,14 @@ class ProposalSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=EventType.choices)
     cues = serializers.ListField(child=serializers.CharField())
     corroborates = SuggestionEventRefSerializer(many=True)
-    cited_by = SuggestionEventRefSerializer(many=True)
+    cited_by = SuggestionEventRefSerializer(
+        many=True, help_text="Events citing the sentence: the proposal is done."
+    )
+    cited_for_other_dates = SuggestionEventRefSerializer(
+        many=True,
+        help_text="Events citing the sentence only for the dates of its other proposals: a "
+        "sentence may report two events, and this one is still to review.",
+    )
     accept_url = serializers.CharField(help_text="The event form, prefilled.")
 
 
@@ -137,6 +145,9 @@ def _proposal_data(item) -> dict:
         "cues": list(p.cues),
         "corroborates": [{"id": e.pk, "title": e.title} for e in item.corroborates],
         "cited_by": [{"id": e.pk, "title": e.title} for e in item.cited_by],
+        "cited_for_other_dates": [
+            {"id": e.pk, "title": e.title} for e in item.cited_for_other_dates
+        ],
         "accept_url": accept_url(p),
     }
 

@@ -10,6 +10,7 @@ corroborates, which sentences were dismissed.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -130,8 +131,12 @@ class Cited(NamedTuple):
 class Review:
     proposal: Proposal
     passage: Passage
-    # Events that already cite this sentence: the proposal is done.
+    # Events that already cite this sentence: the proposal is done (``review_source``).
     cited_by: list[Cited] = field(default_factory=list)
+    # Events that cite this sentence for the dates of its other proposals only: a sentence
+    # may report two events ("arrived on June 20 ... signed on June 22"), and citing it for
+    # one is not citing it for the other.
+    cited_for_other_dates: list[Cited] = field(default_factory=list)
     # Events whose dates overlap and that share actors: add the citation there.
     corroborates: list[Event] = field(default_factory=list)
     # Other events whose dates overlap, those sharing an actor first: choices for "add to an
@@ -185,28 +190,61 @@ def review_source(source: Source, include_dismissed: bool = False) -> SourceRevi
         proposals = [p for p in proposals if (p.passage_id, p.start, p.end) not in dismissed]
     # The source's citations by passage, as plain rows (a source cited by thousands of
     # events is read in a fraction of the time of as many model instances).
-    citations: dict[int, list[tuple[int, int, int, str]]] = {}
-    for passage_id, start, end, event_id, title in (
+    citations: dict[int, list[tuple[int, int, int, str, dt.date | None, dt.date | None]]] = {}
+    for passage_id, start, end, event_id, title, span_start, span_end in (
         Citation.objects.filter(passage__source=source)
         .order_by("pk")
-        .values_list("passage_id", "start", "end", "event_id", "event__title")
+        .values_list(
+            "passage_id",
+            "start",
+            "end",
+            "event_id",
+            "event__title",
+            "event__span_start",
+            "event__span_end",
+        )
     ):
-        citations.setdefault(passage_id, []).append((start, end, event_id, title))
+        citations.setdefault(passage_id, []).append(
+            (start, end, event_id, title, span_start, span_end)
+        )
     found = events_for(proposals)
     of_dates = events_of_dates(proposals)
     events = Event.objects.in_bulk(
         {pk for rows in found for pk, _strong in rows} | {pk for pks in of_dates for pk in pks}
     )
-    reviews = []
-    for proposal, rows, dated in zip(proposals, found, of_dates, strict=True):
-        cited_by = [
-            Cited(event_id, title)
-            for event_id, title in {
-                event_id: title
-                for start, end, event_id, title in citations.get(proposal.passage_id, [])
+    # For each proposal, the events citing its sentence and whether their dates meet the
+    # proposal's; for each sentence, the events whose dates meet one of its proposals.
+    citing: list[dict[int, tuple[str, bool]]] = []
+    explained: dict[tuple[int, int, int], set[int]] = {}
+    for proposal in proposals:
+        first, last = proposal.interval
+        citing.append(
+            {
+                event_id: (
+                    title,
+                    span_start is None
+                    or span_end is None
+                    or (span_start <= last and first <= span_end),
+                )
+                for start, end, event_id, title, span_start, span_end in citations.get(
+                    proposal.passage_id, []
+                )
                 if start < proposal.end and proposal.start < end
-            }.items()
-        ]
+            }
+        )
+        sentence = explained.setdefault((proposal.passage_id, proposal.start, proposal.end), set())
+        sentence.update(pk for pk, (_title, meets) in citing[-1].items() if meets)
+    reviews = []
+    for proposal, rows, dated, cites in zip(proposals, found, of_dates, citing, strict=True):
+        # Done: an event citing the sentence meets the proposal's dates, or one meets none of
+        # the sentence's proposals (its date is the analyst's reading, not one proposed).
+        # Left open: a sentence cited only for its other dates ("arrived on June 20 ...
+        # signed on June 22", cited for the arrival: the signing is still to review).
+        sentence = explained[(proposal.passage_id, proposal.start, proposal.end)]
+        if any(meets or pk not in sentence for pk, (_title, meets) in cites.items()):
+            cited_by, other_dates = [Cited(pk, title) for pk, (title, _) in cites.items()], []
+        else:
+            cited_by, other_dates = [], [Cited(pk, title) for pk, (title, _) in cites.items()]
         matches = [] if cited_by else [pk for pk, strong in rows if strong]
         # Add to another event: those sharing an actor first, then the other events of the
         # dates (a sentence may name none of its event's actors: "talks with him").
@@ -218,6 +256,7 @@ def review_source(source: Source, include_dismissed: bool = False) -> SourceRevi
                 proposal=proposal,
                 passage=by_id[proposal.passage_id],
                 cited_by=cited_by,
+                cited_for_other_dates=other_dates,
                 corroborates=[events[pk] for pk in matches],
                 overlapping=[events[pk] for pk in others[:EVENTS_PER_PROPOSAL]],
             )

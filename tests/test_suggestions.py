@@ -249,6 +249,71 @@ def test_a_sentence_already_cited_is_done(actors, analyst, client):
     assert [(e.pk, e.title) for e in again.cited_by] == [(event.pk, event.title)]
 
 
+TWO_EVENTS = (
+    "Visits.\n"
+    "Vladimir Kasatonov arrived in Yangon on October 24, and Min Aung Hlaing received him "
+    "at the Defense Services Academy on October 27.\n"
+)
+
+
+def test_a_sentence_cited_for_one_of_its_dates_leaves_the_other_proposal_open(
+    actors, analyst, client
+):
+    """Citing a sentence for one event does not mark the sentence's other event done."""
+    source = new_source(TWO_EVENTS, key="two-events")
+    items = review(source)
+    assert [i.proposal.date.parsed.start for i in items] == [
+        dt.date(2021, 10, 24),
+        dt.date(2021, 10, 27),
+    ]
+    event = visit_event(actors)  # October 24
+    client.force_login(analyst)
+    p = items[0].proposal
+    client.post(
+        reverse("source-suggestions-add", args=[source.pk]),
+        {"passage": p.passage_id, "start": p.start, "end": p.end, "event": event.pk},
+    )
+
+    first, second = review(source)
+    assert first.status == "done"
+    assert [c.pk for c in first.cited_by] == [event.pk]
+    assert second.status != "done"
+    assert second.cited_by == []
+    assert [c.pk for c in second.cited_for_other_dates] == [event.pk]
+    html = client.get(reverse("source-suggestions", args=[source.pk])).content.decode()
+    assert "2 proposals: 1 to review, 1 done." in html
+    assert "This sentence is cited by" in html
+    assert "at another date: if it reports a second event, accept this one too" in html
+    listed = client.get(f"/api/sources/{source.pk}/suggestions/").json()
+    assert [p["cited_for_other_dates"] for p in listed] == [
+        [],
+        [{"id": event.pk, "title": event.title}],
+    ]
+
+
+def test_a_sentence_cited_at_a_date_none_of_its_proposals_has_is_done_at_every_date(actors):
+    """The analyst read the sentence's date otherwise: what was proposed was reviewed."""
+    source = new_source(TWO_EVENTS, key="two-events")
+    event = visit_event(actors, date_start=dt.date(2021, 10, 25))
+    p = review(source)[0].proposal
+    Citation.objects.create(
+        event=event, passage_id=p.passage_id, start=p.start, end=p.end, quote=p.quote
+    )
+
+    assert [i.status for i in review(source)] == ["done", "done"]
+
+
+def test_a_sentence_cited_by_an_undated_event_is_done_at_every_date(actors, analyst, client):
+    source = new_source(TWO_EVENTS, key="two-events")
+    event = EventFactory(title="Undated", date_start=None, status="draft")
+    p = review(source)[0].proposal
+    Citation.objects.create(
+        event=event, passage_id=p.passage_id, start=p.start, end=p.end, quote=p.quote
+    )
+
+    assert [i.status for i in review(source)] == ["done", "done"]
+
+
 # --- The queue: accept, add, dismiss ----------------------------------------------------
 
 
@@ -608,7 +673,8 @@ def test_a_sentence_cited_by_many_events_links_five_and_counts_the_rest(actors, 
 
     source = new_source()
     for i in range(7):
-        cite(EventFactory(title=f"Arrival {i}"), locate(source, "Kasatonov arrives in Yangon"))
+        event = EventFactory(title=f"Arrival {i}", date_start=dt.date(2021, 10, 24))
+        cite(event, locate(source, "Kasatonov arrives in Yangon"))
     client.force_login(analyst)
     body = client.get(reverse("source-suggestions", args=[source.pk])).content.decode()
     cited = body[body.index("Already cited by") :]
