@@ -415,6 +415,36 @@ class EventWriteSerializer(serializers.ModelSerializer):
             )
         return attrs
 
+    def to_representation(self, instance: Event) -> dict:
+        """The event as a body this serializer takes back (what the browsable API shows in
+        its PUT form): citations by source key, passage and offsets; actors by name."""
+        return {
+            **{name: getattr(instance, name) for name in self.Meta.fields[:6]},
+            "date": {
+                "start": instance.date_start and instance.date_start.isoformat(),
+                "end": instance.date_end and instance.date_end.isoformat(),
+                "precision": instance.date_precision,
+                "text": instance.date_text,
+                "approximate": instance.date_approximate,
+            },
+            "actors": [
+                {"name": p.actor.name, "role": p.role}
+                for p in instance.participations.select_related("actor").order_by("pk")
+            ],
+            "citations": [
+                {
+                    "source": c.passage.source.key,
+                    "quote": c.quote,
+                    "passage": c.passage.index,
+                    "start": c.start,
+                    "end": c.end,
+                    "date_text": c.date_text,
+                    "note": c.note,
+                }
+                for c in instance.citations.select_related("passage__source").order_by("pk")
+            ],
+        }
+
     def create(self, validated_data: dict) -> Event:
         return self._save(Event(), validated_data)
 
