@@ -306,13 +306,23 @@ def events_of_dates(proposals: list[Proposal]) -> list[list[int]]:
     return found
 
 
+# The longest event a proposal corroborates whatever its own length, in days: a visit, a
+# conference, a month's talks; an event longer than the proposal's interval and this is a
+# period ("1999-2018"), not corroborated by one sentence of it.
+CORROBORATED_DAYS = 31
+
+
 def events_for(proposals: list[Proposal]) -> list[list[tuple[int, bool]]]:
     """For each proposal, the events whose date interval overlaps its own and that share at
     least one of its actors: (event id, whether it corroborates the proposal), those it
     corroborates first, then by date; at most ``EVENTS_PER_PROPOSAL``. One query.
 
     It corroborates an event with a person or organization in common, or two actors
-    (``_shares_actors``). Read from the participants' copy of their event's interval, by
+    (``_shares_actors``), whose interval is no longer than the proposal's or a month
+    (``CORROBORATED_DAYS``): a sentence of 2015 does not corroborate "arms purchases,
+    1999-2018" (a one-click "Add to" would cite it for twenty years' figures); such an
+    event is among the choices of "add to an existing event". Read from the participants'
+    copy of their event's interval, by
     actor (``participation_actor_span_idx``): at a million events the events of a year are
     tens of thousands, of which a proposal's actors take part in a few.
     """
@@ -334,12 +344,17 @@ def events_for(proposals: list[Proposal]) -> list[list[tuple[int, bool]]]:
     values = ", ".join([row] * len(wanted))
     params = [value for item in wanted for value in item]
     any_strong = "bool_or(w.strong)" if postgres else "max(w.strong)"
+    if postgres:
+        narrow = "min(p.span_end) - min(p.span_start) <= greatest(max(w.last - w.first), %s)"
+    else:
+        narrow = """julianday(min(p.span_end)) - julianday(min(p.span_start))
+                    <= max(max(julianday(w.last) - julianday(w.first)), %s)"""
     with connection.cursor() as cursor:
         cursor.execute(
             f"""WITH wanted (idx, actor_id, first, last, strong) AS (VALUES {values}),
                 shared AS (
                   SELECT w.idx, p.event_id,
-                    {any_strong} OR count(DISTINCT w.actor_id) >= 2 AS strong,
+                    ({any_strong} OR count(DISTINCT w.actor_id) >= 2) AND {narrow} AS strong,
                     min(p.span_start) AS start
                   FROM wanted w JOIN events_participation p ON p.actor_id = w.actor_id
                     AND p.span_start <= w.last AND p.span_end >= w.first
@@ -352,7 +367,7 @@ def events_for(proposals: list[Proposal]) -> list[list[tuple[int, bool]]]:
                 ) ranked
                 WHERE n <= %s
                 ORDER BY idx, n""",
-            [*params, EVENTS_PER_PROPOSAL],
+            [*params, CORROBORATED_DAYS, EVENTS_PER_PROPOSAL],
         )
         for idx, event_id, is_strong in cursor.fetchall():
             found[idx].append((event_id, bool(is_strong)))

@@ -208,7 +208,7 @@ def test_importing_a_source_sends_source_imported_and_computes_its_proposals(
 
 def visit_event(actors, **kwargs) -> Event:
     event = EventFactory.create(
-        title="Kasatonov visits Yangon",
+        title=kwargs.pop("title", "Kasatonov visits Yangon"),
         date_start=kwargs.pop("date_start", dt.date(2021, 10, 24)),
         **kwargs,
     )
@@ -232,6 +232,28 @@ def test_an_event_on_other_dates_or_with_other_actors_is_no_corroboration(actors
     other = EventFactory(title="Someone else", date_start=dt.date(2021, 10, 24))
     other.participations.create(actor=ActorFactory(name="Nobody"), role="visitor")
     assert review(new_source())[0].corroborates == []
+
+
+def test_an_event_of_years_is_no_corroboration_of_a_days_sentence_but_a_choice(actors):
+    """A one-click "Add to" would cite a day's sentence for a period's figures."""
+    period = visit_event(
+        actors,
+        title="Kasatonov's visits to Myanmar, 2010-2021",
+        date_start=dt.date(2010, 1, 1),
+        date_end=dt.date(2021, 12, 31),
+        date_precision="year",
+    )
+    week = visit_event(
+        actors,
+        title="Kasatonov's week in Myanmar",
+        date_start=dt.date(2021, 10, 20),
+        date_end=dt.date(2021, 10, 27),
+    )
+
+    first = review(new_source())[0]
+
+    assert first.corroborates == [week]
+    assert period in first.overlapping
 
 
 def test_a_sentence_already_cited_is_done(actors, analyst, client):
