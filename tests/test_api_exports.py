@@ -99,6 +99,7 @@ def test_csv_has_one_row_per_event_with_the_documented_columns(client, visit):
             "attribution": "",
             "quotes": "“He met Sergei Shoigu” (moscow-report ¶1)",
             "event_url": f"http://testserver/events/{visit.pk}/",
+            "status": "published",
         }
     ]
 
@@ -260,3 +261,34 @@ def test_exports_honour_the_role_as_the_list_does(client, timeline):
         dated = Event.objects.filter(pk__in=ids, date_start__isnull=False).count()
         assert len(calendar_events(export(client, "ics", **params))) == dated
         assert len(export(client, "timelinejs", **params).json()["events"]) == dated
+
+
+def test_an_analysts_exports_mark_drafts_and_every_format_tells_a_claim(client, analyst, visit):
+    """Drafts are in an analyst's exports: marked. A claim is told as one in every format."""
+    visit.attribution = "according to Myanmar state media"
+    visit.save()
+    client.force_login(analyst)
+
+    rows = {row["title"]: row for row in csv_rows(export(client, "csv"))}
+    assert rows["Secret draft"]["status"] == "draft"
+    assert rows["Visit to Moscow, talks; arms"]["status"] == "published"
+    assert rows["Visit to Moscow, talks; arms"]["attribution"] == (
+        "according to Myanmar state media"
+    )
+
+    events = {str(e["SUMMARY"]): e for e in calendar_events(export(client, "ics"))}
+    assert str(events["Draft: Secret draft"]["STATUS"]) == "TENTATIVE"
+    visit_event = events["Visit to Moscow, talks; arms"]
+    assert "STATUS" not in visit_event
+    assert "Claim, not stated as fact: according to Myanmar state media" in str(
+        visit_event["DESCRIPTION"]
+    )
+
+    items = {
+        item["text"]["headline"]: item for item in export(client, "timelinejs").json()["events"]
+    }
+    assert "Draft: Secret draft" in items
+    assert (
+        "<p><em>Claim, not stated as fact: according to Myanmar state media</em></p>"
+        in items["Visit to Moscow, talks; arms"]["text"]["text"]
+    )

@@ -64,6 +64,10 @@ COLUMNS = {
     "timelinejs": ("id", *DATE_COLUMNS, "date_approximate", "title", "type", "summary"),
 }
 COLUMNS["ics"] += ("updated",)
+# Last before the relations: who says so (a claim), and the status (drafts are marked).
+COLUMNS["csv"] += ("status",)
+COLUMNS["ics"] += ("attribution", "status")
+COLUMNS["timelinejs"] += ("attribution", "status")
 # Which relations each format prints: actors (name, role) and citations (quote, passage
 # index, source key, and the source title for the formats that print it).
 WITH_ACTORS = {"csv": True, "ics": False, "timelinejs": False}
@@ -271,8 +275,9 @@ def csv_pieces(chunks: Iterable[list[tuple]], links: Links) -> Generator[str, No
     def lines(chunk: list[tuple]) -> Iterator[tuple]:
         for row in chunk:
             pk, start, end, precision, text, title, type_, summary, location, attribution = row[:10]
-            actors = row[10] or ()  # None: no participants (PostgreSQL's empty aggregate)
-            citations = row[11] or ()
+            status = row[10]
+            actors = row[11] or ()  # None: no participants (PostgreSQL's empty aggregate)
+            citations = row[12] or ()
             keys = dict.fromkeys([c[2] for c in citations])
             yield (
                 pk,
@@ -290,6 +295,7 @@ def csv_pieces(chunks: Iterable[list[tuple]], links: Links) -> Generator[str, No
                 cell(attribution),
                 cell("\n".join([f"“{quote}” ({key} ¶{index})" for quote, index, key in citations])),
                 f"{page_head}{pk}{page_tail}",
+                status,
             )
 
     for chunk in chunks:
@@ -302,11 +308,14 @@ def csv_pieces(chunks: Iterable[list[tuple]], links: Links) -> Generator[str, No
 def _event(row: tuple, links: Links) -> dict:
     """The part of the API's event shape the calendar and timeline renderers read."""
     pk, start, end, precision, text, approximate, title, type_, summary = row[:9]
+    attribution, status = row[-3], row[-2]  # before the citations
     return {
         "id": pk,
         "url": f"{links.api[0]}{pk}{links.api[1]}",
         "title": title,
         "summary": summary,
+        "attribution": attribution,
+        "status": status,
         "type": type_,
         "date": {
             "start": start.isoformat() if start else None,

@@ -35,7 +35,19 @@ CSV_COLUMNS = [
     "attribution",
     "quotes",
     "event_url",
+    # Added after those: "draft" for an event only analysts see (their exports include them).
+    "status",
 ]
+
+
+def claim(attribution: str) -> str:
+    """How an event attributed to someone is told, as on its page."""
+    return f"Claim, not stated as fact: {attribution}"
+
+
+def _headline(event: dict) -> str:
+    """The title, with "Draft: " first for an event only analysts see."""
+    return f"Draft: {event['title']}" if event.get("status") == "draft" else event["title"]
 
 
 def _events(data) -> list[dict]:
@@ -124,6 +136,7 @@ class CSVRenderer(BaseRenderer):
                     csv_cell(event.get("attribution", "")),
                     csv_cell(_quotes(event)),
                     _page_url(event, renderer_context),
+                    event["status"],
                 ]
             )
 
@@ -199,6 +212,8 @@ class ICSRenderer(BaseRenderer):
         first, last = interval(start, _date(date["end"]), date["precision"])
         stamp = dt.datetime.fromisoformat(event["updated"]).astimezone(dt.UTC)
         description = [_display_date(event)]
+        if event.get("attribution"):
+            description.append(claim(event["attribution"]))
         if event["summary"]:
             description.append(event["summary"])
         if event["citations"]:
@@ -215,13 +230,15 @@ class ICSRenderer(BaseRenderer):
             f"DTSTAMP:{ics_date(stamp)}T{stamp:%H%M%S}Z",
             f"DTSTART;VALUE=DATE:{ics_date(first)}",
             end,
-            f"SUMMARY:{ics_escape(event['title'])}",
+            f"SUMMARY:{ics_escape(_headline(event))}",
             f"DESCRIPTION:{ics_escape(chr(10).join(description))}",
             f"CATEGORIES:{ics_escape(event['type'])}",
             f"URL:{page}",
         ]
         if event["location"]:
             lines.append(f"LOCATION:{ics_escape(event['location'])}")
+        if event.get("status") == "draft":
+            lines.append("STATUS:TENTATIVE")
         lines.append("END:VEVENT")
         return lines
 
@@ -271,6 +288,8 @@ class TimelineJSRenderer(BaseRenderer):
         if start is None:
             return None
         body = f"<p>{html.escape(event['summary'])}</p>" if event["summary"] else ""
+        if event.get("attribution"):
+            body = f"<p><em>{html.escape(claim(event['attribution']))}</em></p>" + body
         if event["citations"]:
             quotes = "".join(
                 f"<li>{html.escape(_citation_line(c))}</li>" for c in event["citations"]
@@ -281,7 +300,7 @@ class TimelineJSRenderer(BaseRenderer):
             "start_date": start,
             "display_date": _display_date(event),
             "group": event["type"],
-            "text": {"headline": html.escape(event["title"]), "text": body},
+            "text": {"headline": html.escape(_headline(event)), "text": body},
         }
         end = _timelinejs_date(date["end"], date["precision"])
         if end is not None:
