@@ -9,8 +9,10 @@ JSON items, such as ``ijson`` item generators) and writes them in one transactio
 2. Events are checked item by item in Python for what needs no database (field types, choices,
    dates, actor and source names) and staged, with their participants and citations, in
    temporary tables (PostgreSQL: ``COPY``, sent by a thread of its own while the file is
-   read, ``Writer``; ``executemany`` elsewhere). Memory stays flat: only the names of actors
-   and sources are held, never the events.
+   read, ``Writer``, which also reads each batch's citations' passages as it stages them,
+   ``READ_PASSAGES``, against passages locked from then until the commit; ``executemany``
+   elsewhere). Memory stays flat: only the names of actors and sources are held, never the
+   events.
 3. ``staged_rule_violation`` checks the rules every event write keeps, over the whole staged
    set at once (one query per rule): identity unique in the file, passages that exist, every
    quote verbatim text of its passage at its offsets, a published event has a citation, an
@@ -23,8 +25,9 @@ JSON items, such as ``ijson`` item generators) and writes them in one transactio
    its version bump and history). New events, their participants and citations and their
    "created" history records are written with ``INSERT ... SELECT`` from the staging tables
    (PostgreSQL: each table and its history in one statement, ``INSERT ... RETURNING``; the
-   events' search documents mostly computed while the file was read, ``Writer``, the rest
-   by one parallel query, ``_search_documents``). The database checks the quotes again as
+   events' search documents mostly computed by a connection of their own from the time
+   the file is read until the events are written, ``Writer`` with a ``SearchStage``, the
+   rest by one parallel query, ``_search_documents``). The database checks the quotes again as
    it writes them (PostgreSQL: once per statement, as a set, 0012_verbatim_statement_trigger;
    SQLite: per row), except in a load that has the event tables to itself (``_insert_new``),
    whose check in step 3 is of the very rows it writes, against passages locked until it ends.
@@ -41,6 +44,7 @@ import io
 import json
 import os
 import queue
+import secrets
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -80,6 +84,7 @@ from .models import (
 from .services import CitationError, locate
 
 BATCH = 5000  # events staged per COPY / executemany
+DEFERRED = 0.02  # seconds the documents' writer waits for the load's writer between checks
 SOURCE_BATCH = 200
 MAX_INT = 2**31 - 1  # the largest offset or passage number the database's columns hold
 CONTEXT = 32  # characters of prefix and suffix kept around a quote (models.CONTEXT_CHARS)
@@ -562,11 +567,11 @@ STAGE = {
 }
 
 
-# PostgreSQL: each staged event's text for its search document (0008_scale_search). Not a
-# temporary table: documents are computed from it by a parallel query (``_search_documents``),
-# and parallel workers cannot read a session's temporary tables. Created in the load's
-# transaction (so invisible to other sessions and gone if it rolls back), dropped at its end;
-# loads run one at a time (``LOAD_LOCK``), so the names cannot clash.
+# PostgreSQL: each staged event's text for its search document (0008_scale_search), and the
+# documents. Not temporary tables: they are written by a connection of their own (``Writer``
+# with a ``SearchStage``, which names them), and the documents left at the end are computed
+# by a parallel query (``_search_documents``): parallel workers cannot read a session's
+# temporary tables either.
 SEARCH_STAGE = {
     "load_search_text": [
         ("idx", "integer"),
@@ -574,11 +579,49 @@ SEARCH_STAGE = {
         ("summary", "text"),
         ("quotes", "text"),
     ],
-    # The documents computed while the file is read (``Writer``); ``load_search_rest`` has
-    # the others, computed after it (``_search_documents``).
+    # The documents computed while the load runs (``Writer``); ``SearchStage.rest`` has the
+    # others, computed when they are needed (``_search_documents``).
     "load_search": [("idx", "integer"), ("document", "tsvector")],
 }
-SEARCH_TABLES = [*SEARCH_STAGE, "load_search_rest"]
+
+
+class SearchStage:
+    """The tables of one load's search documents (PostgreSQL): the events' search text,
+    the documents computed while the load runs, and the rest computed at the end.
+
+    They are written by a connection of their own (``Writer`` with ``search``), in its own
+    transactions, so that the server computes the documents on another core while the load's
+    transaction checks the rules and writes; the load reads them, then drops them. Their
+    names are the load's own: a load that fails leaves them behind (they were committed),
+    and the next load drops them (``_drop_leftover_search_stages``).
+    """
+
+    PREFIX = "load_search_"
+
+    def __init__(self) -> None:
+        suffix = secrets.token_hex(6)
+        self.text = f"{self.PREFIX}text_{suffix}"
+        self.documents = f"{self.PREFIX}doc_{suffix}"
+        self.rest = f"{self.PREFIX}rest_{suffix}"
+
+    @property
+    def tables(self) -> list[str]:
+        return [self.text, self.documents, self.rest]
+
+
+def _drop_leftover_search_stages(cursor) -> None:
+    """Drop the search tables of earlier loads that failed (loads run one at a time)."""
+    cursor.execute(
+        """SELECT format('%%I', relname) FROM pg_class
+           WHERE relkind = 'r' AND relpersistence = 'u' AND relname LIKE %s
+             AND relnamespace = current_schema()::regnamespace""",
+        [SearchStage.PREFIX.replace("_", "\\_") + "%"],
+    )
+    leftovers = [name for (name,) in cursor.fetchall()]
+    if leftovers:
+        cursor.execute(f"DROP TABLE IF EXISTS {', '.join(leftovers)}")
+
+
 # The expression of the trigger of 0008_scale_search, over an event's title, summary and its
 # quotes joined by spaces in their order.
 SEARCH_DOCUMENT = """setweight(to_tsvector('english'::regconfig, coalesce(title, '')), 'A')
@@ -595,11 +638,13 @@ def _create_staging(cursor) -> None:
             f"CREATE TEMPORARY TABLE {table} ({spec})" + (" ON COMMIT DROP" if postgres else "")
         )
     if postgres:
-        cursor.execute(f"DROP TABLE IF EXISTS {', '.join(SEARCH_TABLES)}")
-        for table, columns in SEARCH_STAGE.items():
-            spec = ", ".join(f"{name} {kind}" for name, kind in columns)
-            cursor.execute(f"CREATE UNLOGGED TABLE {table} ({spec})")
-        cursor.execute("CREATE INDEX load_search_text_idx ON load_search_text (idx)")
+        # Each batch's citations, before their passages are read (``Stager.flush``).
+        cursor.execute("DROP TABLE IF EXISTS load_citation_batch")
+        cursor.execute(
+            "CREATE TEMPORARY TABLE load_citation_batch "
+            "(LIKE load_citation INCLUDING DEFAULTS) ON COMMIT DROP"
+        )
+        _drop_leftover_search_stages(cursor)
 
 
 def _drop_staging(cursor) -> None:
@@ -608,61 +653,124 @@ def _drop_staging(cursor) -> None:
             cursor.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
 
-def _drop_search_stage(cursor) -> None:
-    """The end of a load that went well (PostgreSQL): its tables that are not temporary.
-
-    A load that fails is rolled back, these tables with it (they were created in it)."""
-    if connection.vendor == "postgresql":
-        cursor.execute(f"DROP TABLE IF EXISTS {', '.join(SEARCH_TABLES)}")
-
-
 class Writer:
     """Writes staged batches on a thread of its own while the file is read (PostgreSQL).
 
     Reading the file is Python's work, on one core; the ``COPY`` of each batch is the
-    server's, on the other, done at the same time. While no batch is waiting, the server
-    computes the search documents of the events staged so far (``to_tsvector``, most of
-    its work in a load), a batch at a time: what it has not done when the file ends is
-    left to one parallel query (``_search_documents``). The thread has the connection to
-    itself until ``close``; the caller does not touch it in between (nor may anything else
-    in the process).
+    server's, done at the same time. A writer without ``search`` writes the staging tables
+    on the load's connection: the thread has it to itself until ``close``, and the caller
+    does not touch it in between (nor may anything else in the process).
+
+    A writer with ``search`` (``SearchStage``) has a connection of its own: it writes the
+    events' search text and, whenever no batch is waiting, computes the search documents of
+    the events staged so far (``to_tsvector``, most of the server's work in a load), a batch
+    at a time, each committed. After the last batch (``finish``) it goes on until every
+    document is computed or it is closed: on another core than the load's transaction,
+    which meanwhile checks the rules and writes participants and citations. What it has
+    not done when the load needs the documents is left to one parallel query
+    (``_search_documents``).
     """
 
-    def __init__(self) -> None:
-        connection.ensure_connection()
-        self.cursor = connection.connection.cursor()  # the driver's own, for this thread
+    def __init__(self, search: SearchStage | None = None) -> None:
+        self.search = search
         self.queue: queue.Queue = queue.Queue(maxsize=2)
         self.error: BaseException | None = None
-        self.staged = -1  # the last event (idx) whose search text is written
-        self.documented = -1  # the last event whose document is computed
-        self.thread = threading.Thread(target=self._run, name="load-writer", daemon=True)
+        self.staged = -1  # the last event (idx) whose rows are written
+        self.documented = -1  # the last event whose document is computed (with ``search``)
+        self.ended = False  # the thread has taken the end of the stream
+        self.finished = False  # the end of the stream is handed over
+        self.stopping = threading.Event()
+        self.working = False  # a batch is being written
+        # The writer whose batches go first (the documents' writer defers to the load's):
+        # on a machine of two cores, the server has one for both while Python parses.
+        self.defer_to: Writer | None = None
+        self.cursor: Any = None
+        if search is None:
+            connection.ensure_connection()
+            self.cursor = connection.connection.cursor()  # the driver's own, for this thread
+        name = "load-writer" if search is None else "load-documents"
+        self.thread = threading.Thread(target=self._run, name=name, daemon=True)
         self.thread.start()
 
     def _run(self) -> None:
-        while True:
-            idle = self.error is None and self.documented < self.staged
+        if self.search is None:
+            self._loop()
+            return
+        own = connections[DEFAULT_DB_ALIAS]  # this thread's own (autocommit) connection
+        try:
             try:
-                item = self.queue.get(block=not idle)
+                own.ensure_connection()
+                self.cursor = own.connection.cursor()
+                for table, columns in (
+                    (self.search.text, SEARCH_STAGE["load_search_text"]),
+                    (self.search.documents, SEARCH_STAGE["load_search"]),
+                ):
+                    spec = ", ".join(f"{name} {kind}" for name, kind in columns)
+                    self.cursor.execute(f"CREATE UNLOGGED TABLE {table} ({spec})")
+                self.cursor.execute(f"CREATE INDEX ON {self.search.text} (idx)")
+            except BaseException as exc:
+                self.error = exc
+            self._loop()
+        finally:
+            own.close()
+
+    def _loop(self) -> None:
+        while True:
+            more = (
+                self.search is not None
+                and self.error is None
+                and self.documented < self.staged
+                and not self.stopping.is_set()
+            )
+            # The load's own writer first: while it has a batch, documents wait.
+            deferred = more and self.defer_to is not None and self.defer_to.busy()
+            if self.ended:
+                if not more:
+                    return
+                if deferred:
+                    time.sleep(DEFERRED)
+                else:
+                    self._document(min(self.staged, self.documented + BATCH))
+                continue
+            try:
+                if deferred:
+                    item = self.queue.get(timeout=DEFERRED)
+                else:
+                    item = self.queue.get(block=not more)
             except queue.Empty:
-                self._document(min(self.staged, self.documented + BATCH))
+                if not deferred:
+                    self._document(min(self.staged, self.documented + BATCH))
                 continue
             if item is None:
-                return
+                self.ended = True
+                continue
             if self.error is not None:
                 continue  # a statement failed: the transaction is lost; take the rest unread
             last, batch = item
+            self.working = True
             try:
                 for statement, data in batch:
-                    _copy_text(self.cursor, statement, data)
+                    if data is None:
+                        with connection.wrap_database_errors:
+                            self.cursor.execute(statement)
+                    else:
+                        _copy_text(self.cursor, statement, data)
                 self.staged = last
             except BaseException as exc:  # raised in the caller's thread (``put``, ``close``)
                 self.error = exc
+            finally:
+                self.working = False
+
+    def busy(self) -> bool:
+        """Whether a batch is being written or waits to be."""
+        return self.thread.is_alive() and (self.working or not self.queue.empty())
 
     def _document(self, last: int) -> None:
+        assert self.search is not None
         try:
             self.cursor.execute(
-                f"""INSERT INTO load_search SELECT idx, {SEARCH_DOCUMENT}
-                    FROM load_search_text WHERE idx > %s AND idx <= %s""",
+                f"""INSERT INTO {self.search.documents} SELECT idx, {SEARCH_DOCUMENT}
+                    FROM {self.search.text} WHERE idx > %s AND idx <= %s""",
                 [self.documented, last],
             )
             self.documented = last
@@ -674,18 +782,27 @@ class Writer:
             with connection.wrap_database_errors:  # as Django's own DatabaseError
                 raise self.error
 
-    def put(self, last: int, batch: list[tuple[str, str]]) -> None:
-        """Write ``batch`` (``COPY`` statements and their data), staging events up to
-        ``last`` (idx)."""
+    def put(self, last: int, batch: list[tuple[str, str | None]]) -> None:
+        """Write ``batch`` (``COPY`` statements and their data, or statements to run with
+        ``None``), staging events up to ``last`` (idx)."""
         self._raise()
         self.queue.put((last, batch))
 
-    def close(self, *, check: bool = True) -> None:
-        """Wait for the batches handed over; ``check``: raise the error of one that failed."""
-        if self.thread.is_alive():
+    def finish(self) -> None:
+        """No batch comes after; with ``search``, the thread goes on with the documents."""
+        if not self.finished:
+            self.finished = True
             self.queue.put(None)
+
+    def close(self, *, check: bool = True) -> None:
+        """Wait for the batches handed over (with ``search``: the document batch under way,
+        no more); ``check``: raise the error of one that failed."""
+        self.stopping.set()
+        if self.thread.is_alive():
+            self.finish()
             self.thread.join()
-            self.cursor.close()
+            if self.search is None:
+                self.cursor.close()
         if check:
             self._raise()
 
@@ -693,38 +810,54 @@ class Writer:
 class Stager:
     """Rows for the staging tables, written a batch at a time.
 
-    On PostgreSQL the rows become ``COPY`` data here and are written by a ``Writer``, with
-    each event's search text (``load_search_text``); elsewhere they are inserted with
-    ``executemany``.
+    On PostgreSQL the rows become ``COPY`` data here and are written by a ``Writer``, and
+    each event's search text by ``documents`` (a ``Writer`` with its ``SearchStage``);
+    elsewhere they are inserted with ``executemany``.
     """
 
-    def __init__(self, cursor) -> None:
+    def __init__(self, cursor, documents: Writer | None = None) -> None:
         self.cursor = cursor
         self.copy = connection.vendor == "postgresql"
+        self.documents = documents
         self.tables = (
-            {**STAGE, "load_search_text": SEARCH_STAGE["load_search_text"]} if self.copy else STAGE
+            {**STAGE, "load_search_text": SEARCH_STAGE["load_search_text"]}
+            if documents is not None
+            else STAGE
         )
         self.rows: dict[str, list[tuple]] = {table: [] for table in self.tables}
         self.writer = Writer() if self.copy else None
+        if documents is not None:
+            documents.defer_to = self.writer
 
     def add(self, table: str, row: tuple) -> None:
         self.rows[table].append(row)
 
     def add_search_text(self, idx: int, title: str, summary: str, quotes: list[str]) -> None:
-        if self.copy:
+        if self.documents is not None:
             self.rows["load_search_text"].append((idx, title, summary, " ".join(quotes)))
 
     def flush(self) -> None:
         connection.queries_log.clear()  # with DEBUG on, logged statements would pile up
         staged = self.rows["load_event"]
         last = staged[-1][0] if staged else -1
-        batch = []
+        batch: list[tuple[str, str | None]] = []
         for table, rows in self.rows.items():
             if not rows:
                 continue
             # The columns staged from the file (those after them are set by the checks).
             names = [name for name, _ in self.tables[table]][: len(rows[0])]
-            if self.writer is not None:
+            if self.documents is not None and table == "load_search_text":
+                assert self.documents.search is not None
+                statement = _copy_statement(self.documents.search.text, names)
+                self.documents.put(last, [(statement, _copy_data(rows))])
+            elif self.writer is not None and table == "load_citation":
+                # Each citation's passage read as it is staged, on the server's core while
+                # Python parses the next batch: located (a bare quote), checked, its context.
+                batch.append((_copy_statement("load_citation_batch", names), _copy_data(rows)))
+                batch.extend((statement, None) for statement in _locating("load_citation_batch"))
+                batch.append((READ_PASSAGES, None))
+                batch.append(("TRUNCATE load_citation_batch", None))
+            elif self.writer is not None:
                 batch.append((_copy_statement(table, names), _copy_data(rows)))
             else:
                 rows = [
@@ -740,9 +873,14 @@ class Stager:
             self.writer.put(last, batch)
 
     def close(self, *, check: bool = True) -> None:
-        """The last batch written (and, with ``check``, any error of the writer raised)."""
+        """The last batch written (and, with ``check``, any error of the writers raised);
+        ``documents`` goes on computing documents."""
         if self.writer is not None:
             self.writer.close(check=check)
+        if self.documents is not None:
+            self.documents.finish()
+            if check:
+                self.documents._raise()
 
 
 def stage_events(
@@ -845,36 +983,43 @@ def stage_events(
 # Events: locating bare quotes, set-wise ------------------------------------------------------
 
 
-def locate_staged_quotes(cursor) -> str | None:
-    """Find the passage and offsets of staged quotes given without them, in two UPDATEs.
+def _locating(table: str) -> list[str]:
+    """The two UPDATEs that find the passage and offsets of the quotes in ``table`` given
+    without them (``locate_staged_quotes``)."""
+    find = "strpos" if connection.vendor == "postgresql" else "instr"
+    return [
+        f"""UPDATE {table}
+            SET passage_index = p."index", start = {find}(p.text, {table}.quote) - 1,
+                "end" = {find}(p.text, {table}.quote) - 1 + length({table}.quote)
+            FROM sources_passage p, sources_source s
+            WHERE {table}.passage_index IS NULL AND {table}.start IS NULL
+              AND s.id = {table}.source_id AND p.source_id = {table}.source_id
+              AND {find}(p.text, {table}.quote) > 0
+              AND length(s.text) - length(replace(s.text, {table}.quote, ''))
+                  = length({table}.quote)""",
+        f"""UPDATE {table}
+            SET start = {find}(p.text, {table}.quote) - 1,
+                "end" = {find}(p.text, {table}.quote) - 1 + length({table}.quote)
+            FROM sources_passage p
+            WHERE {table}.start IS NULL AND {table}.passage_index IS NOT NULL
+              AND p.source_id = {table}.source_id
+              AND p."index" = {table}.passage_index
+              AND length(p.text) - length(replace(p.text, {table}.quote, ''))
+                  = length({table}.quote)""",
+    ]
+
+
+def locate_staged_quotes(cursor, *, located: bool = False) -> str | None:
+    """Find the passage and offsets of staged quotes given without them, in two UPDATEs
+    (``located``: done already, as each batch was staged).
 
     A bare quote must occur once in its source (and inside one passage); a quote given with a
     passage but no offsets, once in that passage. What cannot be located is explained by
     ``events.services.locate`` (the message of a single write), for the first such citation.
     """
-    find = "strpos" if connection.vendor == "postgresql" else "instr"
-    cursor.execute(
-        f"""UPDATE load_citation
-            SET passage_index = p."index", start = {find}(p.text, load_citation.quote) - 1,
-                "end" = {find}(p.text, load_citation.quote) - 1 + length(load_citation.quote)
-            FROM sources_passage p, sources_source s
-            WHERE load_citation.passage_index IS NULL AND load_citation.start IS NULL
-              AND s.id = load_citation.source_id AND p.source_id = load_citation.source_id
-              AND {find}(p.text, load_citation.quote) > 0
-              AND length(s.text) - length(replace(s.text, load_citation.quote, ''))
-                  = length(load_citation.quote)"""
-    )
-    cursor.execute(
-        f"""UPDATE load_citation
-            SET start = {find}(p.text, load_citation.quote) - 1,
-                "end" = {find}(p.text, load_citation.quote) - 1 + length(load_citation.quote)
-            FROM sources_passage p
-            WHERE load_citation.start IS NULL AND load_citation.passage_index IS NOT NULL
-              AND p.source_id = load_citation.source_id
-              AND p."index" = load_citation.passage_index
-              AND length(p.text) - length(replace(p.text, load_citation.quote, ''))
-                  = length(load_citation.quote)"""
-    )
+    if not located:
+        for statement in _locating("load_citation"):
+            cursor.execute(statement)
     cursor.execute(
         """SELECT idx, pos, source_id, quote, passage_index FROM load_citation
            WHERE start IS NULL ORDER BY idx, pos LIMIT 1"""
@@ -894,7 +1039,22 @@ def locate_staged_quotes(cursor) -> str | None:
 # Events: the rules, set-wise -----------------------------------------------------------------
 
 
-def staged_rule_violation(cursor) -> str | None:
+# Each staged citation's passage, read once (``Stager.flush``, PostgreSQL): its id, whether
+# the quote is its text at the offsets (checked by ``staged_rule_violation``) and the words
+# around the quote (written with it). A citation whose passage does not exist keeps no id.
+READ_PASSAGES = f"""INSERT INTO load_citation
+    SELECT b.idx, b.pos, b.source_id, b.passage_index, p.id, b.quote, b.start, b."end",
+           b.date_text, b.note,
+           coalesce(b."end" <= length(p.text) AND b."end" > b.start
+                    AND substr(p.text, b.start + 1, b."end" - b.start) = b.quote, false),
+           substr(p.text, CASE WHEN b.start > {CONTEXT} THEN b.start - {CONTEXT} + 1 ELSE 1 END,
+                  CASE WHEN b.start > {CONTEXT} THEN {CONTEXT} ELSE b.start END),
+           substr(p.text, b."end" + 1, {CONTEXT})
+    FROM load_citation_batch b
+    LEFT JOIN sources_passage p ON p.source_id = b.source_id AND p."index" = b.passage_index"""
+
+
+def staged_rule_violation(cursor, *, read: bool = False) -> str | None:
     """The first staged event that breaks a rule of event writes, as a message; else None.
 
     The set-wise form of the rules every event write keeps (one query per rule, over all the
@@ -902,10 +1062,11 @@ def staged_rule_violation(cursor) -> str | None:
     names a passage that exists, its quote is verbatim text of that passage at its offsets, a
     published event has at least one citation, an actor takes part once per role, and a span
     is cited once per event. Expects
-    the staging tables ``load_event``, ``load_participation``, ``load_citation``.
+    the staging tables ``load_event``, ``load_participation``, ``load_citation``; ``read``:
+    the citations' passages were read as they were staged (``READ_PASSAGES``).
     """
     same = "IS NOT DISTINCT FROM" if connection.vendor == "postgresql" else "IS"
-    problem = locate_staged_quotes(cursor)
+    problem = locate_staged_quotes(cursor, located=read)
     if problem:
         return problem
     cursor.execute(
@@ -921,23 +1082,24 @@ def staged_rule_violation(cursor) -> str | None:
         )
     # Each citation's passage, read once: its id, whether the quote is its text at the
     # offsets (checked just below) and the words around the quote (written with it).
-    cursor.execute(
-        f"""UPDATE load_citation SET passage_id = p.id,
-             verbatim = coalesce(load_citation."end" <= length(p.text)
-               AND load_citation."end" > load_citation.start
-               AND substr(p.text, load_citation.start + 1,
-                          load_citation."end" - load_citation.start) = load_citation.quote,
-               false),
-             prefix = substr(p.text, CASE WHEN load_citation.start > {CONTEXT}
-                                          THEN load_citation.start - {CONTEXT} + 1 ELSE 1 END,
-                             CASE WHEN load_citation.start > {CONTEXT} THEN {CONTEXT}
-                                  ELSE load_citation.start END),
-             suffix = substr(p.text, load_citation."end" + 1, {CONTEXT})
-           FROM sources_passage p
-           WHERE p.source_id = load_citation.source_id
-             AND p."index" = load_citation.passage_index"""
-    )
-    if connection.vendor == "postgresql":
+    if not read:  # else read as each batch was staged (PostgreSQL: ``READ_PASSAGES``)
+        cursor.execute(
+            f"""UPDATE load_citation SET passage_id = p.id,
+                 verbatim = coalesce(load_citation."end" <= length(p.text)
+                   AND load_citation."end" > load_citation.start
+                   AND substr(p.text, load_citation.start + 1,
+                              load_citation."end" - load_citation.start) = load_citation.quote,
+                   false),
+                 prefix = substr(p.text, CASE WHEN load_citation.start > {CONTEXT}
+                                              THEN load_citation.start - {CONTEXT} + 1 ELSE 1 END,
+                                 CASE WHEN load_citation.start > {CONTEXT} THEN {CONTEXT}
+                                      ELSE load_citation.start END),
+                 suffix = substr(p.text, load_citation."end" + 1, {CONTEXT})
+               FROM sources_passage p
+               WHERE p.source_id = load_citation.source_id
+                 AND p."index" = load_citation.passage_index"""
+        )
+    if connection.vendor == "postgresql" and not read:
         # The statistics taken after staging say every passage_id is NULL: without new ones
         # the planner expects the citations' joins with passages to return one row, and
         # builds its hash tables from millions (the citations' INSERT spilled 500 MB).
@@ -1214,9 +1376,9 @@ def _history_columns(model) -> list[str]:
     ]
 
 
-def _search_documents(cursor, created: int) -> None:
-    """The search documents of the new events not computed while the file was read, in
-    ``load_search_rest`` (PostgreSQL; ``Writer``).
+def _search_documents(cursor, created: int, search: SearchStage) -> None:
+    """The search documents of the new events not computed by the documents' ``Writer``,
+    in ``search.rest`` (PostgreSQL).
 
     ``to_tsvector`` is most of the database's work in a load: computed by one parallel
     query (``CREATE TABLE AS`` may run in parallel where ``INSERT ... SELECT`` may not) it
@@ -1225,19 +1387,19 @@ def _search_documents(cursor, created: int) -> None:
     reads which are new from a temporary table. The events' INSERT takes each document from
     here (a missing one would be computed by the trigger of 0008_scale_search).
     """
-    cursor.execute("SELECT count(*), (SELECT max(idx) FROM load_search) FROM load_event")
+    cursor.execute(f"SELECT count(*), (SELECT max(idx) FROM {search.documents}) FROM load_event")
     staged, documented = cursor.fetchone()
     only_new = (
         "" if created * 2 >= staged else "AND idx IN (SELECT idx FROM load_event WHERE action = 0)"
     )
-    cursor.execute("ANALYZE load_search_text")
+    cursor.execute(f"ANALYZE {search.text}")
     cursor.execute(
-        f"""CREATE UNLOGGED TABLE load_search_rest AS
-            SELECT idx, {SEARCH_DOCUMENT} AS document FROM load_search_text
+        f"""CREATE UNLOGGED TABLE {search.rest} AS
+            SELECT idx, {SEARCH_DOCUMENT} AS document FROM {search.text}
             WHERE idx > %s {only_new}""",
         [-1 if documented is None else documented],
     )
-    cursor.execute("ANALYZE load_search, load_search_rest")
+    cursor.execute(f"ANALYZE {search.documents}, {search.rest}")
 
 
 # The order new events are written in: the timeline's (``EventQuerySet.chronological``).
@@ -1261,8 +1423,17 @@ UNNEEDED_TRIGGERS = {
 }
 
 
-def _insert_new(cursor, timings: dict[str, float] | None = None, *, locked: bool = False) -> int:
+def _insert_new(
+    cursor,
+    timings: dict[str, float] | None = None,
+    *,
+    locked: bool = False,
+    documents: Writer | None = None,
+) -> int:
     """Write the new events, their participants, citations and "created" history records.
+
+    ``documents`` (PostgreSQL): the writer computing the search documents, stopped when the
+    events' are needed.
 
     ``locked``: the event tables are this transaction's alone (their indexes are set aside,
     ``_set_aside_indexes``). The INSERTs then run without the triggers whose work is done
@@ -1354,13 +1525,14 @@ def _insert_new(cursor, timings: dict[str, float] | None = None, *, locked: bool
         ),
     ]
     if postgres:
-        with _step(timings, "  search documents"):
-            _search_documents(cursor, created)
+        assert documents is not None
+        assert documents.search is not None
+        search = documents.search
         events = f"""SELECT e.event_id, {", ".join("e." + f for f in fields)}, 1, %s, %s,
               d.document
             FROM load_event e LEFT JOIN (
-              SELECT idx, document FROM load_search
-              UNION ALL SELECT idx, document FROM load_search_rest
+              SELECT idx, document FROM {search.documents}
+              UNION ALL SELECT idx, document FROM {search.rest}
             ) d ON d.idx = e.idx
             WHERE e.action = 0 ORDER BY e.event_id"""
         columns = f"(id, {', '.join(fields)}, version, created, updated, search_vector)"
@@ -1370,6 +1542,14 @@ def _insert_new(cursor, timings: dict[str, float] | None = None, *, locked: bool
         columns = f"(id, {', '.join(fields)}, version, created, updated)"
     writes.append((Event, columns, events, [now, now]))
     for model, columns, select, params in writes:
+        if model is Event and documents is not None:
+            # The documents' writer has had the participants' and citations' writes to
+            # compute them on the other core; the rest now, by one parallel query.
+            with _step(timings, "  search documents"):
+                with _step(timings, "    waited for the documents' batch under way"):
+                    documents.close()
+                assert documents.search is not None
+                _search_documents(cursor, created, documents.search)
         table = model._meta.db_table
         history = model.history.model._meta.db_table
         kept = ", ".join(f'"{c}"' for c in _history_columns(model))
@@ -1546,9 +1726,14 @@ def load_archive(
         with _step(timings, "actors"):
             actor_lookup = load_actors(actors)
         _create_staging(cursor)
+        if connection.vendor == "postgresql":
+            # The quotes are checked against the passages as they are staged: no passage may
+            # change (or be added) until the commit. (This lock holds up no reader.)
+            cursor.execute("LOCK TABLE sources_passage IN SHARE MODE")
+        documents = Writer(SearchStage()) if connection.vendor == "postgresql" else None
         try:
             with _step(timings, "events read and staged"):
-                stager = Stager(cursor)
+                stager = Stager(cursor, documents)
                 try:
                     stage_events(events, stager, actor_lookup, source_keys, progress)
                 except BaseException:
@@ -1563,17 +1748,13 @@ def load_archive(
             if phase is not None:
                 phase("checking the rules and writing (one transaction)")
             with _step(timings, "rules checked"):
-                if connection.vendor == "postgresql":
-                    # The quotes are checked against the passages now: no passage may
-                    # change (or be added) until the commit. (This lock holds up no reader.)
-                    cursor.execute("LOCK TABLE sources_passage IN SHARE MODE")
-                else:
+                if connection.vendor != "postgresql":
                     cursor.execute("CREATE INDEX temp.load_event_title ON load_event (title)")
                     cursor.execute("CREATE INDEX temp.load_citation_idx ON load_citation (idx)")
                     cursor.execute(
                         "CREATE INDEX temp.load_participation_idx ON load_participation (idx)"
                     )
-                problem = staged_rule_violation(cursor)
+                problem = staged_rule_violation(cursor, read=connection.vendor == "postgresql")
             if problem:
                 raise LoadError(problem)
             with _step(timings, "compared with stored events"):
@@ -1584,13 +1765,20 @@ def load_archive(
             rebuilt = _rebuilds_indexes(cursor, counts.get(0, 0), rebuild)
             with _step(timings, "new events written"):
                 set_aside = _set_aside_indexes(cursor) if rebuilt else []
-                _insert_new(cursor, timings, locked=rebuilt)
+                _insert_new(cursor, timings, locked=rebuilt, documents=documents)
             if set_aside:
                 with _step(timings, "indexes and foreign keys rebuilt"):
                     for statement in set_aside:
                         cursor.execute(statement)
-            _drop_search_stage(cursor)
+            if documents is not None:
+                # Closed first: a DROP would wait for the batch under way, which would then
+                # wait for this transaction's lock.
+                documents.close()
+                assert documents.search is not None
+                cursor.execute(f"DROP TABLE IF EXISTS {', '.join(documents.search.tables)}")
         finally:
+            if documents is not None:
+                documents.close(check=False)  # a load that failed: the documents' thread ends
             _drop_staging(cursor)
     return {"created": counts.get(0, 0), "updated": counts.get(2, 0), "unchanged": counts.get(1, 0)}
 

@@ -7,7 +7,7 @@ import time
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from bench.generate import EVENT_TYPES, ROLES, write_archive
 from events import bulk
@@ -447,6 +447,65 @@ def test_a_load_vacuums_and_analyzes_each_table_it_wrote_once(tmp_path):
     assert sorted(before) == sorted(tables)
     assert done() == expected
     assert sessions() == others
+
+
+def search_stage_tables() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT relname FROM pg_class
+               WHERE relkind = 'r' AND relname LIKE 'load\\_search\\_%%' ORDER BY relname"""
+        )
+        return [name for (name,) in cursor.fetchall()]
+
+
+def other_sessions() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT count(*) FROM pg_stat_activity
+               WHERE datname = current_database() AND pid <> pg_backend_pid()"""
+        )
+        return cursor.fetchone()[0]
+
+
+@postgres_only
+def test_the_documents_connection_ends_with_the_load_and_its_tables_are_dropped(tmp_path):
+    """The search documents are computed on a connection of the load's own (``Writer`` with
+    a ``SearchStage``): it is closed when the load ends and its tables are dropped; a load
+    that failed leaves them (they were committed), and the next load drops them."""
+    others = other_sessions()
+    load_file(write(tmp_path, archive(30)))
+    assert search_stage_tables() == []
+
+    data = archive(30, seed=8)
+    data["events"][-1]["citations"][0]["quote"] = "words the source never had"
+    with pytest.raises(LoadError, match=r"events\[29\]\.citations\[0\]"):
+        load_file(write(tmp_path, data))
+    assert len(search_stage_tables()) == 2  # the text and the documents of the failed load
+
+    load_file(write(tmp_path, archive(31, seed=9)))
+    assert search_stage_tables() == []
+    for _ in range(50):  # a closed session leaves pg_stat_activity as it ends
+        if other_sessions() == others:
+            break
+        time.sleep(0.1)
+    assert other_sessions() == others
+
+
+@postgres_only
+def test_an_error_of_the_documents_connection_fails_the_load_and_writes_nothing(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setitem(
+        bulk.SEARCH_STAGE, "load_search", [("idx", "integer"), ("document", "no_such_type")]
+    )
+    stored = counts()
+
+    with pytest.raises(DatabaseError, match='type "no_such_type" does not exist'):
+        load_file(write(tmp_path, archive(30)))
+
+    assert counts() == stored
+    with connection.cursor() as cursor:  # the load's connection is usable again
+        cursor.execute("SELECT 1")
 
 
 @postgres_only
