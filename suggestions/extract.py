@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from django.db import models
 
 from events.models import EventType
-from lib.dates import ParsedDate, Reference, interval
+from lib.dates import ParsedDate, Reference, as_reference, interval
 from lib.datesearch import Anchor, FoundDate, Refusal, establishes, find_dates, read_dates
 
 # --- Sentences -------------------------------------------------------------------------------
@@ -222,6 +222,10 @@ class Proposal:
     type: str
     cues: tuple[str, ...]
     date_source: str = DateSource.SENTENCE
+    # The date is after the last day the source can have been written on: what the
+    # sentence reports is planned or foreseen ("is expected to return in May"), not told as
+    # having happened, unless the text says otherwise.
+    after_source: str = ""  # the source's date, described, when it is so
 
     @property
     def type_label(self) -> str:
@@ -245,13 +249,23 @@ class Proposal:
 
     @property
     def needs_review(self) -> bool:
-        """The date is not written in the cited sentence: an analyst checks it."""
-        return self.date_source != DateSource.SENTENCE
+        """The date is not written in the cited sentence, or is after the source's own: an
+        analyst checks it."""
+        return self.date_source != DateSource.SENTENCE or bool(self.after_source)
 
     @property
     def date_origin(self) -> str:
-        """Where the date comes from, in words ("" when the sentence writes it)."""
-        return date_origin(self.date_source, self.date, self.date_passage_index)
+        """Where the date comes from, in words ("" when the sentence writes it), and whether
+        it is after the source's own date."""
+        origin = date_origin(self.date_source, self.date, self.date_passage_index)
+        if self.after_source:
+            later = (
+                f"{self.date.parsed.describe()} is after the source was written "
+                f"({self.after_source}): planned or foreseen, not yet a happening, unless the "
+                "text says it took place"
+            )
+            origin = f"{origin}; {later}" if origin else later
+        return origin
 
     @property
     def date_text(self) -> str:
@@ -611,6 +625,7 @@ def read_proposals(
     """
     proposals: list[Proposal] = []
     unread: list[Unread] = []
+    own_date = as_reference(reference)
     previous: FoundDate | None = None
     # The last date the text told a happening at (not one naming an event, "the November
     # election"), and its paragraph: the date of a later paragraph that writes none.
@@ -673,6 +688,11 @@ def read_proposals(
                 continue
             if number and any(p.interval == _interval(date) for p in proposals[-number:]):
                 continue  # the same period twice in one sentence: one proposal
+            after = (
+                own_date.describe()
+                if not own_date.on_or_after and _interval(date)[0] > own_date.latest
+                else ""
+            )
             proposals.append(
                 Proposal(
                     passage_id=passage.id,
@@ -687,6 +707,7 @@ def read_proposals(
                     type=kind,
                     cues=cues,
                     date_source=source,
+                    after_source=after,
                 )
             )
     return Extraction(proposals, unread)

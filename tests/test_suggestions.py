@@ -256,6 +256,28 @@ def test_an_event_of_years_is_no_corroboration_of_a_days_sentence_but_a_choice(a
     assert period in first.overlapping
 
 
+def test_a_date_after_the_sources_own_is_marked_planned_or_foreseen(actors, analyst, client):
+    """A source dated 30 October 2021 cannot tell a December visit as done."""
+    text = (
+        "Plans.\n"
+        "Vladimir Kasatonov visited Yangon on October 24.\n"
+        "Vladimir Kasatonov is expected to return to Yangon in December.\n"
+    )
+    source = new_source(text, key="plans")
+
+    done, planned = review(source)
+
+    assert not done.proposal.needs_review
+    assert planned.proposal.needs_review
+    assert planned.proposal.date_origin == (
+        "December 2021 is after the source was written (30 October 2021): planned or "
+        "foreseen, not yet a happening, unless the text says it took place"
+    )
+    client.force_login(analyst)
+    html = client.get(reverse("source-suggestions", args=[source.pk])).content.decode()
+    assert "December 2021 is after the source was written (30 October 2021)" in html
+
+
 def test_a_sentence_already_cited_is_done(actors, analyst, client):
     event = visit_event(actors)
     source = new_source()
