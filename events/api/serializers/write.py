@@ -4,6 +4,7 @@
 
 import calendar
 import datetime as dt
+import difflib
 import re
 
 from django.db import models
@@ -156,11 +157,37 @@ def find_source(value: str) -> Source:
     return source
 
 
-class WriteCitationSerializer(serializers.Serializer):
+class RefusesUnknownKeys(serializers.Serializer):
+    """A key the serializer neither takes nor gives back in the read shape (``read_keys``:
+    sent back unchanged, they are let through) is a 400 naming it: a misspelt field
+    ("sumary") would otherwise be dropped without a word and the write answered 201."""
+
+    read_keys: frozenset[str] = frozenset()
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            known = set(self.fields) | self.read_keys
+            unknown = [key for key in data if key not in known]
+            if unknown:
+                raise serializers.ValidationError(
+                    {str(key): [_unknown_key(str(key), sorted(self.fields))] for key in unknown}
+                )
+        return super().to_internal_value(data)
+
+
+def _unknown_key(key: str, fields: list[str]) -> str:
+    close = difflib.get_close_matches(key, fields, n=1)
+    hint = f"did you mean “{close[0]}”?" if close else f"the fields are {', '.join(fields)}."
+    return f"Not a field here (it would be ignored): {hint}"
+
+
+class WriteCitationSerializer(RefusesUnknownKeys):
     """A citation: ``source`` and ``quote`` (located automatically), or explicit offsets.
 
     Validated data is ``{"located": Located, "date_text", "note"}``.
     """
+
+    read_keys = frozenset({"id"})
 
     # A field named like Field.source: DRF's metaclass takes declared fields off the class.
     source = SourceRefField(help_text="The source's key, or its id (see /api/sources/).")  # type: ignore[assignment]
@@ -245,7 +272,7 @@ class WriteCitationSerializer(serializers.Serializer):
         }
 
 
-class WriteDateSerializer(serializers.Serializer):
+class WriteDateSerializer(RefusesUnknownKeys):
     """Either the structured date, or ``{"text": "June 22-24, 2021"}`` alone (parsed)."""
 
     start = IsoDateField(source="date_start", required=False, allow_null=True)
@@ -269,8 +296,10 @@ class WriteDateSerializer(serializers.Serializer):
         return attrs
 
 
-class WriteActorSerializer(serializers.Serializer):
+class WriteActorSerializer(RefusesUnknownKeys):
     """An actor by name, slug or alias; ``"create": true`` makes an unknown one."""
+
+    read_keys = frozenset({"id", "slug"})
 
     name = StrictCharField(
         max_length=200,
@@ -333,12 +362,14 @@ class WriteActorSerializer(serializers.Serializer):
         }
 
 
-class EventWriteSerializer(serializers.ModelSerializer):
+class EventWriteSerializer(RefusesUnknownKeys, serializers.ModelSerializer):
     """Create or change an event, its actors and its citations, all validated first.
 
     ``actors`` and ``citations``, when given, replace the event's lists (PUT and PATCH
     alike); left out, they stay as they are.
     """
+
+    read_keys = frozenset({"id", "url", "created", "updated", "possible_duplicates"})
 
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
@@ -488,6 +519,8 @@ def actor_choice(item: dict) -> ActorChoice:
 
 class CitationWriteSerializer(WriteCitationSerializer):
     """POST /api/citations/: one citation added to an existing event."""
+
+    read_keys = frozenset({"id", "url"})
 
     event = StrictIntegerField(min_value=1, max_value=MAX_INT, help_text="The event's id.")
 

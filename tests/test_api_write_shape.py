@@ -1,5 +1,7 @@
-"""The browsable API (a browser's ``Accept: text/html``) for analysts: every list and detail
-page renders, and the event's PUT form is prefilled with a body the API takes back."""
+"""The shape of a write body: the browsable API (a browser's ``Accept: text/html``) renders
+every list and detail page for analysts, its event PUT form holds a body the API takes back,
+and a key the API neither takes nor gives back is a 400 naming it (a misspelt field was
+dropped without a word)."""
 
 import json
 
@@ -72,3 +74,50 @@ def test_the_event_put_form_holds_a_body_that_puts_back_unchanged(analyst_client
     assert response.status_code == 200, response.content
     assert response.json()["citations"] == body["citations"]
     assert Event.objects.get(pk=event.pk).version == event.version  # nothing changed
+
+
+@pytest.mark.parametrize(
+    ("body", "where", "message"),
+    [
+        ({"title": "T", "sumary": "S"}, ["sumary"], "did you mean “summary”?"),
+        ({"title": "T", "date": {"txt": "June 2021"}}, ["date", "txt"], "did you mean “text”?"),
+        (
+            {"title": "T", "actors": [{"name": "Shoigu", "rol": "host"}]},
+            ["actors", "0", "rol"],
+            "did you mean “role”?",
+        ),
+        (
+            {"title": "T", "citations": [{"source": "x", "quote": "q", "nte": "n"}]},
+            ["citations", "0", "nte"],
+            "did you mean “note”?",
+        ),
+        ({"title": "T", "colour": "red"}, ["colour"], "the fields are "),
+    ],
+)
+def test_a_misspelt_field_is_a_400_naming_it_not_dropped(analyst_client, body, where, message):
+    response = analyst_client.post("/api/events/", body, content_type="application/json")
+
+    assert response.status_code == 400
+    error = response.json()
+    for key in where:
+        error = error[key]
+    assert error[0].startswith("Not a field here (it would be ignored): ")
+    assert message in error[0]
+    assert not Event.objects.exists()
+
+
+def test_the_read_shapes_own_keys_are_let_through_when_sent_back(analyst_client, cited_event):
+    event, _ = cited_event
+    shape = EventWriteSerializer(event).data
+    shape.update(id=event.pk, url="x", created="x", updated="x")
+    shape["actors"][0].update(id=1, slug="x")
+    shape["citations"][0]["id"] = 1
+
+    response = analyst_client.put(
+        f"/api/events/{event.pk}/",
+        json.dumps(shape),
+        content_type="application/json",
+        headers={"If-Match": analyst_client.get(f"/api/events/{event.pk}/")["ETag"]},
+    )
+
+    assert response.status_code == 200, response.content
