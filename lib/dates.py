@@ -430,12 +430,22 @@ def _point(
             return _Point(day, day, Precision.DAY, approximate)
         if kind == "deictic_period":
             unit, which = groups["unit"], groups["which"]
-            if unit == "week":
-                raise DateTextError(
-                    f'"{text}": a week is no precision a date can have here. Write the day '
-                    '("on Monday", "June 22") or the days ("June 21-25").'
-                )
             shift = {"last": -1, "past": -1, "this": 0, "next": 1}[which]
+            if unit == "week":
+                # Which week is known; which of its days, or whether all of them, is not.
+                monday = reference - dt.timedelta(days=reference.weekday() - 7 * shift)
+                sunday = monday + dt.timedelta(days=6)
+                raise DateTextError(
+                    f'"{text}" is the week of {format_date(monday, sunday, Precision.DAY)}, '
+                    "and a week is no precision a date can have here: write the day the text "
+                    f'means, or the days ("{sunday:%B} {monday.day}-{sunday.day}" when it '
+                    "lasted the week, as they fall)."
+                    if monday.month == sunday.month
+                    else f'"{text}" is the week of '
+                    f"{format_date(monday, sunday, Precision.DAY)}, and a week is no precision "
+                    "a date can have here: write the day the text means, or the days when it "
+                    "lasted the week."
+                )
             if unit == "month":
                 day = _add_months(reference.replace(day=1), shift)
                 return _Point(day, day, Precision.MONTH, approximate)

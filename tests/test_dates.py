@@ -290,3 +290,20 @@ def test_a_bare_day_takes_the_year_it_is_given_else_the_reference_year():
 def test_a_weekday_written_with_a_date_picks_the_year_that_matches():
     # Thursday 25 March was in 2021; in an article of January 2022 it is last year's.
     assert parse_date_text("Thursday, March 25", D(2022, 1, 10)).start == D(2021, 3, 25)
+
+
+@pytest.mark.parametrize(
+    ("text", "week"),
+    [
+        ("last week", '"last week" is the week of 3–9 March 2025'),
+        ("this week", '"this week" is the week of 10–16 March 2025'),
+        ("next week", '"next week" is the week of 17–23 March 2025'),
+    ],
+)
+def test_a_week_is_refused_naming_the_week_it_is(text, week):
+    """Which week is known (from a source of Friday 14 March 2025), not which of its days."""
+    with pytest.raises(DateTextError) as refused:
+        parse_date_text(text, dt.date(2025, 3, 14))
+
+    assert str(refused.value).startswith(week)
+    assert "write the day the text means" in str(refused.value)
