@@ -222,10 +222,11 @@ class Proposal:
     type: str
     cues: tuple[str, ...]
     date_source: str = DateSource.SENTENCE
-    # The date is after the last day the source can have been written on: what the
-    # sentence reports is planned or foreseen ("is expected to return in May"), not told as
-    # having happened, unless the text says otherwise.
-    after_source: str = ""  # the source's date, described, when it is so
+    # Why the date needs a look besides where it comes from, in words ("" for none): after
+    # the last day the source can have been written on (what the sentence reports is planned
+    # or foreseen: "is expected to return in May"), or a year lent by today to a source
+    # with no date (``_caution``).
+    caution: str = ""
 
     @property
     def type_label(self) -> str:
@@ -251,20 +252,15 @@ class Proposal:
     def needs_review(self) -> bool:
         """The date is not written in the cited sentence, or is after the source's own: an
         analyst checks it."""
-        return self.date_source != DateSource.SENTENCE or bool(self.after_source)
+        return self.date_source != DateSource.SENTENCE or bool(self.caution)
 
     @property
     def date_origin(self) -> str:
         """Where the date comes from, in words ("" when the sentence writes it), and whether
         it is after the source's own date."""
         origin = date_origin(self.date_source, self.date, self.date_passage_index)
-        if self.after_source:
-            later = (
-                f"{self.date.parsed.describe()} is after the source was written "
-                f"({self.after_source}): planned or foreseen, not yet a happening, unless the "
-                "text says it took place"
-            )
-            origin = f"{origin}; {later}" if origin else later
+        if self.caution:
+            origin = f"{origin}; {self.caution}" if origin else self.caution
         return origin
 
     @property
@@ -605,6 +601,27 @@ def extract(
     return read_proposals(passages, reference, lexicon).proposals
 
 
+_WRITTEN_YEAR = re.compile(r"\b\d{4}\b|\b\d{2,4}s\b")
+
+
+def _caution(date: FoundDate, own: Reference) -> str:
+    """Why a proposal's date needs a look besides where it comes from ("" for none)."""
+    parsed = date.parsed
+    if not own.known and not _WRITTEN_YEAR.search(date.text):
+        return (
+            f"the source has no date, so the year of “{date.text}” is today's "
+            f"({own.day.year}); give the source its date, or check the year"
+        )
+    if not own.on_or_after and interval(parsed.start, parsed.end, parsed.precision)[0] > (
+        own.latest
+    ):
+        return (
+            f"{parsed.describe()} is after the source was written ({own.describe()}): "
+            "planned or foreseen, not yet a happening, unless the text says it took place"
+        )
+    return ""
+
+
 def read_proposals(
     passages: Iterable[PassageData], reference: dt.date | Reference, lexicon: Lexicon
 ) -> Extraction:
@@ -688,11 +705,6 @@ def read_proposals(
                 continue
             if number and any(p.interval == _interval(date) for p in proposals[-number:]):
                 continue  # the same period twice in one sentence: one proposal
-            after = (
-                own_date.describe()
-                if not own_date.on_or_after and _interval(date)[0] > own_date.latest
-                else ""
-            )
             proposals.append(
                 Proposal(
                     passage_id=passage.id,
@@ -707,7 +719,7 @@ def read_proposals(
                     type=kind,
                     cues=cues,
                     date_source=source,
-                    after_source=after,
+                    caution=_caution(date, own_date),
                 )
             )
     return Extraction(proposals, unread)

@@ -278,6 +278,25 @@ def test_a_date_after_the_sources_own_is_marked_planned_or_foreseen(actors, anal
     assert "December 2021 is after the source was written (30 October 2021)" in html
 
 
+def test_a_bare_date_of_a_source_without_a_date_says_its_year_is_todays(actors):
+    source, _ = import_source(
+        "Undated.\nVladimir Kasatonov visited Yangon on March 3.\n"
+        "Vladimir Kasatonov visited Yangon on March 4, 2019.\n",
+        title="No date",
+        key="undated",
+    )
+    today = dt.date.today()
+
+    bare, written = review(source)
+
+    assert bare.proposal.needs_review
+    assert bare.proposal.date_origin == (
+        f"the source has no date, so the year of “March 3” is today's ({today.year}); give "
+        "the source its date, or check the year"
+    )
+    assert not written.proposal.needs_review
+
+
 def test_a_sentence_already_cited_is_done(actors, analyst, client):
     event = visit_event(actors)
     source = new_source()
