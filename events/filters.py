@@ -445,6 +445,19 @@ class EventFilterForm(NulNamed, forms.Form):
                 f"from: {start[0]:%Y-%m-%d} is after to={end[1]:%Y-%m-%d}; "
                 "make from earlier than or equal to to.",
             )
+        year = data.get("year")
+        if isinstance(year, int) and (
+            (start and start[0].year > year) or (end and end[1].year < year)
+        ):
+            window = " ".join(
+                f"{name}={value}"
+                for name, value in (("from", self.data.get("from")), ("to", self.data.get("to")))
+                if value
+            )
+            self.add_error(
+                "year",
+                f"year: {year} is outside {window}, so no event can match both; remove one.",
+            )
         return data
 
 

@@ -198,6 +198,27 @@ def test_invalid_filter_shows_the_message_on_the_page(client, curated):
     assert "<html" in body
 
 
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        (
+            {"from": "1972", "to": "1996", "year": "2010"},
+            "year: 2010 is outside from=1972 to=1996, so no event can match both; remove one.",
+        ),
+        ({"from": "2022-03", "year": "2021"}, "year: 2021 is outside from=2022-03"),
+        ({"to": "2020", "year": "2021"}, "year: 2021 is outside to=2020"),
+    ],
+)
+def test_a_year_outside_from_and_to_is_said_on_the_page_and_in_the_api(client, params, message):
+    """It drew the axis as one day with the From and To boxes still saying their years."""
+    assert message in client.get(URL, params).content.decode()
+    response = client.get("/api/events/", params)
+    assert response.status_code == 400
+    assert message in response.json()["year"][0]
+    # A year inside the window is no conflict.
+    assert client.get("/api/events/", {"from": "2021-06", "year": "2021"}).status_code == 200
+
+
 def test_invalid_filter_is_a_400_fragment_for_htmx(client, curated):
     response = client.get(URL, {"from": "2021-07", "to": "2021-06"}, headers={"HX-Request": "true"})
     assert response.status_code == 400
