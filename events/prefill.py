@@ -38,10 +38,10 @@ def prefill(params: QueryDict) -> dict:
 
     ``passage`` (id), ``start`` and ``end`` (offsets in it) make the citation, checked verbatim;
     ``date_text`` (else the date of the selection, or of ``date_at``, read as the suggestions
-    read it), ``title``, ``type`` and ``actor`` (repeatable; without any, the actors the
-    selection names) fill the form. What cannot be used
-    is reported in ``notices``; a date not written in the selection says where it comes from
-    in ``date_notice``.
+    read it), ``title``, ``type`` (without it, the type the selection's words suggest) and
+    ``actor`` (repeatable; without any, the actors the selection names) fill the form. What
+    cannot be used is reported in ``notices``; a date not written in the selection says where
+    it comes from in ``date_notice``.
     """
     notices: list[str] = []
     date_notice = ""
@@ -101,6 +101,14 @@ def prefill(params: QueryDict) -> dict:
     if not params.getlist("actor") and citations:
         # Selected while reading: the actors the selected words name (by name or alias).
         actors = [{"name": name} for name in _actors_named(citations[0]["quote"])]
+    if "type" not in event and not params.get("type", "").strip() and citations:
+        # And the type their words suggest, as the suggestions guess it ("signed an
+        # agreement": agreement); none suggested, the form's own default.
+        from suggestions.extract import guess_type
+
+        kind, _cues = guess_type(citations[0]["quote"])
+        if kind != "other":
+            event["type"] = kind
     return {
         "event": event,
         "citations": citations,

@@ -558,6 +558,18 @@ def test_a_selection_while_reading_prefills_the_actors_it_names(signed_in, passa
     assert 'value="Sergei Shoigu"' not in body
 
 
+def test_a_selection_while_reading_prefills_the_type_its_words_suggest(signed_in, passage):
+    """As the suggestions guess it: "visited" is a visit; a type given is taken as given."""
+    start = passage.text.index("Min Aung Hlaing visited")
+    end = passage.text.index("June 22.", start) + len("June 22.")
+
+    body = prefill(signed_in, passage=passage.pk, start=start, end=end)
+    assert '<option value="visit" selected>' in body
+
+    body = prefill(signed_in, passage=passage.pk, start=start, end=end, type="meeting")
+    assert '<option value="meeting" selected>' in body
+
+
 def test_prefill_escapes_what_it_is_given(signed_in):
     body = prefill(signed_in, title="<script>alert(1)</script>")
     assert "<script>alert(1)" not in body
