@@ -11,6 +11,8 @@ and says where it comes from, for the analyst to check.
 
 from __future__ import annotations
 
+import re
+
 from django.http import QueryDict
 
 from lib.datesearch import Refusal
@@ -101,6 +103,9 @@ def prefill(params: QueryDict) -> dict:
     if not params.getlist("actor") and citations:
         # Selected while reading: the actors the selected words name (by name or alias).
         actors = [{"name": name} for name in _actors_named(citations[0]["quote"])]
+    if citations and (claim := _attributed(citations[0]["quote"])):
+        # "..., according to Myanmar state media": a claim, not told as fact by the source.
+        event["attribution"] = claim
     if "type" not in event and not params.get("type", "").strip() and citations:
         # And the type their words suggest, as the suggestions guess it ("signed an
         # agreement": agreement); none suggested, the form's own default.
@@ -116,6 +121,18 @@ def prefill(params: QueryDict) -> dict:
         "notices": notices,
         "date_notice": date_notice,
     }
+
+
+# "according to Myanmar state media", up to the end of its clause; "according to reports" too.
+_ACCORDING_TO = re.compile(r"\baccording to\s+((?:[^,.;:()\u201c\u201d\"]|\.(?=\w))+)", re.I)
+
+
+def _attributed(text: str) -> str:
+    """Whom ``text`` attributes what it says to, as it writes it ("according to …"), or ""."""
+    match = _ACCORDING_TO.search(text)
+    if match is None:
+        return ""
+    return f"according to {match.group(1).strip()}"[:300]
 
 
 def _actors_named(text: str) -> list[str]:

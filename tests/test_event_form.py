@@ -570,6 +570,21 @@ def test_a_selection_while_reading_prefills_the_type_its_words_suggest(signed_in
     assert '<option value="meeting" selected>' in body
 
 
+def test_a_selection_attributed_to_someone_prefills_the_attribution(signed_in):
+    source = SourceFactory(
+        text="Talks.\nRussia will deliver six Yak-130 jets in April, according to Myanmar "
+        "state media, which gave no figure.\nThe ministry said nothing.\n"
+    )
+    passage = source.passages.get(index=1)
+
+    body = prefill(signed_in, passage=passage.pk, start=0, end=len(passage.text))
+    assert 'value="according to Myanmar state media"' in body
+
+    unattributed = source.passages.get(index=2)
+    body = prefill(signed_in, passage=unattributed.pk, start=0, end=len(unattributed.text))
+    assert 'value="according to' not in body
+
+
 def test_prefill_escapes_what_it_is_given(signed_in):
     body = prefill(signed_in, title="<script>alert(1)</script>")
     assert "<script>alert(1)" not in body
