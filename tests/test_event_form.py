@@ -1,6 +1,7 @@
 """The event form: /events/new/, /events/<id>/edit/, prefill and the live date parsing."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -714,3 +715,28 @@ def test_saving_without_a_change_takes_no_new_version(signed_in):
     event.refresh_from_db()
     assert event.version == 1
     assert event.history.count() == records
+
+
+@pytest.mark.parametrize(
+    ("filled", "said"),
+    [
+        (
+            {"date_start": "2025-03-12", "date_precision": "day"},
+            "March 2025, month precision — but 12 March 2025 (day precision) is filled below "
+            "and wins: clear Start, End and precision to save this reading.",
+        ),
+        ({"date_start": "2025-03-01", "date_precision": "month"}, "March 2025, month precision"),
+        ({"date_start": "", "date_precision": "day"}, "March 2025, month precision"),
+        ({"date_start": "not a date"}, "March 2025, month precision"),
+    ],
+)
+def test_the_date_preview_says_when_a_filled_start_wins_over_the_reading(signed_in, filled, said):
+    response = signed_in.get(
+        reverse("event-parse-date"),
+        {"date_text": "March 2025", "reference": "2025-03-14", **filled},
+        HTTP_HX_REQUEST="true",
+    )
+
+    output = response.content.decode()
+    text = re.sub(r"<[^>]+>", "", output).strip()
+    assert text == said

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.access import analyst_required
-from lib.dates import DateTextError, ParsedDate, Reference, parse_date_text
+from lib.dates import DateTextError, ParsedDate, Precision, Reference, format_date, parse_date_text
 from lib.htmx import HtmxHttpRequest, for_htmx
 from lib.inputs import has_nul, nul_message, shown, whole_number
 from lib.paging import found_or_404
@@ -59,6 +59,9 @@ class DatePreview:
     text: str = ""
     parsed: ParsedDate | None = None
     error: str = ""
+    # The start, end and precision filled below, described, when they disagree with the
+    # reading: they win on save ("12 March 2025" where the text reads "March 2025").
+    overridden: str = ""
 
     @property
     def description(self) -> str:
@@ -81,6 +84,23 @@ def preview_date(text: str, reference: Reference) -> DatePreview:
         return DatePreview(text, error=str(exc))
 
 
+def _filled_date(request: HttpRequest, parsed: ParsedDate) -> str:
+    """The form's start, end and precision (sent with the preview), described, when a start
+    is filled and they are not the reading ``parsed``; else ""."""
+    try:
+        start = dt.date.fromisoformat(request.GET.get("date_start", ""))
+        end_text = request.GET.get("date_end", "")
+        end = dt.date.fromisoformat(end_text) if end_text else None
+    except ValueError:
+        return ""
+    precision = request.GET.get("date_precision") or Precision.DAY
+    if precision not in Precision.values:
+        return ""
+    if (start, end, precision) == (parsed.start, parsed.end, parsed.precision):
+        return ""
+    return f"{format_date(start, end, precision)} ({precision} precision)"
+
+
 @require_safe
 @for_htmx()
 @analyst_required
@@ -88,6 +108,8 @@ def parse_date(request: HttpRequest) -> HttpResponse:
     """``?date_text=...&reference=<source id or YYYY-MM-DD>``: the resolved date, or why not."""
     reference = parse_reference(request.GET.get("reference")) or Reference(dt.date.today())
     preview = preview_date(request.GET.get("date_text", ""), reference)
+    if preview.parsed is not None:
+        preview.overridden = _filled_date(request, preview.parsed)
     return render(
         request, f"{FORM_TEMPLATE}#date-preview", {"preview": preview, "reference": reference}
     )

@@ -19,6 +19,23 @@
     }
   });
 
+  // A date the form borrowed (from an earlier sentence: the "Check the date" note) fills
+  // start, end and precision, which win over the date as written. Typing the date as the
+  // source writes it replaces the borrowed one: start and end are cleared, once, and it is
+  // said (without a start, the precision is the text's too).
+  document.addEventListener("input", (event) => {
+    if (event.target.id !== "id_date_text") return;
+    const fieldset = event.target.closest("fieldset[data-borrowed]");
+    if (!fieldset) return;
+    delete fieldset.dataset.borrowed;
+    ["id_date_start", "id_date_end"].forEach((id) => {
+      const input = document.getElementById(id);
+      if (input) input.value = "";
+    });
+    const said = document.getElementById("date-cleared");
+    if (said) said.textContent = "The borrowed start and end were cleared: the date is read from the text.";
+  });
+
   function reveal() {
     document.querySelectorAll("button.add-actor").forEach((b) => { b.hidden = false; });
   }

@@ -1,11 +1,13 @@
 """An analyst records an event while reading: sign in, add a source, select, cite, publish."""
 
+import datetime as dt
 import re
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from events.models import Actor, ActorKind, Alias, Event, Status
+from sources.services import import_source
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -151,3 +153,44 @@ def test_a_selection_is_added_to_an_existing_event(analyst_page: Page, live_serv
     assert citation.start == ARTICLE.splitlines()[4].index("a sign of close ties")
     event.refresh_from_db()
     assert event.version == 2
+
+
+BORROWED = (
+    "Talks in Naypyidaw\n"
+    "\n"
+    "Sergei Shoigu arrived in Naypyidaw on March 12. He held talks with the military.\n"
+)
+
+
+def test_typing_the_date_as_written_replaces_a_date_the_form_borrowed(
+    analyst_page: Page, live_server
+):
+    """A selection without a date of its own borrows the sentence before's, which fills
+    start (and wins over the text): typing the date as the source writes it clears it, so
+    what is saved is what the preview says (a reviewer saved 12 March under "March 2025")."""
+    source, _ = import_source(
+        BORROWED, title="Talks", key="talks", published_date=dt.date(2025, 3, 14)
+    )
+    passage = source.passages.get(index=1)
+    start = passage.text.index("He held")
+    page = analyst_page
+    page.goto(
+        f"{live_server.url}/events/new/?passage={passage.pk}&start={start}&end={len(passage.text)}"
+    )
+    page.wait_for_load_state()
+    expect(page.locator(".date-origin")).to_contain_text("Check the date")
+    expect(page.locator("#id_date_start")).to_have_value("2025-03-12")
+
+    page.locator("#id_title").fill("Shoigu holds talks")
+    page.locator("#id_date_text").press_sequentially("March 2025")
+    expect(page.locator("#id_date_start")).to_have_value("")
+    expect(page.locator("#date-cleared")).to_have_text(
+        "The borrowed start and end were cleared: the date is read from the text."
+    )
+    expect(page.locator("#date-preview")).to_have_text("March 2025, month precision")
+    page.get_by_role("button", name="Create event").click()
+
+    expect(page).to_have_url(re.compile(r"/events/\d+/$"))
+    event = Event.objects.get(title="Shoigu holds talks")
+    assert (str(event.date_start), event.date_precision) == ("2025-03-01", "month")
+    assert event.date_text == "March 2025"
