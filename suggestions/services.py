@@ -140,8 +140,17 @@ class Review:
     # Events whose dates overlap and that share actors: add the citation there.
     corroborates: list[Event] = field(default_factory=list)
     # Other events whose dates overlap, those sharing an actor first: choices for "add to an
-    # existing event" (at most ``EVENTS_PER_PROPOSAL``).
+    # existing event" (at most ``EVENTS_PER_PROPOSAL``); with a date to check, the events it
+    # corroborates first.
     overlapping: list[Event] = field(default_factory=list)
+
+    @property
+    def one_click(self) -> bool:
+        """Whether "Add to" each corroborated event is a button of its own: not when the
+        date is not the sentence's own or is to be checked ("has visited Russia numerous
+        times" under a chronology entry's date would cite it on every event of that day);
+        then they are the first choices of the deliberate "Add to" list."""
+        return not self.proposal.needs_review
 
     @property
     def status(self) -> str:
@@ -249,6 +258,8 @@ def review_source(source: Source, include_dismissed: bool = False) -> SourceRevi
         # Add to another event: those sharing an actor first, then the other events of the
         # dates (a sentence may name none of its event's actors: "talks with him").
         others = [pk for pk, _strong in rows if pk not in matches]
+        if proposal.needs_review:
+            others = matches + others
         # (the latest of its dates, shown oldest first as the others are)
         others += [pk for pk in reversed(dated) if pk not in matches and pk not in others]
         reviews.append(

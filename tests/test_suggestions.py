@@ -297,6 +297,31 @@ def test_a_bare_date_of_a_source_without_a_date_says_its_year_is_todays(actors):
     assert not written.proposal.needs_review
 
 
+def test_a_proposal_with_a_date_to_check_adds_to_a_corroborated_event_only_by_choice(
+    actors, analyst, client
+):
+    """ "The Tatmado holds talks with him" takes the chronology entry's date (October 24):
+    no one-click "Add to" on that guess; the event is the first choice of the list."""
+    event = visit_event(actors)
+    event.participations.create(actor=actors["tatmadaw"], role="host")
+    source = new_source()
+    talks = next(i for i in review(source) if i.proposal.quote.startswith("The Tatmado"))
+    assert talks.proposal.needs_review
+    assert talks.corroborates == [event]
+    assert not talks.one_click
+    assert talks.overlapping[0] == event
+    written = review(source)[0]
+    assert written.one_click  # "October 24: ... arrives in Yangon" writes its date
+
+    client.force_login(analyst)
+    html = client.get(reverse("source-suggestions", args=[source.pk])).content.decode()
+    card = html[html.index(f'id="s-{talks.proposal.key}"') :]
+    card = card[: card.index("</li>")]
+    assert "Add to “Kasatonov visits Yangon”" not in card
+    assert f'<option value="{event.pk}">' in card
+    assert card.index("Accept as a new event") < card.index("Add to")
+
+
 def test_a_sentence_already_cited_is_done(actors, analyst, client):
     event = visit_event(actors)
     source = new_source()
