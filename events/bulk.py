@@ -629,27 +629,26 @@ SEARCH_DOCUMENT = """setweight(to_tsvector('english'::regconfig, coalesce(title,
     || setweight(to_tsvector('english'::regconfig, coalesce(quotes, '')), 'C')"""
 
 
+# The staging tables, and each batch's citations before their passages are read into
+# ``load_citation`` (``Stager.flush``, ``READ_PASSAGES``).
+STAGING = {**STAGE, "load_citation_batch": STAGE["load_citation"]}
+
+
 def _create_staging(cursor) -> None:
     postgres = connection.vendor == "postgresql"
-    for table, columns in STAGE.items():
+    for table, columns in STAGING.items():
         cursor.execute(f"DROP TABLE IF EXISTS {'' if postgres else 'temp.'}{table}")
         spec = ", ".join(f"{name} {kind}" for name, kind in columns)
         cursor.execute(
             f"CREATE TEMPORARY TABLE {table} ({spec})" + (" ON COMMIT DROP" if postgres else "")
         )
     if postgres:
-        # Each batch's citations, before their passages are read (``Stager.flush``).
-        cursor.execute("DROP TABLE IF EXISTS load_citation_batch")
-        cursor.execute(
-            "CREATE TEMPORARY TABLE load_citation_batch "
-            "(LIKE load_citation INCLUDING DEFAULTS) ON COMMIT DROP"
-        )
         _drop_leftover_search_stages(cursor)
 
 
 def _drop_staging(cursor) -> None:
     if connection.vendor != "postgresql":
-        for table in STAGE:
+        for table in STAGING:
             cursor.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
 
@@ -850,15 +849,13 @@ class Stager:
                 assert self.documents.search is not None
                 statement = _copy_statement(self.documents.search.text, names)
                 self.documents.put(last, [(statement, _copy_data(rows))])
-            elif self.writer is not None and table == "load_citation":
-                # Each citation's passage read as it is staged, on the server's core while
-                # Python parses the next batch: located (a bare quote), checked, its context.
-                batch.append((_copy_statement("load_citation_batch", names), _copy_data(rows)))
-                batch.extend((statement, None) for statement in _locating("load_citation_batch"))
-                batch.append((READ_PASSAGES, None))
-                batch.append(("TRUNCATE load_citation_batch", None))
-            elif self.writer is not None:
-                batch.append((_copy_statement(table, names), _copy_data(rows)))
+                self.rows[table] = []
+                continue
+            # Citations go through the batch table: each one's passage is read as it is
+            # staged (on PostgreSQL by the server while Python parses the next batch).
+            target = "load_citation_batch" if table == "load_citation" else table
+            if self.writer is not None:
+                batch.append((_copy_statement(target, names), _copy_data(rows)))
             else:
                 rows = [
                     tuple(v.isoformat() if isinstance(v, dt.date) else v for v in row)
@@ -866,8 +863,14 @@ class Stager:
                 ]
                 marks = ", ".join(["%s"] * len(rows[0]))
                 self.cursor.executemany(
-                    f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks})", rows
+                    f"INSERT INTO {target} ({', '.join(names)}) VALUES ({marks})", rows
                 )
+            if table == "load_citation":
+                for statement in _reading_passages():
+                    if self.writer is not None:
+                        batch.append((statement, None))
+                    else:
+                        self.cursor.execute(statement)
             self.rows[table] = []
         if self.writer is not None and batch:
             self.writer.put(last, batch)
@@ -944,7 +947,7 @@ def stage_events(
             if not quote:
                 raise LoadError(f"{at}: The quote is empty: copy the exact words from the source.")
             if passage is None or begin is None:
-                begin = finish = None  # located set-wise (locate_staged_quotes)
+                begin = finish = None  # located set-wise (_locating)
             elif finish is None:
                 finish = begin + len(quote)
             date_text = _text(
@@ -985,7 +988,7 @@ def stage_events(
 
 def _locating(table: str) -> list[str]:
     """The two UPDATEs that find the passage and offsets of the quotes in ``table`` given
-    without them (``locate_staged_quotes``)."""
+    without them (``unlocated_quote`` says why one could not be)."""
     find = "strpos" if connection.vendor == "postgresql" else "instr"
     return [
         f"""UPDATE {table}
@@ -1009,17 +1012,25 @@ def _locating(table: str) -> list[str]:
     ]
 
 
-def locate_staged_quotes(cursor, *, located: bool = False) -> str | None:
-    """Find the passage and offsets of staged quotes given without them, in two UPDATEs
-    (``located``: done already, as each batch was staged).
+def _reading_passages() -> list[str]:
+    """What each staged batch of citations goes through: its bare quotes located, then
+    each citation read against its passage into ``load_citation``, then the batch cleared."""
+    clear = "TRUNCATE" if connection.vendor == "postgresql" else "DELETE FROM"
+    return [
+        *_locating("load_citation_batch"),
+        READ_PASSAGES,
+        f"{clear} load_citation_batch",
+    ]
+
+
+def unlocated_quote(cursor) -> str | None:
+    """Why the first staged quote given without its passage or offsets could not be located
+    (as each batch was staged, ``_locating``), or None.
 
     A bare quote must occur once in its source (and inside one passage); a quote given with a
     passage but no offsets, once in that passage. What cannot be located is explained by
     ``events.services.locate`` (the message of a single write), for the first such citation.
     """
-    if not located:
-        for statement in _locating("load_citation"):
-            cursor.execute(statement)
     cursor.execute(
         """SELECT idx, pos, source_id, quote, passage_index FROM load_citation
            WHERE start IS NULL ORDER BY idx, pos LIMIT 1"""
@@ -1039,7 +1050,7 @@ def locate_staged_quotes(cursor, *, located: bool = False) -> str | None:
 # Events: the rules, set-wise -----------------------------------------------------------------
 
 
-# Each staged citation's passage, read once (``Stager.flush``, PostgreSQL): its id, whether
+# Each staged citation's passage, read once (``Stager.flush``): its id, whether
 # the quote is its text at the offsets (checked by ``staged_rule_violation``) and the words
 # around the quote (written with it). A citation whose passage does not exist keeps no id.
 READ_PASSAGES = f"""INSERT INTO load_citation
@@ -1054,7 +1065,7 @@ READ_PASSAGES = f"""INSERT INTO load_citation
     LEFT JOIN sources_passage p ON p.source_id = b.source_id AND p."index" = b.passage_index"""
 
 
-def staged_rule_violation(cursor, *, read: bool = False) -> str | None:
+def staged_rule_violation(cursor) -> str | None:
     """The first staged event that breaks a rule of event writes, as a message; else None.
 
     The set-wise form of the rules every event write keeps (one query per rule, over all the
@@ -1062,11 +1073,11 @@ def staged_rule_violation(cursor, *, read: bool = False) -> str | None:
     names a passage that exists, its quote is verbatim text of that passage at its offsets, a
     published event has at least one citation, an actor takes part once per role, and a span
     is cited once per event. Expects
-    the staging tables ``load_event``, ``load_participation``, ``load_citation``; ``read``:
-    the citations' passages were read as they were staged (``READ_PASSAGES``).
+    the staging tables ``load_event``, ``load_participation``, ``load_citation`` (whose
+    passages were read as they were staged, ``READ_PASSAGES``).
     """
     same = "IS NOT DISTINCT FROM" if connection.vendor == "postgresql" else "IS"
-    problem = locate_staged_quotes(cursor, located=read)
+    problem = unlocated_quote(cursor)
     if problem:
         return problem
     cursor.execute(
@@ -1080,30 +1091,6 @@ def staged_rule_violation(cursor, *, read: bool = False) -> str | None:
             f"events[{row[0]}]: same title and start date as events[{row[1]}]; "
             "an event is identified by them, so give one a distinct title."
         )
-    # Each citation's passage, read once: its id, whether the quote is its text at the
-    # offsets (checked just below) and the words around the quote (written with it).
-    if not read:  # else read as each batch was staged (PostgreSQL: ``READ_PASSAGES``)
-        cursor.execute(
-            f"""UPDATE load_citation SET passage_id = p.id,
-                 verbatim = coalesce(load_citation."end" <= length(p.text)
-                   AND load_citation."end" > load_citation.start
-                   AND substr(p.text, load_citation.start + 1,
-                              load_citation."end" - load_citation.start) = load_citation.quote,
-                   false),
-                 prefix = substr(p.text, CASE WHEN load_citation.start > {CONTEXT}
-                                              THEN load_citation.start - {CONTEXT} + 1 ELSE 1 END,
-                                 CASE WHEN load_citation.start > {CONTEXT} THEN {CONTEXT}
-                                      ELSE load_citation.start END),
-                 suffix = substr(p.text, load_citation."end" + 1, {CONTEXT})
-               FROM sources_passage p
-               WHERE p.source_id = load_citation.source_id
-                 AND p."index" = load_citation.passage_index"""
-        )
-    if connection.vendor == "postgresql" and not read:
-        # The statistics taken after staging say every passage_id is NULL: without new ones
-        # the planner expects the citations' joins with passages to return one row, and
-        # builds its hash tables from millions (the citations' INSERT spilled 500 MB).
-        cursor.execute("ANALYZE load_citation")
     cursor.execute(
         """SELECT c.idx, c.pos, c.source_id, c.passage_index,
                   (SELECT count(*) FROM sources_passage p WHERE p.source_id = c.source_id)
@@ -1524,10 +1511,8 @@ def _insert_new(
             [],
         ),
     ]
-    if postgres:
-        assert documents is not None
-        assert documents.search is not None
-        search = documents.search
+    search = documents.search if documents is not None else None
+    if search is not None:
         events = f"""SELECT e.event_id, {", ".join("e." + f for f in fields)}, 1, %s, %s,
               d.document
             FROM load_event e LEFT JOIN (
@@ -1542,14 +1527,13 @@ def _insert_new(
         columns = f"(id, {', '.join(fields)}, version, created, updated)"
     writes.append((Event, columns, events, [now, now]))
     for model, columns, select, params in writes:
-        if model is Event and documents is not None:
+        if model is Event and documents is not None and search is not None:
             # The documents' writer has had the participants' and citations' writes to
             # compute them on the other core; the rest now, by one parallel query.
             with _step(timings, "  search documents"):
                 with _step(timings, "    waited for the documents' batch under way"):
                     documents.close()
-                assert documents.search is not None
-                _search_documents(cursor, created, documents.search)
+                _search_documents(cursor, created, search)
         table = model._meta.db_table
         history = model.history.model._meta.db_table
         kept = ", ".join(f'"{c}"' for c in _history_columns(model))
@@ -1754,7 +1738,7 @@ def load_archive(
                     cursor.execute(
                         "CREATE INDEX temp.load_participation_idx ON load_participation (idx)"
                     )
-                problem = staged_rule_violation(cursor, read=connection.vendor == "postgresql")
+                problem = staged_rule_violation(cursor)
             if problem:
                 raise LoadError(problem)
             with _step(timings, "compared with stored events"):

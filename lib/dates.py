@@ -435,16 +435,16 @@ def _point(
                 # Which week is known; which of its days, or whether all of them, is not.
                 monday = reference - dt.timedelta(days=reference.weekday() - 7 * shift)
                 sunday = monday + dt.timedelta(days=6)
+                days = (
+                    f' ("{sunday:%B} {monday.day}-{sunday.day}" when it lasted the week, as '
+                    "they fall)"
+                    if monday.month == sunday.month
+                    else " when it lasted the week"
+                )
                 raise DateTextError(
                     f'"{text}" is the week of {format_date(monday, sunday, Precision.DAY)}, '
                     "and a week is no precision a date can have here: write the day the text "
-                    f'means, or the days ("{sunday:%B} {monday.day}-{sunday.day}" when it '
-                    "lasted the week, as they fall)."
-                    if monday.month == sunday.month
-                    else f'"{text}" is the week of '
-                    f"{format_date(monday, sunday, Precision.DAY)}, and a week is no precision "
-                    "a date can have here: write the day the text means, or the days when it "
-                    "lasted the week."
+                    f"means, or the days{days}."
                 )
             if unit == "month":
                 day = _add_months(reference.replace(day=1), shift)

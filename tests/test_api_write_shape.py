@@ -35,6 +35,16 @@ def analyst_client(analyst) -> Client:
     return client
 
 
+def put_back(client: Client, event: Event, body: dict):
+    """PUT ``body`` to the event, with the ETag it has now."""
+    return client.put(
+        f"/api/events/{event.pk}/",
+        json.dumps(body),
+        content_type="application/json",
+        headers={"If-Match": client.get(f"/api/events/{event.pk}/")["ETag"]},
+    )
+
+
 def test_every_resource_renders_in_the_browsable_api_for_an_analyst(analyst_client, cited_event):
     event, citation = cited_event
     actor = event.participations.get().actor
@@ -64,12 +74,7 @@ def test_the_event_put_form_holds_a_body_that_puts_back_unchanged(analyst_client
     body = analyst_client.get(f"/api/events/{event.pk}/").json()
     shape = EventWriteSerializer(event).data  # what the PUT form holds
     assert shape["citations"][0]["source"] == citation.passage.source.key
-    response = analyst_client.put(
-        f"/api/events/{event.pk}/",
-        json.dumps(shape),
-        content_type="application/json",
-        headers={"If-Match": analyst_client.get(f"/api/events/{event.pk}/")["ETag"]},
-    )
+    response = put_back(analyst_client, event, shape)
 
     assert response.status_code == 200, response.content
     assert response.json()["citations"] == body["citations"]
@@ -113,11 +118,6 @@ def test_the_read_shapes_own_keys_are_let_through_when_sent_back(analyst_client,
     shape["actors"][0].update(id=1, slug="x")
     shape["citations"][0]["id"] = 1
 
-    response = analyst_client.put(
-        f"/api/events/{event.pk}/",
-        json.dumps(shape),
-        content_type="application/json",
-        headers={"If-Match": analyst_client.get(f"/api/events/{event.pk}/")["ETag"]},
-    )
+    response = put_back(analyst_client, event, shape)
 
     assert response.status_code == 200, response.content

@@ -450,7 +450,10 @@ class EventWriteSerializer(RefusesUnknownKeys, serializers.ModelSerializer):
         """The event as a body this serializer takes back (what the browsable API shows in
         its PUT form): citations by source key, passage and offsets; actors by name."""
         return {
-            **{name: getattr(instance, name) for name in self.Meta.fields[:6]},
+            **{
+                name: getattr(instance, name)
+                for name in ("title", "summary", "attribution", "type", "status", "location")
+            },
             "date": {
                 "start": instance.date_start and instance.date_start.isoformat(),
                 "end": instance.date_end and instance.date_end.isoformat(),
