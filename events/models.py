@@ -588,14 +588,15 @@ class Event(models.Model):
         """What this event's bare dates ("June 22") are read against: its first source's date.
 
         ``citing`` (the sources a write is citing now) come first, then the event's first
-        citation; the source's ``date_reference`` (as far as its date is known); today when
-        nothing is cited.
+        citation; the source's ``date_reference`` (as far as its date is known). With nothing
+        cited nothing is known (``Reference.uncited``): "next Thursday" is refused, not read
+        against today and kept when a source is cited later.
         """
         sources = list(citing)
         if not sources and self.pk:
             first = self.citations.select_related("passage__source").first()
             sources = [first.passage.source] if first else []
-        return sources[0].date_reference() if sources else Reference(dt.date.today())
+        return sources[0].date_reference() if sources else Reference.uncited()
 
     def date_display(self) -> str:
         return format_date(

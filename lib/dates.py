@@ -89,13 +89,26 @@ class Reference:
     precision: str = Precision.DAY
     on_or_after: bool = False
     known: bool = True
+    # False when no source is cited at all (an event without citations): nothing is known,
+    # and the refusals say so rather than blame a source's date.
+    cited: bool = True
     # The source whose date it is, when one is: a form sends the reference back by it.
     source: int | None = field(default=None, compare=False)
+
+    @classmethod
+    def uncited(cls) -> Reference:
+        """What dates are read against when nothing is cited: nothing known ("on Monday" is
+        refused); a day written without a year takes today's."""
+        return cls(dt.date.today(), known=False, cited=False)
 
     @property
     def key(self) -> str:
         """All it says, for a cache key: "2025-12-01:month", "2021-06-24:day:on-or-after"."""
-        marks = (":on-or-after" if self.on_or_after else "") + ("" if self.known else ":unknown")
+        marks = (
+            (":on-or-after" if self.on_or_after else "")
+            + ("" if self.known else ":unknown")
+            + ("" if self.cited else ":uncited")
+        )
         return f"{self.day.isoformat()}:{self.precision}{marks}"
 
     @property
@@ -111,6 +124,8 @@ class Reference:
         """As a reader is told what bare dates are read against: "24 June 2021", "December
         2025 (known to the month)", "24 June 2021 (written on or after it)"."""
         when = format_date(self.day, None, self.precision)
+        if not self.cited:
+            return f"{when} (today: no source is cited yet)"
         if not self.known:
             return f"{when} (today: the source has no date)"
         if self.on_or_after:
@@ -120,6 +135,12 @@ class Reference:
         return when
 
     def refusal(self, text: str, unit: str) -> DateTextError:
+        if not self.cited:
+            return DateTextError(
+                f'"{text.strip()}" is counted from the source\'s own date, and no source is '
+                f"cited yet: which {unit} it means cannot be told. Cite the source in the same "
+                "request, or write the date itself."
+            )
         if not self.known:
             why = "the source has no date"
         elif self.on_or_after:

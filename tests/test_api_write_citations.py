@@ -196,6 +196,34 @@ def test_date_text_without_a_citation_is_read_against_today(api):
     assert response.json()["date"]["start"] == "2019-01-01"
 
 
+@pytest.mark.parametrize("text", ["next Thursday", "yesterday", "last month", "on Monday"])
+def test_a_date_counted_from_a_source_is_refused_when_nothing_is_cited(api, text):
+    """Read against today it would be a day no source states, kept when a source is cited."""
+    response = api.post(URL, {"title": "Talks", "date": {"text": text}}, format="json")
+
+    assert response.status_code == 400, response.content
+    message = response.json()["date"]["text"][0]
+    assert "no source is cited yet" in message
+    assert "Cite the source in the same request, or write the date itself" in message
+    assert not Event.objects.exists()
+
+
+def test_the_same_date_is_read_against_the_source_cited_with_it(api, report):
+    response = api.post(
+        URL,
+        {
+            "title": "Talks",
+            "date": {"text": "next Thursday"},
+            "citations": [{"source": "moscow-report", "quote": QUOTE}],
+        },
+        format="json",
+    )
+
+    assert response.status_code == 201, response.content
+    # The report is dated Thursday 24 June 2021: the next Thursday is 1 July.
+    assert response.json()["date"]["start"] == "2021-07-01"
+
+
 def test_date_text_that_cannot_be_read_is_a_400_saying_so(api):
     response = api.post(URL, {"title": "Talks", "date": {"text": "the day after"}}, format="json")
 

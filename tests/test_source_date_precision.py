@@ -207,6 +207,16 @@ def test_the_live_preview_reads_against_the_source_s_known_date(month_source, cl
     assert "9 December 2025, day precision" in dated.content.decode()
 
 
+def test_the_live_preview_without_a_source_reads_nothing_counted_from_one(client, analyst):
+    client.force_login(analyst)
+    url = reverse("event-parse-date")
+    refused = client.get(url, {"date_text": "yesterday"}).content.decode()
+    assert "no source is cited yet" in refused
+    assert "day precision" not in refused
+    written = client.get(url, {"date_text": "12 March 2025"}).content.decode()
+    assert "12 March 2025, day precision" in written
+
+
 def test_the_event_form_refuses_such_a_date_and_writes_nothing(month_source, client, analyst):
     client.force_login(analyst)
     passage = month_source.passages.get(index=2)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -50,9 +48,7 @@ def cite_search(request: HttpRequest) -> HttpResponse:
     valid = form.is_valid()
     q = form.cleaned_data.get("q", "") if valid else ""
     reference = (
-        form.cleaned_data["passage"].source.date_reference()
-        if valid
-        else Reference(dt.date.today())
+        form.cleaned_data["passage"].source.date_reference() if valid else Reference.uncited()
     )
     context = {
         "form": form,

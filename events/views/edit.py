@@ -106,7 +106,7 @@ def _filled_date(request: HttpRequest, parsed: ParsedDate) -> str:
 @analyst_required
 def parse_date(request: HttpRequest) -> HttpResponse:
     """``?date_text=...&reference=<source id or YYYY-MM-DD>``: the resolved date, or why not."""
-    reference = parse_reference(request.GET.get("reference")) or Reference(dt.date.today())
+    reference = parse_reference(request.GET.get("reference")) or Reference.uncited()
     preview = preview_date(request.GET.get("date_text", ""), reference)
     if preview.parsed is not None:
         preview.overridden = _filled_date(request, preview.parsed)
@@ -320,7 +320,7 @@ def _duplicates_of_prefill(request: HttpRequest, initial: dict) -> Duplicates | 
     candidate = candidate_from_fields(
         event.get("date_start"), event.get("date_end"), event.get("date_precision"), names, text
     ) or candidate_from_text(
-        event.get("date_text", ""), event.get("reference") or dt.date.today(), names, text
+        event.get("date_text", ""), event.get("reference") or Reference.uncited(), names, text
     )
     if candidate is None:
         return None
@@ -342,7 +342,7 @@ def _iso_date(value: str | None) -> dt.date | None:
 
 def _duplicates_of_post(request: HttpRequest) -> Duplicates | None:
     data = request.POST
-    reference = parse_reference(data.get("reference")) or dt.date.today()
+    reference = parse_reference(data.get("reference")) or Reference.uncited()
     names = [data.get(k, "") for k in data if k.startswith("actors-") and k.endswith("-name")]
     start, end = _iso_date(data.get("date_start")), _iso_date(data.get("date_end"))
     candidate = candidate_from_fields(
