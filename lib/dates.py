@@ -606,6 +606,29 @@ def _to_parsed(point: _Point) -> ParsedDate:
 def parse_date_text(
     text: str, reference: dt.date | Reference, tense: str = Tense.PAST, year: int | None = None
 ) -> ParsedDate:
+    """``_read_date_text``, kept inside the years the timeline holds: a date counted past
+    them from a reference at the calendar's edge ("tomorrow" on 31 December 9999, "last
+    month" in January of the year 1) is refused like a year written outside them."""
+    outside = (
+        f'"{text.strip()}" falls outside the years the timeline holds ({FIRST_YEAR} to {LAST_YEAR})'
+    )
+    try:
+        parsed = _read_date_text(text, reference, tense, year)
+    except DateTextError:
+        raise
+    except (OverflowError, ValueError):  # the date arithmetic left the calendar
+        raise DateTextError(
+            f"{outside} when counted from {as_reference(reference).describe()}. Write the date "
+            "itself."
+        ) from None
+    if not FIRST_YEAR <= parsed.start.year <= (parsed.end or parsed.start).year <= LAST_YEAR:
+        raise DateTextError(f"{outside}. Write a date within them.")
+    return parsed
+
+
+def _read_date_text(
+    text: str, reference: dt.date | Reference, tense: str = Tense.PAST, year: int | None = None
+) -> ParsedDate:
     """Read a date expression in full the way an analyst would, against ``reference``.
 
     ``reference`` is the source's own date: a bare "March 26" takes its year, "on Monday" is

@@ -34,6 +34,8 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from lib.dates import (
+    FIRST_YEAR,
+    LAST_YEAR,
     DateTextError,
     ParsedDate,
     Precision,
@@ -439,6 +441,18 @@ def _fits(anchor: ParsedDate, unit: str) -> bool:
 
 
 def _shift_date(anchor: ParsedDate, unit: str, shift: int) -> ParsedDate | None:
+    """``anchor`` moved by ``shift`` units ("the next day", "two years later"); None when
+    that cannot be told, or leaves the years the timeline holds."""
+    try:
+        shifted = _shifted(anchor, unit, shift)
+    except (OverflowError, ValueError):
+        return None
+    if shifted is None or not FIRST_YEAR <= shifted.start.year <= LAST_YEAR:
+        return None
+    return shifted
+
+
+def _shifted(anchor: ParsedDate, unit: str, shift: int) -> ParsedDate | None:
     if unit == "day":
         if anchor.end is not None and shift == 0:
             return None  # "the same day" after "June 22-24": which day?

@@ -307,3 +307,33 @@ def test_a_week_is_refused_naming_the_week_it_is(text, week):
 
     assert str(refused.value).startswith(week)
     assert "write the day the text means" in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "reference"),
+    [
+        ("tomorrow", D(9999, 12, 31)),
+        ("next Thursday", D(9999, 12, 31)),
+        ("next month", D(9999, 12, 31)),
+        ("Tuesday next week", D(9999, 12, 31)),
+        ("tomorrow", D(9998, 12, 31)),
+        ("yesterday", D(1, 1, 1)),
+        ("last Tuesday", D(1, 1, 1)),
+        ("last month", D(1, 1, 3)),
+    ],
+)
+def test_a_date_counted_past_the_calendar_s_edge_is_refused_saying_so(text, reference):
+    """Counted from a source dated at the edge of the years kept, not an OverflowError (a 500
+    in the form, its preview and the API)."""
+    with pytest.raises(DateTextError) as exc:
+        parse_date_text(text, reference)
+    assert f'"{text}" falls outside the years the timeline holds (1 to 9998)' in str(exc.value)
+
+
+def test_a_period_reaching_past_the_last_year_is_refused():
+    with pytest.raises(DateTextError) as exc:
+        parse_date_text("the 9990s", TUESDAY)
+    assert str(exc.value) == (
+        '"the 9990s" falls outside the years the timeline holds (1 to 9998). '
+        "Write a date within them."
+    )

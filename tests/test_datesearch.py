@@ -479,3 +479,11 @@ def test_years_and_months_later_count_at_the_anchors_precision(text, expression,
 def test_months_later_than_a_year_is_refused_not_guessed():
     reading = read_dates("In 2016 they met. Three months later they met again.", WIRE_DAY)
     assert [r.text for r in reading.refused] == ["Three months later"]
+
+
+def test_narrative_time_counted_off_the_calendar_is_not_read():
+    """ "The next day" after 31 December 9998 is no day the timeline holds: not read, no
+    error (the suggestions of such a source opened as a 500)."""
+    text = "On 31 December 9998 they met; the next day they left. The following month, too."
+    found = [f.text for f in find_dates(text, dt.date(9998, 12, 31))]
+    assert found == ["31 December"]

@@ -251,3 +251,32 @@ def test_the_api_refuses_such_a_date_naming_the_field(month_source, analyst):
     message = response.json()["date"]["text"][0]
     assert "known only to the month (December 2025)" in message
     assert not Event.objects.exists()
+
+
+def test_the_live_preview_and_the_api_refuse_a_date_counted_off_the_calendar(client, analyst):
+    """A source may be dated 1 January of the year 1: "yesterday" in it is no 500."""
+    client.force_login(analyst)
+    body = client.get(
+        reverse("event-parse-date"), {"date_text": "tomorrow", "reference": "9999-12-31"}
+    )
+    assert body.status_code == 200
+    assert "falls outside the years the timeline holds" in body.content.decode()
+    source, _ = import_source(
+        "The king met the envoy yesterday.\n",
+        title="Old chronicle",
+        published_date=dt.date(1, 1, 1),
+    )
+    api = APIClient()
+    api.force_authenticate(analyst)
+    response = api.post(
+        "/api/events/",
+        {
+            "title": "The envoy received",
+            "date": {"text": "yesterday"},
+            "citations": [{"source": source.key, "quote": "The king met the envoy yesterday"}],
+        },
+        format="json",
+    )
+    assert response.status_code == 400, response.content
+    assert "falls outside the years" in response.json()["date"]["text"][0]
+    assert not Event.objects.exists()
