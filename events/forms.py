@@ -18,7 +18,8 @@ from django.db.models import QuerySet
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.urls import reverse_lazy
 
-from lib.dates import DateTextError, ParsedDate, Precision, Reference, parse_date_text
+from lib.dates import DateTextError, ParsedDate, Precision, Reference
+from lib.datesearch import read_as_cited
 from lib.forms import NulNamed
 from lib.inputs import refuse_direction_controls, whole_number
 from sources.models import Passage, Source
@@ -109,8 +110,11 @@ class EventForm(NulNamed, forms.ModelForm):
             "date_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, quote: str = "", **kwargs) -> None:
+        """``quote``: the quote of the first citation the form adds, whose clause the date
+        as written is read in (``date_context``)."""
         super().__init__(*args, **kwargs)
+        self.quote = quote
         cast(forms.ChoiceField, self.fields["type"]).choices = EventType.choices
         cast(forms.ChoiceField, self.fields["status"]).choices = Status.choices
         self.fields["date_precision"].required = False
@@ -121,7 +125,7 @@ class EventForm(NulNamed, forms.ModelForm):
             if event.date_text and event.date_start:
                 # Explicit fields blank when they only repeat what the text says.
                 try:
-                    parsed = parse_date_text(event.date_text, self.reference_date())
+                    parsed = read_as_cited(event.date_text, *self.date_context())
                 except DateTextError:
                     parsed = None
                 if parsed and (parsed.start, parsed.end, parsed.precision) == (
@@ -132,11 +136,16 @@ class EventForm(NulNamed, forms.ModelForm):
                     for name in ("date_start", "date_end", "date_precision"):
                         self.initial[name] = None
 
-    def reference_date(self) -> Reference:
+    def date_context(self) -> tuple[Reference, str]:
+        """What the date as written is read against (the form's reference, else the event's
+        first source's date) and in (the quote the form adds, else the event's first)."""
         given = self.cleaned_data.get("reference") if hasattr(self, "cleaned_data") else None
         if given is None and not self.is_bound:
             given = self.initial.get("reference")
-        return given or self.instance.reference_date()
+        if given is not None and self.quote:
+            return given, self.quote
+        reference, quote = self.instance.date_context()
+        return given or reference, self.quote or quote
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -149,7 +158,7 @@ class EventForm(NulNamed, forms.ModelForm):
             self.add_error("date_start", "An end date needs a start date.")
         elif text:
             try:
-                self.parsed = parse_date_text(text, self.reference_date())
+                self.parsed = read_as_cited(text, *self.date_context())
             except DateTextError as exc:
                 self.add_error("date_text", f"{exc} Or fill in start and precision below.")
             else:

@@ -584,19 +584,21 @@ class Event(models.Model):
         self.precision_rank = PRECISION_RANK[Precision(self.date_precision)]
         super().save(*args, **kwargs)
 
-    def reference_date(self, citing=()) -> Reference:
-        """What this event's bare dates ("June 22") are read against: its first source's date.
-
-        ``citing`` (the sources a write is citing now) come first, then the event's first
-        citation; the source's ``date_reference`` (as far as its date is known). With nothing
-        cited nothing is known (``Reference.uncited``): "next Thursday" is refused, not read
-        against today and kept when a source is cited later.
+    def date_context(self, citing: Sequence[tuple[Any, str]] = ()) -> tuple[Reference, str]:
+        """What this event's date as written is read against and in
+        (``lib.datesearch.read_as_cited``): the source's ``date_reference`` (as far as its
+        date is known) and the quote of the first citation a write adds (``citing``: (source,
+        quote) pairs), else of the event's first citation. With nothing cited nothing is
+        known (``Reference.uncited``) and there is no quote: "next Thursday" is refused, not
+        read against today and kept when a source is cited later.
         """
-        sources = list(citing)
-        if not sources and self.pk:
-            first = self.citations.select_related("passage__source").first()
-            sources = [first.passage.source] if first else []
-        return sources[0].date_reference() if sources else Reference.uncited()
+        if citing:
+            source, quote = citing[0]
+            return source.date_reference(), quote
+        first = self.citations.select_related("passage__source").first() if self.pk else None
+        if first is None:
+            return Reference.uncited(), ""
+        return first.passage.source.date_reference(), first.quote
 
     def date_display(self) -> str:
         return format_date(

@@ -378,6 +378,61 @@ def _candidates(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
+# What a past clause moves to last year when the reference's year would put it after the
+# text's own date: a day or month written without a year, not a weekday or "next month".
+_YEAR_LENT = frozenset({"day", "day_range", "month", "range"})
+
+
+def _last_year_if_past(
+    expression: str, kind: str | None, parsed: ParsedDate, reference: Reference, tense: str
+) -> ParsedDate:
+    """A day or month said in the past ("the election in November", in February): last year's
+    November, not this year's, which is after the text was written."""
+    if (
+        tense == Tense.PAST
+        and parsed.start > reference.latest
+        and kind in _YEAR_LENT
+        and not _WRITTEN_YEAR.search(expression)
+    ):
+        earlier = _parse(expression, reference, tense, parsed.start.year - 1)
+        return earlier if isinstance(earlier, ParsedDate) else parsed
+    return parsed
+
+
+def read_as_cited(text: str, reference: dt.date | Reference, quote: str = "") -> ParsedDate:
+    """A date an analyst writes for an event, read as the suggestions read it in the passage
+    it cites: the tense of the clause where ``quote`` says it decides a weekday ("will arrive
+    this Thursday" is the Thursday after the source's date, "met on Thursday" the one
+    before), and a day or month without a year that a past clause would put after the
+    source's date is last year's ("On December 30, they signed", in a January article).
+    Written in words the quote does not hold, the date takes the tense of the quote's first
+    clause. Raises ``DateTextError`` as ``parse_date_text`` does.
+
+    The event form, its live preview and the API read dates with it, so an event saved from
+    a sentence has the date the suggestion queue proposes for it.
+    """
+    written = text.strip()
+    reference = as_reference(reference)
+    at = quote.lower().find(written.lower()) if quote and written else -1
+    if at >= 0:
+        tense, evidence = clause_tense(quote, at, at + len(written))
+    elif quote:
+        tense, evidence = clause_tense(quote, 0, 0)
+    else:
+        tense, evidence = Tense.PAST, False
+    parsed = parse_date_text(written, reference, tense)
+    if not evidence:
+        return parsed
+    # The kind of the longest expression that ends the text ("in early March": a month).
+    ends = [
+        (match.start(), kind)
+        for kind, pattern in _PATTERNS
+        for match in pattern.finditer(written)
+        if match.end() == len(written)
+    ]
+    return _last_year_if_past(written, min(ends)[1] if ends else None, parsed, reference, tense)
+
+
 def _explicit(
     text: str, reference: Reference, year: int | None = None, weak_year: int | None = None
 ) -> Reading:
@@ -407,17 +462,8 @@ def _explicit(
             and not _WRITTEN_YEAR.search(expression)
         ):
             parsed = _parse(expression, reference, tense, weak_year)
-        if (
-            evidence
-            and tense == Tense.PAST
-            and isinstance(parsed, ParsedDate)
-            and parsed.start > latest
-            and not _WRITTEN_YEAR.search(expression)
-            and kind in {"day", "day_range", "month", "range"}
-        ):
-            # "the election in November", said in February: last year's November.
-            earlier = _parse(expression, reference, tense, parsed.start.year - 1)
-            parsed = earlier if isinstance(earlier, ParsedDate) else parsed
+        if evidence and isinstance(parsed, ParsedDate):
+            parsed = _last_year_if_past(expression, kind, parsed, reference, tense)
         if isinstance(parsed, str):
             if not parsed.startswith("Could not read"):
                 # Refused in full ("2021/22", "June 31"): no shorter reading inside it.

@@ -22,7 +22,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.access import analyst_required
-from lib.dates import DateTextError, ParsedDate, Precision, Reference, format_date, parse_date_text
+from lib.dates import DateTextError, ParsedDate, Precision, Reference, format_date
+from lib.datesearch import read_as_cited
 from lib.htmx import HtmxHttpRequest, for_htmx
 from lib.inputs import has_nul, nul_message, shown, whole_number
 from lib.paging import found_or_404
@@ -72,14 +73,15 @@ class DatePreview:
         )
 
 
-def preview_date(text: str, reference: Reference) -> DatePreview:
+def preview_date(text: str, reference: Reference, quote: str = "") -> DatePreview:
+    """The date as written read as the form will save it (``read_as_cited``)."""
     text = (text or "").strip()
     if not text:
         return DatePreview()
     if has_nul(text):
         return DatePreview(shown(text), error=nul_message("date_text"))
     try:
-        return DatePreview(text, parse_date_text(text, reference))
+        return DatePreview(text, read_as_cited(text, reference, quote))
     except DateTextError as exc:
         return DatePreview(text, error=str(exc))
 
@@ -105,9 +107,15 @@ def _filled_date(request: HttpRequest, parsed: ParsedDate) -> str:
 @for_htmx()
 @analyst_required
 def parse_date(request: HttpRequest) -> HttpResponse:
-    """``?date_text=...&reference=<source id or YYYY-MM-DD>``: the resolved date, or why not."""
-    reference = parse_reference(request.GET.get("reference")) or Reference.uncited()
-    preview = preview_date(request.GET.get("date_text", ""), reference)
+    """``?date_text=...&reference=<source id or YYYY-MM-DD>``: the resolved date, or why not.
+
+    Read as the form reads it on save: against the reference, else the source of the
+    citation the form adds (``citations-0-source``), and in the clause of that citation's
+    quote, else of the event's first (``quote``)."""
+    get = request.GET
+    reference = parse_reference(get.get("reference") or _chosen_source(get)) or Reference.uncited()
+    quote = get.get("citations-0-quote", "").strip() or get.get("quote", "")
+    preview = preview_date(get.get("date_text", ""), reference, quote)
     if preview.parsed is not None:
         preview.overridden = _filled_date(request, preview.parsed)
     return render(
@@ -116,6 +124,13 @@ def parse_date(request: HttpRequest) -> HttpResponse:
 
 
 # The event form -----------------------------------------------------------------------------
+
+
+def _chosen_source(data: QueryDict) -> str:
+    """The id of the source the form's first new citation names (key or id), or ""."""
+    chosen = data.get("citations-0-source", "").strip()
+    source = Source.objects.by_key_or_id(chosen).first() if chosen else None
+    return str(source.pk) if source is not None else ""
 
 
 @dataclass
@@ -147,17 +162,23 @@ class EventForms:
             ]
         if data is not None and not data.get("reference"):
             # No reference yet (a new event cited by hand): read dates against its source.
-            chosen = data.get("citations-0-source", "").strip()
-            source = Source.objects.by_key_or_id(chosen).first() if chosen else None
-            if source is not None:
+            chosen = _chosen_source(data)
+            if chosen:
                 data = data.copy()
-                data["reference"] = str(source.pk)
+                data["reference"] = chosen
         event_initial = dict(initial.get("event") or {})
         if citations and "reference" not in event_initial:
             event_initial["reference"] = citations[0].passage.source.date_reference()
+        # The date as written is read in the clause of the quote the form adds, else of the
+        # event's first citation (the one its reference comes from).
+        quote = (
+            data.get("citations-0-quote", "").strip()
+            if data is not None
+            else next((c.get("quote", "") for c in initial.get("citations") or []), "")
+        ) or (citations[0].quote if citations else "")
         return cls(
             event=event,
-            form=EventForm(data, instance=event, initial=event_initial),
+            form=EventForm(data, instance=event, initial=event_initial, quote=quote),
             actors=ParticipantFormSet(data, prefix="actors", initial=actors_initial or []),
             new_citations=NewCitationFormSet(
                 data, prefix="citations", initial=initial.get("citations") or []
@@ -209,15 +230,12 @@ class EventForms:
 
     def context(self, **extra) -> dict:
         form = self.form
-        if form.is_bound:
-            text = form.data.get("date_text", "")
-            reference = (
-                form.cleaned_data.get("reference") if hasattr(form, "cleaned_data") else None
-            )
-        else:
-            text = form.initial.get("date_text", self.event.date_text)
-            reference = form.initial.get("reference")
-        reference = reference or form.reference_date()
+        text = (
+            form.data.get("date_text", "")
+            if form.is_bound
+            else form.initial.get("date_text", self.event.date_text)
+        )
+        reference, quote = form.date_context()
         removals = self.removals
         # Bound forms are built from request.POST (``build``).
         removed = (
@@ -237,8 +255,10 @@ class EventForms:
             # A refused date is said once: at the field, not again in the live preview.
             "preview": DatePreview(text)
             if form.is_bound and form.errors.get("date_text")
-            else preview_date(text, reference),
+            else preview_date(text, reference, quote),
             "reference": reference,
+            # Sent with the live preview: the clause its reading is made in.
+            "date_quote": quote,
             **extra,
         }
 

@@ -18,8 +18,8 @@ from lib.dates import (
     DateTextError,
     Precision,
     Reference,
-    parse_date_text,
 )
+from lib.datesearch import read_as_cited
 from lib.inputs import NUL_FIX, refuse_direction_controls
 from sources.models import Source
 
@@ -396,17 +396,20 @@ class EventWriteSerializer(RefusesUnknownKeys, serializers.ModelSerializer):
             "citations",
         ]
 
-    def reference_date(self, attrs: dict) -> Reference:
-        """What bare dates are read against (``Event.reference_date``): this request's citations
-        first, else the event's first citation, else today."""
-        citing = [item["located"].passage.source for item in attrs.get("citations") or []]
-        return (self.instance or Event()).reference_date(citing)
+    def date_context(self, attrs: dict) -> tuple[Reference, str]:
+        """What the date as written is read against and in (``Event.date_context``): this
+        request's first citation, else the event's first citation."""
+        citing = [
+            (item["located"].passage.source, item["located"].quote)
+            for item in attrs.get("citations") or []
+        ]
+        return (self.instance or Event()).date_context(citing)
 
     def validate(self, attrs: dict) -> dict:
         if attrs.pop("date_parse", False):
             text = attrs["date_text"].strip()
             try:
-                parsed = parse_date_text(text, self.reference_date(attrs))
+                parsed = read_as_cited(text, *self.date_context(attrs))
             except DateTextError as exc:
                 raise serializers.ValidationError(
                     {

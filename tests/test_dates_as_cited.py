@@ -1,0 +1,156 @@
+"""A date as an analyst writes it is read in the clause of the quote it cites, as the
+suggestion queue reads it: the form, its live preview and the API save the date the queue
+proposes (a reviewer saved 30 December 2022 from a January 2022 article saying "On December
+30, ... signed", and 17 June for "will arrive ... this Thursday" written on 23 June)."""
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from events.models import Event
+from lib.datesearch import read_as_cited
+from sources.services import import_source
+from suggestions.services import proposals_for_source
+from tests.event_form_data import form_data
+from tests.factories import ActorFactory
+
+pytestmark = pytest.mark.django_db
+
+SIGNED = (
+    "On December 30, Russia and Myanmar signed a new defence cooperation pact in Naypyitaw, "
+    "state media reported."
+)
+ARRIVES = "Russian Defence Minister Sergei Shoigu will arrive in Naypyitaw this Thursday for talks."
+
+
+@pytest.fixture
+def january(db):
+    cache.clear()
+    ActorFactory(name="Sergei Shoigu")
+    source, _ = import_source(
+        f"Pact signed\n\n{SIGNED}\n",
+        title="Pact signed",
+        key="pact",
+        published_date=dt.date(2022, 1, 5),
+    )
+    yield source
+    cache.clear()
+
+
+@pytest.fixture
+def wednesday(db):
+    cache.clear()
+    ActorFactory(name="Sergei Shoigu")
+    source, _ = import_source(
+        f"Visit due\n\n{ARRIVES}\n",
+        title="Visit due",
+        key="due",
+        published_date=dt.date(2021, 6, 23),
+    )
+    yield source
+    cache.clear()
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "reference", "start"),
+    [
+        ("December 30", SIGNED, dt.date(2022, 1, 5), dt.date(2021, 12, 30)),
+        ("in early March", "In early March, the delegation visited Moscow.", dt.date(2022, 1, 5),
+         dt.date(2021, 3, 1)),
+        ("this Thursday", ARRIVES, dt.date(2021, 6, 23), dt.date(2021, 6, 24)),
+        ("on Friday", "They are due to sign the contract on Friday.", dt.date(2021, 6, 23),
+         dt.date(2021, 6, 25)),
+        ("on Friday", "They signed the contract on Friday.", dt.date(2021, 6, 23),
+         dt.date(2021, 6, 18)),
+        # Without a clause saying which, as before: the reference's year, a past weekday.
+        ("December 30", "", dt.date(2022, 1, 5), dt.date(2022, 12, 30)),
+        ("this Thursday", "", dt.date(2021, 6, 23), dt.date(2021, 6, 17)),
+    ],
+)  # fmt: skip
+def test_the_clause_of_the_quote_decides(text, quote, reference, start):
+    assert read_as_cited(text, reference, quote).start == start
+
+
+def test_the_api_saves_the_date_the_queue_proposes(january, analyst):
+    [proposal] = proposals_for_source(january)
+    api = APIClient()
+    api.force_authenticate(analyst)
+    response = api.post(
+        "/api/events/",
+        {
+            "title": "Defence pact signed",
+            "date": {"text": "December 30"},
+            "citations": [{"source": "pact", "quote": SIGNED}],
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    proposed = proposal.date.parsed.start.isoformat()
+    assert response.json()["date"]["start"] == "2021-12-30" == proposed
+
+
+def test_the_api_reads_a_weekday_in_a_future_clause_forwards(wednesday, analyst):
+    api = APIClient()
+    api.force_authenticate(analyst)
+    response = api.post(
+        "/api/events/",
+        {
+            "title": "Shoigu due in Naypyitaw",
+            "date": {"text": "this Thursday"},
+            "citations": [{"source": "due", "quote": ARRIVES}],
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["date"]["start"] == "2021-06-24"
+
+
+def _cited(source, quote: str) -> dict:
+    passage = source.passages.get(text__contains=quote)
+    start = passage.text.index(quote)
+    return {
+        "source": source.key,
+        "quote": quote,
+        "passage": passage.index,
+        "start": start,
+        "end": start + len(quote),
+    }
+
+
+def test_the_form_saves_and_previews_the_same_reading(january, client, analyst):
+    client.force_login(analyst)
+    row = _cited(january, SIGNED)
+    # A new event cited by hand: no reference yet, the citation names the source.
+    data = form_data(date_text="December 30", reference="", citations=[row])
+    response = client.post(reverse("event-new"), data)
+    assert response.status_code == 302, response.content.decode()
+    assert Event.objects.get().date_start == dt.date(2021, 12, 30)
+    # The live preview, sent what the form holds (hx-include), says so before the save.
+    preview = client.get(
+        reverse("event-parse-date"),
+        {
+            "date_text": "December 30",
+            "reference": "",
+            "citations-0-source": january.key,
+            "citations-0-quote": SIGNED,
+        },
+    ).content.decode()
+    assert "30 December 2021, day precision" in preview
+
+
+def test_the_edit_form_reads_in_the_event_s_first_quote(january, client, analyst):
+    client.force_login(analyst)
+    client.post(
+        reverse("event-new"), form_data(date_text="2021", citations=[_cited(january, SIGNED)])
+    )
+    event = Event.objects.get()
+    page = client.get(reverse("event-edit", args=[event.pk])).content.decode()
+    assert 'id="date-quote" name="quote" value="On December 30, Russia and Myanmar signed' in page
+    preview = client.get(
+        reverse("event-parse-date"),
+        {"date_text": "December 30", "reference": january.pk, "quote": SIGNED},
+    ).content.decode()
+    assert "30 December 2021, day precision" in preview
