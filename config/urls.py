@@ -22,6 +22,7 @@ urlpatterns = [
     path("events/<int:pk>/edit/", edit.event_edit, name="event-edit"),
     path("events/<int:pk>/cite/", cite.event_cite, name="event-cite"),
     path("events/<int:pk>/", timeline.event_detail, name="event-detail"),
+    path("events/<int:pk>/delete/", edit.event_delete, name="event-delete"),
     path("events/<int:pk>/history/", history.event_history, name="event-history"),
     path(
         "events/<int:pk>/history/<int:history_id>/restore/",

@@ -88,6 +88,11 @@ class Version:
         return self.previous is None
 
     @property
+    def deleted(self) -> bool:
+        """The record of the event's deletion (its participants and citations went with it)."""
+        return self.record.history_type == "-"
+
+    @property
     def empty(self) -> bool:
         return not (self.fields or self.participants or self.evidence)
 
@@ -273,14 +278,33 @@ def _unrecorded(model: ChildModel, rows: Mapping[int, models.Model]) -> set[int]
     return rows.keys() - set(recorded)
 
 
+def deleted_event(pk: int) -> Event | None:
+    """A deleted event as it stood when it was deleted (its history's last record), or None
+    when it has no history or is not deleted. Its history stays readable and restorable."""
+    record = Event.history.filter(id=pk).order_by("history_date", "history_id").last()
+    if record is None or record.history_type != "-":
+        return None
+    return record.instance
+
+
 @transaction.atomic
 def restore(event: Event, history_id: int, user, expected_version: int | None = None) -> Event:
     """Put the event, its participants and its citations back as they were at a version.
 
     The restore is itself a new version (recorded with ``user``), written by
     ``events.services.save_event`` like any other, and writes nothing when it is refused.
+    A deleted event comes back under its id: its row as it was deleted (not recorded again),
+    then the version chosen put back on it.
     """
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    stored = Event.objects.select_for_update().filter(pk=event.pk).first()
+    if stored is None:
+        stored = deleted_event(event.pk)
+        if stored is None:
+            raise RestoreError(f"No event has the id {event.pk}, and none was deleted under it.")
+        stored.skip_history_when_saving = True  # type: ignore[attr-defined]
+        stored.save(force_insert=True)
+        del stored.skip_history_when_saving  # type: ignore[attr-defined]
+    event = stored
     if expected_version is not None and expected_version != event.version:
         raise RestoreError(
             f"The event changed since you opened its history (it is now version "

@@ -491,9 +491,12 @@ def uncite(citation_pk: int, *, user=None, base_version=None) -> Event:
 
 
 @transaction.atomic
-def delete_event(event: Event, *, base_version=None) -> None:
-    """Delete the event with its participants and citations, if still at ``base_version``."""
+def delete_event(event: Event, *, base_version=None, user=None) -> None:
+    """Delete the event with its participants and citations, if still at ``base_version``.
+
+    Its history keeps the deletion (by ``user``, else the request's) and every version
+    before it: ``events.history.restore`` brings it back."""
     stored = Event.objects.select_for_update().get(pk=event.pk)
     if not _matches_version(stored.version, base_version):
         raise EditConflict(stored, base_version)
-    stored.delete()
+    _stamp(stored, user, "").delete()

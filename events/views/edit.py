@@ -47,7 +47,7 @@ from ..forms import (
 )
 from ..models import Citation, Event, Participation, Status
 from ..prefill import prefill
-from ..services import CitationError, EditConflict, NewCitation, save_event
+from ..services import CitationError, EditConflict, NewCitation, delete_event, save_event
 
 FORM_TEMPLATE = "events/event_form.html"
 
@@ -396,6 +396,39 @@ def event_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         return _submit(request, event)
     return _render_form(request, EventForms.build(event))
+
+
+@require_http_methods(["GET", "POST"])
+@analyst_required
+def event_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask, then delete the event with its participants and citations, if still at the version
+    the analyst saw; its history stays (``event-history``), from where it can be restored."""
+    event = found_or_404(Event, pk)
+    if request.method == "POST":
+        seen = whole_number(request.POST.get("version", ""))
+        if seen is None:
+            flash.error(request, "This form lost its version number: nothing was deleted.")
+            return redirect("event-delete", pk=pk)
+        try:
+            delete_event(event, base_version=seen, user=request.user)
+        except EditConflict as conflict:
+            flash.error(
+                request,
+                f"The event changed since you opened this page (it is now version "
+                f"{conflict.event.version}): nothing was deleted. Review it, then delete again.",
+            )
+            return redirect("event-delete", pk=pk)
+        flash.success(request, f"Deleted “{event.title}”. Its history stays below.")
+        return redirect("event-history", pk=pk)
+    return render(
+        request,
+        "events/event_delete.html",
+        {
+            "event": event,
+            "participants": event.participations.count(),
+            "citations": event.citations.count(),
+        },
+    )
 
 
 # Two analysts at once ------------------------------------------------------------------------
