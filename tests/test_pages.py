@@ -235,9 +235,13 @@ def test_load_more_through_htmx_appends_the_next_events_only(client, db):
     assert "Day 050" in body
     assert "Day 049" not in body
     assert "Day 100" not in body
-    # The page goes on in the year (and month) the previous page ended in.
-    assert "(continued)" in body
+    # Appended under the previous page, it goes on in the year (and month) that page ended
+    # in without heading them again (a reviewer read "2021 (continued)" mid-list as a break).
+    assert "(continued)" not in body
+    assert 'class="year continued"' in body
     assert 'href="/?type=meeting&amp;page=3"' in body
+    # As a whole page (no JavaScript) it says where it starts.
+    assert "(continued)" in client.get("/", {"type": "meeting", "page": "2"}).content.decode()
 
 
 def test_next_page_without_javascript_is_a_whole_page_with_the_filters(client, db):

@@ -485,6 +485,8 @@ def timeline(request: HtmxHttpRequest) -> HttpResponse:
     template = "events/timeline.html"
     if wants_partial(request) and not errors and request.htmx.trigger == "load-more":
         template += "#more"
+        # Appended under the page before: a year or month it continues needs no heading again.
+        context["appended"] = True
     response = TemplateResponse(request, template, context, status=status)
     if wants_partial(request) and template.endswith(".html"):
         query = context["query"]
