@@ -94,3 +94,18 @@ def test_two_writers_with_the_same_etag_one_wins_the_other_gets_412(api):
     assert (first.status_code, second.status_code) == (200, 412)
     event.refresh_from_db()
     assert event.title == "A"
+
+
+@pytest.mark.parametrize("header", ["garbage", "3", "W/3", '"'])
+@pytest.mark.parametrize("method", ["patch", "delete"])
+def test_an_if_match_holding_no_entity_tag_is_a_400_saying_how_to_write_one(api, method, header):
+    event = EventFactory(published=True, title="Theirs")
+    body = {"data": {"title": "Mine"}, "format": "json"} if method == "patch" else {}
+
+    response = getattr(api, method)(f"{URL}{event.pk}/", HTTP_IF_MATCH=header, **body)
+
+    assert response.status_code == 400, response.content
+    [message] = response.json()["If-Match"]
+    assert "is no entity tag: send the ETag a GET of the event answered" in message
+    event.refresh_from_db()
+    assert (event.title, event.version) == ("Theirs", 1)

@@ -81,7 +81,8 @@ def etag(event: Event) -> str:
 def base_version(request: Request) -> frozenset[int] | None:
     """The versions ``If-Match`` accepts; None (no header, or ``*``) means "write regardless".
 
-    A tag that is no version of ours matches nothing, so the write is a 412.
+    A tag that is no version of ours matches nothing, so the write is a 412; a header that
+    holds no entity tag at all (``If-Match: 3``, ``garbage``) is a 400 saying how to write one.
     """
     header = request.headers.get("If-Match")
     if header is None:
@@ -90,10 +91,22 @@ def base_version(request: Request) -> frozenset[int] | None:
     if "*" in tags:
         return None
     versions = set()
+    quoted = False
     for tag in tags:
         digits = tag.removeprefix('"').removesuffix('"')
-        if tag.startswith('"') and tag.endswith('"') and digits.isascii() and digits.isdigit():
-            versions.add(int(digits))
+        if len(tag) >= 2 and tag.startswith('"') and tag.endswith('"'):
+            quoted = True
+            if digits.isascii() and digits.isdigit():
+                versions.add(int(digits))
+    if not quoted:
+        raise ValidationError(
+            {
+                "If-Match": [
+                    f"“{header.strip()[:100]}” is no entity tag: send the ETag a GET of the "
+                    'event answered, in double quotes (If-Match: "3"), or * to write regardless.'
+                ]
+            }
+        )
     return frozenset(versions)
 
 
