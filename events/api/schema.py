@@ -142,7 +142,8 @@ class ApiSchema(AutoSchema):
                     "name": "If-Match",
                     "required": False,
                     "schema": {"type": "string"},
-                    "description": "The ETag you read; a stale one gets 412 and changes "
-                    "nothing. Leave it out to write regardless.",
+                    "description": 'The ETag you read, in double quotes ("3"); a stale one '
+                    "gets 412 and changes nothing, a value with no entity tag a 400. Leave it "
+                    "out (or send *) to write regardless.",
                 }
             )
