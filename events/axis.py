@@ -42,7 +42,7 @@ MIN_MARK = 4  # a day is drawn at least this wide, so it can be seen and clicked
 MIN_FADING = 12  # an approximate date needs room for its fading edges
 MAX_TICKS = 12
 MAX_MARKS = 300  # above this many events in the window, counts per period come from SQL
-MAX_LANES = 7  # type lanes: the most frequent types; the rest share an "other types" lane
+MAX_LANES = 7  # type lanes: the most frequent types; the rest share a "remaining types" lane
 TOP_ACTORS = 7  # actor lanes: the actors with most events, then "no top actor"
 FIRST_DAY = dt.date.min  # 0001-01-01
 LAST_DAY = dt.date.max  # 9999-12-31
@@ -231,11 +231,12 @@ def _place_labels(found: list[Tick]) -> list[Tick]:
 
 
 def align(first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
-    """Widen a window to whole years (over two years), whole months (over two months)."""
+    """Widen a window to whole years (over two years), whole months (over two months, or
+    under one: a single day's events would fill the whole width as one bar)."""
     days = last.toordinal() - first.toordinal() + 1
     if days > 2 * 366:
         return first.replace(month=1, day=1), last.replace(month=12, day=31)
-    if days > 62:
+    if days > 62 or days < 28:
         return first.replace(day=1), period_end(last, Precision.MONTH)
     return first, last
 
@@ -941,7 +942,7 @@ def load_axis(
                 lane_counts["~types"].update(lane_counts.pop(key, Counter()))
             order.append("~types")
         labels = {key: type_labels.get(key, key) for key in order}
-        labels["~types"] = "other types"
+        labels["~types"] = "remaining types"  # not "other types", beside the type "other"
     lanes = [
         Lane(key=key, label=labels.get(key, key), colour=colour_of(key))
         for key in order

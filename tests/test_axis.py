@@ -102,6 +102,15 @@ def test_window_is_the_filter_or_the_events_extent_widened_to_whole_years():
         D(2021, 12, 31),
     )
     assert axis.window(None, None, None, None) is None
+    # The events of one day (or a few) are drawn in their month, not across the whole width.
+    assert axis.window(None, None, D(2021, 6, 22), D(2021, 6, 22)) == (
+        D(2021, 6, 1),
+        D(2021, 6, 30),
+    )
+    assert axis.window(None, None, D(2021, 6, 28), D(2021, 7, 3)) == (
+        D(2021, 6, 1),
+        D(2021, 7, 31),
+    )
 
 
 def test_period_params_name_the_window_as_coarsely_as_is_exact():
