@@ -61,7 +61,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.text import slugify
 
-from lib.dates import PRECISION_RANK, Precision, interval
+from lib.dates import PRECISION_RANK, Precision, interval, year_outside
 from lib.inputs import direction_control_message, refuse_direction_controls
 from sources.models import Passage, Source, split_passages, text_sha256
 from sources.services import SourceError, decode_text
@@ -195,9 +195,12 @@ def _date(value: Any, where: str) -> dt.date | None:
     if value in (None, ""):
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except (TypeError, ValueError):
         raise LoadError(f"{where}: {value!r} is not a date written YYYY-MM-DD.") from None
+    if outside := year_outside(day):
+        raise LoadError(f"{where}: {outside}")
+    return day
 
 
 @lru_cache(maxsize=16)

@@ -12,7 +12,7 @@ from django.db.models.functions import Greatest, Lower, Upper
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from lib.dates import PRECISION_RANK, Precision, Reference, format_date, interval
+from lib.dates import PRECISION_RANK, Precision, Reference, format_date, interval, validate_year
 from lib.inputs import refuse_direction_controls
 from sources.models import Passage
 
@@ -489,8 +489,12 @@ class Event(models.Model):
         help_text="Place name.",
         validators=[refuse_direction_controls],
     )
-    date_start = models.DateField(null=True, blank=True, verbose_name="start")
-    date_end = models.DateField(null=True, blank=True, verbose_name="end")
+    date_start = models.DateField(
+        null=True, blank=True, verbose_name="start", validators=[validate_year]
+    )
+    date_end = models.DateField(
+        null=True, blank=True, verbose_name="end", validators=[validate_year]
+    )
     date_precision = models.CharField(
         max_length=5, choices=Precision.choices, default=Precision.DAY, verbose_name="precision"
     )

@@ -305,6 +305,24 @@ def _month_number(name: str) -> int:
     return dt.datetime.strptime(name[:3].title(), "%b").month
 
 
+def year_outside(day: dt.date) -> str:
+    """Why ``day`` cannot be stored, when its year is outside the years kept (a period that
+    ends after 9998 has no end the calendar can hold); else ""."""
+    if FIRST_YEAR <= day.year <= LAST_YEAR:
+        return ""
+    return (
+        f"{day.isoformat()}: years run from {FIRST_YEAR} to {LAST_YEAR}; {day.year:04d} is not one."
+    )
+
+
+def validate_year(day: dt.date) -> None:
+    """A model field's validator: the one rule of every writer (form, API, loaders)."""
+    from django.core.exceptions import ValidationError
+
+    if message := year_outside(day):
+        raise ValidationError(message, code="year")
+
+
 def _check_year(year: int, text: str) -> int:
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise DateTextError(
