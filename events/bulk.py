@@ -61,7 +61,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.text import slugify
 
-from lib.dates import PRECISION_RANK, Precision, interval, year_outside
+from lib.dates import PRECISION_RANK, Precision, interval, truncate, year_outside
 from lib.inputs import direction_control_message, refuse_direction_controls
 from sources.models import Passage, Source, split_passages, text_sha256
 from sources.services import SourceError, decode_text
@@ -926,6 +926,9 @@ def stage_events(
                 raw.get("attribution"), f"{where}.attribution", field=(Event, "attribution")
             ),
         }
+        if start:  # a month or a year is kept as its first day, as ``Event.save`` keeps it
+            fields["date_start"] = start = truncate(start, fields["date_precision"])
+            fields["date_end"] = end = end and truncate(end, fields["date_precision"])
         span = interval(start, end, fields["date_precision"]) if start else (None, None)
         for k, item in enumerate(_list(raw.get("actors"), f"{where}.actors")):
             item = _object(item, f"{where}.actors[{k}]", "an actor and role")

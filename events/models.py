@@ -12,7 +12,15 @@ from django.db.models.functions import Greatest, Lower, Upper
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from lib.dates import PRECISION_RANK, Precision, Reference, format_date, interval, validate_year
+from lib.dates import (
+    PRECISION_RANK,
+    Precision,
+    Reference,
+    format_date,
+    interval,
+    truncate,
+    validate_year,
+)
 from lib.inputs import refuse_direction_controls
 from sources.models import Passage
 
@@ -580,6 +588,11 @@ class Event(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if self.date_start:
+            # A month or a year is kept as its first day, whichever day was sent with it
+            # ("2021-06-15" at month precision is June 2021), as every reading writes it.
+            self.date_start = truncate(self.date_start, self.date_precision)
+            if self.date_end:
+                self.date_end = truncate(self.date_end, self.date_precision)
             self.span_start, self.span_end = interval(
                 self.date_start, self.date_end, self.date_precision
             )
