@@ -105,6 +105,7 @@ def addresses(world) -> list[str]:
         f"/events/{draft.pk}/",
         f"/events/{published.pk}/",
         f"/events/{draft.pk}/edit/",
+        f"/events/{draft.pk}/delete/",
         f"/events/{draft.pk}/cite/",
         f"/events/{draft.pk}/history/",
         f"/events/{published.pk}/history/",
