@@ -81,6 +81,7 @@ from .models import (
     Status,
     quote_mismatch,
 )
+from .positions import clash_with, title_key, title_keys
 from .services import CitationError, locate
 
 BATCH = 5000  # events staged per COPY / executemany
@@ -447,6 +448,7 @@ def load_actors(items: Iterable) -> dict[str, int]:
     slugs = set(Actor.objects.values_list("slug", flat=True))
     planned = []
     declared: dict[str, str] = {}  # aliases given by the file so far (lower) -> actor name
+    titles = title_keys()  # every post's title and alias (compared form) -> post id
     for i, raw in enumerate(items):
         where = f"actors[{i}]"
         raw = _object(raw, where, "an actor")
@@ -457,10 +459,23 @@ def load_actors(items: Iterable) -> dict[str, int]:
         description = _text(
             raw.get("description"), f"{where}.description", field=(Actor, "description")
         )
-        wanted = {
-            _text(a, f"{where}.aliases[{k}]", field=(Alias, "name")).strip()
+        given = [
+            (f"{where}.aliases[{k}]", _text(a, f"{where}.aliases[{k}]", field=(Alias, "name")))
             for k, a in enumerate(_list(raw.get("aliases"), f"{where}.aliases"))
-        } - {""}
+        ]
+        wanted = {spelling.strip() for _at, spelling in given} - {""}
+        # A title ("the coup leader") is no new actor nor new alias: the actor filter would
+        # find that actor for the title instead of whoever held it (``title_clash``). Names
+        # and aliases stored already are kept.
+        if name.lower() not in actors:
+            for spelling in (name, slugify(name)):
+                if title_key(spelling) in titles:
+                    title = clash_with(name, titles[title_key(spelling)])
+                    raise LoadError(f"{where}.name: {title.message()}")
+        for at, spelling in given:
+            if spelling.strip().lower() not in aliases and title_key(spelling) in titles:
+                title = clash_with(spelling, titles[title_key(spelling)])
+                raise LoadError(f"{at}: {title.message(alias=True)}")
         taken = aliases.get(name.lower())
         if taken is not None and names_by_pk.get(taken[0], "").lower() != name.lower():
             raise LoadError(

@@ -38,9 +38,8 @@ from .models import (
     EventType,
     Participation,
     Position,
-    Post,
     Status,
-    visible_actor_ids,
+    visible_actors_and_titles,
 )
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -82,10 +81,12 @@ class ActorNamesField(forms.Field):
         names = self.to_python(value)
         groups, unknown = [], []
         for name in names:
-            group = ActorGroup(visible_actor_ids([name], self.viewer or AnonymousUser()))
-            if not group:
-                # A title ("Russian Defense Minister"): its holders at each event's date.
-                group.posts = list(Post.objects.named(name).values_list("pk", flat=True))
+            # Its actors, and a title's ("Russian Defense Minister") posts: the title's holders
+            # at each event's date. Both when an actor has the title as its name (one stored
+            # before such names were refused, ``events.positions.title_clash``).
+            actors, posts = visible_actors_and_titles(name, self.viewer or AnonymousUser())
+            group = ActorGroup(actors)
+            group.posts = posts
             if not group and not group.posts:
                 unknown.append(f"“{name}”")
             groups.append(group)

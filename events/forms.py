@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.urls import reverse_lazy
+from django.utils.text import slugify
 
 from lib.dates import DateTextError, ParsedDate, Precision, Reference
 from lib.datesearch import read_as_cited
@@ -25,6 +26,7 @@ from lib.inputs import refuse_direction_controls, whole_number
 from sources.models import Passage, Source
 
 from .models import Actor, ActorKind, Citation, Event, EventType, Post, Role, Status
+from .positions import EventDate, title_clash
 from .services import ActorChoice, CitationError, Located, locate
 
 
@@ -230,6 +232,12 @@ class ParticipantForm(NulNamed, forms.Form):
         validators=[refuse_direction_controls],
     )
 
+    def __init__(self, *args, when: EventDate | None = None, **kwargs) -> None:
+        # The event's date, when its form read one: a title typed as a name is answered with
+        # whoever held it then.
+        self.when = when
+        super().__init__(*args, **kwargs)
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
@@ -241,6 +249,11 @@ class ParticipantForm(NulNamed, forms.Form):
         actor = Actor.objects.named(name).first()
         if actor is not None:
             data["choice"] = ActorChoice(role=data.get("role") or Role.PARTICIPANT, actor=actor)
+            return data
+        # A title ("the coup leader") is no actor to create: say who held it instead.
+        clash = title_clash([name, slugify(name)])
+        if clash is not None:
+            self.add_error("name", clash.message(self.when))
             return data
         kind = data.get("new_kind")
         if not kind:
@@ -257,6 +270,9 @@ class ParticipantForm(NulNamed, forms.Form):
             taken = Actor.objects.named(alias).first()
             if taken is not None:
                 self.add_error("new_aliases", f"“{alias}” already names {taken}; leave it out.")
+        title = title_clash(aliases)
+        if title is not None:
+            self.add_error("new_aliases", title.message(alias=True))
         data["choice"] = ActorChoice(
             role=data.get("role") or Role.PARTICIPANT, name=name, kind=kind, aliases=tuple(aliases)
         )
@@ -264,6 +280,12 @@ class ParticipantForm(NulNamed, forms.Form):
 
 
 class BaseParticipantFormSet(forms.BaseFormSet):
+    # The event's date (``EventForms.is_valid`` sets it once the event's form has read it).
+    when: EventDate | None = None
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        return {**super().get_form_kwargs(index), "when": self.when}
+
     def choices(self) -> list[ActorChoice]:
         return [
             form.cleaned_data["choice"]

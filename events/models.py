@@ -1,6 +1,6 @@
 import datetime as dt
 import json
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -128,42 +128,66 @@ def actor_ids_named(names: Collection[str]) -> models.QuerySet:
     )
 
 
-# The SQL of ``visible_actor_ids`` by (database, number of names, whether drafts are seen).
-_VISIBLE_NAMED: dict[tuple[str, int, bool], tuple[str, tuple]] = {}
+# The SQL of ``visible_actors_and_titles`` by (database, whether drafts are seen).
+_VISIBLE_NAMED: dict[tuple[str, bool], tuple[str, tuple]] = {}
 
 
-def visible_actor_ids(names: Sequence[str], user, using: str = "default") -> list[int]:
-    """The ids, in name order, of ``Actor.objects.visible_to(user).filter(pk__in=
-    actor_ids_named(names))``, without building that queryset each time.
+def visible_actors_and_titles(
+    name: str, user, using: str = "default"
+) -> tuple[list[int], list[int]]:
+    """One name of the actor filter, as two lists of ids: the actors ``user`` may see that it
+    names (``Actor.objects.visible_to(user).filter(pk__in=actor_ids_named([name]))``) and the
+    posts whose title or title alias it is (``Post.objects.named(name)``), in one query and
+    without building those querysets each time.
+
+    Both, not the posts only when no actor has the name: an actor named like a title (one
+    stored before ``events.positions.title_clash`` refused such names) then adds its own
+    events to those of the title's holders instead of hiding them.
 
     Every request with an actor filter asks this for each name: the ORM took about 5 ms to
     compile the query (a union of three lookups and the visibility ``EXISTS``), the database
-    under 1 ms to run it. So the ORM compiles it once per process for each number of names
-    and each visibility, with placeholder names (a NUL and a number: no actor's name has a
-    NUL, and the filters refuse one), and each call runs that SQL with its own names in the
+    under 1 ms to run it. So the ORM compiles it once per process for each visibility, with
+    placeholder names (a NUL and a letter: no actor's name has a NUL, and the filters refuse
+    one), and each call runs that SQL with its own name (and its ``title_key``) in the
     placeholders' parameters. A name with a NUL goes through the ORM.
     """
-    names = [name.strip() for name in names]
-    if not names:
-        return []
+    from .positions import title_key
 
-    def named(these: list[str]) -> models.QuerySet:
-        actors = Actor.objects.using(using).visible_to(user)
-        return actors.filter(pk__in=actor_ids_named(these)).values_list("pk", flat=True)
+    name = name.strip()
 
-    if any("\x00" in name for name in names):
-        return list(named(names))
-    key = (using, len(names), _sees_drafts(user))
-    compiled = _VISIBLE_NAMED.get(key)
-    if compiled is None:
-        marks = [f"\x00{i}" for i in range(len(names))]
-        compiled = _VISIBLE_NAMED[key] = named(marks).query.sql_with_params()
-    sql, template = compiled
-    slots = {f"\x00{i}": name for i, name in enumerate(names)}
-    params = [slots.get(p, p) if isinstance(p, str) else p for p in template]
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+    def named(actor_name: str, key: str) -> models.QuerySet:
+        number = models.IntegerField()
+        actors = (
+            Actor.objects.using(using)
+            .visible_to(user)
+            .filter(pk__in=actor_ids_named([actor_name]))
+            .order_by()
+            .values_list(models.Value(0, output_field=number), "pk")
+        )
+        posts = Post.objects.using(using).order_by().filter(title_key=key)
+        aliases = PostAlias.objects.using(using).order_by().filter(key=key)
+        return actors.union(
+            posts.values_list(models.Value(1, output_field=number), "pk"),
+            aliases.values_list(models.Value(1, output_field=number), "post_id"),
+            all=True,
+        )
+
+    if "\x00" in name:
+        rows = list(named(name, title_key(name)))
+    else:
+        key = (using, _sees_drafts(user))
+        compiled = _VISIBLE_NAMED.get(key)
+        if compiled is None:
+            compiled = _VISIBLE_NAMED[key] = named("\x00a", "\x00t").query.sql_with_params()
+        sql, template = compiled
+        slots = {"\x00a": name, "\x00t": title_key(name)}
+        params = [slots.get(p, p) if isinstance(p, str) else p for p in template]
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+    actors = sorted({pk for kind, pk in rows if kind == 0})
+    posts = sorted({pk for kind, pk in rows if kind == 1})
+    return actors, posts
 
 
 class Actor(models.Model):
@@ -203,6 +227,14 @@ class Actor(models.Model):
         alias = Alias.objects.filter(name__iexact=self.name).exclude(actor_id=self.pk).first()
         if alias is not None:
             raise ValidationError({"name": f'"{self.name}" is already an alias of {alias.actor}.'})
+        # A title is no actor (``events.positions.title_clash``); a name it had is kept.
+        from .positions import title_clash
+
+        stored = self.pk and Actor.objects.filter(pk=self.pk).values_list("name", "slug").first()
+        kept = {spelling.lower() for spelling in stored or ()}
+        clash = title_clash(s for s in (self.name, self.slug) if s.lower() not in kept)
+        if clash is not None:
+            raise ValidationError({"name": clash.message()})
 
 
 class Alias(models.Model):
@@ -229,6 +261,14 @@ class Alias(models.Model):
         clash = Actor.objects.filter(name__iexact=self.name).exclude(pk=self.actor_id).first()
         if clash:
             raise ValidationError({"name": f'"{self.name}" is already the name of {clash}.'})
+        # A title is no actor's alias (``events.positions.title_clash``); one it had is kept.
+        from .positions import title_clash
+
+        stored = self.pk and Alias.objects.filter(pk=self.pk).values_list("name", flat=True).first()
+        if not stored or stored.lower() != self.name.lower():
+            title = title_clash([self.name])
+            if title is not None:
+                raise ValidationError({"name": title.message(alias=True)})
 
 
 def fold_years(rows: Iterable[tuple[int | None, int | None, int]]) -> tuple[dict[int, int], int]:

@@ -9,6 +9,12 @@ precise enough to tell them apart, and then both are returned (never a guess).
 ``holders`` and ``positions_held`` ask the database (a constant number of queries);
 ``TitleBook`` is the same rule on data already loaded, for the suggestion extractor, which
 reads sentences without the database: ``TitleBook.mentions(sentence, first, last)``.
+
+A title is no actor: ``title_clash`` is the one rule every writer that makes an actor from a
+name asks (the event form, the API, ``save_event``, the admin through ``Actor.clean`` and
+``Alias.clean``, the bulk loader through ``title_keys``). An actor named "the coup leader"
+would otherwise be what the actor filter finds for that name, instead of whoever held the
+title at each event's date.
 """
 
 from __future__ import annotations
@@ -19,10 +25,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
-from lib.dates import Precision, interval
+from lib.dates import Precision, format_date, interval
 from lib.inputs import direction_control_message
 
 from .models import Actor, Position, Post, PostAlias, PostKind
@@ -64,6 +71,143 @@ def positions_held(actor: Actor) -> list[Position]:
         .select_related("post__organization")
         .order_by("span_start", "post__title")
     )
+
+
+# A title is no actor ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EventDate:
+    """The date of the event a name is written for: the days it may cover, and as written."""
+
+    first: dt.date
+    last: dt.date
+    shown: str
+
+
+def event_date(
+    start: dt.date | None, end: dt.date | None, precision: str | None
+) -> EventDate | None:
+    """The event's date as ``TitleClash.message`` reads it; None when it is undated."""
+    if start is None:
+        return None
+    precision = precision or Precision.DAY
+    first, last = interval(start, end, precision)
+    return EventDate(first, last, format_date(start, end, precision))
+
+
+def _years(position: Position) -> str:
+    """A tenure in years, as short as a message wants it: “2012–2024”, “since 2024”."""
+    first = position.start.year if position.start else None
+    last = position.end.year if position.end else None
+    if first is not None and last is not None:
+        return str(first) if first == last else f"{first}–{last}"
+    if first is not None:
+        return f"since {first}"
+    if last is not None:
+        return f"until {last}"
+    return "dates not recorded"
+
+
+def _listed(tenures: Iterable[Position]) -> str:
+    """“Sergei Shoigu (2012–2024) or Andrei Belousov (since 2024)”."""
+    names = [f"{p.holder.name} ({_years(p)})" for p in tenures]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+@dataclass(frozen=True)
+class TitleClash:
+    """A name given to a new actor (or alias) that is a title: ``spelling`` as written, the
+    ``post`` it names and the post's ``tenures`` (positions, holders loaded, earliest first)."""
+
+    spelling: str
+    post: Post
+    tenures: tuple[Position, ...]
+
+    def held_during(self, when: EventDate) -> list[Position]:
+        return [
+            p
+            for p in self.tenures
+            if (p.span_start is None or p.span_start <= when.last)
+            and (p.span_end is None or p.span_end >= when.first)
+        ]
+
+    def message(self, when: EventDate | None = None, *, alias: bool = False) -> str:
+        """Why the name is refused and what to write instead: the holders at the event's
+        date (``when``) when it is known, else every holder with the years they held it."""
+        head = f"“{self.spelling}” is a title (the post {self.post.title}), not an actor"
+        if alias:
+            held = f": {_listed(self.tenures)}" if self.tenures else ""
+            return (
+                f"{head}'s alias: leave it out (the title already finds the events of whoever "
+                f"held it{held})."
+            )
+        if not self.tenures:
+            return (
+                f"{head}: name the person who held it, and record the position on their actor "
+                "page (no holder of it is recorded yet)."
+            )
+        if when is None:
+            return (
+                f"{head}: name the person who held it at the event's date: {_listed(self.tenures)}."
+            )
+        if then := self.held_during(when):
+            return f"{head}: name the person who held it on {when.shown}: {_listed(then)}."
+        return (
+            f"{head}: name the person who held it on {when.shown} (no holder is recorded for "
+            f"then; its holders: {_listed(self.tenures)}), and record their position on their "
+            "actor page."
+        )
+
+
+def title_keys(spellings: Iterable[str] | None = None) -> dict[str, int]:
+    """The compared form (``title_key``) of every post title and title alias, or of those among
+    ``spellings``, to the post's id (one query)."""
+    posts = Post.objects.order_by()
+    aliases = PostAlias.objects.order_by()
+    if spellings is not None:
+        keys = sorted({title_key(s) for s in spellings if s and s.strip()})
+        if not keys:
+            return {}
+        posts, aliases = posts.filter(title_key__in=keys), aliases.filter(key__in=keys)
+    return dict(posts.values_list("title_key", "pk").union(aliases.values_list("key", "post_id")))
+
+
+def clash_with(spelling: str, post_id: int) -> TitleClash:
+    """The clash of ``spelling`` with the post ``post_id`` (two queries)."""
+    post = Post.objects.get(pk=post_id)
+    tenures = Position.objects.filter(post=post).select_related("holder")
+    return TitleClash(
+        spelling.strip(),
+        post,
+        tuple(tenures.order_by(F("span_start").asc(nulls_first=True), "pk")),
+    )
+
+
+def title_clash(spellings: Iterable[str]) -> TitleClash | None:
+    """The first of ``spellings`` (a new actor's name and slug, or its aliases) that is a
+    post's title or alias, compared as the actor filter compares them (``title_key``: case,
+    spaces, a leading "the", the apostrophe's shape); None when none is (one query)."""
+    spellings = [s for s in spellings if s and s.strip()]
+    found = title_keys(spellings)
+    for spelling in spellings:
+        post_id = found.get(title_key(spelling))
+        if post_id is not None:
+            return clash_with(spelling, post_id)
+    return None
+
+
+def refuse_title_as_actor(
+    name: str, slug: str = "", aliases: Iterable[str] = (), when: EventDate | None = None
+) -> None:
+    """Raise a ``ValidationError`` (on ``name`` or ``aliases``) when a new actor's name, slug
+    or one of its aliases is a title; its message names the post and its holders."""
+    clash = title_clash([name, slug])
+    if clash is not None:
+        raise ValidationError({"name": clash.message(when)})
+    clash = title_clash(aliases)
+    if clash is not None:
+        raise ValidationError({"aliases": clash.message(alias=True)})
 
 
 # Without the database: the extractor's view ------------------------------------------------

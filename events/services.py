@@ -20,6 +20,7 @@ from .models import (
     Status,
     quote_mismatch,
 )
+from .positions import EventDate, event_date, refuse_title_as_actor
 
 
 class CitationError(ValueError):
@@ -224,13 +225,16 @@ def _stamp(instance, user, reason: str):
     return instance
 
 
-def _create_actor(choice: ActorChoice, user, reason: str) -> Actor:
+def _create_actor(choice: ActorChoice, user, reason: str, when: EventDate | None) -> Actor:
+    """A new actor named by a writer; a title ("the coup leader") is refused, naming whoever
+    held it at the event's date (``events.positions.title_clash``)."""
     actor = Actor(
         name=choice.name,
         kind=choice.kind,
         description=choice.description,
         slug=new_actor_slug(choice.name),
     )
+    refuse_title_as_actor(actor.name, actor.slug, choice.aliases, when)
     actor.full_clean()
     actor.save()
     for alias in choice.aliases:
@@ -406,7 +410,8 @@ def save_event(
         if actor is None:
             key = choice.name.lower()
             if key not in made:
-                made[key] = _create_actor(choice, user, reason)
+                when = event_date(event.date_start, event.date_end, event.date_precision)
+                made[key] = _create_actor(choice, user, reason, when)
             actor = made[key]
             if event.participations.filter(actor=actor, role=choice.role).exists():
                 continue

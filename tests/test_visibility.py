@@ -327,12 +327,18 @@ def test_which_actors_a_reader_may_see_follows_their_events(db):
 
 
 def test_actor_names_resolve_as_the_querysets_say_for_every_viewer(db, reader, analyst):
-    """The actor filter's lookup (``visible_actor_ids``: SQL compiled once per shape, run
-    with each call's names) finds what ``visible_to(user)`` and ``actor_ids_named`` find,
-    call after call with other names of the same shape."""
+    """The actor filter's lookup (``visible_actors_and_titles``: SQL compiled once per
+    visibility, run with each call's name) finds what ``visible_to(user)``,
+    ``actor_ids_named`` and ``Post.objects.named`` find, call after call with other names."""
     from django.contrib.auth.models import AnonymousUser
 
-    from events.models import Participation, actor_ids_named, visible_actor_ids
+    from events.models import (
+        Participation,
+        Post,
+        PostAlias,
+        actor_ids_named,
+        visible_actors_and_titles,
+    )
     from tests.factories import EventFactory
 
     public, secret, idle = (ActorFactory(name=n) for n in ("Public One", "Secret Two", "Idle"))
@@ -340,23 +346,30 @@ def test_actor_names_resolve_as_the_querysets_say_for_every_viewer(db, reader, a
     secret.aliases.create(name="S2")
     Participation.objects.create(event=EventFactory(published=True), actor=public)
     Participation.objects.create(event=EventFactory(published=False), actor=secret)
+    post = Post.objects.create(title="Coup leader")
+    PostAlias.objects.create(post=post, name="Myanmar’s coup maker")
     asked = [
-        ["Public One"],
-        ["public one"],
-        [" P1 "],
-        [public.slug.upper()],
-        ["S2"],
-        ["secret two"],
-        ["idle"],
-        ["nobody"],
-        ["P1", "s2"],
-        ["Idle", "Public One"],
-        ["S2", "nobody"],
+        "Public One",
+        "public one",
+        " P1 ",
+        public.slug.upper(),
+        "S2",
+        "secret two",
+        "idle",
+        "nobody",
+        "the coup leader",
+        "MYANMAR'S  coup maker",
+        "coup",
     ]
     for user in (AnonymousUser(), reader, analyst):
-        for names in asked:
-            expected = Actor.objects.visible_to(user).filter(pk__in=actor_ids_named(names))
-            assert visible_actor_ids(names, user) == list(expected.values_list("pk", flat=True))
-    assert visible_actor_ids(["S2"], AnonymousUser()) == []
-    assert visible_actor_ids(["S2"], analyst) == [secret.pk]
-    assert visible_actor_ids(["Idle", "Public One"], reader) == [idle.pk, public.pk]
+        for name in asked:
+            actors = Actor.objects.visible_to(user).filter(pk__in=actor_ids_named([name]))
+            posts = Post.objects.named(name)
+            assert visible_actors_and_titles(name, user) == (
+                sorted(actors.values_list("pk", flat=True)),
+                sorted(posts.values_list("pk", flat=True)),
+            )
+    assert visible_actors_and_titles("S2", AnonymousUser()) == ([], [])
+    assert visible_actors_and_titles("S2", analyst) == ([secret.pk], [])
+    assert visible_actors_and_titles(" idle ", reader) == ([idle.pk], [])
+    assert visible_actors_and_titles("the coup leader", reader) == ([], [post.pk])

@@ -46,6 +46,7 @@ from ..forms import (
     parse_reference,
 )
 from ..models import Citation, Event, Participation, Status
+from ..positions import event_date
 from ..prefill import prefill
 from ..services import CitationError, EditConflict, NewCitation, delete_event, save_event
 
@@ -190,9 +191,15 @@ class EventForms:
         )
 
     def is_valid(self) -> bool:
+        event_valid = self.form.is_valid()
+        # A title typed as an actor is answered with whoever held it at the event's date.
+        data = self.form.cleaned_data
+        self.actors.when = event_date(
+            data.get("date_start"), data.get("date_end"), data.get("date_precision")
+        )
         valid = all(
             [
-                self.form.is_valid(),
+                event_valid,
                 self.actors.is_valid(),
                 self.new_citations.is_valid(),
                 self.removals.is_valid(),

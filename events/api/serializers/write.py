@@ -24,6 +24,7 @@ from lib.inputs import NUL_FIX, refuse_direction_controls
 from sources.models import Source
 
 from ...models import Actor, ActorKind, Event, Role
+from ...positions import EventDate, event_date, title_clash
 from ...services import ActorChoice, CitationError, NewCitation, locate, save_event
 
 # ---------------------------------------------------------------------------------------------
@@ -324,6 +325,11 @@ class WriteActorSerializer(RefusesUnknownKeys):
         require(attrs, "name")  # also in a PATCH: an actor of the list is whole
         name = attrs["name"].strip()
         actor = Actor.objects.named(name).first()
+        # A title ("the coup leader") is no actor, to create or not: the event's serializer
+        # refuses it, naming whoever held the title at the event's date.
+        title = title_clash([name, slugify(name)]) if actor is None else None
+        if title is not None:
+            return {"actor": None, "name": name, "title": title}
         if actor is None and not attrs.get("create", False):
             raise serializers.ValidationError(
                 {
@@ -439,6 +445,13 @@ class EventWriteSerializer(RefusesUnknownKeys, serializers.ModelSerializer):
             raise serializers.ValidationError(
                 {"date": {"end": ["The end date is before the start date; swap them."]}}
             )
+        titles = {
+            str(i): {"name": [item["title"].message(self._event_date(attrs))]}
+            for i, item in enumerate(attrs.get("actors", []))
+            if item.get("title") is not None
+        }
+        if titles:
+            raise serializers.ValidationError({"actors": titles})
         pairs = [
             (a["actor"].pk if a["actor"] else slugify(a["name"]) or a["name"].upper(), a["role"])
             for a in attrs.get("actors", [])
@@ -448,6 +461,14 @@ class EventWriteSerializer(RefusesUnknownKeys, serializers.ModelSerializer):
                 {"actors": ["An actor is listed twice with the same role; list it once."]}
             )
         return attrs
+
+    def _event_date(self, attrs: dict) -> EventDate | None:
+        """The event's date after this write (a title is answered with its holders then)."""
+        start, end, precision = (
+            attrs.get(name, getattr(self.instance, name, None))
+            for name in ("date_start", "date_end", "date_precision")
+        )
+        return event_date(start, end, precision)
 
     def to_representation(self, instance: Event) -> dict:
         """The event as a body this serializer takes back (what the browsable API shows in
