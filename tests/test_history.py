@@ -98,6 +98,7 @@ def test_history_lists_versions_newest_first_with_a_readable_field_diff(source, 
     assert versions[1].created
     assert [(c.label, c.before, c.after) for c in versions[0].fields] == [
         ("title", "Visit to Moscow", "Visit to Russia"),
+        ("start", "22 June 2021", "1 June 2021"),  # a month is kept as its first day
         ("precision", "day", "month"),
         ("date as written", "June 22", "June"),
     ]
