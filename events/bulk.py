@@ -63,7 +63,7 @@ from django.utils.text import slugify
 
 from lib.dates import PRECISION_RANK, Precision, interval, truncate, year_outside
 from lib.inputs import direction_control_message, refuse_direction_controls
-from sources.models import Passage, Source, split_passages, text_sha256
+from sources.models import Passage, Source, split_passages, text_identity, text_sha256
 from sources.services import SourceError, decode_text
 
 from . import tally
@@ -261,27 +261,39 @@ def _source_fields(raw: Any, where: str, base_dir: Path | None) -> tuple[str, st
 
 
 def load_sources(items: Iterable, base_dir: Path | None) -> dict[str, int]:
-    """Create or update the sources; returns every stored source's key -> pk."""
+    """Create or update the sources; returns every stored source's key -> pk.
+
+    Texts are compared by ``text_identity`` (their passages), as every writer of sources
+    does: a source stored under its key with the same passages is left as stored (its
+    metadata updated); a new key whose text is another source's is refused.
+    """
     keys = dict(Source.objects.values_list("key", "pk"))
-    seen: dict[str, tuple[str, str]] = {}  # key -> (sha256, where) of this file's sources
-    keys_by_sha: dict[str, str] = {}
+    stored_keys = set(keys)
+    seen: dict[str, tuple[str, str]] = {}  # key -> (text identity, where) of this file's sources
+    keys_by_identity: dict[str, str] = {}
     batch: list[tuple[str, str, str, str, dict]] = []
 
     def flush() -> None:
         connection.queries_log.clear()  # with DEBUG on, logged statements would pile up
         if not batch:
             return
-        shas = {sha for _, _, sha, _, _ in batch}
-        stored_by_sha = dict(Source.objects.filter(sha256__in=shas).values_list("sha256", "key"))
+        identities = {identity for _, _, identity, _, _ in batch}
+        stored_by_identity: dict[str, str] = {}
+        for identity, key in (
+            Source.objects.filter(text_identity__in=identities)
+            .order_by("pk")
+            .values_list("text_identity", "key")
+        ):
+            stored_by_identity.setdefault(identity, key)
         stored = {
             s.key: s
             for s in Source.objects.filter(key__in=[k for _, k, _, _, _ in batch]).defer("text")
         }
         new = []
-        for where, key, sha, text, meta in batch:
+        for where, key, identity, text, meta in batch:
             source = stored.get(key)
             if source is not None:
-                if source.sha256 != sha:
+                if source.text_identity != identity:
                     raise LoadError(f"{where}: source “{key}” exists with a different text.")
                 changed = [name for name, value in meta.items() if getattr(source, name) != value]
                 if changed:
@@ -289,11 +301,14 @@ def load_sources(items: Iterable, base_dir: Path | None) -> dict[str, int]:
                         setattr(source, name, meta[name])
                     source.save(update_fields=changed)
                 continue
-            if sha in stored_by_sha:
+            if identity in stored_by_identity:
                 raise LoadError(
-                    f"{where}: this text is already imported as source “{stored_by_sha[sha]}”."
+                    f"{where}: this text is already imported as source "
+                    f"“{stored_by_identity[identity]}”."
                 )
-            new.append(Source(key=key, text=text, sha256=sha, **meta))
+            new.append(
+                Source(key=key, text=text, sha256=text_sha256(text), text_identity=identity, **meta)
+            )
         if connection.vendor == "postgresql":
             created = _copy_sources(new)
         else:
@@ -312,20 +327,22 @@ def load_sources(items: Iterable, base_dir: Path | None) -> dict[str, int]:
     for i, raw in enumerate(items):
         where = f"sources[{i}]"
         key, text, meta = _source_fields(raw, where, base_dir)
-        sha = text_sha256(text)
+        identity = text_identity(text)
         if key in seen:
-            if seen[key][0] != sha:
+            if seen[key][0] != identity:
                 raise LoadError(
                     f"{where}: source “{key}” is also {seen[key][1]}, with another text."
                 )
             continue
-        if sha in keys_by_sha:
+        # A key stored already is checked against its own text (flush); only a new one
+        # must not repeat another source's text.
+        if identity in keys_by_identity and key not in stored_keys:
             raise LoadError(
-                f"{where}: this text is already imported as source “{keys_by_sha[sha]}”."
+                f"{where}: this text is already imported as source “{keys_by_identity[identity]}”."
             )
-        keys_by_sha[sha] = key
-        seen[key] = (sha, where)
-        batch.append((where, key, sha, text, meta))
+        keys_by_identity.setdefault(identity, key)
+        seen[key] = (identity, where)
+        batch.append((where, key, identity, text, meta))
         if len(batch) >= SOURCE_BATCH:
             flush()
     flush()

@@ -11,8 +11,8 @@ from lib.forms import NulNamed
 from lib.inputs import DIRECTION_CONTROLS, refuse_direction_controls
 
 from .html import html_to_text, looks_like_html
-from .models import Source, text_sha256
-from .services import MAX_SOURCE_BYTES, SourceError, decode_text
+from .models import Source
+from .services import MAX_SOURCE_BYTES, SourceError, decode_text, existing_source
 
 UPLOAD_SUFFIXES = (".txt", ".html", ".htm")
 
@@ -173,7 +173,7 @@ class SourceForm(NulNamed, forms.Form):
             pasted = reduced.text
         text = uploaded if uploaded is not None else pasted
         data["source_text"] = text
-        self.existing = Source.objects.filter(sha256=text_sha256(text)).first()
+        self.existing = existing_source(text)
         if self.existing is not None:
             raise forms.ValidationError(
                 f"This text is already a source: “{self.existing.title}”. Nothing was added."

@@ -13,11 +13,32 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def canonical_text(text: str) -> str:
+    """The text as its passages read, one a line: what makes two texts the same source.
+
+    Whitespace that changes no passage is dropped (``split_passages``): leading and
+    trailing whitespace, blank lines and runs of them, spaces and tabs at either end of a
+    line, and which line break ends a line. Whitespace inside a line is kept, as its
+    passage keeps it: quotes are checked verbatim against the passages, so "a  b" and
+    "a b" are different texts.
+    """
+    return "\n".join(stripped for line in text.splitlines() if (stripped := line.strip()))
+
+
+def text_identity(text: str) -> str:
+    """The identity of a source's text: SHA-256 of ``canonical_text``. Two texts share it
+    exactly when their passages are the same, in the same order; every writer of sources
+    (``import_source``, ``/sources/new/``, the bulk loader) looks sources up by it.
+    """
+    return text_sha256(canonical_text(text))
+
+
 def split_passages(text: str) -> list[tuple[int, int]]:
     """Paragraph offsets: every non-blank line, without its surrounding spaces.
 
     Offsets are in characters (code points) of ``text``. The split depends only
-    on the text, so re-importing the same text gives the same passages.
+    on the text, so re-importing the same text gives the same passages. Their texts, one
+    a line, are ``canonical_text``: keep the two in step.
     """
     spans = []
     position = 0
@@ -81,18 +102,26 @@ class Source(models.Model):
     )
     text = models.TextField(help_text="Full text, UTF-8. Immutable once any passage is cited.")
     sha256 = models.CharField(max_length=64, unique=True, editable=False)
+    text_identity = models.CharField(
+        max_length=64,
+        editable=False,
+        help_text="SHA-256 of the text as its passages read (sources.models.canonical_text): "
+        "texts that differ only in whitespace no passage keeps are the same source.",
+    )
     imported_at = models.DateTimeField(auto_now_add=True)
 
     objects = SourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["key"]
+        indexes = [models.Index(fields=["text_identity"], name="source_text_identity_idx")]
 
     def __str__(self) -> str:
         return self.title
 
     def save(self, *args, **kwargs) -> None:
         self.sha256 = text_sha256(self.text)
+        self.text_identity = text_identity(self.text)
         super().save(*args, **kwargs)
 
     @property

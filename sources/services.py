@@ -7,7 +7,7 @@ from django.utils.text import slugify
 
 from lib.dates import Precision
 
-from .models import Passage, Source, split_passages, text_sha256
+from .models import Passage, Source, split_passages, text_identity
 from .signals import source_imported
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
@@ -39,6 +39,14 @@ def decode_text(data: bytes, name: str = "the file") -> str:
     return text
 
 
+def existing_source(text: str) -> Source | None:
+    """The source that already has this text (``text_identity``: the same passages), if any.
+
+    Sources stored before the identity ignored whitespace may share one: the first added.
+    """
+    return Source.objects.filter(text_identity=text_identity(text)).order_by("pk").first()
+
+
 def unique_key(title: str) -> str:
     base = slugify(title)[:80] or "source"
     key, n = base, 2
@@ -61,10 +69,11 @@ def import_source(
     published_on_or_after: bool = False,
     reference_date: dt.date | None = None,
 ) -> tuple[Source, bool]:
-    """Import a text as a source with its passages; the same text twice is one source."""
+    """Import a text as a source with its passages; the same text twice is one source
+    (``existing_source``: the same passages, whatever whitespace none of them keeps)."""
     if not text.strip():
         raise SourceError("The text is empty: there is nothing to import.")
-    existing = Source.objects.filter(sha256=text_sha256(text)).first()
+    existing = existing_source(text)
     if existing is not None:
         return existing, False
     source = Source.objects.create(

@@ -20,8 +20,8 @@ from lib.paging import found_or_404, page_of
 
 from .forms import SourceForm
 from .highlight import segments
-from .models import Source, text_sha256
-from .services import import_source
+from .models import Source
+from .services import existing_source, import_source
 
 
 def _too_large(request: HttpRequest, message: str) -> HttpResponse:
@@ -58,8 +58,10 @@ def source_new(request: HttpRequest) -> HttpResponse:
         )
     except IntegrityError:
         # Someone added the same text a moment ago.
-        source = Source.objects.get(sha256=text_sha256(data["source_text"]))
-        created = False
+        found = existing_source(data["source_text"])
+        if found is None:
+            raise
+        source, created = found, False
     if not created:
         form.existing = source
         form.add_error(None, f"This text is already a source: “{source.title}”. Nothing was added.")

@@ -5,7 +5,14 @@ import datetime as dt
 import pytest
 from django.core.management.base import CommandError
 
-from sources.models import Passage, Source, split_passages
+from sources.models import (
+    Passage,
+    Source,
+    canonical_text,
+    split_passages,
+    text_identity,
+    text_sha256,
+)
 from sources.services import SourceError, import_source
 from tests.conftest import corpus_files, run
 
@@ -180,3 +187,67 @@ def test_the_service_refuses_an_empty_text():
     with pytest.raises(SourceError, match="empty"):
         import_source("  \n ", title="Nothing")
     assert Source.objects.count() == 0
+
+
+# The same text: the same passages ------------------------------------------------------------
+
+ODD_TEXTS = [
+    "  one  \n\n two\nthree\n   \n",
+    "a\r\nb\rc\x0bd\x0ce\x1cf\x85g\u2028h\u2029i",  # every line break splitlines knows
+    "\u00a0no-break space\u00a0\n\u3000ideographic space\u3000\n\t tab\t ",
+    "inner  spaces\tand tabs stay",
+    "\ufeffa byte order mark is not whitespace",
+    "",
+    " \n\t\n",
+]
+
+
+@pytest.mark.parametrize(
+    "text", ODD_TEXTS + [p.read_text(encoding="utf-8") for p in corpus_files()]
+)
+def test_the_canonical_text_is_the_passages_one_a_line(text):
+    passages = [text[start:end] for start, end in split_passages(text)]
+    assert canonical_text(text) == "\n".join(passages)
+    assert text_identity(text) == text_sha256("\n".join(passages))
+
+
+def test_texts_share_an_identity_exactly_when_their_passages_are_the_same():
+    article = corpus_files()[0].read_text(encoding="utf-8")
+    same = [
+        article.strip(),
+        "\n\n " + article.replace("\n", " \n\n") + "\t\n",
+        article.replace("\n", "\r\n"),
+    ]
+    different = [
+        article.replace(" ", "  ", 1),
+        article.replace("\n\n", "\n", 1).replace("\n", " ", 1),
+        article + "\nOne more line.",
+    ]
+    assert {text_identity(text) for text in same} == {text_identity(article)}
+    assert text_identity(article) not in {text_identity(text) for text in different}
+
+
+def test_importing_the_same_passages_again_keeps_one_source():
+    text = corpus_files()[0].read_text(encoding="utf-8")
+    first, created = import_source(text, title="First")
+    assert created
+
+    again, created = import_source("\n " + text.replace("\n", "  \n\n"), title="Again")
+
+    assert (again, created) == (first, False)
+    assert Source.objects.count() == 1
+    assert Source.objects.get().text == text
+    assert first.text_identity == text_identity(text)
+    assert first.sha256 == text_sha256(text)
+
+
+def test_the_command_says_already_imported_for_the_same_passages(tmp_path):
+    path = corpus_files()[1]
+    run("import_source", str(path))
+    copy = tmp_path / "copy.txt"
+    copy.write_text("\n" + path.read_text(encoding="utf-8") + "\n\n", encoding="utf-8")
+
+    output = run("import_source", str(copy))
+
+    assert output.startswith("Already imported: source")
+    assert Source.objects.count() == 1

@@ -395,6 +395,72 @@ def test_the_same_text_cannot_come_back_under_another_key():
         load(data)
 
 
+def other_whitespace(text: str) -> str:
+    """The same passages: a leading space, trailing spaces, blank lines doubled, a last newline."""
+    return " " + text.replace("\n", "  \n\n") + "\n"
+
+
+def test_the_same_passages_cannot_come_back_under_another_key():
+    load(small_data())
+    before = counts()
+    data = small_data()
+    data["sources"][0]["key"] = "another-key"
+    data["sources"][0]["text"] = other_whitespace(data["sources"][0]["text"])
+    with pytest.raises(LoadError, match=rf"sources\[0\]: .*already imported as source “{KEY}”"):
+        load(data)
+    assert counts() == before
+
+
+def test_two_keys_with_the_same_passages_in_one_file_are_refused():
+    data = small_data()
+    copy_of = dict(
+        data["sources"][0], key="a-copy", text=other_whitespace(ARTICLE.read_text(encoding="utf-8"))
+    )
+    data["sources"].append(copy_of)
+    with pytest.raises(LoadError, match=rf"sources\[1\]: .*already imported as source “{KEY}”"):
+        load(data)
+    assert set(counts().values()) == {0}
+
+
+def test_a_stored_source_reloaded_with_other_whitespace_keeps_its_text():
+    load(small_data())
+    before = counts()
+    text = Source.objects.get().text
+    data = small_data()
+    data["sources"][0]["text"] = other_whitespace(text)
+    data["sources"][0]["publisher"] = "Asia Times Online"
+
+    assert load(data) == {"created": 0, "updated": 0, "unchanged": 3}
+
+    source = Source.objects.get()
+    assert (source.text, source.publisher) == (text, "Asia Times Online")
+    assert counts() == before
+
+
+def test_sources_stored_twice_before_the_identity_reload_but_get_no_third_copy():
+    """Sources added with the same passages before whitespace was ignored stay, and a file
+    naming both still loads; a new key with their text is refused."""
+    text = ARTICLE.read_text(encoding="utf-8")
+    Source.objects.create(key="report", title="Report", text=text)
+    Source.objects.create(key="report-2", title="Report", text=text + "\n")
+    data = {
+        "sources": [
+            {"key": "report", "title": "Report", "text": text},
+            {"key": "report-2", "title": "Report", "text": text + "\n"},
+        ],
+        "actors": [],
+        "events": [],
+    }
+
+    load(data)
+
+    assert Source.objects.count() == 2
+    data["sources"].append({"key": "report-3", "title": "Report", "text": " " + text})
+    with pytest.raises(LoadError, match=r"sources\[2\]: .*already imported as source “report”"):
+        load(data)
+    assert Source.objects.count() == 2
+
+
 def test_load_refuses_anything_but_an_object():
     with pytest.raises(LoadError, match="one JSON object"):
         load([small_data()])

@@ -267,6 +267,85 @@ def test_the_same_text_twice_links_to_the_existing_source_and_writes_nothing(ana
     assert Passage.objects.count() == passages
 
 
+# The same text is the same passages: whitespace that no passage keeps does not make a new
+# source (sources.models.canonical_text).
+SAME_TEXT = {
+    "trailing newline": ARTICLE + "\n",
+    "no final newline": ARTICLE.rstrip("\n"),
+    "leading space": " " + ARTICLE,
+    "leading blank lines": "\n\n" + ARTICLE,
+    "extra blank lines between paragraphs": ARTICLE.replace("\n\n", "\n\n\n\n"),
+    "blank lines holding spaces": ARTICLE.replace("\n\n", "\n  \t\n \n"),
+    "trailing spaces on lines": ARTICLE.replace("\n", "  \n"),
+    "indented lines": ARTICLE.replace("\n", "\n\t"),
+    "a blank line between every line": ARTICLE.replace("\n", "\n\n"),
+}
+
+
+@pytest.mark.parametrize("text", SAME_TEXT.values(), ids=SAME_TEXT.keys())
+def test_the_same_text_with_other_whitespace_links_to_the_existing_source(analyst_client, text):
+    post(analyst_client, text=ARTICLE, title="First")
+    first = Source.objects.get()
+    passages = Passage.objects.count()
+
+    response = post(analyst_client, text=text, title="Second")
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "This text is already a source: “First”. Nothing was added." in html
+    assert f'href="{reverse("source-detail", args=[first.pk])}"' in html
+    assert Source.objects.count() == 1
+    assert Passage.objects.count() == passages
+    first.refresh_from_db()
+    assert (first.title, first.text) == ("First", ARTICLE)
+
+
+@pytest.mark.parametrize("text", SAME_TEXT.values(), ids=SAME_TEXT.keys())
+def test_an_uploaded_file_with_other_whitespace_links_to_the_existing_source(analyst_client, text):
+    post(analyst_client, text=ARTICLE, title="First")
+    first = Source.objects.get()
+
+    response = analyst_client.post(
+        URL, {"file": upload("again.txt", text.replace("\n", "\r\n").encode()), "title": ""}
+    )
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "This text is already a source: “First”. Nothing was added." in html
+    assert f'href="{reverse("source-detail", args=[first.pk])}"' in html
+    assert Source.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ARTICLE.replace("June 22", "June 23"),
+        # Whitespace inside a line is part of its passage (quotes are read verbatim there).
+        ARTICLE.replace("June 22", "June  22"),
+        ARTICLE.replace("Sergei Shoigu", "Sergei\tShoigu"),
+        # A line break inside a paragraph makes two passages of it.
+        ARTICLE.replace(" on June 22", "\non June 22"),
+        # The same passages in another order.
+        ARTICLE.replace("He met Sergei Shoigu on June 22.\n", "").replace(
+            "\n\n", "\n\nHe met Sergei Shoigu on June 22.\n"
+        ),
+    ],
+    ids=["a word", "spaces inside a line", "a tab inside a line", "a line split", "order"],
+)
+def test_a_different_text_is_still_a_new_source(analyst_client, text):
+    post(analyst_client, text=ARTICLE, title="First")
+    first = Source.objects.get()
+
+    response = post(analyst_client, text=text, title="Second")
+
+    assert response.status_code == 302
+    second = Source.objects.get(title="Second")
+    assert second != first
+    assert second.text == text
+    assert [p.text for p in second.passages.all()] != [p.text for p in first.passages.all()]
+    assert Source.objects.count() == 2
+
+
 def test_source_text_is_escaped_on_the_reader_after_import(analyst_client):
     response = post(analyst_client, text="<img src=x onerror=alert(1)> said the minister\n")
     page = analyst_client.get(response["Location"]).content.decode()
