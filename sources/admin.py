@@ -22,7 +22,7 @@ class SourceAdmin(admin.ModelAdmin):
     list_display = ["key", "title", "publisher", "published_date", "reference_date", "imported_at"]
     list_filter = ["publisher", "published_on_or_after"]
     search_fields = ["key", "title", "publisher", "author", "text"]
-    readonly_fields = ["sha256", "imported_at"]
+    readonly_fields = ["sha256", "text_identity", "imported_at"]
     inlines = [PassageInline]
     # A URL typed without a scheme is taken as https (Django 6's default, asked for now).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
