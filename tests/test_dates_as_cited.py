@@ -26,31 +26,24 @@ SIGNED = (
 ARRIVES = "Russian Defence Minister Sergei Shoigu will arrive in Naypyitaw this Thursday for talks."
 
 
-@pytest.fixture
-def january(db):
+def _article(title: str, key: str, sentence: str, published: dt.date):
     cache.clear()
     ActorFactory(name="Sergei Shoigu")
     source, _ = import_source(
-        f"Pact signed\n\n{SIGNED}\n",
-        title="Pact signed",
-        key="pact",
-        published_date=dt.date(2022, 1, 5),
+        f"{title}\n\n{sentence}\n", title=title, key=key, published_date=published
     )
-    yield source
+    return source
+
+
+@pytest.fixture
+def january(db):
+    yield _article("Pact signed", "pact", SIGNED, dt.date(2022, 1, 5))
     cache.clear()
 
 
 @pytest.fixture
 def wednesday(db):
-    cache.clear()
-    ActorFactory(name="Sergei Shoigu")
-    source, _ = import_source(
-        f"Visit due\n\n{ARRIVES}\n",
-        title="Visit due",
-        key="due",
-        published_date=dt.date(2021, 6, 23),
-    )
-    yield source
+    yield _article("Visit due", "due", ARRIVES, dt.date(2021, 6, 23))
     cache.clear()
 
 
