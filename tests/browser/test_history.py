@@ -100,3 +100,30 @@ def test_an_anonymous_visitor_is_sent_to_sign_in_and_comes_back(
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(f"{live_server.url}/events/{edited_event.pk}/history/")
     expect(page.locator("header")).to_contain_text("Signed in as analyst")
+
+
+def test_an_analyst_deletes_an_event_and_brings_it_back_from_its_history(
+    analyst_page: Page, live_server, edited_event
+):
+    page = analyst_page
+    pk = edited_event.pk
+    page.goto(f"{live_server.url}/events/{pk}/")
+    page.get_by_role("link", name="Delete…").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Delete “Shoigu visits Naypyidaw”?")
+    expect(page.locator("main")).to_contain_text("1 participant and 1 citation")
+    page.get_by_role("button", name="Delete this event").click()
+
+    expect(page.locator(".messages")).to_contain_text("Deleted “Shoigu visits Naypyidaw”.")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("deleted")
+    deletion = page.locator("li.version").first
+    expect(deletion.get_by_role("heading", level=2)).to_have_text("Deleted")
+    expect(deletion).to_contain_text("Removed: Sergei Shoigu (visitor)")
+    assert not Event.objects.filter(pk=pk).exists()
+
+    page.get_by_role("button", name="Bring the event back as version 1").click()
+
+    expect(page.locator(".messages")).to_contain_text("Restored")
+    page.goto(f"{live_server.url}/events/{pk}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Min Aung Hlaing visits Moscow")
+    expect(page.locator("main")).to_contain_text("visited Moscow on June 22")
