@@ -14,7 +14,7 @@ from events import bulk
 from events.interchange import LoadError, dump, load, load_file
 from events.models import Actor, Citation, Event, EventType, Participation, Role
 from lib.dates import Precision
-from sources.models import Passage, Source
+from sources.models import Passage, Source, split_passages
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -634,6 +634,40 @@ def test_a_statement_the_writer_fails_is_raised_to_the_load_as_a_database_error(
         stage_a_bad_row()
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
+
+
+@postgres_only
+def test_wait_raises_the_error_of_a_batch_before_the_caller_uses_the_connection():
+    from django.db import DatabaseError, transaction
+
+    def copy_a_bad_row_then_read() -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            bulk._create_staging(cursor)
+            writer = bulk.Writer()
+            writer.put(0, [("COPY load_event (idx) FROM STDIN", "not a number\n")])
+            try:
+                writer.wait()  # raised here, not as "current transaction is aborted" below
+                cursor.execute("SELECT 1")
+            finally:
+                writer.close(check=False)
+
+    with pytest.raises(DatabaseError, match="invalid input syntax for type integer"):
+        copy_a_bad_row_then_read()
+
+
+def test_sources_written_in_several_batches_beside_the_reading(tmp_path, monkeypatch):
+    """PostgreSQL: each batch's COPY runs on the writer while the next sources are read."""
+    monkeypatch.setattr(bulk, "SOURCE_BATCH", 3)
+    data = archive(20)
+    load_file(write(tmp_path, data))
+    keys = [source["key"] for source in data["sources"]]
+    assert sorted(Source.objects.values_list("key", flat=True)) == sorted(keys)
+    for source in Source.objects.prefetch_related("passages"):
+        assert [p.text for p in source.passages.order_by("index")] == [
+            source.text[start:end] for start, end in split_passages(source.text)
+        ]
+    load_file(write(tmp_path, data))  # again: every source found, nothing added
+    assert Source.objects.count() == len(keys)
 
 
 def test_sources_load_with_their_passages_and_dates(tmp_path):
