@@ -5,7 +5,8 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from lib.dates import DateTextError, interval, parse_date_text
+from lib.dates import DateTextError, interval
+from lib.datesearch import read_as_cited
 
 from .models import Event
 
@@ -22,9 +23,14 @@ class Disagreement:
 
 
 @functools.lru_cache(maxsize=4096)
-def _date_interval(text: str, reference: dt.date) -> tuple[dt.date, dt.date] | None:
+def _date_interval(
+    text: str, reference: dt.date, context: str, start: int, end: int
+) -> tuple[dt.date, dt.date] | None:
+    """The days a citation's date as written covers, read in the words around its quote as
+    the event form reads it ("December 30" by "… signed …" in a January article: the
+    December before), so that two sources giving the same day agree."""
     try:
-        parsed = parse_date_text(text, reference)
+        parsed = read_as_cited(text, reference, context, start, end)
     except DateTextError:
         return None
     return interval(parsed.start, parsed.end, parsed.precision)
@@ -48,7 +54,11 @@ def disagreement(event: Event) -> Disagreement | None:
         source = citation.passage.source
         reference = source.dates_read_against or event.date_start
         if text and reference:
-            span = _date_interval(text, reference)
+            # The words the citation keeps around its quote (the passage's text is not
+            # fetched with the events of a page).
+            around = citation.prefix + citation.quote + citation.suffix
+            first = len(citation.prefix)
+            span = _date_interval(text, reference, around, first, first + len(citation.quote))
             if span:
                 dated.append((source.pk, span))
     on_dates = any(

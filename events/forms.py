@@ -112,11 +112,11 @@ class EventForm(NulNamed, forms.ModelForm):
             "date_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
-    def __init__(self, *args, quote: str = "", **kwargs) -> None:
-        """``quote``: the quote of the first citation the form adds, whose clause the date
-        as written is read in (``date_context``)."""
+    def __init__(self, *args, cited: tuple[str, int, int] | None = None, **kwargs) -> None:
+        """``cited``: the passage of the first citation the form adds and the quote's
+        offsets in it, where the date as written is read (``date_context``)."""
         super().__init__(*args, **kwargs)
-        self.quote = quote
+        self.cited = cited
         cast(forms.ChoiceField, self.fields["type"]).choices = EventType.choices
         cast(forms.ChoiceField, self.fields["status"]).choices = Status.choices
         self.fields["date_precision"].required = False
@@ -138,16 +138,17 @@ class EventForm(NulNamed, forms.ModelForm):
                     for name in ("date_start", "date_end", "date_precision"):
                         self.initial[name] = None
 
-    def date_context(self) -> tuple[Reference, str]:
+    def date_context(self) -> tuple[Reference, str, int, int]:
         """What the date as written is read against (the form's reference, else the event's
-        first source's date) and in (the quote the form adds, else the event's first)."""
+        first source's date) and in (the passage the form cites, else the event's first)."""
         given = self.cleaned_data.get("reference") if hasattr(self, "cleaned_data") else None
         if given is None and not self.is_bound:
             given = self.initial.get("reference")
-        if given is not None and self.quote:
-            return given, self.quote
-        reference, quote = self.instance.date_context()
-        return given or reference, self.quote or quote
+        if given is not None and self.cited is not None:
+            return (given, *self.cited)
+        reference, *cited = self.instance.date_context()
+        context, start, end = self.cited or cited
+        return given or reference, context, start, end
 
     def clean(self) -> dict[str, Any]:
         super().clean()

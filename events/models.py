@@ -641,21 +641,24 @@ class Event(models.Model):
         self.precision_rank = PRECISION_RANK[Precision(self.date_precision)]
         super().save(*args, **kwargs)
 
-    def date_context(self, citing: Sequence[tuple[Any, str]] = ()) -> tuple[Reference, str]:
+    def date_context(self, citing: Sequence[Any] = ()) -> tuple[Reference, str, int, int]:
         """What this event's date as written is read against and in
         (``lib.datesearch.read_as_cited``): the source's ``date_reference`` (as far as its
-        date is known) and the quote of the first citation a write adds (``citing``: (source,
-        quote) pairs), else of the event's first citation. With nothing cited nothing is
-        known (``Reference.uncited``) and there is no quote: "next Thursday" is refused, not
-        read against today and kept when a source is cited later.
+        date is known), the passage and the quote's offsets in it, of the first citation a
+        write adds (``citing``: ``events.services.Located``), else of the event's first. With
+        nothing cited nothing is known (``Reference.uncited``) and there is no passage:
+        "next Thursday" is refused, not read against today and kept when a source is cited
+        later.
         """
         if citing:
-            source, quote = citing[0]
-            return source.date_reference(), quote
-        first = self.citations.select_related("passage__source").first() if self.pk else None
-        if first is None:
-            return Reference.uncited(), ""
-        return first.passage.source.date_reference(), first.quote
+            cited = citing[0]
+        elif self.pk:
+            cited = self.citations.select_related("passage__source").first()
+        else:
+            cited = None
+        if cited is None:
+            return Reference.uncited(), "", 0, 0
+        return cited.passage.source.date_reference(), cited.passage.text, cited.start, cited.end
 
     def date_display(self) -> str:
         return format_date(

@@ -399,25 +399,42 @@ def _last_year_if_past(
     return parsed
 
 
-def read_as_cited(text: str, reference: dt.date | Reference, quote: str = "") -> ParsedDate:
+def read_as_cited(
+    text: str,
+    reference: dt.date | Reference,
+    context: str = "",
+    start: int = 0,
+    end: int | None = None,
+) -> ParsedDate:
     """A date an analyst writes for an event, read as the suggestions read it in the passage
-    it cites: the tense of the clause where ``quote`` says it decides a weekday ("will arrive
-    this Thursday" is the Thursday after the source's date, "met on Thursday" the one
+    it cites: the tense of the clause where the passage says it decides a weekday ("will
+    arrive this Thursday" is the Thursday after the source's date, "met on Thursday" the one
     before), and a day or month without a year that a past clause would put after the
     source's date is last year's ("On December 30, they signed", in a January article).
-    Written in words the quote does not hold, the date takes the tense of the quote's first
-    clause. Raises ``DateTextError`` as ``parse_date_text`` does.
 
-    The event form, its live preview and the API read dates with it, so an event saved from
-    a sentence has the date the suggestion queue proposes for it.
+    ``context``: the passage (or the words around the quote, or the quote alone) and
+    ``start``/``end`` the quote's place in it: the date is looked for in the quote first,
+    then nearest to it, so that a quote shorter than its sentence ("On December 30") is read
+    in its sentence. Written in words the passage does not hold, the date takes the tense of
+    the clause where the quote begins. Raises ``DateTextError`` as ``parse_date_text`` does.
+
+    The event form, its live preview, the API and the disagreement check read dates with it,
+    so an event saved from a sentence has the date the suggestion queue proposes for it.
     """
     written = text.strip()
     reference = as_reference(reference)
-    at = quote.lower().find(written.lower()) if quote and written else -1
-    if at >= 0:
-        tense, evidence = clause_tense(quote, at, at + len(written))
-    elif quote:
-        tense, evidence = clause_tense(quote, 0, 0)
+    end = len(context) if end is None else end
+    hits = (
+        [m.start() for m in re.finditer(re.escape(written.lower()), context.lower())]
+        if context and written
+        else []
+    )
+    if hits:
+        # In the quote first, else the nearest to it.
+        at = min(hits, key=lambda h: (not start <= h < max(end, start + 1), abs(h - start)))
+        tense, evidence = clause_tense(context, at, at + len(written))
+    elif context:
+        tense, evidence = clause_tense(context, start, start)
     else:
         tense, evidence = Tense.PAST, False
     parsed = parse_date_text(written, reference, tense)

@@ -141,9 +141,85 @@ def test_the_edit_form_reads_in_the_event_s_first_quote(january, client, analyst
     )
     event = Event.objects.get()
     page = client.get(reverse("event-edit", args=[event.pk])).content.decode()
-    assert 'id="date-quote" name="quote" value="On December 30, Russia and Myanmar signed' in page
+    assert 'name="context" value="On December 30, Russia and Myanmar signed' in page
     preview = client.get(
         reverse("event-parse-date"),
-        {"date_text": "December 30", "reference": january.pk, "quote": SIGNED},
+        {
+            "date_text": "December 30",
+            "reference": january.pk,
+            "context": SIGNED,
+            "context_start": "0",
+            "context_end": str(len(SIGNED)),
+        },
     ).content.decode()
     assert "30 December 2021, day precision" in preview
+
+
+@pytest.mark.parametrize("quote", ["On December 30", "December 30", "Russia and Myanmar signed"])
+def test_a_quote_shorter_than_its_sentence_is_read_in_its_sentence(january, analyst, quote):
+    """A second reviewer selected only "On December 30": it was read alone, as this year's."""
+    api = APIClient()
+    api.force_authenticate(analyst)
+    response = api.post(
+        "/api/events/",
+        {
+            "title": "Defence pact signed",
+            "date": {"text": "December 30"},
+            "citations": [{"source": "pact", "quote": quote}],
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["date"]["start"] == "2021-12-30"
+
+
+def test_the_form_reads_a_selected_weekday_in_its_sentence(wednesday, client, analyst):
+    client.force_login(analyst)
+    row = _cited(wednesday, "this Thursday")
+    data = form_data(date_text="this Thursday", reference="", citations=[row])
+    assert client.post(reverse("event-new"), data).status_code == 302
+    assert Event.objects.get().date_start == dt.date(2021, 6, 24)
+    preview = client.get(
+        reverse("event-parse-date"),
+        {
+            "date_text": "this Thursday",
+            "citations-0-source": wednesday.key,
+            "citations-0-quote": "this Thursday",
+            "citations-0-passage": row["passage"],
+            "citations-0-start": row["start"],
+        },
+    ).content.decode()
+    assert "24 June 2021, day precision" in preview
+
+
+def test_two_sources_giving_the_same_day_do_not_disagree(january, analyst):
+    """ "December 30" in the January article and "30 December 2021" elsewhere are one day."""
+    import_source(
+        "Roadmap\n\nOn 30 December 2021, Russia and Myanmar signed a nuclear roadmap.\n",
+        title="Roadmap",
+        key="roadmap",
+        published_date=dt.date(2022, 2, 1),
+    )
+    api = APIClient()
+    api.force_authenticate(analyst)
+    created = api.post(
+        "/api/events/",
+        {
+            "title": "Defence pact signed",
+            "status": "published",
+            "date": {"text": "December 30"},
+            "citations": [
+                {"source": "pact", "quote": "On December 30", "date_text": "December 30"},
+                {
+                    "source": "roadmap",
+                    "quote": "On 30 December 2021, Russia and Myanmar signed",
+                    "date_text": "30 December 2021",
+                },
+            ],
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    page = APIClient().get(f"/events/{created.json()['id']}/").content.decode()
+    assert "Sources disagree" not in page
+    assert "Defence pact signed" in page

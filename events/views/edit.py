@@ -27,7 +27,7 @@ from lib.datesearch import read_as_cited
 from lib.htmx import HtmxHttpRequest, for_htmx
 from lib.inputs import has_nul, nul_message, shown, whole_number
 from lib.paging import found_or_404
-from sources.models import Source
+from sources.models import Passage, Source
 
 from ..conflict import compare
 from ..duplicates import (
@@ -74,15 +74,18 @@ class DatePreview:
         )
 
 
-def preview_date(text: str, reference: Reference, quote: str = "") -> DatePreview:
-    """The date as written read as the form will save it (``read_as_cited``)."""
+def preview_date(
+    text: str, reference: Reference, cited: tuple[str, int, int] = ("", 0, 0)
+) -> DatePreview:
+    """The date as written read as the form will save it (``read_as_cited``), in ``cited``
+    (a passage and the quote's offsets in it)."""
     text = (text or "").strip()
     if not text:
         return DatePreview()
     if has_nul(text):
         return DatePreview(shown(text), error=nul_message("date_text"))
     try:
-        return DatePreview(text, read_as_cited(text, reference, quote))
+        return DatePreview(text, read_as_cited(text, reference, *cited))
     except DateTextError as exc:
         return DatePreview(text, error=str(exc))
 
@@ -111,12 +114,17 @@ def parse_date(request: HttpRequest) -> HttpResponse:
     """``?date_text=...&reference=<source id or YYYY-MM-DD>``: the resolved date, or why not.
 
     Read as the form reads it on save: against the reference, else the source of the
-    citation the form adds (``citations-0-source``), and in the clause of that citation's
-    quote, else of the event's first (``quote``)."""
+    citation the form adds (``citations-0-source``), and in the passage that citation cites
+    (``citations-0-passage``, ``-start``, ``-quote``), else the event's first (``context``,
+    ``context_start``, ``context_end``)."""
     get = request.GET
     reference = parse_reference(get.get("reference") or _chosen_source(get)) or Reference.uncited()
-    quote = get.get("citations-0-quote", "").strip() or get.get("quote", "")
-    preview = preview_date(get.get("date_text", ""), reference, quote)
+    cited = _cited_in(get) or (
+        get.get("context", ""),
+        whole_number(get.get("context_start", "")) or 0,
+        whole_number(get.get("context_end", "")) or 0,
+    )
+    preview = preview_date(get.get("date_text", ""), reference, cited)
     if preview.parsed is not None:
         preview.overridden = _filled_date(request, preview.parsed)
     return render(
@@ -125,6 +133,32 @@ def parse_date(request: HttpRequest) -> HttpResponse:
 
 
 # The event form -----------------------------------------------------------------------------
+
+
+def _cited_in(data: QueryDict) -> tuple[str, int, int] | None:
+    """The passage the form's first new citation cites and its quote's offsets in it."""
+    return _cited(
+        data.get("citations-0-quote", ""),
+        _chosen_source(data),
+        whole_number(data.get("citations-0-passage", "")),
+        whole_number(data.get("citations-0-start", "")),
+    )
+
+
+def _cited(
+    quote: str, source: str, index: int | None, start: int | None
+) -> tuple[str, int, int] | None:
+    """A passage (``source``'s ``index``) and ``quote``'s offsets in it; the quote alone when
+    its passage is not given; None without a quote."""
+    quote = quote.strip()
+    if not quote:
+        return None
+    if source and index is not None and start is not None:
+        passage = Passage.objects.filter(source_id=int(source), index=index)
+        text = passage.values_list("text", flat=True).first()
+        if text is not None:
+            return text, start, start + len(quote)
+    return quote, 0, len(quote)
 
 
 def _chosen_source(data: QueryDict) -> str:
@@ -170,16 +204,25 @@ class EventForms:
         event_initial = dict(initial.get("event") or {})
         if citations and "reference" not in event_initial:
             event_initial["reference"] = citations[0].passage.source.date_reference()
-        # The date as written is read in the clause of the quote the form adds, else of the
-        # event's first citation (the one its reference comes from).
-        quote = (
-            data.get("citations-0-quote", "").strip()
+        # The date as written is read in the passage the form cites, else in the event's
+        # first citation's (the one its reference comes from).
+        selected: dict = next(iter(initial.get("citations") or []), {})
+        cited = (
+            _cited_in(data)
             if data is not None
-            else next((c.get("quote", "") for c in initial.get("citations") or []), "")
-        ) or (citations[0].quote if citations else "")
+            else _cited(
+                selected.get("quote", ""),
+                str(getattr(selected.get("source"), "pk", "")),
+                selected.get("passage"),
+                selected.get("start"),
+            )
+        )
+        if cited is None and citations:
+            first = citations[0]
+            cited = (first.passage.text, first.start, first.end)
         return cls(
             event=event,
-            form=EventForm(data, instance=event, initial=event_initial, quote=quote),
+            form=EventForm(data, instance=event, initial=event_initial, cited=cited),
             actors=ParticipantFormSet(data, prefix="actors", initial=actors_initial or []),
             new_citations=NewCitationFormSet(
                 data, prefix="citations", initial=initial.get("citations") or []
@@ -242,7 +285,7 @@ class EventForms:
             if form.is_bound
             else form.initial.get("date_text", self.event.date_text)
         )
-        reference, quote = form.date_context()
+        reference, context, start, end = form.date_context()
         removals = self.removals
         # Bound forms are built from request.POST (``build``).
         removed = (
@@ -262,10 +305,10 @@ class EventForms:
             # A refused date is said once: at the field, not again in the live preview.
             "preview": DatePreview(text)
             if form.is_bound and form.errors.get("date_text")
-            else preview_date(text, reference, quote),
+            else preview_date(text, reference, (context, start, end)),
             "reference": reference,
-            # Sent with the live preview: the clause its reading is made in.
-            "date_quote": quote,
+            # Sent with the live preview: the passage its reading is made in.
+            "date_context": (context, start, end),
             **extra,
         }
 

@@ -402,13 +402,10 @@ class EventWriteSerializer(RefusesUnknownKeys, serializers.ModelSerializer):
             "citations",
         ]
 
-    def date_context(self, attrs: dict) -> tuple[Reference, str]:
+    def date_context(self, attrs: dict) -> tuple[Reference, str, int, int]:
         """What the date as written is read against and in (``Event.date_context``): this
         request's first citation, else the event's first citation."""
-        citing = [
-            (item["located"].passage.source, item["located"].quote)
-            for item in attrs.get("citations") or []
-        ]
+        citing = [item["located"] for item in attrs.get("citations") or []]
         return (self.instance or Event()).date_context(citing)
 
     def validate(self, attrs: dict) -> dict:
