@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
+from django.utils.text import slugify
 
 from lib.dates import Precision, format_date, interval
 from lib.inputs import direction_control_message
@@ -189,12 +190,21 @@ def title_clash(spellings: Iterable[str]) -> TitleClash | None:
     post's title or alias, compared as the actor filter compares them (``title_key``: case,
     spaces, a leading "the", the apostrophe's shape); None when none is (one query)."""
     spellings = [s for s in spellings if s and s.strip()]
-    found = title_keys(spellings)
+    # Each also in its words alone: "Russian-Defense-Minister", "the_coup_leader" or "Coup
+    # Leader." is the title its words spell (a reviewer created those as actors).
+    worded = {spelling: _words(spelling) for spelling in spellings}
+    found = title_keys([*spellings, *worded.values()])
     for spelling in spellings:
-        post_id = found.get(title_key(spelling))
+        post_id = found.get(title_key(spelling)) or found.get(title_key(worded[spelling]))
         if post_id is not None:
             return clash_with(spelling, post_id)
     return None
+
+
+def _words(spelling: str) -> str:
+    """The words of ``spelling`` without the marks between them ("coup-leader." -> "coup
+    leader")."""
+    return re.sub(r"[-_]+", " ", slugify(spelling)).strip()
 
 
 def refuse_title_as_actor(

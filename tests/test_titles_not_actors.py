@@ -63,7 +63,17 @@ def written() -> tuple[int, ...]:
 
 @pytest.mark.parametrize(
     "spelling",
-    ["the coup leader", "Coup Leader", "the  coup   maker", "Russian defense minister"],
+    [
+        "the coup leader",
+        "Coup Leader",
+        "the  coup   maker",
+        "Russian defense minister",
+        # The same words with marks between them (a second reviewer created these as actors).
+        "Russian-Defense-Minister",
+        "the-coup-leader",
+        "Coup Leader.",
+        "coup_leader",
+    ],
 )
 def test_a_title_or_an_alias_of_it_is_a_clash_compared_as_the_filter_compares(titles, spelling):
     clash = title_clash([spelling])
