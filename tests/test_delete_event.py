@@ -107,3 +107,20 @@ def test_a_stale_page_deletes_nothing(event, signed_in):
 
 def test_the_history_of_an_id_never_used_is_a_404(signed_in):
     assert signed_in.get(reverse("event-history", args=[999_999])).status_code == 404
+
+
+def test_a_second_tab_deleting_or_saving_a_deleted_event_is_shown_its_history(event, signed_in):
+    """A reviewer's second tab got a bare "No event has the id …", with no way back."""
+    pk, version = event.pk, event.version
+    signed_in.post(reverse("event-delete", args=[pk]), {"version": version})
+    for url in (reverse("event-delete", args=[pk]), reverse("event-edit", args=[pk])):
+        response = signed_in.post(url, {"version": version}, follow=True)
+        body = response.content.decode()
+        assert response.redirect_chain[-1][0] == reverse("event-history", args=[pk])
+        assert "“Shoigu meets Min Aung Hlaing” has been deleted: nothing was saved" in body
+        assert f"Bring the event back as version {version}" in body
+    htmx = signed_in.post(
+        reverse("event-edit", args=[pk]), {"version": version}, headers={"HX-Request": "true"}
+    )
+    assert htmx["HX-Redirect"] == reverse("event-history", args=[pk])
+    assert signed_in.post(reverse("event-delete", args=[999_999])).status_code == 404

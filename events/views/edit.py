@@ -13,7 +13,7 @@ from typing import cast
 from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -26,7 +26,7 @@ from lib.dates import DateTextError, ParsedDate, Precision, Reference, format_da
 from lib.datesearch import read_as_cited
 from lib.htmx import HtmxHttpRequest, for_htmx
 from lib.inputs import has_nul, nul_message, shown, whole_number
-from lib.paging import found_or_404
+from lib.paging import found_or_404, missing
 from sources.models import Passage, Source
 
 from ..conflict import compare
@@ -45,6 +45,7 @@ from ..forms import (
     RemoveCitationsForm,
     parse_reference,
 )
+from ..history import deleted_event
 from ..models import Citation, Event, Participation, Status
 from ..positions import event_date
 from ..prefill import prefill
@@ -442,7 +443,10 @@ def event_new(request: HtmxHttpRequest) -> HttpResponse:
 @for_htmx(use_partial="form")
 @analyst_required
 def event_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    event = found_or_404(Event, pk)
+    try:
+        event = found_or_404(Event, pk)
+    except Http404:
+        return _deleted_meanwhile(request, pk)
     if request.method == "POST":
         return _submit(request, event)
     return _render_form(request, EventForms.build(event))
@@ -453,7 +457,10 @@ def event_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def event_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask, then delete the event with its participants and citations, if still at the version
     the analyst saw; its history stays (``event-history``), from where it can be restored."""
-    event = found_or_404(Event, pk)
+    try:
+        event = found_or_404(Event, pk)
+    except Http404:
+        return _deleted_meanwhile(request, pk)
     if request.method == "POST":
         seen = whole_number(request.POST.get("version", ""))
         if seen is None:
@@ -479,6 +486,21 @@ def event_delete(request: HttpRequest, pk: int) -> HttpResponse:
             "citations": event.citations.count(),
         },
     )
+
+
+def _deleted_meanwhile(request: HttpRequest, pk: int) -> HttpResponse:
+    """An event deleted (in another tab, by another analyst): its history, saying so, where a
+    bare 404 left the analyst without the way back; a 404 for an id never used."""
+    deleted = deleted_event(pk)
+    if deleted is None:
+        raise Http404(missing(Event, pk))
+    flash.error(
+        request,
+        f"“{deleted.title}” has been deleted: nothing was saved or deleted now. Its history is "
+        "below, from where it can be brought back.",
+    )
+    url = reverse("event-history", args=[pk])
+    return HttpResponseClientRedirect(url) if getattr(request, "htmx", False) else redirect(url)
 
 
 # Two analysts at once ------------------------------------------------------------------------
