@@ -36,6 +36,14 @@
     if (said) said.textContent = "The borrowed start and end were cleared: the date is read from the text.";
   });
 
+  // The date preview reads the date in the cited passage, against its source: when the
+  // first citation's source or quote changes after the date was typed, it reads again.
+  document.addEventListener("change", (event) => {
+    if (!["id_citations-0-source", "id_citations-0-quote"].includes(event.target.id)) return;
+    const date = document.getElementById("id_date_text");
+    if (date && date.value.trim() && window.htmx) window.htmx.trigger(date, "reread");
+  });
+
   function reveal() {
     document.querySelectorAll("button.add-actor").forEach((b) => { b.hidden = false; });
   }

@@ -194,3 +194,26 @@ def test_typing_the_date_as_written_replaces_a_date_the_form_borrowed(
     event = Event.objects.get(title="Shoigu holds talks")
     assert (str(event.date_start), event.date_precision) == ("2025-03-01", "month")
     assert event.date_text == "March 2025"
+
+
+def test_the_date_preview_reads_again_when_the_cited_source_is_typed_after_it(
+    analyst_page: Page, live_server
+):
+    """A second reviewer typed the date first: the preview kept today's year while the save
+    read the source's (30 December 2021)."""
+    import_source(
+        "Pact\n\nOn December 30, Russia and Myanmar signed a defence pact.\n",
+        title="Pact",
+        key="pact",
+        published_date=dt.date(2022, 1, 5),
+    )
+    page = analyst_page
+    page.goto(f"{live_server.url}/events/new/")
+    page.locator("#id_date_text").press_sequentially("December 30")
+    # Nothing cited yet: a day without a year takes today's.
+    this_year = dt.date.today().year
+    expect(page.locator("#date-preview")).to_have_text(f"30 December {this_year}, day precision")
+    page.locator("#id_citations-0-source").fill("pact")
+    page.locator("#id_citations-0-quote").fill("Russia and Myanmar signed a defence pact")
+    page.locator("#id_citations-0-quote").blur()
+    expect(page.locator("#date-preview")).to_have_text("30 December 2021, day precision")
