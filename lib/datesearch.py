@@ -258,7 +258,10 @@ _FUTURE = re.compile(
     r"\b(?:will|won[’']t|shall|would|is\s+to|are\s+to|(?:is|are|was|were|’s|'s|’re|'re)\s+"
     r"(?:due|scheduled|set|expected|slated|planned|poised|going)|plans?\s+to|intends?\s+to"
     r"|opens|begins|starts|runs|kicks\s+off|takes\s+place|resumes|closes|ends|arrives|departs"
-    r"|heads|travels|visits|hosts|meets|holds|next)\b|[’']ll\b",
+    r"|heads|travels|visits|hosts|meets|holds|next"
+    # An undertaking, said in the past, of what comes after it: "agreed to meet again on
+    # January 12" (in an article of 5 January: the 12th to come, not last year's).
+    r"|(?:agreed|decided|promised|pledged|vowed|resolved|undertook|arranged)\s+to)\b|[’']ll\b",
     re.IGNORECASE,
 )
 _PAST = re.compile(

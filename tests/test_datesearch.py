@@ -487,3 +487,12 @@ def test_narrative_time_counted_off_the_calendar_is_not_read():
     text = "On 31 December 9998 they met; the next day they left. The following month, too."
     found = [f.text for f in find_dates(text, dt.date(9998, 12, 31))]
     assert found == ["31 December"]
+
+
+@pytest.mark.parametrize("undertaking", ["agreed to", "decided to", "pledged to", "arranged to"])
+def test_a_day_undertaken_in_the_past_is_read_forwards(undertaking):
+    """ "met on December 29 and agreed to meet again on January 12", written on 5 January:
+    the 12th to come (a reviewer's queue proposed 12 January of the year before)."""
+    text = f"The officials met on December 29 and {undertaking} meet again on January 12."
+    found = [(f.text, f.parsed.start) for f in find_dates(text, dt.date(2021, 1, 5))]
+    assert found == [("December 29", dt.date(2020, 12, 29)), ("January 12", dt.date(2021, 1, 12))]
