@@ -150,7 +150,8 @@ class TitleClash:
             )
         if when is None:
             return (
-                f"{head}: name the person who held it at the event's date: {_listed(self.tenures)}."
+                f"{head}: name the person who held it then (the event has no date yet): "
+                f"{_listed(self.tenures)}."
             )
         if then := self.held_during(when):
             return f"{head}: name the person who held it on {when.shown}: {_listed(then)}."

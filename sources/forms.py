@@ -106,8 +106,9 @@ class SourceForm(NulNamed, forms.Form):
 
     def clean_text(self) -> str:
         text = self.cleaned_data.get("text", "")
-        # Browsers send line breaks as CRLF; store them as the text reads.
-        text = text.replace("\r\n", "\n")
+        # Browsers send line breaks as CRLF; store them as the text reads. A byte-order mark
+        # pasted with the text is no character of it (an upload's is dropped as it is read).
+        text = text.replace("\r\n", "\n").removeprefix("\ufeff")
         if len(text.encode("utf-8")) > MAX_SOURCE_BYTES:
             raise forms.ValidationError("The text is larger than 2 MB; split it or trim it.")
         return text

@@ -109,3 +109,16 @@ def test_an_if_match_holding_no_entity_tag_is_a_400_saying_how_to_write_one(api,
     assert "is no entity tag: send the ETag a GET of the event answered" in message
     event.refresh_from_db()
     assert (event.title, event.version) == ("Theirs", 1)
+
+
+def test_a_weak_if_match_matches_no_version(api):
+    """If-Match compares strongly (RFC 9110): W/"1" is no match for version 1."""
+    event = EventFactory(published=True, title="Theirs")
+
+    response = api.patch(
+        f"{URL}{event.pk}/", {"title": "Mine"}, format="json", HTTP_IF_MATCH='W/"1"'
+    )
+
+    assert response.status_code == 412
+    event.refresh_from_db()
+    assert event.title == "Theirs"

@@ -94,6 +94,18 @@ def test_pasted_text_becomes_a_source_with_passages_and_opens_the_reader(analyst
     assert "Added “Junta chief in Moscow” with 3 passages." in page
 
 
+def test_a_byte_order_mark_pasted_with_the_text_is_dropped(analyst_client):
+    """A second reviewer's pasted BOM stayed in the title and the first passage, and the same
+    text without it became a second source."""
+    post(analyst_client, text="\ufeff" + ARTICLE, title="")
+    source = Source.objects.get()
+    assert source.text == ARTICLE
+    assert source.passages.get(index=0).text == "Myanmar junta chief visits Moscow"
+    page = post(analyst_client, text=ARTICLE, title="").content.decode()
+    assert "This text is already a source" in page
+    assert Source.objects.count() == 1
+
+
 def test_a_one_line_source_is_added_with_one_passage(analyst_client):
     response = post(analyst_client, text="One line only.", title="Short")
 

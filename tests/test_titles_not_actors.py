@@ -91,8 +91,8 @@ def test_the_message_names_the_holders_then_or_every_holder_with_their_years(tit
     assert clash.message(event_date(D(2021, 6, 22), None, "day")) == SHOIGU_THEN
     assert clash.message() == (
         "“Russian Defense Minister” is a title (the post Russian Defence Minister), not an "
-        "actor: name the person who held it at the event's date: Sergei Shoigu (2012–2024) "
-        "or Andrei Belousov (since 2024)."
+        "actor: name the person who held it then (the event has no date yet): Sergei Shoigu "
+        "(2012–2024) or Andrei Belousov (since 2024)."
     )
     # May 2024 spans the handover: both.
     assert "Sergei Shoigu (2012–2024) or Andrei Belousov (since 2024)." in clash.message(

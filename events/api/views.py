@@ -87,16 +87,18 @@ def base_version(request: Request) -> frozenset[int] | None:
     header = request.headers.get("If-Match")
     if header is None:
         return None
-    tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    tags = {tag.strip() for tag in header.split(",")}
     if "*" in tags:
         return None
     versions = set()
     quoted = False
-    for tag in tags:
+    for written in tags:
+        tag = written.removeprefix("W/")
         digits = tag.removeprefix('"').removesuffix('"')
         if len(tag) >= 2 and tag.startswith('"') and tag.endswith('"'):
             quoted = True
-            if digits.isascii() and digits.isdigit():
+            # If-Match compares strongly (RFC 9110, 13.1.1): a weak tag matches no version.
+            if digits.isascii() and digits.isdigit() and written == tag:
                 versions.add(int(digits))
     if not quoted:
         raise ValidationError(
