@@ -85,20 +85,25 @@ def test_the_api_saves_the_date_the_queue_proposes(january, analyst):
     assert response.json()["date"]["start"] == "2021-12-30" == proposed
 
 
-def test_the_api_reads_a_weekday_in_a_future_clause_forwards(wednesday, analyst):
+def _dated_through_the_api(analyst, text: str, source: str, quote: str) -> str:
+    """POST an event dated ``text`` citing ``quote`` of ``source``: the start stored."""
     api = APIClient()
     api.force_authenticate(analyst)
     response = api.post(
         "/api/events/",
         {
-            "title": "Shoigu due in Naypyitaw",
-            "date": {"text": "this Thursday"},
-            "citations": [{"source": "due", "quote": ARRIVES}],
+            "title": "Talks",
+            "date": {"text": text},
+            "citations": [{"source": source, "quote": quote}],
         },
         format="json",
     )
     assert response.status_code == 201, response.content
-    assert response.json()["date"]["start"] == "2021-06-24"
+    return response.json()["date"]["start"]
+
+
+def test_the_api_reads_a_weekday_in_a_future_clause_forwards(wednesday, analyst):
+    assert _dated_through_the_api(analyst, "this Thursday", "due", ARRIVES) == "2021-06-24"
 
 
 def _cited(source, quote: str) -> dict:
@@ -158,19 +163,7 @@ def test_the_edit_form_reads_in_the_event_s_first_quote(january, client, analyst
 @pytest.mark.parametrize("quote", ["On December 30", "December 30", "Russia and Myanmar signed"])
 def test_a_quote_shorter_than_its_sentence_is_read_in_its_sentence(january, analyst, quote):
     """A second reviewer selected only "On December 30": it was read alone, as this year's."""
-    api = APIClient()
-    api.force_authenticate(analyst)
-    response = api.post(
-        "/api/events/",
-        {
-            "title": "Defence pact signed",
-            "date": {"text": "December 30"},
-            "citations": [{"source": "pact", "quote": quote}],
-        },
-        format="json",
-    )
-    assert response.status_code == 201, response.content
-    assert response.json()["date"]["start"] == "2021-12-30"
+    assert _dated_through_the_api(analyst, "December 30", "pact", quote) == "2021-12-30"
 
 
 def test_the_form_reads_a_selected_weekday_in_its_sentence(wednesday, client, analyst):
