@@ -22,7 +22,7 @@ from django.utils.text import slugify
 from lib.dates import DateTextError, ParsedDate, Precision, Reference
 from lib.datesearch import read_as_cited
 from lib.forms import NulNamed
-from lib.inputs import refuse_direction_controls, whole_number
+from lib.inputs import has_nul, nul_message, refuse_direction_controls, whole_number
 from sources.models import Passage, Source
 
 from .models import Actor, ActorKind, Citation, Event, EventType, Post, Role, Status
@@ -399,6 +399,8 @@ class SourceChoiceField(forms.Field):
         value = "" if value is None else str(value).strip()
         if not value:
             return None
+        if has_nul(value):  # no key holds one, and PostgreSQL cannot compare it
+            raise ValidationError(nul_message("source"), code="nul")
         source = Source.objects.by_key_or_id(value).first()
         if source is None:
             shown = value if len(value) <= 60 else value[:59] + "…"

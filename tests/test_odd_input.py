@@ -350,3 +350,21 @@ def test_page_zero_on_the_timeline_says_where_pages_start(client):
         "page: “0” is not a page number; pages are numbered from 1 (page=2 is the second); "
         "leave it out for the first." in body
     )
+
+
+def test_a_nul_in_a_hand_cited_source_is_a_message_not_a_500(analyst_client):
+    """PostgreSQL cannot compare a NUL: the source it names was looked up for the date's
+    reference before the form said what was wrong (found by the property test in CI)."""
+    data = form_data(date_text="June 2021", reference="")
+    data["citations-TOTAL_FORMS"], data["citations-0-source"] = "1", "\x00"
+    data["citations-0-quote"] = "Some words"
+
+    response = analyst_client.post("/events/new/", data)
+
+    assert response.status_code == 400
+    assert not Event.objects.exists()
+    preview = analyst_client.get(
+        "/events/parse-date/",
+        {"date_text": "June 22", "citations-0-source": "\x00", "citations-0-quote": "x"},
+    )
+    assert preview.status_code == 200

@@ -165,6 +165,8 @@ def _cited(
 def _chosen_source(data: QueryDict) -> str:
     """The id of the source the form's first new citation names (key or id), or ""."""
     chosen = data.get("citations-0-source", "").strip()
+    if has_nul(chosen):  # no key holds one (PostgreSQL cannot even compare it); said by the form
+        return ""
     source = Source.objects.by_key_or_id(chosen).first() if chosen else None
     return str(source.pk) if source is not None else ""
 
