@@ -81,7 +81,7 @@ from .models import (
     Status,
     quote_mismatch,
 )
-from .positions import clash_with, title_key, title_keys
+from .positions import clash_with, post_in, title_keys
 from .services import CitationError, locate
 
 BATCH = 5000  # events staged per COPY / executemany
@@ -498,15 +498,13 @@ def load_actors(items: Iterable) -> dict[str, int]:
         # A title ("the coup leader") is no new actor nor new alias: the actor filter would
         # find that actor for the title instead of whoever held it (``title_clash``). Names
         # and aliases stored already are kept.
-        if name.lower() not in actors:
-            for spelling in (name, slugify(name)):
-                if title_key(spelling) in titles:
-                    title = clash_with(name, titles[title_key(spelling)])
-                    raise LoadError(f"{where}.name: {title.message()}")
+        if name.lower() not in actors and (post := post_in(titles, name)) is not None:
+            raise LoadError(f"{where}.name: {clash_with(name, post).message()}")
         for at, spelling in given:
-            if spelling.strip().lower() not in aliases and title_key(spelling) in titles:
-                title = clash_with(spelling, titles[title_key(spelling)])
-                raise LoadError(f"{at}: {title.message(alias=True)}")
+            if spelling.strip().lower() in aliases:
+                continue
+            if (post := post_in(titles, spelling)) is not None:
+                raise LoadError(f"{at}: {clash_with(spelling, post).message(alias=True)}")
         taken = aliases.get(name.lower())
         if taken is not None and names_by_pk.get(taken[0], "").lower() != name.lower():
             raise LoadError(

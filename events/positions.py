@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -189,16 +189,24 @@ def clash_with(spelling: str, post_id: int) -> TitleClash:
 def title_clash(spellings: Iterable[str]) -> TitleClash | None:
     """The first of ``spellings`` (a new actor's name and slug, or its aliases) that is a
     post's title or alias, compared as the actor filter compares them (``title_key``: case,
-    spaces, a leading "the", the apostrophe's shape); None when none is (one query)."""
+    spaces, a leading "the", the apostrophe's shape), also in its words alone
+    (``post_in``); None when none is (one query)."""
     spellings = [s for s in spellings if s and s.strip()]
-    # Each also in its words alone: "Russian-Defense-Minister", "the_coup_leader" or "Coup
-    # Leader." is the title its words spell (a reviewer created those as actors).
-    worded = {spelling: _words(spelling) for spelling in spellings}
-    found = title_keys([*spellings, *worded.values()])
+    found = title_keys([form for spelling in spellings for form in (spelling, _words(spelling))])
     for spelling in spellings:
-        post_id = found.get(title_key(spelling)) or found.get(title_key(worded[spelling]))
+        post_id = post_in(found, spelling)
         if post_id is not None:
             return clash_with(spelling, post_id)
+    return None
+
+
+def post_in(titles: Mapping[str, int], spelling: str) -> int | None:
+    """The post of ``titles`` (``title_keys``) that ``spelling`` names: as written, or in its
+    words alone ("Russian-Defense-Minister", "the_coup_leader" or "Coup Leader." is the title
+    its words spell: a reviewer created those as actors); None when none."""
+    for key in (title_key(spelling), title_key(_words(spelling))):
+        if key in titles:
+            return titles[key]
     return None
 
 

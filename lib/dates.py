@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 import dateparser
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
@@ -317,8 +318,6 @@ def year_outside(day: dt.date) -> str:
 
 def validate_year(day: dt.date) -> None:
     """A model field's validator: the one rule of every writer (form, API, loaders)."""
-    from django.core.exceptions import ValidationError
-
     if message := year_outside(day):
         raise ValidationError(message, code="year")
 

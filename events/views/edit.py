@@ -119,8 +119,9 @@ def parse_date(request: HttpRequest) -> HttpResponse:
     (``citations-0-passage``, ``-start``, ``-quote``), else the event's first (``context``,
     ``context_start``, ``context_end``)."""
     get = request.GET
-    reference = parse_reference(get.get("reference") or _chosen_source(get)) or Reference.uncited()
-    cited = _cited_in(get) or (
+    chosen = _chosen_source(get)
+    reference = parse_reference(get.get("reference") or chosen) or Reference.uncited()
+    cited = _cited_in(get, chosen) or (
         get.get("context", ""),
         whole_number(get.get("context_start", "")) or 0,
         whole_number(get.get("context_end", "")) or 0,
@@ -136,11 +137,12 @@ def parse_date(request: HttpRequest) -> HttpResponse:
 # The event form -----------------------------------------------------------------------------
 
 
-def _cited_in(data: QueryDict) -> tuple[str, int, int] | None:
-    """The passage the form's first new citation cites and its quote's offsets in it."""
+def _cited_in(data: QueryDict, source: str) -> tuple[str, int, int] | None:
+    """The passage the form's first new citation cites (in ``source``, ``_chosen_source``)
+    and its quote's offsets in it."""
     return _cited(
         data.get("citations-0-quote", ""),
-        _chosen_source(data),
+        source,
         whole_number(data.get("citations-0-passage", "")),
         whole_number(data.get("citations-0-start", "")),
     )
@@ -198,12 +200,11 @@ class EventForms:
                 {"name": p.actor.name, "role": p.role}
                 for p in Participation.objects.filter(event=event).select_related("actor")
             ]
-        if data is not None and not data.get("reference"):
+        chosen = _chosen_source(data) if data is not None else ""
+        if data is not None and not data.get("reference") and chosen:
             # No reference yet (a new event cited by hand): read dates against its source.
-            chosen = _chosen_source(data)
-            if chosen:
-                data = data.copy()
-                data["reference"] = chosen
+            data = data.copy()
+            data["reference"] = chosen
         event_initial = dict(initial.get("event") or {})
         if citations and "reference" not in event_initial:
             event_initial["reference"] = citations[0].passage.source.date_reference()
@@ -211,7 +212,7 @@ class EventForms:
         # first citation's (the one its reference comes from).
         selected: dict = next(iter(initial.get("citations") or []), {})
         cited = (
-            _cited_in(data)
+            _cited_in(data, chosen)
             if data is not None
             else _cited(
                 selected.get("quote", ""),
