@@ -31,7 +31,7 @@ without the budget and stores it under the same generation token. Management com
 import hashlib
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 
 from django.conf import settings
 from django.core.cache import cache
@@ -161,6 +161,7 @@ class Counts:
         # ``batched``: what is computed is written to the cache by ``flush()``, in one
         # statement, instead of one transaction per value (the caller flushes at its end).
         self._unwritten: dict | None = {} if batched else None
+        self._expected: dict = {}  # read ahead by expect(): a key's value, None when missing
         # ``whole``: the queryset is every event of ``statuses`` (None: all): its facets are
         # read from the tallies the database keeps current (``events.tally``).
         self.whole = False
@@ -190,7 +191,17 @@ class Counts:
     def _read_cached(self, key: str):
         if self._unwritten and key in self._unwritten:
             return self._unwritten[key]
+        if key in self._expected:
+            return self._expected.pop(key)
         return cache.get(key)
+
+    def _expect(self, names: Iterable[str], queryset: QuerySet) -> None:
+        """Read the values of ``names`` for ``queryset`` from the cache in one statement, for
+        the ``cached`` and ``rows`` that follow."""
+        keys = [key for name in names if (key := self._key(name, queryset)) is not None]
+        if keys:
+            found = cache.get_many(keys)
+            self._expected.update({key: found.get(key) for key in keys})
 
     def flush(self) -> None:
         """Write what a batched ``Counts`` computed (nothing otherwise)."""
@@ -261,14 +272,24 @@ class Counts:
             self._compiled[id(queryset)] = found
         return found[1]
 
-    def rows(self, start: int, stop: int, queryset: "EventQuerySet | None" = None) -> list:
+    def rows(
+        self,
+        start: int,
+        stop: int,
+        queryset: "EventQuerySet | None" = None,
+        read_with: Sequence[str] = (),
+    ) -> list:
         """``queryset.rows(start, stop)``: a page of events, whose ids are cached until the
         next write under the queryset's SQL. The same page asked again (a reload, the next
         reader, a client polling the API) reads its events by id instead of searching them
         out again: for a busy filter at a million events, the difference between its SQL
         (up to a few hundred ms) and one lookup by primary key."""
         queryset = self.queryset if queryset is None else queryset
-        key = self._key(f"rows:{start}:{stop}", queryset)
+        name = f"rows:{start}:{stop}"
+        # ``read_with``: names ``cached`` asks next for the same queryset (a list's count),
+        # read with the ids in one round trip to the cache.
+        self._expect([name, *read_with], queryset)
+        key = self._key(name, queryset)
         ids = self._read_cached(key) if key is not None else None
         if ids is not None:
             return queryset.by_ids(ids)

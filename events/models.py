@@ -428,7 +428,12 @@ class EventQuerySet(models.QuerySet):
         page = self._reader().order_by(*ordering)
         if streams is None:
             return [*page.filter(pk__in=self.values("pk")[start:stop])]
-        ids = streams[0].union(*streams[1:], all=True)
+        # The merged ids as SQL compiled once: given as a queryset, the ORM relabels the
+        # union's three parts into the outer query (a third of the page's time in Python).
+        try:
+            ids = RawSQL(*streams[0].union(*streams[1:], all=True).query.sql_with_params())
+        except EmptyResultSet:  # every part matches nothing
+            return []
         return [*page.filter(pk__in=ids)[start:stop]]
 
     def by_ids(self, ids: list) -> list:
@@ -501,6 +506,15 @@ class EventQuerySet(models.QuerySet):
         clone._window = self._window
         clone._among = self._among
         return clone
+
+
+class EventManager(models.Manager.from_queryset(EventQuerySet)):  # type: ignore[misc]
+    """Events without their search vector: the database writes it (triggers) and reads it
+    (the ``q`` filter); loaded, it was two thirds of each row read (630 of 936 bytes a row
+    at a million events) on every page, list and export."""
+
+    def get_queryset(self) -> EventQuerySet:
+        return super().get_queryset().defer("search_vector")
 
 
 # The list's order: oldest first, undated last, ties by precision, end, title and id.
@@ -576,7 +590,7 @@ class Event(models.Model):
         bases=[HistoryBatch],
     )
 
-    objects = EventQuerySet.as_manager()
+    objects = EventManager()
 
     # Not stored: set on the events a page shows by events.disagreement.annotate().
     disagreement: "Disagreement | None"

@@ -26,6 +26,7 @@ import datetime as dt
 import logging
 import pickle
 import threading
+from contextlib import nullcontext
 from typing import Any
 
 from django.conf import settings
@@ -87,9 +88,17 @@ class DatabaseCache(DjangoDatabaseCache):
         table = quote(self._table)  # type: ignore[attr-defined]  # BaseDatabaseCache's, not in the stubs
         key, value, expiry = quote("cache_key"), quote("value"), quote("expires")
         culled = False
+        count_due = self._count_due(len(rows))
+        # One statement alone, outside a transaction, is its own: no BEGIN and COMMIT round
+        # trips (a tenth of an uncached API list's time after its SQL at a million events).
+        alone = not count_due and len(rows) <= ROWS_PER_STATEMENT
+        if alone and connection.get_autocommit():
+            atomic: Any = nullcontext()
+        else:
+            atomic = transaction.atomic(using=db)
         try:
-            with transaction.atomic(using=db), connection.cursor() as cursor:
-                if self._count_due(len(rows)):
+            with atomic, connection.cursor() as cursor:
+                if count_due:
                     cursor.execute(f"SELECT COUNT(*) FROM {table}")
                     count = cursor.fetchone()[0]
                     if count > self._max_entries:

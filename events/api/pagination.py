@@ -164,6 +164,7 @@ class Pagination(PageNumberPagination):
         # until the next write.
         counts = getattr(view, "counts", None)
         self.next_cursor = None
+        counted = f"count up to {COUNT_CAP}"  # the count's name in ``counts``
         # Every page value is a page number, also beside a cursor (which then decides).
         numbers = self.page_numbers(request)
         if self.cursor_mode:
@@ -176,7 +177,8 @@ class Pagination(PageNumberPagination):
             # Events deep in the list: their ids first, then their rows (a deferred join).
             stop = offset + size + 1
             if counts is not None and isinstance(queryset, EventQuerySet):
-                rows = counts.rows(offset, stop, queryset)  # ids cached until the next write
+                # The ids cached until the next write, read with the count.
+                rows = counts.rows(offset, stop, queryset, read_with=[counted])
             elif isinstance(queryset, EventQuerySet):
                 rows = queryset.rows(offset, stop)
             elif offset:
@@ -196,7 +198,7 @@ class Pagination(PageNumberPagination):
             self.next_cursor = self._encode(rows[-1])
         if counts is not None:
             self.count, self.count_exact = counts.cached(
-                f"count up to {COUNT_CAP}", lambda: capped_count(queryset), queryset
+                counted, lambda: capped_count(queryset), queryset
             )
         else:
             self.count, self.count_exact = capped_count(queryset)
