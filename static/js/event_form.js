@@ -20,9 +20,11 @@
   });
 
   // A date the form borrowed (from an earlier sentence: the "Check the date" note) fills
-  // start, end and precision, which win over the date as written. Typing the date as the
-  // source writes it replaces the borrowed one: start and end are cleared, once, and it is
-  // said (without a start, the precision is the text's too).
+  // start, end, precision and "approximate", which win over the date as written. Typing the
+  // date as the source writes it replaces the borrowed one: start, end and "approximate"
+  // are cleared, once, with the citation's note saying where they came from (still as
+  // events.prefill wrote it), and it is said (without a start, the precision is the text's
+  // too; "approximate" ticked again is kept).
   document.addEventListener("input", (event) => {
     if (event.target.id !== "id_date_text") return;
     const fieldset = event.target.closest("fieldset[data-borrowed]");
@@ -32,8 +34,12 @@
       const input = document.getElementById(id);
       if (input) input.value = "";
     });
+    const approximate = document.getElementById("id_date_approximate");
+    if (approximate) approximate.checked = false;
+    const note = document.getElementById("id_citations-0-note");
+    if (note && note.value.startsWith("Check the date:")) note.value = "";
     const said = document.getElementById("date-cleared");
-    if (said) said.textContent = "The borrowed start and end were cleared: the date is read from the text.";
+    if (said) said.textContent = "The borrowed start, end and “approximate” were cleared: the date is read from the text.";
   });
 
   // The date preview reads the date in the cited passage, against its source: when the

@@ -155,6 +155,7 @@ def test_a_selection_is_added_to_an_existing_event(analyst_page: Page, live_serv
     assert event.version == 2
 
 
+CLEARED = "The borrowed start, end and “approximate” were cleared: the date is read from the text."
 BORROWED = (
     "Talks in Naypyidaw\n"
     "\n"
@@ -184,9 +185,7 @@ def test_typing_the_date_as_written_replaces_a_date_the_form_borrowed(
     page.locator("#id_title").fill("Shoigu holds talks")
     page.locator("#id_date_text").press_sequentially("March 2025")
     expect(page.locator("#id_date_start")).to_have_value("")
-    expect(page.locator("#date-cleared")).to_have_text(
-        "The borrowed start and end were cleared: the date is read from the text."
-    )
+    expect(page.locator("#date-cleared")).to_have_text(CLEARED)
     expect(page.locator("#date-preview")).to_have_text("March 2025, month precision")
     page.get_by_role("button", name="Create event").click()
 
@@ -194,6 +193,43 @@ def test_typing_the_date_as_written_replaces_a_date_the_form_borrowed(
     event = Event.objects.get(title="Shoigu holds talks")
     assert (str(event.date_start), event.date_precision) == ("2025-03-01", "month")
     assert event.date_text == "March 2025"
+
+
+def test_a_borrowed_approximate_date_and_its_note_are_cleared_with_it(
+    analyst_page: Page, live_server
+):
+    """A reviewer's save read "c. March 2021": the borrowed "late June" had ticked
+    "approximate", which stayed ticked (and its "Check the date" note stayed) when the
+    analyst typed the date as written and the preview said "March 2021"."""
+    source, _ = import_source(
+        "Talks\n\nShoigu arrived in Naypyidaw in late June. He held talks with the military.\n",
+        title="Late",
+        key="late",
+        published_date=dt.date(2021, 7, 2),
+    )
+    passage = source.passages.get(index=1)
+    start = passage.text.index("He held")
+    page = analyst_page
+    page.goto(
+        f"{live_server.url}/events/new/?passage={passage.pk}&start={start}&end={len(passage.text)}"
+    )
+    expect(page.locator("#id_date_approximate")).to_be_checked()
+    expect(page.locator("#id_citations-0-note")).to_have_value(re.compile("^Check the date"))
+
+    page.locator("#id_title").fill("Shoigu holds talks")
+    page.locator("#id_date_text").press_sequentially("June 2021")
+    expect(page.locator("#date-cleared")).to_have_text(CLEARED)
+    expect(page.locator("#id_date_approximate")).not_to_be_checked()
+    expect(page.locator("#id_citations-0-note")).to_have_value("")
+    expect(page.locator("#date-preview")).to_have_text("June 2021, month precision")
+    page.get_by_role("button", name="Create event").click()
+
+    expect(page).to_have_url(re.compile(r"/events/\d+/$"))
+    expect(page.locator("main")).not_to_contain_text("c. June 2021")
+    event = Event.objects.get(title="Shoigu holds talks")
+    assert (str(event.date_start), event.date_precision) == ("2021-06-01", "month")
+    assert event.date_approximate is False
+    assert event.citations.get().note == ""
 
 
 def test_the_date_preview_reads_again_when_the_cited_source_is_typed_after_it(
