@@ -304,3 +304,33 @@ def test_an_event_id_too_large_in_the_citation_filter_says_why(client):
         "event: ids go up to 2147483647, so no event has this one; give the event's id "
         "(for example event=12)."
     ]
+
+
+@pytest.mark.parametrize(
+    ("path", "name", "said"),
+    [
+        ("/api/events/?actr=shoigu", "actr", "did you mean “actor”?"),
+        ("/api/events/?format=csv&Year=2021", "Year", "did you mean “year”?"),
+        ("/api/actors/?knd=person", "knd", "did you mean “kind”?"),
+        ("/api/citations/?evnt=1", "evnt", "did you mean “event”?"),
+        ("/api/events/?zzz=1", "zzz", "the parameters are actor, cursor, format, from, page,"),
+    ],
+)
+def test_a_parameter_no_list_takes_is_a_400_naming_it_not_ignored(client, path, name, said):
+    # A reviewer's misspelt "actr=shoigu" listed (and would have exported) every event.
+    EventFactory(published=True)
+
+    response = client.get(path)
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert said in response.json()[name][0]
+
+
+@pytest.mark.parametrize("path", ["/api/events/", "/api/actors/", "/api/citations/"])
+def test_every_parameter_the_schema_documents_for_a_list_is_taken(client, path):
+    names = [parameter["name"] for parameter in SCHEMA["paths"][path]["get"]["parameters"]]
+    assert names
+    for name in names:
+        response = client.get(path, {name: ""})
+        assert b"Not a parameter" not in response.content, name

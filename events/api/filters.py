@@ -1,6 +1,7 @@
 """API filters: the timeline's ``EventFilter`` plus ``role`` and ``precision``."""
 
 import copy
+import difflib
 import re
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
+from rest_framework.settings import api_settings
 
 from lib.dates import Precision
 from lib.inputs import nul_message
@@ -188,6 +190,8 @@ class FilterBackend(DjangoFilterBackend):
         filterset = self.get_filterset(request, queryset, view)
         if filterset is None:
             return queryset
+        if getattr(view, "action", None) == "list":
+            refuse_unknown_parameters(request, view, filterset)
         if not filterset.is_valid():
             raise ValidationError(
                 {
@@ -202,3 +206,24 @@ class FilterBackend(DjangoFilterBackend):
             # An export has every match, in date order (or the sort asked for).
             return filterset.matches
         return listed
+
+
+def refuse_unknown_parameters(request, view, filterset) -> None:
+    """A list's query parameter that no filter, the paging or the format takes is a 400
+    naming it and the nearest it may mean: ignored, a misspelt filter ("actr=shoigu") listed
+    and exported every event as if it were the one asked for."""
+    paginator = getattr(view, "paginator", None)
+    known = {*filterset.filters, api_settings.URL_FORMAT_OVERRIDE}
+    for attribute in ("page_query_param", "page_size_query_param", "cursor_query_param"):
+        if name := getattr(paginator, attribute, None):
+            known.add(name)
+    unknown = [name for name in request.query_params if name not in known]
+    if unknown:
+        choices = sorted(name for name in known if name)
+        raise ValidationError({name: [_unknown_parameter(name, choices)] for name in unknown})
+
+
+def _unknown_parameter(name: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(name.lower(), choices, n=1)
+    hint = f"did you mean “{close[0]}”?" if close else f"the parameters are {', '.join(choices)}."
+    return f"Not a parameter of this list (it would be ignored): {hint}"
