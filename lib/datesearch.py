@@ -42,6 +42,7 @@ from lib.dates import (
     Reference,
     Tense,
     as_reference,
+    interval,
     parse_date_text,
 )
 
@@ -271,6 +272,9 @@ _PAST = re.compile(
     r"|last|[a-z]{2,}[^e\W]ed|[a-z]{2,}ied|[a-z]{3,}ted|[a-z]{3,}ded)\b"
 )
 _NOT_PAST = {"need", "indeed", "hundred", "speed", "seed", "feed", "proceed", "exceed"}
+# A participle after "be" or "being" is not a past tense: "will be held", "would be signed",
+# "is to be opened", "is being held" say nothing of the past (the modal before them does).
+_AFTER_BE = re.compile(r"\b(?:be|being)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 
 
 _SENTENCE_END = re.compile(r"[.!?\n](?:\s|$)")
@@ -293,6 +297,8 @@ def _tense_between(
     for match in _PAST.finditer(text, left, right):
         if start <= match.start() < end or match.group() in _NOT_PAST:
             continue
+        if _AFTER_BE.search(text, max(left, match.start() - 20), match.start()):
+            continue  # "will be held": the tense is the modal's
         if any(a <= match.start() < b for a, b in future_spans):
             continue  # "is scheduled"
         distance = max(start - match.end(), match.start() - end, 0)
@@ -390,7 +396,8 @@ def _last_year_if_past(
     expression: str, kind: str | None, parsed: ParsedDate, reference: Reference, tense: str
 ) -> ParsedDate:
     """A day or month said in the past ("the election in November", in February): last year's
-    November, not this year's, which is after the text was written."""
+    November, not this year's, which is after the text was written; said in the future ("will
+    be held in May", in June): next year's, not this year's, which is over."""
     if (
         tense == Tense.PAST
         and parsed.start > reference.latest
@@ -400,6 +407,38 @@ def _last_year_if_past(
         earlier = _parse(expression, reference, tense, parsed.start.year - 1)
         return earlier if isinstance(earlier, ParsedDate) else parsed
     return parsed
+
+
+# What says, beyond a present tense (which a chronology uses for the past: "March 26: Fomin
+# arrives"), that the clause speaks of what is to come.
+_PLANNED = re.compile(
+    r"\b(?:will|shall|would|(?:is|are|was|were)\s+(?:due|scheduled|set|expected|slated|planned)"
+    r"\s+(?:to|for)|(?:is|are)\s+to|plans?\s+to|intends?\s+to)\b|[’']ll\b",
+    re.IGNORECASE,
+)
+
+
+def _next_year_if_planned(
+    expression: str, kind: str | None, parsed: ParsedDate, reference: Reference, clause: str
+) -> ParsedDate:
+    """A day or month without its year, in a clause that says it is to come ("will be held in
+    May", written in June): next year's, not this year's, which is over."""
+    if (
+        kind in _YEAR_LENT
+        and interval(parsed.start, parsed.end, parsed.precision)[1] < reference.day
+        and not _WRITTEN_YEAR.search(expression)
+        and _PLANNED.search(clause)
+    ):
+        later = _parse(expression, reference, Tense.FUTURE, parsed.start.year + 1)
+        return later if isinstance(later, ParsedDate) else parsed
+    return parsed
+
+
+def _clause_of(text: str, start: int, end: int) -> str:
+    """The clause around ``text[start:end]`` (as ``clause_tense`` bounds it)."""
+    left = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
+    right_match = _CLAUSE_BREAK.search(text, end)
+    return text[left : right_match.start() if right_match else len(text)]
 
 
 def read_as_cited(
@@ -450,7 +489,13 @@ def read_as_cited(
         for match in pattern.finditer(written)
         if match.end() == len(written)
     ]
-    return _last_year_if_past(written, min(ends)[1] if ends else None, parsed, reference, tense)
+    kind = min(ends)[1] if ends else None
+    parsed = _last_year_if_past(written, kind, parsed, reference, tense)
+    if hits and tense == Tense.FUTURE:
+        parsed = _next_year_if_planned(
+            written, kind, parsed, reference, _clause_of(context, at, at + len(written))
+        )
+    return parsed
 
 
 def _explicit(
@@ -484,6 +529,10 @@ def _explicit(
             parsed = _parse(expression, reference, tense, weak_year)
         if evidence and isinstance(parsed, ParsedDate):
             parsed = _last_year_if_past(expression, kind, parsed, reference, tense)
+            if tense == Tense.FUTURE and strong is None:
+                parsed = _next_year_if_planned(
+                    expression, kind, parsed, reference, _clause_of(text, start, end)
+                )
         if isinstance(parsed, str):
             if not parsed.startswith("Could not read"):
                 # Refused in full ("2021/22", "June 31"): no shorter reading inside it.

@@ -58,6 +58,12 @@ def wednesday(db):
          dt.date(2021, 6, 25)),
         ("on Friday", "They signed the contract on Friday.", dt.date(2021, 6, 23),
          dt.date(2021, 6, 18)),
+        # A month to come, in a clause that says so, is next year's; a present tense alone
+        # (a chronology's "March 26: Fomin arrives") does not move it.
+        ("in May", "A trade fair will be held in Yangon in May.", dt.date(2021, 6, 23),
+         dt.date(2022, 5, 1)),
+        ("March 26", "March 26: Fomin arrives in Naypyitaw.", dt.date(2021, 6, 23),
+         dt.date(2021, 3, 26)),
         # Without a clause saying which, as before: the reference's year, a past weekday.
         ("December 30", "", dt.date(2022, 1, 5), dt.date(2022, 12, 30)),
         ("this Thursday", "", dt.date(2021, 6, 23), dt.date(2021, 6, 17)),

@@ -496,3 +496,42 @@ def test_a_day_undertaken_in_the_past_is_read_forwards(undertaking):
     text = f"The officials met on December 29 and {undertaking} meet again on January 12."
     found = [(f.text, f.parsed.start) for f in find_dates(text, dt.date(2021, 1, 5))]
     assert found == [("December 29", dt.date(2020, 12, 29)), ("January 12", dt.date(2021, 1, 12))]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expression", "start"),
+    [
+        ("The talks will be held on Friday.", "Friday", D(2021, 6, 25)),
+        ("The treaty is to be signed on Monday in Moscow.", "Monday", D(2021, 6, 28)),
+        ("The games will be officially opened on Saturday.", "Saturday", D(2021, 6, 26)),
+        # Past, as written: the participle follows "was", "had been", not "be".
+        ("The parade was held on Monday.", "Monday", D(2021, 6, 21)),
+        ("The games had been held on Monday.", "Monday", D(2021, 6, 21)),
+    ],
+)
+def test_a_participle_after_be_takes_the_tense_of_its_modal(sentence, expression, start):
+    """ "will be held", "is to be signed": the participle is no past tense, so a weekday
+    after it is read forwards (it was nearer than "will" and read the day backwards)."""
+    hit = only(sentence, WIRE_DAY)
+    assert (hit.text, hit.parsed.start) == (expression, start)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expression", "start"),
+    [
+        ("The election would be held in December, the junta said.", "December", D(2021, 12, 1)),
+        ("A trade fair will be held in Yangon in May.", "May", D(2022, 5, 1)),
+        ("The delegation is due to return on March 3.", "March 3", D(2022, 3, 3)),
+        ("He said talks would resume in February.", "February", D(2022, 2, 1)),
+        # A present tense alone, as chronologies write the past, keeps the year.
+        ("March 26: Fomin arrives in Naypyitaw.", "March 26", D(2021, 3, 26)),
+        # So does a year the sentence writes.
+        ("In 2021, talks will be held in May.", "May", D(2021, 5, 1)),
+    ],
+)
+def test_a_day_or_month_said_to_come_is_the_next_one(sentence, expression, start):
+    """A day or month without its year in a clause that says it is to come ("will", "is due
+    to", "would") is the next one after the source's date, not this year's that is over; it
+    was read backwards, even moved to last year, when "held" stood nearer than "will"."""
+    found = [f for f in find_dates(sentence, WIRE_DAY) if f.text == expression]
+    assert [f.parsed.start for f in found] == [start]
