@@ -285,7 +285,11 @@ _YEAR_RANGE = re.compile(
     r"^(?P<a>\d{4})\s*(?:-|\bto\b|\buntil\b|\btill\b|\band\b|/)\s*(?P<b>\d{1,4})$"
 )
 _DAY_RANGE = re.compile(rf"^(?:{_WD},?\s+)?{_M}\s+{_D}{_SEP}{_D2}(?:,?\s+{_Y})?$")
-_DAY_RANGE_DMY = re.compile(rf"^{_D}{_SEP}{_D2}\s+(?:of\s+)?{_M}(?:,?\s+{_Y})?$")
+_DAY_RANGE_DMY = re.compile(
+    rf"^(?:the\s+)?{_D}{_SEP}(?:the\s+)?{_D2}\s+(?:of\s+)?{_M}(?:,?\s+{_Y})?$"
+)
+# "between June 1 and 4", "between 1 and 4 June": a day range whose ends "and" joins.
+_BETWEEN_DAYS = re.compile(r"^between\s+(?P<a>.+?)\s+and\s+(?P<b>.+)$")
 _SLASHED = re.compile(r"^\d{1,4}\s*/\s*\d{1,4}(?:\s*/\s*\d{1,4})?$")
 _NUMBER = re.compile(r"\d+")
 
@@ -697,8 +701,11 @@ def _read_date_text(
             _real_date(a, month, 1, text)
             return ParsedDate(dt.date(a, month, 1), None, Precision.MONTH)
         raise DateTextError(f'"{text}" ends before it starts.')
+    days = core
+    if between := _BETWEEN_DAYS.match(core):
+        days = f"{between['a']} to {between['b']}"
     for pattern in (_DAY_RANGE, _DAY_RANGE_DMY):
-        if match := pattern.match(core):
+        if match := pattern.match(days):
             bare = year or reference.year
             year = _check_year(int(match["year"]), text) if match["year"] else bare
             month = _month_number(match["month"])

@@ -147,12 +147,18 @@ _FORMS = [
         "day_range",
         rf"(?:{FROM}?(?:{WEEKDAY},?\s+)?{MONTH_D}\s+{DAY}(?:{DASH}|\s+(?:to|until|through)\s+)"
         rf"{DAY}(?:,?\s+{YEAR})?"
-        rf"|{DAY}{DASH}{DAY}\s+{MONTH}(?:,?\s+{YEAR})?)(?!\s+{MONTH})",
+        rf"|[Bb]etween\s+(?:{WEEKDAY},?\s+)?{MONTH_D}\s+{DAY}\s+and\s+{DAY}(?:,?\s+{YEAR})?"
+        # "3-5 May", "from 3 to 5 May", "between 1 and 4 June", "the 3rd to the 5th of May"
+        rf"|{FROM}?(?:the\s+)?{DAY}(?:{DASH}|\s+(?:to|until|through|and)\s+)(?:the\s+)?{DAY}"
+        rf"\s+(?:of\s+)?{MONTH}(?:,?\s+{YEAR})?)(?!\s+{MONTH})",
     ),
     (
         "day",
         rf"(?:{WEEKDAY},?\s+)?{MONTH_D}\s+{DAY}(?![\d%])(?:,?\s+{YEAR})?"
-        rf"|(?:{WEEKDAY},?\s+)?{DAY}\s+{MONTH}(?:,?\s+{YEAR})?",
+        rf"|(?:{WEEKDAY},?\s+)?{DAY}\s+{MONTH}(?:,?\s+{YEAR})?"
+        # "the 3rd of December", "8th of May 2015"
+        rf"|(?:{WEEKDAY},?\s+)?(?:the\s+)?(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\s+of\s+{MONTH}"
+        rf"(?:,?\s+{YEAR})?",
     ),
     (
         "quarter",

@@ -535,3 +535,44 @@ def test_a_day_or_month_said_to_come_is_the_next_one(sentence, expression, start
     was read backwards, even moved to last year, when "held" stood nearer than "will"."""
     found = [f for f in find_dates(sentence, WIRE_DAY) if f.text == expression]
     assert [f.parsed.start for f in found] == [start]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expression", "start", "end"),
+    [
+        # a day range written day first, with "to", "until" or "and" between its days
+        ("The fair ran from 3 to 5 May in Yangon.", "from 3 to 5 May", D(2021, 5, 3),
+         D(2021, 5, 5)),
+        ("Talks were held 14 until 16 June.", "14 until 16 June", D(2021, 6, 14), D(2021, 6, 16)),
+        ("They met between 1 and 4 June 2020.", "between 1 and 4 June 2020", D(2020, 6, 1),
+         D(2020, 6, 4)),
+        ("It lasted from the 3rd to the 5th of May.", "from the 3rd to the 5th of May",
+         D(2021, 5, 3), D(2021, 5, 5)),
+        # month first, "between ... and"
+        ("The drills ran between June 1 and 4 near Yangon.", "between June 1 and 4",
+         D(2021, 6, 1), D(2021, 6, 4)),
+        ("He visited between Sept 7 and 9, 2019.", "between Sept 7 and 9, 2019", D(2019, 9, 7),
+         D(2019, 9, 9)),
+        # a day written as an ordinal "of" its month: a day, not the month
+        ("Talks were held on the 3rd of December 2020.", "the 3rd of December 2020",
+         D(2020, 12, 3), None),
+        ("On the 8th of May, the envoy arrived.", "the 8th of May", D(2021, 5, 8), None),
+        ("He left on 21st of June, officials said.", "21st of June", D(2021, 6, 21), None),
+    ],
+)  # fmt: skip
+def test_day_ranges_and_ordinal_days_written_day_first_or_with_and(sentence, expression, start,
+                                                                   end):  # fmt: skip
+    """ "from 3 to 5 May" was read as 5 May, "between June 1 and 4" as June 1 and "the 3rd of
+    December 2024" as December 2024: a part of the expression, at the wrong precision."""
+    hit = only(sentence, WIRE_DAY)
+    assert (hit.text, hit.parsed.start, hit.parsed.end) == (expression, start, end)
+    assert hit.parsed.precision == DAY
+    assert hit.parsed == parse_date_text(expression, WIRE_DAY)
+
+
+def test_and_joins_two_days_only_after_between():
+    # "June 1 and 4" without "between" are two numbers, one a day; "and" between a day and a
+    # number is no range.
+    assert dates_of("Talks on June 1 and 4 more rounds followed.") == [
+        ("June 1", D(2021, 6, 1), None, DAY)
+    ]
