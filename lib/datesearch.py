@@ -284,6 +284,17 @@ _AFTER_BE = re.compile(r"\b(?:be|being)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 
 
 _SENTENCE_END = re.compile(r"[.!?\n](?:\s|$)")
+# Dots that end no clause: times ("10 a.m."), "U.N.", titles ("Maj. Gen."), abbreviated
+# months, initials. Read through, so that "will begin at 10 a.m. on Saturday" is one clause.
+_ABBREVIATION = re.compile(
+    r"\b(?:[ap]\.m|U\.[SNK]|[A-Z]|Snr|Gen|Lt|Col|Maj|Capt|Adm|Sgt|Dr|Mr|Mrs|Ms|Prof|St|No"
+    r"|Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec|Jr|Sr|Corp|Inc|Ltd|vs|etc)\."
+)
+
+
+def _without_abbreviations(text: str) -> str:
+    """``text`` with the dots of abbreviations blanked (same length, same offsets)."""
+    return _ABBREVIATION.sub(lambda m: m.group().replace(".", " "), text)
 
 
 def _tense_between(
@@ -313,18 +324,24 @@ def _tense_between(
     return best
 
 
+def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where the clause around ``text[start:end]`` begins and ends."""
+    left = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
+    right_match = _CLAUSE_BREAK.search(text, end)
+    return left, right_match.start() if right_match else len(text)
+
+
 def clause_tense(text: str, start: int, end: int, reach: int = 10_000) -> tuple[str, bool]:
     """The tense of the clause around ``text[start:end]`` (past unless it says otherwise),
     and whether a tense word within ``reach`` characters said so: the nearest tense word of
     the clause wins, else of the sentence ("is due to attend ..., and to hold talks on
     Tuesday")."""
-    left = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
-    right_match = _CLAUSE_BREAK.search(text, end)
-    right = right_match.start() if right_match else len(text)
+    breaks = _without_abbreviations(text)
+    left, right = _clause_bounds(breaks, start, end)
     best = _tense_between(text, start, end, left, right)
     if best is None:
-        left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
-        right_match = _SENTENCE_END.search(text, end)
+        left = max((m.end() for m in _SENTENCE_END.finditer(breaks, 0, start)), default=0)
+        right_match = _SENTENCE_END.search(breaks, end)
         right = right_match.start() if right_match else len(text)
         best = _tense_between(text, start, end, left, right)
     if best is None or best[0] > reach:
@@ -442,9 +459,8 @@ def _next_year_if_planned(
 
 def _clause_of(text: str, start: int, end: int) -> str:
     """The clause around ``text[start:end]`` (as ``clause_tense`` bounds it)."""
-    left = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
-    right_match = _CLAUSE_BREAK.search(text, end)
-    return text[left : right_match.start() if right_match else len(text)]
+    left, right = _clause_bounds(_without_abbreviations(text), start, end)
+    return text[left:right]
 
 
 def read_as_cited(

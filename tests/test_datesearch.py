@@ -576,3 +576,21 @@ def test_and_joins_two_days_only_after_between():
     assert dates_of("Talks on June 1 and 4 more rounds followed.") == [
         ("June 1", D(2021, 6, 1), None, DAY)
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expression", "start"),
+    [
+        ("The ceremony will begin at 10 a.m. local time on Saturday.", "Saturday",
+         D(2021, 6, 26)),
+        ("The parade will start at 7 a.m. on Monday.", "Monday", D(2021, 6, 28)),
+        ("He will meet Snr. Gen. Min Aung Hlaing on Monday.", "Monday", D(2021, 6, 28)),
+        ("The U.N. envoy will brief the council on Friday.", "Friday", D(2021, 6, 25)),
+        ("Talks ended at 6 p.m. on Monday.", "Monday", D(2021, 6, 21)),
+    ],
+)  # fmt: skip
+def test_the_dot_of_an_abbreviation_ends_no_clause(sentence, expression, start):
+    """ "a.m.", "U.N.", "Gen.": the tense word before them is still the clause's; the
+    clause ended at their dot and a weekday after it was read backwards by default."""
+    hit = only(sentence, WIRE_DAY)
+    assert (hit.text, hit.parsed.start) == (expression, start)
