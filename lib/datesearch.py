@@ -324,11 +324,27 @@ def _tense_between(
     return best
 
 
+# "and" or "but" before a verb of its own opens a clause: "arrived on Wednesday and will
+# compete on Friday" tells two things, each in its tense.
+_CONJUNCTION = re.compile(r"\b(?:and|but)\s+(?:(?:also|then|later|\w+ly)\s+)?", re.IGNORECASE)
+
+
+def _breaks(text: str) -> list[tuple[int, int]]:
+    """The spans that end a clause: punctuation, "where", and "and"/"but" before a verb."""
+    spans = [(m.start(), m.end()) for m in _CLAUSE_BREAK.finditer(text)]
+    for m in _CONJUNCTION.finditer(text):
+        verb = _FUTURE.match(text, m.end()) or _PAST.match(text, m.end())
+        if verb and verb.group() not in _NOT_PAST and verb.group().lower() != "last":
+            spans.append((m.start(), m.end()))
+    return spans
+
+
 def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """Where the clause around ``text[start:end]`` begins and ends."""
-    left = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, start)), default=0)
-    right_match = _CLAUSE_BREAK.search(text, end)
-    return left, right_match.start() if right_match else len(text)
+    spans = _breaks(text)
+    left = max((b for a, b in spans if b <= start), default=0)
+    right = min((a for a, b in spans if a >= end), default=len(text))
+    return left, right
 
 
 def clause_tense(text: str, start: int, end: int, reach: int = 10_000) -> tuple[str, bool]:

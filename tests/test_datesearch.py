@@ -594,3 +594,32 @@ def test_the_dot_of_an_abbreviation_ends_no_clause(sentence, expression, start):
     clause ended at their dot and a weekday after it was read backwards by default."""
     hit = only(sentence, WIRE_DAY)
     assert (hit.text, hit.parsed.start) == (expression, start)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "The team arrived in Moscow on Monday and will compete on Friday.",
+            [("Monday", D(2021, 6, 21)), ("Friday", D(2021, 6, 25))],
+        ),
+        (
+            "He met Putin on Monday and will fly to Kazan on Wednesday.",
+            [("Monday", D(2021, 6, 21)), ("Wednesday", D(2021, 6, 23))],
+        ),
+        (
+            "The envoy will arrive on Sunday but left Yangon on Monday.",
+            [("Sunday", D(2021, 6, 27)), ("Monday", D(2021, 6, 21))],
+        ),
+        # "and" before no verb opens no clause: one tense for both days.
+        (
+            "The delegation will arrive on Sunday and hold talks on Monday.",
+            [("Sunday", D(2021, 6, 27)), ("Monday", D(2021, 6, 28))],
+        ),
+    ],
+)
+def test_and_before_a_verb_opens_a_clause_with_its_own_tense(sentence, expected):
+    """ "arrived on Monday and will compete": the weekday's clause ends at "and", whose verb
+    ("will") is the next clause's; it was the nearest tense word, and "on Monday" was read
+    as the Monday to come."""
+    assert [(f.text, f.parsed.start) for f in find_dates(sentence, WIRE_DAY)] == expected
