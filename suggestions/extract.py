@@ -376,9 +376,10 @@ _REPORT_AFTER = re.compile(
 _SINCE_BEFORE = re.compile(r"\bsince\s+(?:the\s+)?$", re.IGNORECASE)
 
 
-# A wire dateline: "MOSCOW, June 21 (Reuters) —", "NAYPYITAW, March 28 -".
+# A wire dateline: "MOSCOW, June 21 (Reuters) —", "NAYPYITAW, March 28 -", and the agency
+# between slashes after a dot: "MOSCOW, August 2. /TASS/.".
 _DATELINE_BEFORE = re.compile(r"^[A-Z][A-Z .’'-]{2,40},\s*$")
-_DATELINE_AFTER = re.compile(r"^\s*(?:\([^)]{1,40}\)\s*)?[—–-]")
+_DATELINE_AFTER = re.compile(r"^\s*(?:(?:\([^)]{1,40}\)\s*)?[—–-]|\.?\s*/[^/\s]{2,30}/)")
 
 
 def _is_report_date(text: str, found: FoundDate) -> bool:

@@ -11,7 +11,15 @@ from events.models import Actor, Citation, Event
 from sources.models import Passage, Source
 from sources.services import import_source
 from sources.signals import source_imported
-from suggestions.extract import ActorRef, Lexicon, guess_type, narrates, split_sentences
+from suggestions.extract import (
+    ActorRef,
+    Lexicon,
+    PassageData,
+    extract,
+    guess_type,
+    narrates,
+    split_sentences,
+)
 from suggestions.models import Dismissal
 from suggestions.services import proposals_for_source, review
 from tests.conftest import run
@@ -770,3 +778,26 @@ def test_a_sentence_cited_by_many_events_links_five_and_counts_the_rest(actors, 
     assert cited.count("<a href=") == 5
     assert cited.endswith(" and 2 more events.")
     assert len(review(source)[0].cited_by) == 7  # the API and the command list them all
+
+
+@pytest.mark.parametrize(
+    "dateline",
+    [
+        "MOSCOW, August 2. /TASS/. ",
+        "MOSCOW, August 2 /TASS/ - ",
+        "NAYPYITAW, August 2 (Reuters) - ",
+        "YANGON, Aug. 2 (Xinhua) -- ",
+    ],
+)
+def test_a_dateline_is_the_report_s_date_whatever_the_agency_s_style(dateline):
+    """The date of a dateline says when the report was filed, also in the style that puts
+    the agency between slashes after a dot (TASS): it proposed an event of 2 August that was
+    the report itself, naming TASS."""
+    tass = ActorRef(1, "TASS", "tass", "organization")
+    shoigu = ActorRef(2, "Sergei Shoigu", "shoigu", "person")
+    lexicon = Lexicon([("TASS", tass), ("Shoigu", shoigu)])
+    text = dateline + "Shoigu met the Myanmar delegation on Thursday, TASS reported."
+    proposals = extract([PassageData(1, 0, text)], dt.date(2019, 8, 2), lexicon)
+    assert [(p.date.text, p.date.parsed.start) for p in proposals] == [
+        ("Thursday", dt.date(2019, 8, 1))
+    ]
