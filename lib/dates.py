@@ -290,6 +290,9 @@ _DAY_RANGE_DMY = re.compile(
 )
 # "between June 1 and 4", "between 1 and 4 June": a day range whose ends "and" joins.
 _BETWEEN_DAYS = re.compile(r"^between\s+(?P<a>.+?)\s+and\s+(?P<b>.+)$")
+# A day or month of a year named against the reference: "January this year", "in September
+# last year", "Dec. 21 last year", "March of next year".
+_OF_NAMED_YEAR = re.compile(r"^(?P<body>.+?),?\s+(?:of\s+)?(?P<which>last|this|next)\s+year$")
 _SLASHED = re.compile(r"^\d{1,4}\s*/\s*\d{1,4}(?:\s*/\s*\d{1,4})?$")
 _NUMBER = re.compile(r"\d+")
 
@@ -673,6 +676,12 @@ def _read_date_text(
         raise DateTextError("The date text is empty.")
     core = _normalise(text)
     core = _LEAD.sub("", core)
+    if (named := _OF_NAMED_YEAR.match(core)) and re.search(rf"\b{MONTHS.lower()}\b", named["body"]):
+        # "January this year", "Dec. 21 last year": the day or month in the year named.
+        if not ref.counts(Precision.YEAR):
+            raise ref.refusal(text, Precision.YEAR)
+        shift = {"last": -1, "this": 0, "next": 1}[named["which"]]
+        return _read_date_text(named["body"], ref, tense, _check_year(reference.year + shift, text))
     if _SLASHED.match(core):
         raise DateTextError(
             f'"{text.strip()}" could be read more than one way. Write the month in words '

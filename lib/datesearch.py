@@ -171,6 +171,11 @@ _FORMS = [
     ),
     ("month", rf"(?:{QUAL})?{MONTH}(?:,?\s+{YEAR})?"),
     ("named_month", rf"(?:[Ll]ast|[Tt]his|[Nn]ext)\s+(?:{_MONTH_NAMES})"),
+    # "January this year", "Dec. 21 last year": the year named against the reference's.
+    (
+        "of_named_year",
+        rf"(?:{MD}|{QUAL}?{MONTH})(?:,?\s+(?:of\s+)?(?:[Ll]ast|[Tt]his|[Nn]ext)\s+year)",
+    ),
     ("decade", r"(?:the\s+)?(?:1[6-9]\d0|20[0-2]0)s"),
     ("year", rf"(?:{QUAL})?{YEAR}"),
     (

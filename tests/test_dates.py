@@ -15,6 +15,7 @@ from lib.dates import (
     DateTextError,
     ParsedDate,
     Precision,
+    Reference,
     format_date,
     interval,
     parse_date_text,
@@ -337,3 +338,13 @@ def test_a_period_reaching_past_the_last_year_is_refused():
         '"the 9990s" falls outside the years the timeline holds (1 to 9998). '
         "Write a date within them."
     )
+
+
+def test_a_month_of_a_named_year_needs_the_source_s_year():
+    """ "January this year" counts the year from the source's date: an undated source cannot
+    tell which, one dated to the year can."""
+    undated = Reference(dt.date(2019, 1, 1), known=False)
+    with pytest.raises(DateTextError, match="the source has no date"):
+        parse_date_text("January this year", undated)
+    by_year = Reference(dt.date(2019, 1, 1), precision=Precision.YEAR)
+    assert parse_date_text("January last year", by_year).start == dt.date(2018, 1, 1)

@@ -623,3 +623,33 @@ def test_and_before_a_verb_opens_a_clause_with_its_own_tense(sentence, expected)
     ("will") is the next clause's; it was the nearest tense word, and "on Monday" was read
     as the Monday to come."""
     assert [(f.text, f.parsed.start) for f in find_dates(sentence, WIRE_DAY)] == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expression", "start", "precision"),
+    [
+        ("They signed a deal in January this year.", "January this year", D(2021, 1, 1), MONTH),
+        ("He visited Russia in September last year.", "September last year", D(2020, 9, 1),
+         MONTH),
+        ("The vote took place on Dec. 21 last year.", "Dec. 21 last year", D(2020, 12, 21), DAY),
+        ("It happened on 3 June last year.", "3 June last year", D(2020, 6, 3), DAY),
+        ("Talks will resume in March next year.", "March next year", D(2022, 3, 1), MONTH),
+        ("in early March this year, they met", "early March this year", D(2021, 3, 1), MONTH),
+    ],
+)  # fmt: skip
+def test_a_day_or_month_of_a_year_named_against_the_source(sentence, expression, start,
+                                                           precision):  # fmt: skip
+    """ "January this year" is one date: the month in the source's year ("January" took the
+    year of a date written before it in the sentence, and "this year" was read as a second,
+    whole-year date)."""
+    hit = only(sentence, WIRE_DAY)
+    assert (hit.text, hit.parsed.start, hit.parsed.precision) == (expression, start, precision)
+    assert hit.parsed == parse_date_text(expression, WIRE_DAY)
+
+
+def test_a_month_of_a_named_year_keeps_that_year_after_another_written_before_it():
+    found = dates_of("They signed a pact in 2016 and a deal on port calls in January this year.")
+    assert found == [
+        ("2016", D(2016, 1, 1), None, YEAR),
+        ("January this year", D(2021, 1, 1), None, MONTH),
+    ]
