@@ -478,6 +478,15 @@ def _next_year_if_planned(
     return parsed
 
 
+def said_to_come(text: str, start: int, end: int) -> bool:
+    """Whether the clause of ``text[start:end]`` says what happens at that date is still to
+    come: "later this month", or "will", "is expected to", "is due to" in the clause ("is
+    expected to visit Russia later this month", "will take part ... this year")."""
+    if re.match(r"later\s+this\b", text[start:end], re.IGNORECASE):
+        return True
+    return bool(_PLANNED.search(_clause_of(text, start, end)))
+
+
 def _clause_of(text: str, start: int, end: int) -> str:
     """The clause around ``text[start:end]`` (as ``clause_tense`` bounds it)."""
     left, right = _clause_bounds(_without_abbreviations(text), start, end)

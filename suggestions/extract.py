@@ -21,7 +21,15 @@ from django.db import models
 
 from events.models import EventType
 from lib.dates import ParsedDate, Reference, as_reference, interval
-from lib.datesearch import Anchor, FoundDate, Refusal, establishes, find_dates, read_dates
+from lib.datesearch import (
+    Anchor,
+    FoundDate,
+    Refusal,
+    establishes,
+    find_dates,
+    read_dates,
+    said_to_come,
+)
 
 # --- Sentences -------------------------------------------------------------------------------
 
@@ -605,20 +613,26 @@ def extract(
 _WRITTEN_YEAR = re.compile(r"\b\d{4}\b|\b\d{2,4}s\b")
 
 
-def _caution(date: FoundDate, own: Reference) -> str:
-    """Why a proposal's date needs a look besides where it comes from ("" for none)."""
+def _caution(date: FoundDate, own: Reference, to_come: bool = False) -> str:
+    """Why a proposal's date needs a look besides where it comes from ("" for none).
+    ``to_come``: the sentence says, in the date's clause, that it is still to come."""
     parsed = date.parsed
     if not own.known and not _WRITTEN_YEAR.search(date.text):
         return (
             f"the source has no date, so the year of “{date.text}” is today's "
             f"({own.day.year}); give the source its date, or check the year"
         )
-    if not own.on_or_after and interval(parsed.start, parsed.end, parsed.precision)[0] > (
-        own.latest
-    ):
+    first, last = interval(parsed.start, parsed.end, parsed.precision)
+    if not own.on_or_after and first > own.latest:
         return (
             f"{parsed.describe()} is after the source was written ({own.describe()}): "
             "planned or foreseen, not yet a happening, unless the text says it took place"
+        )
+    if own.known and not own.on_or_after and to_come and last > own.latest:
+        # "is expected to visit Russia later this month", "will take part ... this year".
+        return (
+            f"{parsed.describe()} runs past the source's date ({own.describe()}), and the "
+            "sentence says it is to come: planned or foreseen, not yet a happening"
         )
     return ""
 
@@ -720,7 +734,12 @@ def read_proposals(
                     type=kind,
                     cues=cues,
                     date_source=source,
-                    caution=_caution(date, own_date),
+                    caution=_caution(
+                        date,
+                        own_date,
+                        source == DateSource.SENTENCE
+                        and said_to_come(sentence, date.start - start, date.end - start),
+                    ),
                 )
             )
     return Extraction(proposals, unread)

@@ -286,6 +286,46 @@ def test_a_date_after_the_sources_own_is_marked_planned_or_foreseen(actors, anal
     assert "December 2021 is after the source was written (30 October 2021)" in html
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Vladimir Kasatonov is expected to return to Yangon later this month.",
+        "Vladimir Kasatonov will visit Yangon again this year.",
+        "Vladimir Kasatonov is due to return to Yangon in October.",
+        "More visits by Vladimir Kasatonov to Yangon are planned later this year.",
+    ],
+)
+def test_a_period_said_to_come_is_marked_planned_though_it_holds_the_source_s_date(
+    actors, sentence
+):
+    """A source of 30 October 2021 saying "later this month" or "will ... this year" tells
+    what is to come in a period that holds its own date: planned or foreseen, as a date after
+    it is (it was proposed as a happening, unmarked)."""
+    source = new_source(f"Plans.\n{sentence}\n", key="soon")
+
+    (item,) = review(source)
+
+    assert item.proposal.needs_review
+    assert "the sentence says it is to come: planned or foreseen" in item.proposal.date_origin
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Vladimir Kasatonov visited Yangon earlier this month.",
+        "Vladimir Kasatonov visited Yangon twice this year.",
+        # A present tense alone, as a chronology tells the past, says nothing of what comes.
+        "October: Vladimir Kasatonov visits Yangon.",
+    ],
+)
+def test_a_period_holding_the_source_s_date_told_as_past_is_not_marked(actors, sentence):
+    source = new_source(f"Plans.\n{sentence}\n", key="past")
+
+    (item,) = review(source)
+
+    assert not item.proposal.needs_review
+
+
 def test_a_bare_date_of_a_source_without_a_date_says_its_year_is_todays(actors):
     source, _ = import_source(
         "Undated.\nVladimir Kasatonov visited Yangon on March 3.\n"
