@@ -603,6 +603,10 @@ def _explicit(
 # --- Narrative time ---------------------------------------------------------------------------
 
 
+def _bounds(parsed: ParsedDate) -> tuple[dt.date, dt.date]:
+    return interval(parsed.start, parsed.end, parsed.precision)
+
+
 def _fits(anchor: ParsedDate, unit: str) -> bool:
     return anchor.precision in _FINE_ENOUGH[_PRECISION_FOR.get(unit, Precision.DAY)]
 
@@ -707,6 +711,14 @@ def _narrative(
             if context is not None:
                 candidates.append(context)
             anchor = next((c for c in candidates if _fits(c.parsed, need)), None)
+            if anchor is not None and anchor is not candidates[0] and anchor is not context:
+                # The text is at its last date: an earlier, finer one is where it still is
+                # only inside it ("On June 22 ... In June ... the next day"), not after "in
+                # December 2024" when it was at March 31.
+                latest = _bounds(candidates[0].parsed)
+                inside = _bounds(anchor.parsed)
+                if not (latest[0] <= inside[0] and inside[1] <= latest[1]):
+                    anchor = None
         if anchor is None or not _fits(anchor.parsed, need):
             taken.append((a, b))
             reading.refused.append(

@@ -653,3 +653,20 @@ def test_a_month_of_a_named_year_keeps_that_year_after_another_written_before_it
         ("2016", D(2016, 1, 1), None, YEAR),
         ("January this year", D(2021, 1, 1), None, MONTH),
     ]
+
+
+def test_narrative_time_does_not_skip_back_past_the_date_the_text_is_at():
+    """ "Two days later" after "in December 2024" has no day to count from: the text is in
+    December 2024, not at the day written before it (31 March, months away), which it was
+    counted from. An earlier day inside the later month or year still is where it is."""
+    reading = read_dates(
+        "The year ends on March 31. The commission met in December 2024. Two days later, the "
+        "bank allowed conversion.",
+        WIRE_DAY,
+    )
+    assert [f.text for f in reading.found] == ["March 31", "December 2024"]
+    assert [r.text for r in reading.refused] == ["Two days later"]
+    found = dates_of("They met on June 3. Talks went on in June. The next day they left.")
+    assert found[-1] == ("The next day", D(2021, 6, 4), None, DAY)
+    found = dates_of("They met on March 3, 2020. In 2020 trade grew. Two days later they left.")
+    assert found[-1] == ("Two days later", D(2020, 3, 5), None, DAY)
