@@ -35,6 +35,13 @@ D = dt.date
         ("September 1-7", D(2021, 9, 1), D(2021, 9, 7), Precision.DAY, False),
         ("22–24 June 2021", D(2021, 6, 22), D(2021, 6, 24), Precision.DAY, False),
         ("between 1999 and 2018", D(1999, 1, 1), D(2018, 1, 1), Precision.YEAR, False),
+        # "and" joins the days after "between", as "-" or "to" does (a reviewer's "between 3
+        # and 5 May 2019" could not be read).
+        ("between 3 and 5 May 2019", D(2019, 5, 3), D(2019, 5, 5), Precision.DAY, False),
+        ("Between May 3 and 5, 2019", D(2019, 5, 3), D(2019, 5, 5), Precision.DAY, False),
+        ("between the 3rd and 5th of May", D(2021, 5, 3), D(2021, 5, 5), Precision.DAY, False),
+        ("between June 1 and 4", D(2021, 6, 1), D(2021, 6, 4), Precision.DAY, False),
+        ("between 3 May and 5 May 2019", D(2019, 5, 3), D(2019, 5, 5), Precision.DAY, False),
         ("from 2000 to 2019", D(2000, 1, 1), D(2019, 1, 1), Precision.YEAR, False),
         ("1999–2018", D(1999, 1, 1), D(2018, 1, 1), Precision.YEAR, False),
         ("1978-9", D(1978, 1, 1), D(1979, 1, 1), Precision.YEAR, False),
@@ -80,7 +87,9 @@ def test_an_unreadable_text_is_refused_with_examples_of_what_works():
     assert "between 1999 and 2018" in str(exc.value)
 
 
-@pytest.mark.parametrize("text", ["between 2018 and 1999", "from 2019 to 2000", "June 24-22"])
+@pytest.mark.parametrize(
+    "text", ["between 2018 and 1999", "from 2019 to 2000", "June 24-22", "between 5 and 3 May 2019"]
+)
 def test_a_range_that_ends_before_it_starts_is_refused(text):
     with pytest.raises(DateTextError, match=f'"{text}" ends before it starts'):
         parse_date_text(text, REFERENCE)
