@@ -4,6 +4,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 
 import icalendar
 import pytest
@@ -274,8 +275,11 @@ def test_pages_lists_and_exports_read_events_without_their_search_vector(client,
         if response.streaming:
             read(response)
     selected = [q["sql"].split(" FROM ", 1)[0] for q in queries if q["sql"].startswith("SELECT")]
-    assert selected
-    assert not [sql for sql in selected if "search_vector" in sql]
+    # (A CSV on PostgreSQL is read through a server-side cursor, which is not captured.)
+    assert selected or "csv" in path
+    # Ranked by it in SQL (ts_rank), never read as a column.
+    loaded = re.compile(r'(?<!ts_rank\()"events_event"\."search_vector"')
+    assert not [sql for sql in selected if loaded.search(sql)]
 
 
 # --- Paged pages -----------------------------------------------------------------------------
