@@ -36,13 +36,30 @@
 
   // On a narrow screen the axis scrolls sideways. It opens at the end the list below starts
   // from: the oldest (with the lane labels) by default, the latest end with sort=-date;
-  // unless the reader has scrolled it already.
+  // unless the reader has scrolled it already. When no event is drawn in that first view
+  // (June's events of a year's axis on a phone), it opens at the first one drawn (the
+  // latest with sort=-date) instead, with a little of the axis before it.
+  const MARGIN = 48;
   function showListStart() {
     document.querySelectorAll(".axis-scroll").forEach((box) => {
       if (box.scrollWidth > box.clientWidth && !box.dataset.scrolled) {
         const svg = box.querySelector("svg.axis-svg");
         const query = new URLSearchParams((svg && svg.dataset.query) || "");
-        box.scrollLeft = query.get("sort") === "-date" ? box.scrollWidth : 0;
+        const newest = query.get("sort") === "-date";
+        const drawn = svg ? [...svg.querySelectorAll("a.mark rect, a.cluster rect")] : [];
+        const xs = drawn.map((rect) => Number(rect.getAttribute("x")));
+        const ends = drawn.map((rect, i) => xs[i] + Number(rect.getAttribute("width")));
+        if (newest) {
+          box.scrollLeft = box.scrollWidth;
+          const last = Math.max(...ends);
+          if (ends.length && last < box.scrollLeft + MARGIN) {
+            box.scrollLeft = last - box.clientWidth + MARGIN;
+          }
+        } else {
+          box.scrollLeft = 0;
+          const first = Math.min(...xs);
+          if (xs.length && first > box.clientWidth - MARGIN) box.scrollLeft = first - MARGIN;
+        }
         box.addEventListener("scroll", () => { box.dataset.scrolled = "1"; }, { once: true });
       }
     });

@@ -61,6 +61,24 @@ def test_on_a_phone_the_filters_fold_behind_one_button(page: Page, loaded):
     page.screenshot(path=SHOTS / "timeline-390x844.png")
 
 
+@pytest.mark.parametrize("sort", ["", "&sort=-date"])
+def test_on_a_phone_the_axis_opens_where_an_event_is_drawn(page: Page, loaded, sort):
+    """A reviewer's year axis opened at January on a phone, its June events out of sight."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{loaded.url}/?actor=min-aung-hlaing&year=2021&type=visit{sort}")
+    scroller = box_of(page.locator(".axis-scroll"))
+    marks = [box_of(mark) for mark in page.locator("figure.axis a.mark").all()]
+    assert marks
+    seen = [
+        mark
+        for mark in marks
+        if mark["x"] >= scroller["x"]
+        and mark["x"] + mark["width"] <= scroller["x"] + scroller["width"]
+    ]
+    assert seen
+    page.screenshot(path=SHOTS / f"axis-phone{sort.replace('&sort=', '-')}.png")
+
+
 def test_zoom_into_2021_then_june_through_the_axis_and_back(page: Page, loaded):
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(loaded.url + "/")
