@@ -159,6 +159,10 @@ def test_density_strip_has_one_labelled_link_per_year_replacing_the_year(client,
     assert 'aria-label="2021:' not in body
     assert 'aria-label="January 2019: 3 events"' in body
     assert 'href="/?type=meeting&amp;from=2019-01&amp;to=2019-01"' in body
+    # Every month of the year, the empty ones too (one bar alone read as the whole year).
+    months = body[body.index('<nav class="density"') :]
+    assert months[: months.index("</nav>")].count("<li>") == 12
+    assert 'aria-label="December 2019: 0 events"' in body
     body = client.get("/", {"type": "meeting"}).content.decode()
     start = body.index('<nav class="density"')
     strip = body[start : body.index("</nav>", start)]

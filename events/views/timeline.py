@@ -118,8 +118,9 @@ MAX_BARS = 120  # the strip's bars: beyond this many years, each bar covers seve
 def year_density(
     events, params: QueryDict, months_of: int | None = None, cache: Counts | None = None
 ) -> tuple[list[dict], int]:
-    """One bar per year from the first to the last year of the matching events (the months of
-    ``months_of`` when the filter is that one year; runs of years beyond MAX_BARS years).
+    """One bar per year from the first to the last year of the matching events (the twelve
+    months of ``months_of`` when the filter is that one year; runs of years beyond MAX_BARS
+    years).
 
     A bar counts the events whose interval overlaps its period (as its link filters them), so
     an event over several years counts once in each. One GROUP BY query on the first and last
@@ -160,9 +161,11 @@ def year_density(
         return [], undated
     spans = [(r["a"], r["b"], r["n"]) for r in rows]
     if months_of is not None:
+        # Every month of the year, those without events too: one June bar alone was drawn
+        # across the whole strip, which read as the whole year.
         first = months_of
         unit, step = "month", 1
-        low, high = min(s[0] for s in spans), max(s[1] for s in spans)
+        low, high = 1, 12
     else:
         first, last = min(s[0] for s in spans), max(s[1] for s in spans)
         unit = "year"
