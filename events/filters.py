@@ -143,12 +143,16 @@ class SourceKeyField(forms.CharField):
             return None
         pk = Source.objects.by_key_or_id(value).values_list("pk", flat=True).first()
         if pk is None:
-            raise forms.ValidationError(
-                f"source: no source has the id or key “{value}”; use a source's key "
-                "(for example source=mah-moscow-visit-june-2021) or its id.",
-                code="unknown_source",
-            )
+            raise forms.ValidationError(source_error(value), code="unknown_source")
         return pk
+
+
+def source_error(value: str) -> str:
+    """What a source filter says of a value no source has as its id or key."""
+    return (
+        f"source: no source has the id or key “{value}”; use a source's key "
+        "(for example source=mah-moscow-visit-june-2021) or its id."
+    )
 
 
 def involving(group: "ActorGroup", within: dict | None = None) -> Q:
@@ -482,8 +486,8 @@ class EventFilter(django_filters.FilterSet):
         max_value=9999,
         error_messages={
             "invalid": "year: write the year as four digits (for example year=2021).",
-            "min_value": "year: write the year as four digits (for example year=2021).",
-            "max_value": "year: write the year as four digits (for example year=2021).",
+            "min_value": "year: years run from 1 to 9999 (for example year=2021).",
+            "max_value": "year: years run from 1 to 9999 (for example year=2021).",
         },
     )
     # "from" is a Python keyword, so it is declared through the class namespace.

@@ -144,6 +144,22 @@ def test_citations_can_be_filtered_by_source_and_event(client, timeline):
     event_id = by_source["results"][0]["event"]
     by_event = client.get("/api/citations/", {"event": event_id}).json()
     assert {c["event"] for c in by_event["results"]} == {event_id}
+    source_id = Source.objects.get(key=key).pk
+    by_id = client.get("/api/citations/", {"source": source_id, "page_size": 500}).json()
+    assert by_id["count"] == by_source["count"]
+
+
+@pytest.mark.parametrize("path", ["/api/citations/", "/api/events/"])
+def test_a_source_no_source_has_is_a_400_saying_so_on_either_list(client, timeline, path):
+    # The citations' list answered an empty 200, which reads as "no citations of it".
+    response = client.get(path, {"source": "zzz"})
+    assert response.status_code == 400
+    assert response.json() == {
+        "source": [
+            "source: no source has the id or key “zzz”; use a source's key "
+            "(for example source=mah-moscow-visit-june-2021) or its id."
+        ]
+    }
 
 
 def test_the_schema_is_openapi_3_and_lists_every_endpoint(client):

@@ -45,3 +45,11 @@ def test_the_source_form_and_the_api_refuse_it_with_a_message(analyst, client, t
     api.force_authenticate(analyst)
     response = api.post("/api/events/", {"title": "T", "date": {"text": text}}, format="json")
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("year", ["0000", "0", "10000"])
+def test_a_year_filter_out_of_range_says_the_range_not_the_digits(year):
+    # "0000" is four digits: a reviewer was told to write the year as four digits.
+    response = APIClient().get("/api/events/", {"year": year})
+    assert response.status_code == 400
+    assert response.json() == {"year": ["year: years run from 1 to 9999 (for example year=2021)."]}

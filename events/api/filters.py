@@ -15,8 +15,9 @@ from rest_framework.settings import api_settings
 
 from lib.dates import Precision
 from lib.inputs import nul_message
+from sources.models import Source
 
-from ..filters import EventFilter, involving
+from ..filters import EventFilter, involving, source_error
 from ..models import Actor, ActorKind, Citation, Participation, Role
 
 ROLE_VALUES = ", ".join(Role.values)
@@ -129,13 +130,6 @@ def is_key_or_id(value: str) -> bool:
     return bool(_KEY.match(value)) and (not value.isdigit() or int(value) <= MAX_ID)
 
 
-def source_error(value: str) -> str:
-    return (
-        f"source: no source has the id or key “{value}”; use a source's key "
-        "(for example source=mah-moscow-visit-june-2021) or its id."
-    )
-
-
 @extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(django_filters.Filter):
     field_class = forms.IntegerField
@@ -164,11 +158,16 @@ class CitationFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_source(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        if not is_key_or_id(value):
+        # As the events' source filter: a value no source has is a 400 saying so, not an
+        # empty list that reads as "this source has no citations".
+        pk = (
+            Source.objects.by_key_or_id(value).values_list("pk", flat=True).first()
+            if is_key_or_id(value)
+            else None
+        )
+        if pk is None:
             raise ValidationError({"source": [source_error(value)]})
-        if value.isdigit():
-            return queryset.filter(passage__source_id=int(value))
-        return queryset.filter(passage__source__key=value)
+        return queryset.filter(passage__source_id=pk)
 
 
 class FilterBackend(DjangoFilterBackend):
