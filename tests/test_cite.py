@@ -1,6 +1,7 @@
 """Cite while reading: the reader's popover, the event search and POST /events/<id>/cite/."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -166,6 +167,29 @@ def test_events_are_found_by_date(signed_in, passage):
     assert "In March" not in body
 
 
+def test_the_events_nearest_the_sources_date_are_offered_first(signed_in, passage):
+    # The source is of 24 June 2021: a reviewer's list began in 1947, its month's events last.
+    for title, day in [
+        ("Talks 1947", dt.date(1947, 1, 1)),
+        ("Talks 2030", dt.date(2030, 1, 1)),
+        ("Talks in June", dt.date(2021, 6, 22)),
+        ("Talks in July", dt.date(2021, 7, 1)),
+        ("Talks 2019", dt.date(2019, 5, 1)),
+    ]:
+        EventFactory(title=title, date_start=day)
+    EventFactory(title="Talks undated", date_start=None)
+    body = search(signed_in, passage, "talks").content.decode()
+    offered = re.findall(r"Add to “(Talks[^”]*)”", body)
+    assert offered == [
+        "Talks in June",
+        "Talks in July",
+        "Talks 2019",
+        "Talks 2030",
+        "Talks 1947",
+        "Talks undated",
+    ]
+
+
 def test_drafts_are_offered_to_analysts(signed_in, passage):
     EventFactory(title="Draft visit", status=Status.DRAFT)
     assert "Draft visit" in search(signed_in, passage, "visit").content.decode()
@@ -199,8 +223,9 @@ def test_the_search_runs_the_same_queries_however_many_events(
     for i in range(rows):
         EventFactory(title=f"Talks {i}")
     search(signed_in, passage, "talks")
-    # session, user, groups, the passage with its source, the events
-    with django_assert_num_queries(5):
+    # session, user, groups, the passage with its source, the events before the source's
+    # date, after it, undated
+    with django_assert_num_queries(7):
         body = search(signed_in, passage, "talks").content.decode()
     assert body.count("Add to “Talks") == rows
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -36,7 +36,18 @@ def _matching_events(user, q: str, reference: Reference):
             first, last = interval(parsed.start, parsed.end, parsed.precision)
             match |= Q(span_end__gte=first, span_start__lte=last)
         events = events.filter(match)
-    return events.chronological()[:SEARCH_LIMIT]
+    if not reference.known:
+        return events.chronological()[:SEARCH_LIMIT]
+    # Nearest the source's date first: an article of June 2021 is about June 2021's events,
+    # not the oldest (a reviewer's list began in 1947). The nearest on either side come from
+    # the date order's index, then the undated.
+    day = reference.day
+    before = events.filter(date_start__lte=day).order_by(F("date_start").desc(), "-pk")
+    after = events.filter(date_start__gt=day).order_by("date_start", "pk")
+    dated = [*before[:SEARCH_LIMIT], *after[:SEARCH_LIMIT]]
+    nearest = sorted(dated, key=lambda event: abs((event.date_start - day).days))
+    undated = events.filter(date_start=None).order_by("title", "pk")[:SEARCH_LIMIT]
+    return [*nearest, *undated][:SEARCH_LIMIT]
 
 
 @require_safe
