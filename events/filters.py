@@ -29,6 +29,7 @@ from django.db.models.expressions import RawSQL
 
 from lib.dates import Precision, period_end
 from lib.forms import NulNamed
+from lib.inputs import direction_control_message
 from sources.models import Source
 
 from .models import (
@@ -332,6 +333,14 @@ class SourceFilter(django_filters.Filter):
         )
 
 
+def refuse_direction_control_in_q(value: str) -> None:
+    """A search with an invisible direction control (U+202E ...) is refused: it matches
+    nothing a reader can type, and the page and its "no match" message repeat it reordered
+    ("evil" shown as "live")."""
+    if (message := direction_control_message(value)) is not None:
+        raise forms.ValidationError(f"q: {message}", code="direction_control")
+
+
 class TextFilter(django_filters.CharFilter):
     """Words in titles, summaries or citation quotes, annotated with ``search_rank``.
 
@@ -494,7 +503,7 @@ class EventFilter(django_filters.FilterSet):
     locals()["from"] = PartialDateFilter(bound="from", param="from", label="From")
     to = PartialDateFilter(bound="to", param="to", label="To")
     source = SourceFilter(label="Source")
-    q = TextFilter(label="Text")
+    q = TextFilter(label="Text", validators=[refuse_direction_control_in_q])
     # Drafts or published events only (analysts, who see both: readers see published events
     # whatever they ask, ``visible_to``).
     status = django_filters.ChoiceFilter(

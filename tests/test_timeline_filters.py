@@ -427,3 +427,37 @@ def test_every_unknown_actor_is_named_not_the_first_only(client, timeline):
         "actor: no actor or title is named “foo” or “Bar”; use an actor's name, slug or alias "
         "(for example actor=min-aung-hlaing) or a title such as actor=Russian Defense Minister."
     ]
+
+
+def test_a_filter_that_matches_nothing_says_which_condition_empties_it(client, timeline):
+    # A reviewer's "zzzzqqq" with Shoigu said only "No events match these filters".
+    shoigu = client.get(URL, {"actor": "sergei-shoigu"}).context["count"]
+    visits = client.get(URL, {"q": "zzzzqqq", "type": "visit"}).context["count"]
+    assert shoigu
+    assert visits == 0
+
+    body = client.get(URL, {"q": "zzzzqqq", "actor": "sergei-shoigu", "type": "visit"})
+    body = body.content.decode()
+
+    assert "No events match these filters" in body
+    with_shoigu = client.get(URL, {"actor": "sergei-shoigu", "type": "visit"}).context["count"]
+    assert f'without the text “zzzzqqq”: <a href="{URL}?actor=sergei-shoigu&amp;type=visit"' in body
+    assert f"{with_shoigu} event{'s' if with_shoigu != 1 else ''}</a>" in body
+    assert "without the actor “sergei-shoigu”: still none" in body
+    assert "without the type visit: still none" in body
+
+
+def test_a_filter_that_matches_nothing_escapes_what_it_repeats(client, timeline):
+    body = client.get(URL, {"q": "<script>zz</script>"}).content.decode()
+    assert "without the text “&lt;script&gt;zz&lt;/script&gt;”" in body
+    assert "<script>zz" not in body
+
+
+def test_a_search_with_an_invisible_direction_control_is_refused_with_a_message(client):
+    # "\u202elive" is shown as "evil": the page repeated it reordered (a reviewer's finding).
+    said = "q: Remove the invisible direction control U+202E (RIGHT-TO-LEFT OVERRIDE)"
+    page = client.get(URL, {"q": "\u202elive"}).content.decode()
+    assert said in page
+    api = client.get("/api/events/", {"q": "\u202elive"})
+    assert api.status_code == 400
+    assert api.json()["q"][0].startswith(said)

@@ -319,6 +319,48 @@ def filters_in_words(params: QueryDict) -> str:
     return " · ".join(parts) or "All events"
 
 
+LOOSENED_CAP = 1000  # a loosened filter's count: "1,000 or more" beyond
+
+
+def loosenings(request: HttpRequest, params: QueryDict) -> list[dict]:
+    """For a filter that matches nothing: each of its conditions left out in turn (the text,
+    each actor, the types, the year, the from/to window, the source, the status), with how
+    many events the rest matches (counted up to LOOSENED_CAP) and its link, so the reader
+    sees which condition empties the list. One count a condition: a few, whatever the data.
+    """
+    labels = dict(EventType.choices)
+    actors = [name.strip() for name in params.getlist("actor") if name.strip()]
+    options: list[tuple[str, str]] = []
+    if q := params.get("q", "").strip():
+        options.append((f"the text “{q}”", filter_query(params, drop=("q", "sort"))))
+    for i, name in enumerate(actors):
+        others = actors[:i] + actors[i + 1 :]
+        options.append((f"the actor “{name}”", filter_query(params, actor=others)))
+    if types := [labels.get(t, t) for t in params.getlist("type") if t.strip()]:
+        options.append(("the type " + " or ".join(types), filter_query(params, drop=("type",))))
+    if year := params.get("year", "").strip():
+        options.append((f"the year {year}", filter_query(params, drop=("year",))))
+    start, end = params.get("from", "").strip(), params.get("to", "").strip()
+    if start or end:
+        window = f"from {start or 'the start'} to {end or 'the end'}"
+        options.append((window, filter_query(params, drop=("from", "to"))))
+    if source := params.get("source", "").strip():
+        options.append((f"the source “{source}”", filter_query(params, drop=("source",))))
+    if status := params.get("status", "").strip():
+        options.append((f"the status {status}", filter_query(params, drop=("status",))))
+    loosened = []
+    for words, query in options:
+        rest = EventFilter(
+            QueryDict(query), queryset=visible_events(request).chronological(), request=request
+        )
+        if not rest.is_valid():
+            continue
+        _ = rest.qs  # filtering sets ``matches``: every match, unranked
+        n = rest.matches.count_upto(LOOSENED_CAP)
+        loosened.append({"words": words, "query": query, "count": n, "more": n >= LOOSENED_CAP})
+    return loosened
+
+
 def parse_page(value: str | None) -> int | None:
     """The page number (1 when absent), or None when ``value`` is no positive number."""
     if value is None or value == "":
@@ -450,6 +492,8 @@ def timeline(request: HtmxHttpRequest) -> HttpResponse:
         more = beyond if listed is None else start + PAGE_SIZE < listed
         context.update(
             counts_pending=counts.pending,
+            # Nothing matches: which condition empties the list (one count each).
+            loosened=loosenings(request, params) if count == 0 and context["filtered"] else [],
             count=count,
             page=page,
             first_number=start + 1,
