@@ -974,7 +974,7 @@ def stage_events(
             raise LoadError(f"{where}.date: the end is before the start (or there is no start).")
         fields: dict[str, Any] = {
             "title": title,
-            "summary": _text(raw.get("summary"), f"{where}.summary"),
+            "summary": _text(raw.get("summary"), f"{where}.summary", field=(Event, "summary")),
             "type": _choice(raw.get("type", EventType.OTHER), EventType, f"{where}.type"),
             "status": _choice(raw.get("status", Status.PUBLISHED), Status, f"{where}.status"),
             "location": _text(raw.get("location"), f"{where}.location", field=(Event, "location")),
@@ -1022,7 +1022,7 @@ def stage_events(
             date_text = _text(
                 item.get("date_text"), f"{at}.date_text", field=(Citation, "date_text")
             )
-            note = _text(item.get("note"), f"{at}.note")
+            note = _text(item.get("note"), f"{at}.note", field=(Citation, "note"))
             stager.add(
                 "load_citation",
                 (i, k, source_id, passage, None, quote, begin, finish, date_text, note),

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import EmptyResultSet, ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import connections, models
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest, Lower, Upper
@@ -540,9 +541,18 @@ SPAN_REACH = models.ExpressionWrapper(
 SPAN_CLASSES = (dt.timedelta(days=40), dt.timedelta(days=400))
 
 
+# A summary and a citation's note are a paragraph, not a document: a list page carries 50 of
+# each, and a 1 MB summary (accepted until the seventeenth round) made every list holding it
+# twice the 500 KB a page may send.
+SUMMARY_MAX = 5000
+NOTE_MAX = 5000  # as the API has taken since its first round
+
+
 class Event(models.Model):
     title = models.CharField(max_length=300, validators=[refuse_direction_controls])
-    summary = models.TextField(blank=True)
+    summary = models.TextField(
+        blank=True, max_length=SUMMARY_MAX, validators=[MaxLengthValidator(SUMMARY_MAX)]
+    )
     type = models.CharField(max_length=20, choices=EventType.choices, default=EventType.OTHER)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     location = models.CharField(
@@ -778,7 +788,9 @@ class Citation(models.Model):
     date_text = models.CharField(
         max_length=200, blank=True, help_text="The date as this source writes it."
     )
-    note = models.TextField(blank=True)
+    note = models.TextField(
+        blank=True, max_length=NOTE_MAX, validators=[MaxLengthValidator(NOTE_MAX)]
+    )
     history = HistoricalRecords(bases=[HistoryBatch])
 
     objects = OfEventQuerySet.as_manager()

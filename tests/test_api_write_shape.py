@@ -121,3 +121,33 @@ def test_the_read_shapes_own_keys_are_let_through_when_sent_back(analyst_client,
     response = put_back(analyst_client, event, shape)
 
     assert response.status_code == 200, response.content
+
+
+@pytest.mark.parametrize(
+    ("body", "where", "said"),
+    [
+        ({"title": "T", "summary": "s" * 5001}, ["summary"], "no more than 5000 characters"),
+        (
+            {"title": "T", "citations": [{"source": "x", "quote": "q", "note": "n" * 5001}]},
+            ["citations", "0", "note"],
+            "no more than 5000 characters",
+        ),
+    ],
+)
+def test_a_summary_or_note_longer_than_a_paragraph_is_refused(analyst_client, body, where, said):
+    # A reviewer's 1 MB summary was a 201: every list holding it sent twice its 500 KB.
+    response = analyst_client.post("/api/events/", body, content_type="application/json")
+
+    assert response.status_code == 400
+    error = response.json()
+    for key in where:
+        error = error[key]
+    assert said in error[0]
+    assert not Event.objects.exists()
+
+
+def test_a_summary_of_the_limit_is_taken(analyst_client):
+    body = {"title": "T", "summary": "s" * 5000}
+    response = analyst_client.post("/api/events/", body, content_type="application/json")
+    assert response.status_code == 201
+    assert len(Event.objects.get().summary) == 5000

@@ -764,6 +764,14 @@ def test_one_odd_text_in_a_batch_comes_back_as_written(tmp_path, text):
             r"events\[5\]\.citations\[0\]\.date_text: 201 characters, more than the 200",
         ),
         (
+            lambda d: d["events"][5].update(summary="s" * 5001),
+            r"events\[5\]\.summary: 5,001 characters, more than the 5,000 it can hold",
+        ),
+        (
+            lambda d: d["events"][5]["citations"][0].update(note="n" * 5001),
+            r"events\[5\]\.citations\[0\]\.note: 5,001 characters, more than the 5,000",
+        ),
+        (
             lambda d: d["actors"][2].update(description="d" * 501),
             r"actors\[2\]\.description: 501 characters, more than the 500",
         ),
@@ -789,6 +797,8 @@ def test_one_odd_text_in_a_batch_comes_back_as_written(tmp_path, text):
     ids=[
         "title-too-long",
         "citation-date-text-too-long",
+        "summary-too-long",
+        "citation-note-too-long",
         "actor-description-too-long",
         "source-key-too-long",
         "approximate-not-boolean",

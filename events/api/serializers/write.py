@@ -23,7 +23,7 @@ from lib.datesearch import read_as_cited
 from lib.inputs import NUL_FIX, refuse_direction_controls
 from sources.models import Source
 
-from ...models import Actor, ActorKind, Event, Role
+from ...models import NOTE_MAX, Actor, ActorKind, Event, Role
 from ...positions import EventDate, event_date, title_clash
 from ...services import ActorChoice, CitationError, NewCitation, locate, save_event
 
@@ -225,7 +225,7 @@ class WriteCitationSerializer(RefusesUnknownKeys):
         max_length=200,
         help_text="The date as this source writes it.",
     )
-    note = StrictCharField(required=False, allow_blank=True, max_length=5000)
+    note = StrictCharField(required=False, allow_blank=True, max_length=NOTE_MAX)
 
     def validate(self, attrs: dict) -> dict:
         require(attrs, "source")  # also in a PATCH: a citation of the list is whole
