@@ -151,3 +151,24 @@ def test_a_summary_of_the_limit_is_taken(analyst_client):
     response = analyst_client.post("/api/events/", body, content_type="application/json")
     assert response.status_code == 201
     assert len(Event.objects.get().summary) == 5000
+
+
+@pytest.mark.parametrize(
+    ("body", "where", "said"),
+    [
+        ({"title": "T", "status": True}, ["status"], "“true” is not one of the choices: draft,"),
+        ({"title": "T", "type": "visitt"}, ["type"], "“visitt” is not one of the choices: "),
+        ({"title": "T", "type": 3}, ["type"], "“3” is not one of the choices: "),
+    ],
+)
+def test_a_value_that_is_no_choice_is_named_as_sent_with_the_choices(
+    analyst_client, body, where, said
+):
+    # "status": true was said as "True" (Python's spelling) without the choices.
+    response = analyst_client.post("/api/events/", body, content_type="application/json")
+
+    assert response.status_code == 400
+    error = response.json()
+    for key in where:
+        error = error[key]
+    assert error[0].startswith(said)

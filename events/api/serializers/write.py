@@ -5,6 +5,7 @@
 import calendar
 import datetime as dt
 import difflib
+import json
 import re
 
 from django.db import models
@@ -102,6 +103,19 @@ _ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
 class StrictChoiceField(serializers.ChoiceField):
+    """A choice sent as a string; the message names the choices, in JSON's spelling of what
+    was sent (``true`` was said as "True")."""
+
+    default_error_messages = {
+        "invalid_choice": "“{input}” is not one of the choices: {choices}.",
+    }
+
+    def fail(self, key: str, **kwargs):
+        if key == "invalid_choice":
+            kwargs["input"] = json.dumps(kwargs.get("input"), ensure_ascii=False).strip('"')
+            kwargs["choices"] = ", ".join(str(choice) for choice in self.choices)
+        return super().fail(key, **kwargs)
+
     def to_internal_value(self, data) -> str:
         if not is_text(data):
             self.fail("invalid_choice", input=data)
