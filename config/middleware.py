@@ -183,12 +183,25 @@ class LimitsMiddleware:
     def check_encoding(self, request: HttpRequest) -> HttpResponse | None:
         """Percent-encoded bytes that are not UTF-8 are refused, not read as "\ufffd"."""
         # PEP 3333: the query string arrives as bytes decoded as latin-1.
-        raw = [request.META.get("QUERY_STRING", "").encode("latin-1", "replace")]
+        query = request.META.get("QUERY_STRING", "").encode("latin-1", "replace")
+        for pair in query.split(b"&"):
+            name, _, value = pair.partition(b"=")
+            for part in (name, value):
+                try:
+                    unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
+                except UnicodeDecodeError:
+                    shown_name = unquote_to_bytes(name).decode("utf-8", "replace")[:40]
+                    return error_page(
+                        request,
+                        400,
+                        "Not UTF-8",
+                        f"{shown_name}: the address holds percent-encoded bytes that are not "
+                        "UTF-8 text, so they cannot be read; write the value as UTF-8 "
+                        "(“é” is %C3%A9, not %E9).",
+                    )
         if request.content_type == "application/x-www-form-urlencoded" and not is_api(request):
-            raw.append(request.body)
-        for data in raw:
             try:
-                unquote_to_bytes(data.replace(b"+", b" ")).decode("utf-8")
+                unquote_to_bytes(request.body.replace(b"+", b" ")).decode("utf-8")
             except UnicodeDecodeError:
                 return error_page(
                     request,

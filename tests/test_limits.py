@@ -138,6 +138,19 @@ def test_a_query_that_is_not_utf8_is_refused(client):
     assert "not UTF-8" in response.json()["detail"]
 
 
+@pytest.mark.parametrize(
+    ("query", "name"), [("year=2021&q=caf%E9", "q"), ("actor=shoigu&%FFx=1", "\ufffdx")]
+)
+def test_a_query_that_is_not_utf8_names_its_parameter_and_saves_nothing_said(client, query, name):
+    # A reviewer's GET was told "nothing was saved. Reload the page", naming no parameter.
+    detail = client.get(f"/api/events/?{query}").json()["detail"]
+    assert detail.startswith(f"{name}: the address holds percent-encoded bytes that are not")
+    assert "nothing was saved" not in detail
+    page = client.get(f"/?{query}")
+    assert page.status_code == 400
+    assert "(“é” is %C3%A9, not %E9)" in page.content.decode()
+
+
 @on_postgresql
 @pytest.mark.urls("tests.fault_urls")
 def test_a_statement_over_the_timeout_is_a_503_page(client):
