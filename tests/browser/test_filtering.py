@@ -223,11 +223,14 @@ def test_the_time_axis_labels_are_readable_at_every_width(page: Page, loaded, wi
     assert page.evaluate("document.documentElement.scrollWidth") == width  # the page itself
 
 
+@pytest.mark.parametrize("query", ["", "?actor=min-aung-hlaing&type=visit&year=2021"])
 @pytest.mark.parametrize("width", [390, 768, 1024, 1280])
-def test_the_filter_boxes_show_their_placeholders_whole(page: Page, live_server, width):
-    # The review saw "words in titles, s", "name, slug or alia" and "YYYY-MM-DI" at 768 px.
+def test_the_filter_boxes_show_their_placeholders_whole(page: Page, loaded, width, query):
+    # The review saw "words in titles, s", "name, slug or alia" and "YYYY-MM-DI" at 768 px;
+    # the next, "words in titles, summaries, quote" at 1280 px beside an actor's chip, a
+    # chosen type and "More filters" open.
     page.set_viewport_size({"width": width, "height": 800})
-    page.goto(live_server.url + "/")
+    page.goto(loaded.url + "/" + query)
     if width <= 640:
         page.locator("summary.filters-toggle").click()
     for box in ["#f-q", "#f-actor", "#f-from", "#f-to"]:
