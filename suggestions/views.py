@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -17,7 +18,7 @@ from events.models import Event
 from events.services import DuplicateCitation
 from lib.htmx import HtmxHttpRequest, for_htmx
 from lib.inputs import whole_number
-from lib.paging import found_or_404
+from lib.paging import found_or_404, page_of
 from sources.models import Source
 
 from .extract import Proposal, Unread
@@ -117,22 +118,53 @@ class QueueItem(Review):
     accept_url: str = ""
 
 
+# Proposals (and sentences whose date was not read) a page: a long report proposed thousands
+# (a 1.1 MB source: 4,561 proposals in a 20.7 MB page of 5.3 s), each with its forms.
+QUEUE_PAGE = 50
+
+
 def _queue_context(request: HttpRequest, source: Source) -> dict:
     back = next_proposal_url(source)
     found = review_source(source)
-    items = [
-        QueueItem(**vars(item), pieces=pieces(item), accept_url=accept_url(item.proposal, back))
-        for item in found.reviews
-    ]
-    # Open proposals first (in the source's order), the done ones folded after them.
+    reviews = [item for item in found.reviews if item.status != "done"]
+    done = [item for item in found.reviews if item.status == "done"]
+    # One page number pages the open proposals (in the source's order), the done ones
+    # folded after them and the sentences not read: page 1 holds the next to review, as
+    # accepting or dismissing takes a proposal out of the open ones.
+    longest = max(len(reviews), len(done), len(found.unread), 1)
+    page_obj, problem = page_of(Paginator(range(longest), QUEUE_PAGE), request.GET.get("page"))
+    shown = slice(page_obj.start_index() - 1, page_obj.end_index())
+
+    def item(review: Review) -> QueueItem:
+        return QueueItem(
+            **vars(review), pieces=pieces(review), accept_url=accept_url(review.proposal, back)
+        )
+
     return {
         "source": source,
         "reference": source_reference(source),
-        "unread": [UnreadItem(u, unread_url(u, back)) for u in found.unread],
-        "items": items,
-        "open_items": [item for item in items if item.status != "done"],
-        "done_items": [item for item in items if item.status == "done"],
+        "unread": [UnreadItem(u, unread_url(u, back)) for u in found.unread[shown]],
+        "unread_count": len(found.unread),
+        "count": len(found.reviews),
+        "open_count": len(reviews),
+        "done_count": len(done),
+        "open_items": [item(review) for review in reviews[shown]],
+        "done_items": [item(review) for review in done[shown]],
+        "page_obj": page_obj,
+        "page_problem": problem,
+        "page_size": QUEUE_PAGE,
+        "open_pages": -(-len(reviews) // QUEUE_PAGE),
+        "done_shown": _shown_range(shown, len(done)),
+        "unread_shown": _shown_range(shown, len(found.unread)),
     }
+
+
+def _shown_range(shown: slice, total: int) -> str:
+    """Which of ``total`` items this page shows ("51–100"), when not all of them."""
+    first, last = shown.start + 1, min(shown.stop, total)
+    if total <= QUEUE_PAGE or first > last:
+        return ""
+    return f"{first:,}–{last:,}"
 
 
 @require_safe
