@@ -1,9 +1,10 @@
 """``GET /api/sources/<id>/suggestions/``: the review queue as JSON (analysts only)."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view, permission_classes
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -11,6 +12,7 @@ from rest_framework.response import Response
 from accounts.access import is_analyst
 from events.models import EventType
 from lib.dates import Precision
+from lib.inputs import not_a_page, page_number
 from sources.models import Source
 
 from .extract import DateSource
@@ -160,8 +162,21 @@ def _proposal_data(item) -> dict:
         "not dismissed, with its standing (new, corroboration of an event, or done). "
         "Analysts only."
     ),
+    parameters=[
+        OpenApiParameter(
+            "page",
+            int,
+            description="Page through the proposals: without page or page_size, every "
+            "proposal (the list as always); with them, that page, 'Link' naming the next and "
+            "previous, 'X-Total-Count' the number of proposals.",
+        ),
+        OpenApiParameter(
+            "page_size", int, description="Proposals a page: 50 unless given; up to 500."
+        ),
+    ],
     responses={
         200: ProposalSerializer(many=True),
+        400: OpenApiResponse(description="page or page_size is no whole number from 1."),
         401: OpenApiResponse(description="Not signed in (send 'Authorization: Token <key>')."),
         403: OpenApiResponse(description="Signed in, but not an analyst."),
         404: OpenApiResponse(description="No source with this id."),
@@ -171,5 +186,57 @@ def _proposal_data(item) -> dict:
 @permission_classes([IsAnalyst])
 def source_suggestions(request: Request, pk: int) -> Response:
     source = get_object_or_404(Source, pk=pk)
+    paged = "page" in request.query_params or "page_size" in request.query_params
+    number = size = 0
+    if paged:  # checked before the (costly) review
+        number, size = _page(request)
     items = review(source)
-    return Response(ProposalSerializer([_proposal_data(i) for i in items], many=True).data)
+    headers = {"X-Total-Count": str(len(items))}
+    if paged:
+        pages = max(1, -(-len(items) // size))
+        if number > pages:
+            raise NotFound(
+                f"page: there {'is' if pages == 1 else 'are'} only {pages:,} "
+                f"page{'' if pages == 1 else 's'} of {size} proposals; write page={pages} "
+                "or less."
+            )
+        links = []
+        if number > 1:
+            links.append(f'<{_page_url(request, number - 1)}>; rel="prev"')
+        if number < pages:
+            links.append(f'<{_page_url(request, number + 1)}>; rel="next"')
+        if links:
+            headers["Link"] = ", ".join(links)
+        items = items[(number - 1) * size : number * size]
+    data = ProposalSerializer([_proposal_data(i) for i in items], many=True).data
+    return Response(data, headers=headers)
+
+
+PAGE_SIZE, MAX_PAGE_SIZE = 50, 500
+
+
+def _page(request: Request) -> tuple[int, int]:
+    """The ``page`` and ``page_size`` asked for (50 a page unless given; more than 500 is
+    500), or a 400 naming the one that is no whole number from 1."""
+    asked = request.query_params.get("page", "1")
+    number = page_number(asked)
+    if number is None:
+        raise ValidationError({"page": [not_a_page(asked, "give a whole number from 1")]})
+    asked_size = request.query_params.get("page_size", str(PAGE_SIZE))
+    size = page_number(asked_size)
+    if size is None:
+        raise ValidationError(
+            {
+                "page_size": [
+                    f"page_size: “{asked_size[:40]}” is not a number of proposals; give a "
+                    f"whole number from 1 to {MAX_PAGE_SIZE}."
+                ]
+            }
+        )
+    return number, min(size, MAX_PAGE_SIZE)
+
+
+def _page_url(request: Request, number: int) -> str:
+    query = request.query_params.copy()
+    query["page"] = str(number)
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")

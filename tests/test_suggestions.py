@@ -624,6 +624,36 @@ def test_the_queue_is_paged_and_its_queries_do_not_grow(
     ) == days - 5 * (last - 1)
 
 
+def test_the_api_pages_the_proposals_when_asked_and_lists_all_when_not(actors, analyst, client):
+    # A 1.1 MB report's list was 5.7 MB: paging is asked for (the list's shape is kept).
+    source = new_source(long_chronology(12), key="long-api")
+    client.force_login(analyst)
+    url = f"/api/sources/{source.pk}/suggestions/"
+    every = client.get(url)
+    assert every["X-Total-Count"] == "12"
+    assert "Link" not in every
+    quotes = [p["quote"] for p in every.json()]
+    assert len(quotes) == 12
+
+    second = client.get(url, {"page": 2, "page_size": 5})
+    assert [p["quote"] for p in second.json()] == quotes[5:10]
+    assert second["X-Total-Count"] == "12"
+    assert second["Link"] == (
+        f'<http://testserver{url}?page=1&page_size=5>; rel="prev", '
+        f'<http://testserver{url}?page=3&page_size=5>; rel="next"'
+    )
+    assert [p["quote"] for p in client.get(url, {"page": 3, "page_size": 5}).json()] == (
+        quotes[10:]
+    )
+    past = client.get(url, {"page": 4, "page_size": 5})
+    assert past.status_code == 404
+    assert past.json()["detail"].startswith("page: there are only 3 pages of 5 proposals")
+    assert client.get(url, {"page": "abc"}).json() == {
+        "page": ["page: “abc” is not a page number; give a whole number from 1."]
+    }
+    assert client.get(url, {"page_size": "0"}).status_code == 400
+
+
 # --- Denied -------------------------------------------------------------------------------
 
 
@@ -751,7 +781,7 @@ def test_the_api_answers_404_for_an_unknown_source_even_a_huge_id(analyst, clien
 def test_the_api_is_in_the_schema_with_every_status(client):
     schema = client.get("/api/schema/?format=json").json()
     operation = schema["paths"]["/api/sources/{id}/suggestions/"]["get"]
-    assert set(operation["responses"]) == {"200", "401", "403", "404"}
+    assert set(operation["responses"]) == {"200", "400", "401", "403", "404"}
 
 
 # --- The command --------------------------------------------------------------------------
