@@ -3,6 +3,7 @@ import hashlib
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Case, Value, When
 from django.db.models.functions import Coalesce
 
 from lib.dates import Precision, Reference, format_date
@@ -73,7 +74,18 @@ class SourceQuerySet(models.QuerySet):
         if value.isascii() and value.isdigit():
             # An id beyond any database integer matches nothing (and must not overflow).
             return self.filter(pk=int(value)) if len(value) <= 9 else self.none()
-        return self.filter(key=value)
+        return self.by_key(value)
+
+    def by_key(self, value: str) -> "SourceQuerySet":
+        """The source of key ``value``, else of ``value`` in lower case (first, for
+        ``.first()``): keys are slugs the app writes in lower case, and an analyst typed
+        "MAH-Moscow-visit-June-2021" for "mah-moscow-visit-june-2021" and was told no source
+        has it. Two lookups of the unique key's index, no scan."""
+        value = str(value)
+        if value == value.lower():
+            return self.filter(key=value)
+        as_typed = Case(When(key=value, then=Value(0)), default=Value(1))
+        return self.filter(key__in=[value, value.lower()]).order_by(as_typed, "pk")
 
 
 class Source(models.Model):

@@ -269,3 +269,11 @@ def test_walking_the_citations_by_cursor_returns_each_once(client):
         url = body["next"]
     assert sorted(seen) == sorted(Citation.objects.values_list("pk", flat=True))
     assert len(seen) == len(set(seen)) == 10
+
+
+@pytest.mark.parametrize("path", ["/api/citations/", "/api/events/"])
+def test_a_source_key_in_other_case_filters_as_its_key(client, timeline, path):
+    key = "mah-moscow-visit-june-2021"
+    as_written = client.get(path, {"source": key}).json()["count"]
+    assert as_written
+    assert client.get(path, {"source": key.upper()}).json()["count"] == as_written

@@ -190,6 +190,23 @@ def test_the_source_may_be_typed_as_its_key(signed_in, source):
     assert Citation.objects.get().passage.source == source
 
 
+def test_a_key_typed_in_other_case_finds_its_source(signed_in, source):
+    # An analyst typed the key with capitals and was told no source has it.
+    row = {"source": source.key.upper(), "quote": "He met Sergei Shoigu in Moscow."}
+    assert new(signed_in, form_data(citations=[row])).status_code == 302
+    assert Citation.objects.get().passage.source == source
+
+
+def test_a_key_as_typed_wins_over_its_lower_case(signed_in, source):
+    other = SourceFactory(key="Shoigu-Visit", text="He met Sergei Shoigu in Moscow.\n")
+    lower = SourceFactory(key="shoigu-visit", text="He met Sergei Shoigu in Moscow. Later too.\n")
+    for typed, expected in [("Shoigu-Visit", other), ("SHOIGU-VISIT", lower)]:
+        Event.objects.all().delete()
+        row = {"source": typed, "quote": "He met Sergei Shoigu in Moscow."}
+        assert new(signed_in, form_data(citations=[row])).status_code == 302
+        assert Citation.objects.get().passage.source == expected
+
+
 @pytest.mark.parametrize("typed", ["no-such-source", "999999", "<b>x</b>"])
 def test_a_source_no_key_or_id_names_is_refused_saying_what_to_type(signed_in, source, typed):
     row = {"source": typed, "quote": "He met Sergei Shoigu in Moscow."}

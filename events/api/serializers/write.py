@@ -162,7 +162,7 @@ def require(attrs: dict, name: str) -> None:
 def find_source(value: str) -> Source:
     """A source by key, or by id when the value is all digits."""
     value = str(value).strip()
-    source = Source.objects.filter(key=value).first()
+    source = Source.objects.by_key(value).first()
     if source is None and value.isascii() and value.isdigit() and int(value) <= MAX_INT:
         source = Source.objects.filter(pk=int(value)).first()
     if source is None:
