@@ -256,6 +256,8 @@ _POINT_FORMS = [
         rf"|(?P<which2>next|last|this)\s+week\s+(?:on\s+)?(?P<weekday2>{'|'.join(WEEKDAYS)}))",
     ),
     ("deictic_day", r"(?P<word>yesterday|today|tomorrow)"),
+    # "the 15th", month not named: a day of the source's month (``_month_day``).
+    ("month_day", r"(?:the\s+)?(?P<ordday>\d{1,2})(?:st|nd|rd|th)"),
     (
         "deictic_period",
         r"(?:(?:earlier|later)\s+)?(?P<which>last|this|next|past)\s+(?P<unit>week|month|year)",
@@ -376,6 +378,29 @@ def _weekday(name: str, reference: dt.date, tense: str, which: str | None) -> dt
     return reference - dt.timedelta(days=back)
 
 
+def _month_day(number: int, ref: Reference, tense: str, text: str) -> dt.date:
+    """ "the 15th", its month not named: a day of the source's month. Against a date known to
+    the day, a past clause means the latest such day on or before it (this month's 15th, or
+    last month's when the source is dated the 10th), a future clause the next one after it;
+    against a date known only to the month, that month's (as "December 15" in an article of
+    December stays in its year). A month without that day (the 31st) is skipped."""
+    if not 1 <= number <= 31:
+        raise DateTextError(f'"{text.strip()}" is not a real date: no month has a day {number}.')
+    reference = ref.day
+    month = reference.replace(day=1)
+    if ref.precision != Precision.DAY:
+        return _real_date(month.year, month.month, number, text)
+    if tense == Tense.PAST:
+        step, start = -1, 0 if number <= reference.day else -1
+    else:
+        step, start = 1, 0 if number > reference.day else 1
+    for months in range(start, start + 3 * step, step):
+        first = _add_months(month, months)
+        if number <= calendar.monthrange(first.year, first.month)[1]:
+            return first.replace(day=number)
+    raise DateTextError(f'"{text.strip()}" is not a real date.')  # pragma: no cover
+
+
 def _point(
     core: str, text: str, ref: Reference, tense: str, bare_year: int | None = None
 ) -> _Point | None:
@@ -469,6 +494,9 @@ def _point(
             monday += dt.timedelta(days=7 * {"last": -1, "this": 0, "next": 1}[which])
             day = monday + dt.timedelta(days=WEEKDAYS.index(name))
             return _Point(day, day, Precision.DAY, approximate)
+        if kind == "month_day":
+            day = _month_day(int(groups["ordday"]), ref, tense, text)
+            return _Point(day, day, Precision.DAY, approximate)
         if kind == "deictic_day":
             shift = {"yesterday": -1, "today": 0, "tomorrow": 1}[groups["word"]]
             day = reference + dt.timedelta(days=shift)
@@ -515,6 +543,7 @@ _COUNTED_IN: dict[str, str | None] = {
     "weekday": Precision.DAY,
     "week_day": Precision.DAY,
     "deictic_day": Precision.DAY,
+    "month_day": Precision.MONTH,
     "deictic_period": None,  # by its unit
     "named_month": Precision.MONTH,
     "ago": None,

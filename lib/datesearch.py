@@ -44,6 +44,7 @@ from lib.dates import (
     as_reference,
     interval,
     parse_date_text,
+    period_end,
 )
 
 
@@ -189,6 +190,8 @@ _FORMS = [
         rf"{WEEKDAY}(?:\s+(?:morning|afternoon|evening|night))?",
     ),
     ("deictic", r"[Yy]esterday|[Tt]oday|[Tt]omorrow"),
+    # "on the 15th", its month not named: the source's month (``_accept`` checks the words).
+    ("month_day", r"the\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)"),
     (
         "deictic",
         r"(?:(?:[Ee]arlier|[Ll]ater|[Ee]arly|[Ll]ate|[Mm]id)[\s-]+)?(?:[Ll]ast|[Tt]his|[Nn]ext)\s+"
@@ -400,9 +403,46 @@ def year_established(found: FoundDate) -> int | None:
     return parsed.start.year
 
 
+# "the 15th" is a day after one of these ("on the 15th", "set for the 19th", "from the 10th")
+# and before punctuation or one of the words after it; not "the 75th anniversary", "for the
+# 2nd time", "in the 20th century".
+_MONTH_DAY_BEFORE = re.compile(
+    r"\b(?:on|by|for|until|till|from|since|before|after|to|and|or)\s+$", re.IGNORECASE
+)
+_MONTH_DAY_FOLLOWERS = frozenset(
+    [
+        "at",
+        "in",
+        "to",
+        "and",
+        "or",
+        "for",
+        "after",
+        "before",
+        "when",
+        "with",
+        "as",
+        "from",
+        "until",
+        "till",
+        "but",
+        "while",
+        "that",
+        "which",
+        "where",
+        "during",
+    ]
+)
+
+
 def _accept(kind: str, text: str, start: int, match_text: str) -> bool:
     """No false hits: "May" and "March" as verbs, names that end in a year, durations."""
     before = text[max(0, start - 40) : start]
+    if kind == "month_day":
+        word = re.match(r"\s+([A-Za-z]+)", text[start + len(match_text) :])
+        return bool(_MONTH_DAY_BEFORE.search(before)) and (
+            word is None or word.group(1).lower() in _MONTH_DAY_FOLLOWERS
+        )
     if kind == "month" and match_text in {"May", "March"}:
         # A bare "May"/"March" opening a sentence is a verb ("March on the capital"), unless
         # a dash, colon or number follows ("May — Belousov replaces Shoigu").
@@ -551,12 +591,19 @@ def read_as_cited(
 
 
 def _explicit(
-    text: str, reference: Reference, year: int | None = None, weak_year: int | None = None
+    text: str,
+    reference: Reference,
+    year: int | None = None,
+    weak_year: int | None = None,
+    last: ParsedDate | None = None,
 ) -> Reading:
     """The dates written in ``text``. A day or month written without a year takes the year
     ``text`` wrote before it, else ``year`` (a heading's: "2021" ... "February 1"), else the
     reference's; ``weak_year`` (an earlier sentence's) only when the reference's would put a
-    past event after the reference date (its last day, for a source dated to the month)."""
+    past event after the reference date (its last day, for a source dated to the month).
+    ``last``: the last date its paragraph wrote before ``text``; "on the 15th" (read in the
+    source's month) is refused when the text is at a date in another month ("In March 2019,
+    ... on the 15th": which month's 15th is not the source's to tell)."""
     latest = reference.latest
     reading = Reading(year=None)
     strong = year
@@ -585,6 +632,14 @@ def _explicit(
                 parsed = _next_year_if_planned(
                     expression, kind, parsed, reference, _clause_of(text, start, end)
                 )
+        if kind == "month_day" and isinstance(parsed, ParsedDate) and last is not None:
+            first, final = _bounds(last)
+            if not first.replace(day=1) <= parsed.start <= period_end(final, Precision.MONTH):
+                parsed = (
+                    f'"{expression}": the text is at {last.describe()} here, so which month '
+                    f"it means is not the source's ({reference.describe()}) to tell; write "
+                    'the month ("15 March 2021").'
+                )
         if isinstance(parsed, str):
             if not parsed.startswith("Could not read"):
                 # Refused in full ("2021/22", "June 31"): no shorter reading inside it.
@@ -594,6 +649,7 @@ def _explicit(
         taken.append((start, end))
         found = FoundDate(start, end, expression, parsed)
         reading.found.append(found)
+        last = parsed
         written = year_established(found)
         if written:
             reading.year = strong = written
@@ -765,6 +821,7 @@ def read_dates(
     previous: ParsedDate | Anchor | Sequence[Anchor] | None = None,
     year: int | None = None,
     weak_year: int | None = None,
+    last: ParsedDate | None = None,
 ) -> Reading:
     """Every date expression in ``text``, in order, read against ``reference`` (a
     ``lib.dates.Reference`` when the text's own date is known only to the month or year, or
@@ -773,7 +830,8 @@ def read_dates(
     which a day or month written without one takes (else the reference's); ``weak_year``:
     the year an earlier sentence wrote, taken only where the reference's year cannot be
     (a past event after the reference date). ``Reading.year``: the last year ``text``
-    writes.
+    writes. ``last``: the last date ``text``'s paragraph wrote before it (where "on the
+    15th" must fall, if it is to be read in the source's month).
 
     ``previous``: the dates the text established before ``text`` (oldest first), the anchors
     of narrative time ("the next day", "that same year"). ``context``: the date narrative
@@ -785,7 +843,7 @@ def read_dates(
         previous = [Anchor("", 0, 0, previous)]
     elif isinstance(previous, Anchor):
         previous = [previous]
-    explicit = _explicit(text, as_reference(reference), year, weak_year)
+    explicit = _explicit(text, as_reference(reference), year, weak_year, last)
     narrative = _narrative(text, explicit.found, previous or [], context)
     found = sorted(explicit.found + narrative.found, key=lambda f: f.start)
     refused = sorted(explicit.refused + narrative.refused, key=lambda r: r.start)

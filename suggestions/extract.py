@@ -520,6 +520,7 @@ def read_source(
     for passage in passages:
         text = passage.text
         paragraph_year: int | None = None
+        paragraph_last: ParsedDate | None = None
         heading = is_heading(passage)
         for number, (start, end) in enumerate(split_sentences(text)):
             sentence = text[start:end]
@@ -531,8 +532,11 @@ def read_source(
                 previous=anchors,
                 year=section_year,
                 weak_year=paragraph_year,
+                last=paragraph_last,
             )
             paragraph_year = reading.year or paragraph_year
+            if reading.found:
+                paragraph_last = reading.found[-1].parsed
             found = tuple(f.shifted(start, passage.index) for f in reading.found)
             if number == 0 and chronology:
                 opening = _entry_date(passage, reference, section_year)

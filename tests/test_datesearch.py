@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from dateparser.search import search_dates
 
-from lib.dates import ParsedDate, Precision, parse_date_text
+from lib.dates import DateTextError, ParsedDate, Precision, Reference, parse_date_text
 from lib.datesearch import find_dates, read_dates
 
 REFERENCE = dt.date(2021, 6, 24)
@@ -670,3 +670,89 @@ def test_narrative_time_does_not_skip_back_past_the_date_the_text_is_at():
     assert found[-1] == ("The next day", D(2021, 6, 4), None, DAY)
     found = dates_of("They met on March 3, 2020. In 2020 trade grew. Two days later they left.")
     assert found[-1] == ("Two days later", D(2020, 3, 5), None, DAY)
+
+
+# --- "on the 15th": a day of the source's month ----------------------------------------------
+
+WEDNESDAY_12_OCTOBER_2016 = D(2016, 10, 12)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expression", "day"),
+    [
+        # A past clause: the latest such day on or before the source's date.
+        ("Rosatom officials visited the site on the 3rd.", "the 3rd", D(2016, 10, 3)),
+        ("The first round of talks opened on the 10th.", "the 10th", D(2016, 10, 10)),
+        ("They met on the 12th, the ministry said.", "the 12th", D(2016, 10, 12)),
+        ("Officials said on the 20th that the plan was dropped.", "the 20th", D(2016, 9, 20)),
+        ("He flew to Moscow on the 31st.", "the 31st", D(2016, 8, 31)),  # no 30 September 31
+        # A future clause: the next such day after it.
+        ("A second round will be held in Moscow on the 25th.", "the 25th", D(2016, 10, 25)),
+        ("Talks are scheduled to resume on the 3rd.", "the 3rd", D(2016, 11, 3)),
+        ("The parliament is due to convene on the 12th.", "the 12th", D(2016, 11, 12)),
+        (
+            "A closed-door meeting is set for the 19th, a diplomat said.",
+            "the 19th",
+            D(2016, 10, 19),
+        ),
+    ],
+)
+def test_an_ordinal_day_without_its_month_is_read_in_the_source_s_month(sentence, expression, day):
+    hit = only(sentence, WEDNESDAY_12_OCTOBER_2016)
+    assert (hit.text, hit.parsed) == (expression, ParsedDate(day, None, DAY))
+
+
+def test_an_ordinal_day_takes_each_clause_s_direction():
+    found = find_dates(
+        "The talks opened on the 10th and are scheduled to close on the 14th.",
+        WEDNESDAY_12_OCTOBER_2016,
+    )
+    assert [f.parsed.start for f in found] == [D(2016, 10, 10), D(2016, 10, 14)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It marked the 75th anniversary of the victory.",
+        "He visited Russia for the 2nd time since the coup.",
+        "Ties go back to the 19th century.",
+        "The 12th round of talks ended.",
+        "Myanmar ranked 3rd in the games.",
+    ],
+)
+def test_an_ordinal_that_numbers_something_is_no_day(sentence):
+    assert read_dates(sentence, WEDNESDAY_12_OCTOBER_2016).found == []
+
+
+def test_an_ordinal_day_in_a_text_at_another_month_is_refused_not_guessed():
+    reading = read_dates("In March 2019, Shoigu arrived on the 15th.", WEDNESDAY_12_OCTOBER_2016)
+    assert [f.text for f in reading.found] == ["March 2019"]
+    assert [r.text for r in reading.refused] == ["the 15th"]
+    assert "March 2019" in reading.refused[0].message
+    # The paragraph's last date counts too; one in the same month does not stop it.
+    later = read_dates(
+        "He arrived on the 15th.",
+        WEDNESDAY_12_OCTOBER_2016,
+        last=ParsedDate(D(2019, 3, 1), None, MONTH),
+    )
+    assert later.found == []
+    assert [r.text for r in later.refused] == ["the 15th"]
+    same = read_dates(
+        "He arrived on the 5th.",
+        WEDNESDAY_12_OCTOBER_2016,
+        last=ParsedDate(D(2016, 10, 10), None, DAY),
+    )
+    assert [f.parsed.start for f in same.found] == [D(2016, 10, 5)]
+
+
+def test_an_ordinal_day_needs_the_source_s_month():
+    month = Reference(D(2025, 12, 1), Precision.MONTH)
+    assert parse_date_text("on the 15th", month) == ParsedDate(D(2025, 12, 15), None, DAY)
+    for reference in (
+        Reference(D(2025, 1, 1), Precision.YEAR),
+        Reference(D(2025, 6, 24), on_or_after=True),
+    ):
+        with pytest.raises(DateTextError, match="which month"):
+            parse_date_text("on the 15th", reference)
+    with pytest.raises(DateTextError, match="not a real date"):
+        parse_date_text("the 31st", Reference(D(2025, 11, 1), Precision.MONTH))
