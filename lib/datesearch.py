@@ -572,6 +572,11 @@ def read_as_cited(
     else:
         tense, evidence = Tense.PAST, False
     parsed = parse_date_text(written, reference, tense)
+    if hits and _in_purpose(context, at):
+        # "arrived on Saturday to attend Monday's parade": counted as the extractor counts it.
+        same = [f for f in _explicit(context, reference).found if f.start == at]
+        if same and same[0].end - same[0].start == len(written):
+            return same[0].parsed
     if not evidence:
         return parsed
     # The kind of the longest expression that ends the text ("in early March": a month).
@@ -588,6 +593,29 @@ def read_as_cited(
             written, kind, parsed, reference, _clause_of(context, at, at + len(written))
         )
     return parsed
+
+
+# An infinitive of purpose before a day, in its clause: "arrived on Saturday to attend
+# Monday's parade", "flew to Moscow in order to take part in Wednesday's talks". Not "to the",
+# "to Moscow", "to talks" (a preposition), nor one with a tense word after it ("to see the
+# parade, which took place on Monday").
+_PURPOSE = re.compile(
+    r"\b(?:in\s+order\s+)?to\s+(?!(?:the|a|an|his|her|its|their|our|this|that|these|those|be"
+    r"|have)\b)(?P<verb>[a-z]{2,})\b(?P<rest>[^,;:.!?—–()]{0,60})$"
+)
+
+
+def _in_purpose(text: str, start: int) -> bool:
+    """Whether the day at ``start`` is in an infinitive of purpose: what it is for comes after
+    the happening of the clause it hangs on."""
+    left, _ = _clause_bounds(_without_abbreviations(text), start, start)
+    match = _PURPOSE.search(text, left, start)
+    if match is None:
+        return False
+    verb, rest = match["verb"], match["rest"]
+    if (verb.endswith("s") and not verb.endswith("ss")) or verb.endswith("ing"):
+        return False  # "to talks", "to meetings": nouns
+    return not (_PAST.search(rest) or _FUTURE.search(rest))
 
 
 def _explicit(
@@ -617,6 +645,13 @@ def _explicit(
         if today and not evidence:
             continue  # "the partnership endures today": nowadays, not a day
         parsed = _parse(expression, reference, tense, strong)
+        if kind == "weekday" and tense == Tense.PAST and _in_purpose(text, start):
+            # "arrived on Saturday to attend Monday's parade": the Monday after the
+            # Saturday (after the source's date when the sentence names no day before it).
+            # A future clause looks forward already ("is due to ... and to hold talks").
+            since = [f.parsed for f in reading.found if f.parsed.precision == Precision.DAY]
+            base = replace(reference, day=since[-1].start) if since else reference
+            parsed = _parse(expression, base, Tense.FUTURE, strong)
         if (
             weak_year
             and not strong

@@ -9,7 +9,7 @@ import pytest
 from dateparser.search import search_dates
 
 from lib.dates import DateTextError, ParsedDate, Precision, Reference, parse_date_text
-from lib.datesearch import find_dates, read_dates
+from lib.datesearch import find_dates, read_as_cited, read_dates
 
 REFERENCE = dt.date(2021, 6, 24)
 D = dt.date
@@ -756,3 +756,63 @@ def test_an_ordinal_day_needs_the_source_s_month():
             parse_date_text("on the 15th", reference)
     with pytest.raises(DateTextError, match="not a real date"):
         parse_date_text("the 31st", Reference(D(2025, 11, 1), Precision.MONTH))
+
+
+# --- "Monday's parade": a possessive weekday, and the day an infinitive of purpose looks to ---
+
+MONDAY_22_JUNE_2020 = D(2020, 6, 22)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expression", "day"),
+    [
+        # A possessive weekday is a day, in its clause's direction.
+        ("Sunday's election was the final phase, the commission said.", "Sunday", D(2020, 6, 21)),
+        ("Friday's vote count was delayed by a power cut.", "Friday", D(2020, 6, 19)),
+        ("Wednesday's parade will mark the anniversary.", "Wednesday", D(2020, 6, 24)),
+        ("Tuesday's talks are expected to focus on arms.", "Tuesday", D(2020, 6, 23)),
+        # An infinitive of purpose looks forward from the day of the clause it hangs on...
+        ("He arrived on Sunday to attend Wednesday's parade.", "Wednesday", D(2020, 6, 24)),
+        (
+            "Fomin arrived on Saturday in order to watch the parade on Monday.",
+            "Monday",
+            D(2020, 6, 22),
+        ),
+        # ... or, when the sentence names no day before it, from the source's date.
+        ("He flew to Moscow to take part in Wednesday's talks.", "Wednesday", D(2020, 6, 24)),
+        (
+            "The delegation travelled to Kazan to visit a plant on Thursday.",
+            "Thursday",
+            D(2020, 6, 25),
+        ),
+    ],
+)
+def test_a_possessive_weekday_and_a_purpose_clause_are_read_in_their_direction(
+    sentence, expression, day
+):
+    hit = find_dates(sentence, MONDAY_22_JUNE_2020)[-1]
+    assert (hit.text, hit.parsed.start) == (expression, day)
+    assert read_as_cited(expression, MONDAY_22_JUNE_2020, sentence, hit.start, hit.end).start == day
+
+
+@pytest.mark.parametrize(
+    ("sentence", "day"),
+    [
+        # A preposition, not an infinitive: the clause's past tense.
+        ("He returned to talks on Friday.", D(2020, 6, 19)),
+        ("Shoigu flew to Moscow on Thursday.", D(2020, 6, 18)),
+        # A tense word after the infinitive says when: "which took place".
+        ("He went to see the parade, which took place on Saturday.", D(2020, 6, 20)),
+        ("Observers came to watch the vote that was held on Friday.", D(2020, 6, 19)),
+    ],
+)
+def test_no_infinitive_of_purpose_leaves_the_clause_s_tense(sentence, day):
+    assert find_dates(sentence, MONDAY_22_JUNE_2020)[-1].parsed.start == day
+
+
+def test_a_future_clause_s_infinitive_keeps_its_future():
+    found = find_dates(
+        "He is due to attend a conference from Tuesday to Thursday, and to hold talks on Tuesday.",
+        MONDAY_22_JUNE_2020,
+    )
+    assert [f.parsed.start for f in found] == [D(2020, 6, 23), D(2020, 6, 23)]
