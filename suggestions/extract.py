@@ -400,11 +400,28 @@ def _is_report_date(text: str, found: FoundDate) -> bool:
     return bool(re.search(r"\ba\s+$", before) and _REPORT_AFTER.match(after))
 
 
+# "since December 2022, when it adopted Resolution 2669": the starting point is told as a
+# happening of its own, in the when-clause.
+_WHEN_AFTER = re.compile(r",?\s+when\s+(?P<clause>[^,;:.!?—–()]{1,120})")
+
+
+def since_when(text: str, date: FoundDate) -> str:
+    """The when-clause that tells what happened at a "since" date ("since August 2023, when
+    Lavrov visited Naypyitaw"), or "" when there is none or it tells no past happening."""
+    if not _SINCE_BEFORE.search(text[max(0, date.start - 12) : date.start]):
+        return ""
+    match = _WHEN_AFTER.match(text, date.end)
+    if match is None or not narrates(match["clause"]):
+        return ""
+    return match["clause"]
+
+
 def event_dates(text: str, dates: list[FoundDate]) -> list[FoundDate]:
     """The dates of what the sentence reports, the main one first: not the date of a report
     ("a June 23 Reuters report", a dateline), not the date a relative one is counted from
     ("the day before the February 1 coup" reports the day before); a starting point ("since
-    last year") only after the sentence's other dates, never alone."""
+    last year") only after the sentence's other dates, never alone, unless a when-clause tells
+    what happened at it ("since December 2022, when it adopted Resolution 2669")."""
     counted_from = {
         (f.anchor.start, f.anchor.end)
         for f in dates
@@ -414,7 +431,7 @@ def event_dates(text: str, dates: list[FoundDate]) -> list[FoundDate]:
         f
         for f in dates
         if not _is_report_date(text, f)
-        and not _SINCE_BEFORE.search(text[max(0, f.start - 12) : f.start])
+        and (not _SINCE_BEFORE.search(text[max(0, f.start - 12) : f.start]) or since_when(text, f))
         and (f.start, f.end) not in counted_from
     ]
     # "On the day before the February 1 coup" is about the day before: a relative date
@@ -706,7 +723,13 @@ def read_proposals(
             continue
         for number, (date, date_index, inherited, source) in enumerate(choices):
             kind, cues = guess_type(sentence, date.parsed)
-            if number and not inherited:
+            told_when = "" if inherited else since_when(sentence, date.shifted(-start))
+            if told_when:
+                # "since August 2023, when Lavrov visited Naypyitaw": what the when-clause tells.
+                when_kind, when_cues = guess_type(told_when, date.parsed)
+                if when_kind != "other":
+                    kind, cues = when_kind, when_cues
+            elif number and not inherited:
                 # A second date of the sentence is typed by its own words: "arrived on
                 # Sunday, his second trip since the army seized power on February 1".
                 by_clause = _clause_type(sentence, date.shifted(-start), date.parsed)

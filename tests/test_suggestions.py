@@ -18,6 +18,7 @@ from suggestions.extract import (
     extract,
     guess_type,
     narrates,
+    read_proposals,
     split_sentences,
 )
 from suggestions.models import Dismissal
@@ -903,3 +904,57 @@ def test_a_dateline_is_the_report_s_date_whatever_the_agency_s_style(dateline):
     assert [(p.date.text, p.date.parsed.start) for p in proposals] == [
         ("Thursday", dt.date(2019, 8, 1))
     ]
+
+
+# --- Rules stated over several phrasings (pure: no database) ---------------------------------
+
+_NAMES = ["Russia", "Myanmar", "China", "Sergei Lavrov", "Min Aung Hlaing", "Naypyitaw", "Moscow"]
+LEXICON = Lexicon(
+    (name, ActorRef(n, name, name.lower(), "person")) for n, name in enumerate(_NAMES)
+)
+
+
+def proposals(text: str, reference: dt.date) -> list[tuple[str, str, str]]:
+    """(date text, date, type) of each proposal of a one-paragraph text."""
+    found = read_proposals([PassageData(1, 1, text)], reference, LEXICON).proposals
+    return [(p.date.text, p.date.parsed.describe(), p.type) for p in found]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "Russia has shielded Myanmar at the Security Council since December 2022, when it "
+            "adopted Resolution 2669.",
+            ("December 2022", "December 2022", "un_action"),
+        ),
+        (
+            "Russia has backed the plan since August 2023, when Sergei Lavrov visited Naypyitaw.",
+            ("August 2023", "August 2023", "visit"),
+        ),
+        (
+            "Since February 2021, when the military seized power, Moscow has supplied jets.",
+            ("February 2021", "February 2021", "military_action"),
+        ),
+        (
+            "Myanmar has bought Russian fuel since last year, when the two sides signed a "
+            "payment agreement.",
+            ("last year", "2022", "agreement"),
+        ),
+    ],
+)
+def test_a_since_date_with_a_when_clause_proposes_what_the_clause_tells(sentence, expected):
+    assert expected in proposals(sentence, dt.date(2023, 12, 14))
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Russia has shielded Myanmar at the Security Council since December 2022.",
+        "Russia has trained Myanmar pilots since 2017.",
+        # A when-clause that tells no past happening.
+        "Russia has backed Myanmar since 2021, when relations are said to matter most.",
+    ],
+)
+def test_a_since_date_alone_is_a_starting_point_not_an_event(sentence):
+    assert proposals(sentence, dt.date(2023, 12, 14)) == []
