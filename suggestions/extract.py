@@ -233,7 +233,7 @@ class Proposal:
     # Why the date needs a look besides where it comes from, in words ("" for none): after
     # the last day the source can have been written on (what the sentence reports is planned
     # or foreseen: "is expected to return in May"), or a year lent by today to a source
-    # with no date (``_caution``).
+    # with no date (``_caution``), or another date of the sentence is not read.
     caution: str = ""
 
     @property
@@ -658,6 +658,23 @@ def _caution(date: FoundDate, own: Reference, to_come: bool = False) -> str:
     return ""
 
 
+def _beside_unread(refused: tuple[Refusal, ...], date: FoundDate) -> str:
+    """Why a date needs a look when its sentence has another date expression that is not read
+    ("Last week ... took delivery of fighters it ordered in 2018": the delivery is last week,
+    not in 2018); "" when none is."""
+    if not refused:
+        return ""
+    words = ", ".join(f"“{r.text}”" for r in refused)
+    return (
+        f"the sentence also says {words}, which is not read: what it reports may be then, not "
+        f"at “{date.text}”; check which happening “{date.text}” dates"
+    )
+
+
+def _joined(*parts: str) -> str:
+    return "; ".join(part for part in parts if part)
+
+
 def read_proposals(
     passages: Iterable[PassageData], reference: dt.date | Reference, lexicon: Lexicon
 ) -> Extraction:
@@ -715,11 +732,13 @@ def read_proposals(
             Mention(m.actor, m.text, m.start + start, m.end + start)
             for m in lexicon.mentions(sentence)
         )
+        if reading.refused and actors:
+            # Listed even when another date of the sentence is read ("Last week Myanmar took
+            # delivery of fighters it ordered in 2018"): the analyst sees the one not read.
+            unread.append(
+                Unread(passage.id, passage.index, start, end, sentence, reading.refused, actors)
+            )
         if not choices:
-            if actors and not own:
-                unread.append(
-                    Unread(passage.id, passage.index, start, end, sentence, reading.refused, actors)
-                )
             continue
         for number, (date, date_index, inherited, source) in enumerate(choices):
             kind, cues = guess_type(sentence, date.parsed)
@@ -761,11 +780,14 @@ def read_proposals(
                     type=kind,
                     cues=cues,
                     date_source=source,
-                    caution=_caution(
-                        date,
-                        own_date,
-                        source == DateSource.SENTENCE
-                        and said_to_come(sentence, date.start - start, date.end - start),
+                    caution=_joined(
+                        _caution(
+                            date,
+                            own_date,
+                            source == DateSource.SENTENCE
+                            and said_to_come(sentence, date.start - start, date.end - start),
+                        ),
+                        _beside_unread(reading.refused, date),
                     ),
                 )
             )

@@ -958,3 +958,46 @@ def test_a_since_date_with_a_when_clause_proposes_what_the_clause_tells(sentence
 )
 def test_a_since_date_alone_is_a_starting_point_not_an_event(sentence):
     assert proposals(sentence, dt.date(2023, 12, 14)) == []
+
+
+def read(text: str, reference: dt.date):
+    return read_proposals([PassageData(1, 1, text)], reference, LEXICON)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "not_read", "proposed"),
+    [
+        (
+            "Last week Myanmar took delivery of two Su-30 fighters it ordered in 2018.",
+            "Last week",
+            "2018",
+        ),
+        (
+            "Russia delivered the jets this week, Myanmar said on Monday.",
+            "this week",
+            "Monday",
+        ),
+        (
+            "Myanmar will receive two Mi-35 helicopters next week under a deal signed in March.",
+            "next week",
+            "March",
+        ),
+    ],
+)
+def test_a_date_not_read_is_listed_even_beside_one_that_is_and_the_other_is_flagged(
+    sentence, not_read, proposed
+):
+    extraction = read(sentence, dt.date(2024, 3, 27))
+    assert [[r.text for r in u.refusals] for u in extraction.unread] == [[not_read]]
+    (proposal,) = extraction.proposals
+    assert proposal.date.text == proposed
+    assert proposal.needs_review
+    assert f"“{not_read}”, which is not read" in proposal.caution
+
+
+def test_a_sentence_whose_dates_all_read_is_not_listed_as_not_read():
+    extraction = read(
+        "Myanmar took delivery of two jets on Monday, ordered in 2018.", dt.date(2024, 3, 27)
+    )
+    assert extraction.unread == []
+    assert all("not read" not in p.caution for p in extraction.proposals)
