@@ -130,6 +130,20 @@ class Lexicon:
 
 # --- Event types -----------------------------------------------------------------------------
 
+# Arms a transfer is of, and the words of a transfer (cues together, not alone: a parade's
+# "flypast by Su-30s" is no delivery, nor is "delivered fuel").
+_ARMS = (
+    r"(?:(?:fighter\s+)?jets?|fighters?|aircraft|helicopters?|gunships?|trainers|drones?"
+    r"|missiles?|(?:air[\s-]+defen[cs]e\s+)?systems?|warships?|submarines?|frigates?|tanks"
+    r"|armou?red\s+vehicles|rifles|artillery|ammunition|radars?"
+    r"|(?:Su|Yak|Mi|MiG|Ka|Il|An)-\d+\w*|Pantsir\S*|Orlan\S*)"
+)
+_ARMS_TRANSFER = (
+    r"(?:(?:took|take|takes|taken|taking)\s+delivery\s+of|delivery\s+of|deliver(?:ed|s|ies)?"
+    r"|receiv(?:ed|es|e|ing)|ordered|orders?\s+for|(?:agreed|plans?|decided|signed\s+\w+)\s+to\s+"
+    r"(?:buy|purchase|acquire)|to\s+(?:buy|purchase|acquire)|acquired)"
+)
+
 # Cue words per type (EventType values), as regular expressions on whole words.
 TYPE_CUES: dict[str, tuple[str, ...]] = {
     "award": (
@@ -149,6 +163,11 @@ TYPE_CUES: dict[str, tuple[str, ...]] = {
         r"arms deals?", r"suppl(?:y|ied)\s+\w+\s+with", r"arms\s+supplies", r"sells", r"sold",
         r"procured", r"purchased",
         r"purchases", r"bought", r"weapons", r"missiles?", r"arms",
+        # A delivery, receipt, order or purchase of arms: "took delivery of six Su-30
+        # fighters", "received two Mi-35 helicopters", "agreed to buy drones", "the jets were
+        # delivered"; not "delivered 30,000 tonnes of fuel", "agreed to buy wheat".
+        rf"{_ARMS_TRANSFER}[^.,;:]{{0,50}}?\b{_ARMS}",
+        rf"{_ARMS}\s+(?:(?:were|was|had\s+been|have\s+been|has\s+been)\s+)delivered",
     ),
     "agreement": (r"agreement", r"signed", r"treaty", r"memorandum"),
     "economic": (r"investment", r"investing", r"trade", r"economic", r"financial"),
@@ -156,6 +175,8 @@ TYPE_CUES: dict[str, tuple[str, ...]] = {
     "visit": (
         r"visits?", r"visited", r"visiting", r"trip", r"travell?ed", r"travels", r"arrives",
         r"arrived", r"embarks",
+        # "left for Moscow", "departed for Kazan", "flew to Moscow": a journey to a place.
+        r"(?:left|leaves|departed|departs|set\s+off)\s+for(?=\s+[A-Z])", r"flew\s+to(?=\s+[A-Z])",
     ),
     "military_action": (
         # "the coup" is an event; "the coup leader", "anti-coup protesters" are not.
@@ -192,6 +213,16 @@ def guess_type(sentence: str, date: ParsedDate | None = None) -> tuple[str, tupl
         if len(cues) > len(best_cues):
             best, best_cues = kind, cues
     return best, best_cues
+
+
+def _tied(sentence: str) -> bool:
+    """Whether two types have as many cues in ``sentence`` as the best: "The junta seized power
+    in February 2021, and has since relied on Russia for weapons" (its date's own clause
+    decides: the coup, not an arms deal)."""
+    counts = sorted(
+        (len(set(pattern.findall(sentence))) for pattern in _CUE_PATTERNS.values()), reverse=True
+    )
+    return counts[0] > 0 and counts[0] == counts[1]
 
 
 # --- Proposals -------------------------------------------------------------------------------
@@ -748,9 +779,10 @@ def read_proposals(
                 when_kind, when_cues = guess_type(told_when, date.parsed)
                 if when_kind != "other":
                     kind, cues = when_kind, when_cues
-            elif number and not inherited:
+            elif not inherited and (number or _tied(sentence)):
                 # A second date of the sentence is typed by its own words: "arrived on
-                # Sunday, his second trip since the army seized power on February 1".
+                # Sunday, his second trip since the army seized power on February 1"; so is
+                # the first when the sentence's cues tie between two types.
                 by_clause = _clause_type(sentence, date.shifted(-start), date.parsed)
                 if by_clause is not None:
                     kind, cues = by_clause

@@ -1001,3 +1001,52 @@ def test_a_sentence_whose_dates_all_read_is_not_listed_as_not_read():
     )
     assert extraction.unread == []
     assert all("not read" not in p.caution for p in extraction.proposals)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("Last week Myanmar took delivery of the first two of six Su-30SME fighters.", "arms_deal"),
+        ("The air force has taken delivery of two more aircraft.", "arms_deal"),
+        ("Myanmar received two Mi-35P helicopters last year.", "arms_deal"),
+        ("Russia delivered six Yak-130 jets to Myanmar in 2021.", "arms_deal"),
+        ("The first two jets were delivered in December 2022.", "arms_deal"),
+        ("In 2023 it agreed to buy Orlan-10 drones.", "arms_deal"),
+        ("Myanmar plans to purchase more air defense systems.", "arms_deal"),
+        ("Min Aung Hlaing left for Moscow on Monday.", "visit"),
+        ("The envoy departed for Kazan on Saturday.", "visit"),
+        ("He flew to Moscow on the 4th.", "visit"),
+    ],
+)
+def test_arms_transfers_and_departures_are_typed(sentence, kind):
+    assert guess_type(sentence)[0] == kind
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Last week a Russian ship delivered 30,000 tonnes of fuel to Thilawa.",
+        "Myanmar agreed to buy Russian wheat in 2023.",
+        "A junta spokesman said Myanmar would receive a shipment of fertiliser.",
+        "He left for good in 2019.",
+    ],
+)
+def test_a_delivery_of_no_arms_or_a_leaving_for_no_place_is_not_so_typed(sentence):
+    assert guess_type(sentence)[0] not in {"arms_deal", "visit"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        (
+            "The junta seized power in February 2021, and has since relied on Russia for weapons.",
+            "military_action",
+        ),
+        (
+            "Myanmar bought Su-30 jets in 2018, and Russia has since hosted its pilots for visits.",
+            "arms_deal",
+        ),
+    ],
+)
+def test_when_two_types_tie_the_date_s_own_clause_decides(sentence, kind):
+    assert proposals(sentence, dt.date(2024, 3, 27))[0][2] == kind
