@@ -207,6 +207,9 @@ class Tense(models.TextChoices):
 
     PAST = "past", "past"
     FUTURE = "future", "future"
+    # A present progressive ("talks are being held on Thursday", "is holding talks on
+    # Friday"): under way or arranged, not over: the source's day or the next such one.
+    PRESENT = "present", "present"
 
 
 # --- The grammar of one point in time ---------------------------------------------------------
@@ -375,6 +378,8 @@ def _weekday(name: str, reference: dt.date, tense: str, which: str | None) -> dt
         return reference + dt.timedelta(days=ahead)
     if which in {"last", "past"}:
         return reference - dt.timedelta(days=back or 7)
+    if which in {None, "this"} and tense == Tense.PRESENT:
+        return reference + dt.timedelta(days=(target - reference.weekday()) % 7)
     return reference - dt.timedelta(days=back)
 
 
@@ -392,6 +397,8 @@ def _month_day(number: int, ref: Reference, tense: str, text: str) -> dt.date:
         return _real_date(month.year, month.month, number, text)
     if tense == Tense.PAST:
         step, start = -1, 0 if number <= reference.day else -1
+    elif tense == Tense.PRESENT:  # under way or arranged: today's or the next
+        step, start = 1, 0 if number >= reference.day else 1
     else:
         step, start = 1, 0 if number > reference.day else 1
     for months in range(start, start + 3 * step, step):

@@ -285,6 +285,17 @@ _PAST = re.compile(
     r"|fell|rose|hit|shot|became|thought|chose|drew|grew|knew|sold|stood|broke|fought|ago"
     r"|last|[a-z]{2,}[^e\W]ed|[a-z]{2,}ied|[a-z]{3,}ted|[a-z]{3,}ded)\b"
 )
+# A present progressive: "talks are being held", "is holding talks", "are meeting". Not a
+# past one ("was holding": its "was" is past), nor "is something", "are during".
+_PROGRESSIVE = re.compile(
+    r"\b(?:is|are|am|[’']s|[’']re)\s+(?:(?:also|now|still|currently|\w+ly)\s+)?"
+    r"(?:being\s+\w+|(?P<verb>[a-z]{2,}ing))\b",
+    re.IGNORECASE,
+)
+_NOT_PROGRESSIVE = {
+    "thing", "something", "nothing", "anything", "everything", "king", "during", "spring",
+    "evening", "morning", "string", "ceiling", "wing",
+}  # fmt: skip
 _NOT_PAST = {"need", "indeed", "hundred", "speed", "seed", "feed", "proceed", "exceed"}
 # A participle after "be" or "being" is not a past tense: "will be held", "would be signed",
 # "is to be opened", "is being held" say nothing of the past (the modal before them does).
@@ -319,11 +330,19 @@ def _tense_between(
         distance = max(start - match.end(), match.start() - end, 0)
         if best is None or distance < best[0]:
             best = (distance, Tense.FUTURE)
+    for match in _PROGRESSIVE.finditer(text, left, right):
+        if any(a <= match.start() < b for a, b in future_spans):
+            continue  # "is going to": the future's
+        if (match.group("verb") or "").lower() in _NOT_PROGRESSIVE:
+            continue
+        distance = max(start - match.end(), match.start() - end, 0)
+        if best is None or distance < best[0]:
+            best = (distance, Tense.PRESENT)
     for match in _PAST.finditer(text, left, right):
         if start <= match.start() < end or match.group() in _NOT_PAST:
             continue
         if _AFTER_BE.search(text, max(left, match.start() - 20), match.start()):
-            continue  # "will be held": the tense is the modal's
+            continue  # "will be held": the tense is the modal's (or the progressive's)
         if any(a <= match.start() < b for a, b in future_spans):
             continue  # "is scheduled"
         distance = max(start - match.end(), match.start() - end, 0)

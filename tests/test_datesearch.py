@@ -816,3 +816,47 @@ def test_a_future_clause_s_infinitive_keeps_its_future():
         MONDAY_22_JUNE_2020,
     )
     assert [f.parsed.start for f in found] == [D(2020, 6, 23), D(2020, 6, 23)]
+
+
+# --- A present progressive: under way or arranged, the source's day or the next -----------------
+
+WEDNESDAY_21_MAY_2025 = D(2025, 5, 21)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expression", "day"),
+    [
+        (
+            "Talks are being held on Thursday at the ministry, the paper said.",
+            "Thursday",
+            D(2025, 5, 22),
+        ),
+        ("He is holding talks with Shoigu on Thursday.", "Thursday", D(2025, 5, 22)),
+        ("Officials are also discussing the plan on Friday, he said.", "Friday", D(2025, 5, 23)),
+        ("The delegation is visiting the plant on Monday.", "Monday", D(2025, 5, 26)),
+        # The source's own day is under way, not a week off.
+        ("Talks are being held on Wednesday in Naypyitaw.", "Wednesday", D(2025, 5, 21)),
+        ("Min Aung Hlaing is meeting the delegation today.", "today", D(2025, 5, 21)),
+        ("The commission is meeting on the 21st.", "the 21st", D(2025, 5, 21)),
+        ("The talks are being held on the 28th.", "the 28th", D(2025, 5, 28)),
+    ],
+)
+def test_a_present_progressive_reads_the_source_s_day_or_the_next(sentence, expression, day):
+    hit = only(sentence, WEDNESDAY_21_MAY_2025)
+    assert (hit.text, hit.parsed.start) == (expression, day)
+    assert (
+        read_as_cited(expression, WEDNESDAY_21_MAY_2025, sentence, hit.start, hit.end).start == day
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "day"),
+    [
+        ("The delegation was holding talks on Monday.", D(2025, 5, 19)),  # a past progressive
+        ("There is a meeting on Monday, officials said.", D(2025, 5, 19)),  # no progressive
+        ("Talks were being held on Tuesday.", D(2025, 5, 20)),
+        ("Russia is going to sign the deal on Friday.", D(2025, 5, 23)),  # the future's
+    ],
+)
+def test_no_present_progressive_keeps_its_tense(sentence, day):
+    assert only(sentence, WEDNESDAY_21_MAY_2025).parsed.start == day
