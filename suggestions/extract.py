@@ -702,6 +702,24 @@ def _beside_unread(refused: tuple[Refusal, ...], date: FoundDate) -> str:
     )
 
 
+_FISCAL_BEFORE = re.compile(
+    r"\bfiscal(?:\s+year)?\s+$|\b(?:financial|budget)\s+year\s+$|\bFY\s*$", re.IGNORECASE
+)
+_FISCAL_AFTER = re.compile(r"^\s+(?:fiscal|financial|budget)\s+year\b", re.IGNORECASE)
+
+
+def _fiscal_year(sentence: str, date: FoundDate) -> str:
+    """A caution for a fiscal year read as calendar years ("the fiscal year 2025-26", "the
+    2023-24 fiscal year"): its months are not stated; "" for any other date."""
+    before = sentence[max(0, date.start - 24) : date.start]
+    if not (_FISCAL_BEFORE.search(before) or _FISCAL_AFTER.match(sentence[date.end :])):
+        return ""
+    return (
+        f"“{date.text}” is a fiscal year, read as the calendar years {date.parsed.describe()}: "
+        "which months it runs is not stated; check them"
+    )
+
+
 def _joined(*parts: str) -> str:
     return "; ".join(part for part in parts if part)
 
@@ -820,6 +838,7 @@ def read_proposals(
                             and said_to_come(sentence, date.start - start, date.end - start),
                         ),
                         _beside_unread(reading.refused, date),
+                        _fiscal_year(sentence, date.shifted(-start)) if not inherited else "",
                     ),
                 )
             )

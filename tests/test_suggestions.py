@@ -1050,3 +1050,25 @@ def test_a_delivery_of_no_arms_or_a_leaving_for_no_place_is_not_so_typed(sentenc
 )
 def test_when_two_types_tie_the_date_s_own_clause_decides(sentence, kind):
     assert proposals(sentence, dt.date(2024, 3, 27))[0][2] == kind
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "In the 2023-24 fiscal year, Myanmar bought Russian jets worth $600 million.",
+        "Myanmar plans to purchase Russian air defense systems in the fiscal year 2025-26.",
+        "Russia sold Myanmar arms worth $400 million in fiscal 2022-23, Myanmar said.",
+        "The financial year 2019-20 budget funded Russian jets for Myanmar, officials said.",
+    ],
+)
+def test_a_fiscal_year_proposal_says_its_months_are_not_stated(sentence):
+    (proposal,) = read(sentence, dt.date(2026, 2, 19)).proposals
+    assert "is a fiscal year" in proposal.caution
+    assert proposal.needs_review
+
+
+def test_calendar_years_carry_no_fiscal_caution():
+    (proposal,) = read(
+        "Russia sold Myanmar jets between 2016 and 2019.", dt.date(2026, 2, 19)
+    ).proposals
+    assert "fiscal" not in proposal.caution
