@@ -286,9 +286,10 @@ _PAST = re.compile(
     r"|last|[a-z]{2,}[^e\W]ed|[a-z]{2,}ied|[a-z]{3,}ted|[a-z]{3,}ded)\b"
 )
 # A present progressive: "talks are being held", "is holding talks", "are meeting". Not a
-# past one ("was holding": its "was" is past), nor "is something", "are during".
+# past one ("was holding": its "was" is past), nor "is something", nor a possessive ("Monday's
+# meeting": "'s" is not read as "is").
 _PROGRESSIVE = re.compile(
-    r"\b(?:is|are|am|[’']s|[’']re)\s+(?:(?:also|now|still|currently|\w+ly)\s+)?"
+    r"\b(?:is|are|am|[’']re)\s+(?:(?:also|now|still|currently|\w+ly)\s+)?"
     r"(?:being\s+\w+|(?P<verb>[a-z]{2,}ing))\b",
     re.IGNORECASE,
 )

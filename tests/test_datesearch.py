@@ -855,6 +855,8 @@ def test_a_present_progressive_reads_the_source_s_day_or_the_next(sentence, expr
         ("The delegation was holding talks on Monday.", D(2025, 5, 19)),  # a past progressive
         ("There is a meeting on Monday, officials said.", D(2025, 5, 19)),  # no progressive
         ("Talks were being held on Tuesday.", D(2025, 5, 20)),
+        ("Monday's meeting of the commission was postponed.", D(2025, 5, 19)),  # possessive
+        ("Tuesday's meeting also discussed Myanmar.", D(2025, 5, 20)),
         ("Russia is going to sign the deal on Friday.", D(2025, 5, 23)),  # the future's
     ],
 )
