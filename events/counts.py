@@ -161,7 +161,7 @@ class Counts:
         # ``batched``: what is computed is written to the cache by ``flush()``, in one
         # statement, instead of one transaction per value (the caller flushes at its end).
         self._unwritten: dict | None = {} if batched else None
-        self._expected: dict = {}  # read ahead by expect(): a key's value, None when missing
+        self._expected: dict = {}  # read ahead by _expect(): a key's value, None when missing
         # ``whole``: the queryset is every event of ``statuses`` (None: all): its facets are
         # read from the tallies the database keeps current (``events.tally``).
         self.whole = False
