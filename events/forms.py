@@ -168,7 +168,11 @@ class EventForm(NulNamed, forms.ModelForm):
                 data["date_start"] = self.parsed.start
                 data["date_end"] = self.parsed.end
                 data["date_precision"] = self.parsed.precision
-                data["date_approximate"] = data.get("date_approximate") or self.parsed.approximate
+                # "Approximate" is the text's ("late June"), or ticked by the analyst here: a
+                # box left ticked from the date before ("c. June 2021" edited to "23 June
+                # 2021") is not carried over to a date that says nothing of it.
+                ticked = data.get("date_approximate") and "date_approximate" in self.changed_data
+                data["date_approximate"] = bool(ticked) or self.parsed.approximate
         else:
             data["date_precision"] = data.get("date_precision") or Precision.DAY
         start, end = data.get("date_start"), data.get("date_end")

@@ -109,6 +109,30 @@ def test_edit_and_new_links_show_only_for_analysts(client, analyst, reader, even
     assert reverse("event-new") in body
 
 
+# "Approximate" follows the date as written --------------------------------------------------
+
+
+def test_a_date_typed_anew_on_edit_drops_the_approximate_of_the_date_before(signed_in):
+    # A reviewer's "c. June 2021" edited to "23 June 2021" saved "c. 23 June 2021" while the
+    # preview said 23 June 2021: the box came back ticked from "late June".
+    assert new(signed_in, form_data(date_text="late June 2021")).status_code == 302
+    event = Event.objects.get()
+    assert event.date_approximate
+    edit = reverse("event-edit", args=[event.pk])
+    data = form_data(date_text="23 June 2021", version=event.version, date_approximate="on")
+    assert signed_in.post(edit, data).status_code == 302
+    event.refresh_from_db()
+    assert (str(event.date_start), event.date_precision) == ("2021-06-23", "day")
+    assert event.date_approximate is False
+
+
+def test_approximate_ticked_by_the_analyst_is_kept(signed_in):
+    assert new(signed_in, form_data(date_text="June 2021", date_approximate="on")).status_code == (
+        302
+    )
+    assert Event.objects.get().date_approximate is True
+
+
 # Creating ----------------------------------------------------------------------------------
 
 
