@@ -190,6 +190,27 @@ def test_the_events_nearest_the_sources_date_are_offered_first(signed_in, passag
     ]
 
 
+def test_the_events_nearest_the_selections_own_date_come_first(signed_in):
+    # In a chronology written in October, an entry under "March 26" is about March: a
+    # reviewer's list offered October's events and none of March's.
+    source = SourceFactory(
+        text="March 26: Fomin arrives in Naypyitaw for the parade.\n\n"
+        "October 20: Lavrov holds talks in Moscow.\n"
+    )
+    source.reference_date = dt.date(2021, 10, 30)
+    source.save()
+    EventFactory(title="Talks in October", date_start=dt.date(2021, 10, 20))
+    EventFactory(title="Talks on the parade eve", date_start=dt.date(2021, 3, 26))
+    passage = source.passages.get(index=0)
+    body = signed_in.get(
+        reverse("event-cite-search"), {**selection(passage, "Fomin arrives"), "q": "talks"}
+    ).content.decode()
+    assert re.findall(r"Add to “(Talks[^”]*)”", body) == [
+        "Talks on the parade eve",
+        "Talks in October",
+    ]
+
+
 def test_drafts_are_offered_to_analysts(signed_in, passage):
     EventFactory(title="Draft visit", status=Status.DRAFT)
     assert "Draft visit" in search(signed_in, passage, "visit").content.decode()
@@ -223,9 +244,9 @@ def test_the_search_runs_the_same_queries_however_many_events(
     for i in range(rows):
         EventFactory(title=f"Talks {i}")
     search(signed_in, passage, "talks")
-    # session, user, groups, the passage with its source, the events before the source's
-    # date, after it, undated
-    with django_assert_num_queries(7):
+    # session, user, groups, the passage with its source, the source's passages (the
+    # selection's date), the events before that date, after it, undated
+    with django_assert_num_queries(8):
         body = search(signed_in, passage, "talks").content.decode()
     assert body.count("Add to “Talks") == rows
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse
@@ -13,6 +15,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.access import analyst_required
 from lib.dates import DateTextError, Reference, interval, parse_date_text
+from lib.datesearch import Refusal
 from lib.htmx import HtmxHttpRequest, for_htmx
 from lib.paging import found_or_404
 
@@ -23,7 +26,20 @@ from ..services import DuplicateCitation, add_citation
 SEARCH_LIMIT = 10
 
 
-def _matching_events(user, q: str, reference: Reference):
+def _selection_day(located, reference: Reference) -> dt.date | None:
+    """The day the selection is about: its date as the suggestions read it (a chronology's
+    entry under "March 26", a paragraph's), else the source's own; None when neither is
+    known."""
+    from suggestions.services import selection_date
+
+    passage = located.passage
+    chosen = selection_date(passage.source, passage.index, located.start, located.end)
+    if chosen is not None and not isinstance(chosen, Refusal):
+        return chosen.date.parsed.start
+    return reference.day if reference.known else None
+
+
+def _matching_events(user, q: str, reference: Reference, near: dt.date | None):
     events = Event.objects.visible_to(user)
     q = q.strip()
     if q:
@@ -36,12 +52,12 @@ def _matching_events(user, q: str, reference: Reference):
             first, last = interval(parsed.start, parsed.end, parsed.precision)
             match |= Q(span_end__gte=first, span_start__lte=last)
         events = events.filter(match)
-    if not reference.known:
+    if near is None:
         return events.chronological()[:SEARCH_LIMIT]
-    # Nearest the source's date first: an article of June 2021 is about June 2021's events,
+    # Nearest the selection's date first: a passage of June 2021 is about June 2021's events,
     # not the oldest (a reviewer's list began in 1947). The nearest on either side come from
     # the date order's index, then the undated.
-    day = reference.day
+    day = near
     before = events.filter(date_start__lte=day).order_by(F("date_start").desc(), "-pk")
     after = events.filter(date_start__gt=day).order_by("date_start", "pk")
     dated = [*before[:SEARCH_LIMIT], *after[:SEARCH_LIMIT]]
@@ -65,7 +81,13 @@ def cite_search(request: HttpRequest) -> HttpResponse:
         "form": form,
         "q": q,
         "located": form.cleaned_data.get("located") if valid else None,
-        "events": list(_matching_events(request.user, q, reference)) if valid else [],
+        "events": list(
+            _matching_events(
+                request.user, q, reference, _selection_day(form.cleaned_data["located"], reference)
+            )
+        )
+        if valid
+        else [],
     }
     return TemplateResponse(
         request, "events/cite_search.html", context, status=200 if valid else 400
