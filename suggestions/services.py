@@ -254,7 +254,11 @@ def review_source(source: Source, include_dismissed: bool = False) -> SourceRevi
             cited_by, other_dates = [Cited(pk, title) for pk, (title, _) in cites.items()], []
         else:
             cited_by, other_dates = [], [Cited(pk, title) for pk, (title, _) in cites.items()]
-        matches = [] if cited_by else [pk for pk, strong in rows if strong]
+        matches = (
+            []
+            if cited_by
+            else _closest_first([pk for pk, strong in rows if strong], proposal, events)
+        )
         # Add to another event: those sharing an actor first, then the other events of the
         # dates (a sentence may name none of its event's actors: "talks with him").
         others = [pk for pk, _strong in rows if pk not in matches]
@@ -280,6 +284,20 @@ def review_source(source: Source, include_dismissed: bool = False) -> SourceRevi
         )
     ]
     return SourceReview(reviews, unread)
+
+
+def _closest_first(pks: list[int], proposal: Proposal, events: dict) -> list[int]:
+    """The events ``pks`` a proposal corroborates, the likeliest first: those of its type,
+    then those whose dates are nearest its own (a reviewer's first "Add to" was a month's
+    interviews, the conference of that very day last of twelve); ties as found."""
+    first, last = proposal.interval
+
+    def distance(pk: int) -> tuple[bool, int]:
+        event = events[pk]
+        apart = abs((event.span_start - first).days) + abs((event.span_end - last).days)
+        return event.type != proposal.type, apart
+
+    return sorted(pks, key=distance)
 
 
 def events_of_dates(proposals: list[Proposal]) -> list[list[int]]:

@@ -225,6 +225,22 @@ def visit_event(actors, **kwargs) -> Event:
     return event
 
 
+def test_the_event_of_the_proposals_type_and_day_is_offered_first(actors):
+    # A reviewer's first "Add to" was a month's interviews; the conference of that very day
+    # came last of twelve.
+    month = visit_event(
+        actors,
+        title="Kasatonov's month of talks",
+        type="meeting",
+        date_precision="month",
+        date_start=dt.date(2021, 10, 1),
+    )
+    day = visit_event(actors, title="Kasatonov arrives", type="visit")
+    item = review(new_source())[0]
+    assert item.proposal.type == "visit"
+    assert [e.pk for e in item.corroborates] == [day.pk, month.pk]
+
+
 def test_a_proposal_matching_an_event_in_dates_and_actors_corroborates_it(actors):
     event = visit_event(actors)
     items = review(new_source())
