@@ -197,7 +197,7 @@ class LimitsMiddleware:
                         "Not UTF-8",
                         f"{shown_name}: the address holds percent-encoded bytes that are not "
                         "UTF-8 text, so they cannot be read; write the value as UTF-8 "
-                        "(“é” is %C3%A9, not %E9).",
+                        "(for example “é” as %C3%A9).",
                     )
         if request.content_type == "application/x-www-form-urlencoded" and not is_api(request):
             try:

@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.access import is_analyst
+from events.api.filters import refuse_unknown
 from events.models import EventType
 from lib.dates import Precision
 from lib.inputs import not_a_page, page_number
@@ -185,6 +186,7 @@ def _proposal_data(item) -> dict:
 @api_view(["GET"])
 @permission_classes([IsAnalyst])
 def source_suggestions(request: Request, pk: int) -> Response:
+    refuse_unknown(request, {"page", "page_size"})
     source = get_object_or_404(Source, pk=pk)
     paged = "page" in request.query_params or "page_size" in request.query_params
     number = size = 0

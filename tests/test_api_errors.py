@@ -313,6 +313,7 @@ def test_an_event_id_too_large_in_the_citation_filter_says_why(client):
         ("/api/events/?format=csv&Year=2021", "Year", "did you mean “year”?"),
         ("/api/actors/?knd=person", "knd", "did you mean “kind”?"),
         ("/api/citations/?evnt=1", "evnt", "did you mean “event”?"),
+        ("/api/sources/?page_sise=1", "page_sise", "did you mean “page_size”?"),
         ("/api/events/?zzz=1", "zzz", "the parameters are actor, cursor, format, from, page,"),
     ],
 )
@@ -327,7 +328,9 @@ def test_a_parameter_no_list_takes_is_a_400_naming_it_not_ignored(client, path, 
     assert said in response.json()[name][0]
 
 
-@pytest.mark.parametrize("path", ["/api/events/", "/api/actors/", "/api/citations/"])
+@pytest.mark.parametrize(
+    "path", ["/api/events/", "/api/actors/", "/api/citations/", "/api/sources/"]
+)
 def test_every_parameter_the_schema_documents_for_a_list_is_taken(client, path):
     names = [parameter["name"] for parameter in SCHEMA["paths"][path]["get"]["parameters"]]
     assert names

@@ -148,7 +148,7 @@ def test_a_query_that_is_not_utf8_names_its_parameter_and_saves_nothing_said(cli
     assert "nothing was saved" not in detail
     page = client.get(f"/?{query}")
     assert page.status_code == 400
-    assert "(“é” is %C3%A9, not %E9)" in page.content.decode()
+    assert "write the value as UTF-8 (for example “é” as %C3%A9)" in page.content.decode()
 
 
 @on_postgresql

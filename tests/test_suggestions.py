@@ -669,6 +669,9 @@ def test_the_api_pages_the_proposals_when_asked_and_lists_all_when_not(actors, a
         "page": ["page: “abc” is not a page number; give a whole number from 1."]
     }
     assert client.get(url, {"page_size": "0"}).status_code == 400
+    assert client.get(url, {"pag": "2"}).json() == {
+        "pag": ["Not a parameter of this list (it would be ignored): did you mean “page”?"]
+    }
 
 
 # --- Denied -------------------------------------------------------------------------------

@@ -170,6 +170,15 @@ class CitationFilter(django_filters.FilterSet):
         return queryset.filter(passage__source_id=pk)
 
 
+class SourceFilter(django_filters.FilterSet):
+    """No filters: the sources' list takes its paging and format only (a misspelt
+    ``page_sise`` is refused by ``FilterBackend`` as on every other list)."""
+
+    class Meta:
+        model = Source
+        fields: list[str] = []
+
+
 class FilterBackend(DjangoFilterBackend):
     """django-filter's backend, with error messages passed through as written.
 
@@ -212,10 +221,16 @@ def refuse_unknown_parameters(request, view, filterset) -> None:
     naming it and the nearest it may mean: ignored, a misspelt filter ("actr=shoigu") listed
     and exported every event as if it were the one asked for."""
     paginator = getattr(view, "paginator", None)
-    known = {*filterset.filters, api_settings.URL_FORMAT_OVERRIDE}
+    known = {*filterset.filters}
     for attribute in ("page_query_param", "page_size_query_param", "cursor_query_param"):
         if name := getattr(paginator, attribute, None):
             known.add(name)
+    refuse_unknown(request, known)
+
+
+def refuse_unknown(request, known: set[str]) -> None:
+    """A 400 naming each query parameter not in ``known`` (nor ``format``) and the nearest."""
+    known = {*known, api_settings.URL_FORMAT_OVERRIDE}
     unknown = [name for name in request.query_params if name not in known]
     if unknown:
         choices = sorted(name for name in known if name)

@@ -37,7 +37,7 @@ from ..services import (
 )
 from .errors import JSONParser
 from .exports import streamed_export
-from .filters import ActorFilter, ApiEventFilter, CitationFilter, FilterBackend
+from .filters import ActorFilter, ApiEventFilter, CitationFilter, FilterBackend, SourceFilter
 from .pagination import Pagination
 from .renderers import EXPORT_FORMATS, CSVRenderer, ICSRenderer, TimelineJSRenderer
 from .schema import ApiSchema
@@ -345,6 +345,8 @@ class ActorViewSet(viewsets.ReadOnlyModelViewSet):
 )
 class SourceViewSet(viewsets.ReadOnlyModelViewSet):
     schema = ApiSchema()
+    filter_backends = [FilterBackend]
+    filterset_class = SourceFilter
     lookup_value_regex = ID
     queryset = Source.objects.order_by("key")
 
