@@ -61,6 +61,16 @@ def test_on_a_phone_the_filters_fold_behind_one_button(page: Page, loaded):
     page.screenshot(path=SHOTS / "timeline-390x844.png")
 
 
+def test_on_a_phone_a_signed_in_analysts_header_stays_short(analyst_page: Page, loaded):
+    # A reviewer's was 185 px: "Add a source" wrapped and "Sign out" took a row of its own.
+    page = analyst_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(loaded.url + "/")
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    assert box_of(page.locator("header.site"))["height"] <= 120
+    assert page.evaluate("document.documentElement.scrollWidth") == 390
+
+
 @pytest.mark.parametrize("sort", ["", "&sort=-date"])
 def test_on_a_phone_the_axis_opens_where_an_event_is_drawn(page: Page, loaded, sort):
     """A reviewer's year axis opened at January on a phone, its June events out of sight."""
