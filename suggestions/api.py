@@ -166,13 +166,15 @@ def _proposal_data(item) -> dict:
     parameters=[
         OpenApiParameter(
             "page",
-            int,
+            {"type": "integer", "minimum": 1},
             description="Page through the proposals: without page or page_size, every "
             "proposal (the list as always); with them, that page, 'Link' naming the next and "
             "previous, 'X-Total-Count' the number of proposals.",
         ),
         OpenApiParameter(
-            "page_size", int, description="Proposals a page: 50 unless given; up to 500."
+            "page_size",
+            {"type": "integer", "minimum": 1},
+            description="Proposals a page: 50 unless given; up to 500.",
         ),
     ],
     responses={
