@@ -638,6 +638,20 @@ def _in_purpose(text: str, start: int) -> bool:
     return not (_PAST.search(rest) or _FUTURE.search(rest))
 
 
+_INVITED = re.compile(
+    r"\b(?:invited|asked|urged|encouraged|called\s+on|requested|offered|proposed)\b"
+    r"(?:\s+[\w’'-]+){0,5}?\s+to\s+[a-z]{2,}",
+    re.IGNORECASE,
+)
+
+
+def _invited(text: str, start: int) -> bool:
+    """Whether the clause before ``text[start:]`` invites or asks someone to do something
+    ("invited Min Aung Hlaing to attend ..."): what they were invited to is still to come."""
+    left, _ = _clause_bounds(_without_abbreviations(text), start, start)
+    return bool(_INVITED.search(text, left, start))
+
+
 def _explicit(
     text: str,
     reference: Reference,
@@ -665,23 +679,30 @@ def _explicit(
         if today and not evidence:
             continue  # "the partnership endures today": nowadays, not a day
         parsed = _parse(expression, reference, tense, strong)
-        if kind == "weekday" and tense == Tense.PAST and _in_purpose(text, start):
+        purpose = tense == Tense.PAST and _in_purpose(text, start)
+        if kind == "weekday" and purpose:
             # "arrived on Saturday to attend Monday's parade": the Monday after the
             # Saturday (after the source's date when the sentence names no day before it).
             # A future clause looks forward already ("is due to ... and to hold talks").
             since = [f.parsed for f in reading.found if f.parsed.precision == Precision.DAY]
             base = replace(reference, day=since[-1].start) if since else reference
             parsed = _parse(expression, base, Tense.FUTURE, strong)
+        # A day or month without its year that someone was invited or asked to come to
+        # ("invited him to attend the parade in May", in February) is still to come: this
+        # year's, not moved back to last year's as a past one after the source's date. Not
+        # after a journey ("went to Moscow to attend the parade in May": it took place).
+        forward = purpose and kind in _YEAR_LENT and _invited(text, start)
         if (
             weak_year
             and not strong
             and tense == Tense.PAST
+            and not forward
             and isinstance(parsed, ParsedDate)
             and parsed.start > latest
             and not _WRITTEN_YEAR.search(expression)
         ):
             parsed = _parse(expression, reference, tense, weak_year)
-        if evidence and isinstance(parsed, ParsedDate):
+        if evidence and isinstance(parsed, ParsedDate) and not forward:
             parsed = _last_year_if_past(expression, kind, parsed, reference, tense)
             if tense == Tense.FUTURE and strong is None:
                 parsed = _next_year_if_planned(

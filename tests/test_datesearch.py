@@ -862,3 +862,27 @@ def test_a_present_progressive_reads_the_source_s_day_or_the_next(sentence, expr
 )
 def test_no_present_progressive_keeps_its_tense(sentence, day):
     assert only(sentence, WEDNESDAY_21_MAY_2025).parsed.start == day
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expression", "start"),
+    [
+        # Invited or asked to come: still to come, this year's.
+        ("Russia invited Min Aung Hlaing to attend the parade in May.", "May", D(2026, 5, 1)),
+        ("Putin invited him to visit Moscow on May 9.", "May 9", D(2026, 5, 9)),
+        ("Moscow asked the junta to send envoys to the forum in June.", "June", D(2026, 6, 1)),
+        # A journey to attend it: it took place, last year's.
+        ("He went to Moscow to attend the parade in May.", "May", D(2025, 5, 1)),
+        ("He travelled to Moscow in May.", "May", D(2025, 5, 1)),
+        ("The minister said the election was held in November.", "November", D(2025, 11, 1)),
+    ],
+)
+def test_a_day_or_month_someone_was_invited_to_is_still_to_come(sentence, expression, start):
+    """In an article of 10 February 2026, "invited him to attend the parade in May" was read
+    as May 2025 (a past verb moves a day or month after the source's date to last year)."""
+    found = [(f.text, f.parsed.start) for f in find_dates(sentence, dt.date(2026, 2, 10))]
+    assert found == [(expression, start)]
+    reference = Reference(dt.date(2026, 2, 10))
+    at = sentence.index(expression)
+    cited = read_as_cited(expression, reference, sentence, at, at + len(expression))
+    assert cited.start == start
