@@ -291,6 +291,18 @@ def test_downloads_link_the_api_exports_of_the_current_filter(client, timeline):
     assert api.status_code == 200
 
 
+@pytest.mark.parametrize("view", ["lanes=actor", "lanes=type&sort=-date"])
+def test_every_link_from_the_timeline_to_the_api_is_taken_whatever_the_view(client, timeline, view):
+    # The page's own parameters ("lanes") went into the downloads, which the API refuses.
+    body = client.get(f"/?year=2021&{view}").content.decode()
+    links = set(re.findall(r'href="(/api/events/\?[^"]*)"', body))
+    assert len(links) == 4
+    for link in links:
+        assert "lanes" not in link
+        response = client.get(link.replace("&amp;", "&"))
+        assert response.status_code == 200, (link, response.content[:200])
+
+
 def test_top_actor_facets_count_matching_events_and_add_the_actor(client, timeline):
     body = client.get("/", {"actor": "min-aung-hlaing"}).content.decode()
     facets = body[body.index('class="facet-actors"') :]
