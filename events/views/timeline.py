@@ -407,8 +407,9 @@ def timeline(request: HtmxHttpRequest) -> HttpResponse:
         # A capped list of suggestions for the source box: any key or id may be typed.
         "sources": Source.objects.only("pk", "key", "title").order_by("-pk")[:SOURCE_CHOICES],
         "filtered": bool(filter_query(params, drop=("sort", "lanes"))),
+        "query": filter_query(params),  # the page's address (pushed by htmx)
         # The downloads' filter: the API's parameters only (it refuses the page's "lanes").
-        "query": filter_query(params, drop=VIEW_PARAMS),
+        "download_query": filter_query(params, drop=VIEW_PARAMS),
         "page_size": PAGE_SIZE,
         "download_formats": DOWNLOADS,
         "filters_words": shown(filters_in_words(params)),
