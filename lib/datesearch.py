@@ -357,14 +357,17 @@ def _tense_between(
 _CONJUNCTION = re.compile(r"\b(?:and|but)\s+(?:(?:also|then|later|\w+ly)\s+)?", re.IGNORECASE)
 
 
-def _breaks(text: str) -> list[tuple[int, int]]:
-    """The spans that end a clause: punctuation, "where", and "and"/"but" before a verb."""
-    spans = [(m.start(), m.end()) for m in _CLAUSE_BREAK.finditer(text)]
-    for m in _CONJUNCTION.finditer(text):
-        verb = _FUTURE.match(text, m.end()) or _PAST.match(text, m.end())
+@lru_cache(maxsize=256)
+def _breaks(text: str) -> tuple[tuple[int, int], ...]:
+    """The spans that end a clause in ``text``: punctuation (not an abbreviation's dot),
+    "where", and "and"/"but" before a verb. Once a text: every date of a sentence asks."""
+    plain = _without_abbreviations(text)
+    spans = [(m.start(), m.end()) for m in _CLAUSE_BREAK.finditer(plain)]
+    for m in _CONJUNCTION.finditer(plain):
+        verb = _FUTURE.match(plain, m.end()) or _PAST.match(plain, m.end())
         if verb and verb.group() not in _NOT_PAST and verb.group().lower() != "last":
             spans.append((m.start(), m.end()))
-    return spans
+    return tuple(spans)
 
 
 def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -380,10 +383,10 @@ def clause_tense(text: str, start: int, end: int, reach: int = 10_000) -> tuple[
     and whether a tense word within ``reach`` characters said so: the nearest tense word of
     the clause wins, else of the sentence ("is due to attend ..., and to hold talks on
     Tuesday")."""
-    breaks = _without_abbreviations(text)
-    left, right = _clause_bounds(breaks, start, end)
+    left, right = _clause_bounds(text, start, end)
     best = _tense_between(text, start, end, left, right)
     if best is None:
+        breaks = _without_abbreviations(text)
         left = max((m.end() for m in _SENTENCE_END.finditer(breaks, 0, start)), default=0)
         right_match = _SENTENCE_END.search(breaks, end)
         right = right_match.start() if right_match else len(text)
@@ -549,7 +552,7 @@ def said_to_come(text: str, start: int, end: int) -> bool:
 
 def _clause_of(text: str, start: int, end: int) -> str:
     """The clause around ``text[start:end]`` (as ``clause_tense`` bounds it)."""
-    left, right = _clause_bounds(_without_abbreviations(text), start, end)
+    left, right = _clause_bounds(text, start, end)
     return text[left:right]
 
 
@@ -628,7 +631,7 @@ _PURPOSE = re.compile(
 def _in_purpose(text: str, start: int) -> bool:
     """Whether the day at ``start`` is in an infinitive of purpose: what it is for comes after
     the happening of the clause it hangs on."""
-    left, _ = _clause_bounds(_without_abbreviations(text), start, start)
+    left, _ = _clause_bounds(text, start, start)
     match = _PURPOSE.search(text, left, start)
     if match is None:
         return False
@@ -648,7 +651,7 @@ _INVITED = re.compile(
 def _invited(text: str, start: int) -> bool:
     """Whether the clause before ``text[start:]`` invites or asks someone to do something
     ("invited Min Aung Hlaing to attend ..."): what they were invited to is still to come."""
-    left, _ = _clause_bounds(_without_abbreviations(text), start, start)
+    left, _ = _clause_bounds(text, start, start)
     return bool(_INVITED.search(text, left, start))
 
 
