@@ -38,6 +38,7 @@ LANE_PAD = 2
 MAX_ROWS = 3
 MAX_HEIGHT = 200  # lanes get fewer rows (more counts) rather than a taller picture
 CELL = 24  # a cluster's width: marks denser than MAX_ROWS in a cell become a count
+CLUSTER_GAP = 3  # between the pills of neighbouring cells ("928" "153", not "928153")
 MIN_MARK = 4  # a day is drawn at least this wide, so it can be seen and clicked
 MIN_FADING = 12  # an approximate date needs room for its fading edges
 MAX_TICKS = 12
@@ -441,6 +442,15 @@ class Cluster:
         return ROW
 
     @property
+    def box_x(self) -> float:
+        """The drawn pill: inset from its cell, so counts of neighbouring cells read apart."""
+        return self.x + min(CLUSTER_GAP, self.width / 4) / 2
+
+    @property
+    def box_width(self) -> float:
+        return self.width - min(CLUSTER_GAP, self.width / 4)
+
+    @property
     def text_x(self) -> float:
         return self.x + self.width / 2
 
@@ -466,6 +476,11 @@ class Cluster:
     @property
     def text(self) -> str:
         return str(self.n) if self.n < 1000 else f"{self.n // 1000}k"
+
+    @property
+    def long_text(self) -> bool:
+        """Three characters ("928", "12k"): set smaller to fit inside the pill."""
+        return len(self.text) > 2
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """The time axis on the timeline and actor pages: what is drawn, its links, its queries."""
 
 import datetime as dt
+import itertools
 import re
 
 import pytest
@@ -126,8 +127,29 @@ def test_too_many_events_become_counts_per_period(client, every):
     bulk_events(axis.MAX_MARKS + 50, start=dt.date(1900, 1, 1), every=every)
     body = svg(client.get(reverse("timeline")).content.decode())
     assert 'class="mark' not in body
-    counts = [int(n) for n in re.findall(r'class="cluster".*?text-anchor="middle">(\d+)<', body)]
+    count = r'class="cluster".*?text-anchor="middle"(?: class="long")?>(\d+)<'
+    counts = [int(n) for n in re.findall(count, body)]
     assert sum(counts) == axis.MAX_MARKS + 50
+
+
+def test_counts_of_neighbouring_periods_are_drawn_apart_and_fit_their_pills(client):
+    """At a million events every cell of a lane holds a count: side by side they read as one
+    number ("928153164") unless each pill stands apart, and three digits are set smaller."""
+    bulk_events(axis.MAX_MARKS * 3, start=dt.date(1950, 1, 1), every=9)
+    body = svg(client.get(reverse("timeline")).content.decode())
+    pills = re.findall(
+        r'class="cluster".*?<rect x="([\d.]+)" y="(\d+)" width="([\d.]+)".*?<text[^>]*?'
+        r'(class="long")?>(\w+)<',
+        body,
+    )
+    assert len(pills) > 10
+    for *_, long, text in pills:
+        assert bool(long) == (len(text) > 2), text
+    # In document order, a lane's pills of one row run left to right (each lane starts again).
+    boxes = [(y, float(x), float(x) + float(width)) for x, y, width, _, _ in pills]
+    neighbours = [(a, b) for a, b in itertools.pairwise(boxes) if a[0] == b[0] and b[1] > a[1]]
+    assert len(neighbours) > 10
+    assert all(b[1] - a[2] >= 2 for a, b in neighbours)
 
 
 def test_the_axis_follows_an_htmx_request_and_works_without_one(client):

@@ -206,6 +206,17 @@ def test_a_long_density_strip_labels_round_years_fewer_on_a_phone(client, timeli
     }
 
 
+def test_a_round_year_near_the_last_is_not_printed_over_it_on_a_phone():
+    """1950–2026 (a million events): "2020" six bars before "2026" would print over it on a
+    390 px screen, so it is a wide screen's label; the decades further in stay on phones."""
+    from events.views.timeline import _year_label
+
+    major = [y for y in range(1950, 2027) if _year_label(y, 1950, 2026) == "major"]
+    assert major == [1950, 1960, 1970, 1980, 1990, 2000, 2010, 2026]
+    assert _year_label(2020, 1950, 2026) == "minor"
+    assert _year_label(2020, 2010, 2026) == "major"  # a short span prints every decade
+
+
 def test_density_bar_count_is_what_its_year_filter_shows(client, timeline):
     import re
 

@@ -216,13 +216,19 @@ def year_density(
 def _year_label(year: int, first: int, last: int) -> str:
     """Which years the strip prints: "major" everywhere, "minor" only on wide screens.
 
-    The first and last year, and round years far enough from them not to crowd their labels;
-    a span of a dozen years or fewer prints every year.
+    The first and last year, and round years far enough from them not to crowd their labels
+    (on a phone too); a span of a dozen years or fewer prints every year.
     """
     if last - first < 12 or year in (first, last):
         return "major"
-    if year % 10 == 0 and first + 6 <= year <= last - 6:
+    # On a phone a label is about a ninth of the strip's width: a round year nearer the ends
+    # than that would print over the first or last year ("20202026"), so only wide screens
+    # print it.
+    near = max(6, -(-(last - first + 1) // 9))
+    if year % 10 == 0 and first + near <= year <= last - near:
         return "major"
+    if year % 10 == 0 and first + 6 <= year <= last - 6:
+        return "minor"
     if year % 5 == 0 and first + 3 <= year <= last - 3:
         return "minor"
     return ""
