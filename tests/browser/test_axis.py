@@ -174,3 +174,48 @@ def test_lanes_by_actor_survive_a_change_of_filter(page: Page, loaded):
     expect(page).to_have_url(re.compile(r"type=visit.*lanes=actor|lanes=actor.*type=visit"))
     page.mouse.click(5, 700)
     expect(page.locator("details.types-menu fieldset.types")).to_be_hidden()
+
+
+# The background's own connection beside the live server's: SQLite's shared in-memory test
+# database locks a table per reader (as in tests/test_counts_budget.py).
+@pytest.mark.postgresql
+def test_counts_computed_in_the_background_fill_in_without_a_reload(
+    page: Page, loaded, monkeypatch
+):
+    """At a million events a filter's counts can outrun their time budget: the page comes
+    with its events and a note, and fills in the axis and counts by itself once the
+    background has counted them (the analyst need not reload)."""
+    from django.core.cache import cache
+
+    from events import counts
+    from events.models import Actor
+
+    def out_of_budget(compute, db):
+        raise counts.OutOfBudget
+
+    monkeypatch.setattr(counts, "within_budget", out_of_budget)
+    try:
+        cache.clear()
+        page.goto(loaded.url + "/?from=2000")
+        note = page.locator("#results .counts-pending")
+        expect(note).to_be_visible()
+        assert page.locator("#results strong.count").count() == 0
+        page.evaluate("window.notReloaded = true")
+        expect(note).to_have_count(0, timeout=20_000)
+        expect(page.locator("#results strong.count")).to_have_text(re.compile(r"^\d+ events$"))
+        expect(page.locator("figure.axis")).to_be_visible()
+        assert page.evaluate("window.notReloaded") is True
+
+        actor = Actor.objects.get(slug="russia")
+        page.goto(f"{loaded.url}/actors/{actor.slug}/")
+        note = page.locator(".counts-pending")
+        expect(note).to_be_visible()
+        page.evaluate("window.notReloaded = true")
+        expect(note).to_have_count(0, timeout=20_000)
+        expect(page.locator("#partners")).to_be_visible()
+        expect(page.locator(".partners ol li").first).to_be_visible()
+        assert page.evaluate("window.notReloaded") is True
+    finally:
+        # No page may go on asking (and counting) while the test's rows are flushed.
+        page.goto("about:blank")
+        counts.join_background()
