@@ -40,7 +40,7 @@ from .models import (
     Participation,
     Position,
     Status,
-    visible_actors_and_titles,
+    named_actors_and_titles,
 )
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -62,6 +62,8 @@ class ActorNamesField(forms.Field):
     # Who asks (``EventFilter.form`` sets it): an actor a reader may not see (in drafts only)
     # is no actor to them, as unknown as a name nobody has.
     viewer: Any = None
+    # What ``clean`` found for each name (``ActorGroup``s), whether all were known or not.
+    resolved: list["ActorGroup"] | None = None
 
     def to_python(self, value) -> list[str]:
         if not value:
@@ -85,12 +87,16 @@ class ActorNamesField(forms.Field):
             # Its actors, and a title's ("Russian Defense Minister") posts: the title's holders
             # at each event's date. Both when an actor has the title as its name (one stored
             # before such names were refused, ``events.positions.title_clash``).
-            actors, posts = visible_actors_and_titles(name, self.viewer or AnonymousUser())
+            actors, posts, found = named_actors_and_titles(name, self.viewer or AnonymousUser())
             group = ActorGroup(actors)
-            group.posts = posts
+            group.posts, group.names = posts, found
             if not group and not group.posts:
                 unknown.append(f"“{name}”")
             groups.append(group)
+        # Kept for the page's chips, also when a name is unknown (then the form has no
+        # cleaned value): each name's group, in the order given (the field is the form's own
+        # copy, so this is this request's).
+        self.resolved = groups
         if unknown:  # every one of them, not the first only
             raise forms.ValidationError(
                 f"actor: no actor or title is named {' or '.join(dict.fromkeys(unknown))}; use "
@@ -102,9 +108,11 @@ class ActorNamesField(forms.Field):
 
 
 class ActorGroup(list):
-    """The pks of the actors one ``actor`` value names, and of the titles (posts) it names."""
+    """The pks of the actors one ``actor`` value names, and of the titles (posts) it names;
+    ``names``: their names, as a page shows them (empty for a name nothing has)."""
 
     posts: list[int] = []
+    names: list[str] = []
 
 
 class PartialDateField(forms.CharField):
@@ -135,16 +143,24 @@ class PartialDateField(forms.CharField):
         return first, period_end(first, precision)
 
 
-class SourceKeyField(forms.CharField):
-    """A source id or key, cleaned to the source's pk."""
+class SourcePk(int):
+    """A source's pk, with its ``title`` (read with it) for a page to name it."""
 
-    def clean(self, value) -> int | None:
+    title: str = ""
+
+
+class SourceKeyField(forms.CharField):
+    """A source id or key, cleaned to the source's pk (a ``SourcePk``, knowing its title)."""
+
+    def clean(self, value) -> SourcePk | None:
         value = super().clean(value)
         if not value:
             return None
-        pk = Source.objects.by_key_or_id(value).values_list("pk", flat=True).first()
-        if pk is None:
+        found = Source.objects.by_key_or_id(value).values_list("pk", "title").first()
+        if found is None:
             raise forms.ValidationError(source_error(value), code="unknown_source")
+        pk = SourcePk(found[0])
+        pk.title = found[1]
         return pk
 
 
@@ -329,7 +345,7 @@ class SourceFilter(django_filters.Filter):
         if value is None:
             return qs
         return qs.filter(
-            pk__in=Citation.objects.filter(passage__source_id=value).values("event_id")
+            pk__in=Citation.objects.filter(passage__source_id=int(value)).values("event_id")
         )
 
 

@@ -513,17 +513,19 @@ def test_an_actor_named_several_ways_is_one_chip_that_removes_them_all(client, t
     filter bar shows one chip for it, and removing it drops every name of it."""
     names = ["tatmadaw", "Tatmadaw", "Myanmar military", "sergei-shoigu", "Tatmadaw"]
     body = client.get("/", {"actor": names}).content.decode()
+    # Each chip is labelled with the actor's name (its remove link's aria-label too).
     assert chips(body) == {
-        "tatmadaw": "actor=sergei-shoigu",
-        "sergei-shoigu": "actor=tatmadaw&actor=Tatmadaw&actor=Myanmar+military&actor=Tatmadaw",
+        "Tatmadaw": "actor=sergei-shoigu",
+        "Sergei Shoigu": "actor=tatmadaw&actor=Tatmadaw&actor=Myanmar+military&actor=Tatmadaw",
     }
-    # Names not all known (the form names each unknown one): one chip per exact text.
+    # Names not all known (the form names each unknown one): one chip per exact text, a
+    # known one still called by its name.
     names = ["Nobody Here", "nobody here", "Nobody Here", "tatmadaw"]
     body = client.get("/", {"actor": names}).content.decode()
     assert chips(body) == {
         "Nobody Here": "actor=nobody+here&actor=tatmadaw",
         "nobody here": "actor=Nobody+Here&actor=Nobody+Here&actor=tatmadaw",
-        "tatmadaw": "actor=Nobody+Here&actor=nobody+here&actor=Nobody+Here",
+        "Tatmadaw": "actor=Nobody+Here&actor=nobody+here&actor=Nobody+Here",
     }
     assert "no actor or title is named “Nobody Here” or “nobody here”" in html.unescape(body)
 

@@ -443,8 +443,43 @@ def test_a_filter_that_matches_nothing_says_which_condition_empties_it(client, t
     with_shoigu = client.get(URL, {"actor": "sergei-shoigu", "type": "visit"}).context["count"]
     assert f'without the text “zzzzqqq”: <a href="{URL}?actor=sergei-shoigu&amp;type=visit"' in body
     assert f"{with_shoigu} event{'s' if with_shoigu != 1 else ''}</a>" in body
-    assert "without the actor “sergei-shoigu”: still none" in body
+    assert "without the actor “Sergei Shoigu”: still none" in body
     assert "without the type visit: still none" in body
+
+
+def test_chips_and_the_conditions_to_leave_out_name_the_actor_and_the_source(client, timeline):
+    """The chips, the "leave one out" list and the printed brief call the actor and the
+    source by their names, not by the slug, alias or key typed in the address."""
+    import html
+
+    source = Source.objects.get(key="mah-moscow-visit-june-2021")
+    query = {"actor": ["min-aung-hlaing", "Shoigu"], "source": source.key, "q": "zzzzqqq"}
+    body = html.unescape(client.get(URL, query).content.decode())
+    # The chip holds the name as typed (the next Filter sends it) and shows the actor's.
+    assert '<input type="hidden" name="actor" value="min-aung-hlaing">Min Aung Hlaing <a' in body
+    assert 'aria-label="Remove actor Min Aung Hlaing"' in body
+    assert '<input type="hidden" name="actor" value="Shoigu">Sergei Shoigu <a' in body
+    assert "without the actor “Min Aung Hlaing”:" in body
+    assert "without the actor “Sergei Shoigu”:" in body
+    assert f"without the source “{source.title}”:" in body
+    assert "“min-aung-hlaing”" not in body
+    assert f"“{source.key}”" not in body
+    assert f"Actors: Min Aung Hlaing and Sergei Shoigu · Source: {source.title}" in body
+    # A title is called by its own words; a name nothing has stays as typed.
+    body = html.unescape(
+        client.get(
+            URL, {"actor": ["the Snr. Gen.", "Nobody Here"], "q": "zzzzqqq"}
+        ).content.decode()
+    )
+    assert '<input type="hidden" name="actor" value="Nobody Here">Nobody Here <a' in body
+    assert 'value="the Snr. Gen.">Senior General <a' in body
+    body = html.unescape(
+        client.get(URL, {"actor": "the Snr. Gen.", "q": "zzzzqqq"}).content.decode()
+    )
+    assert 'value="the Snr. Gen.">Senior General <a' in body
+    assert "without the actor “Senior General”:" in body
+    body = html.unescape(client.get(URL, {"source": "no-such-source"}).content.decode())
+    assert "no source has the id or key “no-such-source”" in body
 
 
 def test_a_filter_that_matches_nothing_escapes_what_it_repeats(client, timeline):

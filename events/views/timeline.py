@@ -304,14 +304,41 @@ def build_axis(
     return {"axis_html": mark_safe(html)}  # rendered (escaped) by the template engine
 
 
-def filters_in_words(params: QueryDict) -> str:
+@dataclass
+class Named:
+    """What the filter's actors and source are called, by the values typed for them: an
+    actor's name for its slug or alias ("min-aung-hlaing": "Min Aung Hlaing"), a source's
+    title for its key or id. A value nothing has keeps its own text."""
+
+    actors: dict[str, str] = field(default_factory=dict)
+    source: str = ""
+
+    def actor(self, typed: str) -> str:
+        return self.actors.get(typed, typed)
+
+    @classmethod
+    def of(cls, filterset: EventFilter, names: list[str]) -> "Named":
+        """From what validating ``filterset`` read (no query of its own): its actor field's
+        groups for ``names`` (the actor values given, stripped), its source's title."""
+        resolved = getattr(filterset.form.fields.get("actor"), "resolved", None) or []
+        actors = {}
+        if len(resolved) == len(names):
+            for name, group in zip(names, resolved, strict=True):
+                if group.names:
+                    actors[name] = " or ".join(group.names)
+        data = getattr(filterset.form, "cleaned_data", {})
+        return cls(actors, getattr(data.get("source"), "title", ""))
+
+
+def filters_in_words(params: QueryDict, named: Named | None = None) -> str:
     """The filter as a sentence for a printed brief: "Type: visit · Actor: Russia · ..."."""
+    named = named or Named()
     labels = dict(EventType.choices)
     parts = []
     if params.get("q", "").strip():
         parts.append(f"Text: “{params.get('q', '').strip()}”")
-    if actors := [a.strip() for a in params.getlist("actor") if a.strip()]:
-        parts.append("Actors: " + " and ".join(actors))
+    if actors := [named.actor(a.strip()) for a in params.getlist("actor") if a.strip()]:
+        parts.append("Actors: " + " and ".join(dict.fromkeys(actors)))
     if types := [labels.get(t, t) for t in params.getlist("type") if t]:
         parts.append("Type: " + " or ".join(types))
     if params.get("year"):
@@ -319,7 +346,7 @@ def filters_in_words(params: QueryDict) -> str:
     if params.get("from") or params.get("to"):
         parts.append(f"From {params.get('from') or 'the start'} to {params.get('to') or 'the end'}")
     if params.get("source"):
-        parts.append(f"Source: {params['source']}")
+        parts.append(f"Source: {named.source or params['source']}")
     if params.get("status"):
         parts.append(f"Status: {params['status']}")
     return " · ".join(parts) or "All events"
@@ -328,12 +355,14 @@ def filters_in_words(params: QueryDict) -> str:
 LOOSENED_CAP = 1000  # a loosened filter's count: "1,000 or more" beyond
 
 
-def loosenings(request: HttpRequest, params: QueryDict) -> list[dict]:
+def loosenings(request: HttpRequest, params: QueryDict, named: Named | None = None) -> list[dict]:
     """For a filter that matches nothing: each of its conditions left out in turn (the text,
     each actor, the types, the year, the from/to window, the source, the status), with how
     many events the rest matches (counted up to LOOSENED_CAP) and its link, so the reader
     sees which condition empties the list. One count a condition: a few, whatever the data.
+    Actors and the source are called by their names (``named``), not as typed.
     """
+    named = named or Named()
     labels = dict(EventType.choices)
     actors = [name.strip() for name in params.getlist("actor") if name.strip()]
     options: list[tuple[str, str]] = []
@@ -341,7 +370,7 @@ def loosenings(request: HttpRequest, params: QueryDict) -> list[dict]:
         options.append((f"the text “{q}”", filter_query(params, drop=("q", "sort"))))
     for i, name in enumerate(actors):
         others = actors[:i] + actors[i + 1 :]
-        options.append((f"the actor “{name}”", filter_query(params, actor=others)))
+        options.append((f"the actor “{named.actor(name)}”", filter_query(params, actor=others)))
     if types := [labels.get(t, t) for t in params.getlist("type") if t.strip()]:
         options.append(("the type " + " or ".join(types), filter_query(params, drop=("type",))))
     if year := params.get("year", "").strip():
@@ -351,7 +380,8 @@ def loosenings(request: HttpRequest, params: QueryDict) -> list[dict]:
         window = f"from {start or 'the start'} to {end or 'the end'}"
         options.append((window, filter_query(params, drop=("from", "to"))))
     if source := params.get("source", "").strip():
-        options.append((f"the source “{source}”", filter_query(params, drop=("source",))))
+        shown_source = named.source or source
+        options.append((f"the source “{shown_source}”", filter_query(params, drop=("source",))))
     if status := params.get("status", "").strip():
         options.append((f"the status {status}", filter_query(params, drop=("status",))))
     loosened = []
@@ -374,14 +404,17 @@ def parse_page(value: str | None) -> int | None:
     return page_number(value)
 
 
-def actor_chips(params, names: list[str], groups: list | None) -> list[dict]:
+def actor_chips(
+    params, names: list[str], groups: list | None, named: Named | None = None
+) -> list[dict]:
     """The chosen actors' chips: one per actor (or title), however many of ``names`` name it
-    (its slug, name and an alias, or one name twice: the filter counts it once), shown by
-    its first spelling; its remove link drops every name of it. Names not all resolved (the
-    form names each unknown one) are told apart by their exact text, as the message names
-    them. A name with a NUL gets no chip: the form says to remove it, and a chip could only
-    hold it changed (as U+FFFD), a name the reader never wrote that the next Filter would
-    send."""
+    (its slug, name and an alias, or one name twice: the filter counts it once), labelled
+    with its name (``named``: "Min Aung Hlaing" for min-aung-hlaing; a name nothing has, as
+    typed) and holding its first spelling; its remove link drops every name of it. Names not
+    all resolved (the form names each unknown one) are told apart by their exact text, as the
+    message names them. A name with a NUL gets no chip: the form says to remove it, and a
+    chip could only hold it changed (as U+FFFD), a name the reader never wrote that the next
+    Filter would send."""
     names = [name for name in names if not has_nul(name)]  # (the form refused them all)
     if groups is not None and len(groups) == len(names):
         keys: list = [(frozenset(group), frozenset(group.posts)) for group in groups]
@@ -392,7 +425,10 @@ def actor_chips(params, names: list[str], groups: list | None) -> list[dict]:
         if key in keys[:i]:
             continue
         others = [other for other, its in zip(names, keys, strict=True) if its != key]
-        chips.append({"name": shown(name), "remove": filter_query(params, actor=others)})
+        label = shown((named or Named()).actor(name))
+        chips.append(
+            {"name": shown(name), "label": label, "remove": filter_query(params, actor=others)}
+        )
     return chips
 
 
@@ -418,7 +454,6 @@ def timeline(request: HtmxHttpRequest) -> HttpResponse:
         "download_query": filter_query(params, drop=VIEW_PARAMS),
         "page_size": PAGE_SIZE,
         "download_formats": DOWNLOADS,
-        "filters_words": shown(filters_in_words(params)),
         # The loops over bars and facets link here: one reverse() rather than hundreds.
         "timeline_url": reverse("timeline"),
     }
@@ -434,7 +469,11 @@ def timeline(request: HtmxHttpRequest) -> HttpResponse:
         ]
     if not filterset.is_valid():
         errors.update({k: list(v) for k, v in filterset.errors.items()})
-    context["actors"] = actor_chips(params, actor_names, filterset.form.cleaned_data.get("actor"))
+    named = Named.of(filterset, actor_names)
+    context["filters_words"] = shown(filters_in_words(params, named))
+    context["actors"] = actor_chips(
+        params, actor_names, filterset.form.cleaned_data.get("actor"), named
+    )
     if not errors and page is not None:  # page is None only with an error
         events_qs = filterset.qs
         # Counts over every match (a ranked q lists the best of the newest RANK_CAP), cached
@@ -501,7 +540,9 @@ def timeline(request: HtmxHttpRequest) -> HttpResponse:
         context.update(
             counts_pending=counts.pending,
             # Nothing matches: which condition empties the list (one count each).
-            loosened=loosenings(request, params) if count == 0 and context["filtered"] else [],
+            loosened=loosenings(request, params, named)
+            if count == 0 and context["filtered"]
+            else [],
             count=count,
             page=page,
             first_number=start + 1,
