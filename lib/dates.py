@@ -24,6 +24,12 @@ class Precision(models.TextChoices):
     YEAR = "year", "year"
 
 
+def stated_precision(start: dt.date | None, precision: str) -> str | None:
+    """A date's precision as the API and the exports state it: None for an undated event,
+    whose stored precision is only the field's default ("day") and says nothing."""
+    return None if start is None else precision
+
+
 # Sort rank: at the same start, day before month before year.
 PRECISION_RANK = {Precision.DAY: 0, Precision.MONTH: 1, Precision.YEAR: 2}
 

@@ -177,6 +177,35 @@ def test_undated_events_are_left_out_of_calendars_and_timelines(client):
     assert len(csv_rows(export(client, "csv"))) == 1
 
 
+def test_an_undated_event_states_no_precision_in_the_api_and_the_csv(client):
+    """Undated, an event's stored precision is only the field's default ("day"): the API
+    says null and the CSV leaves the cell empty, where both said "day"."""
+    undated = EventFactory(published=True, date_start=None, title="Undated talks")
+    dated = EventFactory(
+        published=True, date_start=dt.date(2021, 6, 1), date_precision=Precision.MONTH
+    )
+    assert undated.date_precision == Precision.DAY  # (what is stored)
+
+    listed = {e["id"]: e["date"] for e in client.get(URL).json()["results"]}
+    assert listed[undated.pk] == {
+        "start": None,
+        "end": None,
+        "precision": None,
+        "text": undated.date_text,
+        "approximate": False,
+    }
+    assert listed[dated.pk]["precision"] == "month"
+    assert client.get(f"{URL}{undated.pk}/").json()["date"]["precision"] is None
+    rows = {int(row["id"]): row for row in csv_rows(export(client, "csv"))}
+    assert rows[undated.pk]["precision"] == ""
+    assert rows[undated.pk]["start"] == ""
+    assert rows[dated.pk]["precision"] == "month"
+    # And the precision filter, which finds events dated so, leaves it out.
+    day = EventFactory(published=True, date_start=dt.date(2021, 6, 2))
+    by_day = client.get(URL, {"precision": "day"}).json()["results"]
+    assert [e["id"] for e in by_day] == [day.pk]
+
+
 @pytest.mark.parametrize(
     ("precision", "start", "end", "start_date", "end_date"),
     [

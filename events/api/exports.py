@@ -33,6 +33,7 @@ from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
+from lib.dates import stated_precision
 from sources.models import Passage, Source
 
 from ..models import Actor, Citation, EventQuerySet, Participation
@@ -283,7 +284,7 @@ def csv_pieces(chunks: Iterable[list[tuple]], links: Links) -> Generator[str, No
                 pk,
                 start.isoformat() if start else "",
                 end.isoformat() if end else "",
-                precision,
+                precision if start else "",  # undated: no precision (lib.dates.stated_precision)
                 cell(text),
                 cell(title),
                 type_,
@@ -320,7 +321,7 @@ def _event(row: tuple, links: Links) -> dict:
         "date": {
             "start": start.isoformat() if start else None,
             "end": end.isoformat() if end else None,
-            "precision": precision,
+            "precision": stated_precision(start, precision),
             "text": text,
             "approximate": approximate,
         },

@@ -46,6 +46,16 @@ class RoleFilter(django_filters.ChoiceFilter):
         return qs
 
 
+class PrecisionFilter(django_filters.ChoiceFilter):
+    """Events dated to the day, month or year: an undated event has no precision (the API
+    says null), whatever its stored default."""
+
+    def filter(self, qs: QuerySet, value: str) -> QuerySet:
+        if not value:
+            return qs
+        return super().filter(qs, value).filter(date_start__isnull=False)
+
+
 class ApiEventFilter(EventFilter):
     role = RoleFilter(
         choices=Role.choices,
@@ -54,7 +64,7 @@ class ApiEventFilter(EventFilter):
             "invalid_choice": f"role: unknown role “%(value)s”; use one of {ROLE_VALUES}."
         },
     )
-    precision = django_filters.ChoiceFilter(
+    precision = PrecisionFilter(
         field_name="date_precision",
         choices=Precision.choices,
         label="Precision",

@@ -4,6 +4,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from lib.dates import stated_precision
 from sources.models import Passage, Source
 
 from ...models import Actor, Alias, Citation, Event, Participation, Position
@@ -18,10 +19,20 @@ class SelfLink(serializers.HyperlinkedIdentityField):
         return request.build_absolute_uri(path) if request is not None else path
 
 
+class StatedPrecision(serializers.CharField):
+    """An event's date precision: null when it has no date (``lib.dates.stated_precision``)."""
+
+    def get_attribute(self, instance):
+        return stated_precision(instance.date_start, instance.date_precision)
+
+
 class EventDateSerializer(serializers.Serializer):
     start = serializers.DateField(source="date_start", allow_null=True)
     end = serializers.DateField(source="date_end", allow_null=True)
-    precision = serializers.CharField(source="date_precision")
+    precision = StatedPrecision(
+        allow_null=True,
+        help_text="day, month or year; null when the event is undated (start null).",
+    )
     text = serializers.CharField(source="date_text")
     approximate = serializers.BooleanField(source="date_approximate")
 

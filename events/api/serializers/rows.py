@@ -17,6 +17,8 @@ from collections import defaultdict
 from django.urls import reverse
 from django.utils import timezone
 
+from lib.dates import stated_precision
+
 from ...models import Citation, Event, Participation
 
 PLACEHOLDER = "123456789"  # an id the detail path accepts (events.api.views.ID)
@@ -96,7 +98,7 @@ def event_representations(events: list[Event], site: str) -> list[dict]:
             "date": {
                 "start": _date(event.date_start),
                 "end": _date(event.date_end),
-                "precision": event.date_precision,
+                "precision": stated_precision(event.date_start, event.date_precision),
                 "text": event.date_text,
                 "approximate": event.date_approximate,
             },
