@@ -48,8 +48,9 @@ def test_timeline_axis_runs_the_same_queries_however_many_events(
     # source list, the type and year tallies (type facet, density strip), events,
     # participations, citations, top actors; the axis: extent and marks (or counts per
     # period; from the tallies over decades); the data generation token (the counts and
-    # axis are cached until the next write: events.counts)
-    with django_assert_num_queries(9):
+    # axis are cached until the next write: events.counts); the density strip's months
+    # (these events all lie in 2021: the tallies know years, not months)
+    with django_assert_num_queries(10):
         response = client.get(reverse("timeline"))
     assert '<svg class="axis-svg"' in response.content.decode()
 
@@ -61,8 +62,8 @@ def test_actor_lanes_run_the_same_queries_however_many_events(
     actor = ActorFactory(name="Russia")
     events = bulk_events(rows)
     Participation.objects.bulk_create(Participation(event=e, actor=actor) for e in events)
-    # (+ the data generation token, events.counts)
-    with django_assert_num_queries(11 if rows > axis.MAX_MARKS else 10):
+    # (+ the data generation token, events.counts; + the density strip's months, as above)
+    with django_assert_num_queries(12 if rows > axis.MAX_MARKS else 11):
         response = client.get(reverse("timeline"), {"lanes": "actor"})
     assert ">Russia</text>" in svg(response.content.decode())
 

@@ -36,9 +36,16 @@ def plain(events=None) -> dict:
     events = list(events if events is not None else Event.objects.published())
     labels = dict(EventType.choices)
     years: Counter = Counter()
-    for event in events:
-        if event.span_start:
-            years.update(str(y) for y in range(event.span_start.year, event.span_end.year + 1))
+    spans = [(e.span_start, e.span_end) for e in events if e.span_start]
+    one_year = {day.year for span in spans for day in span}
+    for first, last in spans:
+        if len(one_year) == 1:  # all in one year: the strip counts its months
+            years.update(
+                f"{dt.date(first.year, m, 1):%B} {first.year}"
+                for m in range(first.month, last.month + 1)
+            )
+        else:
+            years.update(str(y) for y in range(first.year, last.year + 1))
     ids = {e.pk for e in events}
     pairs = set(Participation.objects.values_list("actor__name", "event_id"))
     actors = Counter(name for name, event_id in pairs if event_id in ids)

@@ -43,8 +43,10 @@ def test_timeline_runs_the_same_queries_however_many_events(
     # the whole timeline's type and year tallies (its type facet and density strip), top
     # actors (events.tally), events, participations, citations, the filter's capped source
     # list; the time axis (extent, marks); the data generation token (counts are cached
-    # until the next write: events.counts)
-    with django_assert_num_queries(9):
+    # until the next write: events.counts); and, as these events all lie in 2021, the
+    # strip's twelve months (one GROUP BY: the tallies know years, not months; a timeline
+    # over several years draws years from the tallies alone, one query fewer).
+    with django_assert_num_queries(10):
         response = client.get(reverse("timeline"))
     assert response.status_code == 200
     assert response.content.decode().count('class="badge"') == rows
@@ -179,6 +181,61 @@ def test_density_strip_has_one_labelled_link_per_year_replacing_the_year(client,
     assert '<span class="yr major" aria-hidden="true">2021</span>' in strip
 
 
+def strip_of(body: str) -> list[str]:
+    """The density strip's bars, by their labels ("March 2021: 2 events", "2021: 3 events")."""
+    start = body.index('<nav class="density"')
+    return re.findall(
+        r'aria-label="([^"]*: \d+ events?)"', body[start : body.index("</nav>", start)]
+    )
+
+
+def months_of(year: int, counts: dict[int, int]) -> list[str]:
+    return [
+        f"{dt.date(year, m, 1):%B} {year}: {n} event{'' if n == 1 else 's'}"
+        for m in range(1, 13)
+        for n in [counts.get(m, 0)]
+    ]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"from": "2021-03"},  # from alone, its matches all in 2021: was one "2021" bar
+        {"to": "2021-12"},  # to alone, the same
+        {"from": "2021-03", "to": "2021-11"},  # both in one year
+        {"from": "2020", "to": "2022"},  # a longer window holding one year's events
+        {"type": "meeting"},  # no window at all
+        {},  # the whole timeline (its years from the tallies)
+    ],
+)
+def test_the_density_strip_shows_months_when_the_matches_lie_in_one_year(client, db, query):
+    """The strip's unit follows the span of what matches, whatever the filter says of it:
+    the twelve months of the one year every matching event lies in, years otherwise."""
+    for month, day in ((3, 2), (3, 20), (7, 1)):
+        Event.objects.create(
+            title=f"Talks {month}/{day}",
+            type="meeting",
+            status=Status.PUBLISHED,
+            date_start=dt.date(2021, month, day),
+        )
+    body = client.get("/", query).content.decode()
+    assert strip_of(body) == months_of(2021, {3: 2, 7: 1})
+    assert "Events per month" in body
+    march = re.search(r'<a href="/\?([^"]*)"[^>]*aria-label="March 2021: 2 events"', body)
+    assert march
+    linked = html.unescape(march.group(1))
+    assert "from=2021-03&to=2021-03" in linked
+    assert '<strong class="count">2 events' in client.get(f"/?{linked}").content.decode()
+    # One event beyond the year: years again, for every one of these filters.
+    Event.objects.create(
+        title="Later talks", type="meeting", status=Status.PUBLISHED, date_start=dt.date(2022, 2, 1)
+    )
+    wide = dict(query, to="2022") if "to" in query else query
+    body = client.get("/", wide).content.decode()
+    assert strip_of(body) == ["2021: 3 events", "2022: 1 event"]
+    assert "Events per year" in body
+
+
 def test_a_long_density_strip_labels_round_years_fewer_on_a_phone(client, timeline):
     body = client.get("/").content.decode()  # the curated timeline spans 1947 to 2021
     labels = dict(
@@ -285,8 +342,9 @@ def test_paged_timeline_runs_the_same_queries_however_many_events(
 ):
     make_dated_events(rows)
     # the source list, the type and year tallies, top actors, events, participations,
-    # citations; the time axis (extent, marks); the data generation token (events.counts)
-    with django_assert_num_queries(9):
+    # citations; the time axis (extent, marks); the data generation token (events.counts);
+    # the density strip's months (these events are all 2021's; the tallies know years only)
+    with django_assert_num_queries(10):
         client.get("/", {"page": "1"})
     if rows > 50:
         # The same filter, no write since: its counts and axis come from the cache.

@@ -2,11 +2,13 @@
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import groupby
 from urllib.parse import urlencode
 
-from django.db.models import Case, Count, Expression, Value, When
+from django.db.models import Case, Count, Expression, IntegerField, Value, When
+from django.db.models.lookups import Exact
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -118,41 +120,66 @@ MAX_BARS = 120  # the strip's bars: beyond this many years, each bar covers seve
 def year_density(
     events, params: QueryDict, months_of: int | None = None, cache: Counts | None = None
 ) -> tuple[list[dict], int]:
-    """One bar per year from the first to the last year of the matching events (the twelve
-    months of ``months_of`` when the filter is that one year; runs of years beyond MAX_BARS
-    years).
+    """One bar per year from the first to the last year of the matching events; the twelve
+    months of one year when the events matched all lie within it, or when the filter is that
+    one year (``months_of``); runs of years beyond MAX_BARS years.
 
     A bar counts the events whose interval overlaps its period (as its link filters them), so
     an event over several years counts once in each. One GROUP BY query on the first and last
-    year (or month) of the events' intervals, cached until the next write with ``cache``
-    (``events.counts``). Returns the bars and the undated count.
+    year of the events' intervals (and their months, for an interval within one year), cached
+    until the next write with ``cache`` (``events.counts``); the whole timeline's years come
+    from the tallies instead (then one query for the months when they are all one year's).
+    Returns the bars and the undated count.
     """
-    ends: dict[str, Expression]
-    if months_of is None:
-        ends = {"a": YearOf("span_start"), "b": YearOf("span_end")}
-    else:
+
+    def months(year: int) -> dict[str, Expression]:
         # Months of one year: an interval reaching beyond the year counts from/to its edge.
-        ends = {
+        return {
             "a": Case(
-                When(span_start__lt=dt.date(months_of, 1, 1), then=Value(1)),
+                When(span_start__lt=dt.date(year, 1, 1), then=Value(1)),
                 default=MonthOf("span_start"),
             ),
             "b": Case(
-                When(span_end__gt=dt.date(months_of, 12, 31), then=Value(12)),
+                When(span_end__gt=dt.date(year, 12, 31), then=Value(12)),
                 default=MonthOf("span_end"),
             ),
         }
 
-    def group() -> list[dict]:
-        return list(events.order_by().values(**ends).annotate(n=Count("pk")))
+    # Years, and for an interval within one year its first and last month: the months the
+    # strip draws when every match lies in one year, from the same query.
+    within_year = Exact(YearOf("span_start"), YearOf("span_end"))
+    years_and_months: dict[str, Expression] = {
+        "a": YearOf("span_start"),
+        "b": YearOf("span_end"),
+        "ma": Case(When(within_year, then=MonthOf("span_start")), output_field=IntegerField()),
+        "mb": Case(When(within_year, then=MonthOf("span_end")), output_field=IntegerField()),
+    }
 
-    if cache is not None and cache.whole and months_of is None:
-        # The whole timeline: from the tallies the database keeps current (events.tally).
+    def group(ends: dict[str, Expression]) -> Callable[[], list[dict]]:
+        return lambda: list(events.order_by().values(**ends).annotate(n=Count("pk")))
+
+    def counted(name: str, ends: dict[str, Expression]) -> list[dict] | None:
+        return cache.cached(name, group(ends), events) if cache else group(ends)()
+
+    if months_of is not None:
+        rows = counted(f"density:{months_of}", months(months_of))
+    elif cache is not None and cache.whole:
+        # The whole timeline: its years from the tallies the database keeps current
+        # (events.tally), which do not know months.
         rows = cache.cached(
             "density:None", lambda: tally.year_spans(cache.tallies()), events, budget=False
         )
+        if rows is not None and (year := _one_year(rows)) is not None:
+            months_of = year
+            rows = counted(f"density:{months_of}", months(months_of))
     else:
-        rows = cache.cached(f"density:{months_of}", group, events) if cache else group()
+        rows = counted("density:years-months", years_and_months)
+        if rows is not None and (year := _one_year(rows)) is not None:
+            months_of = year
+            rows = [
+                {"a": row["ma"], "b": row["mb"], "n": row["n"]} if row["a"] is not None else row
+                for row in rows
+            ]
     if rows is None:  # out of the counts' time budget (events.counts)
         return [], 0
     undated = sum(row["n"] for row in rows if row["a"] is None)
@@ -211,6 +238,12 @@ def year_density(
             }
         )
     return bars, undated
+
+
+def _one_year(rows: list[dict]) -> int | None:
+    """The year every dated row (``a``, ``b``: its first and last year) lies in, if one."""
+    years = {year for row in rows if row["a"] is not None for year in (row["a"], row["b"])}
+    return years.pop() if len(years) == 1 else None
 
 
 def _year_label(year: int, first: int, last: int) -> str:
