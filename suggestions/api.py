@@ -4,16 +4,17 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view, permission_classes
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.access import is_analyst
 from events.api.filters import refuse_unknown
+from events.api.pagination import page_numbers_asked, page_size_asked, past_the_end
 from events.models import EventType
 from lib.dates import Precision
-from lib.inputs import not_a_page, page_number
+from lib.inputs import page_number
 from sources.models import Source
 
 from .extract import DateSource
@@ -174,7 +175,7 @@ def _proposal_data(item) -> dict:
         OpenApiParameter(
             "page_size",
             {"type": "integer", "minimum": 1},
-            description="Proposals a page: 50 unless given; up to 500.",
+            description="Proposals a page: 50 unless given; more than 500 is 500.",
         ),
     ],
     responses={
@@ -190,20 +191,21 @@ def _proposal_data(item) -> dict:
 def source_suggestions(request: Request, pk: int) -> Response:
     refuse_unknown(request, {"page", "page_size"})
     source = get_object_or_404(Source, pk=pk)
+    # Paged only when asked (``?page=``, empty too, is the first page); read and checked as
+    # the events list reads them (``events.api.pagination``), before the (costly) review.
     paged = "page" in request.query_params or "page_size" in request.query_params
     number = size = 0
-    if paged:  # checked before the (costly) review
-        number, size = _page(request)
+    asked = ""
+    if paged:
+        asked = page_numbers_asked(request.query_params)[-1]
+        number = page_number(asked) or 1  # (a page number: checked)
+        size = page_size_asked(request.query_params)
     items = review(source)
     headers = {"X-Total-Count": str(len(items))}
     if paged:
         pages = max(1, -(-len(items) // size))
         if number > pages:
-            raise NotFound(
-                f"page: there {'is' if pages == 1 else 'are'} only {pages:,} "
-                f"page{'' if pages == 1 else 's'} of {size} proposals; write page={pages} "
-                "or less."
-            )
+            raise NotFound(past_the_end(asked, len(items), "proposals", size))
         links = []
         if number > 1:
             links.append(f'<{_page_url(request, number - 1)}>; rel="prev"')
@@ -214,30 +216,6 @@ def source_suggestions(request: Request, pk: int) -> Response:
         items = items[(number - 1) * size : number * size]
     data = ProposalSerializer([_proposal_data(i) for i in items], many=True).data
     return Response(data, headers=headers)
-
-
-PAGE_SIZE, MAX_PAGE_SIZE = 50, 500
-
-
-def _page(request: Request) -> tuple[int, int]:
-    """The ``page`` and ``page_size`` asked for (50 a page unless given; more than 500 is
-    500), or a 400 naming the one that is no whole number from 1."""
-    asked = request.query_params.get("page", "1")
-    number = page_number(asked)
-    if number is None:
-        raise ValidationError({"page": [not_a_page(asked, "give a whole number from 1")]})
-    asked_size = request.query_params.get("page_size", str(PAGE_SIZE))
-    size = page_number(asked_size)
-    if size is None:
-        raise ValidationError(
-            {
-                "page_size": [
-                    f"page_size: “{asked_size[:40]}” is not a number of proposals; give a "
-                    f"whole number from 1 to {MAX_PAGE_SIZE}."
-                ]
-            }
-        )
-    return number, min(size, MAX_PAGE_SIZE)
 
 
 def _page_url(request: Request, number: int) -> str:

@@ -664,11 +664,55 @@ def test_the_api_pages_the_proposals_when_asked_and_lists_all_when_not(actors, a
     )
     past = client.get(url, {"page": 4, "page_size": 5})
     assert past.status_code == 404
-    assert past.json()["detail"].startswith("page: there are only 3 pages of 5 proposals")
+    assert past.json()["detail"] == (
+        "Invalid page: page 4 is past the last page of this list: 12 proposals, 5 a page, "
+        "end at page=3."
+    )
+    # An empty page is the first, as on the events list.
+    first = client.get(url, {"page": "", "page_size": 5})
+    assert first.status_code == 200
+    assert [p["quote"] for p in first.json()] == quotes[:5]
+    assert first["Link"] == f'<http://testserver{url}?page=2&page_size=5>; rel="next"'
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"page": "abc"},
+        {"page": "0"},
+        {"page": "2", "page_size": "0"},
+        {"page_size": ""},
+        {"page_size": "x"},
+        {"page_size": ["5", "6"]},
+    ],
+)
+def test_the_api_refuses_the_proposals_pages_as_the_events_list_does(
+    actors, analyst, client, query
+):
+    """One reading of page and page_size, one wording (events.api.pagination)."""
+    source = new_source(long_chronology(3), key="pages-api")
+    client.force_login(analyst)
+    proposals = client.get(f"/api/sources/{source.pk}/suggestions/", query)
+    events = client.get("/api/events/", query)
+    assert proposals.status_code == events.status_code == 400
+    assert proposals.json() == events.json()
+
+
+def test_the_api_proposals_page_size_refusal_names_the_limit(actors, analyst, client):
+    source = new_source(long_chronology(3), key="pages-api")
+    client.force_login(analyst)
+    url = f"/api/sources/{source.pk}/suggestions/"
     assert client.get(url, {"page": "abc"}).json() == {
-        "page": ["page: “abc” is not a page number; give a whole number from 1."]
+        "page": [
+            "page: “abc” is not a page number; give a whole number from 1 (for example page=2)."
+        ]
     }
-    assert client.get(url, {"page_size": "0"}).status_code == 400
+    assert client.get(url, {"page_size": "0"}).json() == {
+        "page_size": [
+            "page_size: “0” is not a number of rows; give one whole number from 1 to 500 "
+            "(for example page_size=100)."
+        ]
+    }
     assert client.get(url, {"pag": "2"}).json() == {
         "pag": ["Not a parameter of this list (it would be ignored): did you mean “page”?"]
     }

@@ -111,6 +111,56 @@ def after(keys: list[Key], values: list) -> Q | None:
     return q
 
 
+PAGE_SIZE, MAX_PAGE_SIZE = 50, 500
+
+
+def page_size_asked(query_params, default: int = PAGE_SIZE, maximum: int = MAX_PAGE_SIZE) -> int:
+    """The ``page_size`` asked for: ``default`` without one, more than ``maximum`` as
+    ``maximum``; a value that is not one whole number from 1 is a 400 naming it. Every paged
+    list of the API reads it here (the events' and the other lists' ``Pagination``, a
+    source's suggestions)."""
+    values = query_params.getlist("page_size")
+    if not values:
+        return default
+    value = values[-1]
+    if len(values) > 1 or not (value.isascii() and value.isdigit()) or int(value) < 1:
+        raise ValidationError(
+            {
+                "page_size": [
+                    f"page_size: “{value}” is not a number of rows; give one whole number "
+                    f"from 1 to {maximum} (for example page_size=100)."
+                ]
+            }
+        )
+    return min(int(value), maximum)
+
+
+def page_numbers_asked(query_params) -> list[str]:
+    """Every ``page`` value given, empty ones left out (["1"] for none: ``?page=`` is the
+    first page): each a page number, else a 400 naming it."""
+    numbers = [n for n in query_params.getlist("page") if n] or ["1"]
+    for number in numbers:
+        if inputs.page_number(number) is None:
+            raise ValidationError(
+                {
+                    "page": [
+                        f"page: “{number[:40]}” is not a page number; give a whole number "
+                        "from 1 (for example page=2)."
+                    ]
+                }
+            )
+    return numbers
+
+
+def past_the_end(asked: str, count: int, plural: str, size: int) -> str:
+    """What a page past the last one of a list counted exactly is told (a 404)."""
+    last = max(1, -(-count // size))
+    return (
+        f"Invalid page: page {asked.strip()[:40]} is past the last page of this list: "
+        f"{count:,} {plural}, {size} a page, end at page={last}."
+    )
+
+
 class Pagination(PageNumberPagination):
     """``?page=N`` or ``?cursor=``; 50 rows a page unless ``?page_size=`` asks for up to 500.
 
@@ -118,41 +168,17 @@ class Pagination(PageNumberPagination):
     silently ignored); more than 500 rows is capped at 500; a page past the end is a 404.
     """
 
-    page_size = 50
+    page_size = PAGE_SIZE
     page_size_query_param = "page_size"
-    max_page_size = 500
+    max_page_size = MAX_PAGE_SIZE
     cursor_query_param = "cursor"
 
     def get_page_size(self, request) -> int:
-        values = request.query_params.getlist(self.page_size_query_param)
-        if not values:
-            return self.page_size
-        value = values[-1]
-        if len(values) > 1 or not (value.isascii() and value.isdigit()) or int(value) < 1:
-            raise ValidationError(
-                {
-                    "page_size": [
-                        f"page_size: “{value}” is not a number of rows; give one whole number "
-                        f"from 1 to {self.max_page_size} (for example page_size=100)."
-                    ]
-                }
-            )
-        return min(int(value), self.max_page_size)
+        return page_size_asked(request.query_params, self.page_size, self.max_page_size)
 
     def page_numbers(self, request) -> list[str]:
         """Every ``page`` value given (["1"] for none): each a page number, else a 400."""
-        numbers = [n for n in request.query_params.getlist(self.page_query_param) if n] or ["1"]
-        for number in numbers:
-            if inputs.page_number(number) is None:
-                raise ValidationError(
-                    {
-                        "page": [
-                            f"page: “{number[:40]}” is not a page number; give a whole number "
-                            "from 1 (for example page=2)."
-                        ]
-                    }
-                )
-        return numbers
+        return page_numbers_asked(request.query_params)
 
     # --- paging -----------------------------------------------------------------------
 
@@ -212,16 +238,15 @@ class Pagination(PageNumberPagination):
     def _past_the_end(self, queryset: QuerySet, size: int) -> str:
         """What a page past the last one is told: the last page, when the list is counted
         exactly (up to COUNT_CAP); else how to read a list that long (a cursor)."""
-        plural = queryset.model._meta.verbose_name_plural
+        plural = str(queryset.model._meta.verbose_name_plural)
         count, exact = capped_count(queryset)
-        said = f"Invalid page: page {self.page_asked} is past the last page of this list"
         if not exact:
             return (
-                f"{said}, which holds more than {COUNT_CAP:,} {plural}: read it with "
+                f"Invalid page: page {self.page_asked} is past the last page of this list, "
+                f"which holds more than {COUNT_CAP:,} {plural}: read it with "
                 f"{self.cursor_query_param}= (each page's next link) rather than page numbers."
             )
-        last = max(1, -(-count // size))
-        return f"{said}: {count:,} {plural}, {size} a page, end at page={last}."
+        return past_the_end(self.page_asked, count, plural, size)
 
     def _keyset(self, queryset: QuerySet, token: str, size: int) -> list:
         keys = ordering_keys(queryset)
