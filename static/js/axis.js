@@ -67,6 +67,33 @@
   document.addEventListener("DOMContentLoaded", showListStart);
   document.addEventListener("htmx:afterSettle", showListStart);
 
+  // Scrolled sideways (a phone), the lane labels stay at the left edge of what is shown,
+  // over the marks (with a light halo; taps go through them to the marks): without them
+  // the lanes' colours and rows would be unnamed. Moved in the picture's own units.
+  function keepLaneLabels(box) {
+    const svg = box.querySelector("svg.axis-svg");
+    if (!svg || !svg.clientWidth) return;
+    const shift = (box.scrollLeft * Number(svg.viewBox.baseVal.width)) / svg.clientWidth;
+    svg.classList.toggle("labels-stuck", shift > 0);
+    svg.querySelectorAll(".lane-label").forEach((label) => {
+      if (!label.dataset.x) label.dataset.x = label.getAttribute("x");
+      // Stuck: from the left edge shown (short labels cover little); else where drawn.
+      label.setAttribute("x", shift > 0 ? (shift + 4).toFixed(1) : label.dataset.x);
+      label.setAttribute("text-anchor", shift > 0 ? "start" : "end");
+    });
+  }
+  let pending = null;
+  document.addEventListener("scroll", (event) => {
+    const box = event.target;
+    if (!(box instanceof Element) || !box.classList.contains("axis-scroll")) return;
+    if (pending) return;
+    pending = window.requestAnimationFrame(() => { pending = null; keepLaneLabels(box); });
+  }, true);
+  function keepAll() { document.querySelectorAll(".axis-scroll").forEach(keepLaneLabels); }
+  document.addEventListener("DOMContentLoaded", keepAll);
+  document.addEventListener("htmx:afterSettle", keepAll);
+  window.addEventListener("resize", keepAll);
+
   document.addEventListener("pointerdown", (event) => {
     const svg = event.target.closest && event.target.closest("svg.axis-svg");
     if (!svg || event.button !== 0 || event.target.closest("a")) return;

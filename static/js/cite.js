@@ -40,12 +40,28 @@
     return passage ? passage.querySelector(".ptext") : null;
   }
 
+  // The popover opens under the selection, inside the viewport with EDGE px to spare on
+  // both sides (at 390 px it touched the right edge); it is placed again when it grows
+  // (the events found for "Add to event…").
+  const EDGE = 8;
+  let anchorLeft = 0;
+  function keepInside() {
+    if (popover.hidden) return;
+    const width = popover.getBoundingClientRect().width;
+    const viewport = document.documentElement.clientWidth;
+    const left = Math.max(EDGE, Math.min(anchorLeft, viewport - width - EDGE));
+    popover.style.left = `${left + window.scrollX}px`;
+  }
+
   function place(range) {
     const rect = range.getBoundingClientRect();
-    popover.style.left = `${Math.max(8, rect.left + window.scrollX)}px`;
+    anchorLeft = rect.left;
     popover.style.top = `${rect.bottom + window.scrollY + 8}px`;
     popover.hidden = false;
+    keepInside();
   }
+  document.addEventListener("htmx:afterSettle", keepInside);
+  window.addEventListener("resize", keepInside);
 
   function refuse(range, text) {
     message.textContent = text;
@@ -110,6 +126,7 @@
   popover.querySelector(".cite-close").addEventListener("click", hide);
   popover.querySelector(".cite-add").addEventListener("click", () => {
     search.hidden = false;
+    keepInside();
     search.elements.q.focus();
     if (window.htmx) window.htmx.trigger(search, "submit");
   });

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -10,6 +11,8 @@ from events.models import Actor, ActorKind, Alias, Event, Status
 from sources.services import import_source
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path("/tmp/timeline-screens")
 
 ARTICLE = (
     "Russian Defence Minister in Myanmar\n"
@@ -253,3 +256,52 @@ def test_the_date_preview_reads_again_when_the_cited_source_is_typed_after_it(
     page.locator("#id_citations-0-quote").fill("Russia and Myanmar signed a defence pact")
     page.locator("#id_citations-0-quote").blur()
     expect(page.locator("#date-preview")).to_have_text("30 December 2021, day precision")
+
+
+def test_on_a_phone_the_cite_popover_stays_inside_the_screen(analyst_page: Page, live_server):
+    """At 390 px the popover opened under a selection near the right edge ran to (and past)
+    the screen's edge: it keeps 8 px from both edges, also once the events found fill it."""
+    source, _ = import_source(ARTICLE, title="Phone", key="phone")
+    Event.objects.create(title="Shoigu visits Myanmar for talks on arms", status=Status.DRAFT)
+    page = analyst_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/sources/{source.pk}/")
+    page.wait_for_load_state()
+    # Select the word ending furthest right on the passage's first line (near the edge).
+    left = page.evaluate(
+        """() => {
+            const node = document.querySelector("#p-2 .ptext").firstChild;
+            const top = node.parentElement.getBoundingClientRect().top;
+            let best = null;
+            for (const match of node.data.matchAll(/\\w+/g)) {
+                const range = document.createRange();
+                range.setStart(node, match.index);
+                range.setEnd(node, match.index + match[0].length);
+                const rect = range.getBoundingClientRect();
+                if (rect.top > top + 5) break;  // the second line
+                if (!best || rect.right > best.getBoundingClientRect().right) best = range;
+            }
+            document.getSelection().removeAllRanges();
+            document.getSelection().addRange(best);
+            return best.getBoundingClientRect().left;
+        }"""
+    )
+    assert left > 390 / 2  # opened there, the popover ran past the edge
+    popover = page.locator("#cite-popover")
+    expect(popover).to_be_visible()
+    SHOTS.mkdir(exist_ok=True)
+
+    def inside() -> None:
+        box = popover.bounding_box()
+        assert box is not None
+        assert box["x"] >= 8, box
+        assert box["x"] + box["width"] <= 390 - 8, box
+        assert page.evaluate("document.documentElement.scrollWidth") == 390
+
+    inside()
+    page.screenshot(path=SHOTS / "cite-popover-390.png")
+    popover.get_by_role("button", name="Add to event…").click()
+    popover.get_by_label("Event title or date").press_sequentially("visits")
+    expect(popover.get_by_role("button", name=re.compile("Add to “Shoigu visits"))).to_be_visible()
+    inside()
+    page.screenshot(path=SHOTS / "cite-popover-390-events.png")

@@ -219,3 +219,45 @@ def test_counts_computed_in_the_background_fill_in_without_a_reload(
         # No page may go on asking (and counting) while the test's rows are flushed.
         page.goto("about:blank")
         counts.join_background()
+
+
+def lane_labels_in_view(page: Page) -> list[bool]:
+    """For each lane label of the axis: whether it lies wholly inside the scrolled box."""
+    scroller = box_of(page.locator(".axis-scroll"))
+    right = scroller["x"] + scroller["width"]
+    return [
+        box["x"] >= scroller["x"] and box["x"] + box["width"] <= right
+        for box in (box_of(label) for label in page.locator("svg.axis-svg .lane-label").all())
+    ]
+
+
+@pytest.mark.parametrize("lanes", ["type", "actor"])
+def test_on_a_phone_the_lane_labels_stay_in_view_when_the_axis_scrolls(page: Page, loaded, lanes):
+    """Scrolled sideways on a phone, the axis's lanes were unnamed (their labels scrolled
+    away with the picture's left edge): they stay at the edge of what is shown."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{loaded.url}/?lanes={lanes}")
+    page.wait_for_load_state()
+    labels = page.locator("svg.axis-svg .lane-label")
+    assert labels.count() >= 2
+    names = labels.all_inner_texts()
+    assert all(lane_labels_in_view(page))
+    SHOTS.mkdir(exist_ok=True)
+    for at in ("middle", "end"):
+        page.evaluate(
+            """(at) => {
+                const box = document.querySelector(".axis-scroll");
+                box.scrollLeft = at === "end" ? box.scrollWidth : box.scrollWidth / 2 - 200;
+            }""",
+            at,
+        )
+        expect(page.locator("svg.axis-svg")).to_have_class(re.compile(r"\blabels-stuck\b"))
+        assert page.evaluate("document.querySelector('.axis-scroll').scrollLeft") > 200
+        assert all(lane_labels_in_view(page)), at
+        assert labels.all_inner_texts() == names
+        page.locator("figure.axis").screenshot(path=SHOTS / f"axis-phone-{lanes}-{at}.png")
+    # Back at the start, they are drawn where they were (right-aligned in the gutter).
+    page.evaluate("document.querySelector('.axis-scroll').scrollLeft = 0")
+    expect(page.locator("svg.axis-svg")).not_to_have_class(re.compile(r"\blabels-stuck\b"))
+    assert labels.first.get_attribute("text-anchor") == "end"
+    assert all(lane_labels_in_view(page))
