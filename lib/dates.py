@@ -305,6 +305,8 @@ _BETWEEN_DAYS = re.compile(r"^between\s+(?P<a>.+?)\s+and\s+(?P<b>.+)$")
 # last year", "Dec. 21 last year", "March of next year".
 _OF_NAMED_YEAR = re.compile(r"^(?P<body>.+?),?\s+(?:of\s+)?(?P<which>last|this|next)\s+year$")
 _SLASHED = re.compile(r"^\d{1,4}\s*/\s*\d{1,4}(?:\s*/\s*\d{1,4})?$")
+# "5-12-2023", "05.12.2023", "22/06/2021": the day or the month first?
+_NUMERIC_DATE = re.compile(r"^\d{1,2}\s*([-./])\s*\d{1,2}\s*\1\s*\d{4}$")
 _NUMBER = re.compile(r"\d+")
 
 
@@ -724,6 +726,19 @@ def _read_date_text(
             raise ref.refusal(text, Precision.YEAR)
         shift = {"last": -1, "this": 0, "next": 1}[named["which"]]
         return _read_date_text(named["body"], ref, tense, _check_year(reference.year + shift, text))
+    if _NUMERIC_DATE.match(core):
+        first, second, year = (int(n) for n in _NUMBER.findall(core))
+        readings = [
+            f"{day} {calendar.month_name[month]} {year}"
+            for day, month in dict.fromkeys([(first, second), (second, first)])
+            if 1 <= month <= 12 and 1 <= day <= 31
+        ]
+        if len(readings) == 2:
+            which = f"{readings[0]} or {readings[1]}? Write the month in words."
+        else:
+            example = readings[0] if readings else "22 June 2021"
+            which = f'the day or the month first? Write the month in words ("{example}").'
+        raise DateTextError(f'"{text.strip()}" could be read more than one way: {which}')
     if _SLASHED.match(core):
         raise DateTextError(
             f'"{text.strip()}" could be read more than one way. Write the month in words '

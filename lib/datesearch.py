@@ -144,6 +144,13 @@ _FORMS = [
         rf"|{YEAR}{DASH}(?:\d{{4}}|\d{{1,2}})(?![\d-]))",
     ),
     ("slashed", rf"{YEAR}/\d{{2,4}}"),
+    # All in figures: "2023-12-05" (ISO: a day), "5-12-2023", "05.12.2023", "5/12/2023" (day or
+    # month first? refused whole, never read as the bare year at its end).
+    (
+        "numeric",
+        rf"{YEAR}-(?:1[0-2]|0?[1-9])-(?:[12]\d|3[01]|0?[1-9])(?![\d-])"
+        rf"|\d{{1,2}}([-/.])\d{{1,2}}\1{YEAR}",
+    ),
     (
         "day_range",
         rf"(?:{FROM}?(?:{WEEKDAY},?\s+)?{MONTH_D}\s+{DAY}(?:{DASH}|\s+(?:to|until|through)\s+)"
@@ -475,8 +482,8 @@ def _accept(kind: str, text: str, start: int, match_text: str) -> bool:
         previous = re.search(r"([A-Za-z]+)[\s-]*$", before)
         if previous and previous.group(1)[0].isupper():
             return previous.group(1).lower() in _YEAR_LEADS
-        if re.search(r"(?:No\.|#|\$|US\$)\s*$", before):
-            return False
+        if re.search(r"(?:No\.|#|\$|US\$)\s*$|\d/$", before):
+            return False  # a number: "No. 2", "$2021", "Notification No. 12/2023"
     if kind == "deictic" and re.match(r"(?i)last|this|next", match_text):
         # "over the last year", "in the next month": a duration, not a period.
         return not re.search(r"\b(?:the|over|past|within)\s+$", before, re.IGNORECASE)

@@ -886,3 +886,36 @@ def test_a_day_or_month_someone_was_invited_to_is_still_to_come(sentence, expres
     at = sentence.index(expression)
     cited = read_as_cited(expression, reference, sentence, at, at + len(expression))
     assert cited.start == start
+
+
+# --- Dates in figures, seasons named against the article, approximate words ------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expression", "message"),
+    [
+        # Myanmar state media write the day first, US sources the month: which is not written.
+        (
+            "The delegation arrived at the airport on 4-12-2023 and was welcomed.",
+            "4-12-2023",
+            "4 December 2023 or 12 April 2023?",
+        ),
+        ("The group was formed on 18-11-2023.", "18-11-2023", "the day or the month first?"),
+        ("A note dated 05.12.2023 was handed over.", "05.12.2023", "5 December 2023 or"),
+        ("The order of 5/12/2023 took effect.", "5/12/2023", "could be read more than one way"),
+    ],
+)
+def test_a_date_in_figures_is_refused_whole_not_read_as_its_year(sentence, expression, message):
+    """ "on 4-12-2023" was not found at all, and "5/12/2023" was read as the year 2023."""
+    reading = read_dates(sentence, D(2023, 12, 5))
+    assert reading.found == []
+    assert [r.text for r in reading.refused] == [expression]
+    assert message in reading.refused[0].message
+
+
+def test_an_iso_date_is_a_day_and_a_number_over_a_year_is_no_date():
+    """ "2023-12-06" was read as the year 2023; "Notification No. 12/2023" as 2023."""
+    assert dates_of("Crews rehearse for the exercise, 2023-12-06. (Photo)") == [
+        ("2023-12-06", D(2023, 12, 6), None, DAY)
+    ]
+    assert dates_of("According to Notification No. 12/2023 of the ministry, a group met.") == []
