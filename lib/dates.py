@@ -272,6 +272,11 @@ _POINT_FORMS = [
         r"(?:(?:earlier|later)\s+)?(?P<which>last|this|next|past)\s+(?P<unit>week|month|year)",
     ),
     ("named_month", rf"(?P<which>last|this|next)\s+{_M}"),
+    # "last summer", "this past autumn", "next spring": a season named against the reference.
+    (
+        "named_season",
+        r"(?P<which>last|this\s+past|this|next)\s+(?P<season>spring|summer|autumn|fall)",
+    ),
     (
         "ago",
         r"(?P<count>\d{1,3}|an?|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
@@ -548,6 +553,10 @@ def _point(
                 year += 1
             day = dt.date(_check_year(year, text), month, 1)
             return _Point(day, day, Precision.MONTH, approximate)
+        if kind == "named_season":
+            first = _named_season(_SEASONS[groups["season"]], groups["which"], reference)
+            _check_year(first.year, text)
+            return _Point(first, _add_months(first, 2), Precision.MONTH, True)
         if kind == "ago":
             return _ago(groups, reference, text)
     return None
@@ -561,8 +570,23 @@ _COUNTED_IN: dict[str, str | None] = {
     "month_day": Precision.MONTH,
     "deictic_period": None,  # by its unit
     "named_month": Precision.MONTH,
+    "named_season": Precision.MONTH,
     "ago": None,
 }
+
+
+def _named_season(first_month: int, which: str, reference: dt.date) -> dt.date:
+    """The first month of the season named against ``reference``: "this summer" is the
+    reference year's; "last summer" and "this past summer" the latest one over before the
+    reference's month (in July, last year's); "next summer" the first one that begins after
+    it."""
+    this = dt.date(reference.year, first_month, 1)
+    month = reference.replace(day=1)
+    if which == "this":
+        return this
+    if which == "next":
+        return this if this > month else this.replace(year=this.year + 1)
+    return this if _add_months(this, 2) < month else this.replace(year=this.year - 1)
 
 
 def _counted_in(kind: str, groups: dict) -> str:

@@ -179,6 +179,7 @@ _FORMS = [
     ),
     ("month", rf"(?:{QUAL})?{MONTH}(?:,?\s+{YEAR})?"),
     ("named_month", rf"(?:[Ll]ast|[Tt]his|[Nn]ext)\s+(?:{_MONTH_NAMES})"),
+    ("named_season", r"(?:[Ll]ast|[Tt]his(?:\s+past)?|[Nn]ext)\s+(?:spring|summer|autumn|fall)"),
     # "January this year", "Dec. 21 last year": the year named against the reference's.
     (
         "of_named_year",

@@ -919,3 +919,35 @@ def test_an_iso_date_is_a_day_and_a_number_over_a_year_is_no_date():
         ("2023-12-06", D(2023, 12, 6), None, DAY)
     ]
     assert dates_of("According to Notification No. 12/2023 of the ministry, a group met.") == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "reference", "expression", "start"),
+    [
+        ("This past summer, a delegation toured a plant.", D(2024, 3, 20), "This past summer",
+         D(2023, 6, 1)),
+        ("He spoke at a conference this past autumn.", D(2024, 6, 4), "this past autumn",
+         D(2023, 9, 1)),
+        # In July the summer is not over: last summer is last year's.
+        ("Talks were held last summer.", D(2024, 7, 10), "last summer", D(2023, 6, 1)),
+        ("Talks were held last summer.", D(2024, 9, 10), "last summer", D(2024, 6, 1)),
+        ("If he goes this spring, it will be his sixth trip.", D(2024, 2, 2), "this spring",
+         D(2024, 3, 1)),
+        ("A visit is planned for next spring.", D(2024, 3, 20), "next spring", D(2025, 3, 1)),
+    ],
+)  # fmt: skip
+def test_a_season_named_against_the_article_is_an_approximate_season(
+    sentence, reference, expression, start
+):
+    """ "This past summer" (in March 2024) was not read at all."""
+    hit = only(sentence, reference)
+    assert hit.text == expression
+    assert hit.parsed == ParsedDate(start, D(start.year, start.month + 2, 1), MONTH, True)
+    assert parse_date_text(expression, reference) == hit.parsed
+
+
+def test_a_season_named_against_an_article_dated_to_the_year_is_refused():
+    reference = Reference(D(2024, 1, 1), precision=YEAR)
+    reading = read_dates("Talks were held last summer.", reference)
+    assert reading.found == []
+    assert [r.text for r in reading.refused] == ["last summer"]
