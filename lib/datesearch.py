@@ -491,15 +491,29 @@ def _accept(kind: str, text: str, start: int, match_text: str) -> bool:
     return True
 
 
+# A word that makes a date approximate ("ordered c. 2016", "around June 2019"): part of its
+# span, so that the parser reads it ("c. 2016") wherever the text is read again.
+_APPROXIMATELY = re.compile(r"\b(?:c\.|circa|around|approximately|roughly)\s+$", re.IGNORECASE)
+_APPROXIMABLE = frozenset({"day", "month", "year", "decade", "season", "quarter"})
+
+
 def _candidates(text: str) -> list[tuple[int, int, str]]:
     found = [
-        (match.start(), match.end(), kind)
+        (_approximate_start(text, match.start(), kind), match.end(), kind)
         for kind, pattern in _PATTERNS
         for match in pattern.finditer(text)
         if _accept(kind, text, match.start(), match.group())
     ]
     found.sort(key=lambda c: (c[0], -(c[1] - c[0])))
     return found
+
+
+def _approximate_start(text: str, start: int, kind: str) -> int:
+    """Where a date begins with the word before it that makes it approximate, if any."""
+    if kind not in _APPROXIMABLE:
+        return start
+    match = _APPROXIMATELY.search(text, max(0, start - 16), start)
+    return match.start() if match else start
 
 
 # What a past clause moves to last year when the reference's year would put it after the

@@ -951,3 +951,20 @@ def test_a_season_named_against_an_article_dated_to_the_year_is_refused():
     reading = read_dates("Talks were held last summer.", reference)
     assert reading.found == []
     assert [r.text for r in reading.refused] == ["last summer"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expression", "start", "precision"),
+    [
+        ("Mi-35P helicopters: ordered c. 2016, delivered 2017.", "c. 2016", D(2016, 1, 1), YEAR),
+        ("Around 2019 the company stopped commenting.", "Around 2019", D(2019, 1, 1), YEAR),
+        ("It was signed around June 2019, officials said.", "around June 2019", D(2019, 6, 1),
+         MONTH),
+    ],
+)  # fmt: skip
+def test_a_date_said_to_be_approximate_is_read_approximate(sentence, expression, start, precision):
+    """ "ordered c. 2016" was read as 2016 exactly (the analyst saw "2016", not "c. 2016")."""
+    hit = find_dates(sentence, D(2024, 3, 12))[0]
+    assert (hit.text, hit.parsed.start, hit.parsed.precision) == (expression, start, precision)
+    assert hit.parsed.approximate
+    assert read_as_cited(expression, D(2024, 3, 12), sentence) == hit.parsed
