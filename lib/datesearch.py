@@ -271,6 +271,9 @@ _YEAR_LEADS = {
     "in", "since", "by", "during", "until", "till", "from", "before", "after", "around",
     "as", "of", "the", "and", "to", "early", "late", "mid", "year", "between", "through",
 }  # fmt: skip
+# Words before a month that make it a month, where a capitalised word before "May" or
+# "March" would make it a verb ("Russia May Help").
+_MONTH_LEADS = _YEAR_LEADS | {"on", "or", "last", "this", "next", "that", "each", "every"}
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n“\"(]\s*)$")
 
 # --- Tense ------------------------------------------------------------------------------------
@@ -478,7 +481,18 @@ def _accept(kind: str, text: str, start: int, match_text: str) -> bool:
         # A bare "May"/"March" opening a sentence is a verb ("March on the capital"), unless
         # a dash, colon or number follows ("May — Belousov replaces Shoigu").
         after = text[start + len(match_text) : start + len(match_text) + 4]
-        return not _SENTENCE_START.search(before) or bool(re.match(r"\s*[—–:-]|,?\s+\d", after))
+        if _SENTENCE_START.search(before):
+            return bool(re.match(r"\s*[—–:-]|,?\s+\d", after))
+        # In a title-case headline, a capitalised word that is no preposition before it and a
+        # word after it make it a verb: "Russia May Help Build Reactor", "Protesters March On
+        # Embassy" (not "In May Russia delivered", "Visits Moscow In May And June").
+        previous = re.search(r"([A-Za-z’']+)\s+$", before)
+        return not (
+            previous
+            and previous.group(1)[0].isupper()
+            and previous.group(1).lower() not in _MONTH_LEADS
+            and re.match(r"\s+[A-Za-z]", after)
+        )
     if kind == "year":
         previous = re.search(r"([A-Za-z]+)[\s-]*$", before)
         if previous and previous.group(1)[0].isupper():

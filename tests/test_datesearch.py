@@ -968,3 +968,29 @@ def test_a_date_said_to_be_approximate_is_read_approximate(sentence, expression,
     assert (hit.text, hit.parsed.start, hit.parsed.precision) == (expression, start, precision)
     assert hit.parsed.approximate
     assert read_as_cited(expression, D(2024, 3, 12), sentence) == hit.parsed
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "Russia May Help Build Reactor By 2030",
+        "Protesters March On Russian Embassy In Yangon",
+        "Junta Chief May Visit Moscow Again",
+    ],
+)
+def test_may_and_march_as_verbs_in_a_title_case_headline_are_no_months(headline):
+    assert [f.text for f in find_dates(headline, D(2023, 9, 26))] == (
+        ["2030"] if "2030" in headline else []
+    )
+
+
+@pytest.mark.parametrize(
+    ("headline", "expression"),
+    [
+        ("Junta Chief To Visit Moscow In May", "In May"),
+        ("Fomin In Naypyitaw March 27 For Parade", "March 27"),
+        ("Visits In March And April Planned", "In March"),
+    ],
+)
+def test_months_in_a_title_case_headline_are_still_months(headline, expression):
+    assert expression.endswith(find_dates(headline, D(2023, 9, 26))[0].text)
