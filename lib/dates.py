@@ -396,6 +396,21 @@ def _weekday(name: str, reference: dt.date, tense: str, which: str | None) -> dt
     return reference - dt.timedelta(days=back)
 
 
+def _refuse_next_in_this_week(name: str, which: str | None, reference: dt.date, text: str) -> None:
+    """ "next Wednesday" written on a Tuesday: tomorrow, or the Wednesday of next week? Readers
+    take it both ways, so it is refused. Not when the day is not later this week ("next
+    Monday" on a Thursday, "next Thursday" on a Thursday: next week's)."""
+    if which != "next" or WEEKDAYS.index(name) <= reference.weekday():
+        return
+    soon = reference + dt.timedelta(days=WEEKDAYS.index(name) - reference.weekday())
+    later = soon + dt.timedelta(days=7)
+    raise DateTextError(
+        f'"{text.strip()}", written on {reference:%A} {format_date(reference, None, "day")}: '
+        f"this week's ({format_date(soon, None, 'day')}) or next week's "
+        f"({format_date(later, None, 'day')})? Readers take it both ways; write the date."
+    )
+
+
 def _month_day(number: int, ref: Reference, tense: str, text: str) -> dt.date:
     """ "the 15th", its month not named: a day of the source's month. Against a date known to
     the day, a past clause means the latest such day on or before it (this month's 15th, or
@@ -505,6 +520,7 @@ def _point(
         if kind in _COUNTED_IN and not ref.counts(_counted_in(kind, groups)):
             raise ref.refusal(text, _counted_in(kind, groups))
         if kind == "weekday":
+            _refuse_next_in_this_week(groups["weekday"], groups.get("which"), reference, text)
             day = _weekday(groups["weekday"], reference, tense, groups.get("which"))
             return _Point(day, day, Precision.DAY, approximate)
         if kind == "week_day":

@@ -994,3 +994,23 @@ def test_may_and_march_as_verbs_in_a_title_case_headline_are_no_months(headline)
 )
 def test_months_in_a_title_case_headline_are_still_months(headline, expression):
     assert expression.endswith(find_dates(headline, D(2023, 9, 26))[0].text)
+
+
+def test_next_and_a_day_later_this_week_is_refused_not_read_as_tomorrow():
+    """ "is due to visit Naypyitaw next Wednesday", in a report of Tuesday 26 September 2023,
+    was read as the next day; readers take it as next week's as often."""
+    tuesday = D(2023, 9, 26)
+    reading = read_dates(
+        "Rudenko is due to visit Naypyitaw next Wednesday, a diplomat said.", tuesday
+    )
+    assert reading.found == []
+    assert [r.text for r in reading.refused] == ["next Wednesday"]
+    assert "27 September 2023" in reading.refused[0].message
+    assert "4 October 2023" in reading.refused[0].message
+    # A day not later this week is next week's: one reading.
+    assert dates_of("He will return next Monday.", tuesday) == [
+        ("next Monday", D(2023, 10, 2), None, DAY)
+    ]
+    assert dates_of("He will return next Tuesday.", tuesday) == [
+        ("next Tuesday", D(2023, 10, 3), None, DAY)
+    ]
