@@ -560,6 +560,7 @@ def read_source(
     reference date's (or the year its paragraph wrote before, when the reference's would
     put a past event after the reference date)."""
     passages = list(passages)
+    ref = as_reference(reference)
     chronology = len(chronology_entries(passages, reference)) >= 2
     entry: tuple[FoundDate, int] | None = None
     anchors: list[Anchor] = []
@@ -617,9 +618,22 @@ def read_source(
                     heading,
                 )
             )
-        if heading and paragraph_year is not None:
+        if heading and paragraph_year is not None and _heads_a_section(readings, passage, ref):
             section_year = paragraph_year
     return readings
+
+
+def _heads_a_section(readings: list[SentenceReading], heading: PassageData, ref: Reference) -> bool:
+    """Whether a heading's year is the year of the text under it: a heading that opens with
+    its date ("2021", "June 18–24, 2021: a vote"), or names a year not after the source's
+    ("Russia and Myanmar in 2021"); not a title's goal ("Russia May Help Build Reactor By
+    2030": the article's "Sept. 26" is not in 2030)."""
+    found = [f for r in readings if r.passage is heading for f in r.found]
+    if not found:
+        return False
+    if found[0].start == len(heading.text) - len(heading.text.lstrip()):
+        return True
+    return all(f.parsed.start.year <= ref.latest.year for f in found)
 
 
 def _own_source(reading: SentenceReading, date: FoundDate) -> str:

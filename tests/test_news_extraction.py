@@ -400,3 +400,33 @@ def test_a_date_outside_the_selected_words_of_the_same_sentence_is_said_so(actor
         "sentence of ¶1, outside the selection" in body
     )
     assert "earlier sentence" not in body
+
+
+def test_a_year_a_title_looks_ahead_to_is_not_the_year_of_the_article(actors):
+    """The title's "By 2030" made the whole wire report of 26 September 2023 a section of 2030:
+    its dateline read 26 September 2029 and "signed in February" February 2029."""
+    text = (
+        "Russia, Myanmar Sign Nuclear Roadmap; Moscow To Help Build Reactor By 2030\n\n"
+        "MOSCOW, Sept. 26 (Timeline wire) — Russia and Myanmar signed a roadmap for a small "
+        "reactor on Tuesday in Moscow.\n\n"
+        "It builds on an agreement on atomic energy Russia signed with Myanmar in February.\n"
+    )
+    proposals = proposals_for_source(wire_source(text, key="by-2030", reference=D(2023, 9, 26)))
+    assert [(p.date.text, p.date.parsed.start, p.type) for p in proposals] == [
+        ("Tuesday", D(2023, 9, 26), "agreement"),
+        ("February", D(2023, 2, 1), "agreement"),
+    ]
+
+
+def test_a_heading_that_opens_with_its_year_or_names_a_past_one_still_sets_the_year(actors):
+    text = (
+        "Russia and Myanmar in 2021\n\n"
+        "In June, Min Aung Hlaing visited Moscow.\n\n"
+        "2023\n\n"
+        "In May, Fomin visited Naypyitaw.\n"
+    )
+    proposals = proposals_for_source(wire_source(text, key="years", reference=D(2024, 1, 10)))
+    assert [(p.date.text, p.date.parsed.start) for p in proposals] == [
+        ("June", D(2021, 6, 1)),
+        ("May", D(2023, 5, 1)),
+    ]
