@@ -117,7 +117,9 @@ DASH = r"\s*[-–—]\s*"
 QUAL = r"(?:(?:[Ee]arly|[Mm]id|[Ll]ate)[\s-]+|mid-)"
 # "Sept 7", "Dec 21": wire style abbreviates without a dot, always before a day.
 MONTH_D = rf"(?:{MONTH}|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)(?=\s+\d))"
-MD = rf"(?:{MONTH_D}\s+{DAY}|{DAY}\s+{MONTH})"
+# "7 Dec 2023", "5 Sept": day first, the month abbreviated without a dot.
+MONTH_A = rf"(?:{MONTH}|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)(?![\w.]))"
+MD = rf"(?:{MONTH_D}\s+{DAY}|{DAY}\s+{MONTH_A})"
 RSEP = rf"(?:{DASH}|\s+(?:to|until|till|through|and)\s+)"
 FROM = r"(?:(?:[Ff]rom|[Bb]etween)\s+)"
 # A count, capitalised where it opens a sentence ("Three days ago, ...").
@@ -158,12 +160,12 @@ _FORMS = [
         rf"|[Bb]etween\s+(?:{WEEKDAY},?\s+)?{MONTH_D}\s+{DAY}\s+and\s+{DAY}(?:,?\s+{YEAR})?"
         # "3-5 May", "from 3 to 5 May", "between 1 and 4 June", "the 3rd to the 5th of May"
         rf"|{FROM}?(?:the\s+)?{DAY}(?:{DASH}|\s+(?:to|until|through|and)\s+)(?:the\s+)?{DAY}"
-        rf"\s+(?:of\s+)?{MONTH}(?:,?\s+{YEAR})?)(?!\s+{MONTH})",
+        rf"\s+(?:of\s+)?{MONTH_A}(?:,?\s+{YEAR})?)(?!\s+{MONTH})",
     ),
     (
         "day",
         rf"(?:{WEEKDAY},?\s+)?{MONTH_D}\s+{DAY}(?![\d%])(?:,?\s+{YEAR})?"
-        rf"|(?:{WEEKDAY},?\s+)?{DAY}\s+{MONTH}(?:,?\s+{YEAR})?"
+        rf"|(?:{WEEKDAY},?\s+)?{DAY}\s+{MONTH_A}(?:,?\s+{YEAR})?"
         # "the 3rd of December", "8th of May 2015"
         rf"|(?:{WEEKDAY},?\s+)?(?:the\s+)?(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\s+of\s+{MONTH}"
         rf"(?:,?\s+{YEAR})?",

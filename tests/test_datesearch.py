@@ -1014,3 +1014,24 @@ def test_next_and_a_day_later_this_week_is_refused_not_read_as_tomorrow():
     assert dates_of("He will return next Tuesday.", tuesday) == [
         ("next Tuesday", D(2023, 10, 3), None, DAY)
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expression", "start", "end"),
+    [
+        ("The commander tours the ship with its captain, 7 Dec 2023.", "7 Dec 2023",
+         D(2023, 12, 7), None),
+        ("Talks were held on 5 Sept in Moscow.", "5 Sept", D(2023, 9, 5), None),
+        ("The drills ran 8-9 Dec 2023 in the Andaman Sea.", "8-9 Dec 2023", D(2023, 12, 8),
+         D(2023, 12, 9)),
+    ],
+)  # fmt: skip
+def test_a_day_before_a_month_abbreviated_without_a_dot_is_a_day(sentence, expression, start, end):
+    """A caption's "7 Dec 2023" was not found at all (only "Dec. 7", "Dec 7", "7 December")."""
+    hit = only(sentence, D(2023, 12, 11))
+    assert (hit.text, hit.parsed.start, hit.parsed.end, hit.parsed.precision) == (
+        expression,
+        start,
+        end,
+        DAY,
+    )
