@@ -135,7 +135,8 @@ _FORMS = [
         rf"{FROM}?(?:{WEEKDAY},?\s+)?{MD}(?:,?\s+{YEAR})?{RSEP}(?:{WEEKDAY},?\s+)?{MD}"
         rf"(?:,?\s+{YEAR})?",
     ),
-    ("range", rf"{FROM}?{MONTH}(?:,?\s+{YEAR})?{RSEP}{MONTH}(?:,?\s+{YEAR})?"),
+    # Not "from May to June 24" (postponed from May to a day in June): no day after it.
+    ("range", rf"{FROM}?{MONTH}(?:,?\s+{YEAR})?{RSEP}{MONTH}(?:,?\s+{YEAR})?(?!,?\s*\d)"),
     (
         "range",
         rf"{FROM}?{WEEKDAY}(?:{DASH}|\s+(?:to|until|through|and)\s+){WEEKDAY}",

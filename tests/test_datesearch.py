@@ -1035,3 +1035,16 @@ def test_a_day_before_a_month_abbreviated_without_a_dot_is_a_day(sentence, expre
         end,
         DAY,
     )
+
+
+def test_a_month_then_a_day_is_no_range_of_months():
+    """ "postponed from May to June 24" was read as the months May–June 2020."""
+    text = "In 2020 the parade was postponed from May to June 24 because of the pandemic."
+    assert dates_of(text, D(2024, 5, 9)) == [
+        ("2020", D(2020, 1, 1), None, YEAR),
+        ("May", D(2020, 5, 1), None, MONTH),
+        ("June 24", D(2020, 6, 24), None, DAY),
+    ]
+    assert dates_of("Talks ran from May to June 2020.", D(2024, 5, 9)) == [
+        ("from May to June 2020", D(2020, 5, 1), D(2020, 6, 1), MONTH)
+    ]
