@@ -821,7 +821,10 @@ def _narrative(
     explicit: list[FoundDate],
     previous: Sequence[Anchor],
     context: Anchor | None,
+    unread: Sequence[Refusal] = (),
 ) -> Reading:
+    """Narrative time in ``text``; ``unread``: the explicit expressions refused in it. After
+    one of them the text is at a date that is not read: nothing before it is counted from."""
     reading = Reading()
     taken = [(f.start, f.end) for f in explicit]
     matches = [
@@ -880,9 +883,17 @@ def _narrative(
             else:
                 continue  # "two weeks before the coup": the coup's date is not written here
         else:
-            earlier = sorted([f for f in explicit + resolved if f.end <= a], key=lambda f: f.start)
-            candidates = [f.as_anchor() for f in earlier][::-1] + list(previous)[::-1]
-            if context is not None:
+            # "arrived on 4-12-2023 ... The previous day": not counted from a date before the
+            # one not read ("18 February 2024" two sentences earlier).
+            barrier = max((r.end for r in [*unread, *reading.refused] if r.end <= a), default=-1)
+            earlier = sorted(
+                [f for f in explicit + resolved if barrier <= f.start and f.end <= a],
+                key=lambda f: f.start,
+            )
+            candidates = [f.as_anchor() for f in earlier][::-1]
+            if barrier < 0:
+                candidates += list(previous)[::-1]
+            if context is not None and barrier < 0:
                 candidates.append(context)
             anchor = next((c for c in candidates if _fits(c.parsed, need)), None)
             if anchor is not None and anchor is not candidates[0] and anchor is not context:
@@ -962,7 +973,7 @@ def read_dates(
     elif isinstance(previous, Anchor):
         previous = [previous]
     explicit = _explicit(text, as_reference(reference), year, weak_year, last)
-    narrative = _narrative(text, explicit.found, previous or [], context)
+    narrative = _narrative(text, explicit.found, previous or [], context, explicit.refused)
     found = sorted(explicit.found + narrative.found, key=lambda f: f.start)
     refused = sorted(explicit.refused + narrative.refused, key=lambda r: r.start)
     refused = [r for r in refused if not any(r.start < f.end and f.start < r.end for f in found)]

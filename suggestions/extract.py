@@ -598,9 +598,15 @@ def read_source(
                 for f in reading.found
                 if f.anchor is not None and f.anchor.passage is None and f.anchor.start > f.start
             }
+            # The text is at a date that is not read ("arrived on 4-12-2023"): what comes after
+            # counts from no date before it.
+            barrier = max((r.end for r in reading.refused), default=-1)
+            if barrier >= 0:
+                anchors.clear()
             for f, own in zip(found, reading.found, strict=True):
                 if (
-                    not heading
+                    own.start >= barrier
+                    and not heading
                     and establishes(sentence, own)
                     and not _is_report_date(sentence, own)
                     and (own.start, own.end) not in counted_from
@@ -789,6 +795,12 @@ def read_proposals(
             choices.append((reading.entry[0], reading.entry[1], True, DateSource.CHRONOLOGY))
         elif carried is not None and not reading.found and not reading.refused:
             choices.append((carried[0], carried[1], True, DateSource.CONTEXT))
+        if reading.refused and max(r.end for r in reading.refused) > max(
+            (f.end for f in reading.found), default=-1
+        ):
+            # The sentence ends at a date that is not read ("arrived on 4-12-2023"): the
+            # sentences of its paragraph after it are not at an earlier one.
+            previous = None
         if not choices and not reading.refused:
             continue
         actors = tuple(

@@ -15,6 +15,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from events.models import Citation, Event
+from lib.datesearch import read_dates
 from sources.services import import_source
 from suggestions.evaluation import evaluate_dev
 from suggestions.extract import DateSource
@@ -430,3 +431,25 @@ def test_a_heading_that_opens_with_its_year_or_names_a_past_one_still_sets_the_y
         ("June", D(2021, 6, 1)),
         ("May", D(2023, 5, 1)),
     ]
+
+
+def test_narrative_time_after_a_date_not_read_is_not_counted_from_an_earlier_one(actors):
+    """State media write "on 4-12-2023" (refused: day or month first?); "The previous day"
+    after it was counted from "18 February 2024", two sentences back: c. 17 February 2024."""
+    text = (
+        "Russian delegation in Naypyitaw\n\n"
+        "Fomin was in Yangon on 1 December 2023. The delegation arrived in Naypyitaw on "
+        "4-12-2023. The previous day, Fomin visited a museum. Fomin also met the press.\n"
+    )
+    source = wire_source(text, key="unread-day", reference=D(2023, 12, 5))
+    proposals = proposals_for_source(source)
+    assert [p.date.text for p in proposals] == ["1 December 2023"]
+    reading = read_dates("The previous day, Fomin visited a museum.", D(2023, 12, 5))
+    assert [r.text for r in reading.refused] == ["The previous day"]
+    # In one sentence alike.
+    reading = read_dates(
+        "Fomin was in Yangon on 1 December 2023, arrived here on 4-12-2023 and left the next day.",
+        D(2023, 12, 5),
+    )
+    assert [f.text for f in reading.found] == ["1 December 2023"]
+    assert [r.text for r in reading.refused] == ["4-12-2023", "the next day"]
