@@ -787,7 +787,9 @@ def read_proposals(
                 date = reading.found[local.index(f)]
                 choices.append((date, passage.index, False, _own_source(reading, date)))
             previous = choices[0][0]
-            if not _names_an_event(sentence, own[0]):
+            # Not a date still to come ("will mark the anniversary on 18 February 2024", in
+            # December 2023): a plan is not where the text is.
+            if not _names_an_event(sentence, own[0]) and _interval(previous)[0] <= own_date.latest:
                 told = (previous, passage.index)
         elif previous is not None and not reading.found and not reading.refused:
             choices.append((previous, passage.index, True, DateSource.PARAGRAPH))

@@ -453,3 +453,17 @@ def test_narrative_time_after_a_date_not_read_is_not_counted_from_an_earlier_one
     )
     assert [f.text for f in reading.found] == ["1 December 2023"]
     assert [r.text for r in reading.refused] == ["4-12-2023", "the next day"]
+
+
+def test_a_date_still_to_come_is_not_lent_to_the_next_paragraph(actors):
+    """ "Fomin met Min Aung Hlaing." took "18 February 2024" (a plan, in an article of
+    5 December 2023) from the paragraph before as the date of the meeting."""
+    text = (
+        "Fomin in Myanmar\n\n"
+        "Fomin said the two countries will mark the anniversary on 18 February 2024.\n\n"
+        "Fomin met Min Aung Hlaing.\n"
+    )
+    proposals = proposals_for_source(wire_source(text, key="plan", reference=D(2023, 12, 5)))
+    assert [(p.quote[:12], p.date.text) for p in proposals] == [
+        ("Fomin said t", "18 February 2024")
+    ]
