@@ -694,6 +694,14 @@ def _invited(text: str, start: int) -> bool:
     return bool(_INVITED.search(text, left, start))
 
 
+# A time of day before "today" makes it the day ("received them at 3 pm today", "later
+# today"), however far its verb.
+_AT_A_TIME = re.compile(
+    r"(?:\b(?:earlier|later)|\d(?:\s*[ap]\.?m\b\.?|\s*(?:hrs|hours|GMT|UTC)\b)|\d:\d\d)\s+$",
+    re.IGNORECASE,
+)
+
+
 def _explicit(
     text: str,
     reference: Reference,
@@ -718,7 +726,7 @@ def _explicit(
         expression = text[start:end]
         today = kind == "deictic" and expression.lower() == "today"
         tense, evidence = clause_tense(text, start, end, reach=30 if today else 10_000)
-        if today and not evidence:
+        if today and not evidence and not _AT_A_TIME.search(text, max(0, start - 24), start):
             continue  # "the partnership endures today": nowadays, not a day
         parsed = _parse(expression, reference, tense, strong)
         purpose = tense == Tense.PAST and _in_purpose(text, start)

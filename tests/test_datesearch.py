@@ -1048,3 +1048,21 @@ def test_a_month_then_a_day_is_no_range_of_months():
     assert dates_of("Talks ran from May to June 2020.", D(2024, 5, 9)) == [
         ("from May to June 2020", D(2020, 5, 1), D(2020, 6, 1), MONTH)
     ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The Senior General received Colonel-General Alexander Fomin and party at the "
+        "Zeyathiri Beikman in Nay Pyi Taw at 3 pm today.",
+        "The chairman of the council received the Russian ambassador at his office later today.",
+        "Officials of both ministries signed the two memoranda in Yangon at 10:30 today.",
+    ],
+)
+def test_today_after_a_time_of_day_is_the_day_however_far_its_verb(sentence):
+    """State media's "received ... at 3 pm today" was left out as "today" meaning nowadays."""
+    assert dates_of(sentence, D(2023, 12, 5)) == [("today", D(2023, 12, 5), None, DAY)]
+
+
+def test_today_meaning_nowadays_is_still_left_out_after_a_number():
+    assert dates_of("The two armies, 70 years on, remain close partners today.") == []
