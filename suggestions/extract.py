@@ -447,6 +447,20 @@ def since_when(text: str, date: FoundDate) -> str:
     return match["clause"]
 
 
+# A date right after a verb of saying is the day it was said ("said on Thursday that he
+# would meet Shoigu", "told reporters on Monday"), whatever else the sentence reports.
+_SAID_ON = re.compile(
+    r"\b(?P<verb>said|announced|stated|declared|confirmed|told\s+(?:\w+\s+){0,2}?)"
+    r"\s*(?:on\s+|late\s+on\s+|early\s+on\s+)?$"
+)
+
+
+def _said_at(sentence: str, date: FoundDate) -> str:
+    """The verb of saying that ``date`` follows ("said on Thursday"), or ""."""
+    match = _SAID_ON.search(sentence, max(0, date.start - 40), date.start)
+    return match["verb"].split()[0] if match else ""
+
+
 def event_dates(text: str, dates: list[FoundDate]) -> list[FoundDate]:
     """The dates of what the sentence reports, the main one first: not the date of a report
     ("a June 23 Reuters report", a dateline), not the date a relative one is counted from
@@ -832,6 +846,11 @@ def read_proposals(
                 by_clause = _clause_type(sentence, date.shifted(-start), date.parsed)
                 if by_clause is not None:
                     kind, cues = by_clause
+            said = None if inherited else _said_at(sentence, date.shifted(-start))
+            if said:
+                # "state media said on Thursday that he would meet Shoigu": Thursday is the
+                # day it was said; the meeting is not dated by it.
+                kind, cues = "statement", (said,)
             if inherited and kind == "other":
                 continue
             if not actors and inherited and source != DateSource.CHRONOLOGY:

@@ -467,3 +467,21 @@ def test_a_date_still_to_come_is_not_lent_to_the_next_paragraph(actors):
     assert [(p.quote[:12], p.date.text) for p in proposals] == [
         ("Fomin said t", "18 February 2024")
     ]
+
+
+def test_a_date_right_after_said_is_the_day_it_was_said(actors):
+    """ "Myanmar state media said on Thursday morning that he would also meet Fomin" proposed
+    a meeting on Thursday: the meeting is to come, Thursday is when it was said."""
+    text = (
+        "Live\n\n"
+        "Myanmar state media said on Thursday morning that Min Aung Hlaing would also meet "
+        "Fomin in Moscow.\n\n"
+        "Fomin told reporters on Monday that talks with Min Aung Hlaing had gone well.\n\n"
+        "Fomin met Min Aung Hlaing on Wednesday, the ministry said.\n"
+    )
+    proposals = proposals_for_source(wire_source(text, key="said-on", reference=D(2024, 5, 9)))
+    assert [(p.date.text, p.date.parsed.start, p.type, p.cues) for p in proposals] == [
+        ("Thursday morning", D(2024, 5, 9), "statement", ("said",)),
+        ("Monday", D(2024, 5, 6), "statement", ("told",)),
+        ("Wednesday", D(2024, 5, 8), "meeting", ("met",)),
+    ]
