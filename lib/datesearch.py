@@ -322,7 +322,7 @@ _SENTENCE_END = re.compile(r"[.!?\n](?:\s|$)")
 # months, initials. Read through, so that "will begin at 10 a.m. on Saturday" is one clause.
 _ABBREVIATION = re.compile(
     r"\b(?:[ap]\.m|U\.[SNK]|[A-Z]|Snr|Gen|Lt|Col|Maj|Capt|Adm|Sgt|Dr|Mr|Mrs|Ms|Prof|St|No"
-    r"|Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec|Jr|Sr|Corp|Inc|Ltd|vs|etc)\."
+    r"|Jan|Feb|Mar|Apr|Aug|Sept?|Oct|Nov|Dec|Jr|Sr|Corp|Inc|Ltd|vs|etc|c|ca)\."
 )
 
 

@@ -39,7 +39,7 @@ ABBREVIATIONS = frozenset(
         "Snr", "Gen", "Lt", "Col", "Maj", "Capt", "Adm", "Vice", "Sgt", "Dr", "Mr", "Mrs", "Ms",
         "Prof", "St", "No", "Nos", "Jan", "Feb", "Mar", "Apr", "Aug", "Sep", "Sept", "Oct", "Nov",
         "Dec", "Jr", "Sr", "Co", "Corp", "Inc", "Ltd", "vs", "etc", "al", "e.g", "i.e", "U.S",
-        "U.N",
+        "U.N", "c", "ca",
     }
 )  # fmt: skip
 _END = re.compile(r"[.!?]+[”’\"')\]]*(?=\s+|$)")
@@ -168,6 +168,10 @@ TYPE_CUES: dict[str, tuple[str, ...]] = {
         # delivered"; not "delivered 30,000 tonnes of fuel", "agreed to buy wheat".
         rf"{_ARMS_TRANSFER}[^.,;:]{{0,50}}?\b{_ARMS}",
         rf"{_ARMS}\s+(?:(?:were|was|had\s+been|have\s+been|has\s+been)\s+)delivered",
+        # An arms register: "Six Yak-130 trainer aircraft: ordered in 2015, delivered
+        # 2017-2019", "Su-30SME fighters ordered in 2018": ordered or delivered at a year.
+        rf"{_ARMS}[^.]{{0,60}}?\b(?:ordered|delivered|received|acquired)\s+(?:in\s+)?"
+        rf"(?:c\.\s*|around\s+)?(?:(?:early|mid|late)[\s-]+)?(?:[A-Z][a-z]+\.?\s+)?\d{{4}}",
     ),
     "agreement": (r"agreement", r"signed", r"treaty", r"memorandum"),
     "economic": (r"investment", r"investing", r"trade", r"economic", r"financial"),

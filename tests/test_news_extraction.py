@@ -485,3 +485,22 @@ def test_a_date_right_after_said_is_the_day_it_was_said(actors):
         ("Monday", D(2024, 5, 6), "statement", ("told",)),
         ("Wednesday", D(2024, 5, 8), "meeting", ("met",)),
     ]
+
+
+def test_an_arms_register_line_proposes_its_order_and_its_deliveries(actors):
+    """A register's "Six Yak-130 trainer aircraft: ordered in 2015, delivered 2017-2019."
+    proposed nothing (no actor, no type: the transfer word came after the arms), and "ordered
+    c. 2016" was cut into two sentences at "c."."""
+    text = (
+        "Register extract\n\n"
+        "Six Yak-130 trainer/combat aircraft: ordered in 2015, delivered 2017-2019.\n\n"
+        "Mi-35P combat helicopters, quantity unknown: ordered c. 2016, delivered 2017.\n\n"
+        "Mi-17 helicopters delivered aid to the quake zone.\n"
+    )
+    proposals = proposals_for_source(wire_source(text, key="register", reference=D(2024, 3, 12)))
+    assert [(p.date.text, p.date.parsed.describe(), p.type) for p in proposals] == [
+        ("2015", "2015", "arms_deal"),
+        ("2017-2019", "2017–2019", "arms_deal"),
+        ("c. 2016", "c. 2016", "arms_deal"),
+        ("2017", "2017", "arms_deal"),
+    ]

@@ -1135,3 +1135,11 @@ def test_calendar_years_carry_no_fiscal_caution():
         "Russia sold Myanmar jets between 2016 and 2019.", dt.date(2026, 2, 19)
     ).proposals
     assert "fiscal" not in proposal.caution
+
+
+def test_a_sentence_does_not_end_at_circa_before_a_year():
+    text = "Helicopters: ordered c. 2016, delivered 2017. Then more came."
+    assert [text[a:b] for a, b in split_sentences(text)] == [
+        "Helicopters: ordered c. 2016, delivered 2017.",
+        "Then more came.",
+    ]
