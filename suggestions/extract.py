@@ -459,6 +459,18 @@ _SAID_ON = re.compile(
 )
 
 
+_RELATIVE = re.compile(r",\s+(?:which|who|whose)\b[^,;:()—–]*$")
+
+
+def _relative_clause(sentence: str, date: FoundDate) -> str:
+    """The relative clause ``date`` is in (", which opened on 5 February 2023"), or ""."""
+    match = _RELATIVE.search(sentence, 0, date.start)
+    if match is None:
+        return ""
+    right = re.compile(r"[,;:()—–]|\.(?:\s|$)").search(sentence, date.end)
+    return sentence[match.start() : right.start() if right else len(sentence)]
+
+
 def _said_at(sentence: str, date: FoundDate) -> str:
     """The verb of saying that ``date`` follows ("said on Thursday"), or ""."""
     match = _SAID_ON.search(sentence, max(0, date.start - 40), date.start)
@@ -850,6 +862,11 @@ def read_proposals(
                 by_clause = _clause_type(sentence, date.shifted(-start), date.parsed)
                 if by_clause is not None:
                     kind, cues = by_clause
+            relative = "" if inherited else _relative_clause(sentence, date.shifted(-start))
+            if relative:
+                # "said Russia agreed to help run a centre in Yangon, which opened on 5th
+                # February, 2023": the date is the centre's opening, typed by its own clause.
+                kind, cues = guess_type(relative, date.parsed)
             said = None if inherited else _said_at(sentence, date.shifted(-start))
             if said:
                 # "state media said on Thursday that he would meet Shoigu": Thursday is the

@@ -504,3 +504,19 @@ def test_an_arms_register_line_proposes_its_order_and_its_deliveries(actors):
         ("c. 2016", "c. 2016", "arms_deal"),
         ("2017", "2017", "arms_deal"),
     ]
+
+
+def test_a_date_in_a_relative_clause_is_typed_by_that_clause(actors):
+    """ "... state media said Russia had agreed to help run a centre in Yangon, which opened on
+    5th February, 2023" was proposed as a statement of state media on 5 February 2023."""
+    text = (
+        "Nuclear\n\n"
+        "On the eve of the signing, Myanmar's state media said Russia had also agreed to help "
+        "run a nuclear information centre in Naypyitaw, which opened on 5th February, 2023.\n\n"
+        "Fomin, who met Min Aung Hlaing on 3 March 2023, said talks went well.\n"
+    )
+    proposals = proposals_for_source(wire_source(text, key="which", reference=D(2023, 9, 26)))
+    assert [(p.date.text, p.type) for p in proposals] == [
+        ("5th February, 2023", "other"),
+        ("3 March 2023", "meeting"),
+    ]
