@@ -175,12 +175,16 @@ TYPE_CUES: dict[str, tuple[str, ...]] = {
     ),
     "agreement": (r"agreement", r"signed", r"treaty", r"memorandum"),
     "economic": (r"investment", r"investing", r"trade", r"economic", r"financial"),
-    "meeting": (r"meets?", r"met", r"meeting", r"talks", r"held talks", r"holds talks"),
+    "meeting": (
+        r"meets?", r"met", r"meeting", r"talks", r"held talks", r"holds talks", r"[Cc]onsultations",
+    ),
     "visit": (
         r"visits?", r"visited", r"visiting", r"trip", r"travell?ed", r"travels", r"arrives",
-        r"arrived", r"embarks",
+        r"arrived", r"arrive", r"embarks",
+        # "He returned in 2016", "came back as head of a government"; not "returned fire".
+        r"returned(?!\s+(?:fire|the|a|an|his|her|its|their|to\s+power)\b)", r"came\s+back",
         # "left for Moscow", "departed for Kazan", "flew to Moscow": a journey to a place.
-        r"(?:left|leaves|departed|departs|set\s+off)\s+for(?=\s+[A-Z])", r"flew\s+to(?=\s+[A-Z])",
+        r"(?:left|leaves?|departed|departs|set\s+off)\s+for(?=\s+[A-Z])", r"flew\s+to(?=\s+[A-Z])",
     ),
     "military_action": (
         # "the coup" is an event; "the coup leader", "anti-coup protesters" are not.

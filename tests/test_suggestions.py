@@ -132,6 +132,19 @@ def test_the_longest_spelling_wins():
          ("sells", "weapons")),
         ("The coup leader shows the swords.", "other", ()),
         ("The weather was fine.", "other", ()),
+        # Found in new articles: a return trip was the coup's, a caption's arrival, a
+        # briefing's consultations and a departure to come were of no type.
+        ("He returned in 2016 and again in 2020, months after the coup.", "visit",
+         ("returned",)),
+        ("In June 2021 he came back as head of a government few recognised.", "visit",
+         ("came back",)),
+        ("Troops returned fire after the coup.", "military_action", ("coup",)),
+        ("Russian Navy ships arrive at Thilawa Port, Yangon, on Dec. 5, 2023.", "visit",
+         ("arrive",)),
+        ("Consultations between the foreign ministries took place last Tuesday.", "meeting",
+         ("Consultations",)),
+        ("The delegation is scheduled to leave for Moscow on 7 December.", "visit",
+         ("leave for",)),
     ],
 )  # fmt: skip
 def test_the_type_is_guessed_from_cue_words_which_are_kept(sentence, kind, cues):
