@@ -149,6 +149,7 @@ TYPE_CUES: dict[str, tuple[str, ...]] = {
     "award": (
         r"honorary", r"professorship", r"doctorate", r"medal", r"awarded", r"award",
         r"presented with", r"presented \w+ with", r"confers", r"bestowed",
+        r"Order\s+of(?=\s+[A-Z])",
     ),
     "parade": (r"parade", r"Armed Forces Day", r"Army Day", r"Victory Day"),
     "conference": (
@@ -177,12 +178,15 @@ TYPE_CUES: dict[str, tuple[str, ...]] = {
     "economic": (r"investment", r"investing", r"trade", r"economic", r"financial"),
     "meeting": (
         r"meets?", r"met", r"meeting", r"talks", r"held talks", r"holds talks", r"[Cc]onsultations",
+        # State media: "received Deputy Minister ... Fomin", "received a Russian delegation";
+        # not "received two Mi-35 helicopters" (an arms deal).
+        r"received(?=\s+(?:(?:a|an|the)\s+)?(?:[A-Z]|delegation|visiting|envoy))",
     ),
     "visit": (
         r"visits?", r"visited", r"visiting", r"trip", r"travell?ed", r"travels", r"arrives",
         r"arrived", r"arrive", r"embarks",
         # "He returned in 2016", "came back as head of a government"; not "returned fire".
-        r"returned(?!\s+(?:fire|the|a|an|his|her|its|their|to\s+power)\b)", r"came\s+back",
+        r"returned(?!\s+(?:as|fire|the|a|an|his|her|its|their|to\s+power)\b)", r"came\s+back",
         # "left for Moscow", "departed for Kazan", "flew to Moscow": a journey to a place.
         r"(?:left|leaves?|departed|departs|set\s+off)\s+for(?=\s+[A-Z])", r"flew\s+to(?=\s+[A-Z])",
     ),

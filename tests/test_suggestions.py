@@ -145,6 +145,15 @@ def test_the_longest_spelling_wins():
          ("Consultations",)),
         ("The delegation is scheduled to leave for Moscow on 7 December.", "visit",
          ("leave for",)),
+        # State media's courtesy calls; a posting, an order of merit, arms received.
+        ("Senior General Min Aung Hlaing received Deputy Minister of Defence Alexander Fomin "
+         "at 3 pm today.", "meeting", ("received",)),
+        ("The Senior General received a Russian delegation in Nay Pyi Taw.", "meeting",
+         ("received",)),
+        ("He returned as a counsellor from 1988 to 1992.", "other", ()),
+        ("In 2015 he received the Order of Friendship.", "award", ("Order of",)),
+        ("Myanmar received two Mi-35 helicopters in 2019.", "arms_deal",
+         ("received two Mi-35",)),
     ],
 )  # fmt: skip
 def test_the_type_is_guessed_from_cue_words_which_are_kept(sentence, kind, cues):
