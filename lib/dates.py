@@ -313,6 +313,10 @@ _SLASHED = re.compile(r"^\d{1,4}\s*/\s*\d{1,4}(?:\s*/\s*\d{1,4})?$")
 # "5-12-2023", "05.12.2023", "22/06/2021": the day or the month first?
 _NUMERIC_DATE = re.compile(r"^\d{1,2}\s*([-./])\s*\d{1,2}\s*\1\s*\d{4}$")
 _NUMBER = re.compile(r"\d+")
+_YEARS_TO = re.compile(
+    r"^(?:the\s+)?(?P<count>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\s+years\s+"
+    r"(?:to|through|until|ending\s+in)\s+(?P<year>\d{4})$"
+)
 
 
 @dataclass(frozen=True)
@@ -766,6 +770,14 @@ def _read_date_text(
             raise ref.refusal(text, Precision.YEAR)
         shift = {"last": -1, "this": 0, "next": 1}[named["which"]]
         return _read_date_text(named["body"], ref, tense, _check_year(reference.year + shift, text))
+    if match := _YEARS_TO.match(core):
+        # "the five years to 2023": 2019-2023, the years counted back from the last.
+        last = _check_year(int(match["year"]), text)
+        count = _COUNTS.get(match["count"]) or int(match["count"])
+        if count < 2:
+            raise DateTextError(f'Could not read a date in "{text.strip()}". {HOW_TO_WRITE}')
+        first = _check_year(last - count + 1, text)
+        return ParsedDate(dt.date(first, 1, 1), dt.date(last, 1, 1), Precision.YEAR)
     if _NUMERIC_DATE.match(core):
         first, second, year = (int(n) for n in _NUMBER.findall(core))
         readings = [

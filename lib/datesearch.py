@@ -146,6 +146,8 @@ _FORMS = [
         rf"(?:[Bb]etween\s+{YEAR}\s+and\s+{YEAR}|[Ff]rom\s+{YEAR}\s+(?:to|until|till)\s+{YEAR}"
         rf"|{YEAR}{DASH}(?:\d{{4}}|\d{{1,2}})(?![\d-]))",
     ),
+    # "in the five years to 2023" (2019-2023, as arms registers count them)
+    ("years_to", rf"(?:the\s+)?{COUNT}\s+years\s+(?:to|through|until|ending\s+in)\s+{YEAR}"),
     ("slashed", rf"{YEAR}/\d{{2,4}}"),
     # All in figures: "2023-12-05" (ISO: a day), "5-12-2023", "05.12.2023", "5/12/2023" (day or
     # month first? refused whole, never read as the bare year at its end).

@@ -1066,3 +1066,14 @@ def test_today_after_a_time_of_day_is_the_day_however_far_its_verb(sentence):
 
 def test_today_meaning_nowadays_is_still_left_out_after_a_number():
     assert dates_of("The two armies, 70 years on, remain close partners today.") == []
+
+
+def test_the_n_years_to_a_year_are_those_years():
+    """ "in the five years to 2023" (an arms register's span) was read as the year 2023."""
+    text = "Russia overtook China as Myanmar's largest supplier of arms in the five years to 2023."
+    assert dates_of(text, D(2024, 3, 12)) == [
+        ("the five years to 2023", D(2019, 1, 1), D(2023, 1, 1), YEAR)
+    ]
+    assert parse_date_text("in the 10 years to 2020", D(2024, 3, 12)) == ParsedDate(
+        D(2011, 1, 1), D(2020, 1, 1), YEAR
+    )
