@@ -778,6 +778,32 @@ def _fiscal_year(sentence: str, date: FoundDate) -> str:
     )
 
 
+# What says the clause tells a plan or an expectation, not a happening: "was said to be
+# planning a trip", "was due to visit", "plans to buy".
+_PLANNING = re.compile(
+    r"\b(?:planning|plann?ed\s+to|plans?\s+to|preparing\s+(?:to|for|a)"
+    r"|(?:was|were)\s+(?:due|expected|scheduled|slated)\s+to|intend(?:s|ed)\s+to)\b",
+    re.IGNORECASE,
+)
+
+
+def _planned_then(sentence: str, date: FoundDate, own: Reference) -> str:
+    """A caution for a date up to the source's own whose clause says something was planned
+    or expected then ("Last month Min Aung Hlaing was said to be planning a trip to Russia"):
+    the trip is not at that date. "" for any other date."""
+    if _interval(date)[1] > own.latest:
+        return ""  # a date after the source's, or one holding it: ``_caution`` says so
+    left = max((m.end() for m in re.finditer(r"[,;:()—–]", sentence[: date.start])), default=0)
+    right_break = re.compile(r"[,;:()—–]|\.(?:\s|$)").search(sentence, date.end)
+    clause = sentence[left : right_break.start() if right_break else len(sentence)]
+    if not _PLANNING.search(clause):
+        return ""
+    return (
+        f"the sentence says something was planned or expected at “{date.text}”, not that it "
+        "took place then; check what happened, and when"
+    )
+
+
 def _joined(*parts: str) -> str:
     return "; ".join(part for part in parts if part)
 
@@ -915,6 +941,9 @@ def read_proposals(
                         ),
                         _beside_unread(reading.refused, date),
                         _fiscal_year(sentence, date.shifted(-start)) if not inherited else "",
+                        _planned_then(sentence, date.shifted(-start), own_date)
+                        if not inherited
+                        else "",
                     ),
                 )
             )

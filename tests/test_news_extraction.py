@@ -520,3 +520,22 @@ def test_a_date_in_a_relative_clause_is_typed_by_that_clause(actors):
         ("5th February, 2023", "other"),
         ("3 March 2023", "meeting"),
     ]
+
+
+def test_a_past_date_of_a_plan_is_marked_for_review(actors):
+    """ "Last month Min Aung Hlaing was again said to be planning a trip to Russia" was
+    proposed as a visit in January 2024, unmarked: the trip is not then."""
+    text = (
+        "Opinion\n\n"
+        "Last month Min Aung Hlaing was again said to be planning a trip to Russia.\n\n"
+        "In 2023 Min Aung Hlaing made a trip to Russia.\n"
+    )
+    proposals = proposals_for_source(wire_source(text, key="plan-then", reference=D(2024, 2, 2)))
+    plan, trip = proposals
+    assert (plan.date.parsed.describe(), plan.type, plan.needs_review) == (
+        "January 2024",
+        "visit",
+        True,
+    )
+    assert "planned or expected at “Last month”, not that it took place then" in plan.caution
+    assert (trip.date.text, trip.caution, trip.needs_review) == ("2023", "", False)
