@@ -114,7 +114,9 @@ WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 YEAR = r"(?:1[6-9]\d\d|20\d\d)"
 DASH = r"\s*[-–—]\s*"
-QUAL = r"(?:(?:[Ee]arly|[Mm]id|[Ll]ate)[\s-]+|mid-)"
+# "early", "mid-", "late", "the end of", "the beginning of" (the parser reads them alike).
+PART = r"(?:[Tt]he\s+)?(?:beginning|start|middle|end)\s+of\s+"
+QUAL = rf"(?:(?:[Ee]arly|[Mm]id|[Ll]ate)[\s-]+|mid-|{PART})"
 # "Sept 7", "Dec 21": wire style abbreviates without a dot, always before a day.
 MONTH_D = rf"(?:{MONTH}|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)(?=\s+\d))"
 # "7 Dec 2023", "5 Sept": day first, the month abbreviated without a dot.
@@ -207,8 +209,8 @@ _FORMS = [
     ("month_day", r"the\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)"),
     (
         "deictic",
-        r"(?:(?:[Ee]arlier|[Ll]ater|[Ee]arly|[Ll]ate|[Mm]id)[\s-]+)?(?:[Ll]ast|[Tt]his|[Nn]ext)\s+"
-        r"(?:week|month|year)",
+        rf"(?:(?:[Ee]arlier|[Ll]ater|[Ee]arly|[Ll]ate|[Mm]id)[\s-]+|{PART})?(?:[Ll]ast|[Tt]his|[Nn]ext)"
+        r"\s+(?:week|month|year)",
     ),
     ("deictic", rf"(?:{COUNT})\s+(?:day|week|month|year)s?\s+ago"),
 ]

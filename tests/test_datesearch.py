@@ -1077,3 +1077,23 @@ def test_the_n_years_to_a_year_are_those_years():
     assert parse_date_text("in the 10 years to 2020", D(2024, 3, 12)) == ParsedDate(
         D(2011, 1, 1), D(2020, 1, 1), YEAR
     )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expression", "start", "end"),
+    [
+        ("The deal was signed at the end of March.", "the end of March", D(2023, 3, 1), None),
+        ("It was agreed at the start of 2023 in Naypyitaw.", "the start of 2023",
+         D(2023, 1, 1), D(2023, 4, 1)),
+        ("Shoigu met him at the end of last year.", "the end of last year", D(2022, 9, 1),
+         D(2022, 12, 1)),
+        ("The talks were held at the beginning of this month.", "the beginning of this month",
+         D(2023, 12, 1), None),
+    ],
+)  # fmt: skip
+def test_the_end_or_start_of_a_period_is_read_as_its_part(sentence, expression, start, end):
+    """ "at the end of last year" was read as 2022 and "at the start of 2023" as 2023, the
+    whole year, where the parser reads them as late 2022 and early 2023."""
+    hit = only(sentence, D(2023, 12, 13))
+    assert (hit.text, hit.parsed) == (expression, ParsedDate(start, end, MONTH, True))
+    assert parse_date_text(expression, D(2023, 12, 13)) == hit.parsed
