@@ -313,6 +313,10 @@ _SLASHED = re.compile(r"^\d{1,4}\s*/\s*\d{1,4}(?:\s*/\s*\d{1,4})?$")
 # "5-12-2023", "05.12.2023", "22/06/2021": the day or the month first?
 _NUMERIC_DATE = re.compile(r"^\d{1,2}\s*([-./])\s*\d{1,2}\s*\1\s*\d{4}$")
 _NUMBER = re.compile(r"\d+")
+_TWO_DAYS = re.compile(
+    r"^(?:the\s+)?(?P<a>\d{1,2})(?:st|nd|rd|th)?\s+and\s+(?:the\s+)?(?P<b>\d{1,2})"
+    rf"(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<rest>{MONTHS.lower()}\.?(?:,?\s+\d{{4}})?)$"
+)
 _YEARS_TO = re.compile(
     r"^(?:the\s+)?(?P<count>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\s+years\s+"
     r"(?:to|through|until|ending\s+in)\s+(?P<year>\d{4})$"
@@ -822,6 +826,16 @@ def _read_date_text(
     days = core
     if between := _BETWEEN_DAYS.match(core):
         days = f"{between['a']} to {between['b']}"
+    elif listed := _TWO_DAYS.match(core):
+        # "on 5 and 6 December": two days running are the two days; "5 and 8 December" are
+        # two days apart, not the days between them.
+        if int(listed["b"]) != int(listed["a"]) + 1:
+            raise DateTextError(
+                f'"{text.strip()}" names two days, not the days between them: write each '
+                f'("{listed["a"]} {listed["rest"].title()}", "{listed["b"]} '
+                f'{listed["rest"].title()}").'
+            )
+        days = f"{listed['a']} to {listed['b']} {listed['rest']}"
     for pattern in (_DAY_RANGE, _DAY_RANGE_DMY):
         if match := pattern.match(days):
             bare = year or reference.year

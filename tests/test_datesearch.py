@@ -1097,3 +1097,14 @@ def test_the_end_or_start_of_a_period_is_read_as_its_part(sentence, expression, 
     hit = only(sentence, D(2023, 12, 13))
     assert (hit.text, hit.parsed) == (expression, ParsedDate(start, end, MONTH, True))
     assert parse_date_text(expression, D(2023, 12, 13)) == hit.parsed
+
+
+def test_two_days_running_written_day_first_are_those_days():
+    """ "The council met on 5 and 6 December" was read as 6 December alone."""
+    assert dates_of("The council met on 5 and 6 December.", D(2023, 12, 13)) == [
+        ("5 and 6 December", D(2023, 12, 5), D(2023, 12, 6), DAY)
+    ]
+    reading = read_dates("The council met on 5 and 8 December.", D(2023, 12, 13))
+    assert reading.found == []
+    assert [r.text for r in reading.refused] == ["5 and 8 December"]
+    assert '("5 December", "8 December")' in reading.refused[0].message
