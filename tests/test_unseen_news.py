@@ -1,0 +1,198 @@
+"""Extraction on news it was not written against (``tests/extraction/news/``, invented).
+
+Each article is read as an imported source is read (passages by ``split_passages``), with the
+actors of the curated timeline and the development set. The checks are what an analyst sees:
+the date of an expression (or that it is refused), and the date and type of a proposal.
+"""
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from suggestions.evaluation import DEV_LABELS, TIMELINE, corpus_passages, lexicon_from_timeline
+from suggestions.extract import read_proposals, read_source
+
+NEWS = Path(settings.BASE_DIR) / "tests" / "extraction" / "news"
+D = dt.date
+REFERENCES = {
+    "01_state_media_2023.txt": D(2023, 12, 5),
+    "02_mfa_briefing_2023.txt": D(2023, 11, 16),
+    "03_investigation_2024.txt": D(2024, 3, 20),
+    "04_arms_register_2024.txt": D(2024, 3, 12),
+    "05_live_blog_2024.txt": D(2024, 5, 9),
+    "06_photo_captions_2023.txt": D(2023, 12, 11),
+    "07_oped_then_2024.txt": D(2024, 2, 2),
+    "08_obituary_2024.txt": D(2024, 6, 4),
+    "09_wire_titlecase_2023.txt": D(2023, 9, 26),
+}
+REFUSED = "refused"
+
+
+def lexicon():
+    timeline = json.loads(Path(TIMELINE).read_text(encoding="utf-8"))
+    dev = json.loads(Path(DEV_LABELS).read_text(encoding="utf-8"))
+    return lexicon_from_timeline(timeline, dev["actors"])
+
+
+def dates_of(name: str) -> dict[tuple[int, str], str]:
+    """(passage, text) → the date as the analyst reads it ("c. 2016"), or "refused"."""
+    found: dict[tuple[int, str], str] = {}
+    for reading in read_source(corpus_passages(NEWS / name), REFERENCES[name]):
+        index = reading.passage.index
+        for f in reading.found:
+            found[(index, f.text)] = f.parsed.describe()
+        for refusal in reading.refused:
+            found[(index, refusal.text)] = REFUSED
+    return found
+
+
+def proposals_of(name: str) -> list[tuple[int, str, str, str, bool]]:
+    """(passage, date text, date, type, needs review) of every proposal."""
+    extraction = read_proposals(corpus_passages(NEWS / name), REFERENCES[name], lexicon())
+    return [
+        (p.passage_index, p.date.text, p.date.parsed.describe(), p.type, p.needs_review)
+        for p in extraction.proposals
+    ]
+
+
+def test_every_article_is_there_and_short():
+    assert sorted(p.name for p in NEWS.glob("*.txt")) == sorted(REFERENCES)
+    for name in REFERENCES:
+        assert 150 <= len((NEWS / name).read_text(encoding="utf-8").split()) <= 400, name
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        (
+            "01_state_media_2023.txt",
+            {
+                (2, "today"): "5 December 2023",  # "at 3 pm today"
+                (5, "4-12-2023"): REFUSED,  # day or month first?
+                (5, "The previous day"): REFUSED,  # not counted from "18 February 2024"
+                (6, "18-11-2023"): REFUSED,
+                (8, "7 December"): "7 December 2023",
+            },
+        ),
+        (
+            "02_mfa_briefing_2023.txt",
+            {
+                (3, "Monday"): "13 November 2023",
+                (7, "last Tuesday"): "14 November 2023",
+                (8, "Next Wednesday"): "22 November 2023",  # a Thursday's: next week's
+                (9, "two years ago"): "c. 2021",
+            },
+        ),
+        (
+            "03_investigation_2024.txt",
+            {
+                (2, "Late last year"): "c. September–December 2023",
+                (3, "Q3 2023"): "July–September 2023",
+                (3, "the first half of 2024"): "January–June 2024",
+                (4, "2019-20"): "2019–2020",
+                (5, "This past summer"): "c. June–August 2023",
+                (6, "last Wednesday"): "13 March 2024",
+                (6, "around 2019"): "c. 2019",
+            },
+        ),
+        (
+            "04_arms_register_2024.txt",
+            {
+                (4, "c. 2016"): "c. 2016",
+                (6, "2021/22"): REFUSED,
+                (9, "the five years to 2023"): "2019–2023",
+            },
+        ),
+        (
+            "05_live_blog_2024.txt",
+            {
+                (5, "yesterday"): "8 May 2024",
+                (6, "Thursday morning"): "9 May 2024",
+                (7, "May"): "May 2020",  # "postponed from May to June 24": not May–June
+                (7, "June 24"): "24 June 2020",
+            },
+        ),
+        (
+            "06_photo_captions_2023.txt",
+            {
+                (2, "Dec. 5, 2023"): "5 December 2023",
+                (3, "5th December, 2023"): "5 December 2023",
+                (4, "2023-12-06"): "6 December 2023",
+                (8, "7 Dec 2023"): "7 December 2023",
+                (9, "8-9 December 2023"): "8–9 December 2023",
+            },
+        ),
+        (
+            "07_oped_then_2024.txt",
+            {
+                (4, "Two months later"): "c. May 2021",
+                (6, "Last month"): "January 2024",
+                (6, "this spring"): "c. March–May 2024",
+            },
+        ),
+        (
+            "08_obituary_2024.txt",
+            {
+                (2, "Sunday"): "2 June 2024",
+                (3, "the following year"): "c. 1975",
+                (4, "from 1988 to 1992"): "1988–1992",
+                (6, "this past autumn"): "c. September–November 2023",
+            },
+        ),
+        (
+            "09_wire_titlecase_2023.txt",
+            {
+                (1, "Sept. 26"): "26 September 2023",  # not 2029, after the title's "By 2030"
+                (2, "February"): "February 2023",
+                (3, "next Wednesday"): REFUSED,  # a Tuesday's: tomorrow or next week's?
+                (4, "5th February, 2023"): "5 February 2023",
+            },
+        ),
+    ],
+)
+def test_each_date_reads_as_a_reader_of_the_article_reads_it(name, expected):
+    found = dates_of(name)
+    assert {key: found.get(key) for key in expected} == expected
+
+
+def test_nothing_is_read_from_what_is_no_date():
+    assert (6, "2023") not in dates_of("01_state_media_2023.txt")  # "Notification No. 12/2023"
+    assert (0, "May") not in dates_of("09_wire_titlecase_2023.txt")  # "Russia May Help Build"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        # State media: the courtesy call "at 3 pm today", and the next paragraph's meeting.
+        ("01_state_media_2023.txt", (2, "today", "5 December 2023", "meeting", False)),
+        ("01_state_media_2023.txt", (3, "today", "5 December 2023", "meeting", True)),
+        ("02_mfa_briefing_2023.txt", (7, "last Tuesday", "14 November 2023", "meeting", False)),
+        # A register line: the order and the deliveries.
+        ("04_arms_register_2024.txt", (2, "2015", "2015", "arms_deal", False)),
+        ("04_arms_register_2024.txt", (2, "2017-2019", "2017–2019", "arms_deal", False)),
+        ("04_arms_register_2024.txt", (4, "c. 2016", "c. 2016", "arms_deal", False)),
+        # "said on Thursday morning that he would also meet Shoigu": a statement then.
+        ("05_live_blog_2024.txt", (6, "Thursday morning", "9 May 2024", "statement", False)),
+        ("06_photo_captions_2023.txt", (2, "Dec. 5, 2023", "5 December 2023", "visit", False)),
+        ("07_oped_then_2024.txt", (3, "2016", "2016", "visit", False)),
+        # "was said to be planning a trip": the trip is not in January.
+        ("07_oped_then_2024.txt", (6, "Last month", "January 2024", "visit", True)),
+        ("08_obituary_2024.txt",
+         (6, "this past autumn", "c. September–November 2023", "conference", False)),
+        ("09_wire_titlecase_2023.txt", (2, "February", "February 2023", "agreement", False)),
+        # "..., which opened on 5th February, 2023": no statement of state media then.
+        ("09_wire_titlecase_2023.txt", (4, "5th February, 2023", "5 February 2023", "other",
+                                        False)),
+    ],
+)  # fmt: skip
+def test_each_proposal_has_the_date_and_type_the_text_gives(name, expected):
+    assert expected in proposals_of(name)
+
+
+def test_a_date_not_read_lends_nothing_to_the_sentences_after_it():
+    proposed = proposals_of("01_state_media_2023.txt")
+    assert [p for p in proposed if p[0] == 5] == []
+    assert not any("2024" in p[2] and p[0] != 4 for p in proposed)
