@@ -506,6 +506,8 @@ def _accept(kind: str, text: str, start: int, match_text: str) -> bool:
             return previous.group(1).lower() in _YEAR_LEADS
         if re.search(r"(?:No\.|#|\$|US\$)\s*$|\d/$", before):
             return False  # a number: "No. 2", "$2021", "Notification No. 12/2023"
+    if kind == "weekday" and re.search(rf"(?:\d|{_MONTH_NAMES})\s*\(\s*$", before):
+        return False  # "on 5 December 2023 (Tuesday)": the weekday of the date before it
     if kind == "deictic" and re.match(r"(?i)last|this|next", match_text):
         # "over the last year", "in the next month": a duration, not a period.
         return not re.search(r"\b(?:the|over|past|within)\s+$", before, re.IGNORECASE)

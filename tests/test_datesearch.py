@@ -1108,3 +1108,13 @@ def test_two_days_running_written_day_first_are_those_days():
     assert reading.found == []
     assert [r.text for r in reading.refused] == ["5 and 8 December"]
     assert '("5 December", "8 December")' in reading.refused[0].message
+
+
+def test_a_weekday_in_brackets_after_a_date_is_that_date_s_weekday():
+    """State media's "on 5 December 2023 (Tuesday)" read a second date, Tuesday 12 December."""
+    assert dates_of("The meeting on 5 December 2023 (Tuesday) was cordial.", D(2023, 12, 13)) == [
+        ("5 December 2023", D(2023, 12, 5), None, DAY)
+    ]
+    assert dates_of("The talks (Tuesday) were cordial.", D(2023, 12, 13)) == [
+        ("Tuesday", D(2023, 12, 12), None, DAY)
+    ]
