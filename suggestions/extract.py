@@ -187,6 +187,7 @@ TYPE_CUES: dict[str, tuple[str, ...]] = {
         r"arrived", r"arrive", r"embarks",
         # "He returned in 2016", "came back as head of a government"; not "returned fire".
         r"returned(?!\s+(?:as|fire|the|a|an|his|her|its|their|to\s+power)\b)", r"came\s+back",
+        r"(?:returning|returns?)(?=\s+(?:home\b|to\s+[A-Z]))",
         # "left for Moscow", "departed for Kazan", "flew to Moscow": a journey to a place.
         r"(?:left|leaves?|departed|departs|set\s+off)\s+for(?=\s+[A-Z])", r"flew\s+to(?=\s+[A-Z])",
     ),

@@ -151,6 +151,8 @@ def test_the_longest_spelling_wins():
         ("The Senior General received a Russian delegation in Nay Pyi Taw.", "meeting",
          ("received",)),
         ("He returned as a counsellor from 1988 to 1992.", "other", ()),
+        ("He will visit an academy before returning home on Sunday.", "visit",
+         ("visit", "returning")),
         ("In 2015 he received the Order of Friendship.", "award", ("Order of",)),
         ("Myanmar received two Mi-35 helicopters in 2019.", "arms_deal",
          ("received two Mi-35",)),

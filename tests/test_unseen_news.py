@@ -176,6 +176,8 @@ def test_nothing_is_read_from_what_is_no_date():
         ("04_arms_register_2024.txt", (4, "c. 2016", "c. 2016", "arms_deal", False)),
         # "said on Thursday morning that he would also meet Shoigu": a statement then.
         ("05_live_blog_2024.txt", (6, "Thursday morning", "9 May 2024", "statement", False)),
+        # "... before returning home on Sunday": the visit's end, to come (not a meeting).
+        ("05_live_blog_2024.txt", (6, "Sunday", "12 May 2024", "visit", True)),
         ("06_photo_captions_2023.txt", (2, "Dec. 5, 2023", "5 December 2023", "visit", False)),
         ("07_oped_then_2024.txt", (3, "2016", "2016", "visit", False)),
         # "was said to be planning a trip": the trip is not in January.
