@@ -261,6 +261,11 @@ _NARRATIVE = [
         "week",
         0,
     ),
+    # "That summer" after "January 2018": summer 2018; "the following spring" the first after.
+    (r"(?:that|the\s+same)\s+(?P<season>spring|summer|autumn|fall)", "season", 0),
+    (r"the\s+(?:following|next)\s+(?P<season>spring|summer|autumn|fall)", "season", 1),
+    (r"the\s+(?:previous|preceding)\s+(?P<season>spring|summer|autumn|fall)", "season", -1),
+    (r"(?:that|the\s+same|the\s+(?:following|next|previous|preceding))\s+winter", "winter", 0),
 ]
 _NARRATIVE_PATTERNS = [
     (re.compile(rf"\b(?:{rx})\b", re.IGNORECASE), unit, shift) for rx, unit, shift in _NARRATIVE
@@ -830,6 +835,29 @@ def _shifted(anchor: ParsedDate, unit: str, shift: int) -> ParsedDate | None:
     return ParsedDate(dt.date(anchor.start.year + shift, 1, 1), None, Precision.YEAR, True)
 
 
+_SEASON_MONTH = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9}
+
+
+def _season_after(anchor: ParsedDate, first_month: int, shift: int) -> ParsedDate | None:
+    """The season ``shift`` from ``anchor``: that year's ("that summer" after "January
+    2018"), the first to begin after it (1), the last to end before it (-1); None when the
+    anchor spans years ("between 1999 and 2018 ... that summer": which?)."""
+    first, last = _bounds(anchor)
+    if shift == 0:
+        if first.year != last.year:
+            return None
+        year = first.year
+    elif shift > 0:
+        year = last.year if dt.date(last.year, first_month, 1) > last else last.year + 1
+    else:
+        ends = dt.date(first.year, first_month + 2, 1)
+        year = first.year if ends < first.replace(day=1) else first.year - 1
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        return None
+    start = dt.date(year, first_month, 1)
+    return ParsedDate(start, dt.date(year, first_month + 2, 1), Precision.MONTH, True)
+
+
 def _narrative(
     text: str,
     explicit: list[FoundDate],
@@ -857,20 +885,21 @@ def _narrative(
             r"\b(?:in|within|for|over|past|last|next|first)\s+$", text[max(0, a - 12) : a], re.I
         ):
             continue  # "his second trip in two months after a visit": a duration
-        if unit == "week":
+        if unit in {"week", "winter"}:
             taken.append((a, b))
+            why = (
+                "a week is no precision a date can have here"
+                if unit == "week"
+                else "a winter spans two years, and which is not written"
+            )
             reading.refused.append(
                 Refusal(
-                    a,
-                    b,
-                    expression,
-                    f'"{expression}": a week is no precision a date can '
-                    "have here; the date is left for the analyst.",
+                    a, b, expression, f'"{expression}": {why}; the date is left for the analyst.'
                 )
             )
             continue
         days = months = 0
-        need = unit
+        need = "year" if unit == "season" else unit
         if unit == "count":
             count_word = match["count"].lower()
             count = _NUMBERS.get(count_word) or int(count_word)
@@ -937,6 +966,8 @@ def _narrative(
         elif unit == "count":
             base = anchor.parsed.end if (days > 0 and anchor.parsed.end) else anchor.parsed.start
             parsed = ParsedDate(base + dt.timedelta(days=days), None, Precision.DAY, True)
+        elif unit == "season":
+            parsed = _season_after(anchor.parsed, _SEASON_MONTH[match["season"].lower()], shift)
         else:
             parsed = _shift_date(anchor.parsed, unit, shift)
         taken.append((a, b))

@@ -1118,3 +1118,27 @@ def test_a_weekday_in_brackets_after_a_date_is_that_date_s_weekday():
     assert dates_of("The talks (Tuesday) were cordial.", D(2023, 12, 13)) == [
         ("Tuesday", D(2023, 12, 12), None, DAY)
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expression", "start"),
+    [
+        ("Shoigu visited Naypyitaw in January 2018. That summer, the first trainers arrived.",
+         "That summer", D(2018, 6, 1)),
+        ("The order was signed in 2018. The following spring the first jets flew.",
+         "The following spring", D(2019, 3, 1)),
+        ("Fomin came in October 2021, and the previous summer a frigate had called.",
+         "the previous summer", D(2021, 6, 1)),
+    ],
+)  # fmt: skip
+def test_a_season_counted_from_the_last_date_is_that_year_s(text, expression, start):
+    """ "That summer" after "January 2018" was not read, and the sentence took January 2018."""
+    hit = next(f for f in find_dates(text, WIRE_DAY) if f.text == expression)
+    assert hit.parsed == ParsedDate(start, D(start.year, start.month + 2, 1), MONTH, True)
+    assert hit.anchor is not None
+
+
+def test_a_winter_counted_from_the_last_date_is_refused():
+    reading = read_dates("Fomin came in October 2021. That winter, the ships returned.", WIRE_DAY)
+    assert [f.text for f in reading.found] == ["October 2021"]
+    assert [r.text for r in reading.refused] == ["That winter"]
