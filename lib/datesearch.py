@@ -527,13 +527,22 @@ _APPROXIMABLE = frozenset({"day", "month", "year", "decade", "season", "quarter"
 
 def _candidates(text: str) -> list[tuple[int, int, str]]:
     found = [
-        (_approximate_start(text, match.start(), kind), match.end(), kind)
+        (_approximate_start(text, start, kind), match.end(), kind)
         for kind, pattern in _PATTERNS
         for match in pattern.finditer(text)
-        if _accept(kind, text, match.start(), match.group())
+        if _accept(kind, text, start := _deadline_start(text, match), text[start : match.end()])
     ]
     found.sort(key=lambda c: (c[0], -(c[1] - c[0])))
     return found
+
+
+def _deadline_start(text: str, match: re.Match) -> int:
+    """Where a date begins: "by the end of next year" is a deadline, no later than next year,
+    so "next year" (not its last months)."""
+    part = re.match(PART, match.group())
+    if part and re.search(r"\bby\s+$", text[max(0, match.start() - 4) : match.start()], re.I):
+        return match.start() + part.end()
+    return match.start()
 
 
 def _approximate_start(text: str, start: int, kind: str) -> int:

@@ -1142,3 +1142,8 @@ def test_a_winter_counted_from_the_last_date_is_refused():
     reading = read_dates("Fomin came in October 2021. That winter, the ships returned.", WIRE_DAY)
     assert [f.text for f in reading.found] == ["October 2021"]
     assert [r.text for r in reading.refused] == ["That winter"]
+
+
+def test_by_the_end_of_a_period_is_a_deadline_not_its_last_months():
+    text = "He said a study would be completed by the end of next year."
+    assert dates_of(text, D(2023, 9, 26)) == [("next year", D(2024, 1, 1), None, YEAR)]
