@@ -141,7 +141,9 @@ _ARMS = (
 _ARMS_TRANSFER = (
     r"(?:(?:took|take|takes|taken|taking)\s+delivery\s+of|delivery\s+of|deliver(?:ed|s|ies)?"
     r"|receiv(?:ed|es|e|ing)|ordered|orders?\s+for|(?:agreed|plans?|decided|signed\s+\w+)\s+to\s+"
-    r"(?:buy|purchase|acquire)|to\s+(?:buy|purchase|acquire)|acquired)"
+    r"(?:buy|purchase|acquire)|to\s+(?:buy|purchase|acquire)|acquired"
+    # "handed over two Mi-38 helicopters", "took possession of two Su-30SME jets"
+    r"|hand(?:ed|s)?\s+over|(?:took|take|takes|taking)\s+possession\s+of|transferred)"
 )
 
 # Cue words per type (EventType values), as regular expressions on whole words.
@@ -158,6 +160,7 @@ TYPE_CUES: dict[str, tuple[str, ...]] = {
     "exercise": (r"Army Games", r"exercises?", r"drills?", r"games"),
     "un_action": (
         r"General Assembly", r"Security Council", r"UNSC", r"resolution", r"abstained",
+        r"vetoed",
     ),
     "arms_deal": (
         # "supply Myanmar with", "arms supplies"; not "electricity supply".
@@ -168,16 +171,20 @@ TYPE_CUES: dict[str, tuple[str, ...]] = {
         # fighters", "received two Mi-35 helicopters", "agreed to buy drones", "the jets were
         # delivered"; not "delivered 30,000 tonnes of fuel", "agreed to buy wheat".
         rf"{_ARMS_TRANSFER}[^.,;:]{{0,50}}?\b{_ARMS}",
-        rf"{_ARMS}\s+(?:(?:were|was|had\s+been|have\s+been|has\s+been)\s+)delivered",
+        rf"{_ARMS}\s+(?:(?:were|was|had\s+been|have\s+been|has\s+been)\s+)"
+        r"(?:delivered|handed\s+over|transferred)",
         # An arms register: "Six Yak-130 trainer aircraft: ordered in 2015, delivered
         # 2017-2019", "Su-30SME fighters ordered in 2018": ordered or delivered at a year.
         rf"{_ARMS}[^.]{{0,60}}?\b(?:ordered|delivered|received|acquired)\s+(?:in\s+)?"
         rf"(?:c\.\s*|around\s+)?(?:(?:early|mid|late)[\s-]+)?(?:[A-Z][a-z]+\.?\s+)?\d{{4}}",
     ),
-    "agreement": (r"agreement", r"signed", r"treaty", r"memorandum"),
+    "agreement": (
+        r"agreement", r"signed", r"treaty", r"memorandum", r"inked", r"pact", r"accord",
+    ),
     "economic": (r"investment", r"investing", r"trade", r"economic", r"financial"),
     "meeting": (
         r"meets?", r"met", r"meeting", r"talks", r"held talks", r"holds talks", r"[Cc]onsultations",
+        r"courtesy\s+call", r"(?:tele)?phone\s+(?:call|conversation|talks)",
         # State media: "received Deputy Minister ... Fomin", "received a Russian delegation";
         # not "received two Mi-35 helicopters" (an arms deal).
         r"received(?=\s+(?:(?:a|an|the)\s+)?(?:[A-Z]|delegation|visiting|envoy))",
