@@ -313,6 +313,9 @@ _SLASHED = re.compile(r"^\d{1,4}\s*/\s*\d{1,4}(?:\s*/\s*\d{1,4})?$")
 # "5-12-2023", "05.12.2023", "22/06/2021": the day or the month first?
 _NUMERIC_DATE = re.compile(r"^\d{1,2}\s*([-./])\s*\d{1,2}\s*\1\s*\d{4}$")
 _NUMBER = re.compile(r"\d+")
+_DAY_OF_NAMED_MONTH = re.compile(
+    r"^(?:the\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)\s+of\s+(?P<which>this|last|next)\s+month$"
+)
 _TWO_DAYS = re.compile(
     r"^(?:the\s+)?(?P<a>\d{1,2})(?:st|nd|rd|th)?\s+and\s+(?:the\s+)?(?P<b>\d{1,2})"
     rf"(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<rest>{MONTHS.lower()}\.?(?:,?\s+\d{{4}})?)$"
@@ -782,6 +785,16 @@ def _read_date_text(
             raise DateTextError(f'Could not read a date in "{text.strip()}". {HOW_TO_WRITE}')
         first = _check_year(last - count + 1, text)
         return ParsedDate(dt.date(first, 1, 1), dt.date(last, 1, 1), Precision.YEAR)
+    if match := _DAY_OF_NAMED_MONTH.match(core):
+        # "the 5th of last month": that day of the month named against the reference.
+        if not ref.counts(Precision.MONTH):
+            raise ref.refusal(text, Precision.MONTH)
+        shift = {"last": -1, "this": 0, "next": 1}[match["which"]]
+        month_named = _add_months(reference.replace(day=1), shift)
+        day = _real_date(
+            _check_year(month_named.year, text), month_named.month, int(match["day"]), text
+        )
+        return ParsedDate(day, None, Precision.DAY)
     if _NUMERIC_DATE.match(core):
         first, second, year = (int(n) for n in _NUMBER.findall(core))
         readings = [

@@ -205,6 +205,12 @@ _FORMS = [
         rf"{WEEKDAY}(?:\s+(?:morning|afternoon|evening|night))?",
     ),
     ("deictic", r"[Yy]esterday|[Tt]oday|[Tt]omorrow"),
+    # "the 5th of last month": a day of the month named against the source's.
+    (
+        "day_of_named_month",
+        r"(?:the\s+)?(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)\s+of\s+(?:[Tt]his|[Ll]ast|[Nn]ext)"
+        r"\s+month",
+    ),
     # "on the 15th", its month not named: the source's month (``_accept`` checks the words).
     ("month_day", r"the\s+(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)"),
     (

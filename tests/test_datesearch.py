@@ -1147,3 +1147,17 @@ def test_a_winter_counted_from_the_last_date_is_refused():
 def test_by_the_end_of_a_period_is_a_deadline_not_its_last_months():
     text = "He said a study would be completed by the end of next year."
     assert dates_of(text, D(2023, 9, 26)) == [("next year", D(2024, 1, 1), None, YEAR)]
+
+
+def test_a_day_of_the_month_named_against_the_article_is_that_day():
+    """ "held on the 5th of last month" was read as last month, the day dropped."""
+    assert dates_of("The talks were held on the 5th of last month.", D(2023, 12, 13)) == [
+        ("the 5th of last month", D(2023, 11, 5), None, DAY)
+    ]
+    reading = read_dates("It was held on the 31st of last month.", D(2023, 12, 13))
+    assert reading.found == []
+    assert "November 2023 has 30 days" in reading.refused[0].message
+    month_only = Reference(D(2023, 12, 1), precision=MONTH)
+    assert dates_of("It opened on the 5th of this month.", month_only) == [
+        ("the 5th of this month", D(2023, 12, 5), None, DAY)
+    ]
