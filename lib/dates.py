@@ -264,6 +264,8 @@ _POINT_FORMS = [
         rf"(?:{_WD}\s+(?:of\s+)?(?P<which>next|last|this)\s+week"
         rf"|(?P<which2>next|last|this)\s+week\s+(?:on\s+)?(?P<weekday2>{'|'.join(WEEKDAYS)}))",
     ),
+    # "over the weekend", "last weekend": Saturday and Sunday, named against the reference.
+    ("weekend", r"(?:the\s+)?(?P<which>this|last|next|past)?\s*weekend"),
     ("deictic_day", r"(?P<word>yesterday|today|tomorrow)"),
     # "the 15th", month not named: a day of the source's month (``_month_day``).
     ("month_day", r"(?:the\s+)?(?P<ordday>\d{1,2})(?:st|nd|rd|th)"),
@@ -422,6 +424,26 @@ def _refuse_next_in_this_week(name: str, which: str | None, reference: dt.date, 
     )
 
 
+def _weekend(which: str | None, reference: dt.date, tense: str, text: str) -> dt.date:
+    """The Saturday of the weekend named: "over the weekend" in a past clause is the latest
+    one begun by the reference date (that of the week before, on a weekday), in a future one
+    the next to begin; "last weekend" the previous week's; "next weekend" is refused (the
+    coming one, or the one after?)."""
+    monday = reference - dt.timedelta(days=reference.weekday())
+    if which == "next":
+        raise DateTextError(
+            f'"{text.strip()}": the coming weekend or the one after it? Readers take it both '
+            "ways; write the days."
+        )
+    if which in {"last", "past"}:
+        return monday - dt.timedelta(days=2)
+    if tense == Tense.FUTURE:
+        return reference + dt.timedelta(days=(5 - reference.weekday()) % 7)
+    if reference.weekday() >= 5:
+        return monday + dt.timedelta(days=5)
+    return monday - dt.timedelta(days=2)
+
+
 def _month_day(number: int, ref: Reference, tense: str, text: str) -> dt.date:
     """ "the 15th", its month not named: a day of the source's month. Against a date known to
     the day, a past clause means the latest such day on or before it (this month's 15th, or
@@ -541,6 +563,9 @@ def _point(
             monday += dt.timedelta(days=7 * {"last": -1, "this": 0, "next": 1}[which])
             day = monday + dt.timedelta(days=WEEKDAYS.index(name))
             return _Point(day, day, Precision.DAY, approximate)
+        if kind == "weekend":
+            saturday = _weekend(groups.get("which"), reference, tense, text)
+            return _Point(saturday, saturday + dt.timedelta(days=1), Precision.DAY, approximate)
         if kind == "month_day":
             day = _month_day(int(groups["ordday"]), ref, tense, text)
             return _Point(day, day, Precision.DAY, approximate)
@@ -598,6 +623,7 @@ _COUNTED_IN: dict[str, str | None] = {
     "deictic_period": None,  # by its unit
     "named_month": Precision.MONTH,
     "named_season": Precision.MONTH,
+    "weekend": Precision.DAY,
     "ago": None,
 }
 

@@ -204,6 +204,7 @@ _FORMS = [
         rf"(?:(?:[Ll]ate|[Ee]arly)\s+(?:on\s+)?)?(?:(?:[Ll]ast|[Nn]ext|[Tt]his|[Cc]oming)\s+)?"
         rf"{WEEKDAY}(?:\s+(?:morning|afternoon|evening|night))?",
     ),
+    ("weekend", r"(?:[Tt]he\s+past|[Tt]he|[Tt]his|[Ll]ast|[Nn]ext)\s+weekend"),
     ("deictic", r"[Yy]esterday|[Tt]oday|[Tt]omorrow"),
     # "the 5th of last month": a day of the month named against the source's.
     (

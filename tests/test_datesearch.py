@@ -1161,3 +1161,36 @@ def test_a_day_of_the_month_named_against_the_article_is_that_day():
     assert dates_of("It opened on the 5th of this month.", month_only) == [
         ("the 5th of this month", D(2023, 12, 5), None, DAY)
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "reference", "expression", "saturday"),
+    [
+        # Wednesday 13 December 2023: the weekend just past, or the coming one.
+        ("Russian ships docked in Yangon over the weekend.", D(2023, 12, 13), "the weekend",
+         D(2023, 12, 9)),
+        ("Reports emerged last weekend that the jets had arrived.", D(2023, 12, 13),
+         "last weekend", D(2023, 12, 9)),
+        ("The minister will visit Yangon at the weekend.", D(2023, 12, 13), "the weekend",
+         D(2023, 12, 16)),
+        # On a Sunday, the weekend is the one under way; last weekend the week before's.
+        ("Talks were held over the weekend.", D(2023, 12, 17), "the weekend", D(2023, 12, 16)),
+        ("Talks were held last weekend.", D(2023, 12, 17), "last weekend", D(2023, 12, 9)),
+    ],
+)  # fmt: skip
+def test_a_weekend_named_against_the_article_is_its_saturday_and_sunday(
+    sentence, reference, expression, saturday
+):
+    """ "docked in Yangon over the weekend" was not read, and the sentence took its paragraph's
+    date."""
+    assert dates_of(sentence, reference) == [
+        (expression, saturday, saturday + dt.timedelta(days=1), DAY)
+    ]
+
+
+def test_next_weekend_is_refused_and_a_source_dated_to_the_month_reads_no_weekend():
+    reading = read_dates("The talks will be held next weekend.", D(2023, 12, 13))
+    assert [r.text for r in reading.refused] == ["next weekend"]
+    reading = read_dates("Talks were held over the weekend.", Reference(D(2023, 12, 1), MONTH))
+    assert reading.found == []
+    assert [r.text for r in reading.refused] == ["the weekend"]

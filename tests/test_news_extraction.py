@@ -539,3 +539,16 @@ def test_a_past_date_of_a_plan_is_marked_for_review(actors):
     )
     assert "planned or expected at “Last month”, not that it took place then" in plan.caution
     assert (trip.date.text, trip.caution, trip.needs_review) == ("2023", "", False)
+
+
+def test_a_sentence_over_the_weekend_has_the_weekend_not_its_paragraph_s_date(actors):
+    text = (
+        "Ships\n\n"
+        "Fomin met Min Aung Hlaing on Tuesday. Russian ships docked in Naypyitaw's port over "
+        "the weekend, Fomin said.\n"
+    )
+    proposals = proposals_for_source(wire_source(text, key="weekend", reference=D(2023, 12, 13)))
+    assert [(p.date.text, p.date.parsed.describe()) for p in proposals] == [
+        ("Tuesday", "12 December 2023"),
+        ("the weekend", "9–10 December 2023"),
+    ]
