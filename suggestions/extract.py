@@ -363,6 +363,16 @@ _QUESTION = re.compile(r"\?\s*[”\"’']?$")
 _MODAL = re.compile(r"\b(?:will|would|should|could|may|might|must|can)\b", re.IGNORECASE)
 
 
+# A time of its own that is no date: a sentence saying it takes no other sentence's date.
+_VAGUE_TIME = re.compile(
+    r"\b(?:recent(?:ly)?|lately|in\s+the\s+(?:coming|next|past|last)\s+(?:few\s+)?"
+    r"(?:days|weeks|months|years)|(?:days|weeks|months|years|decades)\s+(?:ago|earlier|later)"
+    r"|previously|formerly|soon|in\s+the\s+past|in\s+the\s+future|long\s+ago"
+    r"|some\s+time\s+ago|at\s+one\s+point|eventually|earlier|later)\b",
+    re.IGNORECASE,
+)
+
+
 def _names_an_event(sentence: str, date: FoundDate) -> bool:
     """The date is part of an event's name ("the November election", "the February 1 coup",
     "the March 26 Armed Forces Day parade"): the text is not at that date."""
@@ -863,11 +873,15 @@ def read_proposals(
             # December 2023): a plan is not where the text is.
             if not _names_an_event(sentence, own[0]) and _interval(previous)[0] <= own_date.latest:
                 told = (previous, passage.index)
-        elif previous is not None and not reading.found and not reading.refused:
+        elif reading.found or reading.refused or _VAGUE_TIME.search(sentence):
+            # Its own time, vague ("Russia recently delivered two jets"): no date is taken for
+            # it from elsewhere.
+            pass
+        elif previous is not None:
             choices.append((previous, passage.index, True, DateSource.PARAGRAPH))
-        elif reading.entry is not None and not reading.found and not reading.refused:
+        elif reading.entry is not None:
             choices.append((reading.entry[0], reading.entry[1], True, DateSource.CHRONOLOGY))
-        elif carried is not None and not reading.found and not reading.refused:
+        elif carried is not None:
             choices.append((carried[0], carried[1], True, DateSource.CONTEXT))
         if reading.refused and max(r.end for r in reading.refused) > max(
             (f.end for f in reading.found), default=-1

@@ -552,3 +552,21 @@ def test_a_sentence_over_the_weekend_has_the_weekend_not_its_paragraph_s_date(ac
         ("Tuesday", "12 December 2023"),
         ("the weekend", "9–10 December 2023"),
     ]
+
+
+@pytest.mark.parametrize(
+    "vague",
+    [
+        "Russia recently delivered two Su-30 jets to Myanmar.",
+        "In recent weeks Russia delivered two Su-30 jets to Myanmar.",
+        "Earlier, Russia delivered two Su-30 jets to Myanmar.",
+        "Years ago, Russia delivered Yak-130 jets to Myanmar.",
+        "Russia will deliver two more Su-30 jets in the coming weeks.",
+    ],
+)
+def test_a_sentence_with_a_vague_time_of_its_own_borrows_no_date(actors, vague):
+    """ "Russia recently delivered two Su-30 jets" after "met ... on Monday" was proposed as an
+    arms delivery on Monday: where the text is vague, no date is better than a guess."""
+    text = f"Jets\n\nFomin met Min Aung Hlaing on Monday. {vague}\n"
+    proposals = proposals_for_source(wire_source(text, key="vague", reference=D(2023, 12, 13)))
+    assert [p.quote for p in proposals] == ["Fomin met Min Aung Hlaing on Monday."]
