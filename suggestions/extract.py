@@ -927,7 +927,8 @@ def read_proposals(
             if said:
                 # "state media said on Thursday that he would meet Shoigu": Thursday is the
                 # day it was said; the meeting is not dated by it.
-                kind, cues = "statement", (said,)
+                kind = "policy" if said in {"announced", "declared"} else "statement"
+                cues = (said,)
             if inherited and kind == "other":
                 continue
             if not actors and inherited and source != DateSource.CHRONOLOGY:

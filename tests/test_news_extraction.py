@@ -570,3 +570,12 @@ def test_a_sentence_with_a_vague_time_of_its_own_borrows_no_date(actors, vague):
     text = f"Jets\n\nFomin met Min Aung Hlaing on Monday. {vague}\n"
     proposals = proposals_for_source(wire_source(text, key="vague", reference=D(2023, 12, 13)))
     assert [p.quote for p in proposals] == ["Fomin met Min Aung Hlaing on Monday."]
+
+
+def test_an_announcement_dated_after_its_verb_stays_a_policy(actors):
+    text = "Plan\n\nThe junta announced on Monday that Fomin would visit Naypyitaw in March.\n"
+    proposals = proposals_for_source(wire_source(text, key="announced", reference=D(2023, 12, 13)))
+    assert [(p.date.text, p.type) for p in proposals] == [
+        ("Monday", "policy"),
+        ("March", "visit"),
+    ]
