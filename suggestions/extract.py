@@ -489,12 +489,15 @@ _RELATIVE = re.compile(r",\s+(?:which|who|whose)\b[^,;:()—–]*$")
 
 
 def _relative_clause(sentence: str, date: FoundDate) -> str:
-    """The relative clause ``date`` is in (", which opened on 5 February 2023"), or ""."""
+    """The relative clause ``date`` is in, with the few words it hangs on ("a centre in Yangon,
+    which opened on 5 February 2023"; "the jets, which Myanmar ordered in 2018"), or ""."""
     match = _RELATIVE.search(sentence, 0, date.start)
     if match is None:
         return ""
     right = re.compile(r"[,;:()—–]|\.(?:\s|$)").search(sentence, date.end)
-    return sentence[match.start() : right.start() if right else len(sentence)]
+    before = sentence[max(0, match.start() - 40) : match.start()]
+    antecedent = re.split(r"[,;:()—–]", before)[-1].split(" ", 1)[-1]
+    return antecedent + sentence[match.start() : right.start() if right else len(sentence)]
 
 
 def _said_at(sentence: str, date: FoundDate) -> str:

@@ -579,3 +579,16 @@ def test_an_announcement_dated_after_its_verb_stays_a_policy(actors):
         ("Monday", "policy"),
         ("March", "visit"),
     ]
+
+
+def test_a_relative_clause_is_typed_with_the_words_it_hangs_on(actors):
+    text = (
+        "Jets\n\n"
+        "Russia delivered the jets, which Myanmar ordered in 2018, to Naypyitaw in December "
+        "2022.\n"
+    )
+    proposals = proposals_for_source(wire_source(text, key="which-jets", reference=D(2023, 9, 26)))
+    assert [(p.date.text, p.type) for p in proposals] == [
+        ("2018", "arms_deal"),
+        ("December 2022", "arms_deal"),
+    ]
