@@ -481,7 +481,7 @@ def since_when(text: str, date: FoundDate) -> str:
 # would meet Shoigu", "told reporters on Monday"), whatever else the sentence reports.
 _SAID_ON = re.compile(
     r"\b(?P<verb>said|announced|stated|declared|confirmed|told\s+(?:\w+\s+){0,2}?)"
-    r"\s*(?:on\s+|late\s+on\s+|early\s+on\s+)?$"
+    r"\s*(?:on\s+|late\s+on\s+|early\s+on\s+|in\s+)?$"
 )
 
 

@@ -477,13 +477,15 @@ def test_a_date_right_after_said_is_the_day_it_was_said(actors):
         "Myanmar state media said on Thursday morning that Min Aung Hlaing would also meet "
         "Fomin in Moscow.\n\n"
         "Fomin told reporters on Monday that talks with Min Aung Hlaing had gone well.\n\n"
-        "Fomin met Min Aung Hlaing on Wednesday, the ministry said.\n"
+        "Fomin met Min Aung Hlaing on Wednesday, the ministry said.\n\n"
+        "Fomin said in March that Russia would deliver more jets to Naypyitaw.\n"
     )
     proposals = proposals_for_source(wire_source(text, key="said-on", reference=D(2024, 5, 9)))
     assert [(p.date.text, p.date.parsed.start, p.type, p.cues) for p in proposals] == [
         ("Thursday morning", D(2024, 5, 9), "statement", ("said",)),
         ("Monday", D(2024, 5, 6), "statement", ("told",)),
         ("Wednesday", D(2024, 5, 8), "meeting", ("met",)),
+        ("March", D(2024, 3, 1), "statement", ("said",)),
     ]
 
 
