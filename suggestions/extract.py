@@ -701,6 +701,23 @@ def _heads_a_section(readings: list[SentenceReading], heading: PassageData, ref:
     return all(f.parsed.start.year <= ref.latest.year for f in found)
 
 
+def _dateline(reading: SentenceReading, own: Reference) -> FoundDate | None:
+    """The date of a heading that is a dateline: a place, then the source's own day ("The
+    Kremlin, Moscow, March 4, 2025", "Nay Pyi Taw, 5 December"); not a byline ("By the
+    Timeline team, September 20, 2022")."""
+    text = reading.text
+    if len(reading.found) != 1 or re.match(r"\s*(?:By\b|[\w ]*\bteam\b)", text):
+        return None
+    found = reading.found[0]
+    parsed = found.parsed
+    if parsed.precision != "day" or parsed.end or not own.known or parsed.start != own.day:
+        return None
+    local = found.start - reading.start
+    if not re.fullmatch(r"[A-Z][\w’' .-]*(?:,\s*[A-Z][\w’' .-]*)*,\s*", text[:local]):
+        return None
+    return found if local + len(found.text) == len(text.rstrip(". ")) else None
+
+
 def _own_source(reading: SentenceReading, date: FoundDate) -> str:
     anchor = date.anchor
     if anchor is None or (
@@ -862,6 +879,11 @@ def read_proposals(
             carried = told
             current_passage, previous = passage.index, None
         if reading.heading:
+            dateline = _dateline(reading, own_date)
+            if dateline is not None and told is None:
+                # "The Kremlin, Moscow, March 4, 2025" over a readout: its paragraphs tell
+                # that day's talks.
+                told = (dateline, passage.index)
             continue  # a title reports nothing: the text under it does
         sentence = reading.text
         local = [f.shifted(-start) for f in reading.found]

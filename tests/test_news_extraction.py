@@ -594,3 +594,24 @@ def test_a_relative_clause_is_typed_with_the_words_it_hangs_on(actors):
         ("2018", "arms_deal"),
         ("December 2022", "arms_deal"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("heading", "proposed"),
+    [
+        ("The Kremlin, Moscow, March 4, 2025", [("March 4, 2025", "context")]),
+        ("Naypyitaw, 4 March", [("4 March", "context")]),
+        # A byline, or a date not the source's, is no dateline.
+        ("By the Timeline team, March 4, 2025", []),
+        ("The Kremlin, Moscow, March 3, 2025", []),
+    ],
+)
+def test_a_readout_under_a_dateline_tells_that_day_s_talks(actors, heading, proposed):
+    """ "Vladimir Putin held talks ... with Min Aung Hlaing" under "The Kremlin, Moscow, March
+    4, 2025" (a readout's dateline) was proposed at no date."""
+    text = (
+        f"Talks\n\n{heading}\n\n"
+        "Fomin held talks in the Kremlin with Min Aung Hlaing, who is in Russia on a visit.\n"
+    )
+    source = wire_source(text, key="readout", reference=D(2025, 3, 4))
+    assert [(p.date.text, p.date_source) for p in proposals_for_source(source)] == proposed

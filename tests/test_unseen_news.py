@@ -27,6 +27,7 @@ REFERENCES = {
     "07_oped_then_2024.txt": D(2024, 2, 2),
     "08_obituary_2024.txt": D(2024, 6, 4),
     "09_wire_titlecase_2023.txt": D(2023, 9, 26),
+    "10_kremlin_readout_2025.txt": D(2025, 3, 4),
 }
 REFUSED = "refused"
 
@@ -185,6 +186,8 @@ def test_nothing_is_read_from_what_is_no_date():
         ("08_obituary_2024.txt",
          (6, "this past autumn", "c. September–November 2023", "conference", False)),
         ("09_wire_titlecase_2023.txt", (2, "February", "February 2023", "agreement", False)),
+        # A readout's talks take the day of its dateline ("The Kremlin, Moscow, March 4, 2025").
+        ("10_kremlin_readout_2025.txt", (2, "March 4, 2025", "4 March 2025", "meeting", True)),
         # "..., which opened on 5th February, 2023": no statement of state media then.
         ("09_wire_titlecase_2023.txt", (4, "5th February, 2023", "5 February 2023", "other",
                                         False)),
