@@ -67,6 +67,22 @@ class ReferenceField(forms.CharField):
         return value
 
 
+def kept_approximate(
+    *, read: bool, ticked: bool, ticked_before: bool, text: str, text_before: str
+) -> bool:
+    """Whether a date read from its text is saved as approximate: when the text says so
+    ("late June"), or the box is ticked by the analyst in this edit, or it was ticked
+    already and the date as written is the one it was ticked for (a save that changes
+    nothing keeps "c. 26 March"). A box left ticked from an earlier date is not carried to
+    a date typed anew that says nothing of it ("c. June 2021" edited to "23 June 2021").
+    The form's save and its live preview both ask this."""
+    if read:
+        return True
+    if not ticked:
+        return False
+    return not ticked_before or text.strip() == text_before.strip()
+
+
 class EventForm(NulNamed, forms.ModelForm):
     # Hidden fields' errors are listed after their label (event_form.html).
     named_by_template = frozenset({"version", "reference"})
@@ -118,6 +134,9 @@ class EventForm(NulNamed, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.cited = cited
         cast(forms.ChoiceField, self.fields["type"]).choices = EventType.choices
+        # No maxlength in the page: a browser cuts a pasted summary there without a word (a
+        # reviewer's conclusion was lost); the limit is the field's message, the text kept.
+        self.fields["summary"].widget.attrs.pop("maxlength", None)
         cast(forms.ChoiceField, self.fields["status"]).choices = Status.choices
         self.fields["date_precision"].required = False
         self.parsed: ParsedDate | None = None
@@ -168,11 +187,13 @@ class EventForm(NulNamed, forms.ModelForm):
                 data["date_start"] = self.parsed.start
                 data["date_end"] = self.parsed.end
                 data["date_precision"] = self.parsed.precision
-                # "Approximate" is the text's ("late June"), or ticked by the analyst here: a
-                # box left ticked from the date before ("c. June 2021" edited to "23 June
-                # 2021") is not carried over to a date that says nothing of it.
-                ticked = data.get("date_approximate") and "date_approximate" in self.changed_data
-                data["date_approximate"] = bool(ticked) or self.parsed.approximate
+                data["date_approximate"] = kept_approximate(
+                    read=self.parsed.approximate,
+                    ticked=bool(data.get("date_approximate")),
+                    ticked_before=bool(self.initial.get("date_approximate")),
+                    text=text,
+                    text_before=self.initial.get("date_text") or "",
+                )
         else:
             data["date_precision"] = data.get("date_precision") or Precision.DAY
         start, end = data.get("date_start"), data.get("date_end")

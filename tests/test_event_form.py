@@ -133,6 +133,64 @@ def test_approximate_ticked_by_the_analyst_is_kept(signed_in):
     assert Event.objects.get().date_approximate is True
 
 
+def test_saving_an_edit_that_changes_nothing_keeps_approximate(signed_in):
+    """A reviewer saved "c. 26 March 2021" unchanged and it became "26 March 2021": the edit
+    form opens with Start blank (the text says the date) and the box ticked, and the save
+    read "approximate" from the text alone. The preview said so too, before the save."""
+    data = form_data(date_text="26 March 2021", date_approximate="on")
+    assert new(signed_in, data).status_code == 302
+    event = Event.objects.get()
+    assert event.date_approximate is True
+    edit = reverse("event-edit", args=[event.pk])
+    page = signed_in.get(edit).content.decode()
+    preview = re.search(r'<output id="date-preview"[^>]*>(.*?)</output>', page, re.S)
+    assert preview
+    assert "26 March 2021, day precision, approximate" in preview.group(1)
+    assert signed_in.post(edit, {**data, "version": event.version}).status_code == 302
+    event.refresh_from_db()
+    assert event.date_approximate is True
+    assert event.history.count() == 1  # nothing changed, nothing recorded
+
+
+def test_the_live_preview_says_approximate_as_the_save_will(signed_in):
+    url = reverse("event-parse-date")
+    saved = {"saved_date_text": "26 March 2021", "saved_date_approximate": "1"}
+    kept = signed_in.get(url, {"date_text": "26 March 2021", "date_approximate": "on", **saved})
+    assert "day precision, approximate" in kept.content.decode()
+    # Typed anew, the box left from before does not carry over (as the save decides).
+    typed = signed_in.get(url, {"date_text": "27 March 2021", "date_approximate": "on", **saved})
+    assert "27 March 2021, day precision<" in typed.content.decode()
+    ticked = signed_in.get(url, {"date_text": "27 March 2021", "date_approximate": "on"})
+    assert "approximate" in ticked.content.decode()
+
+
+def test_the_edit_form_opens_saying_which_date_wins(signed_in):
+    """Start, end and precision filled win over the text: the preview says so when the form
+    opens, not only once the analyst types (it said "24 October 2021, day precision")."""
+    data = form_data(date_text="24 October 2021", date_start="2021-10-01", date_precision="month")
+    assert new(signed_in, data).status_code == 302
+    event = Event.objects.get()
+    assert (str(event.date_start), event.date_precision) == ("2021-10-01", "month")
+    page = signed_in.get(reverse("event-edit", args=[event.pk])).content.decode()
+    preview = re.search(r'<output id="date-preview"[^>]*>(.*?)</output>', page, re.S)
+    assert preview
+    assert "but October 2021 (month precision) is filled below and wins" in preview.group(1)
+
+
+def test_a_summary_over_the_limit_is_said_and_kept_not_cut_by_the_browser(signed_in):
+    page = signed_in.get(reverse("event-new")).content.decode()
+    textarea = re.search(r'<textarea name="summary"[^>]*>', page)
+    assert textarea
+    assert "maxlength" not in textarea.group(0)
+    long = "The conclusion comes last. " * 230  # 6,210 characters
+    response = new(signed_in, form_data(date_text="June 2021", summary=long))
+    assert response.status_code == 400  # the form again, with its errors
+    body = response.content.decode()
+    assert "at most 5000 characters" in body
+    assert body.count("The conclusion comes last.") == 230  # all of it, in the textarea
+    assert not Event.objects.exists()
+
+
 # Creating ----------------------------------------------------------------------------------
 
 

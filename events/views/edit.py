@@ -43,6 +43,7 @@ from ..forms import (
     NewCitationFormSet,
     ParticipantFormSet,
     RemoveCitationsForm,
+    kept_approximate,
     parse_reference,
 )
 from ..history import deleted_event
@@ -65,14 +66,36 @@ class DatePreview:
     # The start, end and precision filled below, described, when they disagree with the
     # reading: they win on save ("12 March 2025" where the text reads "March 2025").
     overridden: str = ""
+    # Whether the save will store it approximate (``kept_approximate``: the text's, or the
+    # box's); None: the reading's own.
+    approximate: bool | None = None
 
     @property
     def description(self) -> str:
         if self.parsed is None:
             return ""
+        approximate = self.parsed.approximate if self.approximate is None else self.approximate
         return f"{self.parsed.describe()}, {self.parsed.precision} precision" + (
-            ", approximate" if self.parsed.approximate else ""
+            ", approximate" if approximate else ""
         )
+
+    def as_saved(
+        self, start: str, end: str, precision: str, ticked: bool, before: tuple[str, bool]
+    ) -> DatePreview:
+        """Said as the form will save it: the start, end and precision filled (ISO dates,
+        as the form sends them) when they are not the reading, and "approximate" as
+        ``kept_approximate`` decides (``before``: the date as written and the box as
+        they were when the form was opened)."""
+        if self.parsed is not None:
+            self.overridden = _filled_date(start, end, precision, self.parsed)
+            self.approximate = kept_approximate(
+                read=self.parsed.approximate,
+                ticked=ticked,
+                ticked_before=before[1],
+                text=self.text,
+                text_before=before[0],
+            )
+        return self
 
 
 def preview_date(
@@ -91,16 +114,15 @@ def preview_date(
         return DatePreview(text, error=str(exc))
 
 
-def _filled_date(request: HttpRequest, parsed: ParsedDate) -> str:
-    """The form's start, end and precision (sent with the preview), described, when a start
-    is filled and they are not the reading ``parsed``; else ""."""
+def _filled_date(start_text: str, end_text: str, precision: str, parsed: ParsedDate) -> str:
+    """The form's start, end and precision, described, when a start is filled and they are
+    not the reading ``parsed``; else ""."""
     try:
-        start = dt.date.fromisoformat(request.GET.get("date_start", ""))
-        end_text = request.GET.get("date_end", "")
+        start = dt.date.fromisoformat(start_text)
         end = dt.date.fromisoformat(end_text) if end_text else None
     except ValueError:
         return ""
-    precision = request.GET.get("date_precision") or Precision.DAY
+    precision = precision or Precision.DAY
     if precision not in Precision.values:
         return ""
     if (start, end, precision) == (parsed.start, parsed.end, parsed.precision):
@@ -126,9 +148,13 @@ def parse_date(request: HttpRequest) -> HttpResponse:
         whole_number(get.get("context_start", "")) or 0,
         whole_number(get.get("context_end", "")) or 0,
     )
-    preview = preview_date(get.get("date_text", ""), reference, cited)
-    if preview.parsed is not None:
-        preview.overridden = _filled_date(request, preview.parsed)
+    preview = preview_date(get.get("date_text", ""), reference, cited).as_saved(
+        get.get("date_start", ""),
+        get.get("date_end", ""),
+        get.get("date_precision", ""),
+        ticked=bool(get.get("date_approximate")),
+        before=(get.get("saved_date_text", ""), get.get("saved_date_approximate") == "1"),
+    )
     return render(
         request, f"{FORM_TEMPLATE}#date-preview", {"preview": preview, "reference": reference}
     )
@@ -282,6 +308,22 @@ class EventForms:
             user=user,
         )
 
+    def date_before(self) -> tuple[str, bool]:
+        """The date as written and "approximate" as the form opened with them."""
+        initial = self.form.initial
+        return initial.get("date_text") or "", bool(initial.get("date_approximate"))
+
+    def filled_date(self) -> tuple[str, str, str]:
+        """The start, end and precision the form shows (ISO dates), as its fields hold them."""
+        form = self.form
+        values = [form[name].value() for name in ("date_start", "date_end", "date_precision")]
+        return tuple(  # type: ignore[return-value]
+            v.isoformat() if isinstance(v, dt.date) else str(v or "") for v in values
+        )
+
+    def ticked(self) -> bool:
+        return bool(self.form["date_approximate"].value())
+
     def context(self, **extra) -> dict:
         form = self.form
         text = (
@@ -309,7 +351,10 @@ class EventForms:
             # A refused date is said once: at the field, not again in the live preview.
             "preview": DatePreview(text)
             if form.is_bound and form.errors.get("date_text")
-            else preview_date(text, reference, (context, start, end)),
+            else preview_date(text, reference, (context, start, end)).as_saved(
+                *self.filled_date(), ticked=self.ticked(), before=self.date_before()
+            ),
+            "date_before": self.date_before(),
             "reference": reference,
             # Sent with the live preview: the passage its reading is made in.
             "date_context": (context, start, end),

@@ -42,10 +42,15 @@
     if (said) said.textContent = "The borrowed start, end and “approximate” were cleared: the date is read from the text.";
   });
 
-  // The date preview reads the date in the cited passage, against its source: when the
-  // first citation's source or quote changes after the date was typed, it reads again.
+  // The date preview reads the date in the cited passage, against its source, and says it
+  // as the save will store it (start, end, precision and "approximate" below): when one of
+  // them changes after the date was typed, it reads again.
+  const rereadOn = [
+    "id_citations-0-source", "id_citations-0-quote",
+    "id_date_start", "id_date_end", "id_date_precision", "id_date_approximate",
+  ];
   document.addEventListener("change", (event) => {
-    if (!["id_citations-0-source", "id_citations-0-quote"].includes(event.target.id)) return;
+    if (!rereadOn.includes(event.target.id)) return;
     const date = document.getElementById("id_date_text");
     if (date && date.value.trim() && window.htmx) window.htmx.trigger(date, "reread");
   });
