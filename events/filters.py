@@ -43,7 +43,8 @@ from .models import (
     named_actors_and_titles,
 )
 
-_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# ASCII digits only: "٢٠٢١-06" is not a date the reader can type back or the API documents.
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.ASCII)
 SEARCH_CONFIG = "english"
 # A ranked q (PostgreSQL) lists, best first, the RANK_CAP newest matching events: more than
 # the API's capped count (500), so its counts are unchanged; sort=date lists every match.
@@ -327,10 +328,21 @@ class PartialDateFilter(django_filters.Filter):
         return qs.overlapping(first, None) if self.bound == "from" else qs.overlapping(None, last)
 
 
+class AsciiIntegerField(forms.IntegerField):
+    """A whole number in ASCII digits: ``int()`` also reads Arabic-Indic and full-width
+    digits, which the README says are refused (as ``page`` refuses them)."""
+
+    def to_python(self, value):
+        text = str(value).strip() if value is not None else ""
+        if text and not (text.lstrip("+-").isascii() and text.lstrip("+-").isdigit()):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
 class YearFilter(django_filters.Filter):
     """Events whose date interval overlaps the year."""
 
-    field_class = forms.IntegerField
+    field_class = AsciiIntegerField
 
     def filter(self, qs: EventQuerySet, value: int | None) -> EventQuerySet:
         return qs if value is None else qs.in_year(value)

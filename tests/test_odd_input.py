@@ -368,3 +368,22 @@ def test_a_nul_in_a_hand_cited_source_is_a_message_not_a_500(analyst_client):
         {"date_text": "June 22", "citations-0-source": "\x00", "citations-0-quote": "x"},
     )
     assert preview.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("year=%D9%A2%D9%A0%D9%A2%D9%A1", "year: write the year as four digits"),  # ٢٠٢١
+        ("year=%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%91", "year: write the year as four digits"),
+        ("from=%D9%A2%D9%A0%D9%A2%D9%A1-06", "from:"),
+    ],
+)
+def test_non_ascii_digits_in_a_year_or_date_filter_are_refused_everywhere(client, query, message):
+    """Arabic-Indic and full-width "2021" were read as 2021 by the year and date filters
+    (int() and \\d take any script's digits) where page numbers refuse them: the README says
+    ASCII digits."""
+    page = client.get(f"/?{query}")
+    assert message in page.content.decode()
+    api = client.get(f"/api/events/?{query}")
+    assert api.status_code == 400
+    assert message in api.content.decode()
