@@ -211,6 +211,36 @@ def test_the_events_nearest_the_selections_own_date_come_first(signed_in):
     ]
 
 
+def test_words_writing_another_date_than_the_events_are_cited_with_a_note_to_check(signed_in):
+    """A reviewer cited "a joint exercise ... next year" on an arrival of 1 December with no
+    warning. The words' own date is kept as written; one the event's date does not overlap
+    is said, and noted on the citation for review."""
+    source = SourceFactory(
+        text="Lavrov arrived in Naypyitaw on Tuesday.\n\n"
+        "The two navies would hold a joint exercise in the Andaman Sea next year.\n"
+    )
+    source.reference_date = dt.date(2026, 12, 3)
+    source.save()
+    arrival = EventFactory(title="Lavrov arrives", date_start=dt.date(2026, 12, 1))
+    exercise = source.passages.get(index=1)
+    response = post_cite(
+        signed_in,
+        arrival,
+        selection(exercise, "would hold a joint exercise in the Andaman Sea next year"),
+        follow=True,
+    )
+    citation = Citation.objects.get()
+    assert citation.date_text == "next year"
+    assert citation.note.startswith("Check the date: these words write “next year” (2027)")
+    assert "the event is dated 1 December 2026" in citation.note
+    assert "Check the date" in response.content.decode()
+    # Words of the event's own date: kept as written, nothing to check.
+    arrived = source.passages.get(index=0)
+    post_cite(signed_in, arrival, selection(arrived, "Lavrov arrived in Naypyitaw on Tuesday."))
+    same = Citation.objects.get(passage=arrived)
+    assert (same.date_text, same.note) == ("Tuesday", "")
+
+
 def test_drafts_are_offered_to_analysts(signed_in, passage):
     EventFactory(title="Draft visit", status=Status.DRAFT)
     assert "Draft visit" in search(signed_in, passage, "visit").content.decode()

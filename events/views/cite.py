@@ -39,6 +39,28 @@ def _selection_day(located, reference: Reference) -> dt.date | None:
     return reference.day if reference.known else None
 
 
+def _written_date(event: Event, located) -> tuple[str, str]:
+    """The date the selected words write, kept as the citation's date as written (as the
+    queue keeps a proposal's), and a note to check it when the event's date does not overlap
+    it (a reviewer cited "a joint exercise … next year" on an arrival of 1 December unwarned).
+    ("", "") when the words write no date of their own."""
+    from suggestions.services import selection_date
+
+    passage = located.passage
+    chosen = selection_date(passage.source, passage.index, located.start, located.end)
+    if chosen is None or isinstance(chosen, Refusal) or not chosen.written_in_selection:
+        return "", ""
+    parsed = chosen.date.parsed
+    first, last = interval(parsed.start, parsed.end, parsed.precision)
+    span_start, span_end = event.span_start, event.span_end
+    if span_start is None or span_end is None or (first <= span_end and last >= span_start):
+        return chosen.date.text, ""
+    return chosen.date.text, (
+        f"Check the date: these words write “{chosen.date.text}” ({parsed.describe()}), "
+        f"and the event is dated {event.date_display()}."
+    )
+
+
 def _matching_events(user, q: str, reference: Reference, near: dt.date | None):
     events = Event.objects.visible_to(user)
     q = q.strip()
@@ -104,12 +126,17 @@ def event_cite(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         context = {"form": form, "q": "", "located": None, "events": [], "target": event}
         return TemplateResponse(request, "events/cite_search.html", context, status=400)
+    located = form.cleaned_data["located"]
+    date_text, check = _written_date(event, located)
     try:
-        citation = add_citation(event, form.cleaned_data["located"], user=request.user)
+        citation = add_citation(event, located, date_text, check, user=request.user)
     except DuplicateCitation as already:  # cited before, or by another analyst just now
         citation = already.citation
         messages.info(request, f"“{event.title}” already cites these words.")
     else:
-        messages.success(request, f"Cited on “{event.title}”.")
+        if check:
+            messages.warning(request, f"Cited on “{event.title}”. {check}")
+        else:
+            messages.success(request, f"Cited on “{event.title}”.")
     url = reverse("event-detail", args=[event.pk]) + f"#c-{citation.pk}"
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
