@@ -272,6 +272,13 @@ def test_the_browsable_api_names_no_missing_address_in_its_breadcrumbs(client):
     assert "Not Found" not in body
 
 
+def test_the_browsable_api_is_laid_out_at_a_phones_width(client):
+    """Without a viewport the browsable API was a 980 px page shrunk to tiny text on a phone."""
+    body = client.get("/api/", HTTP_ACCEPT="text/html").content.decode()
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in body
+    assert body.count('<meta http-equiv="Content-Type"') == 1  # DRF's own meta kept
+
+
 @pytest.mark.parametrize(
     ("url", "offered"),
     [
