@@ -77,8 +77,11 @@
     svg.classList.toggle("labels-stuck", shift > 0);
     svg.querySelectorAll(".lane-label").forEach((label) => {
       if (!label.dataset.x) label.dataset.x = label.getAttribute("x");
+      // Painted after its lane's marks and counts (SVG paints in document order): at a
+      // million events every cell holds a dark count, which hid the label under it.
+      if (label.nextElementSibling) label.parentNode.appendChild(label);
       // Stuck: from the left edge shown (short labels cover little); else where drawn.
-      label.setAttribute("x", shift > 0 ? (shift + 4).toFixed(1) : label.dataset.x);
+      label.setAttribute("x", shift > 0 ? (shift + 9).toFixed(1) : label.dataset.x);
       label.setAttribute("text-anchor", shift > 0 ? "start" : "end");
     });
   }

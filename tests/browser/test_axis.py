@@ -254,6 +254,10 @@ def test_on_a_phone_the_lane_labels_stay_in_view_when_the_axis_scrolls(page: Pag
         expect(page.locator("svg.axis-svg")).to_have_class(re.compile(r"\blabels-stuck\b"))
         assert page.evaluate("document.querySelector('.axis-scroll').scrollLeft") > 200
         assert all(lane_labels_in_view(page)), at
+        # Painted over the lane's counts and marks (last in its group): at a million events
+        # every cell holds a dark count, which hid a label drawn before it.
+        last = "[...document.querySelectorAll('.lane-label')].every(l => !l.nextElementSibling)"
+        assert page.evaluate(last)
         assert labels.all_inner_texts() == names
         page.locator("figure.axis").screenshot(path=SHOTS / f"axis-phone-{lanes}-{at}.png")
     # Back at the start, they are drawn where they were (right-aligned in the gutter).
