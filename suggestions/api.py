@@ -143,7 +143,7 @@ def _proposal_data(item) -> dict:
                 "start": m.start,
                 "end": m.end,
             }
-            for m in p.actors
+            for m in p.participants
         ],
         "type": p.type,
         "cues": list(p.cues),

@@ -119,13 +119,25 @@ class Lexicon:
         ).hexdigest()[:16]
 
     def mentions(self, text: str) -> list[Mention]:
+        """The actors ``text`` names, in order. Every spelling found at every word is a
+        candidate; the longest are taken first and none overlaps one taken: "Senior General
+        Min Aung Hlaing" is Min Aung Hlaing once, not the aliases "General Min" and "Hlaing"
+        (a scan from the left took "General Min" and left "Aung Hlaing" to "Hlaing")."""
         if self.pattern is None:
             return []
-        found = []
-        for match in self.pattern.finditer(text):
-            actor = self.by_spelling[" ".join(match.group().split())]
-            found.append(Mention(actor, match.group(), match.start(), match.end()))
-        return found
+        candidates = []
+        for word in re.finditer(r"(?<!\w)(?=\S)", text):
+            match = self.pattern.match(text, word.start())
+            if match is not None:  # the longest spelling starting at this word
+                candidates.append((match.start(), match.end()))
+        taken: list[tuple[int, int]] = []
+        for start, end in sorted(candidates, key=lambda span: (span[0] - span[1], span[0])):
+            if all(end <= a or b <= start for a, b in taken):
+                taken.append((start, end))
+        return [
+            Mention(self.by_spelling[" ".join(text[a:b].split())], text[a:b], a, b)
+            for a, b in sorted(taken)
+        ]
 
 
 # --- Event types -----------------------------------------------------------------------------
@@ -302,6 +314,15 @@ class Proposal:
     def interval(self) -> tuple[dt.date, dt.date]:
         parsed = self.date.parsed
         return interval(parsed.start, parsed.end, parsed.precision)
+
+    @property
+    def participants(self) -> tuple[Mention, ...]:
+        """One mention per actor, its first: an actor named twice in the sentence ("Min Aung
+        Hlaing ... Hlaing") is one participant."""
+        first: dict[int, Mention] = {}
+        for mention in self.actors:
+            first.setdefault(mention.actor.id, mention)
+        return tuple(first.values())
 
     @property
     def actor_refs(self) -> list[ActorRef]:

@@ -120,6 +120,31 @@ def test_the_longest_spelling_wins():
     assert mention.text == "Alexander Vasilyevich Fomin"
 
 
+def test_the_longest_spelling_wins_wherever_it_starts_and_no_two_mentions_overlap():
+    # A reviewer's "Senior General Min Aung Hlaing" was the aliases "General Min" and
+    # "Hlaing": the scan from the left took "General Min" first.
+    mah = ActorRef(1, "Min Aung Hlaing", "min-aung-hlaing", "person")
+    lexicon = Lexicon([("Min Aung Hlaing", mah), ("General Min", mah), ("Hlaing", mah)])
+    text = "Senior General Min Aung Hlaing met Putin; General Min left."
+    found = [(m.text, m.start) for m in lexicon.mentions(text)]
+    assert found == [("Min Aung Hlaing", 15), ("General Min", 42)]
+
+
+def test_an_actor_named_twice_in_a_sentence_is_one_participant(actors, analyst, client):
+    source = new_source(
+        "On October 24, Senior General Min Aung Hlaing visited Thilawa Jetty, where Hlaing spoke.",
+        key="twice",
+    )
+    (proposal,) = proposals_for_source(source)
+    assert [m.text for m in proposal.actors] == ["Min Aung Hlaing", "Thilawa Jetty", "Hlaing"]
+    client.force_login(analyst)
+    (listed,) = client.get(f"/api/sources/{source.pk}/suggestions/").json()
+    assert [(a["name"], a["text"]) for a in listed["actors"]] == [
+        ("Min Aung Hlaing", "Min Aung Hlaing"),
+        ("Thilawa Port", "Thilawa Jetty"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("sentence", "kind", "cues"),
     [
