@@ -786,12 +786,21 @@ def _caution(date: FoundDate, own: Reference, to_come: bool = False) -> str:
     """Why a proposal's date needs a look besides where it comes from ("" for none).
     ``to_come``: the sentence says, in the date's clause, that it is still to come."""
     parsed = date.parsed
-    if not own.known and not _WRITTEN_YEAR.search(date.text):
-        return (
-            f"the source has no date, so the year of “{date.text}” is today's "
-            f"({own.day.year}); give the source its date, or check the year"
-        )
     first, last = interval(parsed.start, parsed.end, parsed.precision)
+    if not own.known and not _WRITTEN_YEAR.search(date.text):
+        # The note says the year the date has: "will attend talks in early September", read
+        # in December, is next year's September, not "today's".
+        today = own.day.year
+        years = {first.year, last.year}
+        if years == {today}:
+            year = f"is today's ({today})"
+        else:
+            read = "–".join(str(y) for y in sorted(years))
+            year = f"is counted from today's ({today}): {read}"
+        return (
+            f"the source has no date, so the year of “{date.text}” {year}; give the source "
+            "its date, or check the year"
+        )
     if not own.on_or_after and first > own.latest:
         return (
             f"{parsed.describe()} is after the source was written ({own.describe()}): "

@@ -8,6 +8,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from events.models import Actor, Citation, Event
+from lib.dates import Reference
 from sources.models import Passage, Source
 from sources.services import import_source
 from sources.signals import source_imported
@@ -422,6 +423,26 @@ def test_a_bare_date_of_a_source_without_a_date_says_its_year_is_todays(actors):
         "the source its date, or check the year"
     )
     assert not written.proposal.needs_review
+
+
+def test_the_note_of_a_source_without_a_date_gives_the_year_the_proposal_has():
+    # A reviewer's "c. September 2027" said the year of "early September" was today's (2026).
+    mah = ActorRef(1, "Min Aung Hlaing", "min-aung-hlaing", "person")
+    today = Reference(dt.date(2026, 12, 3), known=False)
+    passages = [
+        PassageData(1, 0, "Min Aung Hlaing will attend talks in Moscow in early September."),
+        PassageData(2, 1, "Min Aung Hlaing attended talks in Moscow on March 3."),
+    ]
+
+    coming, past = read_proposals(passages, today, Lexicon([(mah.name, mah)])).proposals
+
+    assert coming.date.parsed.describe() == "c. September 2027"
+    assert coming.caution == (
+        "the source has no date, so the year of “early September” is counted from today's "
+        "(2026): 2027; give the source its date, or check the year"
+    )
+    assert past.date.parsed.start == dt.date(2026, 3, 3)
+    assert "is today's (2026)" in past.caution
 
 
 def test_a_proposal_with_a_date_to_check_adds_to_a_corroborated_event_only_by_choice(
