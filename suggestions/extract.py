@@ -872,6 +872,84 @@ def _planned_then(sentence: str, date: FoundDate, own: Reference) -> str:
     )
 
 
+# A quotation: words between quotation marks, at least this many (“special military
+# operation” is a phrase set off, not a speaker's words).
+QUOTATION_WORDS = 4
+_QUOTE_MARKS = re.compile(r"[“”\"]")
+
+
+def quotations(text: str) -> list[tuple[int, int]]:
+    """The spans of ``text`` (quotation marks included) that quote someone's words: between
+    “ and ” (an opening mark left open runs to the end: a quotation going on in the next
+    paragraph), or between two straight double quotes; of ``QUOTATION_WORDS`` words or more."""
+    spans = []
+    opened: tuple[int, str] | None = None
+    for mark in _QUOTE_MARKS.finditer(text):
+        char = mark.group()
+        if opened is None:
+            if char != "”":
+                opened = (mark.start(), char)
+        elif (opened[1] == "“" and char == "”") or (opened[1] == char == '"'):
+            spans.append((opened[0], mark.end()))
+            opened = None
+    if opened is not None and opened[1] == "“":
+        spans.append((opened[0], len(text)))
+    return [
+        (a, b)
+        for a, b in spans
+        if len(text[a:b].split()) >= QUOTATION_WORDS and not _title_case(text[a + 1 : b - 1])
+    ]
+
+
+_MINOR_WORDS = frozenset({"of", "the", "and", "for", "in", "on", "to", "a", "an", "at", "de"})
+
+
+def _title_case(words: str) -> bool:
+    """A name or title in quotation marks (“Honorary Professor of the Military University”):
+    every word but the small ones capitalised; not someone's words."""
+    found = re.findall(r"[^\W\d_][\w’'-]*", words)
+    return bool(found) and all(w[0].isupper() or w in _MINOR_WORDS for w in found)
+
+
+def _quoted(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= start and end <= b for a, b in spans)
+
+
+# Who said a quotation: "said a Bangkok-based diplomat", "Lavrov told reporters".
+_ATTRIBUTION = re.compile(
+    r"\b(?:said|says|told|tells|stated|noted|argued|warned|explained|insisted"
+    r"|according\s+to)\b",
+    re.IGNORECASE,
+)
+
+
+def _only_quoted_speech(sentence: str, offset: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether the sentence (at ``offset`` in its passage) is a quotation and who said it, and
+    nothing else: "“It is a signal to China …,” said a Bangkok-based diplomat." Its words are
+    said for the report, at the source's date at best, not at an earlier paragraph's."""
+    inside = [
+        (max(a, offset), min(b, offset + len(sentence)))
+        for a, b in spans
+        if a < offset + len(sentence) and offset < b
+    ]
+    if not inside:
+        return False
+    rest, cursor = [], offset
+    for a, b in inside:
+        rest.append(sentence[cursor - offset : a - offset])
+        cursor = b
+    rest.append(sentence[cursor - offset :])
+    outside = " ".join(rest)
+    if _CONTINUED.search(outside):
+        return False  # "He added: “…”": the words of the happening told before
+    return len(outside.split()) <= 12 and bool(_ATTRIBUTION.search(outside))
+
+
+# A speaker told before ("he said", "Shoigu added"): the quotation goes on with the happening
+# the text told, and its date.
+_CONTINUED = re.compile(r"\b(?:he|she|they|we|it|added|adds|also|continued)\b", re.IGNORECASE)
+
+
 def _joined(*parts: str) -> str:
     return "; ".join(part for part in parts if part)
 
@@ -903,11 +981,13 @@ def read_proposals(
     told: tuple[FoundDate, int] | None = None
     carried: tuple[FoundDate, int] | None = None
     current_passage = None
+    quoted: list[tuple[int, int]] = []
     for reading in read_source(passages, reference):
         passage, start, end = reading.passage, reading.start, reading.end
         if passage.index != current_passage:
             carried = told
             current_passage, previous = passage.index, None
+            quoted = quotations(passage.text)
         if reading.heading:
             dateline = _dateline(reading, own_date)
             if dateline is not None and told is None:
@@ -936,7 +1016,8 @@ def read_proposals(
             choices.append((previous, passage.index, True, DateSource.PARAGRAPH))
         elif reading.entry is not None:
             choices.append((reading.entry[0], reading.entry[1], True, DateSource.CHRONOLOGY))
-        elif carried is not None:
+        elif carried is not None and not _only_quoted_speech(sentence, start, quoted):
+            # (A quotation said for the report is not at an earlier paragraph's date.)
             choices.append((carried[0], carried[1], True, DateSource.CONTEXT))
         if reading.refused and max(r.end for r in reading.refused) > max(
             (f.end for f in reading.found), default=-1
@@ -946,9 +1027,12 @@ def read_proposals(
             previous = None
         if not choices and not reading.refused:
             continue
+        # An actor named only inside a quotation is not who acted or spoke: "“It is a signal
+        # to China …,” said a Bangkok-based diplomat" is no statement by China.
         actors = tuple(
             Mention(m.actor, m.text, m.start + start, m.end + start)
             for m in lexicon.mentions(sentence)
+            if not _quoted(m.start + start, m.end + start, quoted)
         )
         if reading.refused and actors:
             # Listed even when another date of the sentence is read ("Last week Myanmar took

@@ -615,3 +615,40 @@ def test_a_readout_under_a_dateline_tells_that_day_s_talks(actors, heading, prop
     )
     source = wire_source(text, key="readout", reference=D(2025, 3, 4))
     assert [(p.date.text, p.date_source) for p in proposals_for_source(source)] == proposed
+
+
+THURSDAY = D(2026, 12, 3)  # a reviewer's Reuters-style article
+SIGNAL = (
+    "Junta chief in Moscow\n\n"
+    "Senior General Min Aung Hlaing visited Moscow in March 2025 and met Russia's leaders.\n\n"
+    "{quote}\n"
+)
+
+
+def test_an_actor_named_only_inside_a_quotation_is_not_its_speaker(actors):
+    """ "“It is a signal to China …,” said a Bangkok-based diplomat" was a statement by China in
+    March 2025: China is only in the diplomat's words, and the diplomat is no known actor."""
+    ActorFactory(name="China", kind="country")
+    quote = (
+        "“It is a signal to China that Naypyitaw has other friends,” said a Bangkok-based diplomat."
+    )
+    source = wire_source(SIGNAL.format(quote=quote), key="signal", reference=THURSDAY)
+    assert [p.passage_index for p in proposals_for_source(source)] == [1]
+    # A name or title in quotation marks is still a name.
+    text = "Honours\n\nFomin was made “Honorary Professor of the Naypyitaw University” on Monday.\n"
+    (honour,) = proposals_for_source(wire_source(text, key="title-quoted"))
+    assert [m.text for m in honour.actors] == ["Fomin", "Naypyitaw"]
+
+
+def test_a_quotation_and_its_speaker_alone_take_no_earlier_paragraph_s_date(actors):
+    """Words said for the report are at the source's date at best, not at an event an
+    earlier paragraph told; words a speaker "also said" go on with that event, for review."""
+    ActorFactory(name="China", kind="country")
+    quote = "“It is a signal to China that Naypyitaw has other friends,” Fomin said."
+    source = wire_source(SIGNAL.format(quote=quote), key="signal-fomin", reference=THURSDAY)
+    assert [p.passage_index for p in proposals_for_source(source)] == [1]
+    added = "Fomin also said: “It is a signal to China that Naypyitaw has other friends.”"
+    source = wire_source(SIGNAL.format(quote=added), key="signal-added", reference=THURSDAY)
+    _visit, comment = proposals_for_source(source)
+    assert (comment.date.text, comment.date_source) == ("March 2025", DateSource.CONTEXT)
+    assert [m.text for m in comment.actors] == ["Fomin"]
