@@ -950,6 +950,68 @@ def _only_quoted_speech(sentence: str, offset: int, spans: list[tuple[int, int]]
 _CONTINUED = re.compile(r"\b(?:he|she|they|we|it|added|adds|also|continued)\b", re.IGNORECASE)
 
 
+# A clause with its own subject and verb that a date lies in: "since the military seized
+# power on February 1, 2021", "after Lavrov arrived on Monday", "when he met Putin in 2019".
+_SUBORDINATOR = re.compile(
+    r"\b(?:since|when|after|before|until|while|once|as\s+soon\s+as)\b", re.IGNORECASE
+)
+# A subject that is the main clause's again ("when he visited"): its actors are the clause's.
+_REFERS_BACK = re.compile(r"(?:he|she|it|they|we|i|you|who|which|its|his|her|their)\b", re.I)
+
+
+def _own_subject(words: str) -> bool:
+    """Whether ``words`` (a clause's opening, before the date) have a subject of their own
+    and a past verb: "the military seized power on" (not "meeting Putin on", "the", "he
+    met")."""
+    verb = _NARRATED.search(words)
+    if verb is None:
+        return False
+    subject = words[: verb.start()].strip()
+    return bool(subject) and len(subject.split()) <= 6 and not _REFERS_BACK.match(subject)
+
+
+def subordinate_clause(sentence: str, date: FoundDate) -> tuple[int, int] | None:
+    """The span of the subordinate clause ``date`` lies in when the clause has a subject of its
+    own ("Russia has been the junta's main supplier of arms since the military seized power on
+    February 1, 2021": the date is the military's seizure of power, not Russia's), or of the
+    when-clause that tells what happened at a "since" date ("since August 2023, when Lavrov
+    visited Naypyitaw"); None when the date is the main clause's."""
+    breaks = re.compile(r"[,;:()—–]|\.(?:\s|$)")
+    after = breaks.search(sentence, date.end)
+    when = _WHEN_AFTER.match(sentence, date.end)
+    if when is not None and _SINCE_BEFORE.search(sentence[max(0, date.start - 12) : date.start]):
+        clause = when["clause"]
+        return (when.start("clause"), when.end("clause")) if _own_subject(clause) else None
+    opener = None
+    for match in _SUBORDINATOR.finditer(sentence, 0, date.start):
+        opener = match
+    if opener is None or breaks.search(sentence, opener.end(), date.start):
+        return None
+    if not _own_subject(sentence[opener.end() : date.start]):
+        return None
+    return opener.start(), after.start() if after else len(sentence)
+
+
+def _clause_actors(
+    sentence: str, offset: int, date: FoundDate, actors: tuple[Mention, ...]
+) -> tuple[tuple[Mention, ...], str]:
+    """The actors of the event ``date`` dates, and a caution: those of the date's own clause
+    when it has a subject of its own (``subordinate_clause``); when that clause names no
+    known actor, none, and the caution says the main clause's are left out."""
+    span = subordinate_clause(sentence, date)
+    if span is None:
+        return actors, ""
+    inside = tuple(m for m in actors if span[0] <= m.start - offset < span[1])
+    if inside or not actors:
+        return inside, ""
+    clause = sentence[span[0] : span[1]].strip()
+    names = ", ".join(dict.fromkeys(m.actor.name for m in actors))
+    return (), (
+        f"“{date.text}” dates “{clause}”, which names no known actor: who did it is not "
+        f"proposed ({names} is the subject of another clause); add them"
+    )
+
+
 def _joined(*parts: str) -> str:
     return "; ".join(part for part in parts if part)
 
@@ -1072,11 +1134,18 @@ def read_proposals(
                 continue
             if not actors and inherited and source != DateSource.CHRONOLOGY:
                 continue  # a date from elsewhere needs the sentence to name who
+            # The date's own clause has its own subject ("since the military seized power on
+            # February 1, 2021"): its actors, not the main clause's ("Russia has been ...").
+            who, unnamed = (
+                (actors, "")
+                if inherited
+                else _clause_actors(sentence, start, date.shifted(-start), actors)
+            )
             if source == DateSource.CONTEXT and not narrates(sentence):
                 continue  # another paragraph's date only for a told happening
             if _SPECULATIVE.search(sentence):
                 continue  # "likely toasting the coup", "a meeting would be": not a report
-            if not actors and kind == "other":
+            if not who and kind == "other":
                 continue
             if number and any(p.interval == _interval(date) for p in proposals[-number:]):
                 continue  # the same period twice in one sentence: one proposal
@@ -1090,7 +1159,7 @@ def read_proposals(
                     date=date,
                     date_passage_index=date_index,
                     inherited=inherited,
-                    actors=actors,
+                    actors=who,
                     type=kind,
                     cues=cues,
                     date_source=source,
@@ -1106,6 +1175,7 @@ def read_proposals(
                         _planned_then(sentence, date.shifted(-start), own_date)
                         if not inherited
                         else "",
+                        unnamed,
                     ),
                 )
             )

@@ -652,3 +652,34 @@ def test_a_quotation_and_its_speaker_alone_take_no_earlier_paragraph_s_date(acto
     _visit, comment = proposals_for_source(source)
     assert (comment.date.text, comment.date_source) == ("March 2025", DateSource.CONTEXT)
     assert [m.text for m in comment.actors] == ["Fomin"]
+
+
+SUPPLIER = (
+    "Arms\n\n"
+    "Russia has been the junta's main supplier of arms since the military seized power on "
+    "February 1, 2021.\n"
+)
+
+
+def test_a_date_in_a_clause_with_its_own_subject_is_not_the_main_clause_s_actors(actors):
+    """ "Russia has been the junta's main supplier of arms since the military seized power on
+    February 1, 2021" was a military action by Russia: the date is the military's."""
+    (seizure,) = proposals_for_source(wire_source(SUPPLIER, key="supplier", reference=THURSDAY))
+    assert (seizure.date.text, seizure.type) == ("February 1, 2021", "military_action")
+    assert seizure.actors == ()
+    assert seizure.needs_review
+    assert seizure.caution == (
+        "“February 1, 2021” dates “since the military seized power on February 1, 2021”, "
+        "which names no known actor: who did it is not proposed (Russia is the subject of "
+        "another clause); add them"
+    )
+    cache.clear()
+    military = ActorFactory(name="Tatmadaw", kind="organization")
+    AliasFactory(actor=military, name="the military")
+    (seizure,) = proposals_for_source(wire_source(SUPPLIER, key="supplier-2", reference=THURSDAY))
+    assert [m.actor.name for m in seizure.actors] == ["Tatmadaw"]
+    assert not seizure.needs_review
+    # A clause whose subject is the main clause's ("when he met") keeps its actors.
+    text = "Talks\n\nFomin has been close to Min Aung Hlaing since he met him on 3 May 2019.\n"
+    (met,) = proposals_for_source(wire_source(text, key="since-he", reference=THURSDAY))
+    assert [m.text for m in met.actors] == ["Fomin", "Min Aung Hlaing"]
