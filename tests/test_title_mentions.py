@@ -9,7 +9,7 @@ from django.conf import settings
 
 from events.positions import title_book_from_data
 from suggestions.evaluation import corpus_passages, lexicon_from_timeline
-from suggestions.extract import extract
+from suggestions.extract import PassageData, extract
 from suggestions.titles import with_title_holders
 from tests.conftest import CORPUS_DIR
 
@@ -62,3 +62,20 @@ def test_the_suggestions_queue_names_the_holder_of_a_title(client, analyst, time
     lines = re.findall(r"Actors: ([^·<]*)", body)
     warship = next(line for line in lines if "Vladimir Kasatonov" in line and "Thilawa" in line)
     assert warship.split(", ")[0] == "Min Aung Hlaing"
+
+
+def test_a_title_in_someone_s_words_or_another_clause_adds_nobody(book_and_lexicon):
+    """As a name: a title inside a quotation is not who acted, nor is the subject of a clause
+    the proposal's date is not in."""
+    book, lexicon = book_and_lexicon
+    passages = [
+        PassageData(
+            1, 0, "“Jets were the coup leader’s wish on October 29, 2021,” said a diplomat."
+        ),
+        PassageData(
+            2, 1, "The coup leader has bought jets since the army signed a deal on 1 May 2021."
+        ),
+        PassageData(3, 2, "The coup leader visited a Russian warship on October 29, 2021."),
+    ]
+    found = with_title_holders(extract(passages, dt.date(2021, 11, 1), lexicon), book, lexicon)
+    assert [[m.actor.name for m in p.actors] for p in found] == [[], [], ["Min Aung Hlaing"]]
