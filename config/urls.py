@@ -32,6 +32,7 @@ urlpatterns = [
     path("sources/", source_views.source_list, name="source-list"),
     path("sources/new/", source_views.source_new, name="source-new"),
     path("sources/<int:pk>/", source_views.source_detail, name="source-detail"),
+    path("sources/<int:pk>/edit/", source_views.source_edit, name="source-edit"),
     path(
         "sources/<int:pk>/suggestions/",
         suggestion_views.source_suggestions,

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from lib.dates import DateTextError, ParsedDate, parse_date_text
+from lib.dates import DateTextError, ParsedDate, Precision, format_date, parse_date_text
 from lib.forms import NulNamed
 from lib.inputs import DIRECTION_CONTROLS, refuse_direction_controls
 
@@ -17,30 +17,10 @@ from .services import MAX_SOURCE_BYTES, SourceError, decode_text, existing_sourc
 UPLOAD_SUFFIXES = (".txt", ".html", ".htm")
 
 
-class SourceForm(NulNamed, forms.Form):
-    text = forms.CharField(
-        required=False,
-        strip=False,
-        # Full width: app.css. The browser checks the size before sending
-        # (static/js/source_new.js reads data-max-bytes).
-        widget=forms.Textarea(attrs={"rows": 14, "data-max-bytes": MAX_SOURCE_BYTES}),
-        label="Paste the text",
-        help_text="Plain text, at most 2 MB; each non-blank line becomes a passage.",
-    )
-    keep_as_typed = forms.BooleanField(
-        required=False,
-        label="keep the pasted text as typed",
-        help_text="Pasted HTML (tags such as <p>) is reduced to its text like an uploaded .html "
-        "file; tick to keep the markup as the text of the source.",
-    )
-    file = forms.FileField(
-        required=False,
-        label="or upload a file",
-        help_text=".txt (UTF-8) or .html (reduced to its text), at most 2 MB.",
-        widget=forms.ClearableFileInput(
-            attrs={"accept": ".txt,.html,.htm", "data-max-bytes": MAX_SOURCE_BYTES}
-        ),
-    )
+class SourceDetailsForm(NulNamed, forms.Form):
+    """A source's details other than its text: what adding a source takes
+    (``SourceForm``) and what correcting one may change (``SourceEditForm``)."""
+
     title = forms.CharField(
         max_length=500,
         required=False,
@@ -73,6 +53,72 @@ class SourceForm(NulNamed, forms.Form):
     def __init__(self, *args, today: dt.date | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.today = today or dt.date.today()
+
+    def clean_published(self) -> ParsedDate | None:
+        written = self.cleaned_data.get("published", "").strip()
+        if not written:
+            return None
+        try:
+            parsed = parse_date_text(written, self.today)
+        except DateTextError as exc:
+            # The first sentence says what failed; the hint is for this field, which takes one date.
+            problem = str(exc).split(". Write it like")[0].rstrip(".")
+            raise forms.ValidationError(
+                f"{problem}. Write one date such as “22 June 2021”, “June 2021” or “2021”."
+            ) from None
+        if parsed.end is not None:
+            raise forms.ValidationError(
+                f"“{written}” is a range ({parsed.describe()}); give the one date the article was "
+                "published."
+            )
+        if parsed.start > self.today:
+            raise forms.ValidationError(
+                f"“{written}” reads as {parsed.describe()}, which is in the future; give the date "
+                "the article was published, with its year."
+            )
+        return parsed
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("published_on_or_after") and not self.data.get("published", "").strip():
+            self.add_error(
+                "published_on_or_after",
+                "“written on or after this date” needs a publication date: give the earliest "
+                "date the article can have been written, or untick it.",
+            )
+        return data
+
+
+class SourceForm(SourceDetailsForm):
+    text = forms.CharField(
+        required=False,
+        strip=False,
+        # Full width: app.css. The browser checks the size before sending
+        # (static/js/source_new.js reads data-max-bytes).
+        widget=forms.Textarea(attrs={"rows": 14, "data-max-bytes": MAX_SOURCE_BYTES}),
+        label="Paste the text",
+        help_text="Plain text, at most 2 MB; each non-blank line becomes a passage.",
+    )
+    keep_as_typed = forms.BooleanField(
+        required=False,
+        label="keep the pasted text as typed",
+        help_text="Pasted HTML (tags such as <p>) is reduced to its text like an uploaded .html "
+        "file; tick to keep the markup as the text of the source.",
+    )
+    file = forms.FileField(
+        required=False,
+        label="or upload a file",
+        help_text=".txt (UTF-8) or .html (reduced to its text), at most 2 MB.",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".txt,.html,.htm", "data-max-bytes": MAX_SOURCE_BYTES}
+        ),
+    )
+
+    field_order = ["text", "keep_as_typed", "file"]
+
+    def __init__(self, *args, today: dt.date | None = None, **kwargs) -> None:
+        super().__init__(*args, today=today, **kwargs)
         self.existing: Source | None = None
         self.html_title = ""
         self.read_as_html = False  # pasted text reduced to the text of its markup
@@ -113,39 +159,8 @@ class SourceForm(NulNamed, forms.Form):
             raise forms.ValidationError("The text is larger than 2 MB; split it or trim it.")
         return text
 
-    def clean_published(self) -> ParsedDate | None:
-        written = self.cleaned_data.get("published", "").strip()
-        if not written:
-            return None
-        try:
-            parsed = parse_date_text(written, self.today)
-        except DateTextError as exc:
-            # The first sentence says what failed; the hint is for this field, which takes one date.
-            problem = str(exc).split(". Write it like")[0].rstrip(".")
-            raise forms.ValidationError(
-                f"{problem}. Write one date such as “22 June 2021”, “June 2021” or “2021”."
-            ) from None
-        if parsed.end is not None:
-            raise forms.ValidationError(
-                f"“{written}” is a range ({parsed.describe()}); give the one date the article was "
-                "published."
-            )
-        if parsed.start > self.today:
-            raise forms.ValidationError(
-                f"“{written}” reads as {parsed.describe()}, which is in the future; give the date "
-                "the article was published, with its year."
-            )
-        return parsed
-
     def clean(self) -> dict[str, Any]:
-        super().clean()
-        data = self.cleaned_data
-        if data.get("published_on_or_after") and not self.data.get("published", "").strip():
-            self.add_error(
-                "published_on_or_after",
-                "“written on or after this date” needs a publication date: give the earliest "
-                "date the article can have been written, or untick it.",
-            )
+        data = super().clean()
         pasted = data.get("text") or ""
         uploaded = data.get("file")
         if "text" in self.errors or "file" in self.errors:
@@ -185,3 +200,64 @@ class SourceForm(NulNamed, forms.Form):
             title = DIRECTION_CONTROLS.sub("", self.html_title or first_line).strip()
             data["title"] = (title or "Untitled")[:500]
         return data
+
+
+class SourceEditForm(SourceDetailsForm):
+    """Correcting a source's details: the add form's fields and checks, without the text
+    (citations quote it verbatim, so it never changes here) and with a title required."""
+
+    def __init__(self, *args, source: Source, today: dt.date | None = None, **kwargs) -> None:
+        if not args and "data" not in kwargs:
+            kwargs.setdefault("initial", self.initial_for(source))
+        super().__init__(*args, today=today, **kwargs)
+        self.source = source
+        self.fields["title"].required = True
+        self.fields["title"].help_text = ""
+
+    @staticmethod
+    def initial_for(source: Source) -> dict[str, Any]:
+        published = ""
+        if source.published_date is not None:
+            published = format_date(source.published_date, None, source.published_precision)
+        return {
+            "title": source.title,
+            "publisher": source.publisher,
+            "author": source.author,
+            "url": source.url,
+            "published": published,
+            "published_on_or_after": source.published_on_or_after,
+        }
+
+    def save(self) -> bool:
+        """Write the details to the source; True when its date changed (the dates its text
+        is read against: the suggestions are read again, cited events are not rewritten).
+
+        A reference date that was the publication date (or none) follows the new date; one
+        set apart from it for reading is kept.
+        """
+        source, data = self.source, self.cleaned_data
+        published = data["published"]
+        new_date = published.start if published else None
+        old_reference = source.date_reference().key
+        if source.reference_date is None or source.reference_date == source.published_date:
+            source.reference_date = new_date
+        source.title = data["title"]
+        source.publisher = data["publisher"]
+        source.author = data["author"]
+        source.url = data["url"]
+        source.published_date = new_date
+        source.published_precision = published.precision if published else Precision.DAY
+        source.published_on_or_after = data["published_on_or_after"]
+        source.save(
+            update_fields=[
+                "title",
+                "publisher",
+                "author",
+                "url",
+                "published_date",
+                "published_precision",
+                "published_on_or_after",
+                "reference_date",
+            ]
+        )
+        return source.date_reference().key != old_reference

@@ -10,15 +10,17 @@ from django.db.models.functions import RowNumber
 from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.access import analyst_required
 from config.middleware import too_large_page
 from events.counts import Counts
-from events.models import Citation, EventQuerySet
+from events.models import Citation, Event, EventQuerySet
 from lib.paging import found_or_404, page_of
 
-from .forms import SourceForm
+from .forms import SourceEditForm, SourceForm
 from .highlight import segments
 from .models import Source
 from .services import existing_source, import_source
@@ -77,6 +79,44 @@ def source_new(request: HttpRequest) -> HttpResponse:
         request,
         f"Added “{source.title}” with {passages} passage{'' if passages == 1 else 's'}.{read}",
     )
+    return redirect("source-detail", pk=source.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@analyst_required
+def source_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a source's details (title, publisher, author, URL, publication date); its text
+    never changes here, since citations quote it verbatim.
+
+    A changed date changes what the source's relative dates ("on Tuesday") read as: the
+    suggestions are read again (their cache key holds the date), while events already
+    recorded from it keep their dates, and the message says how many to check.
+    """
+    source = found_or_404(Source, pk)
+    if request.method != "POST":
+        form = SourceEditForm(source=source)
+        return render(request, "sources/source_edit.html", {"form": form, "source": source})
+    form = SourceEditForm(request.POST, source=source)
+    if not form.is_valid():
+        context = {"form": form, "source": source}
+        return render(request, "sources/source_edit.html", context, status=400)
+    date_changed = form.save()
+    messages.success(request, f"Saved the details of “{source.title}”.")
+    if date_changed:
+        cited = Event.objects.filter(citations__passage__source=source).distinct().count()
+        if cited:
+            timeline = f"{reverse('timeline')}?source={source.key}"
+            messages.warning(
+                request,
+                format_html(
+                    "{} event{} cite{} this source; their dates were read against the old date: "
+                    '<a href="{}">check them</a>.',
+                    cited,
+                    "" if cited == 1 else "s",
+                    "s" if cited == 1 else "",
+                    timeline,
+                ),
+            )
     return redirect("source-detail", pk=source.pk)
 
 

@@ -1,0 +1,232 @@
+"""/sources/<pk>/edit/: analysts correct a source's details; its text never changes."""
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from lib.dates import Precision
+from sources.models import Source
+from sources.services import import_source
+from suggestions.services import proposals_for_source, review_source
+from tests.factories import ActorFactory, CitationFactory, EventFactory
+
+pytestmark = pytest.mark.django_db
+
+D = dt.date
+ARTICLE = (
+    "Defence ties deepen\n"
+    "\n"
+    "Sergei Shoigu met Min Aung Hlaing in Naypyitaw on Tuesday, the ministry said.\n"
+)
+
+
+@pytest.fixture
+def undated(db):
+    cache.clear()
+    ActorFactory(name="Sergei Shoigu")
+    ActorFactory(name="Min Aung Hlaing")
+    source, _ = import_source(ARTICLE, title="Defence ties deepen", key="defence-ties")
+    yield source
+    cache.clear()
+
+
+@pytest.fixture
+def analyst_client(client, analyst):
+    client.force_login(analyst)
+    return client
+
+
+def url(source: Source) -> str:
+    return reverse("source-edit", args=[source.pk])
+
+
+def details(**changes) -> dict:
+    data = {
+        "title": "Defence ties deepen",
+        "publisher": "",
+        "author": "",
+        "url": "",
+        "published": "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_the_url_is_named_source_edit(undated):
+    assert url(undated) == f"/sources/{undated.pk}/edit/"
+
+
+def test_the_form_shows_the_details_and_says_the_text_does_not_change(analyst_client, undated):
+    undated.publisher, undated.published_date = "TASS", D(2021, 6, 1)
+    undated.published_precision = Precision.MONTH
+    undated.save()
+    body = analyst_client.get(url(undated)).content.decode()
+    assert 'value="Defence ties deepen"' in body
+    assert 'value="TASS"' in body
+    assert 'value="June 2021"' in body
+    assert 'name="text"' not in body
+    assert 'name="file"' not in body
+    assert "The text of a source cannot be edited: citations quote it word for word." in body
+
+
+def test_the_source_page_links_the_edit_page_for_analysts_only(client, analyst, undated):
+    link = f'href="{url(undated)}">Edit details</a>'
+    assert link not in client.get(reverse("source-detail", args=[undated.pk])).content.decode()
+    client.force_login(analyst)
+    assert link in client.get(reverse("source-detail", args=[undated.pk])).content.decode()
+
+
+def test_an_analyst_edits_the_title_and_date_and_sees_them(analyst_client, undated):
+    response = analyst_client.post(
+        url(undated),
+        details(
+            title="Shoigu in Naypyitaw",
+            publisher="TASS",
+            url="example.org/a",
+            published="10 December 2025",
+        ),
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("source-detail", args=[undated.pk])
+    source = Source.objects.get(pk=undated.pk)
+    assert (source.title, source.publisher, source.url) == (
+        "Shoigu in Naypyitaw",
+        "TASS",
+        "https://example.org/a",
+    )
+    assert (source.published_date, source.published_precision) == (D(2025, 12, 10), "day")
+    assert source.reference_date == D(2025, 12, 10)  # it was the (missing) publication date
+    assert source.text == ARTICLE
+    assert source.key == "defence-ties"
+    page = analyst_client.get(response["Location"]).content.decode()
+    assert "Shoigu in Naypyitaw" in page
+    assert "10 December 2025" in page
+    assert "Saved the details of “Shoigu in Naypyitaw”." in page
+    assert "cite this source" not in page  # no event cites it
+
+
+def test_a_month_and_on_or_after_are_kept(analyst_client, undated):
+    analyst_client.post(url(undated), details(published="June 2021", published_on_or_after="on"))
+    source = Source.objects.get(pk=undated.pk)
+    assert (source.published_date, source.published_precision) == (D(2021, 6, 1), "month")
+    assert source.published_on_or_after
+
+
+def test_a_reference_date_set_apart_for_reading_is_kept(analyst_client, undated):
+    Source.objects.filter(pk=undated.pk).update(
+        published_date=D(2021, 6, 1), published_precision="month", reference_date=D(2021, 6, 20)
+    )
+    analyst_client.post(url(undated), details(published="July 2021"))
+    assert Source.objects.get(pk=undated.pk).reference_date == D(2021, 6, 20)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "error"),
+    [
+        ("published", "31 February 2021", "Write one date such as"),
+        ("published", "1–3 June 2021", "is a range"),
+        ("published", "3 March 2999", "in the future"),
+        ("url", "not a url at all", "Enter a valid URL."),
+        ("title", "", "This field is required."),
+        ("title", "a\u202eb", "direction"),
+    ],
+)
+def test_a_bad_value_is_a_form_error_and_nothing_is_written(
+    analyst_client, undated, field, value, error
+):
+    response = analyst_client.post(url(undated), details(publisher="TASS", **{field: value}))
+    assert response.status_code == 400
+    assert error in " ".join(response.context["form"].errors[field])
+    source = Source.objects.get(pk=undated.pk)
+    assert (source.publisher, source.published_date, source.title, source.url) == (
+        "",
+        None,
+        "Defence ties deepen",
+        "",
+    )
+
+
+def test_on_or_after_without_a_date_is_refused_as_when_adding(analyst_client, undated):
+    response = analyst_client.post(url(undated), details(published_on_or_after="on"))
+    assert response.status_code == 400
+    assert "needs a publication date" in str(response.context["form"].errors)
+
+
+def test_the_text_cannot_be_changed_by_a_tampered_post(analyst_client, undated):
+    before = list(undated.passages.values_list("pk", "text"))
+    analyst_client.post(
+        url(undated),
+        details(text="Something else entirely.\n", sha256="0" * 64, key="other", title="New"),
+    )
+    source = Source.objects.get(pk=undated.pk)
+    assert source.title == "New"
+    assert (source.text, source.key, source.sha256) == (ARTICLE, "defence-ties", undated.sha256)
+    assert list(source.passages.values_list("pk", "text")) == before
+
+
+def test_readers_cannot_edit(client, reader, undated):
+    target = url(undated)
+    response = client.post(target, details(title="Vandalised"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    client.force_login(reader)
+    assert client.get(target).status_code == 403
+    assert client.post(target, details(title="Vandalised")).status_code == 403
+    assert Source.objects.get(pk=undated.pk).title == "Defence ties deepen"
+
+
+def test_an_unknown_source_is_a_404(analyst_client):
+    assert analyst_client.get("/sources/999999/edit/").status_code == 404
+
+
+def test_after_a_date_change_the_queue_reads_on_tuesday_against_the_new_date(
+    analyst_client, undated
+):
+    # Undated: "on Tuesday" is refused (and the refusal is cached).
+    assert proposals_for_source(undated) == []
+    [unread] = review_source(undated).unread
+    assert "give the source its full date" in unread.refusals[0].message
+    analyst_client.post(url(undated), details(published="10 December 2025"))  # a Wednesday
+    source = Source.objects.get(pk=undated.pk)
+    [proposal] = proposals_for_source(source)
+    assert proposal.date.parsed.start == D(2025, 12, 9)
+    assert review_source(source).unread == []
+    body = analyst_client.get(reverse("source-suggestions", args=[source.pk])).content.decode()
+    assert "9 December 2025" in body
+
+
+def test_a_date_change_says_how_many_events_to_check(analyst_client, undated):
+    passage = undated.passages.get(index=1)
+    for _ in range(2):
+        CitationFactory(
+            event=EventFactory(date_start=D(2025, 12, 2)),
+            passage=passage,
+            quote="Sergei Shoigu met Min Aung Hlaing",
+            suffix="",
+        )
+    response = analyst_client.post(url(undated), details(published="10 December 2025"), follow=True)
+    body = response.content.decode()
+    assert "2 events cite this source; their dates were read against the old date: " in body
+    assert '<a href="/?source=defence-ties">check them</a>' in body
+    # Their dates are not rewritten.
+    assert (
+        list(
+            EventFactory._meta.model.objects.filter(citations__passage=passage).values_list(
+                "date_start", flat=True
+            )
+        )
+        == [D(2025, 12, 2)] * 2
+    )
+    # The same date again is no change: no notice.
+    response = analyst_client.post(url(undated), details(published="10 December 2025"), follow=True)
+    assert "cite this source" not in response.content.decode()
+
+
+def test_the_edit_page_s_queries_are_pinned(analyst_client, undated, django_assert_num_queries):
+    target = url(undated)
+    analyst_client.get(target)
+    # Session, user, groups (is_analyst), the source.
+    with django_assert_num_queries(4):
+        assert analyst_client.get(target).status_code == 200
