@@ -230,3 +230,76 @@ def test_the_edit_page_s_queries_are_pinned(analyst_client, undated, django_asse
     # Session, user, groups (is_analyst), the source.
     with django_assert_num_queries(4):
         assert analyst_client.get(target).status_code == 200
+
+
+# PATCH /api/sources/<pk>/ ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def api(analyst):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(analyst)
+    return client
+
+
+def api_url(source: Source) -> str:
+    return reverse("api-source-detail", args=[source.pk])
+
+
+def test_an_analyst_patches_some_details_and_keeps_the_others(api, undated):
+    Source.objects.filter(pk=undated.pk).update(publisher="TASS")
+    response = api.patch(
+        api_url(undated), {"title": "Shoigu in Naypyitaw", "published": "June 2021"}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["title"] == "Shoigu in Naypyitaw"
+    assert body["publisher"] == "TASS"
+    assert body["published"]["date"] == "2021-06-01"
+    source = Source.objects.get(pk=undated.pk)
+    assert (source.published_date, source.published_precision) == (D(2021, 6, 1), "month")
+    assert source.publisher == "TASS"
+
+
+@pytest.mark.parametrize(
+    ("sent", "field", "error"),
+    [
+        ({"published": "31 February 2021"}, "published", "Write one date such as"),
+        ({"url": "not a url at all"}, "url", "Enter a valid URL."),
+        ({"title": ""}, "title", "This field is required."),
+        ({"text": "Another text.\n"}, "text", "cannot change: citations quote it verbatim"),
+        ({"sha256": "0" * 64}, "sha256", "Not a detail of a source that can be changed."),
+    ],
+)
+def test_a_bad_patch_is_a_json_400_naming_the_field(api, undated, sent, field, error):
+    response = api.patch(api_url(undated), sent, format="json")
+    assert response.status_code == 400
+    assert error in " ".join(response.json()[field])
+    assert Source.objects.get(pk=undated.pk).text == ARTICLE
+    assert Source.objects.get(pk=undated.pk).title == "Defence ties deepen"
+
+
+def test_an_empty_patch_changes_nothing(api, undated):
+    response = api.patch(api_url(undated))
+    assert response.status_code == 200, response.content
+    assert response.json()["title"] == "Defence ties deepen"
+
+
+def test_readers_cannot_patch_a_source(client, reader, undated):
+    from rest_framework.test import APIClient
+
+    anonymous = APIClient()
+    assert anonymous.patch(api_url(undated), {"title": "X"}, format="json").status_code in (
+        401,
+        403,
+    )
+    signed_in = APIClient()
+    signed_in.force_authenticate(reader)
+    assert signed_in.patch(api_url(undated), {"title": "X"}, format="json").status_code == 403
+    assert Source.objects.get(pk=undated.pk).title == "Defence ties deepen"
+
+
+def test_put_is_not_offered(api, undated):
+    assert api.put(api_url(undated), {"title": "X"}, format="json").status_code == 405

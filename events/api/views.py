@@ -11,15 +11,21 @@ from typing import cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
-from django.http import StreamingHttpResponse
+from django.http import QueryDict, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from sources.forms import SourceEditForm
 from sources.models import Source
 
 from ..counts import Counts
@@ -339,9 +345,36 @@ class ActorViewSet(viewsets.ReadOnlyModelViewSet):
             self.counts.flush()
 
 
+SOURCE_EDIT_REQUEST = inline_serializer(
+    "SourceEdit",
+    {
+        "title": serializers.CharField(required=False),
+        "publisher": serializers.CharField(required=False, allow_blank=True),
+        "author": serializers.CharField(required=False, allow_blank=True),
+        "url": serializers.CharField(required=False, allow_blank=True),
+        "published": serializers.CharField(
+            required=False,
+            allow_blank=True,
+            help_text='As written: "22 June 2021", "June 2021" or "2021"; "" for none.',
+        ),
+        "published_on_or_after": serializers.BooleanField(required=False),
+    },
+)
+
+
 @extend_schema_view(
     list=extend_schema(summary="List sources"),
     retrieve=extend_schema(summary="One source with its passages"),
+    partial_update=extend_schema(
+        summary="Correct a source's details (analysts)",
+        description="Any of `title`, `publisher`, `author`, `url`, `published` (the date as "
+        "written) and `published_on_or_after`, checked as on the page that adds a source. "
+        "The text never changes (citations quote it verbatim): sending `text` is a 400. A new "
+        "date changes what the text's relative dates read as in its suggestions; events "
+        "already citing the source keep their dates.",
+        request=SOURCE_EDIT_REQUEST,
+        responses={200: SourceSerializer},
+    ),
 )
 class SourceViewSet(viewsets.ReadOnlyModelViewSet):
     schema = ApiSchema()
@@ -357,6 +390,35 @@ class SourceViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_class(self):
         return SourceDetailSerializer if self.action == "retrieve" else SourceSerializer
+
+    def partial_update(self, request, *args, **kwargs) -> Response:
+        source = self.get_object()
+        sent = request.data.dict() if isinstance(request.data, QueryDict) else request.data
+        if not isinstance(sent, dict):
+            raise ValidationError({"non_field_errors": ["Send an object of the fields to change."]})
+        unknown = set(sent) - set(SourceEditForm.base_fields)
+        if unknown:
+            raise ValidationError(
+                {
+                    name: [
+                        "The text of a source cannot change: citations quote it verbatim."
+                        if name == "text"
+                        else "Not a detail of a source that can be changed."
+                    ]
+                    for name in sorted(unknown)
+                }
+            )
+        data = {**SourceEditForm.initial_for(source), **sent}
+        form = SourceEditForm(data, source=source)
+        if not form.is_valid():
+            raise ValidationError(
+                {
+                    "non_field_errors" if name == "__all__" else name: [str(m) for m in messages]
+                    for name, messages in form.errors.items()
+                }
+            )
+        form.save()
+        return Response(SourceSerializer(source, context=self.get_serializer_context()).data)
 
 
 @extend_schema_view(
