@@ -303,3 +303,16 @@ def test_readers_cannot_patch_a_source(client, reader, undated):
 
 def test_put_is_not_offered(api, undated):
     assert api.put(api_url(undated), {"title": "X"}, format="json").status_code == 405
+
+
+def test_a_new_title_shows_on_the_cards_of_events_citing_it(analyst_client, undated):
+    passage = undated.passages.get(index=1)
+    CitationFactory(
+        event=EventFactory(status="published"),
+        passage=passage,
+        quote="Sergei Shoigu met Min Aung Hlaing",
+        suffix="",
+    )
+    assert "Defence ties deepen" in analyst_client.get("/").content.decode()  # cached card
+    analyst_client.post(url(undated), details(title="Shoigu in Naypyitaw"))
+    assert "Shoigu in Naypyitaw" in analyst_client.get("/").content.decode()
