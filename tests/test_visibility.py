@@ -113,6 +113,7 @@ def addresses(world) -> list[str]:
         "/sources/",
         "/sources/new/",
         f"/sources/{source.pk}/",
+        f"/sources/{source.pk}/edit/",
         f"/sources/{source.pk}/suggestions/",
         f"/sources/{source.pk}/suggestions/add/",
         f"/sources/{source.pk}/suggestions/dismiss/",
