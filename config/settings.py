@@ -404,4 +404,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # One name for the date precision, whichever field uses it (events, positions).
     "ENUM_NAME_OVERRIDES": {"PrecisionEnum": "lib.dates.Precision"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "events.api.schema.closed_bodies",
+    ],
 }
