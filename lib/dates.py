@@ -230,7 +230,8 @@ _Y = r"(?P<year>\d{4})"
 _WD = r"(?P<weekday>" + "|".join(WEEKDAYS) + r")"
 _SEP = r"\s*(?:-|\bto\b|\buntil\b|\btill\b|\bthrough\b|\bthru\b)\s*"
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "final": 4}
-_SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9}
+# A season's first month (northern, as the sources write them); a season is three months.
+SEASON_FIRST_MONTH = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9}
 # early / mid / late part of a year: (first month, last month), as DEVSET.md agrees.
 _PART_OF_YEAR = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}
 
@@ -531,7 +532,7 @@ def _point(
             first = dt.date(year, 6 * number - 5, 1)
             return _Point(first, _add_months(first, 5), Precision.MONTH, approximate, has_year)
         if kind == "season":
-            first = dt.date(year, _SEASONS[groups["season"]], 1)
+            first = dt.date(year, SEASON_FIRST_MONTH[groups["season"]], 1)
             return _Point(first, _add_months(first, 2), Precision.MONTH, True, has_year)
         if kind == "winter":
             second = groups["year2"]
@@ -606,7 +607,7 @@ def _point(
             day = dt.date(_check_year(year, text), month, 1)
             return _Point(day, day, Precision.MONTH, approximate)
         if kind == "named_season":
-            first = _named_season(_SEASONS[groups["season"]], groups["which"], reference)
+            first = _named_season(SEASON_FIRST_MONTH[groups["season"]], groups["which"], reference)
             _check_year(first.year, text)
             return _Point(first, _add_months(first, 2), Precision.MONTH, True)
         if kind == "ago":

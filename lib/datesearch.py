@@ -36,6 +36,7 @@ from functools import lru_cache
 from lib.dates import (
     FIRST_YEAR,
     LAST_YEAR,
+    SEASON_FIRST_MONTH,
     DateTextError,
     ParsedDate,
     Precision,
@@ -851,9 +852,6 @@ def _shifted(anchor: ParsedDate, unit: str, shift: int) -> ParsedDate | None:
     return ParsedDate(dt.date(anchor.start.year + shift, 1, 1), None, Precision.YEAR, True)
 
 
-_SEASON_MONTH = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9}
-
-
 def _season_after(anchor: ParsedDate, first_month: int, shift: int) -> ParsedDate | None:
     """The season ``shift`` from ``anchor``: that year's ("that summer" after "January
     2018"), the first to begin after it (1), the last to end before it (-1); None when the
@@ -983,7 +981,8 @@ def _narrative(
             base = anchor.parsed.end if (days > 0 and anchor.parsed.end) else anchor.parsed.start
             parsed = ParsedDate(base + dt.timedelta(days=days), None, Precision.DAY, True)
         elif unit == "season":
-            parsed = _season_after(anchor.parsed, _SEASON_MONTH[match["season"].lower()], shift)
+            first_month = SEASON_FIRST_MONTH[match["season"].lower()]
+            parsed = _season_after(anchor.parsed, first_month, shift)
         else:
             parsed = _shift_date(anchor.parsed, unit, shift)
         taken.append((a, b))

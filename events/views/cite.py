@@ -26,15 +26,21 @@ from ..services import DuplicateCitation, add_citation
 SEARCH_LIMIT = 10
 
 
-def _selection_day(located, reference: Reference) -> dt.date | None:
-    """The day the selection is about: its date as the suggestions read it (a chronology's
-    entry under "March 26", a paragraph's), else the source's own; None when neither is
-    known."""
+def _selection_date(located):
+    """The selection's date as the suggestions read it (``SelectionDate``: its own words', a
+    chronology entry's "March 26", its paragraph's), or None when none is read."""
     from suggestions.services import selection_date
 
     passage = located.passage
     chosen = selection_date(passage.source, passage.index, located.start, located.end)
-    if chosen is not None and not isinstance(chosen, Refusal):
+    return None if chosen is None or isinstance(chosen, Refusal) else chosen
+
+
+def _selection_day(located, reference: Reference) -> dt.date | None:
+    """The day the selection is about: its date as the suggestions read it (a chronology's
+    entry under "March 26", a paragraph's), else the source's own; None when neither is
+    known."""
+    if (chosen := _selection_date(located)) is not None:
         return chosen.date.parsed.start
     return reference.day if reference.known else None
 
@@ -44,11 +50,8 @@ def _written_date(event: Event, located) -> tuple[str, str]:
     queue keeps a proposal's), and a note to check it when the event's date does not overlap
     it (a reviewer cited "a joint exercise … next year" on an arrival of 1 December unwarned).
     ("", "") when the words write no date of their own."""
-    from suggestions.services import selection_date
-
-    passage = located.passage
-    chosen = selection_date(passage.source, passage.index, located.start, located.end)
-    if chosen is None or isinstance(chosen, Refusal) or not chosen.written_in_selection:
+    chosen = _selection_date(located)
+    if chosen is None or not chosen.written_in_selection:
         return "", ""
     parsed = chosen.date.parsed
     first, last = interval(parsed.start, parsed.end, parsed.precision)

@@ -315,11 +315,12 @@ class EventForms:
 
     def filled_date(self) -> tuple[str, str, str]:
         """The start, end and precision the form shows (ISO dates), as its fields hold them."""
-        form = self.form
-        values = [form[name].value() for name in ("date_start", "date_end", "date_precision")]
-        return tuple(  # type: ignore[return-value]
-            v.isoformat() if isinstance(v, dt.date) else str(v or "") for v in values
-        )
+
+        def shown(name: str) -> str:
+            value = self.form[name].value()
+            return value.isoformat() if isinstance(value, dt.date) else str(value or "")
+
+        return shown("date_start"), shown("date_end"), shown("date_precision")
 
     def ticked(self) -> bool:
         return bool(self.form["date_approximate"].value())
