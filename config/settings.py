@@ -304,6 +304,10 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# History records are read by their record's id (events.history), never by date alone: no
+# index on history_date (each history table's index cost every save, and a bulk load a sort).
+SIMPLE_HISTORY_DATE_INDEX = False
+
 # Sign in and out with django.contrib.auth's views under /accounts/.
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "timeline"

@@ -610,8 +610,11 @@ class Event(models.Model):
     # (events/migrations/0008_scale_search.py); unused on SQLite, which has events_search (FTS5).
     search_vector = SearchVectorField(null=True, editable=False)
     # Who changed what and when (events.history); derived fields are recomputed on save.
+    # History is looked up by the record's id (and a child's by its event): its copies of
+    # other keys are not indexed (each index cost every save, and a bulk load a rebuild).
     history = HistoricalRecords(
         excluded_fields=["span_start", "span_end", "precision_rank", "updated", "search_vector"],
+        no_db_index=["author"],
         bases=[HistoryBatch],
     )
 
@@ -748,7 +751,9 @@ class Participation(models.Model):
     # 0010_scale2_counts_and_spans.py) so "events of actor A in year Y" is one index range.
     span_start = models.DateField(null=True, editable=False)
     span_end = models.DateField(null=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["span_start", "span_end"], bases=[HistoryBatch])
+    history = HistoricalRecords(
+        excluded_fields=["span_start", "span_end"], no_db_index=["actor"], bases=[HistoryBatch]
+    )
 
     objects = OfEventQuerySet.as_manager()
 
@@ -806,7 +811,7 @@ class Citation(models.Model):
     note = models.TextField(
         blank=True, max_length=NOTE_MAX, validators=[MaxLengthValidator(NOTE_MAX)]
     )
-    history = HistoricalRecords(bases=[HistoryBatch])
+    history = HistoricalRecords(no_db_index=["passage"], bases=[HistoryBatch])
 
     objects = OfEventQuerySet.as_manager()
 
