@@ -173,3 +173,68 @@ def test_anonymous_visitors_cannot_edit(client, event):
     assert response.status_code == 302
     event.refresh_from_db()
     assert event.version == 1
+
+
+def test_saving_again_keeps_their_change_to_a_field_you_had_not_changed(first, second, event):
+    # The first analyst corrects the title; the second, from the same version, the location.
+    edit(first, event, version=1, title="Shoigu visits Naypyidaw", location="Naypyidaw")
+    response = edit(second, event, version=1, title="Shoigu in Naypyidaw", location="Nay Pyi Taw")
+    body = response.content.decode()
+    assert response.status_code == 409
+    assert "Not changed by you: theirs is kept below" in body
+    assert 'name="title" value="Shoigu visits Naypyidaw"' in body  # theirs, not the loaded one
+    assert 'name="location" value="Nay Pyi Taw"' in body  # yours, typed
+
+    # Saving the form as shown keeps both changes.
+    assert (
+        edit(
+            second, event, version=2, title="Shoigu visits Naypyidaw", location="Nay Pyi Taw"
+        ).status_code
+        == 302
+    )
+    event.refresh_from_db()
+    assert (event.title, event.location, event.version) == (
+        "Shoigu visits Naypyidaw",
+        "Nay Pyi Taw",
+        3,
+    )
+
+
+def test_a_field_both_analysts_changed_keeps_yours_in_the_form(first, second, event):
+    edit(first, event, version=1, title="Theirs")
+    body = edit(second, event, version=1, title="Mine").content.decode()
+    assert 'name="title" value="Mine"' in body
+    assert '<td class="yours">Mine</td>' in body
+
+
+def test_their_date_is_kept_when_you_had_not_changed_it(first, second, event):
+    edit(first, event, version=1, title=event.title, date_text="c. 26 March 2021")
+    event.refresh_from_db()
+    assert event.date_approximate
+    body = edit(
+        second,
+        event,
+        version=1,
+        title=event.title,
+        date_text="",
+        date_start="2021-06-22",  # as loaded
+        date_precision="day",
+        location="Moscow",
+    ).content.decode()
+    assert 'name="date_text" id="id_date_text" value="c. 26 March 2021"' in body
+    assert 'name="date_start" value="2021-03-26"' in body
+    assert 'name="date_approximate" id="id_date_approximate" checked>' in body
+
+
+def test_their_actors_are_kept_when_you_had_not_changed_them(first, second, event):
+    ActorFactory(name="Sergei Shoigu")
+    edit(
+        first,
+        event,
+        version=1,
+        title=event.title,
+        actors=[{"name": "Sergei Shoigu", "role": "visitor"}],
+    )
+    body = edit(second, event, version=1, title=event.title, location="Moscow").content.decode()
+    assert 'name="actors-0-name" value="Sergei Shoigu"' in body
+    assert "Not changed by you: theirs is kept below" in body

@@ -29,7 +29,7 @@ from lib.inputs import has_nul, nul_message, shown, whole_number
 from lib.paging import found_or_404, missing
 from sources.models import Passage, Source
 
-from ..conflict import compare
+from ..conflict import compare, keep_theirs
 from ..duplicates import (
     candidate_from_event,
     candidate_from_fields,
@@ -564,8 +564,10 @@ def _conflict(
     ]
     shown = {pk for value in request.POST.getlist("shown") if (pk := whole_number(value))}
     changes, base = compare(current, forms.form.instance, your_actors, shown, base_version)
-    # Keep everything typed; carry the current version so that saving again is deliberate.
+    # Keep everything typed, but take theirs where only they changed a field; carry the
+    # current version so that saving again is deliberate.
     data = request.POST.copy()
+    keep_theirs(data, current, changes)
     data["version"] = str(current.version)
     again = EventForms.build(current, data)
     again.is_valid()
