@@ -26,7 +26,7 @@ from lib.inputs import has_nul, nul_message, refuse_direction_controls, whole_nu
 from sources.models import Passage, Source
 
 from .models import Actor, ActorKind, Citation, Event, EventType, Post, Role, Status
-from .positions import EventDate, title_clash
+from .positions import EventDate, office_clash, title_clash
 from .services import ActorChoice, CitationError, Located, locate
 
 
@@ -610,4 +610,15 @@ class PositionForm(NulNamed, forms.Form):
             posts = Post.objects.named(title).values("pk")
             if self.holder.positions.filter(post__in=posts, start=start).exists():
                 self.add_error("title", f"{self.holder} already holds “{title}” from that start.")
+        if title and not self.errors:
+            clash = office_clash(
+                self.holder,
+                title,
+                start,
+                data.get("start_precision") or Precision.DAY,
+                end,
+                data.get("end_precision") or Precision.DAY,
+            )
+            if clash:
+                self.add_error("title", clash)
         return data

@@ -85,6 +85,11 @@ class EventDate:
     last: dt.date
     shown: str
 
+    @property
+    def at(self) -> str:
+        """The date after its preposition: "on 22 June 2021", "in June 2025"."""
+        return f"{'on' if self.first == self.last else 'in'} {self.shown}"
+
 
 def event_date(
     start: dt.date | None, end: dt.date | None, precision: str | None
@@ -154,9 +159,9 @@ class TitleClash:
                 f"{_listed(self.tenures)}."
             )
         if then := self.held_during(when):
-            return f"{head}: name the person who held it on {when.shown}: {_listed(then)}."
+            return f"{head}: name the person who held it {when.at}: {_listed(then)}."
         return (
-            f"{head}: name the person who held it on {when.shown} (no holder is recorded for "
+            f"{head}: name the person who held it {when.at} (no holder is recorded for "
             f"then; its holders: {_listed(self.tenures)}), and record their position on their "
             "actor page."
         )
@@ -459,6 +464,56 @@ def load_positions(data: dict) -> dict[str, int]:
             position.save()
             stats["positions"] += 1
     return stats
+
+
+def _surely_held(
+    start: dt.date | None, start_precision: str, end: dt.date | None, end_precision: str
+) -> tuple[dt.date, dt.date] | None:
+    """The days a tenure was surely held: from the last day its start may be to the first
+    day its end may be (a blank end is "still held"); None when its start is not known or
+    no day is sure ("2024" to "2024")."""
+    if start is None:
+        return None
+    first = interval(start, None, start_precision)[1]
+    last = interval(end, None, end_precision)[0] if end is not None else dt.date.max
+    return (first, last) if first <= last else None
+
+
+def office_clash(
+    holder: Actor,
+    title: str,
+    start: dt.date | None,
+    start_precision: str,
+    end: dt.date | None,
+    end_precision: str,
+) -> str | None:
+    """Why ``holder`` cannot be recorded in the office ``title`` for these dates, or None.
+
+    An office (``PostKind.OFFICE``: a minister, a commander-in-chief) has one holder at a
+    time: a tenure that surely overlaps another holder's (on a day both surely held it) is
+    refused, or titles would resolve to two people ("held it on June 2025: Andrei Belousov or
+    Vladimir Putin"). Handovers within one period of the precision given ("2012-2024",
+    "since 2024") are not sure to overlap and are accepted. Ranks and roles may be shared.
+    """
+    mine = _surely_held(start, start_precision, end, end_precision)
+    post = Post.objects.named(title).first()
+    if mine is None or post is None or post.kind != PostKind.OFFICE:
+        return None
+    others = (
+        Position.objects.filter(post=post)
+        .exclude(holder=holder)
+        .select_related("holder")
+        .order_by("span_start", "pk")
+    )
+    for other in others:
+        theirs = _surely_held(other.start, other.start_precision, other.end, other.end_precision)
+        if theirs is not None and max(mine[0], theirs[0]) <= min(mine[1], theirs[1]):
+            return (
+                f"“{post.title}” is an office held by one person at a time, and "
+                f"{other.holder} held it then ({_years(other)}). Record when their "
+                "tenure ended first, or check these dates."
+            )
+    return None
 
 
 def add_position(

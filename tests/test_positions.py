@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.urls import reverse
 
 from events.models import Actor, Event, Participation, Position, Post, PostAlias, Role
@@ -390,3 +391,66 @@ def test_the_api_lists_an_actors_positions(client, defense_ministers):
             "end_precision": "day",
         }
     ]
+
+
+# One holder of an office at a time ---------------------------------------------------------------
+
+
+def add(client, actor, **data):
+    client.force_login(User.objects.get(username="analyst"))
+    return client.post(
+        reverse("actor-position-add", args=[actor.slug]),
+        {"start_precision": "day", "end_precision": "day", "note": "", **data},
+    )
+
+
+def test_a_second_holder_of_an_office_at_the_same_time_is_refused(
+    client, analyst, defense_ministers
+):
+    putin = ActorFactory(name="Vladimir Putin")
+    response = add(client, putin, title="Russian Defense Minister", start="2024-06-01")
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert (
+        "“Russian Defense Minister” is an office held by one person at a time, and "
+        "Andrei Belousov held it then (since 2024)." in body
+    )
+    assert not Position.objects.filter(holder=putin).exists()
+    assert holders("Russian Defense Minister", D(2025, 6, 1)) == [defense_ministers[1]]
+
+
+@pytest.mark.parametrize(
+    ("start", "start_precision", "end", "end_precision"),
+    [
+        ("2010-01-01", "day", "2012-11-05", "day"),  # before Shoigu
+        ("2012-01-01", "year", "2012-01-01", "year"),  # within Shoigu's first year: not sure
+        ("", "day", "", "day"),  # dates not known
+    ],
+)
+def test_a_tenure_not_surely_overlapping_another_is_accepted(
+    client, analyst, defense_ministers, start, start_precision, end, end_precision
+):
+    serdyukov = ActorFactory(name="Anatoly Serdyukov")
+    response = add(
+        client,
+        serdyukov,
+        title="Russian Defense Minister",
+        start=start,
+        start_precision=start_precision,
+        end=end,
+        end_precision=end_precision,
+    )
+    assert response.status_code == 302
+    assert Position.objects.filter(holder=serdyukov).exists()
+
+
+def test_a_rank_may_be_held_by_many_at_once(client, analyst):
+    Post.objects.create(title="Senior General", kind="rank")
+    Position.objects.create(
+        holder=ActorFactory(name="Min Aung Hlaing"),
+        post=Post.objects.get(title="Senior General"),
+        start=D(2011, 3, 30),
+    )
+    soe_win = ActorFactory(name="Soe Win")
+    response = add(client, soe_win, title="Senior General", start="2021-03-01")
+    assert response.status_code == 302

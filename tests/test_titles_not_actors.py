@@ -417,3 +417,12 @@ def test_the_curated_timeline_filter_by_title_survives_a_refused_create(
         assert "is a title (the post" in html.unescape(response.content.decode())
     client.logout()
     assert {name: count(name) for name in before} == before
+
+
+def test_a_title_at_a_month_says_in_the_month():
+    from events.positions import EventDate
+
+    assert EventDate(dt.date(2025, 6, 1), dt.date(2025, 6, 30), "June 2025").at == "in June 2025"
+    assert EventDate(dt.date(2021, 6, 22), dt.date(2021, 6, 22), "22 June 2021").at == (
+        "on 22 June 2021"
+    )
