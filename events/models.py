@@ -54,7 +54,7 @@ class EventType(models.TextChoices):
     ECONOMIC = "economic", "economic talks"
     MILITARY_ACTION = "military_action", "military action"
     POLICY = "policy", "policy"
-    AGGREGATE = "aggregate", "multi-year total"
+    AGGREGATE = "aggregate", "total over a period"
     OTHER = "other", "other"
 
 

@@ -216,6 +216,6 @@ def test_many_overlapping_bands_are_bounded_in_rows():
     marks = [
         axis.place(mark(D(2000, 1, 1), D(2019, 12, 31), "year", pk=n), scale) for n in range(50)
     ]
-    lane = axis.pack(Lane("aggregate", "multi-year total"), marks, scale)
+    lane = axis.pack(Lane("aggregate", "total over a period"), marks, scale)
     assert lane.rows <= axis.MAX_ROWS + 2
     assert len(lane.marks) + sum(c.n for c in lane.clusters) == 50

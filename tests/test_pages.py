@@ -221,6 +221,7 @@ def test_the_density_strip_shows_months_when_the_matches_lie_in_one_year(client,
     body = client.get("/", query).content.decode()
     assert strip_of(body) == months_of(2021, {3: 2, 7: 1})
     assert "Events per month" in body
+    assert '<h2 class="facet">Months</h2>' in body  # the counts' panel says so too
     march = re.search(r'<a href="/\?([^"]*)"[^>]*aria-label="March 2021: 2 events"', body)
     assert march
     linked = html.unescape(march.group(1))
@@ -233,6 +234,7 @@ def test_the_density_strip_shows_months_when_the_matches_lie_in_one_year(client,
     wide = dict(query, to="2022") if "to" in query else query
     body = client.get("/", wide).content.decode()
     assert strip_of(body) == ["2021: 3 events", "2022: 1 event"]
+    assert '<h2 class="facet">Years</h2>' in body
     assert "Events per year" in body
 
 

@@ -226,6 +226,7 @@ def year_density(
         bars.append(
             {
                 "year": name,
+                "unit": unit,
                 "count": counts[bin_],
                 "height": round(100 * counts[bin_] / top),
                 "query": filter_query(params, drop=drop, **extra),
