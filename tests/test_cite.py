@@ -211,6 +211,33 @@ def test_the_events_nearest_the_selections_own_date_come_first(signed_in):
     ]
 
 
+def test_an_event_holding_the_selections_day_comes_before_nearer_starts(signed_in):
+    # A reviewer's words of 24 August listed the month's event ("c. August 2021") seventh,
+    # after events of early September whose starts lie nearer the day.
+    source = SourceFactory(text="August 24: Russia sells an additional US$2.3 billion of arms.\n")
+    source.reference_date = dt.date(2021, 10, 30)
+    source.save()
+    for title, day in [
+        ("Talks of 1 September", dt.date(2021, 9, 1)),
+        ("Talks of 5 September", dt.date(2021, 9, 5)),
+        ("Talks of 10 August", dt.date(2021, 8, 10)),
+    ]:
+        EventFactory(title=title, date_start=day)
+    EventFactory(title="Talks of August", date_start=dt.date(2021, 8, 1), date_precision="month")
+    EventFactory(title="Talks of 24 August", date_start=dt.date(2021, 8, 24))
+    passage = source.passages.get(index=0)
+    body = signed_in.get(
+        reverse("event-cite-search"), {**selection(passage, "Russia sells"), "q": "talks"}
+    ).content.decode()
+    assert re.findall(r"Add to “(Talks[^”]*)”", body) == [
+        "Talks of 24 August",
+        "Talks of August",
+        "Talks of 1 September",
+        "Talks of 5 September",
+        "Talks of 10 August",
+    ]
+
+
 def test_words_writing_another_date_than_the_events_are_cited_with_a_note_to_check(signed_in):
     """A reviewer cited "a joint exercise ... next year" on an arrival of 1 December with no
     warning. The words' own date is kept as written; one the event's date does not overlap

@@ -64,6 +64,15 @@ def _written_date(event: Event, located) -> tuple[str, str]:
     )
 
 
+def _apart(event: Event, day: dt.date) -> tuple[int, int]:
+    """How far ``event`` lies from ``day``: days from its interval (0 when it holds the day:
+    "c. August 2021" for words of 24 August, before events of early September), then its
+    length (the day's own event before its month's)."""
+    first = event.span_start or event.date_start or day
+    last = event.span_end or first
+    return max((first - day).days, (day - last).days, 0), (last - first).days
+
+
 def _matching_events(user, q: str, reference: Reference, near: dt.date | None):
     events = Event.objects.visible_to(user)
     q = q.strip()
@@ -86,7 +95,7 @@ def _matching_events(user, q: str, reference: Reference, near: dt.date | None):
     before = events.filter(date_start__lte=day).order_by(F("date_start").desc(), "-pk")
     after = events.filter(date_start__gt=day).order_by("date_start", "pk")
     dated = [*before[:SEARCH_LIMIT], *after[:SEARCH_LIMIT]]
-    nearest = sorted(dated, key=lambda event: abs((event.date_start - day).days))
+    nearest = sorted(dated, key=lambda event: _apart(event, day))
     undated = events.filter(date_start=None).order_by("title", "pk")[:SEARCH_LIMIT]
     return [*nearest, *undated][:SEARCH_LIMIT]
 
