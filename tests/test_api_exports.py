@@ -167,6 +167,9 @@ def test_ics_widens_dates_to_their_precision(client, precision, start, end, dtst
     [vevent] = calendar_events(export(client, "ics"))
 
     assert (vevent.decoded("DTSTART"), vevent.decoded("DTEND")) == (dtstart, dtend)
+    # A calendar draws the whole month or years: the description says the day is not known.
+    unstated = f"(dated to the {precision}: the day is not stated)"
+    assert (unstated in str(vevent.decoded("DESCRIPTION"))) == (precision != "day")
 
 
 def test_undated_events_are_left_out_of_calendars_and_timelines(client):

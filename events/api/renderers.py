@@ -212,6 +212,9 @@ class ICSRenderer(BaseRenderer):
         first, last = interval(start, _date(date["end"]), date["precision"])
         stamp = dt.datetime.fromisoformat(event["updated"]).astimezone(dt.UTC)
         description = [_display_date(event)]
+        if date["precision"] in ("month", "year") and first < last:
+            # A calendar draws the whole period: say the day is not known.
+            description[0] += f" (dated to the {date['precision']}: the day is not stated)"
         if event.get("attribution"):
             description.append(claim(event["attribution"]))
         if event["summary"]:
