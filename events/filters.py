@@ -40,6 +40,7 @@ from .models import (
     Participation,
     Position,
     Status,
+    close_actor_names,
     named_actors_and_titles,
 )
 
@@ -99,10 +100,15 @@ class ActorNamesField(forms.Field):
         # copy, so this is this request's).
         self.resolved = groups
         if unknown:  # every one of them, not the first only
+            close = close_actor_names(
+                [name for name, group in zip(names, groups, strict=True) if not group.names],
+                self.viewer or AnonymousUser(),
+            )
+            meant = f" Did you mean {' or '.join(f'“{c}”' for c in close)}?" if close else ""
             raise forms.ValidationError(
                 f"actor: no actor or title is named {' or '.join(dict.fromkeys(unknown))}; use "
                 "an actor's name, slug or alias (for example actor=min-aung-hlaing) or a title "
-                "such as actor=Russian Defense Minister.",
+                f"such as actor=Russian Defense Minister.{meant}",
                 code="unknown_actor",
             )
         return groups

@@ -1,4 +1,5 @@
 import datetime as dt
+import html
 
 import pytest
 from django.core.management import call_command
@@ -496,3 +497,27 @@ def test_a_search_with_an_invisible_direction_control_is_refused_with_a_message(
     api = client.get("/api/events/", {"q": "\u202elive"})
     assert api.status_code == 400
     assert api.json()["q"][0].startswith(said)
+
+
+def test_an_unknown_actor_name_suggests_the_names_it_is_close_to(client, timeline):
+    body = html.unescape(client.get("/", {"actor": "Min Aung Hliang"}).content.decode())
+    assert "no actor or title is named “Min Aung Hliang”" in body
+    assert "Did you mean “Min Aung Hlaing”?" in body
+    response = client.get("/api/events/", {"actor": "Sergei Shoygu"})
+    assert response.status_code == 400
+    assert "Did you mean “Sergei Shoigu”?" in response.json()["actor"][0]
+    # Nothing close: no suggestion.
+    body = html.unescape(client.get("/", {"actor": "Zzyzx"}).content.decode())
+    assert "Did you mean" not in body
+
+
+def test_a_suggested_name_is_one_the_reader_may_see(client, db):
+    """An actor in drafts only is unknown to a reader: it is not suggested either."""
+    from tests.factories import ActorFactory
+
+    hidden = ActorFactory(name="Secret Envoy")
+    event = EventFactory(title="Draft talks", status="draft")
+    Participation.objects.create(event=event, actor=hidden, role="participant")
+    body = html.unescape(client.get("/", {"actor": "Secret Envoi"}).content.decode())
+    assert "no actor or title is named “Secret Envoi”" in body
+    assert "Secret Envoy" not in body
