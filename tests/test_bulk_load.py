@@ -13,8 +13,10 @@ from bench.generate import EVENT_TYPES, ROLES, write_archive
 from events import bulk
 from events.interchange import LoadError, dump, load, load_file
 from events.models import Actor, Citation, Event, EventType, Participation, Role
+from events.services import cite, locate
 from lib.dates import Precision
 from sources.models import Passage, Source, split_passages
+from tests.factories import ActorFactory, EventFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -274,6 +276,39 @@ def test_a_rebuilding_load_leaves_the_same_indexes_and_constraints_and_the_same_
     for citation in Citation.objects.select_related("passage"):
         assert citation.passage.text[citation.start : citation.end] == citation.quote
     assert load_file(write(tmp_path, data), rebuild=True)["unchanged"] == 120
+
+
+@postgres_only
+def test_a_rebuilding_load_numbers_every_tables_rows_from_its_sequence(tmp_path):
+    """A locked load numbers participants, citations and the history records itself (no
+    nextval() per row): each table's rows are one range of its sequence, in the timeline's
+    order, and the sequence is past them, so the next single write takes the next id."""
+    event = EventFactory()  # ids drawn before the load
+    cite(event, locate(SourceFactory(), "He met Sergei Shoigu"))
+    data = archive(60)
+    load_file(write(tmp_path, data), rebuild=True)
+
+    loaded = Event.objects.exclude(pk=event.pk)
+    for model in (Participation, Citation):
+        rows = model.objects.filter(event__in=loaded).order_by("event_id", "id")
+        ids = list(rows.values_list("id", flat=True))
+        assert ids == list(range(ids[0], ids[0] + len(ids)))
+    for model in (Event, Participation, Citation):
+        history = model.history.model
+        table, ids = (
+            history._meta.db_table,
+            list(history.objects.order_by("history_id").values_list("history_id", flat=True)),
+        )
+        assert ids == list(range(ids[0], ids[0] + len(ids))), table
+    # Each sequence is past what the load wrote: single writes go on without a clash.
+    later = EventFactory()
+    citation = cite(later, locate(SourceFactory(), "He met Sergei Shoigu"))
+    assert citation.pk > Citation.objects.exclude(pk=citation.pk).latest("pk").pk
+    participant = Participation.objects.create(event=later, actor=ActorFactory())
+    assert participant.pk > Participation.objects.exclude(pk=participant.pk).latest("pk").pk
+    assert later.history.latest("history_id").history_id > max(
+        Event.history.exclude(id=later.pk).values_list("history_id", flat=True)
+    )
 
 
 @postgres_only
