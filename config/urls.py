@@ -33,6 +33,7 @@ urlpatterns = [
     path("sources/new/", source_views.source_new, name="source-new"),
     path("sources/<int:pk>/", source_views.source_detail, name="source-detail"),
     path("sources/<int:pk>/edit/", source_views.source_edit, name="source-edit"),
+    path("sources/<int:pk>/history/", source_views.source_history, name="source-history"),
     path(
         "sources/<int:pk>/suggestions/",
         suggestion_views.source_suggestions,

@@ -4,8 +4,10 @@
 JSON items, such as ``ijson`` item generators) and writes them in one transaction:
 
 1. Sources and actors are written in batches (sources and passages by ``COPY`` on
-   PostgreSQL, ``bulk_create`` elsewhere); a source key or text that clashes with a stored
-   one, an actor named like another actor's alias, are refused.
+   PostgreSQL, ``bulk_create`` elsewhere; a stored source whose details changed is corrected
+   through ``sources.services.correct_source``: its version and history); a source key or
+   text that clashes with a stored one, an actor named like another actor's alias, are
+   refused.
 2. Events are checked item by item in Python for what needs no database (field types, choices,
    dates, actor and source names) and staged, with their participants and citations, in
    temporary tables (PostgreSQL: ``COPY``, sent by a thread of its own while the file is
@@ -65,7 +67,7 @@ from django.utils.text import slugify
 from lib.dates import PRECISION_RANK, Precision, interval, truncate, year_outside
 from lib.inputs import direction_control_message, refuse_direction_controls
 from sources.models import Passage, Source, split_passages, text_identity, text_sha256
-from sources.services import SourceError, decode_text
+from sources.services import SourceError, correct_source, decode_text
 
 from . import tally
 from .history_base import current_batch
@@ -300,11 +302,12 @@ def load_sources(items: Iterable, base_dir: Path | None) -> dict[str, int]:
             if source is not None:
                 if source.text_identity != identity:
                     raise LoadError(f"{where}: source “{key}” exists with a different text.")
-                changed = [name for name, value in meta.items() if getattr(source, name) != value]
+                changed = {
+                    name: value for name, value in meta.items() if getattr(source, name) != value
+                }
                 if changed:
-                    for name in changed:
-                        setattr(source, name, meta[name])
-                    source.save(update_fields=changed)
+                    # As any correction: the version goes up, the history records it.
+                    correct_source(source, changed)
                 continue
             if identity in stored_by_identity:
                 raise LoadError(

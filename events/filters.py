@@ -33,7 +33,6 @@ from lib.inputs import direction_control_message
 from sources.models import Source
 
 from .models import (
-    Citation,
     Event,
     EventQuerySet,
     EventType,
@@ -362,9 +361,7 @@ class SourceFilter(django_filters.Filter):
     def filter(self, qs: QuerySet, value: int | None) -> QuerySet:
         if value is None:
             return qs
-        return qs.filter(
-            pk__in=Citation.objects.filter(passage__source_id=int(value)).values("event_id")
-        )
+        return cast(EventQuerySet, qs).citing_source(int(value))
 
 
 def refuse_direction_control_in_q(value: str) -> None:

@@ -370,6 +370,12 @@ class EventQuerySet(models.QuerySet):
     def in_year(self, year: int) -> "EventQuerySet":
         return self.overlapping(dt.date(year, 1, 1), dt.date(year, 12, 31))
 
+    def citing_source(self, source_id: int) -> "EventQuerySet":
+        """Events with at least one citation from the source (the timeline's ``?source=``)."""
+        return self.filter(
+            pk__in=Citation.objects.filter(passage__source_id=source_id).values("event_id")
+        )
+
     def among(self, ids: Collection[int]) -> "EventQuerySet":
         """Only the events of ``ids``, a few known ahead (an actor's events in a window,
         ``events.filters.ActorFilter``): read by primary key, then sorted and counted, instead

@@ -1,18 +1,31 @@
 """Adding a source in the browser: pasted text or an uploaded .txt or .html file."""
 
 import datetime as dt
+from collections.abc import Collection
 from pathlib import PurePath
 from typing import Any
 
 from django import forms
 
-from lib.dates import DateTextError, ParsedDate, Precision, format_date, parse_date_text
+from lib.dates import (
+    DateTextError,
+    ParsedDate,
+    Precision,
+    format_date,
+    parse_date_text,
+)
 from lib.forms import NulNamed
 from lib.inputs import DIRECTION_CONTROLS, refuse_direction_controls
 
 from .html import html_to_text, looks_like_html
 from .models import Source
-from .services import MAX_SOURCE_BYTES, SourceError, decode_text, existing_source
+from .services import (
+    MAX_SOURCE_BYTES,
+    SourceError,
+    correct_source,
+    decode_text,
+    existing_source,
+)
 
 UPLOAD_SUFFIXES = (".txt", ".html", ".htm")
 
@@ -204,18 +217,41 @@ class SourceForm(SourceDetailsForm):
 
 class SourceEditForm(SourceDetailsForm):
     """Correcting a source's details: the add form's fields and checks, without the text
-    (citations quote it verbatim, so it never changes here) and with a title required."""
+    (citations quote it verbatim, so it never changes here) and with a title required; with
+    the version the form was opened at (``versioned``: the page's form carries it; the API
+    sends it as If-Match)."""
 
-    def __init__(self, *args, source: Source, today: dt.date | None = None, **kwargs) -> None:
+    # Hidden fields' errors are listed with the form's (source_edit.html).
+    named_by_template = frozenset({"version"})
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    # Each field of the form and the details of the source it sets (``changes``).
+    SETS = {
+        "title": ("title",),
+        "publisher": ("publisher",),
+        "author": ("author",),
+        "url": ("url",),
+        "published": ("published_date", "published_precision"),
+        "published_on_or_after": ("published_on_or_after",),
+    }
+
+    def __init__(
+        self, *args, source: Source, today: dt.date | None = None, versioned: bool = True, **kwargs
+    ) -> None:
         if not args and "data" not in kwargs:
-            kwargs.setdefault("initial", self.initial_for(source))
+            kwargs.setdefault("initial", {**self.initial_for(source), "version": source.version})
         super().__init__(*args, today=today, **kwargs)
         self.source = source
+        self.versioned = versioned
         self.fields["title"].required = True
         self.fields["title"].help_text = ""
+        if not versioned:
+            del self.fields["version"]
 
     @staticmethod
     def initial_for(source: Source) -> dict[str, Any]:
+        """The form's fields as ``source`` has them (the version aside)."""
         published = ""
         if source.published_date is not None:
             published = format_date(source.published_date, None, source.published_precision)
@@ -228,36 +264,37 @@ class SourceEditForm(SourceDetailsForm):
             "published_on_or_after": source.published_on_or_after,
         }
 
-    def save(self) -> bool:
-        """Write the details to the source; True when its date changed (the dates its text
-        is read against: the suggestions are read again, cited events are not rewritten).
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.versioned and "version" not in self.errors and data.get("version") is None:
+            self.add_error(None, "This form lost its version number: reload the page.")
+        return data
 
-        A reference date that was the publication date (or none) follows the new date; one
-        set apart from it for reading is kept.
-        """
-        source, data = self.source, self.cleaned_data
+    def changes(self, fields: Collection[str] | None = None) -> dict[str, Any]:
+        """The source's details as the form's ``fields`` (all by default) set them."""
+        data = self.cleaned_data
         published = data["published"]
-        new_date = published.start if published else None
-        old_reference = source.date_reference().key
-        if source.reference_date is None or source.reference_date == source.published_date:
-            source.reference_date = new_date
-        source.title = data["title"]
-        source.publisher = data["publisher"]
-        source.author = data["author"]
-        source.url = data["url"]
-        source.published_date = new_date
-        source.published_precision = published.precision if published else Precision.DAY
-        source.published_on_or_after = data["published_on_or_after"]
-        source.save(
-            update_fields=[
-                "title",
-                "publisher",
-                "author",
-                "url",
-                "published_date",
-                "published_precision",
-                "published_on_or_after",
-                "reference_date",
-            ]
+        values = {
+            "title": data["title"],
+            "publisher": data["publisher"],
+            "author": data["author"],
+            "url": data["url"],
+            "published_date": published.start if published else None,
+            "published_precision": published.precision if published else Precision.DAY,
+            "published_on_or_after": data["published_on_or_after"],
+        }
+        names = self.SETS if fields is None else [name for name in self.SETS if name in fields]
+        return {detail: values[detail] for name in names for detail in self.SETS[name]}
+
+    def save(self, *, fields: Collection[str] | None = None, base_version=None, user=None) -> bool:
+        """Write the details to the source (``sources.services.correct_source``, which says
+        how the reference date follows the publication date); True when the date its text is
+        read against changed (the suggestions are read again, cited events are not
+        rewritten). ``fields``: the form's fields to write (all by default; the API writes
+        those sent). The version is the form's own, else ``base_version``. A stale one is a
+        ``SourceEditConflict``: nothing is written."""
+        if self.versioned:
+            base_version = self.cleaned_data.get("version")
+        return correct_source(
+            self.source, self.changes(fields), base_version=base_version, user=user
         )
-        return source.date_reference().key != old_reference

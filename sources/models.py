@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Value, When
 from django.db.models.functions import Coalesce
+from simple_history.models import HistoricalRecords
 
 from lib.dates import Precision, Reference, format_date
 from lib.inputs import refuse_direction_controls
@@ -50,6 +51,15 @@ def split_passages(text: str) -> list[tuple[int, int]]:
             spans.append((start, start + len(stripped)))
         position += len(line)
     return spans
+
+
+def describe_published(date: dt.date | None, precision: str, on_or_after: bool) -> str:
+    """A publication date as the pages write it: "June 2021", "written on or after 3 May
+    2021", "date unknown" (a source, or a historical record of one)."""
+    if date is None:
+        return "date unknown"
+    when = format_date(date, None, precision)
+    return f"written on or after {when}" if on_or_after else when
 
 
 class SourceQuerySet(models.QuerySet):
@@ -121,6 +131,12 @@ class Source(models.Model):
         "texts that differ only in whitespace no passage keeps are the same source.",
     )
     imported_at = models.DateTimeField(auto_now_add=True)
+    # Goes up by one with every change of the details (``sources.services.correct_source``):
+    # a form or an API client that read an older one is refused (two analysts at once).
+    version = models.PositiveIntegerField(default=1, editable=False)
+    # Who changed which detail and when (``sources.history``). The text never changes on a
+    # stored source, so it (and what is computed from it) is not copied into every record.
+    history = HistoricalRecords(excluded_fields=["text", "sha256", "text_identity"])
 
     objects = SourceQuerySet.as_manager()
 
@@ -167,10 +183,9 @@ class Source(models.Model):
         return Reference(dt.date.today(), known=False, source=self.pk)
 
     def published_display(self) -> str:
-        if self.published_date is None:
-            return "date unknown"
-        when = format_date(self.published_date, None, self.published_precision)
-        return f"written on or after {when}" if self.published_on_or_after else when
+        return describe_published(
+            self.published_date, self.published_precision, self.published_on_or_after
+        )
 
     def clean(self) -> None:
         if self.pk and self.is_cited():

@@ -1,8 +1,10 @@
-"""Writes that create sources and their passages."""
+"""Writes of sources: creating one with its passages, correcting its details."""
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils.text import slugify
 
 from lib.dates import Precision
@@ -94,3 +96,109 @@ def import_source(
     )
     source_imported.send(sender=Source, source=source)
     return source, True
+
+
+# Correcting a source's details ---------------------------------------------------------------
+#
+# ``correct_source`` is the one way a stored source's details change: the edit page, the API's
+# PATCH, the admin and the bulk loader call it. It owns the row lock, the version (one up per
+# write that changes something), the rule that a reference date following the publication
+# date keeps following it, and who is recorded in the source's history.
+
+# The details a correction may change; never the text, which citations quote verbatim.
+DETAILS = (
+    "key",
+    "title",
+    "publisher",
+    "author",
+    "url",
+    "published_date",
+    "published_precision",
+    "published_on_or_after",
+    "reference_date",
+)
+
+
+class SourceEditConflict(ValueError):
+    """Someone else changed the source after ``base_version``: nothing was written."""
+
+    def __init__(self, source: Source, base_version) -> None:
+        super().__init__(
+            f"Source {source.pk} is at version {source.version}, not {base_version}: "
+            "another analyst saved it in between."
+        )
+        self.source = source
+        self.base_version = base_version
+
+
+def _matches_version(version: int, base_version) -> bool:
+    if base_version is None:
+        return True
+    if isinstance(base_version, set | frozenset | list | tuple):
+        return version in base_version
+    return version == base_version
+
+
+def apply_details(source: Source, changes: dict[str, Any]) -> list[str]:
+    """Set ``changes`` on ``source`` (not saved); returns the names of the fields that changed.
+
+    The reference date (what the text's bare and relative dates are read against) follows
+    the publication date when it was that date, or none, and no other is given; one set
+    apart from it for reading is kept. Given as None, it follows the publication date again
+    (stored as that date, as the importers store it: the two read the same,
+    ``Source.date_reference``).
+    """
+    unknown = set(changes) - set(DETAILS)
+    if unknown:
+        raise ValueError(f"Not details of a source: {', '.join(sorted(unknown))}.")
+    wanted = dict(changes)
+    published = wanted.get("published_date", source.published_date)
+    reference = wanted.pop("reference_date", ...)  # ...: not given
+    follows = source.reference_date in (None, source.published_date)
+    if reference is not ... and reference is not None:
+        wanted["reference_date"] = reference
+    elif (reference is None or follows) and not (follows and published == source.published_date):
+        wanted["reference_date"] = published
+    changed = [name for name, value in wanted.items() if getattr(source, name) != value]
+    for name in changed:
+        setattr(source, name, wanted[name])
+    return changed
+
+
+@transaction.atomic
+def correct_source(
+    source: Source, changes: dict[str, Any], *, base_version=None, user=None, reason: str = ""
+) -> bool:
+    """Change a stored source's details (``DETAILS``) to ``changes``; True when the date its
+    text is read against changed (``Source.date_reference``): its suggestions are then read
+    again (their cache key holds it), and events already recorded from it keep their dates.
+
+    ``base_version`` is the version the writer read (an int, a set of acceptable ones, or
+    None for "whatever it is now"): another is a ``SourceEditConflict``. The row is locked
+    for the rest of the transaction. A correction that changes nothing writes nothing (same
+    version, no history record); else the version goes up by exactly one and the history
+    records the change, with ``user``. ``source`` is updated to what is stored.
+    """
+    stored = Source.objects.select_for_update().filter(pk=source.pk).first()
+    if stored is None:
+        raise Source.DoesNotExist(f"Source {source.pk} no longer exists.")
+    if not _matches_version(stored.version, base_version):
+        raise SourceEditConflict(stored, base_version)
+    before = stored.date_reference().key
+    changed = apply_details(stored, changes)
+    if changed:
+        # Claimed with a conditional UPDATE as well as the lock: of two writes from the same
+        # version exactly one wins, on any database.
+        if not Source.objects.filter(pk=stored.pk, version=stored.version).update(
+            version=F("version") + 1
+        ):
+            raise SourceEditConflict(Source.objects.get(pk=stored.pk), base_version)
+        stored.version += 1
+        if user is not None and getattr(user, "is_authenticated", False):
+            stored._history_user = user  # type: ignore[attr-defined]
+        if reason:
+            stored._change_reason = reason[:100]  # type: ignore[attr-defined]
+        stored.save(update_fields=[*changed, "version"])
+    for name in (*DETAILS, "version"):
+        setattr(source, name, getattr(stored, name))
+    return stored.date_reference().key != before

@@ -1,4 +1,5 @@
-"""Pages that write sources: adding one by pasting text or uploading a file (analysts only)."""
+"""Pages of sources: the list and the reader; for analysts, adding one (pasted text or an
+uploaded .txt or .html file), correcting its details and its history."""
 
 from typing import cast
 
@@ -22,8 +23,9 @@ from lib.paging import found_or_404, page_of
 
 from .forms import SourceEditForm, SourceForm
 from .highlight import segments
+from .history import compare, history
 from .models import Source
-from .services import existing_source, import_source
+from .services import SourceEditConflict, existing_source, import_source
 
 
 def _too_large(request: HttpRequest, message: str) -> HttpResponse:
@@ -90,7 +92,9 @@ def source_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
     A changed date changes what the source's relative dates ("on Tuesday") read as: the
     suggestions are read again (their cache key holds the date), while events already
-    recorded from it keep their dates, and the message says how many to check.
+    recorded from it keep their dates, and the message says how many to check. The form
+    carries the version it was opened at: if another analyst saved the source since, nothing
+    is written and the form comes back as typed, with what they changed (409).
     """
     source = found_or_404(Source, pk)
     if request.method != "POST":
@@ -100,10 +104,13 @@ def source_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         context = {"form": form, "source": source}
         return render(request, "sources/source_edit.html", context, status=400)
-    date_changed = form.save()
+    try:
+        date_changed = form.save(user=request.user)
+    except SourceEditConflict as conflict:
+        return _conflict(request, form, conflict)
     messages.success(request, f"Saved the details of “{source.title}”.")
     if date_changed:
-        cited = Event.objects.filter(citations__passage__source=source).distinct().count()
+        cited = Event.objects.visible_to(request.user).citing_source(source.pk).count()
         if cited:
             timeline = f"{reverse('timeline')}?source={source.key}"
             messages.warning(
@@ -118,6 +125,43 @@ def source_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
             )
     return redirect("source-detail", pk=source.pk)
+
+
+def _conflict(
+    request: HttpRequest, form: SourceEditForm, conflict: SourceEditConflict
+) -> HttpResponse:
+    """The form again as typed, carrying the current version (saving again is deliberate),
+    above it what changed: when it was loaded (from the history), theirs and yours."""
+    current = conflict.source
+    base_version = form.cleaned_data.get("version")
+    changes, base = compare(current, form.changes(), base_version)
+    data = request.POST.copy()
+    data["version"] = str(current.version)
+    again = SourceEditForm(data, source=current)
+    again.is_valid()
+    latest = current.history.select_related("history_user").first()  # newest first
+    context = {
+        "form": again,
+        "source": current,
+        "conflict": {
+            "base_version": base_version,
+            "version": current.version,
+            "changes": changes,
+            "history": base is not None,
+            "by": getattr(latest, "history_user", None),
+            "when": getattr(latest, "history_date", None),
+        },
+    }
+    return render(request, "sources/source_edit.html", context, status=409)
+
+
+@require_safe
+@analyst_required
+def source_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every change of the source's details, newest first: who, when, from what to what."""
+    source = found_or_404(Source, pk)
+    context = {"source": source, "versions": history(source)}
+    return render(request, "sources/source_history.html", context)
 
 
 SOURCES_PAGE = 100

@@ -49,6 +49,8 @@ def details(**changes) -> dict:
         "author": "",
         "url": "",
         "published": "",
+        "reference_date": "",
+        "version": "1",  # the version the form was opened at
     }
     data.update(changes)
     return data
@@ -220,7 +222,9 @@ def test_a_date_change_says_how_many_events_to_check(analyst_client, undated):
         == [D(2025, 12, 2)] * 2
     )
     # The same date again is no change: no notice.
-    response = analyst_client.post(url(undated), details(published="10 December 2025"), follow=True)
+    response = analyst_client.post(
+        url(undated), details(published="10 December 2025", version="2"), follow=True
+    )
     assert "cite this source" not in response.content.decode()
 
 

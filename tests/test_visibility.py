@@ -114,6 +114,7 @@ def addresses(world) -> list[str]:
         "/sources/new/",
         f"/sources/{source.pk}/",
         f"/sources/{source.pk}/edit/",
+        f"/sources/{source.pk}/history/",
         f"/sources/{source.pk}/suggestions/",
         f"/sources/{source.pk}/suggestions/add/",
         f"/sources/{source.pk}/suggestions/dismiss/",

@@ -4,7 +4,8 @@
 by operation (400 for bad input or filters, 401 for a bad token or a missing login on writes,
 403 for signed-in non-analysts, 404, 412 for a stale ``If-Match``, 413 for a body over the
 limit, 500 and 503 everywhere), marks reads as open to
-anonymous users, and documents the ``ETag``/``If-Match`` headers of event writes.
+anonymous users, and documents the ``ETag``/``If-Match`` headers of event writes and of
+corrections of a source.
 """
 
 from django.conf import settings
@@ -37,6 +38,23 @@ ETAG = {
         "schema": {"type": "string"},
     }
 }
+SOURCE_ETAG = {
+    "ETag": {
+        "description": 'The source\'s version, for If-Match: "<version>".',
+        "schema": {"type": "string"},
+    }
+}
+IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": 'The ETag you read, in double quotes ("3"); a stale one '
+    "gets 412 and changes nothing, a value with no entity tag a 400. Leave it "
+    "out (or send *) to write regardless.",
+}
+# The 412 of a source's correction (ERRORS has the events').
+SOURCE_412 = "If-Match names an older version: GET the source again and retry."
 
 ERRORS = {
     "400": (
@@ -86,6 +104,8 @@ class ApiSchema(AutoSchema):
             codes.append("404")  # no such object, or an unknown ?format=
         if self.view.__class__.__name__ == "EventViewSet" and method in ("PUT", "PATCH", "DELETE"):
             codes.append("412")
+        if self._corrects_source():
+            codes.append("412")
         if self.view.__class__.__name__ == "CitationViewSet" and method == "DELETE":
             codes.append("409")
         if method in ("POST", "PUT", "PATCH"):
@@ -116,11 +136,21 @@ class ApiSchema(AutoSchema):
                 # An empty value means "no filter", as on the timeline page's form.
                 parameter["schema"] = {"anyOf": [parameter["schema"], EMPTY]}
         responses = operation.setdefault("responses", {})
+        if self._corrects_source():
+            responses.setdefault("412", {**_response("412"), "description": SOURCE_412})
         for code in self.error_codes():
             responses.setdefault(code, _response(code))
         if self.view.__class__.__name__ == "EventViewSet":
             self._document_event_formats(operation)
+        if self.view.__class__.__name__ == "SourceViewSet" and not self._is_list_view():
+            if "200" in responses:
+                responses["200"].setdefault("headers", {}).update(SOURCE_ETAG)
+            if self.method == "PATCH":
+                operation.setdefault("parameters", []).append(dict(IF_MATCH))
         return operation
+
+    def _corrects_source(self) -> bool:
+        return self.view.__class__.__name__ == "SourceViewSet" and self.method == "PATCH"
 
     def _document_event_formats(self, operation: dict) -> None:
         for code in ("200", "201"):
@@ -136,17 +166,7 @@ class ApiSchema(AutoSchema):
             if code in operation["responses"] and not self._is_list_view():
                 operation["responses"][code].setdefault("headers", {}).update(ETAG)
         if self.method in ("PUT", "PATCH", "DELETE"):
-            operation.setdefault("parameters", []).append(
-                {
-                    "in": "header",
-                    "name": "If-Match",
-                    "required": False,
-                    "schema": {"type": "string"},
-                    "description": 'The ETag you read, in double quotes ("3"); a stale one '
-                    "gets 412 and changes nothing, a value with no entity tag a 400. Leave it "
-                    "out (or send *) to write regardless.",
-                }
-            )
+            operation.setdefault("parameters", []).append(dict(IF_MATCH))
 
 
 # Write bodies that answer 400 for a key that is not one of their fields: the schema says so,

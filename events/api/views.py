@@ -1,9 +1,11 @@
-"""Viewsets: analysts write events and citations; actors and sources are read-only.
+"""Viewsets: analysts write events and citations, and correct sources' details; actors are
+read-only.
 
 Serializers only translate: every write goes through ``events.services`` (``save_event`` and
-its wrappers), one transaction that locks the event row, checks ``If-Match`` (as
-``base_version``) and bumps the version once, or not at all when nothing changes. Responses
-carry the version as the ``ETag``.
+its wrappers; a source's details through ``sources.services.correct_source``), one
+transaction that locks the row, checks ``If-Match`` (as ``base_version``) and bumps the
+version once, or not at all when nothing changes. Responses carry the version as the
+``ETag``.
 """
 
 from contextlib import contextmanager
@@ -27,6 +29,7 @@ from rest_framework.response import Response
 
 from sources.forms import SourceEditForm
 from sources.models import Source
+from sources.services import SourceEditConflict
 
 from ..counts import Counts
 from ..duplicates import candidate_from_event, possible_duplicates
@@ -80,11 +83,12 @@ class PreconditionFailed(APIException):
     default_code = "precondition_failed"
 
 
-def etag(event: Event) -> str:
-    return f'"{event.version}"'
+def etag(obj: Event | Source) -> str:
+    """An event's or a source's version, as the ``ETag`` of its responses."""
+    return f'"{obj.version}"'
 
 
-def base_version(request: Request) -> frozenset[int] | None:
+def base_version(request: Request, noun: str = "event") -> frozenset[int] | None:
     """The versions ``If-Match`` accepts; None (no header, or ``*``) means "write regardless".
 
     A tag that is no version of ours matches nothing, so the write is a 412; a header that
@@ -111,7 +115,7 @@ def base_version(request: Request) -> frozenset[int] | None:
             {
                 "If-Match": [
                     f"“{header.strip()[:100]}” is no entity tag: send the ETag a GET of the "
-                    'event answered, in double quotes (If-Match: "3"), or * to write regardless.'
+                    f'{noun} answered, in double quotes (If-Match: "3"), or * to write regardless.'
                 ]
             }
         )
@@ -123,11 +127,15 @@ def write_errors(request: Request):
     """The writer's refusals as API answers: 412, 404 or a 400 naming the field."""
     try:
         yield
-    except EditConflict as conflict:
-        event = conflict.event
+    except (EditConflict, SourceEditConflict) as conflict:
+        changed: Event | Source
+        if isinstance(conflict, EditConflict):
+            noun, changed = "event", conflict.event
+        else:
+            noun, changed = "source", conflict.source
         raise PreconditionFailed(
-            f"The event changed since you read it: it is now version {event.version} "
-            f"(ETag {etag(event)}), not {request.headers.get('If-Match', '').strip()}. GET it "
+            f"The {noun} changed since you read it: it is now version {changed.version} "
+            f"(ETag {etag(changed)}), not {request.headers.get('If-Match', '').strip()}. GET it "
             "again, redo your change and send the new ETag in If-Match."
         ) from None
     except CitationGone as gone:
@@ -364,14 +372,20 @@ SOURCE_EDIT_REQUEST = inline_serializer(
 
 @extend_schema_view(
     list=extend_schema(summary="List sources"),
-    retrieve=extend_schema(summary="One source with its passages"),
+    retrieve=extend_schema(
+        summary="One source with its passages",
+        description="The `ETag` header is the source's version, for `If-Match` on `PATCH`.",
+    ),
     partial_update=extend_schema(
         summary="Correct a source's details (analysts)",
         description="Any of `title`, `publisher`, `author`, `url`, `published` (the date as "
-        "written) and `published_on_or_after`, checked as on the page that adds a source. "
-        "The text never changes (citations quote it verbatim): sending `text` is a 400. A new "
-        "date changes what the text's relative dates read as in its suggestions; events "
-        "already citing the source keep their dates.",
+        "written) and `published_on_or_after`, checked as on the page that corrects a source; "
+        "the others stay. The text never changes (citations quote it "
+        "verbatim): sending `text` is a 400. Send the ETag you read as `If-Match`: a stale "
+        "one is a 412 and changes nothing. The version goes up by one (not at all when "
+        "nothing changes), and the source's history records the change. A new date changes "
+        "what the text's relative dates read as in its suggestions; events already citing "
+        "the source keep their dates.",
         request=SOURCE_EDIT_REQUEST,
         responses={200: SourceSerializer},
     ),
@@ -391,25 +405,23 @@ class SourceViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return SourceDetailSerializer if self.action == "retrieve" else SourceSerializer
 
+    def retrieve(self, request, *args, **kwargs) -> Response:
+        source = self.get_object()
+        return Response(self.get_serializer(source).data, headers={"ETag": etag(source)})
+
     def partial_update(self, request, *args, **kwargs) -> Response:
         source = self.get_object()
         sent = request.data.dict() if isinstance(request.data, QueryDict) else request.data
         if not isinstance(sent, dict):
             raise ValidationError({"non_field_errors": ["Send an object of the fields to change."]})
-        unknown = set(sent) - set(SourceEditForm.base_fields)
+        unknown = set(sent) - (set(SourceEditForm.base_fields) - {"version"})
         if unknown:
-            raise ValidationError(
-                {
-                    name: [
-                        "The text of a source cannot change: citations quote it verbatim."
-                        if name == "text"
-                        else "Not a detail of a source that can be changed."
-                    ]
-                    for name in sorted(unknown)
-                }
-            )
+            raise ValidationError({name: [_not_a_detail(name)] for name in sorted(unknown)})
+        expected = base_version(request, "source")
+        # The fields not sent are validated as stored (a title is still required), and only
+        # those sent are written.
         data = {**SourceEditForm.initial_for(source), **sent}
-        form = SourceEditForm(data, source=source)
+        form = SourceEditForm(data, source=source, versioned=False)
         if not form.is_valid():
             raise ValidationError(
                 {
@@ -417,8 +429,18 @@ class SourceViewSet(viewsets.ReadOnlyModelViewSet):
                     for name, messages in form.errors.items()
                 }
             )
-        form.save()
-        return Response(SourceSerializer(source, context=self.get_serializer_context()).data)
+        with write_errors(request):
+            form.save(fields=sent, base_version=expected, user=request.user)
+        body = SourceSerializer(source, context=self.get_serializer_context()).data
+        return Response(body, headers={"ETag": etag(source)})
+
+
+def _not_a_detail(name: str) -> str:
+    if name == "text":
+        return "The text of a source cannot change: citations quote it verbatim."
+    if name == "version":
+        return 'Send the version as the If-Match header: the ETag you read, such as "3".'
+    return "Not a detail of a source that can be changed."
 
 
 @extend_schema_view(
