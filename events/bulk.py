@@ -4,7 +4,8 @@
 JSON items, such as ``ijson`` item generators) and writes them in one transaction:
 
 1. Sources and actors are written in batches (sources and passages by ``COPY`` on
-   PostgreSQL, ``bulk_create`` elsewhere; a stored source whose details changed is corrected
+   PostgreSQL, ``bulk_create`` elsewhere), the new sources' "created" history records by one
+   ``INSERT ... SELECT`` after them (a stored source whose details changed is corrected
    through ``sources.services.correct_source``: its version and history); a source key or
    text that clashes with a stored one, an actor named like another actor's alias, are
    refused.
@@ -275,6 +276,7 @@ def load_sources(items: Iterable, base_dir: Path | None) -> dict[str, int]:
     seen: dict[str, tuple[str, str]] = {}  # key -> (text identity, where) of this file's sources
     keys_by_identity: dict[str, str] = {}
     batch: list[tuple[str, str, str, str, dict]] = []
+    written: list[int] = []  # the new sources' ids
     # PostgreSQL: each batch's COPY runs on a thread while Python reads the next sources.
     writer = Writer() if connection.vendor == "postgresql" else None
 
@@ -330,6 +332,7 @@ def load_sources(items: Iterable, base_dir: Path | None) -> dict[str, int]:
                 batch_size=2000,
             )
         keys.update((s.key, s.pk) for s in created)
+        written.extend(s.pk for s in created)
         batch.clear()
 
     try:
@@ -362,7 +365,28 @@ def load_sources(items: Iterable, base_dir: Path | None) -> dict[str, int]:
         raise
     if writer is not None:
         writer.close()
+    _record_created_sources(written)
     return keys
+
+
+def _record_created_sources(ids: list[int]) -> None:
+    """The new sources' "created" history records, set-wise: one ``INSERT ... SELECT`` of
+    their rows (the history leaves out the text, so the statement reads no text), once every
+    batch is written. The ids are one parameter, however many (as ``EventQuerySet.among``)."""
+    if not ids:
+        return
+    historical = Source.history.model
+    kept = ", ".join(f'"{c}"' for c in _history_columns(Source))
+    postgres = connection.vendor == "postgresql"
+    listed = "SELECT unnest(%s::bigint[])" if postgres else "SELECT value FROM json_each(%s)"
+    param: list[int] | str = ids if postgres else json.dumps(ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO {historical._meta.db_table} ({kept}, history_date, history_type)
+                SELECT {kept}, %s, '+' FROM {Source._meta.db_table} WHERE id IN ({listed})
+                ORDER BY id""",
+            [timezone.now(), param],
+        )
 
 
 def _copy_sources(new: list[Source], writer: Writer) -> list[Source]:
@@ -1907,7 +1931,7 @@ WRITTEN = (Source, Passage, Actor, Alias, Event, Participation, Citation)
 
 def _written_tables() -> list[str]:
     return [model._meta.db_table for model in WRITTEN] + [
-        model.history.model._meta.db_table for model in (Event, Participation, Citation)
+        model.history.model._meta.db_table for model in (Source, Event, Participation, Citation)
     ]
 
 

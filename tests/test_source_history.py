@@ -10,6 +10,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from events.interchange import load
 from sources.models import Source
 from sources.services import correct_source, import_source
 from tests.test_source_identity_migration import triggers
@@ -171,6 +172,66 @@ def test_a_correction_in_the_admin_records_the_admin_user(admin_client, admin_us
     )
     latest = stored.history.first()
     assert (latest.history_user, latest.title) == (admin_user, "Corrected in the admin")
+
+
+# The bulk load -------------------------------------------------------------------------------
+
+ARCHIVE_TEXT = "A report.\n\nMin Aung Hlaing visited Moscow on June 22.\n"
+
+
+def archive(*keys: str, publisher: str = "") -> dict:
+    return {
+        "sources": [
+            {
+                "key": key,
+                "title": f"Report {key}",
+                "publisher": publisher,
+                "text": ARCHIVE_TEXT.replace("A report", f"Report {key}"),
+                "published": {"date": "2021-06-24", "precision": "day"},
+            }
+            for key in keys
+        ],
+        "actors": [],
+        "events": [],
+    }
+
+
+def test_a_bulk_load_records_one_created_record_for_each_source_it_writes(source):
+    keys = [f"loaded-{i}" for i in range(250)]  # more than one batch (SOURCE_BATCH)
+    load(archive(*keys))
+    loaded = Source.objects.filter(key__in=keys)
+    records = Source.history.model.objects.filter(id__in=loaded.values("pk"))
+    assert records.count() == 250
+    assert set(records.values_list("history_type", "version", flat=False)) == {("+", 1)}
+    record = records.get(key="loaded-7")
+    stored = loaded.get(key="loaded-7")
+    assert (record.id, record.title, record.published_date, record.reference_date) == (
+        stored.pk,
+        "Report loaded-7",
+        D(2021, 6, 24),
+        D(2021, 6, 24),
+    )
+    assert record.history_user is None
+    # The source stored before the load keeps its one record.
+    assert source.history.count() == 1
+
+
+def test_a_reload_that_changes_a_source_s_details_is_a_correction_with_its_record(db):
+    load(archive("loaded-1", "loaded-2"))
+    load(archive("loaded-1", "loaded-2", publisher="TASS"))
+    stored = Source.objects.get(key="loaded-1")
+    assert (stored.publisher, stored.version) == ("TASS", 2)
+    assert [r.history_type for r in stored.history.all()] == ["~", "+"]
+    load(archive("loaded-1", "loaded-2", publisher="TASS"))  # unchanged: nothing written
+    assert Source.objects.get(key="loaded-1").history.count() == 2
+
+
+def test_the_history_page_of_a_loaded_source_says_a_command_created_it(analyst_client, db):
+    load(archive("loaded-1"))
+    stored = Source.objects.get(key="loaded-1")
+    body = words(analyst_client.get(history_url(stored)).content.decode())
+    assert "Created by an unrecorded user (a command, a bulk load or a migration)" in body
+    assert "<td><ins>24 June 2021</ins></td>" in body
 
 
 # The migration that began the history --------------------------------------------------------
