@@ -13,6 +13,7 @@ from lib.dates import (
     Precision,
     format_date,
     parse_date_text,
+    validate_year,
 )
 from lib.forms import NulNamed
 from lib.inputs import DIRECTION_CONTROLS, refuse_direction_controls
@@ -215,15 +216,37 @@ class SourceForm(SourceDetailsForm):
         return data
 
 
+class DayField(forms.DateField):
+    """A day written YYYY-MM-DD; a value of another type (a number sent as JSON) is checked as
+    its text, so it is the field's error, not a server error."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not isinstance(value, str | dt.date):
+            value = str(value)
+        return super().to_python(value)
+
+
 class SourceEditForm(SourceDetailsForm):
     """Correcting a source's details: the add form's fields and checks, without the text
     (citations quote it verbatim, so it never changes here) and with a title required; with
-    the version the form was opened at (``versioned``: the page's form carries it; the API
-    sends it as If-Match)."""
+    the reference date its relative dates are read against, and the version the form was
+    opened at (``versioned``: the page's form carries it; the API sends it as If-Match)."""
 
     # Hidden fields' errors are listed with the form's (source_edit.html).
     named_by_template = frozenset({"version"})
 
+    reference_date = DayField(
+        required=False,
+        label="Reference date",
+        input_formats=["%Y-%m-%d"],
+        validators=[validate_year],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter the day as YYYY-MM-DD, such as 2021-06-22."},
+        help_text="The day the text's own dates are read against in its suggestions: a bare "
+        "“26 March” takes its year, “on Tuesday” or “last month” its day. Leave it blank (or "
+        "give the publication date) to read them against the publication date, which it then "
+        "follows when that changes; a day set apart is kept.",
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     # Each field of the form and the details of the source it sets (``changes``).
@@ -234,6 +257,7 @@ class SourceEditForm(SourceDetailsForm):
         "url": ("url",),
         "published": ("published_date", "published_precision"),
         "published_on_or_after": ("published_on_or_after",),
+        "reference_date": ("reference_date",),
     }
 
     def __init__(
@@ -251,10 +275,12 @@ class SourceEditForm(SourceDetailsForm):
 
     @staticmethod
     def initial_for(source: Source) -> dict[str, Any]:
-        """The form's fields as ``source`` has them (the version aside)."""
+        """The form's fields as ``source`` has them (the version aside). A reference date that
+        is the publication date is blank: it follows that date."""
         published = ""
         if source.published_date is not None:
             published = format_date(source.published_date, None, source.published_precision)
+        reference = source.reference_date
         return {
             "title": source.title,
             "publisher": source.publisher,
@@ -262,6 +288,7 @@ class SourceEditForm(SourceDetailsForm):
             "url": source.url,
             "published": published,
             "published_on_or_after": source.published_on_or_after,
+            "reference_date": None if reference in (None, source.published_date) else reference,
         }
 
     def clean(self) -> dict[str, Any]:
@@ -282,6 +309,8 @@ class SourceEditForm(SourceDetailsForm):
             "published_date": published.start if published else None,
             "published_precision": published.precision if published else Precision.DAY,
             "published_on_or_after": data["published_on_or_after"],
+            # None: the publication date, followed (sources.services.apply_details).
+            "reference_date": data["reference_date"],
         }
         names = self.SETS if fields is None else [name for name in self.SETS if name in fields]
         return {detail: values[detail] for name in names for detail in self.SETS[name]}

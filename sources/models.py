@@ -7,7 +7,7 @@ from django.db.models import Case, Value, When
 from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
-from lib.dates import Precision, Reference, format_date
+from lib.dates import Precision, Reference, format_date, validate_year
 from lib.inputs import refuse_direction_controls
 
 
@@ -120,6 +120,7 @@ class Source(models.Model):
     reference_date = models.DateField(
         null=True,
         blank=True,
+        validators=[validate_year],
         help_text='Date used to resolve bare dates in the text, such as "March 26".',
     )
     text = models.TextField(help_text="Full text, UTF-8. Immutable once any passage is cited.")

@@ -87,8 +87,8 @@ def source_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @analyst_required
 def source_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Correct a source's details (title, publisher, author, URL, publication date); its text
-    never changes here, since citations quote it verbatim.
+    """Correct a source's details (title, publisher, author, URL, publication date, reference
+    date); its text never changes here, since citations quote it verbatim.
 
     A changed date changes what the source's relative dates ("on Tuesday") read as: the
     suggestions are read again (their cache key holds the date), while events already

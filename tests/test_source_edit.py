@@ -1,6 +1,7 @@
 """/sources/<pk>/edit/: analysts correct a source's details; its text never changes."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.cache import cache
@@ -120,7 +121,9 @@ def test_a_reference_date_set_apart_for_reading_is_kept(analyst_client, undated)
     Source.objects.filter(pk=undated.pk).update(
         published_date=D(2021, 6, 1), published_precision="month", reference_date=D(2021, 6, 20)
     )
-    analyst_client.post(url(undated), details(published="July 2021"))
+    page = analyst_client.get(url(undated)).content.decode()
+    assert 'name="reference_date" value="2021-06-20"' in page  # shown, as set apart
+    analyst_client.post(url(undated), details(published="July 2021", reference_date="2021-06-20"))
     assert Source.objects.get(pk=undated.pk).reference_date == D(2021, 6, 20)
 
 
@@ -320,3 +323,104 @@ def test_a_new_title_shows_on_the_cards_of_events_citing_it(analyst_client, unda
     assert "Defence ties deepen" in analyst_client.get("/").content.decode()  # cached card
     analyst_client.post(url(undated), details(title="Shoigu in Naypyitaw"))
     assert "Shoigu in Naypyitaw" in analyst_client.get("/").content.decode()
+
+
+# The reference date -------------------------------------------------------------------------
+
+
+def test_the_form_offers_the_reference_date_blank_while_it_follows_the_publication_date(
+    analyst_client, undated
+):
+    Source.objects.filter(pk=undated.pk).update(
+        published_date=D(2021, 6, 22), reference_date=D(2021, 6, 22)
+    )
+    body = analyst_client.get(url(undated)).content.decode()
+    field = re.search(r'<input type="date" name="reference_date"[^>]*>', body)
+    assert field is not None
+    assert "value=" not in field.group(0)
+    assert '<label for="id_reference_date">Reference date</label>' in body
+    assert "The day the text&#x27;s own dates are read against in its suggestions" in body
+    assert "Leave it blank (or give the publication date)" in body
+
+
+def test_a_reference_date_set_on_the_form_re_reads_the_suggestions(analyst_client, undated):
+    assert proposals_for_source(undated) == []  # undated: "on Tuesday" is refused
+    passage = undated.passages.get(index=1)
+    CitationFactory(
+        event=EventFactory(date_start=D(2025, 12, 2)),
+        passage=passage,
+        quote="Sergei Shoigu met Min Aung Hlaing",
+        suffix="",
+    )
+    response = analyst_client.post(
+        url(undated), details(reference_date="2025-12-10"), follow=True
+    )  # a Wednesday
+    source = Source.objects.get(pk=undated.pk)
+    assert (source.published_date, source.reference_date) == (None, D(2025, 12, 10))
+    [proposal] = proposals_for_source(source)
+    assert proposal.date.parsed.start == D(2025, 12, 9)
+    body = response.content.decode()
+    assert "bare dates read against 10 December 2025" in body
+    assert "1 event cites this source; their dates were read against the old date" in body
+
+
+def test_a_blank_reference_date_follows_the_publication_date_again(analyst_client, undated):
+    Source.objects.filter(pk=undated.pk).update(
+        published_date=D(2021, 6, 1), published_precision="month", reference_date=D(2021, 6, 20)
+    )
+    analyst_client.post(url(undated), details(published="June 2021"))
+    assert Source.objects.get(pk=undated.pk).reference_date == D(2021, 6, 1)
+    analyst_client.post(url(undated), details(published="July 2021", version="2"))
+    assert Source.objects.get(pk=undated.pk).reference_date == D(2021, 7, 1)
+
+
+def test_a_reference_date_equal_to_the_publication_date_follows_it(analyst_client, undated):
+    analyst_client.post(
+        url(undated), details(published="22 June 2021", reference_date="2021-06-22")
+    )
+    analyst_client.post(url(undated), details(published="23 June 2021", version="2"))
+    assert Source.objects.get(pk=undated.pk).reference_date == D(2021, 6, 23)
+
+
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [
+        ("22/06/2021", "Enter the day as YYYY-MM-DD, such as 2021-06-22."),
+        ("2021-02-30", "Enter the day as YYYY-MM-DD, such as 2021-06-22."),
+        ("9999-06-22", "years run from"),
+    ],
+)
+def test_a_bad_reference_date_is_a_form_error_and_nothing_is_written(
+    analyst_client, undated, value, error
+):
+    response = analyst_client.post(url(undated), details(publisher="TASS", reference_date=value))
+    assert response.status_code == 400
+    assert error in " ".join(response.context["form"].errors["reference_date"])
+    source = Source.objects.get(pk=undated.pk)
+    assert (source.publisher, source.reference_date, source.version) == ("", None, 1)
+
+
+def test_an_analyst_patches_the_reference_date_and_clears_it(api, undated):
+    Source.objects.filter(pk=undated.pk).update(published_date=D(2021, 6, 1))
+    response = api.patch(api_url(undated), {"reference_date": "2021-06-20"}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["reference_date"] == "2021-06-20"
+    response = api.patch(api_url(undated), {"reference_date": None}, format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["reference_date"] == "2021-06-01"  # the publication date
+
+
+def test_a_patch_of_the_date_alone_keeps_a_reference_date_set_apart(api, undated):
+    Source.objects.filter(pk=undated.pk).update(
+        published_date=D(2021, 6, 1), published_precision="month", reference_date=D(2021, 6, 20)
+    )
+    response = api.patch(api_url(undated), {"published": "July 2021"}, format="json")
+    assert response.json()["reference_date"] == "2021-06-20"
+
+
+@pytest.mark.parametrize("value", ["June 2021", "2021-13-01", 20210620])
+def test_a_bad_reference_date_in_a_patch_is_a_json_400_naming_it(api, undated, value):
+    response = api.patch(api_url(undated), {"reference_date": value}, format="json")
+    assert response.status_code == 400
+    assert "YYYY-MM-DD" in " ".join(response.json()["reference_date"])
+    assert Source.objects.get(pk=undated.pk).version == 1

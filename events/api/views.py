@@ -366,6 +366,13 @@ SOURCE_EDIT_REQUEST = inline_serializer(
             help_text='As written: "22 June 2021", "June 2021" or "2021"; "" for none.',
         ),
         "published_on_or_after": serializers.BooleanField(required=False),
+        "reference_date": serializers.CharField(
+            required=False,
+            allow_blank=True,
+            allow_null=True,
+            help_text="The day the text's own dates are read against, YYYY-MM-DD; null or "
+            '"" for the publication date, which it then follows.',
+        ),
     },
 )
 
@@ -379,8 +386,10 @@ SOURCE_EDIT_REQUEST = inline_serializer(
     partial_update=extend_schema(
         summary="Correct a source's details (analysts)",
         description="Any of `title`, `publisher`, `author`, `url`, `published` (the date as "
-        "written) and `published_on_or_after`, checked as on the page that corrects a source; "
-        "the others stay. The text never changes (citations quote it "
+        "written), `published_on_or_after` and `reference_date` (the day the text's own dates "
+        "are read against; null for the publication date, which it then follows, as a "
+        "reference date equal to the publication date does), checked as on the page that "
+        "corrects a source; the others stay. The text never changes (citations quote it "
         "verbatim): sending `text` is a 400. Send the ETag you read as `If-Match`: a stale "
         "one is a 412 and changes nothing. The version goes up by one (not at all when "
         "nothing changes), and the source's history records the change. A new date changes "
@@ -421,6 +430,8 @@ class SourceViewSet(viewsets.ReadOnlyModelViewSet):
         # The fields not sent are validated as stored (a title is still required), and only
         # those sent are written.
         data = {**SourceEditForm.initial_for(source), **sent}
+        if data.get("reference_date") is None:
+            data["reference_date"] = ""
         form = SourceEditForm(data, source=source, versioned=False)
         if not form.is_valid():
             raise ValidationError(
