@@ -424,3 +424,47 @@ def test_a_bad_reference_date_in_a_patch_is_a_json_400_naming_it(api, undated, v
     assert response.status_code == 400
     assert "YYYY-MM-DD" in " ".join(response.json()["reference_date"])
     assert Source.objects.get(pk=undated.pk).version == 1
+
+
+# The events a new date asks to check, in the API's answer ------------------------------------
+
+
+def cite(source: Source, **event) -> None:
+    CitationFactory(
+        event=EventFactory(**event),
+        passage=source.passages.get(index=1),
+        quote="Sergei Shoigu met Min Aung Hlaing",
+        suffix="",
+    )
+
+
+def test_a_patch_of_the_date_lists_the_events_to_check(api, undated):
+    cite(
+        undated, title="Shoigu meets Min Aung Hlaing", status="published", date_start=D(2025, 12, 2)
+    )
+    cite(undated, title="A draft of the visit", status="draft", date_start=D(2025, 12, 3))
+    response = api.patch(api_url(undated), {"published": "10 December 2025"}, format="json")
+    assert response.status_code == 200, response.content
+    listed = response.json()["events_to_check"]
+    assert [(e["title"], e["date"]) for e in listed] == [
+        ("Shoigu meets Min Aung Hlaing", "2 December 2025"),
+        ("A draft of the visit", "3 December 2025"),  # analysts check drafts too
+    ]
+    first = listed[0]
+    assert set(first) == {"id", "title", "date", "url"}
+    assert first["url"] == f"http://testserver/api/events/{first['id']}/"
+    # The events keep their dates.
+    assert api.get(first["url"]).json()["date"]["start"] == "2025-12-02"
+
+
+def test_a_patch_that_leaves_the_date_lists_no_event_to_check(api, undated):
+    cite(undated, date_start=D(2025, 12, 2))
+    response = api.patch(api_url(undated), {"title": "Shoigu in Naypyitaw"}, format="json")
+    assert response.status_code == 200
+    assert response.json()["events_to_check"] == []
+
+
+def test_a_patch_of_the_reference_date_lists_the_events_to_check(api, undated):
+    cite(undated, date_start=D(2025, 12, 2))
+    response = api.patch(api_url(undated), {"reference_date": "2025-12-10"}, format="json")
+    assert len(response.json()["events_to_check"]) == 1

@@ -59,7 +59,7 @@ from .serializers import (
     SourceDetailSerializer,
     SourceSerializer,
 )
-from .serializers.read import DuplicateSerializer, EventCreatedSerializer
+from .serializers.read import DuplicateSerializer, EventCreatedSerializer, SourceEditedSerializer
 from .serializers.rows import event_representations
 
 # Ids in paths: up to 9 digits, so no lookup overflows the database's integers; anything
@@ -394,9 +394,10 @@ SOURCE_EDIT_REQUEST = inline_serializer(
         "one is a 412 and changes nothing. The version goes up by one (not at all when "
         "nothing changes), and the source's history records the change. A new date changes "
         "what the text's relative dates read as in its suggestions; events already citing "
-        "the source keep their dates.",
+        "the source keep their dates, and the answer's `events_to_check` lists them (empty "
+        "when the date the text is read against did not change).",
         request=SOURCE_EDIT_REQUEST,
-        responses={200: SourceSerializer},
+        responses={200: SourceEditedSerializer},
     ),
 )
 class SourceViewSet(viewsets.ReadOnlyModelViewSet):
@@ -441,8 +442,14 @@ class SourceViewSet(viewsets.ReadOnlyModelViewSet):
                 }
             )
         with write_errors(request):
-            form.save(fields=sent, base_version=expected, user=request.user)
-        body = SourceSerializer(source, context=self.get_serializer_context()).data
+            date_changed = form.save(fields=sent, base_version=expected, user=request.user)
+        check = (
+            Event.objects.visible_to(request.user).citing_source(source.pk).chronological()
+            if date_changed
+            else Event.objects.none()
+        )
+        source.events_to_check = list(check)
+        body = SourceEditedSerializer(source, context=self.get_serializer_context()).data
         return Response(body, headers={"ETag": etag(source)})
 
 

@@ -184,6 +184,21 @@ class PassageSerializer(serializers.ModelSerializer):
         fields = ["index", "start", "end", "text"]
 
 
+class EventToCheckSerializer(DuplicateSerializer):
+    """An event citing a source whose date changed: its date was read against the old one."""
+
+
+class SourceEditedSerializer(SourceSerializer):
+    """The corrected source, and the events citing it whose dates were read against its old
+    date (empty when the date its text is read against did not change): they keep their
+    dates, for an analyst to check."""
+
+    events_to_check = EventToCheckSerializer(many=True, read_only=True)
+
+    class Meta(SourceSerializer.Meta):
+        fields = [*SourceSerializer.Meta.fields, "events_to_check"]
+
+
 class SourceDetailSerializer(SourceSerializer):
     passages = PassageSerializer(many=True)
 
