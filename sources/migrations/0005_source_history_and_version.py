@@ -146,7 +146,7 @@ class Migration(migrations.Migration):
                 ("imported_at", models.DateTimeField(blank=True, editable=False)),
                 ("version", models.PositiveIntegerField(default=1, editable=False)),
                 ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_date", models.DateTimeField()),
                 ("history_change_reason", models.CharField(max_length=100, null=True)),
                 (
                     "history_type",
