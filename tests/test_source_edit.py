@@ -455,6 +455,24 @@ def test_a_patch_of_the_date_lists_the_events_to_check(api, undated):
     assert first["url"] == f"http://testserver/api/events/{first['id']}/"
     # The events keep their dates.
     assert api.get(first["url"]).json()["date"]["start"] == "2025-12-02"
+    assert response.json()["events_to_check_count"] == 2
+    assert response.json()["events_to_check_url"] == (
+        f"http://testserver/api/events/?source={undated.key}"
+    )
+
+
+def test_a_heavily_cited_source_lists_the_first_events_to_check_and_counts_them(
+    api, undated, monkeypatch
+):
+    from events.api import views
+
+    monkeypatch.setattr(views, "EVENTS_TO_CHECK", 2)
+    for day in (2, 3, 4):
+        cite(undated, status="published", date_start=D(2025, 12, day))
+    body = api.patch(api_url(undated), {"published": "10 December 2025"}, format="json").json()
+    assert [e["date"] for e in body["events_to_check"]] == ["2 December 2025", "3 December 2025"]
+    assert body["events_to_check_count"] == 3
+    assert api.get(body["events_to_check_url"]).json()["count"] == 3
 
 
 def test_a_patch_that_leaves_the_date_lists_no_event_to_check(api, undated):
@@ -462,6 +480,8 @@ def test_a_patch_that_leaves_the_date_lists_no_event_to_check(api, undated):
     response = api.patch(api_url(undated), {"title": "Shoigu in Naypyitaw"}, format="json")
     assert response.status_code == 200
     assert response.json()["events_to_check"] == []
+    assert response.json()["events_to_check_count"] == 0
+    assert response.json()["events_to_check_url"] is None
 
 
 def test_a_patch_of_the_reference_date_lists_the_events_to_check(api, undated):

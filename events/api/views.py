@@ -59,7 +59,12 @@ from .serializers import (
     SourceDetailSerializer,
     SourceSerializer,
 )
-from .serializers.read import DuplicateSerializer, EventCreatedSerializer, SourceEditedSerializer
+from .serializers.read import (
+    EVENTS_TO_CHECK,
+    DuplicateSerializer,
+    EventCreatedSerializer,
+    SourceEditedSerializer,
+)
 from .serializers.rows import event_representations
 
 # Ids in paths: up to 9 digits, so no lookup overflows the database's integers; anything
@@ -448,7 +453,12 @@ class SourceViewSet(viewsets.ReadOnlyModelViewSet):
             if date_changed
             else Event.objects.none()
         )
-        source.events_to_check = list(check)
+        source.events_to_check = list(check[:EVENTS_TO_CHECK])
+        source.events_to_check_count = (
+            len(source.events_to_check)
+            if len(source.events_to_check) < EVENTS_TO_CHECK
+            else check.count()
+        )
         body = SourceEditedSerializer(source, context=self.get_serializer_context()).data
         return Response(body, headers={"ETag": etag(source)})
 

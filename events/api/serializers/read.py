@@ -1,6 +1,7 @@
 """Read serializers: an event is the interchange event shape plus ids and links."""
 
 from django.urls import reverse
+from django.utils.http import urlencode
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -191,12 +192,33 @@ class EventToCheckSerializer(DuplicateSerializer):
 class SourceEditedSerializer(SourceSerializer):
     """The corrected source, and the events citing it whose dates were read against its old
     date (empty when the date its text is read against did not change): they keep their
-    dates, for an analyst to check."""
+    dates, for an analyst to check. At most 200 (``EVENTS_TO_CHECK``) are listed, by date;
+    ``events_to_check_count`` says how many there are, and ``events_to_check_url`` lists
+    them all (the events list filtered by the source)."""
 
     events_to_check = EventToCheckSerializer(many=True, read_only=True)
+    events_to_check_count = serializers.IntegerField(read_only=True)
+    events_to_check_url = serializers.SerializerMethodField()
 
     class Meta(SourceSerializer.Meta):
-        fields = [*SourceSerializer.Meta.fields, "events_to_check"]
+        fields = [
+            *SourceSerializer.Meta.fields,
+            "events_to_check",
+            "events_to_check_count",
+            "events_to_check_url",
+        ]
+
+    def get_events_to_check_url(self, source: Source) -> str | None:
+        if not source.events_to_check_count:  # type: ignore[attr-defined]
+            return None
+        url = f"{reverse('api-event-list')}?{urlencode({'source': source.key})}"
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
+
+
+# A heavily cited source's correction lists this many of its events (about 30 KB), not all
+# of them (13,000 for the most cited source at a million events).
+EVENTS_TO_CHECK = 200
 
 
 class SourceDetailSerializer(SourceSerializer):
