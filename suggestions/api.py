@@ -18,7 +18,7 @@ from lib.inputs import page_number
 from sources.models import Source
 
 from .extract import DateSource
-from .services import review
+from .services import enrich, review, standings
 from .views import accept_url
 
 
@@ -200,7 +200,9 @@ def source_suggestions(request: Request, pk: int) -> Response:
         asked = page_numbers_asked(request.query_params)[-1]
         number = page_number(asked) or 1  # (a page number: checked)
         size = page_size_asked(request.query_params)
-    items = review(source)
+    # A page compares only its proposals with the events (``enrich``); which are done, and so
+    # their order and count, needs none of that. The whole list is every proposal's review.
+    items = standings(source).reviews if paged else review(source)
     headers = {"X-Total-Count": str(len(items))}
     if paged:
         pages = max(1, -(-len(items) // size))
@@ -213,7 +215,7 @@ def source_suggestions(request: Request, pk: int) -> Response:
             links.append(f'<{_page_url(request, number + 1)}>; rel="next"')
         if links:
             headers["Link"] = ", ".join(links)
-        items = items[(number - 1) * size : number * size]
+        items = enrich(items[(number - 1) * size : number * size])
     data = ProposalSerializer([_proposal_data(i) for i in items], many=True).data
     return Response(data, headers=headers)
 

@@ -5,7 +5,8 @@ and on the actors' spellings, and computing them takes well under a second for a
 (``bench/suggest.py``). The result is cached under those inputs; importing a source computes
 it at once (``source_imported``). What changes as analysts work is read at request time, in a
 fixed number of queries: which sentences are already cited ("done"), which events a proposal
-corroborates, which sentences were dismissed.
+corroborates (for the proposals a page shows: ``standings``, then ``enrich``), which sentences
+were dismissed.
 """
 
 from __future__ import annotations
@@ -143,6 +144,9 @@ class Review:
     # existing event" (at most ``EVENTS_PER_PROPOSAL``); with a date to check, the events it
     # corroborates first.
     overlapping: list[Event] = field(default_factory=list)
+    # Whether ``corroborates`` and ``overlapping`` were read (``enrich``): a queue reads them
+    # for the proposals of the page it shows only.
+    enriched: bool = False
 
     @property
     def one_click(self) -> bool:
@@ -153,9 +157,17 @@ class Review:
         return not self.proposal.needs_review
 
     @property
+    def done(self) -> bool:
+        """Already cited (``cited_by``): known before ``enrich``, which the open ones need."""
+        return bool(self.cited_by)
+
+    @property
     def status(self) -> str:
         if self.cited_by:
             return "done"
+        if not self.enriched:
+            # "new" would be a guess: the events it corroborates were not read.
+            raise ValueError("An open proposal's standing needs enrich() first.")
         if self.corroborates:
             return "corroboration"
         return "new"
@@ -182,9 +194,23 @@ def review_source(source: Source, include_dismissed: bool = False) -> SourceRevi
     """The queue of ``source``: every proposal not dismissed, with its standing, and the
     sentences whose date could not be read (``Unread``) that no event cites yet.
 
-    A fixed number of queries however many proposals: passages, actors, aliases, dismissals,
-    citations of the source, the events sharing actors with the proposals in their dates
-    (``events_for``), the other events of their dates (``events_of_dates``), and those events.
+    ``standings`` then ``enrich`` of every proposal: a fixed number of queries however many
+    proposals, but reading their events takes time in proportion (most of a long report's
+    review); a page of the queue or of its API enriches only the proposals it shows.
+    """
+    found = standings(source, include_dismissed)
+    enrich(found.reviews)
+    return found
+
+
+def standings(source: Source, include_dismissed: bool = False) -> SourceReview:
+    """Every proposal of ``source`` not dismissed with what the source's own rows tell of
+    it: the events citing its sentence (``cited_by``: done; ``cited_for_other_dates``), and
+    the sentences whose date could not be read that no event cites yet. Which events an open
+    proposal corroborates or overlaps is not read: ``enrich`` the ones shown.
+
+    A fixed number of queries, none per proposal: passages, actors, aliases, title holders
+    and their aliases (for the cached proposals' key), dismissals, citations of the source.
     """
     passages = list(Passage.objects.filter(source=source).order_by("index"))
     by_id = {p.pk: p for p in passages}
@@ -216,35 +242,30 @@ def review_source(source: Source, include_dismissed: bool = False) -> SourceRevi
         citations.setdefault(passage_id, []).append(
             (start, end, event_id, title, span_start, span_end)
         )
-    found = events_for(proposals)
-    of_dates = events_of_dates(proposals)
-    events = Event.objects.in_bulk(
-        {pk for rows in found for pk, _strong in rows} | {pk for pks in of_dates for pk in pks}
-    )
     # For each proposal, the events citing its sentence and whether their dates meet the
     # proposal's; for each sentence, the events whose dates meet one of its proposals.
     citing: list[dict[int, tuple[str, bool]]] = []
     explained: dict[tuple[int, int, int], set[int]] = {}
     for proposal in proposals:
-        first, last = proposal.interval
-        citing.append(
-            {
+        rows = citations.get(proposal.passage_id)
+        cites: dict[int, tuple[str, bool]] = {}
+        if rows:  # (a proposal's interval is worked out, not stored: only when needed)
+            first, last = proposal.interval
+            cites = {
                 event_id: (
                     title,
                     span_start is None
                     or span_end is None
                     or (span_start <= last and first <= span_end),
                 )
-                for start, end, event_id, title, span_start, span_end in citations.get(
-                    proposal.passage_id, []
-                )
+                for start, end, event_id, title, span_start, span_end in rows
                 if start < proposal.end and proposal.start < end
             }
-        )
+        citing.append(cites)
         sentence = explained.setdefault((proposal.passage_id, proposal.start, proposal.end), set())
-        sentence.update(pk for pk, (_title, meets) in citing[-1].items() if meets)
+        sentence.update(pk for pk, (_title, meets) in cites.items() if meets)
     reviews = []
-    for proposal, rows, dated, cites in zip(proposals, found, of_dates, citing, strict=True):
+    for proposal, cites in zip(proposals, citing, strict=True):
         # Done: an event citing the sentence meets the proposal's dates, or one meets none of
         # the sentence's proposals (its date is the analyst's reading, not one proposed).
         # Left open: a sentence cited only for its other dates ("arrived on June 20 ...
@@ -254,26 +275,12 @@ def review_source(source: Source, include_dismissed: bool = False) -> SourceRevi
             cited_by, other_dates = [Cited(pk, title) for pk, (title, _) in cites.items()], []
         else:
             cited_by, other_dates = [], [Cited(pk, title) for pk, (title, _) in cites.items()]
-        matches = (
-            []
-            if cited_by
-            else _closest_first([pk for pk, strong in rows if strong], proposal, events)
-        )
-        # Add to another event: those sharing an actor first, then the other events of the
-        # dates (a sentence may name none of its event's actors: "talks with him").
-        others = [pk for pk, _strong in rows if pk not in matches]
-        if proposal.needs_review:
-            others = matches + others
-        # (the latest of its dates, shown oldest first as the others are)
-        others += [pk for pk in reversed(dated) if pk not in matches and pk not in others]
         reviews.append(
             Review(
                 proposal=proposal,
                 passage=by_id[proposal.passage_id],
                 cited_by=cited_by,
                 cited_for_other_dates=other_dates,
-                corroborates=[events[pk] for pk in matches],
-                overlapping=[events[pk] for pk in others[:EVENTS_PER_PROPOSAL]],
             )
         )
     unread = [
@@ -284,6 +291,37 @@ def review_source(source: Source, include_dismissed: bool = False) -> SourceRevi
         )
     ]
     return SourceReview(reviews, unread)
+
+
+def enrich(reviews: list[Review]) -> list[Review]:
+    """Read, for each of ``reviews`` (from ``standings``), the events it corroborates and
+    the others of its dates to add it to; each is read as in the review of every proposal
+    (a proposal's events do not depend on the others asked with it). Three queries however
+    many (``events_for``, ``events_of_dates``, those events), none for none."""
+    proposals = [item.proposal for item in reviews]
+    found = events_for(proposals)
+    of_dates = events_of_dates(proposals)
+    events = Event.objects.in_bulk(
+        {pk for rows in found for pk, _strong in rows} | {pk for pks in of_dates for pk in pks}
+    )
+    for item, rows, dated in zip(reviews, found, of_dates, strict=True):
+        proposal = item.proposal
+        matches = (
+            []
+            if item.cited_by
+            else _closest_first([pk for pk, strong in rows if strong], proposal, events)
+        )
+        # Add to another event: those sharing an actor first, then the other events of the
+        # dates (a sentence may name none of its event's actors: "talks with him").
+        others = [pk for pk, _strong in rows if pk not in matches]
+        if proposal.needs_review:
+            others = matches + others
+        # (the latest of its dates, shown oldest first as the others are)
+        others += [pk for pk in reversed(dated) if pk not in matches and pk not in others]
+        item.corroborates = [events[pk] for pk in matches]
+        item.overlapping = [events[pk] for pk in others[:EVENTS_PER_PROPOSAL]]
+        item.enriched = True
+    return reviews
 
 
 def _closest_first(pks: list[int], proposal: Proposal, events: dict) -> list[int]:

@@ -27,9 +27,10 @@ from .services import (
     SuggestionError,
     add_to_event,
     dismiss,
+    enrich,
     find_proposal,
-    review_source,
     source_reference,
+    standings,
 )
 
 CONTEXT_CHARS = 240
@@ -125,15 +126,20 @@ QUEUE_PAGE = 50
 
 def _queue_context(request: HttpRequest, source: Source) -> dict:
     back = next_proposal_url(source)
-    found = review_source(source)
-    reviews = [item for item in found.reviews if item.status != "done"]
-    done = [item for item in found.reviews if item.status == "done"]
+    # Which proposals are done needs only the source's citations: the page is chosen from
+    # those standings, and only its proposals are compared with the events (a long report's
+    # thousands took most of the request).
+    found = standings(source)
+    reviews = [item for item in found.reviews if not item.done]
+    done = [item for item in found.reviews if item.done]
     # One page number pages the open proposals (in the source's order), the done ones
     # folded after them and the sentences not read: page 1 holds the next to review, as
     # accepting or dismissing takes a proposal out of the open ones.
     longest = max(len(reviews), len(done), len(found.unread), 1)
     page_obj, problem = page_of(Paginator(range(longest), QUEUE_PAGE), request.GET.get("page"))
     shown = slice(page_obj.start_index() - 1, page_obj.end_index())
+    open_page, done_page = reviews[shown], done[shown]
+    enrich(open_page + done_page)
 
     def item(review: Review) -> QueueItem:
         return QueueItem(
@@ -148,8 +154,8 @@ def _queue_context(request: HttpRequest, source: Source) -> dict:
         "count": len(found.reviews),
         "open_count": len(reviews),
         "done_count": len(done),
-        "open_items": [item(review) for review in reviews[shown]],
-        "done_items": [item(review) for review in done[shown]],
+        "open_items": [item(review) for review in open_page],
+        "done_items": [item(review) for review in done_page],
         "page_obj": page_obj,
         "page_problem": problem,
         "page_size": QUEUE_PAGE,
