@@ -228,6 +228,8 @@ _D = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
 _D2 = r"(?P<day2>\d{1,2})(?:st|nd|rd|th)?"
 _Y = r"(?P<year>\d{4})"
 _WD = r"(?P<weekday>" + "|".join(WEEKDAYS) + r")"
+# A weekday after the date: "5 December 2023 (Tuesday)", "June 22, 2021, Tuesday".
+_WD_AFTER = r"(?:\s*[(,]\s*(?P<weekday_after>" + "|".join(WEEKDAYS) + r"))?"
 _SEP = r"\s*(?:-|\bto\b|\buntil\b|\btill\b|\bthrough\b|\bthru\b)\s*"
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "final": 4}
 # A season's first month (northern, as the sources write them); a season is three months.
@@ -237,8 +239,8 @@ _PART_OF_YEAR = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}
 
 _POINT_FORMS = [
     ("iso_day", rf"{_Y}-(?P<mnum>\d{{1,2}})-(?P<day>\d{{1,2}})"),
-    ("day", rf"(?:{_WD},?\s+)?(?:the\s+)?{_D}(?:\s+of)?\s+{_M}(?:,?\s+{_Y})?"),
-    ("day", rf"(?:{_WD},?\s+)?{_M}\s+{_D}(?:,?\s+{_Y})?"),
+    ("day", rf"(?:{_WD},?\s+)?(?:the\s+)?{_D}(?:\s+of)?\s+{_M}(?:,?\s+{_Y})?{_WD_AFTER}"),
+    ("day", rf"(?:{_WD},?\s+)?{_M}\s+{_D}(?:,?\s+{_Y})?{_WD_AFTER}"),
     ("month", rf"{_M}(?:,?\s+(?:of\s+)?{_Y})?"),
     ("year", _Y),
     ("quarter", rf"(?:q(?P<q>[1-4])|(?P<q2>[1-4])q)(?:,?\s+(?:of\s+)?{_Y})?"),
@@ -292,7 +294,12 @@ _COUNTS = {
     "seven": 7, "eight": 8, "nine": 9, "ten": 10,
 }  # fmt: skip
 
-_LEAD = re.compile(r"^(?:(?:on|in|during|since|by|at|from|sometime\s+in|some\s+time\s+in)\s+)+")
+_LEAD = re.compile(r"^(?:(?:on|in|during|since|at|from|sometime\s+in|some\s+time\s+in)\s+)+")
+# A bound, not a date: "by March 2021" says no later than March, "after 2019" no earlier.
+_BOUND = re.compile(
+    r"^(?P<bound>by(?:\s+the\s+(?:end|close)\s+of)?|no\s+later\s+than|not\s+later\s+than"
+    r"|before|prior\s+to|until|till|up\s+to|after|no\s+earlier\s+than|not\s+before)\s+"
+)
 _QUALIFIER = re.compile(
     r"^(?P<qual>early|mid|late|the\s+(?:beginning|start|middle|end)\s+of|"
     r"(?:beginning|start|middle|end)\s+of)[\s-]+(?!on\b)"
@@ -510,12 +517,19 @@ def _point(
         if kind == "day":
             month = _month_number(groups["month"])
             day = _real_date(year, month, int(groups["day"]), text)
-            name = groups.get("weekday")
+            name = groups.get("weekday") or groups.get("weekday_after")
             if name and not has_year and day.weekday() != WEEKDAYS.index(name):
                 # "Thursday, March 25" in a report of the next January: last year's.
                 earlier = _real_date(year - 1, month, int(groups["day"]), text)
                 if earlier.weekday() == WEEKDAYS.index(name):
                     day = earlier
+            if name and day.weekday() != WEEKDAYS.index(name):
+                # "Monday, 22 June 2021": one of the two is wrong, and which is not written.
+                raise DateTextError(
+                    f'"{text.strip()}": {day.day} {day:%B} {day.year} was a {day:%A}, not a '
+                    f"{name.capitalize()}. Check the day and the weekday in the source, and "
+                    "write the date without the weekday once you know which is right."
+                )
             return _Point(day, day, Precision.DAY, approximate, has_year)
         if kind == "month":
             day = dt.date(year, _month_number(groups["month"]), 1)
@@ -744,6 +758,18 @@ def _with_year(point: _Point, year: int) -> _Point:
     return _Point(start, last, point.precision, point.approximate, True)
 
 
+def _bound_refusal(text: str, bound: str) -> DateTextError:
+    """ "by March 2021", "before 2019", "until June": a limit on when, which no date the
+    timeline holds states (March 2021 is not "by March 2021")."""
+    later = bound.split()[0] in ("after",) or "earlier" in bound or bound == "not before"
+    side = "no earlier than" if later else "no later than"
+    return DateTextError(
+        f'"{text.strip()}" is a limit ({side} the date after "{bound}"), not the date it '
+        "happened, which the timeline would state. Write the date the event happened if the "
+        "source gives it; otherwise leave the date out and say the limit in the summary."
+    )
+
+
 def _to_parsed(point: _Point) -> ParsedDate:
     end = point.last if point.last != point.start else None
     return ParsedDate(point.start, end, point.precision, point.approximate)
@@ -797,6 +823,8 @@ def _read_date_text(
     if not text or not text.strip():
         raise DateTextError("The date text is empty.")
     core = _normalise(text)
+    if bound := _BOUND.match(core):
+        raise _bound_refusal(text, bound["bound"])
     core = _LEAD.sub("", core)
     if (named := _OF_NAMED_YEAR.match(core)) and re.search(rf"\b{MONTHS.lower()}\b", named["body"]):
         # "January this year", "Dec. 21 last year": the day or month in the year named.

@@ -11,6 +11,7 @@ from lib.dates import (
     DateTextError,
     ParsedDate,
     Precision,
+    Reference,
     format_date,
     parse_date_text,
     validate_year,
@@ -29,6 +30,16 @@ from .services import (
 )
 
 UPLOAD_SUFFIXES = (".txt", ".html", ".htm")
+
+
+def _reads_against_today(written: str, today: dt.date) -> bool:
+    """Whether ``written`` is a date only when counted from a day ("yesterday", "last
+    week", "on Monday")."""
+    try:
+        parse_date_text(written, today)
+    except DateTextError:
+        return False
+    return True
 
 
 class SourceDetailsForm(NulNamed, forms.Form):
@@ -73,8 +84,17 @@ class SourceDetailsForm(NulNamed, forms.Form):
         if not written:
             return None
         try:
-            parsed = parse_date_text(written, self.today)
+            # Read against no date: a publication date is what the text's own relative dates
+            # are read against, so it is written as the source gives it, never counted from
+            # the day it is typed ("yesterday" saved the server's yesterday).
+            parsed = parse_date_text(written, Reference(self.today, known=False))
         except DateTextError as exc:
+            if _reads_against_today(written, self.today):
+                raise forms.ValidationError(
+                    f"“{written}” is counted from the day it is read, and a source's date is what "
+                    "its own “yesterday” and “on Monday” are read against: write the date the "
+                    "source gives, with its year, such as “22 June 2021”."
+                ) from None
             # The first sentence says what failed; the hint is for this field, which takes one date.
             problem = str(exc).split(". Write it like")[0].rstrip(".")
             raise forms.ValidationError(

@@ -95,6 +95,46 @@ def test_a_range_that_ends_before_it_starts_is_refused(text):
         parse_date_text(text, REFERENCE)
 
 
+@pytest.mark.parametrize(
+    ("text", "side"),
+    [
+        ("by March 2021", "no later than"),
+        ("by the end of 2022", "no later than"),
+        ("no later than May 2020", "no later than"),
+        ("before March 2021", "no later than"),
+        ("until 2022", "no later than"),
+        ("by Monday", "no later than"),
+        ("after 2019", "no earlier than"),
+        ("not before June 2021", "no earlier than"),
+    ],
+)
+def test_a_limit_is_no_date_of_the_event(text, side):
+    """A reviewer's "by March 2021" was saved as March 2021 ("by" was read as "in")."""
+    with pytest.raises(DateTextError, match=f'"{text}" is a limit \\({side} the date after'):
+        parse_date_text(text, REFERENCE)
+
+
+@pytest.mark.parametrize(
+    ("text", "actual", "written"),
+    [
+        ("Monday, 22 June 2021", "Tuesday", "Monday"),
+        ("5 December 2023 (Monday)", "Tuesday", "Monday"),
+        ("June 22, 2021, Sunday", "Tuesday", "Sunday"),
+    ],
+)
+def test_a_weekday_that_is_not_the_dates_is_refused_naming_both(text, actual, written):
+    """One of the two is wrong and the text does not say which: no date is stated."""
+    with pytest.raises(DateTextError, match=f"was a {actual}, not a {written}"):
+        parse_date_text(text, REFERENCE)
+
+
+@pytest.mark.parametrize(
+    "text", ["Tuesday, 22 June 2021", "5 December 2023 (Tuesday)", "June 22, 2021, Tuesday"]
+)
+def test_a_weekday_that_is_the_dates_is_read(text):
+    assert parse_date_text(text, REFERENCE).precision == Precision.DAY
+
+
 def test_a_day_range_with_an_impossible_day_is_refused():
     with pytest.raises(DateTextError, match="is not a real date"):
         parse_date_text("June 30-31", REFERENCE)
@@ -357,3 +397,16 @@ def test_a_month_of_a_named_year_needs_the_source_s_year():
         parse_date_text("January this year", undated)
     by_year = Reference(dt.date(2019, 1, 1), precision=Precision.YEAR)
     assert parse_date_text("January last year", by_year).start == dt.date(2018, 1, 1)
+
+
+@pytest.mark.django_db
+def test_the_api_refuses_a_limit_as_the_events_date_naming_the_field(analyst):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(analyst)
+    response = api.post(
+        "/api/events/", {"title": "Talks", "date": {"text": "by March 2021"}}, format="json"
+    )
+    assert response.status_code == 400
+    assert 'is a limit (no later than the date after "by")' in str(response.json()["date"])

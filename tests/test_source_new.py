@@ -214,8 +214,28 @@ def test_html_nested_and_unclosed_script_content_never_leaks():
         ({"text": ARTICLE, "published": "22 June 2999"}, "reads as 22 June 2999, which is in"),
         ({"text": ARTICLE, "url": "not a url"}, "Enter a valid URL."),
         ({"text": ARTICLE, "title": "x" * 501}, "at most 500 characters"),
+        # Counted from the day it is typed: the reviewer's "yesterday" saved the server's.
+        ({"text": ARTICLE, "published": "yesterday"}, "“yesterday” is counted from the day"),
+        ({"text": ARTICLE, "published": "last Monday"}, "“last Monday” is counted from the day"),
+        ({"text": ARTICLE, "published": "this month"}, "“this month” is counted from the day"),
+        (
+            {"text": ARTICLE, "published": "Monday, 22 June 2021"},
+            "22 June 2021 was a Tuesday, not a Monday",
+        ),
     ],
-    ids=["nothing", "blank-text", "bad-date", "date-range", "future-date", "bad-url", "long"],
+    ids=[
+        "nothing",
+        "blank-text",
+        "bad-date",
+        "date-range",
+        "future-date",
+        "bad-url",
+        "long",
+        "yesterday",
+        "last-monday",
+        "this-month",
+        "wrong-weekday",
+    ],
 )
 def test_bad_input_is_refused_with_a_message_and_nothing_written(analyst_client, data, message):
     response = post(analyst_client, **data)
