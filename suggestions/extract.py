@@ -43,6 +43,19 @@ ABBREVIATIONS = frozenset(
     }
 )  # fmt: skip
 _END = re.compile(r"[.!?]+[”’\"')\]]*(?=\s+|$)")
+# A title before a name ("Snr. Gen. Soe Win") ends no sentence, but one before a word that
+# opens sentences does: "Putin has never received the Snr. Gen. However, he met ...".
+_TITLES = frozenset(
+    {"Snr", "Gen", "Lt", "Col", "Maj", "Capt", "Adm", "Vice", "Sgt", "Dr", "Mr", "Mrs", "Ms",
+     "Prof", "St", "Jr", "Sr", "U.S", "U.N", "etc", "Co", "Corp", "Inc", "Ltd"}
+)  # fmt: skip
+_OPENERS = frozenset(
+    {"The", "A", "An", "He", "She", "It", "They", "We", "I", "This", "That", "These", "Those",
+     "His", "Her", "Its", "Their", "There", "However", "But", "And", "Yet", "So", "In", "On",
+     "At", "As", "After", "Before", "Despite", "Meanwhile", "Moreover", "Also", "When", "While",
+     "Although", "According", "Since", "Under", "Then", "Later", "Last", "Earlier", "During",
+     "Nevertheless", "Still", "Instead", "If", "Both", "Some", "Many", "Most"}
+)  # fmt: skip
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -55,7 +68,11 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             token = word.group(1)
             # An abbreviation, or an initial ("L", "C") is not the end of a sentence.
             numbered = token not in {"No", "Nos"} or re.match(r"\s*\d", text[end:])
-            if (token in ABBREVIATIONS and numbered) or (len(token) == 1 and token.isupper()):
+            opener = re.match(r"\s+([A-Z][a-z]*)\b", text[end:])
+            ends = token in _TITLES and opener is not None and opener.group(1) in _OPENERS
+            if not ends and (
+                (token in ABBREVIATIONS and numbered) or (len(token) == 1 and token.isupper())
+            ):
                 continue
         following = text[end:].lstrip()
         if following and not (following[0].isupper() or following[0] in "“\"'‘(0123456789"):

@@ -95,6 +95,18 @@ def test_sentences_split_at_full_stops_but_not_after_abbreviations_or_initials()
     ]
 
 
+@pytest.mark.parametrize("title", ["Snr. Gen.", "Maj. Gen.", "Lt. Col.", "Adm.", "Dr.", "U.S."])
+def test_a_sentence_ends_after_a_title_before_a_word_that_opens_sentences(title):
+    """ "Putin has never received the Snr. Gen. However, President Putin did meet ... in 2019"
+    was one sentence: the 2019 meeting was proposed for the words of the meeting never held."""
+    text = f"Putin never received the {title} However, he met her in 2019. The {title} Soe Win"
+    assert [text[a:b] for a, b in split_sentences(text)] == [
+        f"Putin never received the {title}",
+        "However, he met her in 2019.",
+        f"The {title} Soe Win",
+    ]
+
+
 def test_actors_are_recognised_by_name_and_alias_at_word_boundaries_with_case():
     ref = {n: ActorRef(i, n, n.lower(), "person") for i, n in enumerate(["Tatmadaw", "TASS", "US"])}
     lexicon = Lexicon(
