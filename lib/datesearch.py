@@ -259,11 +259,11 @@ _NARRATIVE = [
         0,
     ),
     (r"(?:later|earlier)\s+that\s+month|that\s+(?:same\s+)?month|the\s+same\s+month", "month", 0),
-    (r"the\s+(?:following|next)\s+month", "month", 1),
-    (r"the\s+(?:previous|preceding)\s+month", "month", -1),
+    (r"the\s+(?:following|next)\s+month|the\s+month\s+after", "month", 1),
+    (r"the\s+(?:previous|preceding)\s+month|the\s+month\s+before", "month", -1),
     (r"(?:later|earlier)\s+that\s+year|(?:that|the)\s+same\s+year|that\s+year", "year", 0),
-    (r"the\s+(?:following|next)\s+year", "year", 1),
-    (r"the\s+(?:previous|preceding)\s+year", "year", -1),
+    (r"the\s+(?:following|next)\s+year|the\s+year\s+after", "year", 1),
+    (r"the\s+(?:previous|preceding)\s+year|the\s+year\s+before", "year", -1),
     (
         r"that\s+(?:same\s+)?week|the\s+same\s+week|the\s+(?:following|next|previous)\s+week",
         "week",
@@ -895,10 +895,14 @@ def _narrative(
         if any(a < y and x < b for x, y in taken):
             continue
         expression = match.group()
-        if unit == "count" and re.search(
-            r"\b(?:in|within|for|over|past|last|next|first)\s+$", text[max(0, a - 12) : a], re.I
+        if (unit == "count" or re.search(r"(?:before|after)$", expression)) and re.search(
+            r"\b(?:in|within|for|over|past|last|next|first|during|throughout)\s+$",
+            text[max(0, a - 12) : a],
+            re.I,
         ):
-            continue  # "his second trip in two months after a visit": a duration
+            # "his second trip in two months after a visit", "contacts in the year after
+            # the coup": a duration
+            continue
         if unit in {"week", "winter"}:
             taken.append((a, b))
             why = (
@@ -937,8 +941,23 @@ def _narrative(
                 anchor = after[0].as_anchor()
             elif context is not None:
                 anchor = context
+            elif explicit:
+                continue  # "last Friday, a day after troops crossed": dated by its own date
             else:
-                continue  # "two weeks before the coup": the coup's date is not written here
+                # "two weeks before the coup": the coup's date is not written here, and the
+                # text is at a date that is not read (no earlier date stands in for it).
+                what = " ".join(following.split()[:3]).rstrip(".,;:")
+                taken.append((a, b))
+                reading.refused.append(
+                    Refusal(
+                        a,
+                        b,
+                        expression,
+                        f'"{expression}" is counted from “{what}…”, whose date this sentence '
+                        "does not write; the date is left for the analyst.",
+                    )
+                )
+                continue
         else:
             # "arrived on 4-12-2023 ... The previous day": not counted from a date before the
             # one not read ("18 February 2024" two sentences earlier).

@@ -406,7 +406,12 @@ _VAGUE_TIME = re.compile(
     r"\b(?:recent(?:ly)?|lately|in\s+the\s+(?:coming|next|past|last)\s+(?:few\s+)?"
     r"(?:days|weeks|months|years)|(?:days|weeks|months|years|decades)\s+(?:ago|earlier|later)"
     r"|previously|formerly|soon|in\s+the\s+past|in\s+the\s+future|long\s+ago"
-    r"|some\s+time\s+ago|at\s+one\s+point|eventually|earlier|later)\b",
+    r"|some\s+time\s+ago|at\s+one\s+point|eventually|earlier|later"
+    # A time relative to another happening, not counted: "just days after the General
+    # Assembly adopted", "shortly after the coup", "within days of accepting the offer".
+    r"|(?:days|weeks|months|years|hours)\s+(?:before|after|prior\s+to)"
+    r"|(?:shortly|soon|immediately|just|right|not\s+long|long)\s+(?:before|after|prior\s+to)"
+    r"|within\s+(?:\w+\s+)?(?:hours|days|weeks|months|years)\s+of)\b",
     re.IGNORECASE,
 )
 
@@ -1101,9 +1106,10 @@ def read_proposals(
         if reading.refused and max(r.end for r in reading.refused) > max(
             (f.end for f in reading.found), default=-1
         ):
-            # The sentence ends at a date that is not read ("arrived on 4-12-2023"): the
-            # sentences of its paragraph after it are not at an earlier one.
-            previous = None
+            # The sentence ends at a date that is not read ("arrived on 4-12-2023", "two
+            # weeks before the coup"): the sentences of its paragraph after it are not at an
+            # earlier one, of the paragraph or before it.
+            previous = carried = None
         if not choices and not reading.refused:
             continue
         # An actor named only inside a quotation is not who acted or spoke: "“It is a signal

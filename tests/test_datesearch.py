@@ -183,6 +183,25 @@ def test_two_weeks_before_takes_its_anchor_from_the_context_date():
     assert hit.parsed == ParsedDate(D(2021, 5, 6), None, DAY, approximate=True)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The deal came in 2016. The year before, he visited Moscow.", "2015"),
+        ("The deal came in 2016. The year after, he visited Moscow.", "2017"),
+        ("They met in June 2013. The month after, he visited Moscow.", "July 2013"),
+        ("He visited Moscow the year before the 2016 deal.", "2015"),
+    ],
+)
+def test_the_year_or_month_before_or_after_counts_like_the_previous_or_next(text, expected):
+    relative = [f for f in find_dates(text, REFERENCE) if f.relative]
+    assert [f.parsed.describe() for f in relative] == [f"c. {expected}"]
+
+
+def test_in_the_year_after_is_a_span_not_a_date():
+    found = find_dates("Contacts grew in the year after the February 1, 2021 coup.", REFERENCE)
+    assert [f.text for f in found] == ["February 1, 2021"]
+
+
 def test_the_following_day_counts_from_the_date_before_it():
     text = "The minister arrives on March 26 and attends the parade the following day."
     _arrival, parade = find_dates(text, REFERENCE)
@@ -191,8 +210,20 @@ def test_the_following_day_counts_from_the_date_before_it():
 
 
 def test_a_relative_expression_without_an_anchor_is_left_out():
-    # "before the coup": the coup's date is not written, so there is nothing to count from.
-    assert find_dates("Shoigu visited Myanmar just two weeks before the coup.", REFERENCE) == []
+    # "before the coup": the coup's date is not written, so there is nothing to count from:
+    # refused, saying so (the text is at a date that is not read).
+    reading = read_dates("Shoigu visited Myanmar just two weeks before the coup.", REFERENCE)
+    assert reading.found == []
+    assert [(r.text, r.message) for r in reading.refused] == [
+        (
+            "two weeks before",
+            '"two weeks before" is counted from “the coup…”, whose date this sentence does '
+            "not write; the date is left for the analyst.",
+        )
+    ]
+    # Beside a date of its own, it is only what that date is told against.
+    reading = read_dates("He spoke last Friday, a day after troops crossed the border.", REFERENCE)
+    assert ([f.text for f in reading.found], reading.refused) == (["last Friday"], [])
     # Narrative time with no date before it at all is refused, not guessed.
     reading = read_dates("It was launched the next day.", REFERENCE)
     assert reading.found == []

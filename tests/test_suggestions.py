@@ -1153,6 +1153,36 @@ def test_a_date_not_read_is_listed_even_beside_one_that_is_and_the_other_is_flag
     assert f"“{not_read}”, which is not read" in proposal.caution
 
 
+@pytest.mark.parametrize(
+    "relative",
+    [
+        "just two weeks before the coup",
+        "just days after the coup",
+        "shortly after the coup",
+        "soon after the coup",
+        "weeks before the coup",
+        "within days of the coup",
+    ],
+)
+def test_a_sentence_dated_relative_to_another_happening_borrows_no_date(relative):
+    """ "Russian Defense Minister Shoigu visited Myanmar just two weeks before the coup" was
+    proposed in June 2021, an earlier paragraph's date: its own time is not read, so it takes
+    none, and nor does the sentence after it in its paragraph ("the Tatmado had informed
+    Moscow of the impending coup" was June 2021 too)."""
+    text = [
+        "In June 2021, Min Aung Hlaing visited Moscow.",
+        f"Sergei Lavrov visited Naypyitaw {relative}. Myanmar had informed Moscow of the plan.",
+    ]
+    extraction = read_proposals(
+        [PassageData(i, i, t) for i, t in enumerate(text)], dt.date(2021, 6, 24), LEXICON
+    )
+    assert [p.quote for p in extraction.proposals] == [text[0]]
+    if "two weeks" in relative:  # a count: listed, with why it is not read
+        (unread,) = extraction.unread
+        assert unread.quote.startswith("Sergei Lavrov visited Naypyitaw")
+        assert "whose date this sentence does not write" in unread.refusals[0].message
+
+
 def test_a_sentence_whose_dates_all_read_is_not_listed_as_not_read():
     extraction = read(
         "Myanmar took delivery of two jets on Monday, ordered in 2018.", dt.date(2024, 3, 27)
