@@ -416,6 +416,19 @@ _VAGUE_TIME = re.compile(
 )
 
 
+# A sentence told as after the one before ("He then made his second foreign trip to Russia",
+# "subsequently", "afterwards", "next"): later than the date the reader is at, by how much
+# it does not say, so it takes no other sentence's date. Not "since then", "the then
+# president", "then-president", "what was then called" (at that time), "next to".
+_LATER_THAN_BEFORE = re.compile(
+    r"(?<![\w-])(?:(?<!\bsince\s)(?<!\buntil\s)(?<!\bthe\s)(?<!\bby\s)(?<!\bback\s)"
+    r"(?<!\bwas\s)(?<!\bwere\s)(?<!\bis\s)(?<!\bare\s)(?<!\bfrom\s)(?<!\bjust\s)"
+    r"then(?![-\w])|subsequently|afterwards?|thereafter"
+    r"|(?<!\bthe\s)(?<!\bits\s)(?<!\bhis\s)(?<!\bher\s)(?<!\ba\s)next(?=\s+[a-z]+(?:ed|s)\b))",
+    re.IGNORECASE,
+)
+
+
 def _names_an_event(sentence: str, date: FoundDate) -> bool:
     """The date is part of an event's name ("the November election", "the February 1 coup",
     "the March 26 Armed Forces Day parade"): the text is not at that date."""
@@ -1092,9 +1105,15 @@ def read_proposals(
             # December 2023): a plan is not where the text is.
             if not _names_an_event(sentence, own[0]) and _interval(previous)[0] <= own_date.latest:
                 told = (previous, passage.index)
-        elif reading.found or reading.refused or _VAGUE_TIME.search(sentence):
-            # Its own time, vague ("Russia recently delivered two jets"): no date is taken for
-            # it from elsewhere.
+        elif (
+            reading.found
+            or reading.refused
+            or _VAGUE_TIME.search(sentence)
+            or _LATER_THAN_BEFORE.search(sentence)
+        ):
+            # Its own time, vague ("Russia recently delivered two jets") or after the one
+            # before ("He then made his second foreign trip"): no date is taken for it from
+            # elsewhere.
             pass
         elif previous is not None:
             choices.append((previous, passage.index, True, DateSource.PARAGRAPH))

@@ -40,8 +40,7 @@ WIRE = (
 
 TRIP = (
     "Min Aung Hlaing visits\n\n"
-    "In April 2021, Min Aung Hlaing attended a summit in Jakarta. He then made his second "
-    "foreign trip to Russia.\n"
+    "In April 2021, Min Aung Hlaing attended a summit in Jakarta. There he met Fomin.\n"
 )
 
 
@@ -142,7 +141,7 @@ def test_accepting_a_sentence_that_borrows_its_date_never_stores_it_as_written(
     actors, analyst, client
 ):
     source = wire_source(TRIP, key="trip", reference=D(2021, 6, 24))
-    trip = next(p for p in proposals_for_source(source) if p.quote.startswith("He then"))
+    trip = next(p for p in proposals_for_source(source) if p.quote.startswith("There he"))
     assert trip.inherited
     assert trip.needs_review
     assert trip.date.text == "April 2021"

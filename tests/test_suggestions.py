@@ -1183,6 +1183,37 @@ def test_a_sentence_dated_relative_to_another_happening_borrows_no_date(relative
         assert "whose date this sentence does not write" in unread.refusals[0].message
 
 
+@pytest.mark.parametrize(
+    "later",
+    [
+        "He then made his second foreign trip to Russia.",
+        "Then he made his second foreign trip to Russia.",
+        "He subsequently made his second foreign trip to Russia.",
+        "Afterwards, he made his second foreign trip to Russia.",
+        "He next travelled to Russia.",
+        "Later he made his second foreign trip to Russia.",
+    ],
+)
+def test_a_sentence_told_as_later_borrows_no_date(later):
+    """ "He then made his second foreign trip to Russia" was proposed in April 2021, the date
+    of the trip before it: "then" says after it, not when."""
+    text = f"In April 2021, Min Aung Hlaing attended a summit in Jakarta. {later}"
+    assert [p[0] for p in proposals(text, dt.date(2021, 6, 24))] == ["April 2021"]
+
+
+@pytest.mark.parametrize(
+    "same_time",
+    [
+        "There he met the then president of Russia.",
+        "He met the then-president of Russia.",
+        "What was then called a summit saw him meet Russia's envoy.",
+    ],
+)
+def test_then_meaning_at_that_time_still_borrows_the_date(same_time):
+    text = f"In April 2021, Min Aung Hlaing attended a summit in Jakarta. {same_time}"
+    assert [p[0] for p in proposals(text, dt.date(2021, 6, 24))] == ["April 2021"] * 2
+
+
 def test_a_sentence_whose_dates_all_read_is_not_listed_as_not_read():
     extraction = read(
         "Myanmar took delivery of two jets on Monday, ordered in 2018.", dt.date(2024, 3, 27)
