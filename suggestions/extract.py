@@ -15,12 +15,12 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import models
 
 from events.models import EventType
-from lib.dates import ParsedDate, Reference, as_reference, interval
+from lib.dates import ParsedDate, Precision, Reference, as_reference, interval
 from lib.datesearch import (
     Anchor,
     FoundDate,
@@ -427,6 +427,45 @@ _LATER_THAN_BEFORE = re.compile(
     r"|(?<!\bthe\s)(?<!\bits\s)(?<!\bhis\s)(?<!\bher\s)(?<!\ba\s)next(?=\s+[a-z]+(?:ed|s)\b))",
     re.IGNORECASE,
 )
+
+
+# A time told against another happening named, not dated: "since the coup", "After the coup,
+# the Russian media ...", "after meeting Shoigu". It is after (or before) that happening,
+# so the day the reader is at (the coup's, "February 1, 2021") is not its day.
+_AGAINST_ANOTHER = re.compile(
+    r"\b(?P<word>since|after|following|before|prior\s+to|in\s+the\s+(?:wake|aftermath)\s+of)"
+    r"\s+(?:(?:the|his|her|its|their|this|that|these|those|a|an)\s+)?(?P<what>[a-z]{3,})\b",
+    re.IGNORECASE,
+)
+
+
+def _after_that(
+    sentence: str, date: FoundDate, told_in: str | None, own: Reference
+) -> tuple[FoundDate, str] | None:
+    """A day borrowed by a sentence that tells a time against another happening ("since the
+    coup", "After the coup, the Russian media ..."): that time is after the happening, not on
+    its day. When the borrowed day's own sentence names the happening (``told_in``: "... in a
+    coup on February 1, 2021"), the months from it to the source's date, and a caution;
+    otherwise (or "before the coup") None: no date. Any other borrowed date as it is."""
+    match = _AGAINST_ANOTHER.search(sentence)
+    parsed = date.parsed
+    if match is None or parsed.precision != Precision.DAY or parsed.end is not None:
+        return date, ""
+    what = match["what"]
+    if (
+        match["word"].lower() in {"before", "prior to"}
+        or not own.known
+        or own.day < parsed.start
+        or told_in is None
+        or not re.search(rf"\b{re.escape(what)}\b", told_in)  # as written: "march", no "March"
+    ):
+        return None
+    first, last = parsed.start.replace(day=1), own.day.replace(day=1)
+    period = ParsedDate(first, last if last > first else None, Precision.MONTH)
+    return replace(date, parsed=period), (
+        f"the sentence tells a time after “{date.text}” (“{match.group()}”), not that day: "
+        f"the months from it to the source's date are proposed ({period.describe()})"
+    )
 
 
 def _names_an_event(sentence: str, date: FoundDate) -> bool:
@@ -1079,8 +1118,12 @@ def read_proposals(
     carried: tuple[FoundDate, int] | None = None
     current_passage = None
     quoted: list[tuple[int, int]] = []
+    # The sentence each date is written in, by its place: what a borrowed date was told of.
+    said_at: dict[tuple[int, int, int], str] = {}
     for reading in read_source(passages, reference):
         passage, start, end = reading.passage, reading.start, reading.end
+        for f in reading.found:
+            said_at[(passage.index, f.start, f.end)] = reading.text
         if passage.index != current_passage:
             carried = told
             current_passage, previous = passage.index, None
@@ -1174,6 +1217,15 @@ def read_proposals(
                 cues = (said,)
             if inherited and kind == "other":
                 continue
+            caution = ""
+            if inherited:
+                # "At least 70 protesters have been killed since the coup": not the coup's day.
+                told_after = _after_that(
+                    sentence, date, said_at.get((date_index, date.start, date.end)), own_date
+                )
+                if told_after is None:
+                    continue
+                date, caution = told_after
             if not actors and inherited and source != DateSource.CHRONOLOGY:
                 continue  # a date from elsewhere needs the sentence to name who
             # The date's own clause has its own subject ("since the military seized power on
@@ -1218,6 +1270,7 @@ def read_proposals(
                         if not inherited
                         else "",
                         unnamed,
+                        caution,
                     ),
                 )
             )
@@ -1248,6 +1301,8 @@ class SelectionDate:
     source: str  # a DateSource
     # The date is in the selection's own sentence, outside the selected words.
     same_sentence: bool = False
+    # How a borrowed date was read for the selection ("since the coup": the months after it).
+    caution: str = ""
 
     @property
     def written_in_selection(self) -> bool:
@@ -1256,11 +1311,25 @@ class SelectionDate:
     @property
     def origin(self) -> str:
         if self.same_sentence and self.source == DateSource.PARAGRAPH:
-            return (
+            origin = (
                 f"the selected words write no date; taken from “{self.date.text}”, written "
                 f"in the same sentence of ¶{self.passage_index}, outside the selection"
             )
-        return date_origin(self.source, self.date, self.passage_index)
+        else:
+            origin = date_origin(self.source, self.date, self.passage_index)
+        return _joined(origin, self.caution)
+
+
+def _borrowed_for(
+    selection: str, chosen: SelectionDate, told_in: str, reference: dt.date | Reference
+) -> SelectionDate | None:
+    """A date the selection borrows, read as the proposals read it (``_after_that``)."""
+    if chosen.source in {DateSource.SENTENCE, DateSource.ANCHOR} or chosen.same_sentence:
+        return chosen
+    read = _after_that(selection, chosen.date, told_in, as_reference(reference))
+    if read is None:
+        return None
+    return replace(chosen, date=read[0], caution=read[1])
 
 
 def date_for_selection(
@@ -1299,7 +1368,10 @@ def date_for_selection(
                     else:
                         source = DateSource.CONTEXT  # another paragraph's
                     same = at[0] == index and _in_sentence(reading, start, end)
-                    return SelectionDate(f, at[0], source, same)
+                    selection = passages_text(passages, index)[start:end]
+                    return _borrowed_for(
+                        selection, SelectionDate(f, at[0], source, same), reading.text, reference
+                    )
         return None
     inside = [
         f
@@ -1341,9 +1413,13 @@ def date_for_selection(
         r.passage.index == index and r.start <= date.start < r.end and _in_sentence(r, start, end)
         for r in readings
     )
-    return SelectionDate(
+    told_in = next(
+        r.text for r in readings if r.passage.index == where and r.start <= date.start < r.end
+    )
+    chosen = SelectionDate(
         date, where, DateSource.PARAGRAPH if where == index else DateSource.CONTEXT, same
     )
+    return _borrowed_for(passages_text(passages, index)[start:end], chosen, told_in, reference)
 
 
 def _in_sentence(reading: SentenceReading, start: int, end: int) -> bool:

@@ -16,6 +16,7 @@ from suggestions.extract import (
     ActorRef,
     Lexicon,
     PassageData,
+    date_for_selection,
     extract,
     guess_type,
     narrates,
@@ -1212,6 +1213,60 @@ def test_a_sentence_told_as_later_borrows_no_date(later):
 def test_then_meaning_at_that_time_still_borrows_the_date(same_time):
     text = f"In April 2021, Min Aung Hlaing attended a summit in Jakarta. {same_time}"
     assert [p[0] for p in proposals(text, dt.date(2021, 6, 24))] == ["April 2021"] * 2
+
+
+COUP = "The Tatmadaw seized power in a coup on February 1, 2021, and Russia did not condemn it."
+PARADE = "Min Aung Hlaing reviewed troops on March 26."
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        "At least 70 protesters have been killed by Myanmar's army since the coup.",
+        "After the coup, Russian media portrayed Myanmar's army as the only guarantor of unity.",
+        "Following the coup, Russian media portrayed Myanmar's army as a guarantor.",
+    ],
+)
+def test_a_time_after_a_happening_is_not_its_day_but_the_months_to_the_source(after):
+    """ "At least 70 protesters have been killed ... since the coup" and "After the coup, the
+    Russian media ..." were proposed on 1 February 2021, the coup's day: they tell a time
+    after it, from its month to the source's date, marked for review."""
+    # Its paragraph's date, or (a told happening) an earlier paragraph's.
+    forms = [[f"{COUP} {after}"]] + ([[COUP, after]] if "have been" not in after else [])
+    for text in forms:
+        passages = [PassageData(i, i, t) for i, t in enumerate(text)]
+        proposal = read_proposals(passages, dt.date(2021, 6, 24), LEXICON).proposals[-1]
+        assert proposal.quote == after
+        assert proposal.date.parsed.describe() == "February–June 2021"
+        assert proposal.needs_review
+        assert "a time after “February 1, 2021”" in proposal.caution
+        # The form opened from it reads the same months.
+        chosen = date_for_selection(
+            passages,
+            dt.date(2021, 6, 24),
+            proposal.passage_index,
+            proposal.start,
+            proposal.end,
+            (proposal.date_passage_index, proposal.date.start, proposal.date.end),
+        )
+        assert chosen.date.parsed == proposal.date.parsed
+        assert "a time after" in chosen.origin
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        # A happening the borrowed day's sentence does not tell, or before it: no date.
+        "Myanmar's army met Russia's envoy after the parade.",
+        "Myanmar's army met Russia's envoy after the march.",  # not "March"
+        "Before the coup, Myanmar's army met Russia's envoy.",
+    ],
+)
+def test_a_time_against_a_happening_not_told_at_the_day_borrows_no_date(other):
+    assert [p[0] for p in proposals(f"{COUP} {other}", dt.date(2021, 6, 24))] == [
+        "February 1, 2021"
+    ]
+    assert [p[0] for p in proposals(f"{PARADE} {other}", dt.date(2021, 6, 24))] == ["March 26"]
 
 
 def test_a_sentence_whose_dates_all_read_is_not_listed_as_not_read():
