@@ -397,6 +397,11 @@ _PERFECT = re.compile(
     r"\s+\w+",
     re.IGNORECASE,
 )
+# A participle after a determiner is an adjective: "many of those frayed ties".
+_ATTRIBUTIVE = re.compile(
+    r"\b(?:the|a|an|those|these|its|his|her|their|our|of|some|many)\s+(?:\w+ly\s+)?[a-z]+ed\b",
+    re.IGNORECASE,
+)
 _QUESTION = re.compile(r"\?\s*[”\"’']?$")
 _MODAL = re.compile(r"\b(?:will|would|should|could|may|might|must|can)\b", re.IGNORECASE)
 
@@ -468,6 +473,32 @@ def _after_that(
     )
 
 
+# What a state or a habit says, not a happening: "has visited Russia numerous times", "often".
+_HABITUAL = re.compile(
+    r"\b(?:(?:numerous|many|several|countless|\w+)\s+times|often|regularly|repeatedly|usually"
+    r"|always|routinely|traditionally|every\s+(?:year|month|week))\b",
+    re.IGNORECASE,
+)
+_HAS_DONE = re.compile(
+    r"\b(?:has|have|’ve|'ve)\s+(?:(?:not|never|also|already|long|both|all|\w+ly|but)\s+)*"
+    r"(?:been|[a-z]+(?:ed|en|wn|ne|lt|nt|ght|ld|id|de|un))\b",
+    re.IGNORECASE,
+)
+
+
+def states(sentence: str, chronology: bool = False) -> bool:
+    """True when the sentence states a habit or a state rather than telling a happening, and
+    so takes no date from another sentence: "Snr. Gen. Min Aung Hlaing has visited Russia
+    numerous times", "Putin has never received the Snr. Gen." (a present perfect and no
+    past verb), "China is a major investor ..." (the present, outside a chronology, whose
+    lines tell the past in the present: "The coup leader also travels to Kazan")."""
+    if _HABITUAL.search(sentence):
+        return True
+    if narrates(sentence):
+        return False
+    return bool(_HAS_DONE.search(sentence)) or not chronology
+
+
 def _names_an_event(sentence: str, date: FoundDate) -> bool:
     """The date is part of an event's name ("the November election", "the February 1 coup",
     "the March 26 Armed Forces Day parade"): the text is not at that date."""
@@ -483,7 +514,8 @@ def narrates(sentence: str) -> bool:
     blocked" after "abstained;" is a comment on the told happening), and not a question."""
     if _QUESTION.search(sentence):
         return False
-    told = _NARRATED.search(_PERFECT.sub(lambda m: " " * len(m.group()), sentence))
+    plain = _PERFECT.sub(lambda m: " " * len(m.group()), sentence)
+    told = _NARRATED.search(_ATTRIBUTIVE.sub(lambda m: " " * len(m.group()), plain))
     if told is None:
         return False
     return _MODAL.search(sentence, 0, told.start()) is None
@@ -1218,6 +1250,12 @@ def read_proposals(
             if inherited and kind == "other":
                 continue
             caution = ""
+            if (
+                inherited
+                and states(sentence, chronology=reading.entry is not None)
+                and not _AGAINST_ANOTHER.search(sentence)  # "have been killed since the coup"
+            ):
+                continue
             if inherited:
                 # "At least 70 protesters have been killed since the coup": not the coup's day.
                 told_after = _after_that(
