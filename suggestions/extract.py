@@ -499,6 +499,20 @@ def states(sentence: str, chronology: bool = False) -> bool:
     return bool(_HAS_DONE.search(sentence)) or not chronology
 
 
+# A photo caption: "Min Aung Hlaing (L) shows ... Fomin (C) ...", "Photo: Handout via MRTV /
+# AFP". It is set beside the running text, not in its time.
+_CAPTION = re.compile(
+    r"\((?:L|C|R|[Ll]eft|[Rr]ight|[Cc]ent(?:re|er)|[Ff]ront|[Bb]ack)\)"
+    r"|\b(?:Photo(?:graph)?|Picture|Image|Credit|Courtesy)\s*(?::|by\b)"
+    r"|/\s*(?:AFP|Reuters|AP|EPA|Getty\s+Images)\b"
+)
+
+
+def is_caption(text: str) -> bool:
+    """Whether a passage is a photo caption (``_CAPTION``)."""
+    return bool(_CAPTION.search(text))
+
+
 def _names_an_event(sentence: str, date: FoundDate) -> bool:
     """The date is part of an event's name ("the November election", "the February 1 coup",
     "the March 26 Armed Forces Day parade"): the text is not at that date."""
@@ -1149,6 +1163,7 @@ def read_proposals(
     told: tuple[FoundDate, int] | None = None
     carried: tuple[FoundDate, int] | None = None
     current_passage = None
+    caption = False
     quoted: list[tuple[int, int]] = []
     # The sentence each date is written in, by its place: what a borrowed date was told of.
     said_at: dict[tuple[int, int, int], str] = {}
@@ -1157,7 +1172,10 @@ def read_proposals(
         for f in reading.found:
             said_at[(passage.index, f.start, f.end)] = reading.text
         if passage.index != current_passage:
-            carried = told
+            caption = is_caption(passage.text)
+            # A caption is not in the running text's time: it takes none of its dates, and
+            # lends it none.
+            carried = None if caption else told
             current_passage, previous = passage.index, None
             quoted = quotations(passage.text)
         if reading.heading:
@@ -1178,7 +1196,11 @@ def read_proposals(
             previous = choices[0][0]
             # Not a date still to come ("will mark the anniversary on 18 February 2024", in
             # December 2023): a plan is not where the text is.
-            if not _names_an_event(sentence, own[0]) and _interval(previous)[0] <= own_date.latest:
+            if (
+                not caption
+                and not _names_an_event(sentence, own[0])
+                and _interval(previous)[0] <= own_date.latest
+            ):
                 told = (previous, passage.index)
         elif (
             reading.found

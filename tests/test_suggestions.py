@@ -1313,6 +1313,34 @@ def test_a_chronology_line_in_the_present_still_takes_its_entry_s_date():
     ]
 
 
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "Min Aung Hlaing (L) showed Sergei Lavrov (C) weapons in Naypyitaw. Photo: MRTV / AFP",
+        "Min Aung Hlaing (left) met Sergei Lavrov in Naypyitaw.",
+        "Sergei Lavrov met Min Aung Hlaing in Moscow for talks on trade. Photo: Reuters",
+    ],
+)
+def test_a_photo_caption_takes_no_date_from_the_running_text_and_lends_none(caption):
+    """ "Senior General Min Aung Hlaing (L) shows … Fomin (C) various items …" was proposed on
+    31 January 2021, the day the paragraph before it told of."""
+    text = [
+        "On January 31, 2021, Russia and Myanmar held a party in Naypyitaw.",
+        caption,
+        "Sergei Lavrov met Min Aung Hlaing in Moscow in 2019.",
+        "Sergei Lavrov then met Myanmar's envoy.",
+    ]
+    passages = [PassageData(i, i, t) for i, t in enumerate(text)]
+    found = read_proposals(passages, dt.date(2021, 6, 24), LEXICON).proposals
+    assert [p.passage_index for p in found] == [0, 2]
+    # Its own date is its own, and the text after it is not at it.
+    dated = caption.replace(" in Naypyitaw", " on 27 March").replace(" in Moscow", " on 2 May")
+    text[1:] = [dated, "Sergei Lavrov met Min Aung Hlaing."]
+    passages = [PassageData(i, i, t) for i, t in enumerate(text)]
+    found = read_proposals(passages, dt.date(2021, 6, 24), LEXICON).proposals
+    assert [(p.passage_index, p.date_passage_index) for p in found] == [(0, 0), (1, 1), (2, 0)]
+
+
 def test_a_sentence_whose_dates_all_read_is_not_listed_as_not_read():
     extraction = read(
         "Myanmar took delivery of two jets on Monday, ordered in 2018.", dt.date(2024, 3, 27)
