@@ -626,19 +626,44 @@ _SAID_ON = re.compile(
 )
 
 
-_RELATIVE = re.compile(r",\s+(?:which|who|whose)\b[^,;:()—–]*$")
+# A clause that describes a noun, whose date is that noun's: "a centre in Yangon, which opened
+# on 5 February 2023", "his visit which he stressed was to reciprocate the general's visit
+# to Moscow in May 2020", "the deal that was signed in 2016"; and the happening another
+# returns: "to reciprocate the Myanmar general's visit to Moscow in May 2020".
+_RELATIVE = re.compile(
+    r"(?:,\s+|\s)(?P<pronoun>which|who|whose|that(?=\s+(?:was|were|is|are|had|has|have)\b)"
+    r"|to\s+(?:reciprocate|return|repay)(?=\s+(?:the|a|an|his|her|its|their|[A-Z])))"
+    r"\b[^,;:()—–]*$"
+)
 
 
-def _relative_clause(sentence: str, date: FoundDate) -> str:
-    """The relative clause ``date`` is in, with the few words it hangs on ("a centre in Yangon,
-    which opened on 5 February 2023"; "the jets, which Myanmar ordered in 2018"), or ""."""
+def _relative_span(sentence: str, date: FoundDate) -> tuple[int, int, int, str] | None:
+    """The relative clause ``date`` is in: where the words it hangs on begin, where the clause
+    begins and ends, and its pronoun (or "to reciprocate"); None when there is none."""
     match = _RELATIVE.search(sentence, 0, date.start)
     if match is None:
-        return ""
+        return None
     right = re.compile(r"[,;:()—–]|\.(?:\s|$)").search(sentence, date.end)
     before = sentence[max(0, match.start() - 40) : match.start()]
     antecedent = re.split(r"[,;:()—–]", before)[-1].split(" ", 1)[-1]
-    return antecedent + sentence[match.start() : right.start() if right else len(sentence)]
+    first = match.start() - len(antecedent)
+    return first, match.start("pronoun"), right.start() if right else len(sentence), match[1]
+
+
+def _relative_type(sentence: str, date: FoundDate) -> tuple[str, tuple[str, ...]] | None:
+    """The type of the relative clause ``date`` is in, by its own words ("which he stressed was
+    to reciprocate the Myanmar general's visit to Moscow in May 2020": a visit, not the medal
+    before it), else with the few words it hangs on ("a centre in Yangon, which opened on 5
+    February 2023"; "the jets, which Myanmar ordered in 2018": an arms deal); None when the
+    date is in no relative clause."""
+    span = _relative_span(sentence, date)
+    if span is None:
+        return None
+    first, start, end, _pronoun = span
+    kind, cues = guess_type(sentence[start:end], date.parsed)
+    if kind == "other":
+        kind, cues = guess_type(sentence[first:start] + sentence[start:end], date.parsed)
+    return kind, cues
 
 
 def _said_at(sentence: str, date: FoundDate) -> str:
@@ -1119,6 +1144,27 @@ def _clause_actors(
     when it has a subject of its own (``subordinate_clause``); when that clause names no
     known actor, none, and the caution says the main clause's are left out."""
     span = subordinate_clause(sentence, date)
+    relative = _relative_span(sentence, date) if span is None else None
+    if relative is not None:
+        # "his visit which he stressed was to reciprocate the Myanmar general's visit to
+        # Moscow in May 2020": the clause's actors, not Fomin's who received the medal; a
+        # "who" clause's subject is the name before it ("Fomin, who met ...").
+        first, start, end, pronoun = relative
+        inside = tuple(m for m in actors if start <= m.start - offset < end)
+        # A clause whose subject is the noun it hangs on ("the Military University …, which
+        # bestowed …", "Fomin, who met …"): the name right before it is its actor too.
+        subject = pronoun in {"who", "whose"} or bool(
+            _NARRATED.match(sentence, start + len(pronoun) + 1)
+            or re.match(r"\s+(?:was|were|is|are|had|has|have)\b", sentence[start + len(pronoun) :])
+        )
+        named = [m for m in actors if 0 <= start - (m.end - offset) <= 2]
+        if subject and named:
+            inside = (named[-1], *inside)
+        elif not inside:
+            inside = tuple(m for m in actors if first <= m.start - offset < start)
+        if inside or not actors:
+            return inside, ""
+        span = (start, end)
     if span is None:
         return actors, ""
     inside = tuple(m for m in actors if span[0] <= m.start - offset < span[1])
@@ -1258,11 +1304,11 @@ def read_proposals(
                 by_clause = _clause_type(sentence, date.shifted(-start), date.parsed)
                 if by_clause is not None:
                     kind, cues = by_clause
-            relative = "" if inherited else _relative_clause(sentence, date.shifted(-start))
-            if relative:
+            relative = None if inherited else _relative_type(sentence, date.shifted(-start))
+            if relative is not None:
                 # "said Russia agreed to help run a centre in Yangon, which opened on 5th
                 # February, 2023": the date is the centre's opening, typed by its own clause.
-                kind, cues = guess_type(relative, date.parsed)
+                kind, cues = relative
             said = None if inherited else _said_at(sentence, date.shifted(-start))
             if said:
                 # "state media said on Thursday that he would meet Shoigu": Thursday is the

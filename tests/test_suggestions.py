@@ -1341,6 +1341,52 @@ def test_a_photo_caption_takes_no_date_from_the_running_text_and_lends_none(capt
     assert [(p.passage_index, p.date_passage_index) for p in found] == [(0, 0), (1, 1), (2, 0)]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "kind", "who"),
+    [
+        (
+            "Lavrov received a medal from Min Aung Hlaing during his visit which he stressed was "
+            "to reciprocate the Myanmar general's visit to Moscow in May 2020.",
+            "visit",
+            ["Myanmar", "Moscow"],
+        ),
+        (
+            "Lavrov received a medal in Naypyitaw to reciprocate Min Aung Hlaing's visit to "
+            "Moscow in May 2020.",
+            "visit",
+            ["Min Aung Hlaing", "Moscow"],
+        ),
+        (
+            "Lavrov praised the agreement that was signed by Myanmar and China in 2016.",
+            "agreement",
+            ["Myanmar", "China"],
+        ),
+        (
+            "Lavrov thanked Min Aung Hlaing, who visited Moscow in May 2020.",
+            "visit",
+            ["Min Aung Hlaing", "Moscow"],
+        ),
+    ],
+)
+def test_a_date_in_a_clause_describing_a_noun_dates_that_noun_with_its_actors(sentence, kind, who):
+    """ "Fomin received a medal from General Min during his visit which he stressed was to
+    reciprocate the Myanmar general's visit to Moscow in May 2020" was an award to Fomin in
+    May 2020: the date is the other visit's, its actors those of the clause."""
+    (proposal,) = read(sentence, dt.date(2021, 6, 24)).proposals
+    assert (proposal.date.text, proposal.type) == (
+        "May 2020" if "May" in sentence else "2016",
+        kind,
+    )
+    assert [m.actor.name for m in proposal.actors] == who
+
+
+def test_that_after_a_verb_of_saying_is_no_relative_clause():
+    (proposal,) = read(
+        "Sergei Lavrov said that Myanmar visited Moscow in May 2020.", dt.date(2021, 6, 24)
+    ).proposals
+    assert [m.actor.name for m in proposal.actors] == ["Sergei Lavrov", "Myanmar", "Moscow"]
+
+
 def test_a_sentence_whose_dates_all_read_is_not_listed_as_not_read():
     extraction = read(
         "Myanmar took delivery of two jets on Monday, ordered in 2018.", dt.date(2024, 3, 27)
