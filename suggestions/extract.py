@@ -513,6 +513,41 @@ def is_caption(text: str) -> bool:
     return bool(_CAPTION.search(text))
 
 
+# What happened during a trip ("During his trip, the coup leader grants interviews", "during
+# his week-long visit"), and a date that is the day a trip began ("embarks on a week-long
+# visit to Russia", "a three-day visit"): what the trip's lines tell is on a day of it.
+_DURING_TRIP = re.compile(
+    r"\b(?:during|on|throughout|in\s+the\s+course\s+of)\s+(?:his|her|their|its|the|this|that)"
+    r"\s+(?:[\w’'-]+\s+){0,3}?(?:visit|trip|tour|stay|journey)\b",
+    re.IGNORECASE,
+)
+_TRIP_BEGINS = re.compile(
+    r"\bembark(?:s|ed)?\s+on\b|\b(?:week|month|fortnight|days?)-long\b"
+    r"|\b(?:two|three|four|five|six|seven|eight|nine|ten|\d+)-day\s+(?:visit|trip|tour)"
+    r"|\b(?:begins?|began|starts?|started)\s+(?:a|an|his|her|their)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:visit|trip|tour)\b",
+    re.IGNORECASE,
+)
+
+
+def _during_trip(sentence: str, date: FoundDate, told_in: str | None) -> tuple[FoundDate, str]:
+    """A day borrowed by what happened during a trip: when the sentence says so ("During his
+    trip, ...") or the day is one a trip began ("June 20: ... embarks on a week-long visit"),
+    the day is only the trip's first; its month, approximately, and a caution. A period (the
+    trip's days, "September 1-7") and any other date as they are."""
+    parsed = date.parsed
+    if parsed.precision != Precision.DAY or parsed.end is not None:
+        return date, ""
+    if not (_DURING_TRIP.search(sentence) or (told_in and _TRIP_BEGINS.search(told_in))):
+        return date, ""
+    month = ParsedDate(parsed.start.replace(day=1), None, Precision.MONTH, approximate=True)
+    return replace(date, parsed=month), (
+        f"the sentence tells what happened during a trip, on a day it does not state: "
+        f"“{date.text}” dates the trip, so its month is proposed ({month.describe()}); check "
+        "the day"
+    )
+
+
 def _names_an_event(sentence: str, date: FoundDate) -> bool:
     """The date is part of an event's name ("the November election", "the February 1 coup",
     "the March 26 Armed Forces Day parade"): the text is not at that date."""
@@ -1332,6 +1367,10 @@ def read_proposals(
                 if told_after is None:
                     continue
                 date, caution = told_after
+                date, during = _during_trip(
+                    sentence, date, said_at.get((date_index, date.start, date.end))
+                )
+                caution = _joined(caution, during)
             if not actors and inherited and source != DateSource.CHRONOLOGY:
                 continue  # a date from elsewhere needs the sentence to name who
             # The date's own clause has its own subject ("since the military seized power on
@@ -1435,7 +1474,8 @@ def _borrowed_for(
     read = _after_that(selection, chosen.date, told_in, as_reference(reference))
     if read is None:
         return None
-    return replace(chosen, date=read[0], caution=read[1])
+    date, during = _during_trip(selection, read[0], told_in)
+    return replace(chosen, date=date, caution=_joined(read[1], during))
 
 
 def date_for_selection(

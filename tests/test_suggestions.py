@@ -1387,6 +1387,59 @@ def test_that_after_a_verb_of_saying_is_no_relative_clause():
     assert [m.actor.name for m in proposal.actors] == ["Sergei Lavrov", "Myanmar", "Moscow"]
 
 
+@pytest.mark.parametrize(
+    ("lines", "proposed"),
+    [
+        # The entry's day is the day the trip began: its lines are on days of it.
+        (
+            [
+                "June 20: Min Aung Hlaing embarks on a week-long visit to Russia.",
+                "During his trip, he meets Sergei Lavrov.",
+                "He also travels to Russia's Kazan.",
+            ],
+            ["20 June 2021", "c. June 2021", "c. June 2021"],
+        ),
+        # A line that says "during his trip" after an entry's day.
+        (
+            [
+                "August 24: Min Aung Hlaing attends a forum in Moscow.",
+                "Russia sells more weapons to Myanmar during his trip.",
+            ],
+            ["24 August 2021", "c. August 2021"],
+        ),
+        # The trip's days written: they are its date.
+        (
+            [
+                "September 1-7: Min Aung Hlaing visits Moscow.",
+                "He meets Sergei Lavrov during his week-long visit.",
+            ],
+            ["1–7 September 2021", "1–7 September 2021"],
+        ),
+    ],
+)
+def test_what_happened_during_a_trip_is_not_on_the_day_it_began(lines, proposed):
+    """ "During his trip, the coup leader grants interviews ..." under "June 20: ... embarks on
+    a week-long visit to Russia" was proposed on 20 June: the trip's first day, not the day of
+    the interviews. Its month is proposed, approximately, and the form reads the same."""
+    text = ["Chronology", *lines, "October 1: Russia met Myanmar."]
+    passages = [PassageData(i, i, t) for i, t in enumerate(text)]
+    found = read_proposals(passages, dt.date(2021, 10, 30), LEXICON).proposals[:-1]
+    assert [p.date.parsed.describe() for p in found] == proposed
+    for proposal in found[1:]:
+        chosen = date_for_selection(
+            passages,
+            dt.date(2021, 10, 30),
+            proposal.passage_index,
+            proposal.start,
+            proposal.end,
+            (proposal.date_passage_index, proposal.date.start, proposal.date.end),
+        )
+        assert chosen.date.parsed == proposal.date.parsed
+        if proposal.date.parsed.approximate:
+            assert "during a trip" in proposal.caution
+            assert "during a trip" in chosen.origin
+
+
 def test_a_sentence_whose_dates_all_read_is_not_listed_as_not_read():
     extraction = read(
         "Myanmar took delivery of two jets on Monday, ordered in 2018.", dt.date(2024, 3, 27)
