@@ -1440,6 +1440,21 @@ def test_what_happened_during_a_trip_is_not_on_the_day_it_began(lines, proposed)
             assert "during a trip" in chosen.origin
 
 
+def test_what_a_visit_comes_days_after_is_not_dated_by_the_visit_s_day():
+    """ "The visit comes just days after the United Nations General Assembly adopted a
+    resolution" was a UN action on 20 June 2021, its chronology entry's day: the resolution
+    is only some days before it."""
+    lines = [
+        "Chronology",
+        "June 20: Min Aung Hlaing visits Moscow.",
+        "The visit comes just days after Russia and China abstained on a resolution.",
+        "June 22: Russia met Myanmar.",
+    ]
+    passages = [PassageData(i, i, t) for i, t in enumerate(lines)]
+    found = read_proposals(passages, dt.date(2021, 6, 24), LEXICON).proposals
+    assert [p.passage_index for p in found] == [1, 3]
+
+
 def test_a_sentence_whose_dates_all_read_is_not_listed_as_not_read():
     extraction = read(
         "Myanmar took delivery of two jets on Monday, ordered in 2018.", dt.date(2024, 3, 27)
