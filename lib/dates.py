@@ -270,11 +270,19 @@ _POINT_FORMS = [
     # "over the weekend", "last weekend": Saturday and Sunday, named against the reference.
     ("weekend", r"(?:the\s+)?(?P<which>this|last|next|past)?\s*weekend"),
     ("deictic_day", r"(?P<word>yesterday|today|tomorrow)"),
+    # "the day before yesterday", "the day after tomorrow": two days off.
+    ("deictic_day", r"(?:the\s+)?day\s+(?P<word>before\s+yesterday|after\s+tomorrow)"),
     # "the 15th", month not named: a day of the source's month (``_month_day``).
     ("month_day", r"(?:the\s+)?(?P<ordday>\d{1,2})(?:st|nd|rd|th)"),
     (
         "deictic_period",
         r"(?:(?:earlier|later)\s+)?(?P<which>last|this|next|past)\s+(?P<unit>week|month|year)",
+    ),
+    # "the month before last", "the year before last": two back ("the week before last" is
+    # refused as "last week" is).
+    (
+        "deictic_period",
+        r"(?:the\s+)?(?P<unit>week|month|year)\s+before\s+(?P<which>last)(?P<twice>)",
     ),
     ("named_month", rf"(?P<which>last|this|next)\s+{_M}"),
     # "last summer", "this past autumn", "next spring": a season named against the reference.
@@ -329,6 +337,25 @@ _DAY_OF_NAMED_MONTH = re.compile(
 _TWO_DAYS = re.compile(
     r"^(?:the\s+)?(?P<a>\d{1,2})(?:st|nd|rd|th)?\s+and\s+(?:the\s+)?(?P<b>\d{1,2})"
     rf"(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<rest>{MONTHS.lower()}\.?(?:,?\s+\d{{4}})?)$"
+)
+# What a year named against the reference can be a part of: a month or day ("January this
+# year"), a quarter, a half or a season ("the second half of last year", "the spring of last
+# year", "Q1 this year"), its first or last months ("the first nine months of this year").
+_PART_OF_NAMED_YEAR = re.compile(
+    rf"\b(?:{MONTHS.lower()}|q[1-4]|h[12]|quarter|half|spring|summer|autumn|fall|months)\b"
+)
+# "the first nine months of 2024", "the last three months of 2023": months counted from the
+# start or back from the end of the year.
+_MONTHS_OF_YEAR = re.compile(
+    r"^(?:the\s+)?(?P<end>first|last|final)\s+(?P<count>\d{1,2}|two|three|four|five|six"
+    r"|seven|eight|nine|ten|eleven)\s+months(?:\s+of\s+(?P<year>\d{4}))?$"
+)
+_YEAR_ENDING = re.compile(
+    r"^(?:the\s+)?(?:(?:fiscal|financial|budget)\s+year|year|12\s+months|twelve\s+months)\s+"
+    r"(?:ending|ended|to|through)\s+(?:in\s+)?(?P<month>.+)$"
+)
+_FISCAL_YEARS = re.compile(
+    r"^(?:fy\s*|fiscal\s+(?:year\s+)?)(?P<a>\d{4})\s*[-/]\s*(?P<b>\d{4}|\d{2})$"
 )
 _YEARS_TO = re.compile(
     r"^(?:the\s+)?(?P<count>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\s+years\s+"
@@ -585,12 +612,18 @@ def _point(
             day = _month_day(int(groups["ordday"]), ref, tense, text)
             return _Point(day, day, Precision.DAY, approximate)
         if kind == "deictic_day":
-            shift = {"yesterday": -1, "today": 0, "tomorrow": 1}[groups["word"]]
+            word = " ".join(groups["word"].split())
+            shift = {
+                "yesterday": -1, "today": 0, "tomorrow": 1, "before yesterday": -2,
+                "after tomorrow": 2,
+            }[word]  # fmt: skip
             day = reference + dt.timedelta(days=shift)
             return _Point(day, day, Precision.DAY, approximate)
         if kind == "deictic_period":
             unit, which = groups["unit"], groups["which"]
             shift = {"last": -1, "past": -1, "this": 0, "next": 1}[which]
+            if groups.get("twice") is not None:
+                shift = -2  # "the month before last"
             if unit == "week":
                 # Which week is known; which of its days, or whether all of them, is not.
                 monday = reference - dt.timedelta(days=reference.weekday() - 7 * shift)
@@ -826,12 +859,23 @@ def _read_date_text(
     if bound := _BOUND.match(core):
         raise _bound_refusal(text, bound["bound"])
     core = _LEAD.sub("", core)
-    if (named := _OF_NAMED_YEAR.match(core)) and re.search(rf"\b{MONTHS.lower()}\b", named["body"]):
+    if (named := _OF_NAMED_YEAR.match(core)) and _PART_OF_NAMED_YEAR.search(named["body"]):
         # "January this year", "Dec. 21 last year": the day or month in the year named.
         if not ref.counts(Precision.YEAR):
             raise ref.refusal(text, Precision.YEAR)
         shift = {"last": -1, "this": 0, "next": 1}[named["which"]]
         return _read_date_text(named["body"], ref, tense, _check_year(reference.year + shift, text))
+    if (match := _MONTHS_OF_YEAR.match(core)) and (match["year"] or year):
+        # "the first nine months of 2024": January-September 2024.
+        months = {"eleven": 11}.get(match["count"]) or _COUNTS.get(match["count"])
+        months = months or int(match["count"])
+        if not 1 <= months <= 12:
+            raise DateTextError(f'"{text.strip()}": a year has twelve months. {HOW_TO_WRITE}')
+        in_year = _check_year(int(match["year"]) if match["year"] else year or 0, text)
+        opens = 1 if match["end"] == "first" else 13 - months
+        return ParsedDate(
+            dt.date(in_year, opens, 1), dt.date(in_year, opens + months - 1, 1), Precision.MONTH
+        )
     if match := _YEARS_TO.match(core):
         # "the five years to 2023": 2019-2023, the years counted back from the last.
         last = _check_year(int(match["year"]), text)
@@ -850,6 +894,24 @@ def _read_date_text(
             _check_year(month_named.year, text), month_named.month, int(match["day"]), text
         )
         return ParsedDate(day, None, Precision.DAY)
+    if match := _YEAR_ENDING.match(core):
+        # "the fiscal year ending March 2024": the twelve months to it, April 2023-March 2024.
+        ending = _point(match["month"], text, ref, tense, year)
+        if ending is None or ending.precision != Precision.MONTH or not ending.has_year:
+            raise DateTextError(f'Could not read a date in "{text.strip()}". {HOW_TO_WRITE}')
+        return ParsedDate(_add_months(ending.start, -11), ending.start, Precision.MONTH)
+    if match := _FISCAL_YEARS.match(core):
+        # "FY2023/24": a fiscal year that begins in one year and ends in the next, read as those
+        # calendar years (which months, the text around it may say).
+        begins = _check_year(int(match["a"]), text)
+        if int(match["a"][: 4 - len(match["b"])] + match["b"]) != begins + 1:
+            raise DateTextError(
+                f'"{text.strip()}": a fiscal year runs into the next year only. Write its years '
+                '("FY2023/24") or its months ("April 2023 to March 2024").'
+            )
+        return ParsedDate(
+            dt.date(begins, 1, 1), dt.date(_check_year(begins + 1, text), 1, 1), Precision.YEAR
+        )
     if _NUMERIC_DATE.match(core):
         first, second, year = (int(n) for n in _NUMBER.findall(core))
         readings = [

@@ -131,6 +131,17 @@ COUNT = (
     r"|[Nn]ine|[Tt]en)"
 )
 
+# A part of a year: "the second half", "Q1", "the spring", "the first nine months" (of 2024,
+# of last year).
+MONTHS_OF = (
+    r"(?:[Tt]he\s+)?(?:first|last|final)\s+(?:\d{1,2}|two|three|four|five|six|seven|eight"
+    r"|nine|ten|eleven)\s+months"
+)
+PART_OF_YEAR = (
+    r"(?:(?:[Tt]he\s+)?(?:first|second|third|fourth)\s+(?:quarter|half)|Q[1-4]|H[12]"
+    rf"|(?:[Tt]he\s+)?(?:spring|summer|autumn|fall)|{MONTHS_OF})"
+)
+
 # Candidate spans by kind; the longest that reads wins at each place.
 _FORMS = [
     (
@@ -140,6 +151,8 @@ _FORMS = [
     ),
     # Not "from May to June 24" (postponed from May to a day in June): no day after it.
     ("range", rf"{FROM}?{MONTH}(?:,?\s+{YEAR})?{RSEP}{MONTH}(?:,?\s+{YEAR})?(?!,?\s*\d)"),
+    # "Sept–Oct", "Feb-Mar 2023": months abbreviated without a dot, joined by a dash.
+    ("range", rf"{MONTH_A}(?:\s+{YEAR})?{DASH}{MONTH_A}(?:,?\s+{YEAR})?(?!,?\s*\d)"),
     (
         "range",
         rf"{FROM}?{WEEKDAY}(?:{DASH}|\s+(?:to|until|through|and)\s+){WEEKDAY}",
@@ -151,7 +164,18 @@ _FORMS = [
     ),
     # "in the five years to 2023" (2019-2023, as arms registers count them)
     ("years_to", rf"(?:the\s+)?{COUNT}\s+years\s+(?:to|through|until|ending\s+in)\s+{YEAR}"),
+    # "the fiscal year ending March 2024", "the 12 months to June 2023": the twelve months.
+    (
+        "year_ending",
+        rf"(?:[Tt]he\s+)?(?:(?:fiscal|financial|budget)\s+year|year|12\s+months|twelve\s+months)"
+        rf"\s+(?:ending|ended|to|through)\s+(?:in\s+)?{MONTH},?\s+{YEAR}",
+    ),
     ("slashed", rf"{YEAR}/\d{{2,4}}"),
+    # A fiscal year named by its two years: "FY2023/24", "fiscal 2022/23", "fiscal year 2025-26".
+    (
+        "fiscal",
+        rf"(?:FY\s?|[Ff]iscal\s+(?:[Yy]ear\s+)?){YEAR}\s*[/-]\s*(?:\d{{4}}|\d{{2}})(?![\d-])",
+    ),
     # All in figures: "2023-12-05" (ISO: a day), "5-12-2023", "05.12.2023", "5/12/2023" (day or
     # month first? refused whole, never read as the bare year at its end).
     (
@@ -191,8 +215,17 @@ _FORMS = [
     # "January this year", "Dec. 21 last year": the year named against the reference's.
     (
         "of_named_year",
-        rf"(?:{MD}|{QUAL}?{MONTH})(?:,?\s+(?:of\s+)?(?:[Ll]ast|[Tt]his|[Nn]ext)\s+year)",
+        rf"(?:{MD}|{QUAL}?{MONTH}|{PART_OF_YEAR})(?:,?\s+(?:of\s+)?(?:[Ll]ast|[Tt]his|[Nn]ext)"
+        r"\s+year)",
     ),
+    # "from 25 to 28 September this year", "March 3-5 last year": a day range of a named year.
+    (
+        "of_named_year",
+        rf"(?:{FROM}?(?:the\s+)?{DAY}{RSEP}(?:the\s+)?{DAY}\s+(?:of\s+)?{MONTH_A}"
+        rf"|{FROM}?{MONTH_D}\s+{DAY}{RSEP}{DAY}),?\s+(?:of\s+)?(?:[Ll]ast|[Tt]his|[Nn]ext)\s+year",
+    ),
+    # "the first nine months of 2024" (January-September), "the last three months of 2023".
+    ("months_of", rf"{MONTHS_OF}\s+of\s+{YEAR}"),
     ("decade", r"(?:the\s+)?(?:1[6-9]\d0|20[0-2]0)s"),
     ("year", rf"(?:{QUAL})?{YEAR}"),
     (
@@ -207,6 +240,12 @@ _FORMS = [
     ),
     ("weekend", r"(?:[Tt]he\s+past|[Tt]he|[Tt]his|[Ll]ast|[Nn]ext)\s+weekend"),
     ("deictic", r"[Yy]esterday|[Tt]oday|[Tt]omorrow"),
+    # "the day before yesterday", "the week before last", "the month before last".
+    (
+        "deictic",
+        r"(?:[Tt]he\s+)?(?:day\s+(?:before\s+yesterday|after\s+tomorrow)"
+        r"|(?:week|month|year)\s+before\s+last)",
+    ),
     # "the 5th of last month": a day of the month named against the source's.
     (
         "day_of_named_month",
@@ -222,7 +261,11 @@ _FORMS = [
     ),
     ("deictic", rf"(?:{COUNT})\s+(?:day|week|month|year)s?\s+ago"),
 ]
-_EDGES = (r"(?<![\w$£€.-])(?:", r")(?![\w%])")
+# A footnote's mark after a date ("on 28 September 2023⁶", "in 2017-2019⁴") ends it like a
+# space: superscript digits are word characters to ``re``, and "2023⁶" was no date, so that
+# "28 September" was read alone (in 2024) and "2017-2019⁴" as 2017.
+FOOTNOTE_MARKS = "\u00b9\u00b2\u00b3\u2070\u2074-\u2079"
+_EDGES = (r"(?<![\w$£€.-])(?:", rf")(?![^\W{FOOTNOTE_MARKS}]|%)")
 _PATTERNS = [(kind, re.compile(_EDGES[0] + rx + _EDGES[1])) for kind, rx in _FORMS]
 
 _NUMBERS = {
@@ -373,6 +416,10 @@ def _tense_between(
     for match in _PAST.finditer(text, left, right):
         if start <= match.start() < end or match.group() in _NOT_PAST:
             continue
+        if match.group() == "last" and _VERB_LAST.search(
+            text, max(left, match.start() - 12), match.start()
+        ):
+            continue  # "the visit will last until 13 March": the verb, no past
         if _AFTER_BE.search(text, max(left, match.start() - 20), match.start()):
             continue  # "will be held": the tense is the modal's (or the progressive's)
         if any(a <= match.start() < b for a, b in future_spans):
@@ -381,6 +428,13 @@ def _tense_between(
         if best is None or distance < best[0]:
             best = (distance, Tense.PAST)
     return best
+
+
+# "last" after a modal or "to" is the verb ("will last until 13 March"), no past.
+_VERB_LAST = re.compile(
+    r"\b(?:will|would|shall|should|could|may|might|can|must|to)\s+(?:\w+ly\s+)?$|[’']ll\s+$",
+    re.IGNORECASE,
+)
 
 
 # "and" or "but" before a verb of its own opens a clause: "arrived on Wednesday and will
@@ -395,6 +449,11 @@ def _breaks(text: str) -> tuple[tuple[int, int], ...]:
     plain = _without_abbreviations(text)
     spans = [(m.start(), m.end()) for m in _CLAUSE_BREAK.finditer(plain)]
     for m in _CONJUNCTION.finditer(plain):
+        if plain.startswith("that ", m.end()):
+            # "said that students had been sent in 2022-23 and that more would be sent": a
+            # second thing said, in its own tense.
+            spans.append((m.start(), m.end()))
+            continue
         verb = _FUTURE.match(plain, m.end()) or _PAST.match(plain, m.end())
         if verb and verb.group() not in _NOT_PAST and verb.group().lower() != "last":
             spans.append((m.start(), m.end()))
@@ -489,6 +548,11 @@ _MONTH_DAY_FOLLOWERS = frozenset(
 )
 
 
+_KIND_OF_YEAR = re.compile(
+    r"\s+(?:fiscal|financial|budget|tax|academic|school)\s+years?\b", re.IGNORECASE
+)
+
+
 def _accept(kind: str, text: str, start: int, match_text: str) -> bool:
     """No false hits: "May" and "March" as verbs, names that end in a year, durations."""
     before = text[max(0, start - 40) : start]
@@ -534,11 +598,20 @@ _APPROXIMABLE = frozenset({"day", "month", "year", "decade", "season", "quarter"
 
 
 def _candidates(text: str) -> list[tuple[int, int, str]]:
+    # "an April–March fiscal year": the months a kind of year runs, no date (nor its months).
+    kinds_of_year = [
+        (match.start(), match.end())
+        for kind, pattern in _PATTERNS
+        if kind == "range"
+        for match in pattern.finditer(text)
+        if _KIND_OF_YEAR.match(text, match.end())
+    ]
     found = [
         (_approximate_start(text, start, kind), match.end(), kind)
         for kind, pattern in _PATTERNS
         for match in pattern.finditer(text)
         if _accept(kind, text, start := _deadline_start(text, match), text[start : match.end()])
+        and not any(a <= match.start() and match.end() <= b for a, b in kinds_of_year)
     ]
     found.sort(key=lambda c: (c[0], -(c[1] - c[0])))
     return found
@@ -730,6 +803,14 @@ _AT_A_TIME = re.compile(
 )
 
 
+# A time of day after it makes "today" the day too: "Today, at 09:00 local time, the ships
+# arrived", "today at 3 pm".
+_A_TIME_AFTER = re.compile(
+    r",?\s+(?:at\s+)?(?:\d{1,2}:\d\d\b|\d{1,2}(?:[.:]\d\d)?\s*[ap]\.?m\b|noon\b|midday\b)",
+    re.IGNORECASE,
+)
+
+
 def _explicit(
     text: str,
     reference: Reference,
@@ -754,7 +835,12 @@ def _explicit(
         expression = text[start:end]
         today = kind == "deictic" and expression.lower() == "today"
         tense, evidence = clause_tense(text, start, end, reach=30 if today else 10_000)
-        if today and not evidence and not _AT_A_TIME.search(text, max(0, start - 24), start):
+        if (
+            today
+            and not evidence
+            and not _AT_A_TIME.search(text, max(0, start - 24), start)
+            and not _A_TIME_AFTER.match(text, end)
+        ):
             continue  # "the partnership endures today": nowadays, not a day
         parsed = _parse(expression, reference, tense, strong)
         purpose = tense == Tense.PAST and _in_purpose(text, start)

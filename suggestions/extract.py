@@ -22,6 +22,7 @@ from django.db import models
 from events.models import EventType
 from lib.dates import ParsedDate, Precision, Reference, as_reference, interval
 from lib.datesearch import (
+    FOOTNOTE_MARKS,
     Anchor,
     FoundDate,
     Refusal,
@@ -42,7 +43,9 @@ ABBREVIATIONS = frozenset(
         "U.N", "c", "ca",
     }
 )  # fmt: skip
-_END = re.compile(r"[.!?]+[”’\"')\]]*(?=\s+|$)")
+# A sentence's end, with the quotation marks or brackets that close it and a footnote's mark
+# ("… after the coup.¹ In FY2023/24 …", "… the larger supplier.[5] Deliveries …").
+_END = re.compile(rf"[.!?]+[”’\"')\]]*(?:\[\d{{1,3}}\]|[{FOOTNOTE_MARKS}]+)*(?=\s+|$)")
 # A title before a name ("Snr. Gen. Soe Win") ends no sentence, but one before a word that
 # opens sentences does: "Putin has never received the Snr. Gen. However, he met ...".
 _TITLES = frozenset(
@@ -1018,7 +1021,11 @@ def _fiscal_year(sentence: str, date: FoundDate) -> str:
     """A caution for a fiscal year read as calendar years ("the fiscal year 2025-26", "the
     2023-24 fiscal year"): its months are not stated; "" for any other date."""
     before = sentence[max(0, date.start - 24) : date.start]
-    if not (_FISCAL_BEFORE.search(before) or _FISCAL_AFTER.match(sentence[date.end :])):
+    if not (
+        _FISCAL_BEFORE.search(before)
+        or _FISCAL_AFTER.match(sentence[date.end :])
+        or re.match(r"(?:FY|[Ff]iscal)(?![a-z])", date.text)
+    ):
         return ""
     return (
         f"“{date.text}” is a fiscal year, read as the calendar years {date.parsed.describe()}: "

@@ -1225,3 +1225,159 @@ def test_next_weekend_is_refused_and_a_source_dated_to_the_month_reads_no_weeken
     reading = read_dates("Talks were held over the weekend.", Reference(D(2023, 12, 1), MONTH))
     assert reading.found == []
     assert [r.text for r in reading.refused] == ["the weekend"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expression", "start", "end", "precision"),
+    [
+        ("The central banks signed a memorandum on 28 September 2023.⁶", "28 September 2023",
+         D(2023, 9, 28), None, DAY),
+        ("Russia delivered Yak-130 trainers in 2017-2019.⁴", "2017-2019", D(2017, 1, 1),
+         D(2019, 1, 1), YEAR),
+        ("Its share of arms imports rose in 2021–2023² and fell.", "2021–2023", D(2021, 1, 1),
+         D(2023, 1, 1), YEAR),
+        ("Deliveries peaked in 2023[5], the ministry said.", "2023", D(2023, 1, 1), None, YEAR),
+    ],
+)  # fmt: skip
+def test_a_footnote_mark_after_a_date_ends_it(sentence, expression, start, end, precision):
+    """A report's footnote marks are word characters to ``re``: "on 28 September 2023⁶" was
+    read as 28 September 2024 (the year left off, a past day after the source's date), and
+    "in 2017-2019⁴" as 2017."""
+    assert dates_of(sentence, D(2025, 2, 10)) == [(expression, start, end, precision)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expression", "start", "end"),
+    [
+        ("The first round was held in the spring of last year.", "the spring of last year",
+         D(2023, 3, 1), D(2023, 5, 1)),
+        ("In the second half of last year exports fell.", "the second half of last year",
+         D(2023, 7, 1), D(2023, 12, 1)),
+        ("It took delivery of more jets in the first half of this year.",
+         "the first half of this year", D(2024, 1, 1), D(2024, 6, 1)),
+        ("Talks resume in Q1 next year.", "Q1 next year", D(2025, 1, 1), D(2025, 3, 1)),
+        ("Exports rose by 40 percent in the first nine months of 2024.",
+         "the first nine months of 2024", D(2024, 1, 1), D(2024, 9, 1)),
+        ("Imports fell in the last three months of last year.",
+         "the last three months of last year", D(2023, 10, 1), D(2023, 12, 1)),
+    ],
+)  # fmt: skip
+def test_a_part_of_a_year_named_against_the_source_is_that_part(sentence, expression, start,
+                                                                   end):  # fmt: skip
+    """ "the second half of last year" and "the spring of last year" were read as "last year"
+    (2023, the whole year), "the first nine months of 2024" as 2024."""
+    hit = only(sentence, D(2024, 11, 4))
+    assert (hit.text, hit.parsed.start, hit.parsed.end, hit.parsed.precision) == (
+        expression,
+        start,
+        end,
+        MONTH,
+    )
+    assert parse_date_text(expression, D(2024, 11, 4)) == hit.parsed
+
+
+def test_the_month_or_year_before_last_is_two_back_and_the_week_before_last_is_refused():
+    """ "The week before last, the deputy minister was in Moscow" read no date, and the
+    sentence took an earlier paragraph's (the spring of last year)."""
+    monday = D(2024, 11, 4)
+    assert dates_of("Talks were held the month before last.", monday) == [
+        ("the month before last", D(2024, 9, 1), None, MONTH)
+    ]
+    assert dates_of("They met the year before last.", monday) == [
+        ("the year before last", D(2022, 1, 1), None, YEAR)
+    ]
+    assert dates_of("He arrived the day before yesterday.", monday) == [
+        ("the day before yesterday", D(2024, 11, 2), None, DAY)
+    ]
+    reading = read_dates("The week before last, the minister was in Moscow.", monday)
+    assert reading.found == []
+    assert [r.text for r in reading.refused] == ["The week before last"]
+    assert "21–27 October 2024" in reading.refused[0].message
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expression", "start", "end"),
+    [
+        ("Trade was small in FY2021/22, the ministry said.", "FY2021/22", D(2021, 1, 1),
+         D(2022, 1, 1)),
+        ("Trade grew in fiscal 2022/23.", "fiscal 2022/23", D(2022, 1, 1), D(2023, 1, 1)),
+        ("It will grow in FY 2024-25.", "FY 2024-25", D(2024, 1, 1), D(2025, 1, 1)),
+    ],
+)  # fmt: skip
+def test_a_fiscal_year_named_by_its_two_years_is_read_as_those_years(sentence, expression,
+                                                                       start, end):  # fmt: skip
+    """ "FY2023/24" was no date at all ("2023/24" alone, ambiguous, is still refused)."""
+    assert dates_of(sentence, D(2025, 2, 10)) == [(expression, start, end, YEAR)]
+    with pytest.raises(DateTextError, match="runs into the next year"):
+        parse_date_text("FY2021/23", D(2025, 2, 10))
+
+
+def test_the_fiscal_year_ending_a_month_is_the_twelve_months_to_it():
+    """ "the fiscal year ending March 2024" was read as March 2024."""
+    text = "The ministry's figures for the fiscal year ending March 2024 show rice first."
+    assert dates_of(text, D(2025, 2, 10)) == [
+        ("the fiscal year ending March 2024", D(2023, 4, 1), D(2024, 3, 1), MONTH)
+    ]
+    assert dates_of("Sales rose in the 12 months to June 2023.", D(2025, 2, 10)) == [
+        ("the 12 months to June 2023", D(2022, 7, 1), D(2023, 6, 1), MONTH)
+    ]
+
+
+def test_the_months_a_kind_of_year_runs_are_no_date():
+    """ "returned to an April–March fiscal year in 2022" refused "April–March" as a range
+    that ends before it starts, and listed the sentence as one whose date was not read."""
+    reading = read_dates("Myanmar returned to an April–March fiscal year in 2022.", D(2025, 2, 10))
+    assert [(f.text, f.parsed.start) for f in reading.found] == [("2022", D(2022, 1, 1))]
+    assert reading.refused == []
+
+
+def test_months_abbreviated_without_a_dot_make_a_range():
+    """A chronology's "Sept–Oct:" under "2023" was no date."""
+    assert dates_of("Sept–Oct: officials attend World Atomic Week.", D(2025, 4, 20), year=2023) == [
+        ("Sept–Oct", D(2023, 9, 1), D(2023, 10, 1), MONTH)
+    ]
+    assert dates_of("Surveys ran Feb-Mar 2024 in Yangon.", D(2025, 4, 20)) == [
+        ("Feb-Mar 2024", D(2024, 2, 1), D(2024, 3, 1), MONTH)
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Today, at 09:00 local time (UTC+6:30), a detachment of Pacific Fleet ships consisting "
+        "of a destroyer and a tanker arrived at the port of Thilawa on an official visit.",
+        "Today at 3 pm, after a long voyage across the Bay of Bengal, the ships arrived.",
+    ],
+)
+def test_today_before_a_time_of_day_is_the_day(sentence):
+    """A press release's "Today, at 09:00 local time, ... arrived" was left out as "today"
+    meaning nowadays (its verb is far from it)."""
+    assert dates_of(sentence, D(2025, 8, 14)) == [("Today", D(2025, 8, 14), None, DAY)]
+    assert dates_of("Today, the two navies are close partners.", D(2025, 8, 14)) == []
+
+
+def test_last_after_a_modal_is_the_verb_not_a_past():
+    """ "It will last until 13 March" (an article of 12 March) was read as 13 March of the
+    year before: "last" was taken for a past tense."""
+    assert dates_of("It will last until 13 March.", D(2025, 3, 12)) == [
+        ("13 March", D(2025, 3, 13), None, DAY)
+    ]
+    assert dates_of("The visit would last until Monday.", D(2025, 3, 12)) == [
+        ("Monday", D(2025, 3, 17), None, DAY)
+    ]
+
+
+def test_and_that_opens_a_second_thing_said_in_its_own_tense():
+    text = "He said that ten students went to Moscow in March and that more would go on Monday."
+    assert dates_of(text, D(2025, 3, 12)) == [
+        ("March", D(2025, 3, 1), None, MONTH),
+        ("Monday", D(2025, 3, 17), None, DAY),
+    ]
+
+
+def test_a_day_range_of_a_named_year_is_one_date():
+    """ "from 25 to 28 September this year" was read as the days and, again, as "this year"."""
+    text = "A delegation attended World Atomic Week from 25 to 28 September this year."
+    assert dates_of(text, D(2023, 10, 1)) == [
+        ("from 25 to 28 September this year", D(2023, 9, 25), D(2023, 9, 28), DAY)
+    ]
