@@ -624,10 +624,49 @@ _REPORT_AFTER = re.compile(
 _SINCE_BEFORE = re.compile(r"\bsince\s+(?:the\s+)?$", re.IGNORECASE)
 
 
+# A date set aside: one the text says is not when it happened ("began on Wednesday, not on
+# Tuesday as first announced", "in 2023 rather than 2022"), a bound ("issued before 1 February
+# 2021": some time before it), and what an earlier version of a corrected text said ("An
+# earlier version said the ships arrived on Monday").
+_NOT_BEFORE = re.compile(
+    r"(?:\bnot|\brather\s+than|\binstead\s+of)\s+(?:on\s+|in\s+|at\s+)?$", re.IGNORECASE
+)
+_BOUND_BEFORE = re.compile(
+    r"(?<!\bshortly\s)(?<!\bjust\s)(?<!\bsoon\s)(?<!\bright\s)"
+    r"\b(?:before|after|prior\s+to)\s+(?:on\s+|in\s+)?$",
+    re.IGNORECASE,
+)
+_EARLIER_VERSION = re.compile(
+    r"\b(?:earlier|previous|original)\s+version\b|\b(?:misstated|misreported)\b", re.IGNORECASE
+)
+
+
+def set_aside(text: str, found: FoundDate) -> bool:
+    """Whether ``found`` is a date the text says no happening is at: denied ("not on
+    Tuesday"), a bound ("before 1 February 2021"), or what an earlier version said."""
+    before = text[max(0, found.start - 24) : found.start]
+    if _NOT_BEFORE.search(before) or _BOUND_BEFORE.search(before):
+        return True
+    clause_start = max((m.end() for m in re.finditer(r"[;.!?]\s", text[: found.start])), default=0)
+    return bool(_EARLIER_VERSION.search(text, clause_start, found.start))
+
+
 # A wire dateline: "MOSCOW, June 21 (Reuters) —", "NAYPYITAW, March 28 -", and the agency
 # between slashes after a dot: "MOSCOW, August 2. /TASS/.".
 _DATELINE_BEFORE = re.compile(r"^[A-Z][A-Z .’'-]{2,40},\s*$")
 _DATELINE_AFTER = re.compile(r"^\s*(?:(?:\([^)]{1,40}\)\s*)?[—–-]|\.?\s*/[^/\s]{2,30}/)")
+
+
+# The date a text was corrected, read or looked up: "This article was corrected on 12 March
+# 2025", "Correction, 12 March 2025: …", a footnote's "accessed 3 February 2025".
+_NOTED_ON = re.compile(
+    r"\b(?:(?i:corrected|amended|clarified|accessed|retrieved)\s+(?:on\s+)?"
+    r"|(?:[Cc]orrection|[Cc]larification|[Ee]ditor[’']s\s+[Nn]ote)\s*(?:,|:|—|–|-)?\s*)$"
+)
+
+
+# A time of day (and its zone) after a date that opens a short line: a release's time stamp.
+_TIME_STAMP = re.compile(r",?\s*(?:at\s+)?\d{1,2}[:.]\d\d\b")
 
 
 def _is_report_date(text: str, found: FoundDate) -> bool:
@@ -635,6 +674,10 @@ def _is_report_date(text: str, found: FoundDate) -> bool:
     after = text[found.end : found.end + 40]
     if re.search(r"\b(?:reported|published|updated|conducted\s+\w+\s+\w+)\s+on\s+$", before):
         return True
+    if _NOTED_ON.search(before):
+        return True
+    if not text[: found.start].strip() and _TIME_STAMP.match(after) and len(text.split()) <= 12:
+        return True  # "14 August 2025, 13:40 (Vladivostok time, UTC+10)": when it was issued
     if _DATELINE_BEFORE.match(text[: found.start]) and _DATELINE_AFTER.match(after):
         return True  # the dateline says when the report was filed
     return bool(re.search(r"\ba\s+$", before) and _REPORT_AFTER.match(after))
@@ -725,6 +768,7 @@ def event_dates(text: str, dates: list[FoundDate]) -> list[FoundDate]:
         f
         for f in dates
         if not _is_report_date(text, f)
+        and not set_aside(text, f)
         and (not _SINCE_BEFORE.search(text[max(0, f.start - 12) : f.start]) or since_when(text, f))
         and (f.start, f.end) not in counted_from
     ]
@@ -744,6 +788,7 @@ def event_dates(text: str, dates: list[FoundDate]) -> list[FoundDate]:
         and f not in usable
         and _SINCE_BEFORE.search(text[max(0, f.start - 12) : f.start])
         and not _is_report_date(text, f)
+        and not set_aside(text, f)
     ]
     return ahead + [f for f in usable if f not in ahead] + since
 
@@ -761,20 +806,51 @@ def _entry_date(
     passage: PassageData, reference: dt.date | Reference, year: int | None = None
 ) -> FoundDate | None:
     """The date of a chronology entry: the date a passage opens with, before a colon or a
-    dash ("March 26: ...", "June 2013 — ...")."""
+    dash ("March 26: ...", "June 2013 — ..."), after a list's bullet if any ("• 2019-21: ...",
+    "– July: ...")."""
     head = passage.text[:48]
-    separator = _ENTRY_SEPARATOR.search(head)
+    bullet = _BULLET.match(head)
+    opens = bullet.end() if bullet else 0
+    separator = _ENTRY_SEPARATOR.search(head, opens)
     if separator is None:
         return None
-    dates = find_dates(head[: separator.start()], reference, year=year)
-    if len(dates) == 1 and dates[0].start == 0 and dates[0].end == separator.start():
-        return dates[0]
+    dates = find_dates(head[opens : separator.start()], reference, year=year)
+    if len(dates) == 1 and dates[0].start == 0 and opens + dates[0].end == separator.start():
+        return dates[0].shifted(opens)
     return None
 
 
+# A list's bullet before an entry: "•", "·", "▪", "*", a dash.
+_BULLET = re.compile(r"[•·▪◦‣*–—-]\s+")
+
+
+# The notes under a text cite where it was read, they report nothing: the passages after a
+# heading "Notes" (or "Endnotes", "References", "Sources", "Bibliography"), and a line that
+# opens with a footnote's mark ("¹ Commerce ministry, trade statistics, accessed 3 February
+# 2025.", "[4] Interview with a trader, 15 January 2025.").
+_NOTES_HEADING = re.compile(
+    r"(?:end|foot)?notes|references|sources|bibliography|works\s+cited|citations", re.IGNORECASE
+)
+_NOTE_MARK = re.compile(rf"\s*(?:[{FOOTNOTE_MARKS}]+|\[\d{{1,3}}\])\s*\S")
+
+
+def heads_notes(passage: PassageData) -> bool:
+    """Whether a heading opens the text's notes ("Notes", "References:")."""
+    return bool(_NOTES_HEADING.fullmatch(passage.text.strip().rstrip(":").strip()))
+
+
+def is_note(passage: PassageData) -> bool:
+    """Whether a passage is a footnote: it opens with a footnote's mark."""
+    return bool(_NOTE_MARK.match(passage.text))
+
+
+_TRAILING_MARK = re.compile(rf"(?:\[\d{{1,3}}\]|[{FOOTNOTE_MARKS}]+)+$")
+
+
 def is_heading(passage: PassageData) -> bool:
-    """A title or section heading: short, and not ended like a sentence."""
-    text = passage.text.strip()
+    """A title or section heading: short, and not ended like a sentence (a footnote's mark
+    after its end is no part of it: "… grew in 2023.¹")."""
+    text = _TRAILING_MARK.sub("", passage.text.strip())
     return bool(text) and text[-1] not in '.!?”"’)' and len(text.split()) <= 12
 
 
@@ -872,6 +948,7 @@ def read_source(
                     and not heading
                     and establishes(sentence, own)
                     and not _is_report_date(sentence, own)
+                    and not set_aside(sentence, own)
                     and (own.start, own.end) not in counted_from
                 ):
                     anchors.append(f.as_anchor(passage.index))
@@ -1255,6 +1332,7 @@ def read_proposals(
     quoted: list[tuple[int, int]] = []
     # The sentence each date is written in, by its place: what a borrowed date was told of.
     said_at: dict[tuple[int, int, int], str] = {}
+    in_notes = False
     for reading in read_source(passages, reference):
         passage, start, end = reading.passage, reading.start, reading.end
         for f in reading.found:
@@ -1266,6 +1344,10 @@ def read_proposals(
             carried = None if caption else told
             current_passage, previous = passage.index, None
             quoted = quotations(passage.text)
+            if reading.heading:
+                in_notes = heads_notes(passage)
+        if in_notes or is_note(passage):
+            continue  # a note cites where the text was read: no happening, no date to lend
         if reading.heading:
             dateline = _dateline(reading, own_date)
             if dateline is not None and told is None:

@@ -1540,3 +1540,96 @@ def test_a_sentence_does_not_end_at_circa_before_a_year():
         "Helicopters: ordered c. 2016, delivered 2017.",
         "Then more came.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # What an earlier version said, and the date a text was corrected.
+        (
+            "This article was corrected on 12 March 2025. An earlier version said Russian ships "
+            "arrived in Myanmar on Monday. They arrived on Sunday.",
+            [("Sunday", "9 March 2025", "visit")],
+        ),
+        (
+            "Correction, 12 March 2025: An earlier version of this article said the visit to "
+            "Myanmar would last until 14 March.",
+            [],
+        ),
+        (
+            "Russia and Myanmar held their first joint exercise in November 2023. An earlier "
+            "version of this article gave the year of that exercise as 2022.",
+            [("November 2023", "November 2023", "exercise")],
+        ),
+        # A date the text denies, and a bound.
+        (
+            "The joint drills of Russia and Myanmar began on Wednesday, not on Tuesday as first "
+            "announced.",
+            [("Wednesday", "12 March 2025", "exercise")],
+        ),
+        (
+            "Myanmar's envoy, whose credentials were issued before 1 February 2021, welcomed "
+            "the text.",
+            [],
+        ),
+    ],
+)
+def test_a_date_the_text_sets_aside_is_no_date_of_what_it_reports(text, expected):
+    """A corrected article proposed a visit on the Monday an earlier version had wrongly
+    given, an exercise in 2022, and the credentials of an envoy "issued before 1 February
+    2021" on that day."""
+    assert proposals(text, dt.date(2025, 3, 12)) == expected
+
+
+def test_a_text_s_notes_propose_nothing():
+    """A think tank's footnotes ("⁴ Interview with a Yangon-based trader, 15 January 2025.",
+    "³ Global New Light of Myanmar, 13 January 2022.") were proposed as statements."""
+    passages = [
+        PassageData(1, 0, "Myanmar's trade with Russia grew in 2023.¹"),
+        PassageData(2, 1, "Notes"),
+        PassageData(3, 2, "¹ Ministry of Commerce of Myanmar, trade statistics, accessed 3 "
+                          "February 2025."),
+        PassageData(4, 3, "² Interview with a Myanmar official in Moscow, 15 January 2025."),
+        PassageData(5, 4, "Russia signed a trade deal with Myanmar on 3 June 2024."),
+    ]  # fmt: skip
+    extraction = read_proposals(passages[:1] + passages[2:4], dt.date(2025, 2, 10), LEXICON)
+    assert [p.passage_index for p in extraction.proposals] == [0]
+    extraction = read_proposals(passages, dt.date(2025, 2, 10), LEXICON)
+    assert [p.passage_index for p in extraction.proposals] == [0]
+    # A heading that opens another section ends the notes.
+    later = [*passages[:4], PassageData(6, 5, "Annex"), passages[4]]
+    extraction = read_proposals(later, dt.date(2025, 2, 10), LEXICON)
+    assert [p.passage_index for p in extraction.proposals] == [0, 4]
+
+
+def test_a_bulleted_list_of_dated_lines_is_a_chronology():
+    """ "• 2019-21: ..." and "– July: ..." lines were not entries: the lines after them took
+    no entry's date."""
+    passages = [
+        PassageData(n, n, text)
+        for n, text in enumerate(
+            [
+                "• 2019-21: Russia and Myanmar hold talks on a nuclear centre.",
+                "• 2022",
+                "– July: Min Aung Hlaing visits Moscow.",
+                "Russia signs a memorandum with him.",
+                "– September: Min Aung Hlaing meets Sergei Lavrov.",
+            ]
+        )
+    ]
+    found = read_proposals(passages, dt.date(2025, 4, 20), LEXICON).proposals
+    assert [(p.passage_index, p.date.parsed.describe(), p.date_source) for p in found] == [
+        (0, "2019–2021", "sentence"),
+        (2, "July 2022", "sentence"),
+        (3, "July 2022", "chronology"),
+        (4, "September 2022", "sentence"),
+    ]
+
+
+def test_a_release_s_time_stamp_is_the_report_s_date():
+    passages = [
+        PassageData(1, 0, "14 August 2025, 13:40 (Moscow time, UTC+3)"),
+        PassageData(2, 1, "Russian ships arrived in Myanmar on Thursday."),
+    ]
+    found = read_proposals(passages, dt.date(2025, 8, 14), LEXICON).proposals
+    assert [p.date.text for p in found] == ["Thursday"]
