@@ -213,7 +213,10 @@ TYPE_CUES: dict[str, tuple[str, ...]] = {
     "agreement": (
         r"agreement", r"signed", r"treaty", r"memorandum", r"inked", r"pact", r"accord",
     ),
-    "economic": (r"investment", r"investing", r"trade", r"economic", r"financial"),
+    "economic": (
+        r"investment", r"investing", r"trade", r"economic",
+        r"financial(?!\s+year)",  # not the "2023-2024 financial year" a plan is for
+    ),
     "meeting": (
         r"meets?", r"met", r"meeting", r"talks", r"held talks", r"holds talks", r"[Cc]onsultations",
         r"courtesy\s+call", r"(?:tele)?phone\s+(?:call|conversation|talks)",
@@ -224,11 +227,13 @@ TYPE_CUES: dict[str, tuple[str, ...]] = {
     "visit": (
         r"visits?", r"visited", r"visiting", r"trip", r"travell?ed", r"travels", r"arrives",
         r"arrived", r"arrive", r"embarks",
-        # "He returned in 2016", "came back as head of a government"; not "returned fire".
-        r"returned(?!\s+(?:as|fire|the|a|an|his|her|its|their|to\s+power)\b)", r"came\s+back",
+        # "He returned in 2016", "came back as head of a government"; not "returned fire", nor
+        # "returned to an April–March fiscal year".
+        r"returned(?!\s+(?:as|fire|the|a|an|his|her|its|their|to\s+(?:power|an?))\b)",
+        r"came\s+back",
         r"(?:returning|returns?)(?=\s+(?:home\b|to\s+[A-Z]))",
         # "left for Moscow", "departed for Kazan", "flew to Moscow": a journey to a place.
-        r"(?:left|leaves?|departed|departs|set\s+off)\s+for(?=\s+[A-Z])", r"flew\s+to(?=\s+[A-Z])",
+        r"(?:left|leaves?|depart(?:ed|s)?|set\s+off)\s+for(?=\s+[A-Z])", r"flew\s+to(?=\s+[A-Z])",
     ),
     "military_action": (
         # "the coup" is an event; "the coup leader", "anti-coup protesters" are not.
@@ -251,8 +256,26 @@ _CUE_PATTERNS = {
 _AGGREGATE = re.compile(r"\$|billion|million|%")
 
 
-def guess_type(sentence: str, date: ParsedDate | None = None) -> tuple[str, tuple[str, ...]]:
-    """The likeliest event type and the words in ``sentence`` that suggested it."""
+def _cue_matches(pattern: re.Pattern, sentence: str) -> list[re.Match]:
+    """The cues of ``pattern`` in ``sentence``, its first word also in lower case ("Talks …
+    will resume on Tuesday", "Trade … rose in 2023")."""
+    found = {m.span(): m for m in pattern.finditer(sentence)}
+    first = re.search(r"[A-Za-z]", sentence)
+    if first and re.match(r"[A-Z][a-z]", sentence[first.start() :]):
+        at = first.start()
+        lowered = sentence[:at] + sentence[at].lower() + sentence[at + 1 :]
+        for m in pattern.finditer(lowered):
+            found.setdefault(m.span(), m)
+    return [found[span] for span in sorted(found)]
+
+
+def guess_type(
+    sentence: str, date: ParsedDate | None = None, at: int | None = None
+) -> tuple[str, tuple[str, ...]]:
+    """The likeliest event type and the words in ``sentence`` that suggested it. ``at``: where
+    the date is; of two types with as many cues, the one with a cue nearest before it wins,
+    the word the date hangs on ("A delegation led by a deputy economic development minister
+    arrived on Monday": a visit); else the first in ``TYPE_CUES``."""
     if date is not None and date.end is not None and date.end.year > date.start.year:
         money = _AGGREGATE.findall(sentence)
         if money:
@@ -260,10 +283,18 @@ def guess_type(sentence: str, date: ParsedDate | None = None) -> tuple[str, tupl
             return "aggregate", tuple(dict.fromkeys([*arms, *money]))
     best = "other"
     best_cues: tuple[str, ...] = ()
+    best_distance = len(sentence)
     for kind, pattern in _CUE_PATTERNS.items():
-        cues = tuple(dict.fromkeys(m.group() for m in pattern.finditer(sentence)))
-        if len(cues) > len(best_cues):
-            best, best_cues = kind, cues
+        matches = _cue_matches(pattern, sentence)
+        cues = tuple(dict.fromkeys(m.group() for m in matches))
+        distance = min(
+            (at - m.end() for m in matches if at is not None and m.end() <= at),
+            default=len(sentence),
+        )
+        if len(cues) > len(best_cues) or (
+            cues and len(cues) == len(best_cues) and distance < best_distance
+        ):
+            best, best_cues, best_distance = kind, cues, distance
     return best, best_cues
 
 
@@ -272,7 +303,11 @@ def _tied(sentence: str) -> bool:
     in February 2021, and has since relied on Russia for weapons" (its date's own clause
     decides: the coup, not an arms deal)."""
     counts = sorted(
-        (len(set(pattern.findall(sentence))) for pattern in _CUE_PATTERNS.values()), reverse=True
+        (
+            len({m.group() for m in _cue_matches(pattern, sentence)})
+            for pattern in _CUE_PATTERNS.values()
+        ),
+        reverse=True,
     )
     return counts[0] > 0 and counts[0] == counts[1]
 
@@ -585,11 +620,47 @@ def _clause_type(
 ) -> tuple[str, tuple[str, ...]] | None:
     """The type the words of the date's own clause suggest (from the last comma or "since",
     "after", "when"... before it to the next clause break), None when they suggest none."""
+    left, right = _clause_span(sentence, date)
+    kind, cues = guess_type(sentence[left:right], parsed, date.start - left)
+    return None if kind == "other" else (kind, cues)
+
+
+# A verb of saying before a date that does not follow it at once: "The minister said that 18
+# students had been sent … in the 2022-2023 academic year" reports the sending then, not
+# the saying.
+_SAYING = re.compile(r"\b(?:said|says|stated|told\s+\w+)(?:\s+that)?\b")
+
+
+def _own_words(sentence: str, date: FoundDate, others: list[FoundDate]) -> str:
+    """``sentence`` with what is not the words of ``date``'s happening blanked (same length):
+    the clauses of ``others`` (the sentence's later dates of other periods, and the dates it
+    sets aside: "In FY2023/24 it reached a record, and Russia's share of arms imports rose
+    in 2021–2023": no arms at FY2023/24; "began on Wednesday, not on Tuesday as first
+    announced": no announcement), and a verb of saying before it that it does not follow at
+    once. A clause after a colon tells more of the same happening, and is kept."""
+    words = list(sentence)
+
+    def blank(a: int, b: int) -> None:
+        words[a:b] = " " * (b - a)
+
+    for other in others:
+        left, right = _clause_span(sentence, other)
+        if sentence[max(0, left - 1) : left] == ":":
+            continue  # "began enforcing a law: in February it announced …" tells the same
+        if not left <= date.start < right:
+            blank(left, right)
+    if not _said_at(sentence, date):
+        for match in _SAYING.finditer(sentence, 0, date.start):
+            blank(*match.span())
+    return "".join(words)
+
+
+def _clause_span(sentence: str, date: FoundDate) -> tuple[int, int]:
+    """The clause of ``date`` as ``_clause_type`` reads it: from the last comma, "since",
+    "after", "when", "and"... before it to the next clause break."""
     left = max((m.end() for m in _CLAUSE_OPENING.finditer(sentence, 0, date.start)), default=0)
     right_break = re.compile(r"[,;:()—–.]").search(sentence, date.end)
-    right = right_break.start() if right_break else len(sentence)
-    kind, cues = guess_type(sentence[left:right], parsed)
-    return None if kind == "other" else (kind, cues)
+    return left, right_break.start() if right_break else len(sentence)
 
 
 def date_origin(source: str, date: FoundDate, passage_index: int) -> str:
@@ -1414,17 +1485,30 @@ def read_proposals(
         if not choices:
             continue
         for number, (date, date_index, inherited, source) in enumerate(choices):
-            kind, cues = guess_type(sentence, date.parsed)
+            at = date.shifted(-start)
+            typed = (
+                sentence
+                if inherited
+                else _own_words(
+                    sentence,
+                    at,
+                    [f for f in own if f.start > at.end and _interval(f) != _interval(at)]
+                    + [f for f in local if set_aside(sentence, f)],
+                )
+            )
+            kind, cues = guess_type(typed, date.parsed)
             told_when = "" if inherited else since_when(sentence, date.shifted(-start))
             if told_when:
                 # "since August 2023, when Lavrov visited Naypyitaw": what the when-clause tells.
                 when_kind, when_cues = guess_type(told_when, date.parsed)
                 if when_kind != "other":
                     kind, cues = when_kind, when_cues
-            elif not inherited and (number or _tied(sentence)):
+            elif not inherited and (number or _tied(typed)):
                 # A second date of the sentence is typed by its own words: "arrived on
                 # Sunday, his second trip since the army seized power on February 1"; so is
-                # the first when the sentence's cues tie between two types.
+                # the first when the sentence's cues tie between two types (in the clause too,
+                # the cue nearest the date: "led by a deputy economic development minister
+                # arrived on Monday" is a visit).
                 by_clause = _clause_type(sentence, date.shifted(-start), date.parsed)
                 if by_clause is not None:
                     kind, cues = by_clause

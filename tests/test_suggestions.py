@@ -1633,3 +1633,71 @@ def test_a_release_s_time_stamp_is_the_report_s_date():
     ]
     found = read_proposals(passages, dt.date(2025, 8, 14), LEXICON).proposals
     assert [p.date.text for p in found] == ["Thursday"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "Min Aung Hlaing discussed the nuclear information centre which opened in Yangon "
+            "in February 2023.",
+            ("February 2023", "February 2023", "other"),
+        ),
+        (
+            "It will depart for Moscow on 3 October (Tuesday) after talks with Myanmar.",
+            ("3 October", "3 October 2023", "visit"),
+        ),
+    ],
+)
+def test_a_restrictive_which_clause_and_a_departure_are_typed_by_their_words(sentence, expected):
+    """ "the centre which opened in Yangon in February 2023" (no comma) was a meeting in
+    February 2023, "will depart for Moscow on 3 October" a meeting."""
+    assert expected in proposals(sentence, dt.date(2023, 10, 1))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # The cues of a later date's clause are not an earlier date's.
+        (
+            "In FY2023/24 Myanmar's trade reached a record, and Russia's share of Myanmar's "
+            "arms imports rose in 2021–2023.",
+            [("FY2023/24", "2023–2024", "economic"), ("2021–2023", "2021–2023", "arms_deal")],
+        ),
+        (
+            "In January, a Russian corvette called at Thilawa, and in November 2023 Russia and "
+            "Myanmar held their first joint exercise.",
+            [("January", "January 2024", "other"), ("November 2023", "November 2023",
+                                                     "exercise")],
+        ),
+        # A clause after a colon tells more of the same happening.
+        (
+            "Earlier this year Myanmar began enforcing a conscription law: in February it "
+            "announced that young men would be called up.",
+            [("Earlier this year", "2024", "policy"), ("February", "February 2024", "policy")],
+        ),
+        # A verb of saying before the date, not at it, does not type it.
+        (
+            "The minister said that 18 Myanmar students had been sent to Moscow in the "
+            "2022-2023 academic year.",
+            [("2022-2023", "2022–2023", "other")],
+        ),
+        # A sentence's first word is a cue too.
+        ("Talks between Russia and Myanmar will resume on Tuesday in Moscow.",
+         [("Tuesday", "2 April 2024", "meeting")]),
+        ("Trade between Russia and Myanmar rose by a third in 2023.",
+         [("2023", "2023", "economic")]),
+        # Of two types tied, the word the date hangs on decides.
+        ("A Russian delegation led by an economic minister arrived in Myanmar on Monday.",
+         [("Monday", "25 March 2024", "visit")]),
+        # Not a visit: "returned to an April–March fiscal year", the "financial year" a plan is for.
+        ("Myanmar returned to an April–March fiscal year in 2022.", [("2022", "2022", "other")]),
+    ],
+)  # fmt: skip
+def test_a_date_is_typed_by_the_words_of_its_own_happening(sentence, expected):
+    """A think tank's "In FY2023/24 it reached a record, and Russia's share of arms imports
+    rose in 2021–2023" proposed an arms deal in FY2023/24; a press release's "In January, the
+    corvette called at Thilawa, and in November 2023 ... held their first joint exercise" an
+    exercise in January; "The Union Minister said that students had been sent ... in the
+    2022-2023 academic year" a statement then."""
+    assert proposals(sentence, dt.date(2024, 3, 27)) == expected
