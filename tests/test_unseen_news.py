@@ -28,6 +28,14 @@ REFERENCES = {
     "08_obituary_2024.txt": D(2024, 6, 4),
     "09_wire_titlecase_2023.txt": D(2023, 9, 26),
     "10_kremlin_readout_2025.txt": D(2025, 3, 4),
+    "11_wire_weekdays_2024.txt": D(2024, 10, 17),
+    "12_weekly_roundup_2024.txt": D(2024, 11, 4),
+    "13_unga_third_committee_2024.txt": D(2024, 11, 20),
+    "14_thinktank_fiscal_2025.txt": D(2025, 2, 10),
+    "15_state_media_calendar_2023.txt": D(2023, 10, 1),
+    "16_corrected_article_2025.txt": D(2025, 3, 12),
+    "17_bulleted_chronology_2025.txt": D(2025, 4, 20),
+    "18_press_release_port_call_2025.txt": D(2025, 8, 14),
 }
 REFUSED = "refused"
 
@@ -152,6 +160,104 @@ def test_every_article_is_there_and_short():
                 (4, "5th February, 2023"): "5 February 2023",
             },
         ),
+        (
+            "11_wire_weekdays_2024.txt",
+            {
+                (1, "Oct 17"): "17 October 2024",  # the dateline, a Thursday
+                (1, "Tuesday"): "15 October 2024",
+                (1, "Wednesday"): "16 October 2024",
+                (2, "Tuesday"): "15 October 2024",
+                (2, "Monday"): "14 October 2024",
+                (3, "Tuesday afternoon"): "15 October 2024",
+                (4, "Last week"): REFUSED,
+                (4, "Thursday"): "17 October 2024",  # "said on Thursday": the article's day
+                (5, "Tuesday"): "22 October 2024",  # "will resume on Tuesday": the next
+                (6, "February 2021"): "February 2021",
+            },
+        ),
+        (
+            "12_weekly_roundup_2024.txt",
+            {
+                (0, "28 October – 3 November 2024"): "28 October – 3 November 2024",
+                (2, "This week"): REFUSED,
+                (3, "Thursday"): "31 October 2024",
+                (3, "the end of last month"): "c. October 2024",
+                (3, "the 29th"): "29 October 2024",
+                (4, "the first nine months of 2024"): "January–September 2024",
+                (4, "the second half of last year"): "July–December 2023",
+                (4, "Q1 2023"): "January–March 2023",
+                (5, "early next year"): "c. January–April 2025",
+                (6, "mid-October"): "c. October 2024",
+                (6, "the spring of last year"): "c. March–May 2023",
+                (7, "The week before last"): REFUSED,
+                (8, "the first half of this year"): "January–June 2024",
+            },
+        ),
+        (
+            "13_unga_third_committee_2024.txt",
+            {
+                (2, "20 November 2024"): "20 November 2024",
+                (2, "today"): "20 November 2024",
+                (4, "18 June 2021"): "18 June 2021",  # "resolution 75/287 of 18 June 2021"
+                (5, "last year"): "2023",  # "approved last year by 87-8-58"
+                (9, "Thursday, 21 November"): "21 November 2024",
+            },
+        ),
+        (
+            "14_thinktank_fiscal_2025.txt",
+            {
+                (2, "FY2023/24"): "2023–2024",
+                (2, "2021–2023"): "2021–2023",  # "rose in 2021–2023.²": not 2021 alone
+                (3, "FY2021/22"): "2021–2022",
+                (3, "the fiscal year ending March 2024"): "April 2023–March 2024",
+                (4, "2017-2019"): "2017–2019",  # "in 2017-2019.⁴"
+                (5, "28 September 2023"): "28 September 2023",  # "2023.⁶": not 2024
+            },
+        ),
+        (
+            "15_state_media_calendar_2023.txt",
+            {
+                (2, "yesterday"): "30 September 2023",
+                (4, "30 September 2023"): "30 September 2023",  # beside "1st Waning of Tawthalin"
+                (6, "28-9-2023"): REFUSED,
+                (6, "3 October"): "3 October 2023",  # "(Tuesday)" is its weekday
+                (7, "June this year"): "June 2023",
+                (8, "from 25 to 28 September this year"): "25–28 September 2023",
+            },
+        ),
+        (
+            "16_corrected_article_2025.txt",
+            {
+                (3, "Sunday"): "9 March 2025",
+                (4, "20 February"): "20 February 2025",
+                (5, "Wednesday"): "12 March 2025",
+                (5, "Thursday"): "13 March 2025",  # "will end on Thursday"
+                (9, "13 March"): "13 March 2025",  # "It will last until 13 March": not 2024
+            },
+        ),
+        (
+            "17_bulleted_chronology_2025.txt",
+            {
+                (4, "2019-21"): "2019–2021",
+                (6, "July"): "July 2022",
+                (10, "Sept–Oct"): "September–October 2023",
+                (13, "Late 2024"): "c. September–December 2024",
+            },
+        ),
+        (
+            "18_press_release_port_call_2025.txt",
+            {
+                (3, "Today"): "14 August 2025",  # "Today, at 09:00 local time, … arrived"
+                (4, "Thursday"): "14 August 2025",
+                (4, "Monday"): "18 August 2025",  # "and will stay until Monday"
+                (4, "Saturday and Sunday"): "16–17 August 2025",
+                (5, "16-17 August"): "16–17 August 2025",
+                (5, "tomorrow"): "15 August 2025",
+                (6, "5 and 6 August"): "5–6 August 2025",
+                (8, "January"): "January 2025",
+                (9, "Friday"): "15 August 2025",
+            },
+        ),
     ],
 )
 def test_each_date_reads_as_a_reader_of_the_article_reads_it(name, expected):
@@ -191,6 +297,31 @@ def test_nothing_is_read_from_what_is_no_date():
         # "..., which opened on 5th February, 2023": no statement of state media then.
         ("09_wire_titlecase_2023.txt", (4, "5th February, 2023", "5 February 2023", "other",
                                         False)),
+        # Two dates of a wire sentence: the agreement's day and the day it was said.
+        ("11_wire_weekdays_2024.txt", (1, "Wednesday", "16 October 2024", "statement", False)),
+        ("11_wire_weekdays_2024.txt", (2, "Monday", "14 October 2024", "visit", False)),
+        ("11_wire_weekdays_2024.txt", (3, "Tuesday afternoon", "15 October 2024", "meeting",
+                                       False)),
+        ("11_wire_weekdays_2024.txt", (5, "Tuesday", "22 October 2024", "meeting", True)),
+        ("12_weekly_roundup_2024.txt", (3, "the 29th", "29 October 2024", "meeting", False)),
+        ("12_weekly_roundup_2024.txt", (8, "the first half of this year", "January–June 2024",
+                                        "arms_deal", False)),
+        ("13_unga_third_committee_2024.txt", (2, "20 November 2024", "20 November 2024",
+                                              "un_action", False)),
+        # Arms in the clause of 2021–2023 are not FY2023/24's.
+        ("14_thinktank_fiscal_2025.txt", (2, "FY2023/24", "2023–2024", "other", True)),
+        ("14_thinktank_fiscal_2025.txt", (4, "2017-2019", "2017–2019", "arms_deal", False)),
+        ("15_state_media_calendar_2023.txt", (2, "yesterday", "30 September 2023", "meeting",
+                                              False)),
+        ("15_state_media_calendar_2023.txt", (4, "30 September 2023", "30 September 2023",
+                                              "agreement", False)),
+        ("15_state_media_calendar_2023.txt", (6, "3 October", "3 October 2023", "visit", True)),
+        ("16_corrected_article_2025.txt", (5, "Wednesday", "12 March 2025", "exercise", False)),
+        ("16_corrected_article_2025.txt", (5, "Thursday", "13 March 2025", "exercise", True)),
+        ("17_bulleted_chronology_2025.txt", (10, "Sept–Oct", "September–October 2023", "other",
+                                             False)),
+        ("18_press_release_port_call_2025.txt", (3, "Today", "14 August 2025", "visit", False)),
+        ("18_press_release_port_call_2025.txt", (4, "Monday", "18 August 2025", "visit", True)),
     ],
 )  # fmt: skip
 def test_each_proposal_has_the_date_and_type_the_text_gives(name, expected):
@@ -201,3 +332,30 @@ def test_a_date_not_read_lends_nothing_to_the_sentences_after_it():
     proposed = proposals_of("01_state_media_2023.txt")
     assert [p for p in proposed if p[0] == 5] == []
     assert not any("2024" in p[2] and p[0] != 4 for p in proposed)
+
+
+def test_a_corrected_article_proposes_none_of_what_it_set_aside():
+    """The date an earlier version gave ("said the ships arrived on Monday", "gave the year
+    of that exercise as 2022", "would last until 14 March"), a date denied ("not on
+    Tuesday"), the correction's own date, and none a sentence of the visit does not give."""
+    proposed = proposals_of("16_corrected_article_2025.txt")
+    assert [(p[0], p[1]) for p in proposed if p[0] in {1, 2, 5, 7, 9}] == [
+        (2, "Sunday"),
+        (5, "Wednesday"),
+        (5, "Thursday"),
+        (7, "November 2023"),
+    ]
+
+
+def test_notes_bounds_and_time_stamps_propose_nothing():
+    """A think tank's notes (a trader's interview, a newspaper's date, "accessed …"), the
+    credentials "issued before 1 February 2021", and a release's time stamp."""
+    assert [p for p in proposals_of("14_thinktank_fiscal_2025.txt") if p[0] >= 7] == []
+    assert [p for p in proposals_of("13_unga_third_committee_2024.txt") if p[0] == 7] == []
+    assert [p for p in proposals_of("18_press_release_port_call_2025.txt") if p[0] == 2] == []
+
+
+def test_a_bulleted_chronology_reads_its_entries():
+    proposed = proposals_of("17_bulleted_chronology_2025.txt")
+    assert (6, "July", "July 2022", "meeting", False) in proposed
+    assert (9, "February", "February 2023", "agreement", False) in proposed
