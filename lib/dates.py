@@ -803,6 +803,50 @@ def _bound_refusal(text: str, bound: str) -> DateTextError:
     )
 
 
+# "since the 1950s", "ever since 2016": a state from then on, still so when the text was written.
+_SINCE = re.compile(r"^(?:ever\s+)?since\s+")
+
+
+def _since(rest: str, text: str, ref: Reference, year: int | None) -> ParsedDate:
+    """ "since the 1950s", "since 2016", "since March": from then until the source was written.
+
+    The text says it still held when written, and nothing of when it ended: the end is the
+    source's date (the earliest it can be, when the date is only a lower bound), never the
+    end of the period named. The start is as precise as written, and both ends are read at
+    one precision, no finer than the source's date is known ("since 26 March" in an article
+    of June 2021: March-June 2021). A start written as a span ("the 1950s") is approximate:
+    which of its years it began in is not written. A bare month or day after the source's
+    date is the one before it ("since March", in a January article: last March). A source
+    without a date gives no end: refused, saying how to write both ends.
+    """
+    if not ref.known:
+        why, fix = (
+            ("the source has no date", "give the source its date")
+            if ref.cited
+            else ("no source is cited yet", "cite the source in the same request")
+        )
+        raise DateTextError(
+            f'"{text.strip()}" runs until the source was written, and {why}: until when cannot '
+            f'be told. Write both ends ("the 1950s to 2021"), or {fix}.'
+        )
+    then = _read_date_text(rest, ref, Tense.PAST, year)
+    bare = year is None and not re.search(r"\b\d{4}\b", rest)
+    if then.start > ref.latest and bare and not ref.on_or_after:
+        then = _read_date_text(rest, ref, Tense.PAST, ref.day.year - 1)
+    if then.start > ref.latest and not ref.on_or_after:
+        raise DateTextError(
+            f'"{text.strip()}" begins after the source was written ({ref.describe()}). Write '
+            "the date itself."
+        )
+    precision = max(then.precision, ref.precision, key=_COARSER.__getitem__)
+    start = truncate(then.start, precision)
+    end = truncate(max(ref.day, then.start), precision)
+    began_in_a_span = then.end is not None and truncate(then.end, precision) != start
+    return ParsedDate(
+        start, end if end != start else None, precision, then.approximate or began_in_a_span
+    )
+
+
 def _to_parsed(point: _Point) -> ParsedDate:
     end = point.last if point.last != point.start else None
     return ParsedDate(point.start, end, point.precision, point.approximate)
@@ -841,7 +885,8 @@ def _read_date_text(
     "will", "opens", "is due to"). Reads days, months, years, day/month/year ranges within
     and across months and years, quarters and halves (month-precision ranges), seasons and
     early/mid/late parts (approximate), decades, weekdays and yesterday/today/tomorrow, last
-    or this month or year. Anything else is refused with one message saying how to write it:
+    or this month or year, and "since" any of them (from then to the source's date,
+    ``_since``). Anything else is refused with one message saying how to write it:
     never a partial guess. Impossible dates and years outside 1-9998 say so.
 
     ``year``: the year a day or month written without one belongs to, when the text around
@@ -858,6 +903,8 @@ def _read_date_text(
     core = _normalise(text)
     if bound := _BOUND.match(core):
         raise _bound_refusal(text, bound["bound"])
+    if since := _SINCE.match(core):
+        return _since(core[since.end() :], text, ref, year)
     core = _LEAD.sub("", core)
     if (named := _OF_NAMED_YEAR.match(core)) and _PART_OF_NAMED_YEAR.search(named["body"]):
         # "January this year", "Dec. 21 last year": the day or month in the year named.
