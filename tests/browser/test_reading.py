@@ -13,6 +13,11 @@ def loaded(live_server):
     return live_server
 
 
+# The cited words a followed link lands on: the mark itself, or the mark whose first words
+# another citation's quote begins with too (its anchor is a span at the mark's start).
+TARGET = "mark:target, mark:has(> .anchor:target)"
+
+
 def test_unfold_a_citation_and_follow_it_to_the_highlighted_passage(page: Page, loaded):
     page.goto(loaded.url + "/")
     coup = page.locator("ol.events > li", has_text="coup").first
@@ -24,7 +29,7 @@ def test_unfold_a_citation_and_follow_it_to_the_highlighted_passage(page: Page, 
     quote.locator("figcaption a").click()
 
     expect(page).to_have_url(re.compile(r"/sources/\d+/#c-\d+$"))
-    target = page.locator("mark:target")
+    target = page.locator(TARGET)
     expect(target).to_be_visible()
     expect(target).to_contain_text(cited_words[:20])
     # Landed with room above: the passage's number and the quote's outline are not cut off.
@@ -48,3 +53,24 @@ def test_a_claims_attribution_sits_under_its_title(page: Page, loaded, width):
     assert attribution["y"] >= title["y"] + title["height"] - 1
     if width > 640:  # the title shares the date's line, as every other title does
         assert abs(title["y"] - date["y"]) < date["height"]
+
+
+def test_words_several_events_cite_are_outlined_whichever_event_led_there(page: Page, loaded):
+    """ "During another visit in 2016, …" is cited by the 2016 visit and by the agreement
+    signed during it: followed from either event, the cited words are outlined (the second
+    quote beginning there had its anchor beside the mark, and nothing was outlined)."""
+    from events.models import Event
+
+    for title in [
+        "Min Aung Hlaing visits Russia (2016)",
+        "Russia and Myanmar sign military cooperation agreement",
+    ]:
+        event = Event.objects.get(title=title)
+        page.goto(f"{loaded.url}/events/{event.pk}/")
+        cited = page.locator("figure.citation", has_text="During another visit in 2016")
+        cited.locator("figcaption a").first.click()
+        expect(page).to_have_url(re.compile(r"/sources/\d+/#c-\d+$"))
+        target = page.locator(TARGET)
+        expect(target).to_have_count(1)
+        expect(target).to_contain_text("During another visit in 2016")
+        expect(target).to_have_css("outline-style", "solid")
