@@ -3,6 +3,7 @@
 named. "since the 1950s" in an article of June 2021 was drawn as 1950–1959."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -123,3 +124,40 @@ def test_the_form_saves_and_previews_since_to_the_source_s_date(client, analyst)
     page = client.get(reverse("event-detail", args=[event.pk])).content.decode()
     assert "c. 1950–2021" in page
     assert "written “since the 1950s”" in page
+
+
+SINCE_THE_1950S = [
+    "Burma's good relations with the Soviet Union since the 1950s",
+    "The Tatmadaw holds Myanmar's main power from the 1950s",
+]
+
+
+def test_the_curated_states_since_the_1950s_reach_the_source_s_year(client, published_timeline):
+    for title in SINCE_THE_1950S:
+        event = Event.objects.get(title=title)
+        assert event.date_display() == "c. 1950–2021"
+        assert (event.span_start, event.span_end) == (D(1950, 1, 1), D(2021, 12, 31))
+    # Still so in 1990, when it was drawn as over in 1959.
+    listed = client.get(reverse("timeline"), {"year": "1990"}).content.decode()
+    for title in SINCE_THE_1950S:
+        assert title.replace("'", "&#x27;") in listed
+    stays = Event.objects.get(title__startswith="Russia stays out of Myanmar")
+    assert stays.date_display() == "1991–2021"
+
+
+def test_the_axis_draws_the_1950s_state_to_2021_fading_at_both_ends(client, published_timeline):
+    body = client.get(reverse("timeline"), {"from": "1940", "to": "2030"}).content.decode()
+    marks = {
+        label: float(width)
+        for label, width in re.findall(
+            r'<a class="mark [^"]*" [^>]*aria-label="([^"]*)"[^>]*>.*?<rect [^>]*width="([\d.]+)"',
+            body,
+        )
+    }
+    relations = next(k for k in marks if "Burma&#x27;s good relations" in k)
+    assert relations.startswith("c. 1950–2021: ")
+    assert "approximate" in relations
+    sipri = next(k for k in marks if k.startswith("1999–2018: "))
+    # 72 years against SIPRI's 20: the band runs on past 2018, where the decade ended in 1959.
+    assert marks[relations] > 3 * marks[sipri]
+    assert re.search(r'<a class="mark p-year approx"[^>]*aria-label="c\. 1950–2021: Burma', body)
