@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 
 from events.interchange import dump, load
 from events.models import Actor, Citation, Event
@@ -159,3 +160,40 @@ def test_export_loaded_into_an_empty_database_exports_identically(timeline):
     stats = load(data)
     assert stats == {"created": len(data["events"]), "updated": 0, "unchanged": 0}
     assert run("export_timeline") == exported
+
+
+def _written_in(words: str, text: str) -> bool:
+    """Whether ``words`` are text of ``text``, as the date as written is looked for in the
+    passage (lib.datesearch.read_as_cited): ignoring case and runs of spaces."""
+    return " ".join(words.split()).casefold() in " ".join(text.split()).casefold()
+
+
+def test_every_date_as_written_is_text_of_a_passage_it_cites(timeline):
+    """An event's date as written is words of one of the passages it cites (where the form
+    reads it), a citation's words of its own passage: "June 20" is no text of the paragraph
+    on the Kazan trip, which the chronology dates only by its entry of June 20."""
+    not_written = []
+    for event in Event.objects.prefetch_related("citations__passage"):
+        citations = list(event.citations.all())
+        if event.date_text and not any(
+            _written_in(event.date_text, c.passage.text) for c in citations
+        ):
+            not_written.append(f"{event.title}: “{event.date_text}”")
+        not_written.extend(
+            f"{event.title}, citing “{c.quote[:40]}…”: “{c.date_text}”"
+            for c in citations
+            if c.date_text and not _written_in(c.date_text, c.passage.text)
+        )
+    assert not_written == []
+
+
+def test_the_kazan_trip_cites_the_chronology_entry_that_dates_it(client, timeline):
+    kazan = Event.objects.get(title="Min Aung Hlaing visits Kazan, Tatarstan")
+    body = client.get(reverse("event-detail", args=[kazan.pk])).content.decode()
+    assert "June 2021" in body
+    assert "written “June 20”" in body
+    figures = body.split('<figure class="citation">')[1:]
+    [trip] = [f for f in figures if "also travels to Kazan" in f]
+    [entry] = [f for f in figures if "embarks on a week-long visit to Russia" in f]
+    assert "dates it" not in trip
+    assert "dates it “June 20”" in entry
