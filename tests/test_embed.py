@@ -103,3 +103,52 @@ def test_axis_pages_have_no_inline_script_or_style(client, path):
     assert response.status_code == 200
     assert '<svg class="axis-svg"' in response.content.decode()
     assert inline_problems(response.content.decode()) == []
+
+
+@pytest.mark.django_db(transaction=True)  # the background counts on its own connection
+def test_an_embed_still_counting_asks_again_by_itself_until_the_count_is_in(client, monkeypatch):
+    """Framed on a newsroom's page, nobody reloads the embed: while its counts are out of
+    their time budget its note asks for the same embed again every 3 s (htmx, served by
+    django-htmx under the page's own CSP) and swaps in its results once counted."""
+    import re
+
+    from django.core.cache import cache
+
+    from events import counts
+    from tests.test_counts_budget import out_of_budget
+    from tests.test_csp import inline_problems, policy
+
+    EventFactory(published=True, title="Talks in Moscow", date_start=dt.date(2021, 6, 22))
+    cache.clear()
+    monkeypatch.setattr(counts, "within_budget", out_of_budget)
+    try:
+        response = client.get(reverse("embed"), {"year": "2021"})
+        body = response.content.decode()
+        assert "Talks in Moscow" in body
+        note = re.search(r'<span class="counts-pending"[^>]*>([^<]*)</span>', body)
+        assert note is not None
+        assert note[1] == "Counting the events; reload in a moment."
+        for attribute in (
+            'hx-get="/embed/?year=2021"',
+            'hx-trigger="load delay:3s"',
+            'hx-select="#results"',
+            'hx-target="#results"',
+            'hx-swap="outerHTML"',
+        ):
+            assert attribute in note[0]
+        assert '<main id="results">' in body
+        assert '<script src="/static/django_htmx/htmx-2.min.js" defer>' in body
+        assert '"allowEval":false' in body
+        assert inline_problems(body) == []
+        assert policy(response)["script-src"] == "'self'"
+        assert policy(response)["frame-ancestors"] == "*"
+
+        counts.join_background()
+        again = client.get(reverse("embed"), {"year": "2021"}, headers={"HX-Request": "true"})
+        body = again.content.decode()
+        assert "counts-pending" not in body
+        assert "hx-get" not in body  # counted: nothing asks again
+        assert '<strong class="count">1 event</strong>' in body
+        assert '<main id="results">' in body  # what the note's hx-select takes
+    finally:
+        counts.join_background()

@@ -221,6 +221,40 @@ def test_counts_computed_in_the_background_fill_in_without_a_reload(
         counts.join_background()
 
 
+@pytest.mark.postgresql  # the background's own connection, as above
+def test_an_embed_still_counting_fills_in_without_a_reload(page: Page, loaded, monkeypatch):
+    """Framed on another site, nobody reloads the embed: it asks again by itself and shows
+    its count and axis once the background has counted them."""
+    from django.core.cache import cache
+
+    from events import counts
+
+    def out_of_budget(compute, db):
+        raise counts.OutOfBudget
+
+    monkeypatch.setattr(counts, "within_budget", out_of_budget)
+    violations: list[str] = []
+    page.on(
+        "console", lambda m: violations.append(m.text) if "Content Security" in m.text else None
+    )
+    try:
+        cache.clear()
+        page.goto(loaded.url + "/embed/?from=2000")
+        note = page.locator("#results .counts-pending")
+        expect(note).to_have_text("Counting the events; reload in a moment.")
+        assert page.locator("#results strong.count").count() == 0
+        page.evaluate("window.notReloaded = true")
+        expect(note).to_have_count(0, timeout=20_000)
+        expect(page.locator("#results strong.count")).to_have_text(re.compile(r"^\d+ events$"))
+        expect(page.locator("#results figure.axis")).to_be_visible()
+        expect(page.locator("#results article.event").first).to_be_visible()
+        assert page.evaluate("window.notReloaded") is True
+        assert violations == []
+    finally:
+        page.goto("about:blank")
+        counts.join_background()
+
+
 def lane_labels_in_view(page: Page) -> list[bool]:
     """For each lane label of the axis: whether it lies wholly inside the scrolled box."""
     scroller = box_of(page.locator(".axis-scroll"))
