@@ -42,6 +42,39 @@
     }
   });
 
+  // Enter in a text box is one request. The browser fires the box's change and then submits
+  // the form, both triggers of the form's request (htmx aborted the first, but it was sent).
+  // So a text box's change does not reach the form: leaving the box submits it a moment later,
+  // unless a submit came first, as Enter's does. (The actor input is the combobox's.)
+  let leaving = null;
+  const textBox = (el) =>
+    el.form?.id === "filters" &&
+    el.matches("input[type=text], input[type=search]") &&
+    !el.dataset.combobox;
+  document.addEventListener(
+    "change",
+    (e) => {
+      if (!(e.target instanceof HTMLInputElement) || !textBox(e.target)) return;
+      e.stopPropagation();
+      const form = e.target.form;
+      clearTimeout(leaving);
+      leaving = setTimeout(() => {
+        leaving = null;
+        form.requestSubmit();
+      });
+    },
+    true,
+  );
+  document.addEventListener(
+    "submit",
+    (e) => {
+      if (e.target.id !== "filters" || leaving === null) return;
+      clearTimeout(leaving);
+      leaving = null;
+    },
+    true,
+  );
+
   document.addEventListener("htmx:historyRestore", () => {
     $("actor-suggestions")?.replaceChildren();
     $("f-actor")?.setAttribute("aria-expanded", "false");

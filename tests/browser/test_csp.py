@@ -99,7 +99,7 @@ def test_htmx_runs_without_eval_typing_refreshes_the_results(page: Page, live_se
     page.add_init_script(WATCH)
     page.goto(live_server.url + "/")
     page.wait_for_load_state()
-    page.locator("#f-q").press_sequentially("Shoigu", delay=20)  # keyup, no Enter
+    page.locator("#f-q").press_sequentially("Shoigu", delay=20)  # typing, no Enter
     expect(page.locator("#results .order")).to_have_text("ranked by relevance, best match first")
     expect(page).to_have_url(live_server.url + "/?q=Shoigu")
     assert violations(page) == []

@@ -2,11 +2,12 @@
 
 import itertools
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
 from django.http import QueryDict
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Request, expect
 
 from events.filters import EventFilter
 from events.models import Event
@@ -101,6 +102,46 @@ def test_alias_suggestion_finds_tatmadaw_tab_takes_it_and_escape_closes(page: Pa
     expect(actor).to_have_attribute("aria-expanded", "false")
     # Typing alone filters nothing: the list is unchanged until a suggestion is chosen.
     expect(page).to_have_url(re.compile(r"/$"))
+
+
+def results_requests(page: Page) -> list[str]:
+    """The URLs of the requests for the timeline's results sent from now on (htmx's)."""
+    sent: list[str] = []
+
+    def seen(request: Request) -> None:
+        if urlsplit(request.url).path == "/" and request.headers.get("hx-request") == "true":
+            sent.append(request.url)
+
+    page.on("request", seen)
+    return sent
+
+
+@pytest.mark.parametrize(
+    ("box", "key"), [("#f-q", "Enter"), ("#f-from", "Enter"), ("#f-from", "Tab")]
+)
+def test_enter_or_leaving_a_text_box_sends_one_request(page: Page, loaded, box, key):
+    """Enter fires the box's change and submits the form: both asked for the results, the
+    first aborted but sent (wasted, and the list could flash). Leaving the box still filters."""
+    value, query = ("Shoigu", "q=Shoigu") if box == "#f-q" else ("2021-06", "from=2021-06")
+    page.goto(loaded.url + "/")
+    expect_results(page, "")
+    if box == "#f-q":
+        # Typing refreshes the list 0.4 s after the last key: let it, then press Enter.
+        page.locator(box).press_sequentially(value, delay=20)
+        expect(page).to_have_url(re.compile(rf"/\?{query}$"))
+        expect(page.locator("#results .order")).to_have_text(
+            "ranked by relevance, best match first"
+        )
+    else:
+        page.locator(box).fill(value)
+    sent = results_requests(page)
+    page.locator(box).press(key)
+    expect(page).to_have_url(re.compile(rf"/\?{query}$"))
+    if box != "#f-q":
+        expect_results(page, query)
+    page.wait_for_timeout(1_000)  # past the text box's 0.4 s: nothing more is sent
+    assert len(sent) == 1, sent
+    assert query in sent[0]
 
 
 def test_load_more_appends_the_next_page_keeping_the_filters(page: Page, loaded):
