@@ -72,6 +72,11 @@ class DateTextError(ValueError):
     """Raised when a date expression cannot be read."""
 
 
+class CountedFromReferenceError(DateTextError):
+    """Raised when a date expression is counted from a reference that is not known finely
+    enough ("last week", "on Monday" against a source with no date)."""
+
+
 _COARSER: dict[str, int] = {Precision.DAY: 0, Precision.MONTH: 1, Precision.YEAR: 2}
 
 
@@ -143,7 +148,7 @@ class Reference:
 
     def refusal(self, text: str, unit: str) -> DateTextError:
         if not self.cited:
-            return DateTextError(
+            return CountedFromReferenceError(
                 f'"{text.strip()}" is counted from the source\'s own date, and no source is '
                 f"cited yet: which {unit} it means cannot be told. Cite the source in the same "
                 "request, or write the date itself."
@@ -156,7 +161,7 @@ class Reference:
         else:
             when = format_date(self.day, None, self.precision)
             why = f"the source's date is known only to the {self.precision} ({when})"
-        return DateTextError(
+        return CountedFromReferenceError(
             f'"{text.strip()}" is counted from the source\'s own date, and {why}: which {unit} '
             "it means cannot be told. Write the date itself, or give the source its full date."
         )
@@ -302,7 +307,7 @@ _COUNTS = {
     "seven": 7, "eight": 8, "nine": 9, "ten": 10,
 }  # fmt: skip
 
-_LEAD = re.compile(r"^(?:(?:on|in|during|since|at|from|sometime\s+in|some\s+time\s+in)\s+)+")
+_LEAD = re.compile(r"^(?:(?:on|in|during|at|from|sometime\s+in|some\s+time\s+in)\s+)+")
 # A bound, not a date: "by March 2021" says no later than March, "after 2019" no earlier.
 _BOUND = re.compile(
     r"^(?P<bound>by(?:\s+the\s+(?:end|close)\s+of)?|no\s+later\s+than|not\s+later\s+than"

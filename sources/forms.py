@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from lib.dates import (
+    CountedFromReferenceError,
     DateTextError,
     ParsedDate,
     Precision,
@@ -32,14 +33,17 @@ from .services import (
 UPLOAD_SUFFIXES = (".txt", ".html", ".htm")
 
 
-def _reads_against_today(written: str, today: dt.date) -> bool:
+def reads_against_today(written: str, today: dt.date) -> bool:
     """Whether ``written`` is a date only when counted from a day ("yesterday", "last
-    week", "on Monday")."""
+    week", "on Monday"): read against a source with no date, it is refused as counted
+    from it."""
     try:
-        parse_date_text(written, today)
+        parse_date_text(written, Reference(today, known=False))
+    except CountedFromReferenceError:
+        return True
     except DateTextError:
         return False
-    return True
+    return False
 
 
 class SourceDetailsForm(NulNamed, forms.Form):
@@ -89,7 +93,7 @@ class SourceDetailsForm(NulNamed, forms.Form):
             # the day it is typed ("yesterday" saved the server's yesterday).
             parsed = parse_date_text(written, Reference(self.today, known=False))
         except DateTextError as exc:
-            if _reads_against_today(written, self.today):
+            if reads_against_today(written, self.today):
                 raise forms.ValidationError(
                     f"“{written}” is counted from the day it is read, and a source's date is what "
                     "its own “yesterday” and “on Monday” are read against: write the date the "

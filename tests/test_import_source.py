@@ -100,6 +100,14 @@ def test_the_key_is_made_from_the_title_and_kept_unique(tmp_path):
     ]
 
 
+@pytest.mark.parametrize("written", ["yesterday", "last week", "on Monday", "three days ago"])
+def test_a_published_date_counted_from_today_is_refused_and_nothing_imported(written):
+    """A publication date is what the text's own "yesterday" is read against."""
+    with pytest.raises(CommandError, match="write the date the source gives"):
+        run("import_source", str(corpus_files()[0]), "--published", written)
+    assert not Source.objects.exists()
+
+
 def test_published_date_is_read_as_written_and_stored():
     run("import_source", str(corpus_files()[0]), "--published", "22 June 2021")
     source = Source.objects.get()

@@ -274,6 +274,9 @@ def test_an_analyst_patches_some_details_and_keeps_the_others(api, undated):
     ("sent", "field", "error"),
     [
         ({"published": "31 February 2021"}, "published", "Write one date such as"),
+        ({"published": "yesterday"}, "published", "write the date the source gives"),
+        ({"published": "last week"}, "published", "write the date the source gives"),
+        ({"published": "Monday, 22 June 2021"}, "published", "was a Tuesday, not a Monday"),
         ({"url": "not a url at all"}, "url", "Enter a valid URL."),
         ({"title": ""}, "title", "This field is required."),
         ({"text": "Another text.\n"}, "text", "cannot change: citations quote it verbatim"),

@@ -218,6 +218,12 @@ def test_html_nested_and_unclosed_script_content_never_leaks():
         ({"text": ARTICLE, "published": "yesterday"}, "“yesterday” is counted from the day"),
         ({"text": ARTICLE, "published": "last Monday"}, "“last Monday” is counted from the day"),
         ({"text": ARTICLE, "published": "this month"}, "“this month” is counted from the day"),
+        ({"text": ARTICLE, "published": "last week"}, "“last week” is counted from the day"),
+        ({"text": ARTICLE, "published": "on Monday"}, "“on Monday” is counted from the day"),
+        (
+            {"text": ARTICLE, "published": "three days ago"},
+            "“three days ago” is counted from the day",
+        ),
         (
             {"text": ARTICLE, "published": "Monday, 22 June 2021"},
             "22 June 2021 was a Tuesday, not a Monday",
@@ -234,6 +240,9 @@ def test_html_nested_and_unclosed_script_content_never_leaks():
         "yesterday",
         "last-monday",
         "this-month",
+        "last-week",
+        "on-monday",
+        "days-ago",
         "wrong-weekday",
     ],
 )
