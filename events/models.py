@@ -711,6 +711,19 @@ class Event(models.Model):
         self.precision_rank = PRECISION_RANK[Precision(self.date_precision)]
         super().save(*args, **kwargs)
 
+    def planned_when_written(self) -> str:
+        """The latest date of the sources citing it, described, when the event starts after
+        every one of them was written: they tell a plan or a forecast, not a happening ("" when
+        not, or when a source's date is unknown or only a lower bound). Reads the citations
+        prefetched (``with_evidence``): no query of its own there."""
+        references = [c.passage.source.date_reference() for c in self.citations.all()]
+        if not self.date_start or not references:
+            return ""
+        if any(not r.known or r.on_or_after for r in references):
+            return ""
+        latest = max(references, key=lambda r: r.latest)
+        return latest.describe() if self.date_start > latest.latest else ""
+
     def date_context(self, citing: Sequence[Any] = ()) -> tuple[Reference, str, int, int]:
         """What this event's date as written is read against and in
         (``lib.datesearch.read_as_cited``): the source's ``date_reference`` (as far as its

@@ -15,6 +15,7 @@ import re
 
 from django.http import QueryDict
 
+from lib.dates import interval
 from lib.datesearch import Refusal
 from lib.inputs import has_nul, nul_message, shown, whole_number
 from sources.models import Passage
@@ -158,6 +159,23 @@ def _date_at(params: QueryDict, notices: list[str]) -> tuple[int, int, int] | No
     return index, start, end
 
 
+def _planned_when_written(passage, parsed) -> str:
+    """Why a date after the source's own is no happening ("" when it is not after it): a
+    source of 5 March 2024 saying "will arrive on Friday" tells a plan for 8 March."""
+    from suggestions.services import source_reference
+
+    reference = source_reference(passage.source)
+    if not reference.known or reference.on_or_after:
+        return ""
+    if interval(parsed.start, parsed.end, parsed.precision)[0] <= reference.latest:
+        return ""
+    return (
+        f"{parsed.describe()} is after the source was written ({reference.describe()}): "
+        "planned or foreseen as of the source's date, not yet a happening, unless the text "
+        "says it took place"
+    )
+
+
 def _read_date(params, passage, located, event: dict, citation: dict, notices: list[str]):
     """Fill the date of the selection; returns (date as written, where it comes from)."""
     from suggestions.extract import DateSource
@@ -173,9 +191,14 @@ def _read_date(params, passage, located, event: dict, citation: dict, notices: l
             notices.append("date_at: no date expression there; fill in the date below.")
         return "", ""
     parsed = chosen.date.parsed
+    # Kept with the citation (its note) and said beside the date: accepted as it stood, a
+    # plan was saved as a plain event of that day (a reviewer's finding).
+    planned = _planned_when_written(passage, parsed)
+    if planned:
+        citation["note"] = f"Check the date: {planned}."
     if chosen.written_in_selection and not chosen.date.relative:
         citation["date_text"] = chosen.date.text
-        return chosen.date.text, ""
+        return chosen.date.text, planned
     # Not a date the selection writes as such: fill start, end and precision, and say why.
     event.update(
         date_start=parsed.start,
@@ -187,12 +210,13 @@ def _read_date(params, passage, located, event: dict, citation: dict, notices: l
     # words for the citation; the event's date is the start and precision it resolves to.
     if chosen.written_in_selection:
         citation["date_text"] = chosen.date.text
-        return "", ""
+        return "", planned
     if chosen.source == DateSource.ANCHOR:
         citation["date_text"] = chosen.date.text
+    origin = f"{chosen.origin}; {planned}" if planned else chosen.origin
     notice = (
-        f"{parsed.describe()} is not written in the selected text: {chosen.origin}. "
+        f"{parsed.describe()} is not written in the selected text: {origin}. "
         "Check it before saving."
     )
-    citation["note"] = f"Check the date: {chosen.origin}."
+    citation["note"] = f"Check the date: {origin}."
     return "", notice

@@ -1,6 +1,8 @@
 """The daily flow around the suggestions queue: accept or add, then back to the queue at the
 next proposal with a message; open proposals first, done ones folded."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -124,3 +126,68 @@ def test_add_to_an_existing_event_is_a_choice_never_a_preselected_event(
     body = client.get(reverse("source-suggestions", args=[source.pk])).content.decode()
     chooser = body[body.index('name="event" required>') :]
     assert chooser.startswith('name="event" required><option value="">choose an event…</option>')
+
+
+def test_accepting_a_plan_keeps_with_its_citation_that_it_was_planned_when_written(analyst, client):
+    """ "Shoigu will arrive in Yangon on Friday", in a report of Tuesday 5 March 2024: the
+    queue warned, but the event created from it was a plain event of 8 March 2024."""
+    from events.models import Citation
+    from sources.services import import_source
+    from tests.factories import ActorFactory
+
+    ActorFactory(name="Sergei Shoigu")
+    source, _ = import_source(
+        "Visit\n\nSergei Shoigu will arrive in Yangon on Friday for a three-day visit.\n",
+        title="Visit",
+        key="visit",
+        published_date=dt.date(2024, 3, 5),
+    )
+    (p,) = proposals_for_source(source)
+    client.force_login(analyst)
+    form = client.get(
+        reverse("event-new"), {"passage": p.passage_id, "start": p.start, "end": p.end}
+    ).content.decode()
+    said = (
+        "8 March 2024 is after the source was written (5 March 2024): planned or foreseen as "
+        "of the source&#x27;s date, not yet a happening, unless the text says it took place"
+    )
+    assert f"<strong>Check the date:</strong> {said}" in form
+    assert f"Check the date: {said}." in form  # the citation's note, kept on Create
+    note = f"Check the date: {said}.".replace("&#x27;", "'")
+    data = form_data(
+        title="Shoigu visits Yangon",
+        date_text="Friday",
+        reference="2024-03-05",  # the form's: the cited source's date
+        actors=[{"name": "Sergei Shoigu", "role": "visitor"}],
+        citations=[
+            {
+                "source": source.pk,
+                "passage": p.passage_id,
+                "start": p.start,
+                "end": p.end,
+                "quote": p.quote,
+                "date_text": "Friday",
+                "note": note,
+            }
+        ],
+    )
+    response = client.post(reverse("event-new"), data, follow=True)
+    assert response.redirect_chain, response.content.decode()[-3000:]
+    event = Event.objects.get(title="Shoigu visits Yangon")
+    assert event.date_start == dt.date(2024, 3, 8)
+    assert Citation.objects.get(event=event).note == note
+    page = client.get(reverse("event-detail", args=[event.pk])).content.decode()
+    assert "<strong>Planned when written:</strong> every source citing it was written" in page
+    assert "(the latest on 5 March 2024)" in page
+    # A later source reporting it done: no longer planned as every citing source tells it.
+    from suggestions.services import add_to_event
+
+    later, _ = import_source(
+        "Arrived\n\nSergei Shoigu arrived in Yangon on 8 March 2024.\n",
+        title="Arrived",
+        key="arrived",
+        published_date=dt.date(2024, 3, 9),
+    )
+    add_to_event(later, proposals_for_source(later)[0], event)
+    page = client.get(reverse("event-detail", args=[event.pk])).content.decode()
+    assert "Planned when written" not in page
