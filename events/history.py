@@ -53,19 +53,10 @@ class ItemChange:
     changes: tuple[FieldChange, ...] = ()
 
 
-@dataclass
-class Version:
-    record: HistoricalRecord  # the HistoricalEvent row
-    number: int
-    previous: HistoricalRecord | None
-    participations: dict[int, HistoricalRecord] = field(default_factory=dict)
-    citations: dict[int, HistoricalRecord] = field(default_factory=dict)
-    fields: list[FieldChange] = field(default_factory=list)
-    participants: list[ItemChange] = field(default_factory=list)
-    evidence: list[ItemChange] = field(default_factory=list)
-    # The first version: the fields it was created with (label, value), empty ones left out.
-    initial: list[tuple[str, str]] = field(default_factory=list)
-    is_current: bool = False
+class RecordView:
+    """What a history page shows of a version's record (``record``): its id, who, when, why."""
+
+    record: HistoricalRecord
 
     @property
     def history_id(self) -> int:
@@ -82,6 +73,21 @@ class Version:
     @property
     def reason(self) -> str:
         return self.record.history_change_reason or ""
+
+
+@dataclass
+class Version(RecordView):
+    record: HistoricalRecord  # the HistoricalEvent row
+    number: int
+    previous: HistoricalRecord | None
+    participations: dict[int, HistoricalRecord] = field(default_factory=dict)
+    citations: dict[int, HistoricalRecord] = field(default_factory=dict)
+    fields: list[FieldChange] = field(default_factory=list)
+    participants: list[ItemChange] = field(default_factory=list)
+    evidence: list[ItemChange] = field(default_factory=list)
+    # The first version: the fields it was created with (label, value), empty ones left out.
+    initial: list[tuple[str, str]] = field(default_factory=list)
+    is_current: bool = False
 
     @property
     def created(self) -> bool:

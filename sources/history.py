@@ -6,11 +6,10 @@ correction (``sources.services.correct_source``, which raises ``version`` by one
 deletion in the admin. The text is not recorded: it never changes on a stored source.
 """
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from events.history import FieldChange, display
+from events.history import FieldChange, RecordView, display
 
 from .models import Source, describe_published
 from .services import DETAILS, apply_details
@@ -44,7 +43,7 @@ def values_of(obj, empty: str = "") -> dict[str, str]:
 
 
 @dataclass
-class Version:
+class Version(RecordView):
     record: HistoricalRecord
     changes: list[FieldChange] = field(default_factory=list)
     # The first record: the details the source was created with, empty ones left out.
@@ -54,22 +53,6 @@ class Version:
     @property
     def number(self) -> int:
         return self.record.version
-
-    @property
-    def history_id(self) -> int:
-        return self.record.history_id
-
-    @property
-    def user(self):
-        return self.record.history_user
-
-    @property
-    def date(self) -> dt.datetime:
-        return self.record.history_date
-
-    @property
-    def reason(self) -> str:
-        return self.record.history_change_reason or ""
 
     @property
     def created(self) -> bool:
