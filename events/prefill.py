@@ -15,7 +15,6 @@ import re
 
 from django.http import QueryDict
 
-from lib.dates import interval
 from lib.datesearch import Refusal
 from lib.inputs import has_nul, nul_message, shown, whole_number
 from sources.models import Passage
@@ -165,9 +164,7 @@ def _planned_when_written(passage, parsed) -> str:
     from suggestions.services import source_reference
 
     reference = source_reference(passage.source)
-    if not reference.known or reference.on_or_after:
-        return ""
-    if interval(parsed.start, parsed.end, parsed.precision)[0] <= reference.latest:
+    if not reference.known or not reference.precedes(parsed):
         return ""
     return (
         f"{parsed.describe()} is after the source was written ({reference.describe()}): "

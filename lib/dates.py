@@ -128,6 +128,14 @@ class Reference:
         """The last day the text can have been written on, as far as the date says."""
         return period_end(self.day, self.precision)
 
+    def precedes(self, parsed: ParsedDate) -> bool:
+        """Whether all of ``parsed`` comes after the last day the text can have been written:
+        told as a plan or a forecast (a date known only as a lower bound precedes nothing)."""
+        return (
+            not self.on_or_after
+            and interval(parsed.start, parsed.end, parsed.precision)[0] > self.latest
+        )
+
     def counts(self, unit: str) -> bool:
         """Whether an expression counted in ``unit`` (a Precision) can be read from it."""
         return self.known and not self.on_or_after and _COARSER[self.precision] <= _COARSER[unit]

@@ -12,9 +12,7 @@ from lib.dates import (
     DateTextError,
     ParsedDate,
     Precision,
-    Reference,
     format_date,
-    parse_date_text,
     validate_year,
 )
 from lib.forms import NulNamed
@@ -28,22 +26,10 @@ from .services import (
     correct_source,
     decode_text,
     existing_source,
+    read_published,
 )
 
 UPLOAD_SUFFIXES = (".txt", ".html", ".htm")
-
-
-def reads_against_today(written: str, today: dt.date) -> bool:
-    """Whether ``written`` is a date only when counted from a day ("yesterday", "last
-    week", "on Monday"): read against a source with no date, it is refused as counted
-    from it."""
-    try:
-        parse_date_text(written, Reference(today, known=False))
-    except CountedFromReferenceError:
-        return True
-    except DateTextError:
-        return False
-    return False
 
 
 class SourceDetailsForm(NulNamed, forms.Form):
@@ -88,17 +74,10 @@ class SourceDetailsForm(NulNamed, forms.Form):
         if not written:
             return None
         try:
-            # Read against no date: a publication date is what the text's own relative dates
-            # are read against, so it is written as the source gives it, never counted from
-            # the day it is typed ("yesterday" saved the server's yesterday).
-            parsed = parse_date_text(written, Reference(self.today, known=False))
+            parsed = read_published(written, self.today)
+        except CountedFromReferenceError as exc:
+            raise forms.ValidationError(str(exc)) from None
         except DateTextError as exc:
-            if reads_against_today(written, self.today):
-                raise forms.ValidationError(
-                    f"“{written}” is counted from the day it is read, and a source's date is what "
-                    "its own “yesterday” and “on Monday” are read against: write the date the "
-                    "source gives, with its year, such as “22 June 2021”."
-                ) from None
             # The first sentence says what failed; the hint is for this field, which takes one date.
             problem = str(exc).split(". Write it like")[0].rstrip(".")
             raise forms.ValidationError(

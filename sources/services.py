@@ -7,7 +7,13 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.text import slugify
 
-from lib.dates import Precision
+from lib.dates import (
+    CountedFromReferenceError,
+    ParsedDate,
+    Precision,
+    Reference,
+    parse_date_text,
+)
 
 from .models import Passage, Source, split_passages, text_identity
 from .signals import source_imported
@@ -96,6 +102,21 @@ def import_source(
     )
     source_imported.send(sender=Source, source=source)
     return source, True
+
+
+def read_published(written: str, today: dt.date) -> ParsedDate:
+    """A publication date as written, read against no date: it is what the text's own
+    relative dates are read against, so it is written as the source gives it, never counted
+    from the day it is typed ("yesterday" saved the server's yesterday). A date counted from
+    a day is refused saying so; other errors are ``parse_date_text``'s."""
+    try:
+        return parse_date_text(written, Reference(today, known=False))
+    except CountedFromReferenceError:
+        raise CountedFromReferenceError(
+            f"“{written}” is counted from the day it is read, and a source's date is what its "
+            "own “yesterday” and “on Monday” are read against: write the date the source "
+            "gives, with its year, such as “22 June 2021”."
+        ) from None
 
 
 # Correcting a source's details ---------------------------------------------------------------

@@ -1132,7 +1132,7 @@ def _caution(date: FoundDate, own: Reference, to_come: bool = False) -> str:
             f"the source has no date, so the year of “{date.text}” {year}; give the source "
             "its date, or check the year"
         )
-    if not own.on_or_after and first > own.latest:
+    if own.precedes(parsed):
         return (
             f"{parsed.describe()} is after the source was written ({own.describe()}): "
             "planned or foreseen, not yet a happening, unless the text says it took place"

@@ -2,9 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from lib.dates import DateTextError, Reference, parse_date_text
-from sources.forms import reads_against_today
-from sources.services import SourceError, decode_text, import_source
+from lib.dates import DateTextError
+from sources.services import SourceError, decode_text, import_source, read_published
 
 
 class Command(BaseCommand):
@@ -36,18 +35,9 @@ class Command(BaseCommand):
             import datetime as dt
 
             try:
-                # Read against no date, as on the new source page: a publication date is
-                # what the text's "yesterday" is read against, never counted from today.
-                today = dt.date.today()
-                published = parse_date_text(options["published"], Reference(today, known=False))
+                # As on the new source page: never counted from the day it is run.
+                published = read_published(options["published"], dt.date.today())
             except DateTextError as exc:
-                if reads_against_today(options["published"], today):
-                    raise CommandError(
-                        f"--published: “{options['published']}” is counted from the day it is "
-                        "read, and a source's date is what its own “yesterday” and “on Monday” "
-                        "are read against: write the date the source gives, with its year, such "
-                        "as “22 June 2021”."
-                    ) from None
                 raise CommandError(f"--published: {exc}") from None
         title = options["title"] or text.strip().splitlines()[0][:500]
         source, created = import_source(
