@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from lib.dates import DateTextError, interval
-from lib.datesearch import read_as_cited
+from lib.datesearch import read_stay_as_cited
 
 from .models import Event
 
@@ -28,9 +28,12 @@ def _date_interval(
 ) -> tuple[dt.date, dt.date] | None:
     """The days a citation's date as written covers, read in the words around its quote as
     the event form reads it ("December 30" by "… signed …" in a January article: the
-    December before), so that two sources giving the same day agree."""
+    December before), so that two sources giving the same day agree; a day the words say
+    opens a stay of a stated length, as the stay's days ("June 20" by "… embarks on a
+    week-long visit": c. 20-26 June), so that the visit contains the days another source
+    gives for a part of it."""
     try:
-        parsed = read_as_cited(text, reference, context, start, end)
+        parsed = read_stay_as_cited(text, reference, context, start, end)
     except DateTextError:
         return None
     return interval(parsed.start, parsed.end, parsed.precision)
@@ -41,9 +44,11 @@ def disagreement(event: Event) -> Disagreement | None:
 
     They disagree on dates when two citations from different sources give dates
     (``date_text``, read against the source's reference date) whose intervals do not
-    overlap: "June 20" against "June 22-24", "March 26" against "March 27". Texts that are
-    no date ("the following day") are ignored, and a less precise date that contains a more
-    precise one ("June" and "June 22") is no disagreement. They also disagree when the
+    overlap: "March 26" against "March 27", "June 20" against "June 22-24". Texts that are
+    no date ("the following day") are ignored, a less precise date that contains a more
+    precise one ("June" and "June 22") is no disagreement, and neither is a day that opens a
+    stay of a stated length which contains the other's days ("June 20: … embarks on a
+    week-long visit" against "June 22-24"). They also disagree when the
     curated summary says so (it uses the word "disagree"), for figures as well as dates.
     Uses only prefetched citations: no query.
     """

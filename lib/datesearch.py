@@ -721,21 +721,15 @@ def read_as_cited(
     written = text.strip()
     reference = as_reference(reference)
     end = len(context) if end is None else end
-    hits = (
-        [m.start() for m in re.finditer(re.escape(written.lower()), context.lower())]
-        if context and written
-        else []
-    )
-    if hits:
-        # In the quote first, else the nearest to it.
-        at = min(hits, key=lambda h: (not start <= h < max(end, start + 1), abs(h - start)))
+    at = _written_at(written, context, start, end)
+    if at is not None:
         tense, evidence = clause_tense(context, at, at + len(written))
     elif context:
         tense, evidence = clause_tense(context, start, start)
     else:
         tense, evidence = Tense.PAST, False
     parsed = parse_date_text(written, reference, tense)
-    if hits and _in_purpose(context, at):
+    if at is not None and _in_purpose(context, at):
         # "arrived on Saturday to attend Monday's parade": counted as the extractor counts it.
         same = [f for f in _explicit(context, reference).found if f.start == at]
         if same and same[0].end - same[0].start == len(written):
@@ -751,11 +745,195 @@ def read_as_cited(
     ]
     kind = min(ends)[1] if ends else None
     parsed = _last_year_if_past(written, kind, parsed, reference, tense)
-    if hits and tense == Tense.FUTURE:
+    if at is not None and tense == Tense.FUTURE:
         parsed = _next_year_if_planned(
             written, kind, parsed, reference, _clause_of(context, at, at + len(written))
         )
     return parsed
+
+
+def _written_at(written: str, context: str, start: int, end: int) -> int | None:
+    """Where the date as written is in ``context`` (ignoring case): in the quote
+    ``context[start:end]`` first, else the nearest to it; None when it is not there."""
+    if not context or not written:
+        return None
+    hits = [m.start() for m in re.finditer(re.escape(written.lower()), context.lower())]
+    if not hits:
+        return None
+    return min(hits, key=lambda h: (not start <= h < max(end, start + 1), abs(h - start)))
+
+
+# --- A date that opens a stay -----------------------------------------------------------------
+# "June 20: ... embarks on a week-long visit", "began a three-day visit to Moscow on Monday",
+# "a five-day trip starting 20 June", "arrives ... on October 28 and stays for three days": the
+# day is the first of a stay whose length the words state.
+
+_STAY_COUNTS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "fourteen": 14,
+}  # fmt: skip
+_STAY_COUNT = r"(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen)"
+# A stay's length in days; a length in days is exact, in weeks or months loose ("week-long").
+_STAY_UNIT_DAYS = {"day": 1, "week": 7, "fortnight": 14, "month": 30}
+_STAY_UNIT = r"(?:day|week|fortnight|month)"
+# "week-long", "weeklong", "two-week-long", "three-day", "3-day", "two-week", "fortnight-long".
+_STAY_LENGTH = (
+    rf"(?:(?P<count>{_STAY_COUNT})[\s-]+)?(?P<unit>{_STAY_UNIT})[\s-]?long"
+    rf"|(?P<count2>{_STAY_COUNT})-(?P<unit2>{_STAY_UNIT})"
+)
+# "a week-long visit", "his three-day official visit", "a two-week working trip to Russia".
+_STAY_LENGTH_PLAIN = re.sub(r"\?P<\w+>", "?:", _STAY_LENGTH)  # in patterns that name it twice
+_LENGTH_STAY = (
+    rf"(?:a|an|his|her|their|its)\s+(?:{_STAY_LENGTH_PLAIN})\s+(?:[a-z]+\s+){{0,2}}?"
+    r"(?:visit|trip|tour|stay|journey)\b"
+)
+# "stays for three days", "remained there for a week".
+_STAYS_FOR = (
+    r"(?:stay|stays|stayed|staying|remain|remains|remained|remaining)\s+(?:there\s+)?for\s+"
+    rf"(?:an?|{_STAY_COUNT})\s+{_STAY_UNIT}s?\b"
+)
+# Verbs that open a stay named right after them: "embarks on", "began", "set off on".
+_OPENS = (
+    r"(?:embark(?:s|ed|ing)?\s+on|begins?|began|beginning|starts?|started|starting"
+    r"|kick(?:s|ed|ing)?\s+off|launch(?:es|ed|ing)?|opens?|opened|opening"
+    r"|set(?:s|ting)?\s+(?:off|out)\s+on|(?:leaves?|left|depart(?:s|ed|ing)?)\s+(?:for|on))"
+)
+# Verbs of coming: "arrived in Moscow on 20 June for a five-day visit", "... and stays for".
+_COMES = (
+    r"(?:arriv(?:e|es|ed|ing)|travel(?:s|led|ed|ling|ing)?|fl(?:y|ies|ew|ying)|c(?:o|a)mes?"
+    r"|(?:goes|went|go)|head(?:s|ed|ing)?)"
+)
+# Inside a sentence, at most so many characters, no clause-ending punctuation (the dots of
+# abbreviations, "Snr. Gen.", are blanked first).
+_GAP = r"[^.;!?@]{0,80}?"
+# The same, through no relative or subordinate word: in "On June 20 he met Shoigu, who began
+# a week-long visit", the visit is Shoigu's, not opened on June 20.
+_OWN_GAP = (
+    r"(?:(?!\b(?:who|whom|whose|which|while|when|after|before|since|as|during)\b)[^.;!?@]){0,80}?"
+)
+_STAY_AFTER = re.compile(  # the date, then what it opens
+    rf"@{_OWN_GAP}\b(?:{_OPENS}\s+(?:{_LENGTH_STAY})|{_COMES}\b{_GAP}\bfor\s+(?:{_LENGTH_STAY})"
+    rf"|and\s+{_STAYS_FOR})",
+    re.IGNORECASE,
+)
+_STAY_AROUND = re.compile(  # a verb of coming before the date, the stay after it
+    rf"\b{_COMES}\b{_GAP}@{_GAP}\b(?:for\s+(?:{_LENGTH_STAY})|and\s+{_STAYS_FOR})",
+    re.IGNORECASE,
+)
+_STAY_BEFORE = re.compile(  # what opens, then the date: "began a three-day visit ... on @"
+    rf"\b(?:{_OPENS}\s+(?:{_LENGTH_STAY}){_GAP}|(?:{_LENGTH_STAY}),?\s+(?:starting|beginning"
+    r"|from|that\s+(?:began|begins|starts|started)|which\s+(?:began|begins|starts|started))"
+    r"\s+(?:on\s+)?)@",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Stay:
+    """The stay a date opens: its length in days, and whether that length is loose (in
+    weeks or months: "week-long")."""
+
+    days: int
+    approximate: bool
+
+
+# The length of the stay a match names, read from its words.
+_STAY_LENGTH_OF = re.compile(
+    rf"\b(?:{_STAY_LENGTH}|for\s+(?P<count3>an?|{_STAY_COUNT})\s+"
+    rf"(?P<unit3>{_STAY_UNIT})s?\b)",
+    re.IGNORECASE,
+)
+
+
+def _stay_of(match: re.Match) -> Stay | None:
+    length = _STAY_LENGTH_OF.search(match.group())
+    if length is None:
+        return None
+    groups = length.groupdict()
+    unit = groups.get("unit") or groups.get("unit2") or groups.get("unit3")
+    if unit is None:
+        return None
+    word = (groups.get("count") or groups.get("count2") or groups.get("count3") or "one").lower()
+    count = _STAY_COUNTS.get(word) or int(word)
+    if count < 1:
+        return None
+    unit = unit.lower()
+    return Stay(count * _STAY_UNIT_DAYS[unit], unit != "day")
+
+
+def stay_opened(text: str, start: int, end: int) -> Stay | None:
+    """The stay the date at ``text[start:end]`` opens, when the words of its sentence say so
+    and state its length: "June 20: ... embarks on a week-long visit" (a week, loose), "began
+    a three-day visit to Moscow on Monday", "a five-day trip starting 20 June", "arrived in
+    Hanoi on 3 March for a two-week visit", "arrives ... on October 28 and stays for three
+    days". None otherwise: a stay of no stated length ("began a visit on Monday"), one the
+    date ends ("ended a week-long visit on Friday"), a meeting of stated length ("arrives to
+    attend the two-day conference": the arrival is not its first day), or a stay another date
+    of the sentence opens ("On Monday X, who began a three-day visit on Saturday, met Y")."""
+    plain = _without_abbreviations(text)
+    left = max((m.end() for m in _SENTENCE_END.finditer(plain, 0, start)), default=0)
+    right_match = _SENTENCE_END.search(plain, end)
+    right = right_match.start() if right_match else len(text)
+    # The other dates of the sentence bound where its words can be: what lies past one of
+    # them is that date's.
+    others = [
+        (m.start(), m.end())
+        for _, pattern in _PATTERNS
+        for m in pattern.finditer(plain, left, right)
+        if m.end() <= start or m.start() >= end
+    ]
+    before = max((b for a, b in others if b <= start), default=left)
+    after = min((a for a, b in others if a >= end), default=right)
+    window = plain[before:start] + "@" + plain[end:after]
+    at = start - before
+    for pattern in (_STAY_BEFORE, _STAY_AROUND, _STAY_AFTER):
+        match = pattern.search(window)
+        if match is None:
+            continue
+        if pattern is _STAY_AFTER and after < right and match.end() + 40 > len(window):
+            # "On Monday X, who began a three-day visit on Saturday": the stay right before
+            # another date is that date's.
+            continue
+        if pattern is not _STAY_BEFORE and match.start() > at:
+            continue
+        return _stay_of(match)
+    return None
+
+
+def as_stay(parsed: ParsedDate, stay: Stay | None) -> ParsedDate:
+    """A single day read as the first of ``stay``: the span over its length (approximate
+    when the length is loose). A span, a month or a year is as it is: the stay's days are
+    counted from a day."""
+    if stay is None or parsed.precision != Precision.DAY or parsed.end is not None:
+        return parsed
+    try:
+        last = parsed.start + dt.timedelta(days=stay.days - 1)
+    except OverflowError:
+        return parsed
+    if last.year > LAST_YEAR:
+        return parsed
+    end = last if last != parsed.start else None
+    return ParsedDate(parsed.start, end, Precision.DAY, parsed.approximate or stay.approximate)
+
+
+def read_stay_as_cited(
+    text: str,
+    reference: dt.date | Reference,
+    context: str = "",
+    start: int = 0,
+    end: int | None = None,
+) -> ParsedDate:
+    """``read_as_cited``, and a day the words around it say opens a stay of a stated length
+    (``stay_opened``) read as the stay's days: "June 20" in "June 20: ... embarks on a
+    week-long visit to Russia" is c. 20-26 June. What the check that sources disagree reads
+    a citation's date as: the visit that began June 20 contains "June 22-24"."""
+    parsed = read_as_cited(text, reference, context, start, end)
+    written = text.strip()
+    at = _written_at(written, context, start, len(context) if end is None else end)
+    if at is None:
+        return parsed
+    return as_stay(parsed, stay_opened(context, at, at + len(written)))
 
 
 # An infinitive of purpose before a day, in its clause: "arrived on Saturday to attend
