@@ -191,9 +191,35 @@ def test_the_kazan_trip_cites_the_chronology_entry_that_dates_it(client, timelin
     kazan = Event.objects.get(title="Min Aung Hlaing visits Kazan, Tatarstan")
     body = client.get(reverse("event-detail", args=[kazan.pk])).content.decode()
     assert "June 2021" in body
-    assert "written “June 20”" in body
+    # Its month as written: no text says Kazan was on June 20, the day the week-long visit
+    # began (a month paired with "June 20" was read as that day).
+    assert "written “June”" in body
+    assert "written “June 20”" not in body
     figures = body.split('<figure class="citation">')[1:]
     [trip] = [f for f in figures if "also travels to Kazan" in f]
     [entry] = [f for f in figures if "embarks on a week-long visit to Russia" in f]
     assert "dates it" not in trip
     assert "dates it “June 20”" in entry
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Min Aung Hlaing visits Kazan, Tatarstan",
+        "Min Aung Hlaing holds talks with Tatarstan President Minnikhanov",
+        "Min Aung Hlaing gives interviews to Russian media",
+    ],
+)
+def test_what_happened_during_the_week_long_visit_is_dated_by_its_month(client, timeline, title):
+    """The chronology dates them only by the entry of the week-long visit that began June 20:
+    June 2021 as written "June", neither the day the visit began nor a week the text does not
+    give them."""
+    event = Event.objects.get(title=title)
+    assert (event.date_start, event.date_end, event.date_precision) == (
+        D(2021, 6, 1),
+        None,
+        "month",
+    )
+    assert (event.date_text, event.date_approximate) == ("June", False)
+    api = client.get(f"/api/events/{event.pk}/").json()["date"]
+    assert (api["text"], api["precision"]) == ("June", "month")
