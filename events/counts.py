@@ -53,6 +53,11 @@ TIMEOUT = None
 # at most; a computation longer than this may run twice (wasted work, never a wrong count).
 LOCK_SECONDS = 120
 
+# Raised when what a card shows changes with no write to the data (entries never expire, so a
+# deploy would keep the cards rendered before it): 2, a day that opens a stay is read as its
+# days where sources are compared (the June 2021 visit no longer disagrees on the date).
+CARD_VERSION = 2
+
 logger = logging.getLogger(__name__)
 
 _threads: list[threading.Thread] = []  # the background computations started (for tests)
@@ -308,7 +313,7 @@ class Counts:
         from .models import evidence
 
         token = self.token()
-        keys = {event.pk: f"events.card:{token}:{event.pk}" for event in events}
+        keys = {event.pk: f"events.card:{CARD_VERSION}:{token}:{event.pk}" for event in events}
         found = cache.get_many(list(keys.values())) if token is not None else {}
         missing = [event for event in events if keys[event.pk] not in found]
         if missing:
