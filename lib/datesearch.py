@@ -929,11 +929,18 @@ def read_stay_as_cited(
     week-long visit to Russia" is c. 20-26 June. What the check that sources disagree reads
     a citation's date as: the visit that began June 20 contains "June 22-24"."""
     parsed = read_as_cited(text, reference, context, start, end)
+    return as_stay(parsed, stay_as_cited(text, context, start, end))
+
+
+def stay_as_cited(text: str, context: str, start: int = 0, end: int | None = None) -> Stay | None:
+    """The stay the date as written opens where ``context`` writes it (looked for as
+    ``read_as_cited`` looks: in the quote ``context[start:end]`` first, else nearest to it),
+    or None (``stay_opened``; and where the context does not write it)."""
     written = text.strip()
     at = _written_at(written, context, start, len(context) if end is None else end)
     if at is None:
-        return parsed
-    return as_stay(parsed, stay_opened(context, at, at + len(written)))
+        return None
+    return stay_opened(context, at, at + len(written))
 
 
 # An infinitive of purpose before a day, in its clause: "arrived on Saturday to attend

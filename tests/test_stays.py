@@ -160,7 +160,14 @@ def test_a_stay_that_ends_before_the_other_days_still_disagrees(client, db):
         (chronology, "June 18: Snr. Gen. Min Aung Hlaing embarks on a three-day visit", "June 18"),
         (article, "during his June 22-24 visit to Moscow", "June 22-24"),
     )
-    assert "Sources disagree</strong> on the date" in _page(client, visit)
+    page = _page(client, visit)
+    assert "Sources disagree</strong> on the date" in page
+    # The reader is told how the day was read.
+    assert (
+        'dates it <q class="date-text">June 18</q> <span class="meta">(the first day of the '
+        "stay it tells, read as 18–20 June 2021)</span>"
+    ) in page
+    assert 'dates it <q class="date-text">June 22-24</q> —' in page
 
 
 def test_two_days_running_still_disagree(client, db):
