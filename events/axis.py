@@ -17,6 +17,7 @@ per ``CELL`` units of a lane).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -520,15 +521,79 @@ def place(mark: Mark, scale: Scale) -> Mark:
     return mark
 
 
-def cell_of(x: float, scale: Scale) -> int:
-    return int((x - scale.x0) // CELL)
+# (unit, step, approximate days) of a count's period: calendar periods only, so a count
+# covers one year ("2021"), run of years (1950–1959), quarter, month or part of a month
+# (1–5, 6–10, …, 26–31), and its link filters exactly that period.
+CELL_STEPS = [
+    ("day", 1, 1),
+    ("day", 5, 5),
+    ("day", 10, 10),
+    *[("month", n, 30.44 * n) for n in (1, 2, 3, 6)],
+    *[("year", n, 365.25 * n) for n in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)],
+]
 
 
-def cell_period(cell: int, scale: Scale) -> tuple[float, dt.date, dt.date]:
-    x = scale.x0 + cell * CELL
-    first = max(scale.day_at(x), scale.first)
-    last = min(scale.day_at(min(x + CELL, scale.x1) - 1e-6), scale.last)
-    return x, first, max(first, last)
+@dataclass(frozen=True)
+class Grid:
+    """The calendar periods counts are made of: whole years (``step`` of them, starting at a
+    multiple of ``step``), whole months (a divisor of twelve: never across a new year) or parts
+    of a month (days 1–5, 6–10, …; the last part runs to the month's end). A cell's key is an
+    integer; ``period`` gives its first and last day back."""
+
+    unit: str
+    step: int
+
+    def key(self, day: dt.date) -> int:
+        if self.unit == "year":
+            return day.year // self.step
+        if self.unit == "month":
+            return _month_index(day) // self.step
+        part = (day.day - 1) // self.step
+        if self.step > 1:
+            part = min(part, 30 // self.step - 1)  # 26–31, 21–31: no part of one or two days
+        return _month_index(day) * 32 + part
+
+    def period(self, key: int) -> tuple[dt.date, dt.date]:
+        if self.unit == "year":
+            first = max(1, key * self.step)
+            return dt.date(first, 1, 1), dt.date(min(9999, key * self.step + self.step - 1), 12, 31)
+        if self.unit == "month":
+            index = max(12, key * self.step)
+            last = min(9999 * 12 + 11, key * self.step + self.step - 1)
+            return _month_first(index), period_end(_month_first(last), Precision.MONTH)
+        month = _month_first(key // 32)
+        part = key % 32
+        start = month.replace(day=part * self.step + 1)
+        if self.step > 1 and part == 30 // self.step - 1:
+            return start, period_end(month, Precision.MONTH)
+        return start, start + dt.timedelta(days=self.step - 1)
+
+
+def grid_of(scale: Scale) -> Grid:
+    """The finest calendar periods at least a cell (``CELL`` units) wide on ``scale``."""
+    cells = (scale.x1 - scale.x0) / CELL
+    per_cell = scale.days / cells
+    for unit, step, length in CELL_STEPS:
+        if length >= per_cell:
+            return Grid(unit, step)
+    return Grid("year", 5000)
+
+
+def cell_of(day: dt.date, scale: Scale) -> int:
+    """The cell of ``day`` (a day before the window counts in the window's first cell)."""
+    return grid_of(scale).key(max(day, scale.first))
+
+
+def mark_cell(mark: Mark, scale: Scale) -> int:
+    return cell_of(mark.first, scale)
+
+
+def cell_period(cell: int, scale: Scale) -> tuple[float, float, dt.date, dt.date]:
+    """The cell's x, width and days (its calendar period, clipped to the window)."""
+    first, last = grid_of(scale).period(cell)
+    first, last = max(first, scale.first), min(last, scale.last)
+    x = scale.x(first)
+    return x, scale.x_after(last) - x, first, max(first, last)
 
 
 def pack(
@@ -545,7 +610,7 @@ def pack(
     ``extra`` adds counts per cell (from SQL).
     """
     extra = Counter(extra or {})
-    crowd = Counter(cell_of(m.x, scale) for m in marks if m.width < CELL)
+    crowd = Counter(mark_cell(m, scale) for m in marks if m.width < CELL)
     clustered = {cell for cell, n in crowd.items() if n > max_rows} | set(extra)
     hidden: set[int] = set()
     while True:
@@ -561,7 +626,7 @@ def _pack_once(lane, marks, scale, extra, clustered, hidden, max_rows):
     members: dict[int, list[Mark]] = defaultdict(list)
     drawn = []
     for mark in marks:
-        cell = cell_of(mark.x, scale)
+        cell = mark_cell(mark, scale)
         if (mark.width < CELL and cell in clustered) or id(mark) in hidden:
             counts[cell] += 1
             members[cell].append(mark)
@@ -569,8 +634,8 @@ def _pack_once(lane, marks, scale, extra, clustered, hidden, max_rows):
             drawn.append(mark)
     clusters = []
     for cell in sorted(counts):
-        x, first, last = cell_period(cell, scale)
-        cluster = Cluster(first, last, counts[cell], x=x, width=min(CELL, scale.x1 - x))
+        x, width, first, last = cell_period(cell, scale)
+        cluster = Cluster(first, last, counts[cell], x=x, width=width)
         cluster.cell = cell
         clusters.append(cluster)
     # Clusters first (they sit in the first row), then marks from left to right.
@@ -594,7 +659,7 @@ def _pack_once(lane, marks, scale, extra, clustered, hidden, max_rows):
         if row is None and isinstance(item, Mark):
             # Bands may take two rows more than short marks before they too become counts.
             if item.width < CELL and len(rows) >= max_rows:
-                cells.add(cell_of(item.x, scale))
+                cells.add(mark_cell(item, scale))
                 continue
             if len(rows) >= max_rows + 2:
                 wide.add(id(item))
@@ -688,6 +753,10 @@ class Axis:
     aggregated: bool  # counts per period from SQL instead of marks
     nav: dict
     whole: dict  # from/to of the drawn window
+    # The events the default window leaves out (they begin a long gap before or after it);
+    # ``full``: the default window was widened to all of them (``axis=all``).
+    outside: list[Outside] = field(default_factory=list)
+    full: bool = False
     links: dict = field(default_factory=dict)
 
     @property
@@ -725,22 +794,13 @@ class Axis:
         return f"{self.total:,} dated event{'s' if self.total != 1 else ''}, {span}"
 
 
-def _bucket_unit(scale: Scale) -> tuple[str, int]:
-    """How finely SQL groups when the window holds too many events: about one period a cell."""
-    cells = (scale.x1 - scale.x0) / CELL
-    per_cell = scale.days / cells
-    if per_cell >= 365:
-        return "year", max(1, int(per_cell // 365.25))
-    if per_cell >= 28:
-        return "month", max(1, int(per_cell // 30.44))
-    return "day", 1
-
-
 def _bucket_rows(qs: QuerySet, lane_field: str, scale: Scale) -> list[tuple[str, dt.date, int]]:
-    """(lane key, first day of period, count) grouped in SQL; events count where they start
-    (or where the window starts, for those that began before it)."""
+    """(lane key, a day of the cell, count) grouped in SQL by the calendar periods of the
+    axis's cells (``grid_of``); events count where they start (or where the window starts, for
+    those that began before it)."""
     start = Greatest("span_start", Value(scale.first))
-    unit, step = _bucket_unit(scale)
+    grid = grid_of(scale)
+    unit, step = grid.unit, grid.step
     qs = qs.filter(span_start__isnull=False).annotate(_start=start)
     year = Cast(YearOf("_start"), IntegerField())
     if unit == "year":
@@ -748,32 +808,129 @@ def _bucket_rows(qs: QuerySet, lane_field: str, scale: Scale) -> list[tuple[str,
     elif unit == "month":
         month = Cast(MonthOf("_start"), IntegerField())
         qs = qs.annotate(_bucket=(year * Value(12) + month - Value(1)) / Value(step))
+    # Parts of a month are grouped by day (a window of a few months: a few hundred rows).
     group = [lane_field, "_start" if unit == "day" else "_bucket"]
     # Through a join (actor lanes) an event may come twice; a lane of its own field cannot.
     joined = lane_field != "type"
     rows = qs.order_by().values(*group).annotate(n=Count("pk", distinct=joined))
     found = []
     for row in rows:
-        if unit == "year":
-            first = dt.date(max(1, min(9999, row["_bucket"] * step)), 1, 1)
-        elif unit == "month":
-            first = _month_first(max(12, row["_bucket"] * step))
-        else:
+        if unit == "day":
             first = row["_start"]
             if isinstance(first, str):  # SQLite returns MAX() of dates as text
                 first = dt.date.fromisoformat(first)
+        else:
+            first = grid.period(row["_bucket"])[0]
         found.append((row[lane_field], max(first, scale.first), row["n"]))
     return found
 
 
-def _tallied(tallies) -> tuple[dict, tuple[dt.date, dt.date], list] | None:
+# The default window (no from/to) leaves out a few events far from the rest: at most a tenth
+# of them (or one), beyond a run of empty years at least as long as the years where the rest
+# begin (and at least MIN_GAP), and only when four times as many remain.
+OUTLIER_SHARE = 0.1
+MIN_GAP = 5
+
+
+def dense_years(counts: dict[int, int]) -> tuple[int, int] | None:
+    """The first and last start year of the default window, from ``counts`` (events per year
+    they begin in): all of them, less the few that begin a long gap away from the rest (one
+    event of c. 1950 beside a hundred of 2010–2021 would squeeze those into a sixth of the
+    width). None when there is no year. A loop over the years, never over the events.
+
+    The rest's years are those between the quantiles of ``OUTLIER_SHARE`` from either end; a
+    gap of empty years outside them, at least as long as they are, is cut (the innermost such
+    gap at each end), while what is cut stays within the share.
+    """
+    years = sorted(counts)
+    if not years:
+        return None
+    total = sum(counts.values())
+    allowed = max(1.0, total * OUTLIER_SHARE)
+    below = list(itertools.accumulate(counts[y] for y in years))  # events up to years[i]
+    above = [total - n + counts[y] for y, n in zip(years, below, strict=True)]  # from years[i]
+    bulk_first = next((y for y, n in zip(years, below, strict=True) if n > allowed), years[-1])
+    bulk_last = next(
+        (y for y, n in zip(reversed(years), reversed(above), strict=True) if n > allowed),
+        years[0],
+    )
+    need = max(MIN_GAP, bulk_last - bulk_first + 1)
+    lo, hi, cut = 0, len(years) - 1, 0
+    # Earlier: the innermost long gap with few enough events before it.
+    for i in range(len(years) - 1):
+        if below[i] > allowed:
+            break
+        if years[i + 1] - years[i] - 1 >= need:
+            lo, cut = i + 1, below[i]
+    # Later: the same from the other end, within what is left of the share.
+    for i in range(len(years) - 1, lo, -1):
+        if cut + above[i] > allowed:
+            break
+        if years[i] - years[i - 1] - 1 >= need:
+            hi = i - 1
+    left_out = total - sum(counts[y] for y in years[lo : hi + 1])
+    if left_out and total - left_out < 4 * left_out:
+        return years[0], years[-1]
+    return years[lo], years[hi]
+
+
+@dataclass
+class Outside:
+    """The events a default window leaves out on one side: how many, which years they begin
+    in, and the link (``axis=all``) that widens the axis to them."""
+
+    side: str  # "earlier" or "later"
+    n: int
+    first_year: int
+    last_year: int
+
+    @property
+    def years(self) -> str:
+        if self.first_year == self.last_year:
+            return str(self.first_year)
+        return f"{self.first_year}–{self.last_year}"
+
+    @property
+    def text(self) -> str:
+        """ "1 event begins earlier (1950)": it may reach into the window (drawn there with an
+        arrow), so it is said to begin outside it, not to be missing from it."""
+        verb = "begins" if self.n == 1 else "begin"
+        return f"{self.n:,} event{'s' if self.n != 1 else ''} {verb} {self.side} ({self.years})"
+
+
+def _default_window(
+    starts: dict[int, tuple[int, dt.date, dt.date]],
+) -> tuple[tuple[dt.date, dt.date], list[Outside]] | None:
+    """The default window on where the events are (``dense_years``) and what it leaves out,
+    from (events, first start, last end) per start year; None when it leaves nothing out."""
+    dense = dense_years({year: row[0] for year, row in starts.items()})
+    if dense is None or dense == (min(starts), max(starts)):
+        return None
+    inside = [row for year, row in starts.items() if dense[0] <= year <= dense[1]]
+    span = align(min(row[1] for row in inside), max(row[2] for row in inside))
+    outside = []
+    for side, years in (
+        ("earlier", [y for y in starts if y < span[0].year]),
+        ("later", [y for y in starts if y > span[1].year]),
+    ):
+        if years:
+            n = sum(starts[y][0] for y in years)
+            outside.append(Outside(side, n, min(years), max(years)))
+    return span, outside
+
+
+def _tallied(
+    tallies, *, full: bool = False
+) -> tuple[dict, tuple[dt.date, dt.date], list, list[Outside]] | None:
     """The counts of the whole timeline's axis from its tallies: (the extent's statistics,
-    the window, (type, first day of period, count) rows), as ``load_axis`` and
-    ``_bucket_rows`` count them; None when the axis would not count by year (too few events
-    for counts, or a span too short for one year a cell: then it counts the events).
+    the window, (type, first day of period, count) rows, the events left out of the window),
+    as ``load_axis`` and ``_bucket_rows`` count them; None when the axis would not count by
+    year (too few events for counts, or a span too short for one year a cell: then it counts
+    the events).
 
     The window of events over more than two years is whole years (``align``): the years of
-    the first start and the last end decide it, which the tallies hold.
+    the first start and the last end decide it, which the tallies hold; so do the years the
+    events begin in, which decide the default window (``dense_years``; all of them: ``full``).
     """
     if not tallies:
         return None
@@ -783,21 +940,30 @@ def _tallied(tallies) -> tuple[dict, tuple[dt.date, dt.date], list] | None:
         return None
     first_year = min(row[1] for row in dated)
     last_year = max(row[2] for row in dated)
+    starts: dict[int, tuple[int, dt.date, dt.date]] = {}
+    for _kind, first, last, n in dated:
+        m, _a, b = starts.get(first, (0, None, dt.date(last, 12, 31)))
+        starts[first] = (m + n, dt.date(first, 1, 1), max(b, dt.date(last, 12, 31)))
+    found = _default_window(starts)
+    outside = found[1] if found is not None else []
+    if found is not None and not full:
+        first_year, last_year = found[0][0].year, found[0][1].year
     if last_year - first_year < 4:  # (over two years for certain: whole years)
         return None
     span = (dt.date(first_year, 1, 1), dt.date(last_year, 12, 31))
     scale = Scale(*span)
-    unit, step = _bucket_unit(scale)
-    if unit != "year":
+    grid = grid_of(scale)
+    if grid.unit != "year":
         return None
     buckets: Counter = Counter()
-    for kind, first, _last, n in dated:
-        buckets[(kind, first // step)] += n
+    for kind, first, last, n in dated:
+        if last >= first_year and first <= last_year:  # (drawn: in or into the window)
+            buckets[(kind, max(first, first_year) // grid.step)] += n
     rows = [
-        (kind, max(dt.date(max(1, min(9999, bucket * step)), 1, 1), scale.first), n)
-        for (kind, bucket), n in buckets.items()
+        (kind, max(grid.period(bucket)[0], scale.first), n) for (kind, bucket), n in buckets.items()
     ]
-    return {"n": total, "dated": n_dated}, span, rows
+    stats = {"n": total, "dated": n_dated, "outside": 0 if full else sum(o.n for o in outside)}
+    return stats, span, rows, outside
 
 
 def _lane_order(totals: Counter, limit: int) -> tuple[list[str], set[str]]:
@@ -815,6 +981,7 @@ def load_axis(
     type_labels: dict[str, str] | None = None,
     participations: Callable[[], QuerySet] | None = None,
     tallies: list[tuple[str, int | None, int | None, int]] | None = None,
+    full: bool = False,
 ) -> Axis | None:
     """The axis of ``events`` (already filtered); None when none of them is dated.
 
@@ -823,23 +990,47 @@ def load_axis(
     ``tallies``: (type, first year, last year, count) of all of ``events`` (the whole
     timeline: ``events.tally``), read instead of counting the events when the axis shows
     counts per year by type (``_tallied``).
+    Without a window (from/to), the window is where the events begin, less the few a long
+    gap away (``dense_years``), which the axis names and links to (``Axis.outside``);
+    ``full`` draws them all.
     Queries: 2 for type lanes (none with ``tallies`` at that scale), 4 for actor lanes,
     whatever the number of events.
     """
     type_labels = type_labels or {}
     plain = events.order_by()
-    by_year = None if lanes_by == "actor" or wanted != (None, None) else _tallied(tallies)
+    default = wanted == (None, None)
+    by_year = None if lanes_by == "actor" or not default else _tallied(tallies, full=full)
     span: tuple[dt.date, dt.date] | None
+    outside: list[Outside] = []
     if by_year is not None:
-        stats, span, type_rows = by_year
+        stats, span, type_rows, outside = by_year
     else:
-        stats = plain.aggregate(
-            n=Count("pk"),
-            dated=Count("span_start"),
-            first=Min("span_start"),
-            last=Max("span_end"),
-        )
-        span = window(wanted[0], wanted[1], stats["first"], stats["last"])
+        # The extent and counts per year the events begin in (the undated: year None).
+        starts: dict[int, tuple[int, dt.date, dt.date]] = {}
+        stats = {"n": 0, "dated": 0, "outside": 0}
+        for row in (
+            plain.annotate(_year=YearOf("span_start"))
+            .values("_year")
+            .annotate(n=Count("pk"), first=Min("span_start"), last=Max("span_end"))
+        ):
+            stats["n"] += row["n"]
+            if row["_year"] is not None and row["first"] is not None:
+                stats["dated"] += row["n"]
+                starts[row["_year"]] = (row["n"], _day(row["first"]), _day(row["last"]))
+        found = _default_window(starts) if default and starts else None
+        outside = found[1] if found is not None else []
+        if found is not None and not full:
+            span = found[0]
+            stats["outside"] = sum(o.n for o in outside)
+            # Drawn: the events in the window, and those reaching into it from before.
+            plain = plain.filter(span_start__lte=span[1], span_end__gte=span[0])
+        else:
+            span = window(
+                wanted[0],
+                wanted[1],
+                min((row[1] for row in starts.values()), default=None),
+                max((row[2] for row in starts.values()), default=None),
+            )
     # No dated event: no axis, unless the filter names a window (from and to), which is
     # drawn empty with its controls: a reader who moved to a window without events moves on.
     if span is None or not (stats["dated"] or all(wanted)):
@@ -935,16 +1126,16 @@ def load_axis(
                 "_lane",
                 scale,
             ):
-                lane_counts[key][cell_of(scale.x(first), scale)] += n
+                lane_counts[key][cell_of(first, scale)] += n
             for _key, first, n in _bucket_rows(
                 plain.exclude(pk__in=in_top.values("event_id")).annotate(_lane=Value("~other")),
                 "_lane",
                 scale,
             ):
-                lane_counts["~other"][cell_of(scale.x(first), scale)] += n
+                lane_counts["~other"][cell_of(first, scale)] += n
         else:
             for key, first, n in type_rows if by_year else _bucket_rows(plain, "type", scale):
-                lane_counts[key][cell_of(scale.x(first), scale)] += n
+                lane_counts[key][cell_of(first, scale)] += n
                 totals[key] += n
     if by_actor:
         order = [*keys, "~other"]
@@ -978,12 +1169,19 @@ def load_axis(
         lanes=lanes,
         height=height,
         lanes_by="actor" if by_actor else "type",
-        total=stats["dated"],
+        total=stats["dated"] - stats["outside"],
         undated=stats["n"] - stats["dated"],
         aggregated=aggregated,
         nav=nav,
         whole=period_params(scale.first, scale.last),
+        outside=outside,
+        full=full and default,
     )
+
+
+def _day(value: dt.date | str) -> dt.date:
+    """A date from an aggregate (SQLite may give MIN()/MAX() of dates as text)."""
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _copy(mark: Mark) -> Mark:
@@ -994,16 +1192,25 @@ def _copy(mark: Mark) -> Mark:
 def link(axis: Axis, make_query: Callable[[dict], str]) -> Axis:
     """Give every tick, cluster and control its query string (``make_query`` keeps the
     filters and replaces ``from``/``to``/``lanes``)."""
+
+    def dated(params: dict) -> str:  # a window of its own: "axis=all" has no say
+        return make_query({**params, "axis": ""})
+
     for tick in axis.ticks:
-        tick.query = make_query(tick.params)
+        tick.query = dated(tick.params)
     for lane in axis.lanes:
         for cluster in lane.clusters:
-            cluster.query = make_query(cluster.params)
+            cluster.query = dated(cluster.params)
     axis.links = {
-        name: make_query(params) if params is not None else None
-        for name, params in axis.nav.items()
+        name: dated(params) if params is not None else None for name, params in axis.nav.items()
     }
     axis.links["all"] = make_query({"from": "", "to": ""})
-    axis.links["lanes_type"] = make_query({**axis.whole, "lanes": ""})
-    axis.links["lanes_actor"] = make_query({**axis.whole, "lanes": "actor"})
+    # The default window widened to the events it leaves out, and back.
+    axis.links["outside"] = make_query({"axis": "all"})
+    axis.links["dense"] = make_query({"axis": ""})
+    # The other lanes keep the window; a default one with events left out (or widened to
+    # them) stays so rather than becoming a filter of its years, which would narrow the list.
+    window = {} if axis.outside else axis.whole
+    axis.links["lanes_type"] = make_query({**window, "lanes": ""})
+    axis.links["lanes_actor"] = make_query({**window, "lanes": "actor"})
     return axis

@@ -219,3 +219,105 @@ def test_many_overlapping_bands_are_bounded_in_rows():
     lane = axis.pack(Lane("aggregate", "total over a period"), marks, scale)
     assert lane.rows <= axis.MAX_ROWS + 2
     assert len(lane.marks) + sum(c.n for c in lane.clusters) == 50
+
+
+# --- Calendar cells and the default window on where the events are ---------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "unit"),
+    [
+        (D(2021, 6, 22), D(2021, 6, 22), "day"),  # one day
+        (D(2021, 6, 1), D(2021, 6, 30), "day"),
+        (D(2021, 1, 1), D(2021, 12, 31), "month"),
+        (D(2016, 1, 1), D(2021, 12, 31), "month"),
+        (D(2000, 1, 1), D(2026, 12, 31), "year"),
+        (D(1950, 1, 1), D(2021, 12, 31), "year"),  # decades
+        (dt.date.min, dt.date.max, "year"),
+    ],
+)
+def test_count_cells_are_calendar_periods_at_least_a_cell_wide(first, last, unit):
+    scale = Scale(first, last)
+    grid = axis.grid_of(scale)
+    assert grid.unit == unit
+    days = [first + dt.timedelta(days=n) for n in range(0, min(scale.days, 3000), 7)] + [last]
+    for day in days:
+        start, end = grid.period(grid.key(day))
+        assert start <= day <= end
+        # The period begins on a calendar boundary of its unit and never crosses a new year.
+        if grid.unit == "year":
+            assert (start.month, start.day, end.month, end.day) == (1, 1, 12, 31)
+            assert start.year % grid.step == 0 or start.year == 1
+        elif grid.unit == "month":
+            assert start.day == 1
+            assert end == axis.period_end(end, "month")
+            assert start.year == end.year
+        else:
+            assert start.month == end.month
+        _x, width, *_ = axis.cell_period(grid.key(day), scale)
+        if scale.first <= start and end <= scale.last and scale.days > 31:
+            assert width >= axis.CELL - 1
+
+
+def test_a_count_of_one_year_is_exactly_that_year_and_links_to_it():
+    scale = Scale(D(2000, 1, 1), D(2026, 12, 31))
+    key = axis.cell_of(D(2021, 6, 22), scale)
+    x, width, first, last = axis.cell_period(key, scale)
+    assert (first, last) == (D(2021, 1, 1), D(2021, 12, 31))
+    assert x == pytest.approx(scale.x(D(2021, 1, 1)))
+    assert x + width == pytest.approx(scale.x_after(D(2021, 12, 31)))
+    assert axis.period_params(first, last) == {"from": "2021", "to": "2021"}
+
+
+def test_parts_of_a_month_end_with_the_month():
+    grid = axis.Grid("day", 5)
+    assert grid.period(grid.key(D(2021, 1, 31))) == (D(2021, 1, 26), D(2021, 1, 31))
+    assert grid.period(grid.key(D(2021, 2, 28))) == (D(2021, 2, 26), D(2021, 2, 28))
+    assert grid.period(grid.key(D(2021, 2, 7))) == (D(2021, 2, 6), D(2021, 2, 10))
+
+
+def test_a_window_from_mid_month_clips_its_first_cell_to_the_window():
+    scale = Scale(D(2021, 6, 15), D(2021, 9, 30))
+    _x, _width, first, last = axis.cell_period(axis.cell_of(D(2021, 6, 1), scale), scale)
+    assert first == D(2021, 6, 15)
+    assert last >= first
+
+
+@pytest.mark.parametrize(
+    ("counts", "dense"),
+    [
+        ({}, None),
+        ({2021: 1}, (2021, 2021)),  # one event
+        ({2021: 40}, (2021, 2021)),  # all in one day (or year)
+        ({1950: 1, 2019: 1, 2021: 17}, (2019, 2021)),  # the Tatmadaw: "since the 1950s"
+        ({1950: 1, **{y: 3 for y in range(2010, 2022)}}, (2010, 2021)),
+        ({1950: 1, **{y: 3 for y in range(2010, 2022)}, 2090: 1}, (2010, 2021)),  # both ends
+        ({1950: 1, 1990: 1, **{y: 5 for y in range(2010, 2022)}}, (2010, 2021)),  # two, apart
+        ({y: 1 for y in range(1950, 2030, 10)}, (1950, 2020)),  # decades, evenly: all
+        ({1950: 50, 2020: 50}, (1950, 2020)),  # two equal clusters: both
+        ({1950: 1, 2021: 1}, (1950, 2021)),  # two events: too few to leave one out
+        ({1950: 1, 2021: 3}, (1950, 2021)),  # four: one left out needs four remaining
+        ({1950: 1, 2021: 4}, (2021, 2021)),
+        ({2014: 1, 2016: 10, 2021: 10}, (2014, 2021)),  # a short gap: no break
+        ({1: 1, 2021: 30, 9999: 1}, (2021, 2021)),  # the first and last storable years
+    ],
+)
+def test_the_default_window_is_where_the_events_begin_less_a_few_a_long_gap_away(counts, dense):
+    assert axis.dense_years(counts) == dense
+
+
+def test_the_default_window_names_what_it_leaves_out_on_each_side():
+    starts = {
+        1950: (1, D(1950, 1, 1), D(2021, 1, 1)),  # "since the 1950s": reaches into the window
+        **{y: (3, D(y, 3, 1), D(y, 3, 1)) for y in range(2010, 2022)},
+        2090: (2, D(2090, 5, 1), D(2090, 5, 1)),
+    }
+    found = axis._default_window(starts)
+    assert found is not None
+    span, outside = found
+    assert span == (D(2010, 1, 1), D(2021, 12, 31))
+    assert [o.text for o in outside] == [
+        "1 event begins earlier (1950)",
+        "2 events begin later (2090)",
+    ]
+    assert axis._default_window({2021: (5, D(2021, 1, 1), D(2021, 2, 1))}) is None

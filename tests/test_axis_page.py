@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from events import axis
-from events.models import Event, EventType, Participation, Status
+from events.models import Actor, Event, EventType, Participation, Status
 from lib.dates import Precision, interval
 from tests.factories import ActorFactory, EventFactory
 
@@ -202,3 +202,112 @@ def test_no_axis_without_a_window_when_nothing_is_dated(client):
     body = client.get("/").content.decode()
 
     assert 'class="axis"' not in body
+
+
+# --- The default window on where the events are, and calendar cells ---------------------
+
+
+def tatmadaw() -> tuple[Actor, Event, list[Event]]:
+    """An actor with one event "since the 1950s" (c. 1950–2021) and twelve of 2010–2021."""
+    actor = ActorFactory.create(name="Tatmadaw")
+    old = EventFactory.create(
+        published=True,
+        title="Holds power since the 1950s",
+        date_start=dt.date(1950, 1, 1),
+        date_end=dt.date(2021, 1, 1),
+        date_precision=Precision.YEAR,
+        date_approximate=True,
+    )
+    recent = [
+        EventFactory.create(published=True, title=f"Recent {year}", date_start=dt.date(year, 3, 27))
+        for year in range(2010, 2022)
+    ]
+    Participation.objects.bulk_create(Participation(event=e, actor=actor) for e in [old, *recent])
+    return actor, old, recent
+
+
+def tick_labels(body: str) -> list[str]:
+    return re.findall(r'text-anchor="(?:start|end)">([^<]+)</text></a>', svg(body))
+
+
+def test_an_actors_axis_spans_its_dense_years_and_names_the_earlier_event(client):
+    actor, old, _recent = tatmadaw()
+    url = reverse("actor-detail", args=[actor.slug])
+
+    body = client.get(url).content.decode()
+
+    labels = tick_labels(body)
+    assert labels[0] == "2010"
+    assert "2021" in labels
+    assert not any(label.startswith("19") for label in labels)
+    assert "12 dated events, 1 January 2010–31 December 2021" in body
+    link = re.search(r'<a class="outside-earlier" href="([^"]+)"[^>]*>([^<]+)</a>', body)
+    assert link is not None
+    assert link.group(2) == "← 1 event begins earlier (1950): show all years"
+    assert "axis=all" in link.group(1)
+    # Not hidden: it reaches into the window, drawn there with an arrow, and it is listed.
+    assert f'href="/events/{old.pk}/"' in svg(body)
+    assert "continues beyond this view" in svg(body)
+    assert "Holds power since the 1950s" in body[body.index("</svg>") :]
+
+    widened = client.get(link.group(1).replace("&amp;", "&")).content.decode()
+
+    assert "1950s" in tick_labels(widened)
+    assert "13 dated events, 1 January 1950–31 December 2021" in widened
+    assert "outside-earlier" not in widened
+    back = re.search(r'<a class="outside-dense" href="([^"]+)"[^>]*>([^<]+)</a>', widened)
+    assert back is not None
+    assert back.group(2) == "Show only the years where most events are"
+    assert "axis=all" not in back.group(1)
+
+
+def test_without_a_long_gap_the_axis_spans_every_event_and_says_nothing_more(client):
+    for year in range(1950, 2030, 10):
+        EventFactory(published=True, date_start=dt.date(year, 6, 1))
+    body = client.get(reverse("timeline")).content.decode()
+    assert "1950s" in tick_labels(body)
+    assert "axis-outside" not in body
+
+
+def test_a_chosen_window_is_drawn_as_asked_whatever_lies_outside(client):
+    _actor, _old, _recent = tatmadaw()
+    body = client.get(reverse("timeline"), {"from": "1940", "to": "2021"}).content.decode()
+    assert "1950s" in tick_labels(body)
+    assert "axis-outside" not in body
+
+
+@pytest.mark.parametrize("rows", [axis.MAX_MARKS + 50, axis.MAX_MARKS * 4])
+def test_an_outlier_changes_neither_the_queries_nor_the_counts(
+    client, django_assert_num_queries, rows
+):
+    # 2000 to 2028 or 2098: counts per year, read from the tallies (no axis query at all)
+    bulk_events(rows, start=dt.date(2000, 1, 1), every=30)
+    EventFactory(published=True, title="Far back", date_start=dt.date(1900, 6, 1))
+    with django_assert_num_queries(7):
+        response = client.get(reverse("timeline"))
+    body = response.content.decode()
+    assert "1 event begins earlier (1900): show all years" in body
+    drawn = svg(body)
+    assert "Far back" not in drawn
+    counts = [int(n) for n in re.findall(r'text-anchor="middle"(?: class="long")?>(\d+)<', drawn)]
+    marks = drawn.count('class="mark')
+    assert sum(counts) + marks == rows  # every event of the window, none from 1950
+    assert "Far back" in body  # and it is listed
+
+
+def test_a_count_is_one_calendar_year_and_its_link_lists_exactly_its_events(client):
+    bulk_events(axis.MAX_MARKS * 2, start=dt.date(2000, 1, 1), every=17)  # 2000 to 2027
+    body = svg(client.get(reverse("timeline")).content.decode())
+    pills = re.findall(
+        r'<a class="cluster" href="/\?from=(\d{4})&amp;to=(\d{4})".*?text-anchor="middle"'
+        r'(?: class="long")?>(\d+)<',
+        body,
+    )
+    assert len(pills) > 20
+    per_year: dict[str, int] = {}
+    for first, last, n in pills:
+        assert first == last  # one year, not a run of days across two
+        per_year[first] = per_year.get(first, 0) + int(n)
+    for year in ("2000", "2013", "2021"):
+        listed = client.get(reverse("timeline"), {"from": year, "to": year}).content.decode()
+        assert f'<strong class="count">{per_year[year]} events</strong>' in listed

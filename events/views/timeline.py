@@ -39,8 +39,9 @@ SOURCE_CHOICES = 100
 TELLING_ROLES = frozenset(Role.values) - {Role.PARTICIPANT}
 # The query parameters of the event filter (the API's exports take the same ones).
 FILTER_PARAMS = ("actor", "type", "year", "from", "to", "source", "q", "status", "sort")
-# How the page draws them (not a filter): the time axis's lanes.
-VIEW_PARAMS = ("lanes",)
+# How the page draws them (not a filter): the time axis's lanes, and "axis=all" (its default
+# window widened to the events a long gap away from the rest: events.axis.dense_years).
+VIEW_PARAMS = ("lanes", "axis")
 # The API's exports of the current filter: (format, label).
 DOWNLOADS = (("csv", "CSV"), ("json", "JSON"), ("ics", "iCalendar"), ("timelinejs", "TimelineJS"))
 
@@ -313,6 +314,7 @@ def build_axis(
             participations=lambda: Participation.objects.visible_to(request.user),
             # The whole timeline: its counts by type and year are kept by the database.
             tallies=counts.tallies() if counts and counts.whole else None,
+            full=params.get("axis") == "all",
         )
 
     def render() -> str:
@@ -482,7 +484,7 @@ def timeline(request: HtmxHttpRequest) -> HttpResponse:
         "type_choices": EventType.choices,
         # A capped list of suggestions for the source box: any key or id may be typed.
         "sources": Source.objects.only("pk", "key", "title").order_by("-pk")[:SOURCE_CHOICES],
-        "filtered": bool(filter_query(params, drop=("sort", "lanes"))),
+        "filtered": bool(filter_query(params, drop=("sort", *VIEW_PARAMS))),
         "query": filter_query(params),  # the page's address (pushed by htmx)
         # The downloads' filter: the API's parameters only (it refuses the page's "lanes").
         "download_query": filter_query(params, drop=VIEW_PARAMS),

@@ -91,7 +91,7 @@ def test_on_a_phone_the_axis_opens_where_an_event_is_drawn(page: Page, loaded, s
 
 def test_zoom_into_2021_then_june_through_the_axis_and_back(page: Page, loaded):
     page.set_viewport_size({"width": 1280, "height": 800})
-    page.goto(loaded.url + "/")
+    page.goto(loaded.url + "/?axis=all")  # every year: from the 1940s to the 2020s
     caption = page.locator("#axis-caption")
     page.locator('svg.axis-svg a.tick[aria-label="Zoom into 2020s"]').click()
     expect(page).to_have_url(re.compile(r"from=2020&to=2029$"))
@@ -120,8 +120,41 @@ def test_zoom_into_2021_then_june_through_the_axis_and_back(page: Page, loaded):
     expect(caption).to_contain_text("1 January – 31 December 2021")
     page.go_back()
     page.go_back()
-    expect(page).to_have_url(loaded.url + "/")
+    expect(page).to_have_url(loaded.url + "/?axis=all")
     expect(caption).to_contain_text("1 January 1947")
+
+
+def test_an_actors_axis_opens_on_its_dense_years_and_the_earlier_event_is_reached(
+    page: Page, loaded
+):
+    """The Tatmadaw: one event "since the 1950s", the rest in 2019–2021. The axis draws
+    2019–2021, not 1950–2021 with the recent years a sliver, and says what begins earlier."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(loaded.url + "/actors/tatmadaw/")
+    axis = page.locator("figure.axis")
+    labels = axis.locator("svg.axis-svg a.tick text").all_text_contents()
+    assert "Jan 2021" in labels
+    assert not any(label.startswith("19") for label in labels), labels
+    # The recent years take the axis's width: Jan 2019 and Jan 2021 far apart.
+    first = box_of(axis.locator('a.tick[aria-label="Zoom into Jan 2019"]'))
+    last = box_of(axis.locator('a.tick[aria-label="Zoom into Jan 2021"]'))
+    assert last["x"] - first["x"] > 400
+    SHOTS.mkdir(exist_ok=True)
+    axis.screenshot(path=SHOTS / "actor-dense-years.png")
+    earlier = axis.get_by_role("link", name="← 1 event begins earlier (1950): show all years")
+    expect(earlier).to_be_visible()
+    # By keyboard: a real link, focused, Enter follows it.
+    earlier.focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"axis=all"))
+    expect(page.locator("#axis-caption")).to_contain_text("1 January 1950")
+    widened = page.locator("figure.axis")
+    expect(widened.locator('a.tick[aria-label="Zoom into 1950s"]')).to_be_visible()
+    mark = widened.locator("svg.axis-svg a.mark", has_text="holds Myanmar's main power")
+    expect(mark.first).to_be_attached()
+    widened.screenshot(path=SHOTS / "actor-all-years.png")
+    widened.get_by_role("link", name="Show only the years where most events are").click()
+    expect(page.locator("#axis-caption")).to_contain_text("1 January 2019")
 
 
 def test_a_month_precision_mark_is_wider_than_a_day_precision_one(page: Page, loaded):
