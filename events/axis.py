@@ -40,6 +40,7 @@ MAX_ROWS = 3
 MAX_HEIGHT = 200  # lanes get fewer rows (more counts) rather than a taller picture
 CELL = 24  # a cluster's width: marks denser than MAX_ROWS in a cell become a count
 CLUSTER_GAP = 3  # between the pills of neighbouring cells ("928" "153", not "928153")
+MAX_PILL = 36  # a count's pill in a wide cell (five years, one day of a week's window)
 MIN_MARK = 4  # a day is drawn at least this wide, so it can be seen and clicked
 MIN_FADING = 12  # an approximate date needs room for its fading edges
 MAX_TICKS = 12
@@ -444,12 +445,13 @@ class Cluster:
 
     @property
     def box_x(self) -> float:
-        """The drawn pill: inset from its cell, so counts of neighbouring cells read apart."""
-        return self.x + min(CLUSTER_GAP, self.width / 4) / 2
+        """The drawn pill: inset from its cell, so counts of neighbouring cells read apart, and
+        in the middle of a wide one (a crowded day drawn alone is a pill, not a bar)."""
+        return self.x + (self.width - self.box_width) / 2
 
     @property
     def box_width(self) -> float:
-        return self.width - min(CLUSTER_GAP, self.width / 4)
+        return min(self.width - min(CLUSTER_GAP, self.width / 4), MAX_PILL)
 
     @property
     def text_x(self) -> float:

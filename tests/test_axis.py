@@ -321,3 +321,11 @@ def test_the_default_window_names_what_it_leaves_out_on_each_side():
         "2 events begin later (2090)",
     ]
     assert axis._default_window({2021: (5, D(2021, 1, 1), D(2021, 2, 1))}) is None
+
+
+def test_a_count_in_a_wide_cell_is_a_pill_in_its_middle_not_a_bar():
+    day = Cluster(D(2021, 6, 22), D(2021, 6, 22), 6, x=400, width=120)
+    assert day.box_width == axis.MAX_PILL
+    assert day.box_x + day.box_width / 2 == pytest.approx(day.text_x)
+    narrow = Cluster(D(2021, 1, 1), D(2021, 12, 31), 6, x=400, width=axis.CELL)
+    assert narrow.box_width == axis.CELL - axis.CLUSTER_GAP
