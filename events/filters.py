@@ -378,8 +378,9 @@ class TextFilter(django_filters.CharFilter):
     One stored search document per event (title A, summary B, quotes C), kept current by the
     database (``events/migrations/0008_scale_search.py``):
 
-    - PostgreSQL: ``search_vector @@ websearch_to_tsquery(q)`` over the GIN index
-      ``event_search_vector_gin``, ranked by ``ts_rank``;
+    - PostgreSQL: ``search_vector @@ to_tsquery(tsquery(q))`` over the GIN index
+      ``event_search_vector_gin``, ranked by ``ts_rank``: web-search syntax, each term's
+      last word a prefix;
     - SQLite: the FTS5 table ``events_search``, ranked by ``bm25`` weighing title 4, summary
       2, quotes 1, with the same web-search syntax (``fts5_query``): every word required
       (anywhere in the document, as a word prefix), "a phrase", ``or``, ``-word``.
@@ -390,7 +391,10 @@ class TextFilter(django_filters.CharFilter):
         if not value:
             return qs
         if connections[qs.db].vendor == "postgresql":
-            query = SearchQuery(value, search_type="websearch", config=SEARCH_CONFIG)
+            text = tsquery(value)
+            if not text:
+                return qs.none().annotate(search_rank=Value(0.0))
+            query = SearchQuery(text, search_type="raw", config=SEARCH_CONFIG)
             return qs.filter(search_vector=query).annotate(
                 search_rank=SearchRank(F("search_vector"), query)
             )
@@ -418,17 +422,15 @@ class TextFilter(django_filters.CharFilter):
 
 _SEARCH_TERM = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
 
+# One term: the words of a word or of "a phrase" (punctuation is not searched).
+Term = list[str]
 
-def fts5_query(value: str) -> tuple[str, str]:
-    """``q`` as FTS5 queries, read as PostgreSQL's ``websearch_to_tsquery`` reads it: words
-    are all required (each a quoted word prefix), "a phrase" is its words in order, ``or``
-    between terms is either, ``-word`` or ``-"a phrase"`` leaves it out.
 
-    Returns (what to match, what to leave out when nothing is to be matched): ``-Shoigu``
-    alone is every event without Shoigu, as on PostgreSQL. Punctuation is not searched
-    (FTS5 would read it as syntax). "" for both when ``q`` has no word.
-    """
-    groups: list[tuple[list[str], list[str]]] = [([], [])]
+def search_groups(value: str) -> list[tuple[list[Term], list[Term]]]:
+    """``q`` read as web-search syntax: groups that ``or`` separates, each the terms it
+    requires and the terms it leaves out (``-word``, ``-"a phrase"``); a term is its words.
+    The one reading of ``q`` for both databases (``fts5_query``, ``tsquery``)."""
+    groups: list[tuple[list[Term], list[Term]]] = [([], [])]
     for match in _SEARCH_TERM.finditer(value):
         negated = bool(match[1] or match[3])
         text = match[2] if match[2] is not None else match[4]
@@ -437,10 +439,24 @@ def fts5_query(value: str) -> tuple[str, str]:
                 groups.append(([], []))
             continue
         words = re.findall(r"\w+", text)
-        if not words:
-            continue
-        term = '"' + " ".join(words) + '"*'
-        groups[-1][1 if negated else 0].append(term)
+        if words:
+            groups[-1][1 if negated else 0].append(words)
+    return [group for group in groups if group != ([], [])]
+
+
+def fts5_query(value: str) -> tuple[str, str]:
+    """``q`` as FTS5 queries (``search_groups``): words are all required (each a quoted word
+    prefix), "a phrase" is its words in order, ``or`` between terms is either, ``-word`` or
+    ``-"a phrase"`` leaves it out.
+
+    Returns (what to match, what to leave out when nothing is to be matched): ``-Shoigu``
+    alone is every event without Shoigu, as on PostgreSQL. Punctuation is not searched
+    (FTS5 would read it as syntax). "" for both when ``q`` has no word.
+    """
+    groups = [
+        (['"' + " ".join(t) + '"*' for t in wanted], ['"' + " ".join(t) + '"*' for t in unwanted])
+        for wanted, unwanted in search_groups(value)
+    ]
     matched = [
         " AND ".join(wanted) + "".join(f" NOT {term}" for term in unwanted)
         for wanted, unwanted in groups
@@ -451,6 +467,25 @@ def fts5_query(value: str) -> tuple[str, str]:
     # No word wanted: leave out what is unwanted (one group: "-a -b" is neither a nor b).
     unwanted = [term for _wanted, terms in groups for term in terms]
     return "", " OR ".join(unwanted)
+
+
+def tsquery(value: str) -> str:
+    """``q`` as PostgreSQL ``to_tsquery`` text (``search_groups``), read as FTS5 reads its
+    query: every word required, the last word of each term a word prefix (``helicop``
+    finds helicopters, as on SQLite), "a phrase" its words in order, ``or`` either, ``-word``
+    left out (``-Russia`` alone: every event without it). The words are ``\\w`` characters
+    only, each quoted: nothing of ``q`` is read as tsquery syntax. "" when ``q`` has no word.
+    """
+
+    def term(words: Term) -> str:
+        *first, last = words
+        return "(" + " <-> ".join([*(f"'{w}'" for w in first), f"'{last}':*"]) + ")"
+
+    groups = [
+        " & ".join([*(term(t) for t in wanted), *(f"!{term(t)}" for t in unwanted)])
+        for wanted, unwanted in search_groups(value)
+    ]
+    return " | ".join(f"({group})" for group in groups)
 
 
 class SortFilter(django_filters.ChoiceFilter):
