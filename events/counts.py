@@ -55,8 +55,11 @@ LOCK_SECONDS = 120
 
 # Raised when what a card shows changes with no write to the data (entries never expire, so a
 # deploy would keep the cards rendered before it): 2, a day that opens a stay is read as its
-# days where sources are compared (the June 2021 visit no longer disagrees on the date).
-CARD_VERSION = 2
+# days where sources are compared (the June 2021 visit no longer disagrees on the date); 3,
+# a card says "planned when written". JSON_VERSION likewise for the API's JSON of an event:
+# 2, ``planned_when_written``.
+CARD_VERSION = 3
+JSON_VERSION = 2
 
 logger = logging.getLogger(__name__)
 
@@ -337,7 +340,9 @@ class Counts:
         absolute): one cache read for the page; only the events not cached are represented.
         """
         token = self.token()
-        keys = {event.pk: f"events.json:{token}:{site}:{event.pk}" for event in events}
+        keys = {
+            event.pk: f"events.json:{JSON_VERSION}:{token}:{site}:{event.pk}" for event in events
+        }
         found = cache.get_many(list(keys.values())) if token is not None else {}
         missing = [event for event in events if keys[event.pk] not in found]
         if missing:

@@ -591,6 +591,19 @@ SUMMARY_MAX = 5000
 NOTE_MAX = 5000  # as the API has taken since its first round
 
 
+def planned_as_of(start: dt.date | None, references: Sequence[Reference]) -> str:
+    """The latest of ``references`` (the dates of the sources citing an event), described,
+    when the event ``start``s after every one of them: they tell a plan or a forecast, not a
+    happening ("" when not, when nothing is cited, or when a source's date is unknown or only
+    a lower bound)."""
+    if not start or not references:
+        return ""
+    if any(not r.known or r.on_or_after for r in references):
+        return ""
+    latest = max(references, key=lambda r: r.latest)
+    return latest.describe() if start > latest.latest else ""
+
+
 class Event(models.Model):
     title = models.CharField(max_length=300, validators=[refuse_direction_controls])
     summary = models.TextField(
@@ -717,12 +730,7 @@ class Event(models.Model):
         not, or when a source's date is unknown or only a lower bound). Reads the citations
         prefetched (``with_evidence``): no query of its own there."""
         references = [c.passage.source.date_reference() for c in self.citations.all()]
-        if not self.date_start or not references:
-            return ""
-        if any(not r.known or r.on_or_after for r in references):
-            return ""
-        latest = max(references, key=lambda r: r.latest)
-        return latest.describe() if self.date_start > latest.latest else ""
+        return planned_as_of(self.date_start, references)
 
     def date_context(self, citing: Sequence[Any] = ()) -> tuple[Reference, str, int, int]:
         """What this event's date as written is read against and in

@@ -98,6 +98,24 @@ class SourceQuerySet(models.QuerySet):
         return self.filter(key__in=[value, value.lower()]).order_by(as_typed, "pk")
 
 
+def date_reference(
+    published: dt.date | None,
+    precision: str,
+    on_or_after: bool,
+    reference_date: dt.date | None,
+    pk: int | None = None,
+) -> Reference:
+    """A source's own date as far as it is known (``Source.date_reference``), from its
+    columns: for lists that read them as plain rows."""
+    if reference_date and (
+        reference_date != published or (precision == Precision.DAY and not on_or_after)
+    ):
+        return Reference(reference_date, source=pk)
+    if published is not None:
+        return Reference(published, precision, on_or_after, source=pk)
+    return Reference(dt.date.today(), known=False, source=pk)
+
+
 class Source(models.Model):
     key = models.SlugField(
         max_length=100, unique=True, help_text="Stable short name used in links and exports."
@@ -171,17 +189,13 @@ class Source(models.Model):
         A ``reference_date`` other than the published date was set for reading (to the day);
         equal to it (the importers' default), it is known as the published date is.
         """
-        published = self.published_date
-        if self.reference_date and (
-            self.reference_date != published
-            or (self.published_precision == Precision.DAY and not self.published_on_or_after)
-        ):
-            return Reference(self.reference_date, source=self.pk)
-        if published is not None:
-            return Reference(
-                published, self.published_precision, self.published_on_or_after, source=self.pk
-            )
-        return Reference(dt.date.today(), known=False, source=self.pk)
+        return date_reference(
+            self.published_date,
+            self.published_precision,
+            self.published_on_or_after,
+            self.reference_date,
+            self.pk,
+        )
 
     def published_display(self) -> str:
         return describe_published(

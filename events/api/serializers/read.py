@@ -76,6 +76,11 @@ class EventSerializer(serializers.ModelSerializer):
     date = EventDateSerializer(source="*")
     actors = EventActorSerializer(source="participations", many=True)
     citations = EventCitationSerializer(many=True)
+    planned_when_written = serializers.SerializerMethodField(
+        help_text="True when the event starts after the date of every source citing it: as "
+        "they tell it, it was planned or foreseen when written, not yet a happening (false "
+        "when a citing source's date is unknown or only a lower bound)."
+    )
 
     class Meta:
         model = Event
@@ -93,7 +98,12 @@ class EventSerializer(serializers.ModelSerializer):
             "citations",
             "created",
             "updated",
+            "planned_when_written",
         ]
+
+    @extend_schema_field(bool)
+    def get_planned_when_written(self, event: Event) -> bool:
+        return bool(event.planned_when_written())
 
 
 class DuplicateSerializer(serializers.ModelSerializer):

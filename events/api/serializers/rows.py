@@ -17,9 +17,10 @@ from collections import defaultdict
 from django.urls import reverse
 from django.utils import timezone
 
-from lib.dates import stated_precision
+from lib.dates import Reference, stated_precision
+from sources.models import date_reference
 
-from ...models import Citation, Event, Participation
+from ...models import Citation, Event, Participation, planned_as_of
 
 PLACEHOLDER = "123456789"  # an id the detail path accepts (events.api.views.ID)
 
@@ -51,6 +52,7 @@ def event_representations(events: list[Event], site: str) -> list[dict]:
     for event_id, actor_id, slug, name, role in participants:
         actors[event_id].append({"id": actor_id, "slug": slug, "name": name, "role": role})
     citations: dict[int, list[dict]] = defaultdict(list)
+    references: dict[int, list[Reference]] = defaultdict(list)
     cited = (
         Citation.objects.filter(event_id__in=ids)
         .order_by("event_id", "pk")
@@ -66,9 +68,19 @@ def event_representations(events: list[Event], site: str) -> list[dict]:
             "end",
             "date_text",
             "note",
+            "passage__source__published_date",
+            "passage__source__published_precision",
+            "passage__source__published_on_or_after",
+            "passage__source__reference_date",
         )
     )
-    for event_id, pk, source_id, key, title, index, quote, start, end, date_text, note in cited:
+    for (
+        event_id, pk, source_id, key, title, index, quote, start, end, date_text, note,
+        published, precision, on_or_after, reference_date,
+    ) in cited:  # fmt: skip
+        references[event_id].append(
+            date_reference(published, precision, on_or_after, reference_date, source_id)
+        )
         citations[event_id].append(
             {
                 "id": pk,
@@ -106,6 +118,9 @@ def event_representations(events: list[Event], site: str) -> list[dict]:
             "citations": citations.get(event.pk, []),
             "created": _datetime(event.created, zone),
             "updated": _datetime(event.updated, zone),
+            "planned_when_written": bool(
+                planned_as_of(event.date_start, references.get(event.pk, []))
+            ),
         }
         for event in events
     ]
