@@ -71,3 +71,17 @@ def test_the_timeline_card_says_planned_when_written(client, plan_and_fact):
     assert ">planned when written</span>" in card(plan)
     assert "the latest on 5 March 2024" in card(plan)
     assert "planned when written" not in card(fact)
+
+
+def test_the_event_page_shows_each_citation_s_note_escaped(client, plan_and_fact):
+    """A citation's note ("During the week-long visit that began June 20.", "Check the date:
+    … planned") was shown to no reader."""
+    plan, _fact = plan_and_fact
+    plan.citations.update(note="Check the date: <b>planned</b> as of 5 March 2024.")
+    body = client.get(reverse("event-detail", args=[plan.pk])).content.decode()
+    assert (
+        '<p class="citation-note"><span class="label">Analyst\'s note:</span> Check the date: '
+        "&lt;b&gt;planned&lt;/b&gt; as of 5 March 2024.</p>" in body
+    )
+    # Not on the timeline's cards: the page is the event's evidence.
+    assert "citation-note" not in client.get(reverse("timeline")).content.decode()
