@@ -17,6 +17,8 @@ import dateparser
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from lib.limits import LIMIT_WORDS, limit_side
+
 
 class Precision(models.TextChoices):
     DAY = "day", "day"
@@ -316,11 +318,9 @@ _COUNTS = {
 }  # fmt: skip
 
 _LEAD = re.compile(r"^(?:(?:on|in|during|at|from|sometime\s+in|some\s+time\s+in)\s+)+")
-# A bound, not a date: "by March 2021" says no later than March, "after 2019" no earlier.
-_BOUND = re.compile(
-    r"^(?P<bound>by(?:\s+the\s+(?:end|close)\s+of)?|no\s+later\s+than|not\s+later\s+than"
-    r"|before|prior\s+to|until|till|up\s+to|after|no\s+earlier\s+than|not\s+before)\s+"
-)
+# A bound, not a date: "by March 2021" says no later than March, "after 2019" no earlier
+# (the limit words are the suggestions' too: ``lib.limits``).
+_BOUND = re.compile(rf"^(?P<bound>{LIMIT_WORDS})\s+")
 _QUALIFIER = re.compile(
     r"^(?P<qual>early|mid|late|the\s+(?:beginning|start|middle|end)\s+of|"
     r"(?:beginning|start|middle|end)\s+of)[\s-]+(?!on\b)"
@@ -807,8 +807,7 @@ def _with_year(point: _Point, year: int) -> _Point:
 def _bound_refusal(text: str, bound: str) -> DateTextError:
     """ "by March 2021", "before 2019", "until June": a limit on when, which no date the
     timeline holds states (March 2021 is not "by March 2021")."""
-    later = bound.split()[0] in ("after",) or "earlier" in bound or bound == "not before"
-    side = "no earlier than" if later else "no later than"
+    side = limit_side(bound)
     return DateTextError(
         f'"{text.strip()}" is a limit ({side} the date after "{bound}"), not the date it '
         "happened, which the timeline would state. Write the date the event happened if the "
