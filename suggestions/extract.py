@@ -31,6 +31,7 @@ from lib.datesearch import (
     read_dates,
     said_to_come,
 )
+from lib.limits import LIMIT_WORDS, limit_side
 
 # --- Sentences -------------------------------------------------------------------------------
 
@@ -696,27 +697,85 @@ _SINCE_BEFORE = re.compile(r"\bsince\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 # A date set aside: one the text says is not when it happened ("began on Wednesday, not on
-# Tuesday as first announced", "in 2023 rather than 2022"), a bound ("issued before 1 February
-# 2021": some time before it), and what an earlier version of a corrected text said ("An
-# earlier version said the ships arrived on Monday").
+# Tuesday as first announced", "in 2023 rather than 2022"), a limit ("issued before 1
+# February 2021": some time before it; "delivered by March 2022": no later than it), and what
+# an earlier version of a corrected text said ("An earlier version said the ships arrived on
+# Monday").
 _NOT_BEFORE = re.compile(
     r"(?:\bnot|\brather\s+than|\binstead\s+of)\s+(?:on\s+|in\s+|at\s+)?$", re.IGNORECASE
 )
-_BOUND_BEFORE = re.compile(
-    r"(?<!\bshortly\s)(?<!\bjust\s)(?<!\bsoon\s)(?<!\bright\s)"
-    r"\b(?:before|after|prior\s+to)\s+(?:on\s+|in\s+)?$",
+# A limit word (``lib.limits``, the event form's too) right before the date it governs:
+# "delivered by March 2022", "no later than 2025", "until at least 2025", "by the end of
+# 2023". Not a time near the date, read as it ("shortly before", "just after").
+_LIMIT_BEFORE = re.compile(
+    r"(?<![\w-])(?<!\bshortly\s)(?<!\bjust\s)(?<!\bsoon\s)(?<!\bright\s)"
+    rf"(?P<limit>{LIMIT_WORDS})\s+(?:(?:at\s+(?:the\s+)?(?:least|latest)|on|in)\s+)?$",
     re.IGNORECASE,
 )
+# After "by", a date that names a thing, not a time: someone's act ("isolated by Wednesday's
+# vote", "followed by March 2021 talks") or a measure ("by 2020 standards"). "by" is then
+# the agent's or the measure's, not a limit.
+_NAMES_A_THING = re.compile(
+    r"[’']s\b|\s+(?:standards?|levels?|prices?|figures?|estimates?|rates?|terms|values?"
+    r"|numbers?|data|dollars|rules?|census|talks|meetings?|summits?|visits?|votes?|elections?"
+    r"|polls?|coup|agreements?|deals?|contracts?|orders?|reports?|statements?|resolutions?"
+    r"|laws?|decrees?|treaty|treaties|accords?|declarations?|parades?|offensives?|attacks?"
+    r"|strikes?|sanctions|pledges?|decisions?|plans?|budgets?|invasion|earthquake)\b",
+    re.IGNORECASE,
+)
+# Limits that reach their date ("by March 2022", "until June"): the text is at that date
+# when it tells what was so by then, and narrative time ("the next month") counts from it;
+# "before" and "after" point away from it.
+_REACHES = re.compile(r"by|until|till|up|no\s+later|not\s+later|as\s+late", re.IGNORECASE)
 _EARLIER_VERSION = re.compile(
     r"\b(?:earlier|previous|original)\s+version\b|\b(?:misstated|misreported)\b", re.IGNORECASE
 )
 
 
-def set_aside(text: str, found: FoundDate) -> bool:
+def limit_of(text: str, found: FoundDate) -> re.Match | None:
+    """The limit words ``found`` is governed by in ``text`` ("by", "no later than", "until"
+    ...; the match, in ``text``'s offsets), or None when the date is not given as a limit:
+    "delivered by March 2022" is one, "signed by Putin on 12 June", "a report by TASS on
+    Monday" and "isolated by Wednesday's vote" are not."""
+    match = _LIMIT_BEFORE.search(text, max(0, found.start - 40), found.start)
+    if match is None:
+        return None
+    if match["limit"].lower() == "by" and _NAMES_A_THING.match(text, found.end):
+        return None
+    return match
+
+
+def limit_refusal(text: str, found: FoundDate, limit: re.Match) -> Refusal:
+    """Why a date given only as a limit is not proposed, in ``text``'s offsets: "the sentence
+    gives only a limit: “by March 2022” (no later than March 2022) ..."."""
+    words = " ".join(limit["limit"].split())
+    phrase = text[limit.start() : found.end]
+    date = found.parsed.describe()
+    if words.lower().endswith(" of"):  # "by the end of 2023"
+        date = f"{words.split(' ', 1)[1]} {date}"
+    # "until at least 2023": it lasted no earlier than then.
+    side = "no earlier than" if re.search(r"\bleast\b", limit.group()) else limit_side(words)
+    said = "" if words.lower() == side else f" ({side} {date})"  # not "no later than" twice
+    return Refusal(
+        limit.start(),
+        found.end,
+        phrase,
+        f"the sentence gives only a limit: “{phrase}”{said}, not the "
+        "date it happened. Give the date yourself if a source states it; otherwise leave the "
+        "date out and say the limit in the summary.",
+    )
+
+
+def set_aside(text: str, found: FoundDate, reaching: bool = True) -> bool:
     """Whether ``found`` is a date the text says no happening is at: denied ("not on
-    Tuesday"), a bound ("before 1 February 2021"), or what an earlier version said."""
+    Tuesday"), a limit ("before 1 February 2021", "by March 2022"), or what an earlier
+    version said. ``reaching=False``: a limit that reaches its date ("by March 2022") is not
+    set aside (the narrative is at it)."""
     before = text[max(0, found.start - 24) : found.start]
-    if _NOT_BEFORE.search(before) or _BOUND_BEFORE.search(before):
+    if _NOT_BEFORE.search(before):
+        return True
+    limit = limit_of(text, found)
+    if limit is not None and (reaching or not _REACHES.match(limit["limit"])):
         return True
     clause_start = max((m.end() for m in re.finditer(r"[;.!?]\s", text[: found.start])), default=0)
     return bool(_EARLIER_VERSION.search(text, clause_start, found.start))
@@ -1019,7 +1078,7 @@ def read_source(
                     and not heading
                     and establishes(sentence, own)
                     and not _is_report_date(sentence, own)
-                    and not set_aside(sentence, own)
+                    and not set_aside(sentence, own, reaching=False)
                     and (own.start, own.end) not in counted_from
                 ):
                     anchors.append(f.as_anchor(passage.index))
@@ -1082,7 +1141,9 @@ def _own_source(reading: SentenceReading, date: FoundDate) -> str:
 @dataclass(frozen=True)
 class Unread:
     """A sentence naming an actor whose date is refused ("on Monday" in an article dated only
-    to the month): no proposal, but the queue shows it with why, for the analyst."""
+    to the month), or one that would be proposed but gives its date only as a limit ("were
+    delivered by March 2022"): no proposal, but the queue shows it with why, for the
+    analyst."""
 
     passage_id: int
     passage_index: int
@@ -1376,7 +1437,8 @@ def read_proposals(
     passages: Iterable[PassageData], reference: dt.date | Reference, lexicon: Lexicon
 ) -> Extraction:
     """Every proposal in the passages, in reading order, and every sentence naming an actor
-    whose date expression is refused (``Unread``: it proposes nothing, and says why).
+    whose date expression is refused, or that gives its date only as a limit ("were delivered
+    by March 2022") (``Unread``: it proposes nothing, and says why).
 
     A sentence becomes a proposal when it carries the date of what it reports and names an
     actor or suggests a type. A sentence without a date of its own takes (marked
@@ -1429,6 +1491,17 @@ def read_proposals(
         sentence = reading.text
         local = [f.shifted(-start) for f in reading.found]
         own = event_dates(sentence, local)
+        # The sentence's dates are only limits ("were delivered by March 2022"): no date is
+        # proposed, and the sentence is listed as not read, saying so.
+        limits = (
+            ()
+            if own
+            else tuple(
+                limit_refusal(sentence, f, limit).shifted(start)
+                for f in local
+                if (limit := limit_of(sentence, f)) is not None
+            )
+        )
         choices: list[tuple[FoundDate, int, bool, str]] = []
         if own:
             for f in own:
@@ -1467,7 +1540,7 @@ def read_proposals(
             # weeks before the coup"): the sentences of its paragraph after it are not at an
             # earlier one, of the paragraph or before it.
             previous = carried = None
-        if not choices and not reading.refused:
+        if not choices and not reading.refused and not limits:
             continue
         # An actor named only inside a quotation is not who acted or spoke: "“It is a signal
         # to China …,” said a Bangkok-based diplomat" is no statement by China.
@@ -1480,8 +1553,24 @@ def read_proposals(
             # Listed even when another date of the sentence is read ("Last week Myanmar took
             # delivery of fighters it ordered in 2018"): the analyst sees the one not read.
             unread.append(
-                Unread(passage.id, passage.index, start, end, sentence, reading.refused, actors)
+                Unread(
+                    passage.id,
+                    passage.index,
+                    start,
+                    end,
+                    sentence,
+                    reading.refused + limits,
+                    actors,
+                )
             )
+        elif (
+            limits
+            and (actors or guess_type(sentence)[0] != "other")
+            and not _SPECULATIVE.search(sentence)
+        ):
+            # What would have been proposed at the date it bounds (an actor or a type, and no
+            # speculation): the analyst sees it, and gives the date if a source states it.
+            unread.append(Unread(passage.id, passage.index, start, end, sentence, limits, actors))
         if not choices:
             continue
         for number, (date, date_index, inherited, source) in enumerate(choices):
@@ -1700,8 +1789,16 @@ def date_for_selection(
         if start <= f.start and f.end <= end
     ]
     if inside:
-        text = passages_text(passages, index)[start:end]
-        own = event_date(text, [f.shifted(-start) for f in inside]) or inside[0].shifted(-start)
+        whole = passages_text(passages, index)
+        text = whole[start:end]
+        # A date the passage gives only as a limit ("by March 2022"), the limit words inside
+        # the selection or not: no date to fill in, unless another date is the event's.
+        limits = [(f, limit) for f in inside if (limit := limit_of(whole, f)) is not None]
+        rest = [f.shifted(-start) for f in inside if all(f != bound for bound, _ in limits)]
+        own = event_date(text, rest) if rest else None
+        if own is None and limits:
+            return limit_refusal(whole, *limits[0])
+        own = own or inside[0].shifted(-start)
         date = inside[[f.shifted(-start) for f in inside].index(own)]
         anchored_outside = date.anchor is not None and not (
             date.anchor.passage == index and start <= date.anchor.start < end

@@ -94,7 +94,7 @@ def extraction_for_source(
     ids = hashlib.sha256(",".join(str(p.id) for p in passages).encode()).hexdigest()[:16]
     titles = load_title_book()  # "the Russian Defense Minister": its holder at the date
     key = (
-        f"suggestions:v6:{source.sha256}:{ids}:{reference.key}:{lexicon.fingerprint}"
+        f"suggestions:v7:{source.sha256}:{ids}:{reference.key}:{lexicon.fingerprint}"
         f":{titles.fingerprint}"
     )
     found = cache.get(key)

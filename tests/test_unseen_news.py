@@ -322,7 +322,9 @@ def test_nothing_is_read_from_what_is_no_date():
         ("17_bulleted_chronology_2025.txt", (10, "Sept–Oct", "September–October 2023", "other",
                                              False)),
         ("18_press_release_port_call_2025.txt", (3, "Today", "14 August 2025", "visit", False)),
-        ("18_press_release_port_call_2025.txt", (4, "Monday", "18 August 2025", "visit", True)),
+        # "arrived … on Thursday and will stay until Monday": the arrival; "until Monday" is
+        # a limit (when the stay ends), no date of the visit (tests/test_queue_limits.py).
+        ("18_press_release_port_call_2025.txt", (4, "Thursday", "14 August 2025", "visit", False)),
     ],
 )  # fmt: skip
 def test_each_proposal_has_the_date_and_type_the_text_gives(name, expected):
