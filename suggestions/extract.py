@@ -1207,6 +1207,11 @@ def _caution(date: FoundDate, own: Reference, to_come: bool = False) -> str:
     return ""
 
 
+# "stayed from Thursday until Monday": the end of what began at the other date, not another
+# happening of the sentence.
+_ENDS_A_STATE = re.compile(r"(?:until|till|up\s+to)\b", re.IGNORECASE)
+
+
 def _beside_unread(refused: tuple[Refusal, ...], date: FoundDate) -> str:
     """Why a date needs a look when its sentence has another date expression that is not read
     ("Last week ... took delivery of fighters it ordered in 2018": the delivery is last week,
@@ -1491,17 +1496,16 @@ def read_proposals(
         sentence = reading.text
         local = [f.shifted(-start) for f in reading.found]
         own = event_dates(sentence, local)
-        # The sentence's dates are only limits ("were delivered by March 2022"): no date is
-        # proposed, and the sentence is listed as not read, saying so.
-        limits = (
-            ()
-            if own
-            else tuple(
-                limit_refusal(sentence, f, limit).shifted(start)
-                for f in local
-                if (limit := limit_of(sentence, f)) is not None
-            )
+        # The sentence's limits ("were delivered by March 2022"). When they are its only
+        # dates, no date is proposed and the sentence is listed as not read, saying so;
+        # beside a date that is proposed, its proposal says the limit was not read (in "The
+        # fighters ordered in 2018 had begun to arrive by last year" the arrival is not 2018).
+        bounds = tuple(
+            limit_refusal(sentence, f, limit).shifted(start)
+            for f in local
+            if (limit := limit_of(sentence, f)) is not None
         )
+        limits = () if own else bounds
         choices: list[tuple[FoundDate, int, bool, str]] = []
         if own:
             for f in own:
@@ -1671,7 +1675,11 @@ def read_proposals(
                             source == DateSource.SENTENCE
                             and said_to_come(sentence, date.start - start, date.end - start),
                         ),
-                        _beside_unread(reading.refused, date),
+                        _beside_unread(
+                            reading.refused
+                            + tuple(b for b in bounds if not _ENDS_A_STATE.match(b.text)),
+                            date,
+                        ),
                         _fiscal_year(sentence, date.shifted(-start)) if not inherited else "",
                         _planned_then(sentence, date.shifted(-start), own_date)
                         if not inherited

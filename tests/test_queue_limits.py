@@ -127,6 +127,11 @@ def test_a_limit_beside_a_date_of_the_sentence_leaves_that_date_alone():
     )
     assert [(p.date.text, p.type) for p in found.proposals] == [("2018", "arms_deal")]
     assert found.unread == []
+    # Its proposal says the limit is not read: what the sentence reports may be then.
+    assert found.proposals[0].caution.startswith(
+        "the sentence also says “by last year”, which is not read: what it reports may be "
+        "then, not at “2018”"
+    )
 
 
 def test_a_limit_proposes_nothing_for_the_next_sentence_but_narrative_time_counts_from_it():
